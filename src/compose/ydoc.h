@@ -1,0 +1,101 @@
+/* ydoc: YAML documents as trees of nodes that remember file:line:col.
+ * Everything a parse returns (nodes, strings, positions) is allocated from
+ * the arena the caller passes and lives until that arena is released.
+ * Later loader stages (interp, merge, schema, model) read and rewrite these
+ * trees; nothing after the model sees them. */
+#ifndef WCOMPOSE_COMPOSE_YDOC_H
+#define WCOMPOSE_COMPOSE_YDOC_H
+
+#include <stddef.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+
+enum ynode_kind {
+  YNODE_NULL,   /* `~`, `null`, `Null`, `NULL`, or nothing (plain only) */
+  YNODE_SCALAR, /* any other scalar; str/len hold its text */
+  YNODE_SEQ,    /* items[0..n) */
+  YNODE_MAP     /* keys[i] (always scalars) map to items[i], in file order */
+};
+
+enum ynode_flags {
+  YNODE_QUOTED = 1 << 0,   /* single/double quoted or block scalar: a string */
+  YNODE_RESET = 1 << 1,    /* tagged !reset: remove/empty in merges */
+  YNODE_OVERRIDE = 1 << 2, /* tagged !override: replace instead of merge */
+  YNODE_NOINTERP = 1 << 3  /* produced by the loader; never interpolated */
+};
+
+/* The type a plain scalar has under YAML 1.1 / compose-go resolution:
+ * null, booleans (true/false/yes/no/on/off in any case listed by YAML 1.1),
+ * integers (decimal, 0x, 0o), floats, else string. Quoted is string. */
+enum yscalar_type {
+  YSCALAR_NULL,
+  YSCALAR_BOOL,
+  YSCALAR_INT,
+  YSCALAR_FLOAT,
+  YSCALAR_STRING
+};
+
+struct ynode {
+  enum ynode_kind kind;
+  unsigned flags;         /* enum ynode_flags */
+  struct err_pos pos;     /* where the node starts (1-based line and col) */
+  const char *tag;        /* explicit tag other than !reset/!override */
+  const char *str;        /* SCALAR: text, NUL-terminated */
+  size_t len;             /* SCALAR: length of str */
+  size_t n;               /* SEQ/MAP: number of items */
+  struct ynode **items;   /* SEQ/MAP: values */
+  struct ynode **keys;    /* MAP: keys (scalars), NULL for SEQ */
+};
+
+/* Limits that make hostile input fail fast (0 = default). */
+struct ydoc_limits {
+  size_t max_bytes;       /* document size; default 16 MiB */
+  size_t max_depth;       /* nesting; default 200 */
+  size_t max_alias_nodes; /* nodes produced by alias expansion; default
+                             1,000,000 and never more than 100x the nodes
+                             written in the file */
+};
+
+/* Parse one YAML document (a second document in the stream is an error).
+ * file names the source in positions (e.g. "compose.yaml", "-").
+ * Anchors and aliases are expanded, merge keys `<<` applied, duplicate keys
+ * rejected ("file:6:3: mapping key 'command' already defined at line 5"),
+ * !reset and !override recorded as flags. An empty document gives *out =
+ * NULL and returns 0. Errors: ERR_YAML (syntax, with libyaml's problem
+ * text), ERR_LIMIT (size, depth, aliases). */
+int ydoc_parse(struct arena *a, const char *file, const char *text,
+               size_t len, const struct ydoc_limits *lim, struct ynode **out,
+               struct err *err);
+/* Read and parse a file; ERR_IO with "cannot read 'f': strerror". */
+int ydoc_parse_file(struct arena *a, const char *path,
+                    const struct ydoc_limits *lim, struct ynode **out,
+                    struct err *err);
+
+/* Map lookup by key text; NULL when absent or map is not a MAP. */
+struct ynode *ydoc_get(const struct ynode *map, const char *key);
+/* Index of key in map, or -1. */
+long ydoc_index(const struct ynode *map, const char *key);
+/* Type of a scalar under the rules above (NULL nodes give YSCALAR_NULL). */
+enum yscalar_type ydoc_scalar_type(const struct ynode *n);
+/* Boolean value of a YAML 1.1 boolean scalar: 1, 0, or -1 if not a bool. */
+int ydoc_bool(const struct ynode *n);
+
+/* Builders: new nodes in the arena, positioned at pos (may be NULL). */
+struct ynode *ydoc_new_null(struct arena *a, const struct err_pos *pos);
+struct ynode *ydoc_new_scalar(struct arena *a, const struct err_pos *pos,
+                              const char *s, unsigned flags);
+struct ynode *ydoc_new_seq(struct arena *a, const struct err_pos *pos);
+struct ynode *ydoc_new_map(struct arena *a, const struct err_pos *pos);
+void ydoc_seq_push(struct arena *a, struct ynode *seq, struct ynode *item);
+/* Set key to value: replaces an existing entry in place, else appends. */
+void ydoc_map_set(struct arena *a, struct ynode *map, const char *key,
+                  struct ynode *value);
+/* Remove key if present. */
+void ydoc_map_del(struct ynode *map, const char *key);
+/* Deep copy. */
+struct ynode *ydoc_clone(struct arena *a, const struct ynode *n);
+/* A short human name for what a node is: "a string", "a mapping"... */
+const char *ydoc_kind_name(const struct ynode *n);
+
+#endif

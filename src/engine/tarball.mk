@@ -1,0 +1,1 @@
+# sources and tests of this module (owned by its module)

@@ -1,0 +1,55 @@
+/* Unit tests for util: err, buf, arena, strvec. */
+#include "tap.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/strvec.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+  struct err e = ERR_INIT;
+  struct err_pos pos = { "compose.yaml", 12, 7 };
+  is_int(err_at(&e, ERR_SCHEMA, &pos, "services.web: bad '%s'", "x"),
+         ERR_SCHEMA, "err_at returns its code");
+  err_set(&e, ERR_IO, "second");
+  is_int(e.code, ERR_SCHEMA, "first code is kept");
+  is_int(e.count, 2, "two lines");
+  is_str(e.text, "compose.yaml:12:7: services.web: bad 'x'\nsecond\n",
+         "lines carry positions");
+  err_wrap(&e, "loading");
+  is_str(e.text,
+         "loading: compose.yaml:12:7: services.web: bad 'x'\nloading: second\n",
+         "err_wrap prefixes every line");
+  err_release(&e);
+  is_str(err_name(ERR_LIMIT), "ERR_LIMIT", "err_name");
+
+  struct buf b = BUF_INIT_CAP(8);
+  is_int(buf_addstr(&b, "12345"), 0, "under cap");
+  is_int(buf_addstr(&b, "6789"), ERR_LIMIT, "past cap refused");
+  is_str(b.data, "12345", "refused add leaves buffer unchanged");
+  buf_consume(&b, 2);
+  is_str(b.data, "345", "consume");
+  buf_release(&b);
+
+  struct arena a = ARENA_INIT;
+  void **v = NULL;
+  for (long i = 0; i < 100; i++)
+    v = arena_push(&a, v, (size_t)i, (void *)i);
+  int good = 1;
+  for (long i = 0; i < 100; i++)
+    good &= v[i] == (void *)i;
+  ok(good, "arena_push keeps 100 items");
+  is_str(arena_printf(&a, "%s-%d", "web", 1), "web-1", "arena_printf");
+  char *big = arena_alloc(&a, 1 << 20);
+  ok(big && big[0] == 0 && big[(1 << 20) - 1] == 0, "large zeroed block");
+  arena_release(&a);
+
+  struct strvec sv = STRVEC_INIT;
+  strvec_split(&sv, "a::b:c", ':');
+  is_int(sv.n, 3, "split drops empty fields");
+  ok(strvec_has(&sv, "b") && !strvec_has(&sv, "d"), "strvec_has");
+  strvec_clear(&sv);
+  return tap_done();
+}
