@@ -1,0 +1,311 @@
+/* model: the typed project that every stage after the loader works on.
+ * model_build turns a merged, interpolated, validated YAML tree into these
+ * structs, normalized to compose's long syntax (paths absolute, defaults
+ * filled). A project owns one arena holding all of it: project_free
+ * releases everything at once. Nothing here refers to YAML nodes. */
+#ifndef WCOMPOSE_COMPOSE_MODEL_H
+#define WCOMPOSE_COMPOSE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compose/ydoc.h"
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/strvec.h"
+
+/* A string-to-string map kept in file order (environment, labels, args,
+ * sysctls, driver options...). A NULL value means "declared, no value". */
+struct kv {
+  const char *key;
+  const char *value;
+};
+struct kvlist {
+  struct kv *v;
+  size_t n;
+};
+const char *kvlist_get(const struct kvlist *l, const char *key);
+
+struct strlist {
+  const char **v;
+  size_t n;
+};
+
+/* Tri-state booleans for fields compose prints only when set. */
+enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };
+
+struct build {
+  const char *context;          /* absolute path or URL */
+  const char *dockerfile;       /* relative to context, or absolute */
+  const char *dockerfile_inline;
+  struct kvlist args;
+  const char *target;
+  struct kvlist labels;
+  struct strlist cache_from, cache_to, tags, platforms;
+  struct strlist extra_hosts;   /* "host=ip" as compose prints them */
+  const char *network;
+  int64_t shm_size;             /* bytes, -1 unset */
+  enum tristate no_cache, pull, privileged;
+  struct kvlist additional_contexts;
+  struct strlist secrets;       /* names */
+};
+
+struct port {
+  const char *name;
+  uint32_t target;
+  const char *published; /* "8000", "8000-8010", or NULL */
+  const char *host_ip;
+  const char *protocol;  /* "tcp" | "udp" | "sctp" */
+  const char *mode;      /* "ingress" | "host" */
+  const char *app_protocol;
+};
+
+enum mount_type {
+  MOUNT_BIND,
+  MOUNT_VOLUME,
+  MOUNT_TMPFS,
+  MOUNT_NPIPE,
+  MOUNT_CLUSTER,
+  MOUNT_IMAGE
+};
+struct mount {
+  enum mount_type type;
+  const char *source; /* bind: absolute host path; volume: name or NULL
+                         (anonymous) */
+  const char *target;
+  int read_only;
+  const char *consistency;
+  /* bind */
+  const char *bind_propagation;
+  enum tristate bind_create_host_path;
+  const char *bind_selinux;
+  /* volume */
+  int volume_nocopy;
+  const char *volume_subpath;
+  /* tmpfs */
+  int64_t tmpfs_size; /* -1 unset */
+  int64_t tmpfs_mode; /* -1 unset */
+};
+
+struct volumes_from {
+  const char *service;   /* set for a service reference */
+  const char *container; /* set for "container:name" */
+  int read_only;
+};
+
+struct service_network {
+  const char *name; /* key in the project's networks */
+  struct strlist aliases;
+  const char *ipv4_address, *ipv6_address;
+  struct strlist link_local_ips;
+  const char *mac_address;
+  int priority;
+  int has_config; /* written as a mapping with settings */
+};
+
+enum dep_condition {
+  DEP_STARTED,   /* service_started */
+  DEP_HEALTHY,   /* service_healthy */
+  DEP_COMPLETED  /* service_completed_successfully */
+};
+struct dependency {
+  const char *service;
+  enum dep_condition condition;
+  int restart;
+  int required;
+};
+
+struct healthcheck {
+  int disable;
+  struct strlist test;    /* ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"] */
+  int64_t interval_ns, timeout_ns, start_period_ns, start_interval_ns; /* -1 */
+  int retries;            /* -1 unset */
+};
+
+struct ulimit {
+  const char *name;
+  int64_t soft, hard;
+};
+
+struct device {
+  const char *source, *target, *permissions;
+};
+
+struct file_ref { /* a secret or config used by a service */
+  const char *source;
+  const char *target;
+  const char *uid, *gid;
+  int64_t mode; /* -1 unset */
+};
+
+enum watch_action {
+  WATCH_SYNC,
+  WATCH_REBUILD,
+  WATCH_SYNC_RESTART,
+  WATCH_RESTART,
+  WATCH_SYNC_EXEC
+};
+struct watch_rule {
+  enum watch_action action;
+  const char *path;   /* absolute */
+  const char *target; /* container path for sync */
+  struct strlist ignore, include;
+  struct strlist exec_command;
+};
+
+struct resources {
+  double cpus;        /* 0 unset */
+  int64_t memory;     /* bytes, 0 unset */
+  int64_t memory_reservation;
+  int64_t pids;       /* 0 unset */
+};
+
+struct logging {
+  const char *driver;
+  struct kvlist options;
+};
+
+struct service {
+  const char *name;
+  struct build *build; /* NULL: no build section */
+  const char *image;   /* as written; NULL when only build */
+  const char *pull_policy;
+  const char *platform;
+  struct strlist command;    /* exec form after normalization */
+  int command_set;           /* 1 when command was given (even empty) */
+  struct strlist entrypoint;
+  int entrypoint_set;
+  struct kvlist environment; /* env_file values merged under environment */
+  struct strlist env_files;  /* absolute paths, in order */
+  const char *working_dir, *user, *hostname, *domainname;
+  struct kvlist labels;
+  struct kvlist annotations;
+  int tty, stdin_open, privileged, read_only, init;
+  enum tristate init_set;
+  struct port *ports;
+  size_t nports;
+  struct strlist expose;
+  struct mount *volumes;
+  size_t nvolumes;
+  struct volumes_from *volumes_from;
+  size_t nvolumes_from;
+  struct service_network *networks; /* sorted by name */
+  size_t nnetworks;
+  const char *network_mode; /* "host", "none", "service:x", "container:x" */
+  struct strlist links;     /* "service[:alias]" */
+  struct strlist external_links;
+  struct strlist extra_hosts; /* "host=ip" */
+  struct strlist dns, dns_search, dns_opt;
+  struct strlist cap_add, cap_drop;
+  struct strlist security_opt;
+  struct strlist group_add;
+  const char *pid, *ipc, *uts, *userns_mode, *cgroup, *cgroup_parent;
+  const char *restart;
+  const char *stop_signal;
+  int64_t stop_grace_period_ns; /* -1 unset */
+  struct healthcheck *healthcheck;
+  struct logging *logging;
+  int64_t mem_limit, memswap_limit, mem_reservation, shm_size; /* -1 unset */
+  double cpus;
+  int64_t cpu_shares, pids_limit; /* -1 unset */
+  const char *cpuset;
+  struct resources limits, reservations; /* deploy.resources */
+  int replicas;            /* deploy.replicas / scale; default 1 */
+  const char *container_name;
+  struct ulimit *ulimits;
+  size_t nulimits;
+  struct kvlist sysctls;
+  struct device *devices;
+  size_t ndevices;
+  struct strlist tmpfs;
+  struct dependency *depends_on;
+  size_t ndepends_on;
+  struct file_ref *secrets, *configs;
+  size_t nsecrets, nconfigs;
+  struct watch_rule *watch;
+  size_t nwatch;
+  struct strlist profiles;
+  struct kvlist storage_opt;
+  const char *mac_address;
+  const char *runtime;
+  int oom_kill_disable;
+  int oom_score_adj;
+};
+
+struct network {
+  const char *key;  /* name in the compose file */
+  const char *name; /* engine name: <project>_<key> or the given name */
+  const char *driver;
+  struct kvlist driver_opts;
+  struct kvlist labels;
+  int external, internal, attachable, enable_ipv6;
+  const char *ipam_driver;
+  struct kvlist *ipam_config; /* subnet, gateway, ip_range... */
+  size_t nipam_config;
+};
+
+struct volume {
+  const char *key;
+  const char *name; /* engine name: <project>_<key> or the given name */
+  const char *driver;
+  struct kvlist driver_opts;
+  struct kvlist labels;
+  int external;
+};
+
+struct file_obj { /* a top-level secret or config */
+  const char *key;
+  const char *name;
+  const char *file;        /* absolute path */
+  const char *environment; /* variable name */
+  const char *content;
+  int external;
+};
+
+struct project {
+  struct arena arena;     /* owns everything below */
+  const char *name;       /* normalized [a-z0-9_-] */
+  const char *working_dir; /* absolute project directory */
+  struct strlist config_files; /* absolute paths (or "-") */
+  struct service *services;    /* sorted by name */
+  size_t nservices;
+  struct service *disabled;    /* services left out by profiles */
+  size_t ndisabled;
+  struct network *networks;    /* sorted by key; "default" added when used */
+  size_t nnetworks;
+  struct volume *volumes;
+  size_t nvolumes;
+  struct file_obj *secrets, *configs;
+  size_t nsecrets, nconfigs;
+  struct kvlist environment;   /* the interpolation variables, for labels */
+};
+
+/* What model_build needs besides the tree. */
+struct model_ctx {
+  const char *project_name;
+  const char *working_dir;  /* absolute */
+  const char *home;         /* for ~ expansion */
+  const struct strvec *profiles; /* active profiles ("*" = all) */
+  const char *const *config_files;
+  size_t nconfig_files;
+  int no_normalize;         /* keep relative paths, no default network */
+  int no_consistency;
+  struct strvec *warnings;
+};
+
+/* Build the project from a merged, interpolated tree. The project takes a
+ * fresh arena of its own (tree strings are copied). Consistency checks
+ * (unknown services in depends_on/volumes_from/links/network_mode,
+ * undeclared volumes and networks, dependency cycles named in full,
+ * network_mode with networks, neither image nor build, port range
+ * mismatches) report at the node's position with ERR_CONFIG. */
+int model_build(const struct ynode *root, const struct model_ctx *ctx,
+                struct project **out, struct err *err);
+void project_free(struct project *p);
+
+/* Lookups (NULL when absent). */
+struct service *project_service(const struct project *p, const char *name);
+struct network *project_network(const struct project *p, const char *key);
+struct volume *project_volume(const struct project *p, const char *key);
+
+#endif
