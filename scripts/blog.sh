@@ -8,4 +8,4 @@ scripts/deps.sh
 scripts/build.sh
 cd samples/blog-build-serve
 if [ -x ./setup.sh ]; then ./setup.sh; fi
-exec "$top/wcompose" up --build "$@"
+exec "$top/build/wcompose" up --build "$@"

@@ -7,7 +7,7 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 scripts/deps.sh
-dir=.
+dir=build
 flags=
 if [ "${1:-}" = "--sanitizers" ]; then
   dir=build-san
