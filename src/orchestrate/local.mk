@@ -1,1 +1,9 @@
-# sources and tests of this module (owned by its module)
+# orchestrate: compose labels, create bodies, plan, scheduler, per-service
+# state machine, log fan-in; and the lifecycle commands built on them.
+libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
+  src/orchestrate/create.c src/orchestrate/create.h
+
+check_PROGRAMS += tests/unit/labels-test tests/unit/create-test
+TESTS += tests/unit/labels-test tests/unit/create-test
+tests_unit_labels_test_SOURCES = tests/unit/labels-test.c
+tests_unit_create_test_SOURCES = tests/unit/create-test.c

@@ -1,0 +1,577 @@
+/* create: struct service -> the Engine API container create body, and the
+ * names compose gives to what it creates. Field names follow the Engine
+ * API 1.41 reference (ContainerConfig, HostConfig, NetworkingConfig). */
+#include "orchestrate/create.h"
+#include "orchestrate/labels.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Lookups of our own: the model's are defined in model.c, which this pure
+ * module need not link. */
+static const struct service *find_service(const struct project *p,
+                                          const char *name)
+{
+  for (size_t i = 0; i < p->nservices; i++)
+    if (!strcmp(p->services[i].name, name))
+      return &p->services[i];
+  return NULL;
+}
+
+const char *create_network_name(const struct project *p, const char *key)
+{
+  for (size_t i = 0; i < p->nnetworks; i++)
+    if (!strcmp(p->networks[i].key, key))
+      return p->networks[i].name ? p->networks[i].name : key;
+  return key;
+}
+
+const char *create_volume_name(const struct project *p, const char *key)
+{
+  for (size_t i = 0; i < p->nvolumes; i++)
+    if (!strcmp(p->volumes[i].key, key))
+      return p->volumes[i].name ? p->volumes[i].name : key;
+  return key;
+}
+
+char *create_container_name_new(const struct project *p,
+                                const struct service *s, int number)
+{
+  if (s->container_name)
+    return xstrdup(s->container_name);
+  return xasprintf("%s-%s-%d", p->name, s->name, number);
+}
+
+char *create_image_name_new(const struct project *p, const struct service *s)
+{
+  if (s->image)
+    return xstrdup(s->image);
+  return xasprintf("%s-%s", p->name, s->name);
+}
+
+/* The container another service's reference means: its first replica. */
+static char *service_container(const struct project *p, const char *name)
+{
+  const struct service *o = find_service(p, name);
+  if (o)
+    return create_container_name_new(p, o, 1);
+  return xasprintf("%s-%s-1", p->name, name);
+}
+
+long create_primary_network(const struct service *s)
+{
+  if (s->network_mode)
+    return -1;
+  long best = -1;
+  for (size_t i = 0; i < s->nnetworks; i++)
+    if (best < 0 || s->networks[i].priority > s->networks[best].priority)
+      best = (long)i; /* networks are sorted by name: first wins ties */
+  return best;
+}
+
+static cJSON *strlist_json(const struct strlist *l)
+{
+  cJSON *a = cJSON_CreateArray();
+  for (size_t i = 0; i < l->n; i++)
+    cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
+  return a;
+}
+
+static void add_strlist(cJSON *o, const char *key, const struct strlist *l)
+{
+  if (l->n)
+    cJSON_AddItemToObject(o, key, strlist_json(l));
+}
+
+static void add_str(cJSON *o, const char *key, const char *v)
+{
+  if (v && *v)
+    cJSON_AddStringToObject(o, key, v);
+}
+
+static void add_kv(cJSON *o, const char *key, const struct kvlist *l)
+{
+  if (!l->n)
+    return;
+  cJSON *m = cJSON_AddObjectToObject(o, key);
+  for (size_t i = 0; i < l->n; i++)
+    labels_set(m, l->v[i].key, l->v[i].value);
+}
+
+cJSON *create_endpoint_new(const struct service *s,
+                           const struct service_network *n)
+{
+  cJSON *ep = cJSON_CreateObject();
+  cJSON *al = cJSON_AddArrayToObject(ep, "Aliases");
+  cJSON_AddItemToArray(al, cJSON_CreateString(s->name));
+  for (size_t i = 0; i < n->aliases.n; i++)
+    if (strcmp(n->aliases.v[i], s->name))
+      cJSON_AddItemToArray(al, cJSON_CreateString(n->aliases.v[i]));
+  if (n->ipv4_address || n->ipv6_address || n->link_local_ips.n) {
+    cJSON *ipam = cJSON_AddObjectToObject(ep, "IPAMConfig");
+    add_str(ipam, "IPv4Address", n->ipv4_address);
+    add_str(ipam, "IPv6Address", n->ipv6_address);
+    add_strlist(ipam, "LinkLocalIPs", &n->link_local_ips);
+  }
+  add_str(ep, "MacAddress", n->mac_address);
+  return ep;
+}
+
+/* "8000", "8000/udp", "8000-8002/tcp" -> each "port/proto" key. */
+static void add_expose(cJSON *exposed, const char *spec)
+{
+  char proto[16] = "tcp";
+  const char *slash = strchr(spec, '/');
+  if (slash)
+    snprintf(proto, sizeof(proto), "%s", slash + 1);
+  char *end;
+  unsigned long lo = strtoul(spec, &end, 10), hi = lo;
+  if (*end == '-')
+    hi = strtoul(end + 1, &end, 10);
+  if (hi < lo || hi - lo > 65535)
+    hi = lo;
+  for (unsigned long p = lo; p <= hi; p++) {
+    char key[48];
+    snprintf(key, sizeof(key), "%lu/%s", p, proto);
+    if (!cJSON_GetObjectItemCaseSensitive(exposed, key))
+      cJSON_AddObjectToObject(exposed, key);
+  }
+}
+
+static void add_ports(const struct service *s, cJSON *cfg, cJSON *host)
+{
+  cJSON *exposed = cJSON_CreateObject();
+  cJSON *bindings = cJSON_CreateObject();
+  for (size_t i = 0; i < s->nports; i++) {
+    const struct port *pt = &s->ports[i];
+    char key[48];
+    snprintf(key, sizeof(key), "%u/%s", pt->target,
+             pt->protocol ? pt->protocol : "tcp");
+    if (!cJSON_GetObjectItemCaseSensitive(exposed, key))
+      cJSON_AddObjectToObject(exposed, key);
+    cJSON *list = cJSON_GetObjectItemCaseSensitive(bindings, key);
+    if (!list)
+      list = cJSON_AddArrayToObject(bindings, key);
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddStringToObject(b, "HostIp", pt->host_ip ? pt->host_ip : "");
+    cJSON_AddStringToObject(b, "HostPort", pt->published ? pt->published : "");
+    cJSON_AddItemToArray(list, b);
+  }
+  for (size_t i = 0; i < s->expose.n; i++)
+    add_expose(exposed, s->expose.v[i]);
+  if (exposed->child)
+    cJSON_AddItemToObject(cfg, "ExposedPorts", exposed);
+  else
+    cJSON_Delete(exposed);
+  if (bindings->child)
+    cJSON_AddItemToObject(host, "PortBindings", bindings);
+  else
+    cJSON_Delete(bindings);
+}
+
+static void add_healthcheck(const struct healthcheck *h, cJSON *cfg)
+{
+  cJSON *o = cJSON_AddObjectToObject(cfg, "Healthcheck");
+  if (h->disable) {
+    cJSON *t = cJSON_AddArrayToObject(o, "Test");
+    cJSON_AddItemToArray(t, cJSON_CreateString("NONE"));
+    return;
+  }
+  add_strlist(o, "Test", &h->test);
+  if (h->interval_ns >= 0)
+    cJSON_AddNumberToObject(o, "Interval", (double)h->interval_ns);
+  if (h->timeout_ns >= 0)
+    cJSON_AddNumberToObject(o, "Timeout", (double)h->timeout_ns);
+  if (h->start_period_ns >= 0)
+    cJSON_AddNumberToObject(o, "StartPeriod", (double)h->start_period_ns);
+  if (h->retries >= 0)
+    cJSON_AddNumberToObject(o, "Retries", h->retries);
+}
+
+static void add_restart(const char *restart, cJSON *host)
+{
+  if (!restart)
+    return;
+  cJSON *o = cJSON_AddObjectToObject(host, "RestartPolicy");
+  const char *colon = strchr(restart, ':');
+  if (colon) {
+    char *name = xstrndup(restart, (size_t)(colon - restart));
+    cJSON_AddStringToObject(o, "Name", name);
+    cJSON_AddNumberToObject(o, "MaximumRetryCount", atoi(colon + 1));
+    free(name);
+  } else {
+    cJSON_AddStringToObject(o, "Name", restart);
+  }
+}
+
+/* A bind written as docker's "src:dst[:opts]" in Binds: unlike a bind
+ * Mount, a missing source directory is created (compose's default,
+ * create_host_path: true). */
+static char *bind_spec(const struct mount *m)
+{
+  struct buf b = BUF_INIT;
+  buf_addf(&b, "%s:%s", m->source, m->target);
+  const char *opts[4];
+  size_t n = 0;
+  if (m->read_only)
+    opts[n++] = "ro";
+  if (m->bind_selinux)
+    opts[n++] = m->bind_selinux;
+  if (m->bind_propagation)
+    opts[n++] = m->bind_propagation;
+  for (size_t i = 0; i < n; i++)
+    buf_addf(&b, "%c%s", i ? ',' : ':', opts[i]);
+  return buf_detach(&b);
+}
+
+static const char *mount_type_name(enum mount_type t)
+{
+  switch (t) {
+  case MOUNT_BIND:
+    return "bind";
+  case MOUNT_VOLUME:
+    return "volume";
+  case MOUNT_TMPFS:
+    return "tmpfs";
+  case MOUNT_NPIPE:
+    return "npipe";
+  case MOUNT_CLUSTER:
+    return "cluster";
+  case MOUNT_IMAGE:
+    return "image";
+  }
+  return "volume";
+}
+
+static void add_mounts(const struct project *p, const struct service *s,
+                       cJSON *host)
+{
+  cJSON *binds = cJSON_CreateArray();
+  cJSON *mounts = cJSON_CreateArray();
+  for (size_t i = 0; i < s->nvolumes; i++) {
+    const struct mount *m = &s->volumes[i];
+    if (m->type == MOUNT_BIND && m->bind_create_host_path != TRI_FALSE) {
+      char *spec = bind_spec(m);
+      cJSON_AddItemToArray(binds, cJSON_CreateString(spec));
+      free(spec);
+      continue;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "Type", mount_type_name(m->type));
+    if (m->type == MOUNT_VOLUME && m->source)
+      cJSON_AddStringToObject(o, "Source", create_volume_name(p, m->source));
+    else
+      add_str(o, "Source", m->source);
+    cJSON_AddStringToObject(o, "Target", m->target);
+    if (m->read_only)
+      cJSON_AddTrueToObject(o, "ReadOnly");
+    add_str(o, "Consistency", m->consistency);
+    if (m->type == MOUNT_BIND && m->bind_propagation) {
+      cJSON *bo = cJSON_AddObjectToObject(o, "BindOptions");
+      cJSON_AddStringToObject(bo, "Propagation", m->bind_propagation);
+    }
+    if (m->type == MOUNT_VOLUME && m->volume_nocopy) {
+      cJSON *vo = cJSON_AddObjectToObject(o, "VolumeOptions");
+      cJSON_AddTrueToObject(vo, "NoCopy");
+    }
+    if (m->type == MOUNT_TMPFS && (m->tmpfs_size >= 0 || m->tmpfs_mode >= 0)) {
+      cJSON *to = cJSON_AddObjectToObject(o, "TmpfsOptions");
+      if (m->tmpfs_size >= 0)
+        cJSON_AddNumberToObject(to, "SizeBytes", (double)m->tmpfs_size);
+      if (m->tmpfs_mode >= 0)
+        cJSON_AddNumberToObject(to, "Mode", (double)m->tmpfs_mode);
+    }
+    cJSON_AddItemToArray(mounts, o);
+  }
+  if (binds->child)
+    cJSON_AddItemToObject(host, "Binds", binds);
+  else
+    cJSON_Delete(binds);
+  if (mounts->child)
+    cJSON_AddItemToObject(host, "Mounts", mounts);
+  else
+    cJSON_Delete(mounts);
+}
+
+/* Secrets and configs from files are bind-mounted read-only, as compose
+ * does outside swarm: secrets under /run/secrets, configs at /<name>. */
+static int add_file_refs(const struct project *p, const struct service *s,
+                         const struct file_ref *refs, size_t n,
+                         const struct file_obj *objs, size_t nobjs,
+                         int secret, cJSON *host, struct err *err)
+{
+  const char *kind = secret ? "secret" : "config";
+  for (size_t i = 0; i < n; i++) {
+    const struct file_obj *o = NULL;
+    for (size_t j = 0; j < nobjs; j++)
+      if (!strcmp(objs[j].key, refs[i].source))
+        o = &objs[j];
+    if (!o || !o->file)
+      return err_set(err, ERR_CONFIG,
+                     "service '%s': %s '%s' is not a file (only file %ss "
+                     "are supported)",
+                     s->name, kind, refs[i].source, kind);
+    const char *t = refs[i].target ? refs[i].target : refs[i].source;
+    char *target;
+    if (t[0] == '/')
+      target = xstrdup(t);
+    else
+      target = xasprintf("%s/%s", secret ? "/run/secrets" : "", t);
+    char *spec = xasprintf("%s:%s:ro", o->file, target);
+    cJSON *binds = cJSON_GetObjectItemCaseSensitive(host, "Binds");
+    if (!binds)
+      binds = cJSON_AddArrayToObject(host, "Binds");
+    cJSON_AddItemToArray(binds, cJSON_CreateString(spec));
+    free(spec);
+    free(target);
+  }
+  (void)p;
+  return 0;
+}
+
+static void add_volumes_from(const struct project *p, const struct service *s,
+                             cJSON *host)
+{
+  if (!s->nvolumes_from)
+    return;
+  cJSON *a = cJSON_AddArrayToObject(host, "VolumesFrom");
+  for (size_t i = 0; i < s->nvolumes_from; i++) {
+    const struct volumes_from *v = &s->volumes_from[i];
+    char *name = v->service ? service_container(p, v->service)
+                            : xstrdup(v->container);
+    char *spec = xasprintf("%s:%s", name, v->read_only ? "ro" : "rw");
+    cJSON_AddItemToArray(a, cJSON_CreateString(spec));
+    free(spec);
+    free(name);
+  }
+}
+
+static void add_network(const struct project *p, const struct service *s,
+                        cJSON *body, cJSON *host)
+{
+  if (s->network_mode) {
+    if (!strncmp(s->network_mode, "service:", 8)) {
+      char *c = service_container(p, s->network_mode + 8);
+      char *mode = xasprintf("container:%s", c);
+      cJSON_AddStringToObject(host, "NetworkMode", mode);
+      free(mode);
+      free(c);
+    } else {
+      cJSON_AddStringToObject(host, "NetworkMode", s->network_mode);
+    }
+    return;
+  }
+  long i = create_primary_network(s);
+  if (i < 0)
+    return;
+  const struct service_network *n = &s->networks[i];
+  const char *name = create_network_name(p, n->name);
+  cJSON_AddStringToObject(host, "NetworkMode", name);
+  cJSON *nc = cJSON_AddObjectToObject(body, "NetworkingConfig");
+  cJSON *eps = cJSON_AddObjectToObject(nc, "EndpointsConfig");
+  cJSON_AddItemToObject(eps, name, create_endpoint_new(s, n));
+}
+
+static void add_host_misc(const struct service *s, cJSON *host)
+{
+  if (s->extra_hosts.n) {
+    /* the model keeps compose's "host=ip"; the engine wants "host:ip" */
+    cJSON *a = cJSON_AddArrayToObject(host, "ExtraHosts");
+    for (size_t i = 0; i < s->extra_hosts.n; i++) {
+      char *h = xstrdup(s->extra_hosts.v[i]);
+      char *eq = strchr(h, '=');
+      if (eq)
+        *eq = ':';
+      cJSON_AddItemToArray(a, cJSON_CreateString(h));
+      free(h);
+    }
+  }
+  add_strlist(host, "Dns", &s->dns);
+  add_strlist(host, "DnsSearch", &s->dns_search);
+  add_strlist(host, "DnsOptions", &s->dns_opt);
+  add_strlist(host, "CapAdd", &s->cap_add);
+  add_strlist(host, "CapDrop", &s->cap_drop);
+  add_strlist(host, "SecurityOpt", &s->security_opt);
+  add_strlist(host, "GroupAdd", &s->group_add);
+  if (s->privileged)
+    cJSON_AddTrueToObject(host, "Privileged");
+  if (s->read_only)
+    cJSON_AddTrueToObject(host, "ReadonlyRootfs");
+  if (s->init_set != TRI_UNSET)
+    cJSON_AddBoolToObject(host, "Init", s->init_set == TRI_TRUE);
+  add_str(host, "PidMode", s->pid);
+  add_str(host, "IpcMode", s->ipc);
+  add_str(host, "UTSMode", s->uts);
+  add_str(host, "UsernsMode", s->userns_mode);
+  add_str(host, "CgroupnsMode", s->cgroup);
+  add_str(host, "CgroupParent", s->cgroup_parent);
+  add_str(host, "Runtime", s->runtime);
+  if (s->shm_size >= 0)
+    cJSON_AddNumberToObject(host, "ShmSize", (double)s->shm_size);
+  if (s->nulimits) {
+    cJSON *a = cJSON_AddArrayToObject(host, "Ulimits");
+    for (size_t i = 0; i < s->nulimits; i++) {
+      cJSON *u = cJSON_CreateObject();
+      cJSON_AddStringToObject(u, "Name", s->ulimits[i].name);
+      cJSON_AddNumberToObject(u, "Soft", (double)s->ulimits[i].soft);
+      cJSON_AddNumberToObject(u, "Hard", (double)s->ulimits[i].hard);
+      cJSON_AddItemToArray(a, u);
+    }
+  }
+  add_kv(host, "Sysctls", &s->sysctls);
+  add_kv(host, "StorageOpt", &s->storage_opt);
+  if (s->ndevices) {
+    cJSON *a = cJSON_AddArrayToObject(host, "Devices");
+    for (size_t i = 0; i < s->ndevices; i++) {
+      const struct device *d = &s->devices[i];
+      cJSON *o = cJSON_CreateObject();
+      cJSON_AddStringToObject(o, "PathOnHost", d->source);
+      cJSON_AddStringToObject(o, "PathInContainer",
+                              d->target ? d->target : d->source);
+      cJSON_AddStringToObject(o, "CgroupPermissions",
+                              d->permissions ? d->permissions : "rwm");
+      cJSON_AddItemToArray(a, o);
+    }
+  }
+  if (s->tmpfs.n) {
+    cJSON *o = cJSON_AddObjectToObject(host, "Tmpfs");
+    for (size_t i = 0; i < s->tmpfs.n; i++) {
+      char *path = xstrdup(s->tmpfs.v[i]);
+      char *colon = strchr(path, ':');
+      const char *opts = "";
+      if (colon) {
+        *colon = '\0';
+        opts = colon + 1;
+      }
+      labels_set(o, path, opts);
+      free(path);
+    }
+  }
+  if (s->logging && s->logging->driver) {
+    cJSON *o = cJSON_AddObjectToObject(host, "LogConfig");
+    cJSON_AddStringToObject(o, "Type", s->logging->driver);
+    cJSON *c = cJSON_AddObjectToObject(o, "Config");
+    for (size_t i = 0; i < s->logging->options.n; i++)
+      labels_set(c, s->logging->options.v[i].key,
+                 s->logging->options.v[i].value);
+  }
+  /* resources: the service-level fields win over deploy.resources */
+  int64_t mem = s->mem_limit >= 0 ? s->mem_limit : s->limits.memory;
+  if (mem > 0)
+    cJSON_AddNumberToObject(host, "Memory", (double)mem);
+  int64_t res =
+      s->mem_reservation >= 0 ? s->mem_reservation : s->reservations.memory;
+  if (res > 0)
+    cJSON_AddNumberToObject(host, "MemoryReservation", (double)res);
+  if (s->memswap_limit >= 0 && s->memswap_limit != 0)
+    cJSON_AddNumberToObject(host, "MemorySwap", (double)s->memswap_limit);
+  double cpus = s->cpus > 0 ? s->cpus : s->limits.cpus;
+  if (cpus > 0)
+    cJSON_AddNumberToObject(host, "NanoCpus", (double)(int64_t)(cpus * 1e9));
+  if (s->cpu_shares > 0)
+    cJSON_AddNumberToObject(host, "CpuShares", (double)s->cpu_shares);
+  add_str(host, "CpusetCpus", s->cpuset);
+  int64_t pids = s->pids_limit > 0 ? s->pids_limit : s->limits.pids;
+  if (pids > 0)
+    cJSON_AddNumberToObject(host, "PidsLimit", (double)pids);
+  if (s->oom_kill_disable)
+    cJSON_AddTrueToObject(host, "OomKillDisable");
+  if (s->oom_score_adj)
+    cJSON_AddNumberToObject(host, "OomScoreAdj", s->oom_score_adj);
+}
+
+/* The body without compose's labels (what the config hash covers). */
+static int body_core(const struct project *p, const struct service *s,
+                     cJSON **out, struct err *err)
+{
+  cJSON *b = cJSON_CreateObject();
+  char *image = create_image_name_new(p, s);
+  cJSON_AddStringToObject(b, "Image", image);
+  free(image);
+  if (s->command_set && s->command.n)
+    cJSON_AddItemToObject(b, "Cmd", strlist_json(&s->command));
+  /* an empty entrypoint is sent as [] so the image's one is dropped */
+  if (s->entrypoint_set)
+    cJSON_AddItemToObject(b, "Entrypoint", strlist_json(&s->entrypoint));
+  if (s->environment.n) {
+    cJSON *env = cJSON_AddArrayToObject(b, "Env");
+    for (size_t i = 0; i < s->environment.n; i++) {
+      const struct kv *kv = &s->environment.v[i];
+      if (!kv->value)
+        continue; /* declared without a value and unset: not passed */
+      char *e = xasprintf("%s=%s", kv->key, kv->value);
+      cJSON_AddItemToArray(env, cJSON_CreateString(e));
+      free(e);
+    }
+  }
+  add_str(b, "WorkingDir", s->working_dir);
+  add_str(b, "User", s->user);
+  add_str(b, "Hostname", s->hostname);
+  add_str(b, "Domainname", s->domainname);
+  add_str(b, "MacAddress", s->mac_address);
+  if (s->tty)
+    cJSON_AddTrueToObject(b, "Tty");
+  if (s->stdin_open) {
+    cJSON_AddTrueToObject(b, "OpenStdin");
+    cJSON_AddTrueToObject(b, "AttachStdin");
+  }
+  cJSON *labels = cJSON_AddObjectToObject(b, "Labels");
+  for (size_t i = 0; i < s->labels.n; i++)
+    labels_set(labels, s->labels.v[i].key, s->labels.v[i].value);
+  add_str(b, "StopSignal", s->stop_signal);
+  if (s->stop_grace_period_ns >= 0)
+    cJSON_AddNumberToObject(b, "StopTimeout",
+                            (double)(s->stop_grace_period_ns / 1000000000));
+  if (s->healthcheck)
+    add_healthcheck(s->healthcheck, b);
+
+  cJSON *host = cJSON_AddObjectToObject(b, "HostConfig");
+  add_ports(s, b, host);
+  add_mounts(p, s, host);
+  int rc = add_file_refs(p, s, s->secrets, s->nsecrets, p->secrets,
+                         p->nsecrets, 1, host, err);
+  if (!rc)
+    rc = add_file_refs(p, s, s->configs, s->nconfigs, p->configs,
+                       p->nconfigs, 0, host, err);
+  if (rc) {
+    cJSON_Delete(b);
+    return rc;
+  }
+  add_volumes_from(p, s, host);
+  add_restart(s->restart, host);
+  add_host_misc(s, host);
+  add_network(p, s, b, host);
+  *out = b;
+  return 0;
+}
+
+int create_config_hash(const struct project *p, const struct service *s,
+                       char out[65], struct err *err)
+{
+  cJSON *b;
+  int rc = body_core(p, s, &b, err);
+  if (rc)
+    return rc;
+  labels_hash_json(b, out);
+  cJSON_Delete(b);
+  return 0;
+}
+
+int create_body(const struct create_ctx *c, cJSON **out, struct err *err)
+{
+  cJSON *b;
+  int rc = body_core(c->project, c->service, &b, err);
+  if (rc)
+    return rc;
+  char hash[65];
+  labels_hash_json(b, hash);
+  cJSON *labels = cJSON_GetObjectItemCaseSensitive(b, "Labels");
+  labels_add_container(labels, c->project, c->service, c->number, c->oneoff,
+                       hash, c->image_id);
+  *out = b;
+  return 0;
+}

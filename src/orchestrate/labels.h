@@ -1,0 +1,60 @@
+/* labels: the com.docker.compose.* labels that tie engine objects to a
+ * project (so docker compose and wcompose find each other's containers),
+ * and the config hash that tells whether a container still matches its
+ * service. Pure: no engine calls. Functions that add to a cJSON object
+ * hand the new items to it; strings returned by *_new are malloc'ed. */
+#ifndef WCOMPOSE_ORCHESTRATE_LABELS_H
+#define WCOMPOSE_ORCHESTRATE_LABELS_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "compose/model.h"
+
+#define LABELS_PROJECT "com.docker.compose.project"
+#define LABELS_SERVICE "com.docker.compose.service"
+#define LABELS_NUMBER "com.docker.compose.container-number"
+#define LABELS_ONEOFF "com.docker.compose.oneoff"
+#define LABELS_CONFIG_HASH "com.docker.compose.config-hash"
+#define LABELS_WORKING_DIR "com.docker.compose.project.working_dir"
+#define LABELS_CONFIG_FILES "com.docker.compose.project.config_files"
+#define LABELS_ENV_FILE "com.docker.compose.project.environment_file"
+#define LABELS_DEPENDS_ON "com.docker.compose.depends_on"
+#define LABELS_IMAGE "com.docker.compose.image"
+#define LABELS_VERSION "com.docker.compose.version"
+#define LABELS_NETWORK "com.docker.compose.network"
+#define LABELS_VOLUME "com.docker.compose.volume"
+#define LABELS_REPLACE "com.docker.compose.replace"
+
+/* SHA-256 (FIPS 180-4) of n bytes, as 32 bytes or as 64 hex digits + NUL. */
+void labels_sha256(const void *data, size_t n, unsigned char out[32]);
+void labels_sha256_hex(const void *data, size_t n, char out[65]);
+
+/* JSON text of v with object keys sorted (byte order) at every depth and
+ * no whitespace: equal values give equal text. Malloc'ed. */
+char *labels_canonical_json_new(const cJSON *v);
+/* The SHA-256 hex of labels_canonical_json_new(v). */
+void labels_hash_json(const cJSON *v, char out[65]);
+
+/* "db:service_started:false,cache:service_healthy:true", as compose writes
+ * LABELS_DEPENDS_ON (condition and restart of each depends_on entry).
+ * Malloc'ed; "" when the service has no dependencies. */
+char *labels_depends_on_new(const struct service *s);
+
+/* Add the labels of a container of s to obj: project, service, number,
+ * oneoff ("True"/"False"), working_dir, config_files (comma-joined),
+ * depends_on, version (wcompose's), and config-hash / image when hash / image_id are
+ * not NULL. Existing keys are replaced. */
+void labels_add_container(cJSON *obj, const struct project *p,
+                          const struct service *s, int number, int oneoff,
+                          const char *hash, const char *image_id);
+/* The labels of a network or volume the project creates (key is the name
+ * in the compose file). */
+void labels_add_network(cJSON *obj, const struct project *p, const char *key);
+void labels_add_volume(cJSON *obj, const struct project *p, const char *key);
+
+/* Set obj[key] = value, replacing an existing item. */
+void labels_set(cJSON *obj, const char *key, const char *value);
+
+#endif
