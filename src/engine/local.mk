@@ -2,7 +2,9 @@
 # API calls and the stream decoders.
 libwcompose_a_SOURCES += src/engine/dockerhost.c src/engine/dockerhost.h \
   src/engine/http.c src/engine/http.h src/engine/stream.c \
-  src/engine/stream.h
+  src/engine/stream.h src/engine/api.c src/engine/api.h \
+  src/engine/api-int.h src/engine/api-containers.c src/engine/api-images.c \
+  src/engine/api-objects.c
 
 check_PROGRAMS += tests/unit/stream-test
 TESTS += tests/unit/stream-test
