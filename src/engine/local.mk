@@ -9,3 +9,4 @@ libwcompose_a_SOURCES += src/engine/dockerhost.c src/engine/dockerhost.h \
 check_PROGRAMS += tests/unit/stream-test
 TESTS += tests/unit/stream-test
 tests_unit_stream_test_SOURCES = tests/unit/stream-test.c
+EXTRA_DIST += tests/unit/data
