@@ -33,9 +33,13 @@ void env_add_environ(struct env *e, char **environ);
 /* Parse dotenv text into out, as compose does: `KEY=VALUE`, optional
  * `export `, comments, single quotes (literal), double quotes (escapes \n
  * \t \\ \" and ${} interpolation), unquoted values (trailing ` #comment`
- * dropped, ${} interpolated), multi-line quoted values, `KEY` alone.
- * Interpolation inside the file looks up earlier keys of the same file,
- * then lookup (may be NULL). Errors: ERR_SCHEMA/ERR_INTERP with file:line:col. */
+ * dropped, ${} interpolated), multi-line quoted values, `KEY` alone (its
+ * value is taken from lookup; when lookup has none it is recorded with a
+ * NULL value). Double quotes also take \a \b \f \r \v \0ooo, and \$ for a
+ * literal $. Interpolation inside the file looks up earlier keys of the
+ * same file, then lookup (may be NULL); unset variables give "" silently.
+ * Errors: ERR_SCHEMA ("file:3:4: unexpected character '/' in variable
+ * name ...", unterminated quotes) or ERR_INTERP, with file:line:col. */
 int dotenv_parse(struct env *out, const char *file, const char *text,
                  size_t len, const struct env *lookup, struct err *err);
 /* Read and parse a file; ERR_IO "env file 'x' not found" when missing. */

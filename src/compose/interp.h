@@ -11,17 +11,34 @@
 #include "util/strvec.h"
 
 /* Interpolate one string. An unset variable without a default becomes ""
- * and pushes one warning ("the \"FOO\" variable is not set. Defaulting to a
- * blank string.") to warnings (may be NULL). Errors (ERR_INTERP, at pos):
- * "required variable ID is missing a value: ID variable must be set",
- * "invalid interpolation format for services.web.image: \"${\"". path names
- * the field for messages (may be NULL). */
+ * and pushes one warning ("The \"FOO\" variable is not set. Defaulting to a
+ * blank string.", once per name) to warnings (may be NULL). A variable
+ * declared without a value (env_get gives NULL) counts as unset. Errors
+ * (ERR_INTERP, at pos): "services.web.image: required variable ID is
+ * missing a value: ID variable must be set", "invalid interpolation format
+ * for services.web.image: \"${FOO\"; you may need to escape any $ with
+ * another $"; ERR_LIMIT past 64 nested ${...} or a 64 MiB result. path
+ * names the field for messages (may be NULL). vars may be NULL. */
 int interp_string(struct arena *a, const char *in, const struct env *vars,
                   const struct err_pos *pos, const char *path, char **out,
                   struct strvec *warnings, struct err *err);
 
+/* Where interp_string_with looks variables up: the value, or NULL when the
+ * variable is unset. */
+typedef const char *(*interp_lookup_cb)(void *data, const char *name);
+
+/* interp_string with any variable source (dotenv uses it to look up the
+ * keys of the file being read before the environment). */
+int interp_string_with(struct arena *a, const char *in,
+                       interp_lookup_cb lookup, void *data,
+                       const struct err_pos *pos, const char *path,
+                       char **out, struct strvec *warnings, struct err *err);
+
 /* Interpolate every scalar value of a tree in place (mapping keys are left
- * alone; nodes flagged YNODE_NOINTERP are skipped). Reports every error. */
+ * alone; nodes flagged YNODE_NOINTERP are skipped; flags are kept, so a
+ * quoted scalar stays a string; NULL nodes stay NULL). Messages name the
+ * field by its dotted path (services.web.ports[0]). Reports every error and
+ * returns the first code. */
 int interp_tree(struct arena *a, struct ynode *root, const struct env *vars,
                 struct strvec *warnings, struct err *err);
 

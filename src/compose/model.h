@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compose/dotenv.h"
 #include "compose/ydoc.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -31,6 +32,31 @@ struct strlist {
   size_t n;
 };
 
+/* A generic value, for what the model keeps without typing it: x-*
+ * extensions and fields no stage reads (deploy placement, blkio...). Kept
+ * normalized as compose prints them (durations as "1m0s", byte sizes as
+ * strings of digits). */
+enum mval_kind {
+  MVAL_NULL,
+  MVAL_STR,
+  MVAL_INT,
+  MVAL_FLOAT,
+  MVAL_BOOL,
+  MVAL_SEQ,
+  MVAL_MAP
+};
+struct mval {
+  enum mval_kind kind;
+  const char *str;     /* STR: the text; INT/FLOAT: the number as written */
+  int64_t i;           /* INT; BOOL: 0 or 1 */
+  double f;            /* FLOAT */
+  size_t n;            /* SEQ/MAP: number of items */
+  const char **keys;   /* MAP: keys in file order */
+  struct mval **items; /* SEQ/MAP: values */
+};
+/* Map lookup, NULL when absent or m is not a MAP. */
+const struct mval *mval_get(const struct mval *m, const char *key);
+
 /* Tri-state booleans for fields compose prints only when set. */
 enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };
 
@@ -47,7 +73,10 @@ struct build {
   int64_t shm_size;             /* bytes, -1 unset */
   enum tristate no_cache, pull, privileged;
   struct kvlist additional_contexts;
-  struct strlist secrets;       /* names */
+  struct file_ref *secrets;     /* build secrets, long form */
+  size_t nsecrets;
+  struct strlist ssh;           /* "default", "id=/abs/path" */
+  struct mval *other;           /* MAP of fields not typed above, or NULL */
 };
 
 struct port {
@@ -85,6 +114,7 @@ struct mount {
   /* tmpfs */
   int64_t tmpfs_size; /* -1 unset */
   int64_t tmpfs_mode; /* -1 unset */
+  int has_bind, has_volume, has_tmpfs; /* section present (prints `{}`) */
 };
 
 struct volumes_from {
@@ -125,10 +155,18 @@ struct healthcheck {
 struct ulimit {
   const char *name;
   int64_t soft, hard;
+  int single; /* written as one number: soft == hard */
 };
 
 struct device {
   const char *source, *target, *permissions;
+};
+
+struct env_file {
+  const char *path;   /* absolute */
+  int required;       /* default 1 */
+  int required_set;   /* written explicitly (printed back) */
+  const char *format; /* NULL or e.g. "raw" */
 };
 
 struct file_ref { /* a secret or config used by a service */
@@ -176,7 +214,9 @@ struct service {
   struct strlist entrypoint;
   int entrypoint_set;
   struct kvlist environment; /* env_file values merged under environment */
-  struct strlist env_files;  /* absolute paths, in order */
+  struct env_file *env_files; /* in order */
+  size_t nenv_files;
+  struct strlist label_files; /* absolute paths; values merged in labels */
   const char *working_dir, *user, *hostname, *domainname;
   struct kvlist labels;
   struct kvlist annotations;
@@ -230,6 +270,15 @@ struct service {
   const char *runtime;
   int oom_kill_disable;
   int oom_score_adj;
+  struct strlist device_cgroup_rules;
+  struct mval *deploy;  /* normalized deploy section (MAP) or NULL */
+  struct mval *other;   /* MAP of service fields not typed here, or NULL */
+  struct mval *extensions; /* MAP of x-* keys, or NULL */
+};
+
+struct ipam_pool {
+  const char *subnet, *gateway, *ip_range;
+  struct kvlist aux_addresses;
 };
 
 struct network {
@@ -240,8 +289,10 @@ struct network {
   struct kvlist labels;
   int external, internal, attachable, enable_ipv6;
   const char *ipam_driver;
-  struct kvlist *ipam_config; /* subnet, gateway, ip_range... */
+  struct ipam_pool *ipam_config;
   size_t nipam_config;
+  struct kvlist ipam_options;
+  struct mval *extensions;
 };
 
 struct volume {
@@ -251,6 +302,7 @@ struct volume {
   struct kvlist driver_opts;
   struct kvlist labels;
   int external;
+  struct mval *extensions;
 };
 
 struct file_obj { /* a top-level secret or config */
@@ -260,6 +312,9 @@ struct file_obj { /* a top-level secret or config */
   const char *environment; /* variable name */
   const char *content;
   int external;
+  struct kvlist labels;
+  const char *template_driver;
+  struct mval *extensions;
 };
 
 struct project {
@@ -278,6 +333,7 @@ struct project {
   struct file_obj *secrets, *configs;
   size_t nsecrets, nconfigs;
   struct kvlist environment;   /* the interpolation variables, for labels */
+  struct mval *extensions;     /* MAP of top-level x-* keys, or NULL */
 };
 
 /* What model_build needs besides the tree. */
@@ -291,6 +347,10 @@ struct model_ctx {
   int no_normalize;         /* keep relative paths, no default network */
   int no_consistency;
   struct strvec *warnings;
+  /* The interpolation variables: values for `FOO` alone in environment,
+   * lookups inside env_file files, secrets from `environment:`. May be
+   * NULL (then nothing resolves). */
+  const struct env *environment;
 };
 
 /* Build the project from a merged, interpolated tree. The project takes a

@@ -1,1 +1,9 @@
 # sources and tests of this module (owned by its module)
+libwcompose_a_SOURCES += src/orchestrate/graph.c src/orchestrate/graph.h
+
+check_PROGRAMS += tests/unit/graph-test
+TESTS += tests/unit/graph-test
+tests_unit_graph_test_SOURCES = tests/unit/graph-test.c
+
+libwcompose_a_SOURCES += src/compose/model.c src/compose/model.h \
+  src/compose/model-parse.c src/compose/model-int.h

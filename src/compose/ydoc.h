@@ -41,12 +41,16 @@ struct ynode {
   unsigned flags;         /* enum ynode_flags */
   struct err_pos pos;     /* where the node starts (1-based line and col) */
   const char *tag;        /* explicit tag other than !reset/!override */
-  const char *str;        /* SCALAR: text, NUL-terminated */
+  const char *str;        /* SCALAR: text, NUL-terminated (NULL nodes from
+                             the parser keep what was written: "", "~") */
   size_t len;             /* SCALAR: length of str */
   size_t n;               /* SEQ/MAP: number of items */
   struct ynode **items;   /* SEQ/MAP: values */
   struct ynode **keys;    /* MAP: keys (scalars), NULL for SEQ */
 };
+/* items and keys are grown with arena_push: an array of n entries must have
+ * room for the next power of two at least n. Build them with the helpers
+ * below (or ydoc_clone) rather than by hand. */
 
 /* Limits that make hostile input fail fast (0 = default). */
 struct ydoc_limits {
@@ -61,13 +65,20 @@ struct ydoc_limits {
  * file names the source in positions (e.g. "compose.yaml", "-").
  * Anchors and aliases are expanded, merge keys `<<` applied, duplicate keys
  * rejected ("file:6:3: mapping key 'command' already defined at line 5"),
- * !reset and !override recorded as flags. An empty document gives *out =
- * NULL and returns 0. Errors: ERR_YAML (syntax, with libyaml's problem
- * text), ERR_LIMIT (size, depth, aliases). */
+ * !reset and !override recorded as flags (other explicit tags in tag;
+ * !!str makes a plain scalar QUOTED). Keys written in a map win over merged
+ * ones; in `<<: [*a, *b]` the earlier map wins. An alias is a deep copy of
+ * its anchor, positioned where the anchor was written. An empty document
+ * (nothing, comments only, a lone `---` or `null`) gives *out = NULL and
+ * returns 0. Errors: ERR_YAML (syntax, with libyaml's problem text and a
+ * hint for tabs; a second document; unknown or self-referring anchors;
+ * non-scalar keys; bad merge values), ERR_LIMIT ("excessive aliasing
+ * (alias expansion exceeds N nodes)", nesting, size). */
 int ydoc_parse(struct arena *a, const char *file, const char *text,
                size_t len, const struct ydoc_limits *lim, struct ynode **out,
                struct err *err);
-/* Read and parse a file; ERR_IO with "cannot read 'f': strerror". */
+/* Read and parse a file; ERR_IO with "cannot read 'f': strerror" or
+ * "'f' is a directory, not a compose file". */
 int ydoc_parse_file(struct arena *a, const char *path,
                     const struct ydoc_limits *lim, struct ynode **out,
                     struct err *err);
@@ -76,7 +87,14 @@ int ydoc_parse_file(struct arena *a, const char *path,
 struct ynode *ydoc_get(const struct ynode *map, const char *key);
 /* Index of key in map, or -1. */
 long ydoc_index(const struct ynode *map, const char *key);
-/* Type of a scalar under the rules above (NULL nodes give YSCALAR_NULL). */
+/* Type of a scalar under the rules above (NULL nodes give YSCALAR_NULL).
+ * Booleans: y Y yes Yes YES n N no No NO true True TRUE false False FALSE
+ * on On ON off Off OFF. Integers as go-yaml v3 reads them (underscores
+ * dropped, +/- sign, 0x 0o 0b, leading-0 octal, 64 bits); floats
+ * [-+]?(.d+|d+(.d*)?)([eE][-+]?d+)?, .inf/.nan forms, and integers too
+ * large for 64 bits. An empty SCALAR (built, or interpolated to "") is a
+ * string. Note go-yaml v3 itself only takes y/yes/on/... as booleans when
+ * decoding into a bool field: use the text where a string is wanted. */
 enum yscalar_type ydoc_scalar_type(const struct ynode *n);
 /* Boolean value of a YAML 1.1 boolean scalar: 1, 0, or -1 if not a bool. */
 int ydoc_bool(const struct ynode *n);

@@ -1,1 +1,12 @@
-# sources and tests of this module (owned by its module)
+# Engine client: address discovery, HTTP over curl multi on libuv, the typed
+# API calls and the stream decoders.
+libwcompose_a_SOURCES += src/engine/dockerhost.c src/engine/dockerhost.h \
+  src/engine/http.c src/engine/http.h src/engine/stream.c \
+  src/engine/stream.h src/engine/api.c src/engine/api.h \
+  src/engine/api-int.h src/engine/api-containers.c src/engine/api-images.c \
+  src/engine/api-objects.c
+
+check_PROGRAMS += tests/unit/stream-test
+TESTS += tests/unit/stream-test
+tests_unit_stream_test_SOURCES = tests/unit/stream-test.c
+EXTRA_DIST += tests/unit/data

@@ -1,0 +1,63 @@
+/* Inside the engine client: the call record every endpoint builds, and the
+ * helpers api-*.c share. Not for use outside src/engine/. */
+#ifndef WCOMPOSE_ENGINE_API_INT_H
+#define WCOMPOSE_ENGINE_API_INT_H
+
+#include "engine/api.h"
+
+/* How the answer is read. */
+enum call_decode {
+  DEC_JSON,     /* buffered, parsed into res->json when not empty */
+  DEC_TEXT,     /* buffered, given as res->text */
+  DEC_MUX,      /* streamed multiplexed frames to out */
+  DEC_RAW,      /* streamed raw TTY bytes to out */
+  DEC_PROGRESS, /* streamed JSON lines to progress */
+  DEC_EVENTS    /* streamed JSON lines to ev */
+};
+
+struct engine_call {
+  struct engine *e;
+  struct http_req *req;      /* until sent */
+  struct http_req *sent_req; /* while http holds it */
+  char *what;                /* "creating container 'x'", for errors */
+  enum call_decode dec;
+  int no_prefix;  /* /_ping: no /vX.Y */
+  int negotiates; /* sets the version from the answer */
+  int canceled;
+  int fail_code;  /* progress error code: ERR_BUILD or ERR_ENGINE */
+  engine_cb cb;
+  void *ctx;
+  engine_output_cb out;
+  engine_progress_cb progress;
+  engine_event_cb ev;
+  struct stream_mux mux;
+  struct stream_json json;
+  struct err *cur_err; /* during decoding */
+  char *aux_id;
+  struct engine_call **handle;
+  struct engine_call *next_wait;
+  struct err err;
+};
+
+/* A call with a method and a printf path (no version prefix). */
+struct engine_call *call_new(struct engine *e, const char *method,
+                             const char *what, const char *pathfmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Read the answer as a stream (sets up the decoder). */
+void call_stream(struct engine_call *k, enum call_decode dec);
+/* Query parameters; call_query skips a NULL value. */
+void call_query(struct engine_call *k, const char *key, const char *value);
+void call_query_int(struct engine_call *k, const char *key, long long v);
+void call_query_json(struct engine_call *k, const char *key, const cJSON *v);
+/* Serialize body as the request body and delete it (NULL: none). */
+void call_body_json(struct engine_call *k, cJSON *body);
+/* Percent-escape a path segment (caller frees). */
+char *call_escape(const char *s);
+/* Send now or after the version is known; the public contract (0 and one
+ * callback, or an error and none). handle may be NULL. */
+int call_start(struct engine_call *k, engine_cb cb, void *ctx,
+               struct engine_call **handle, struct err *err);
+/* Report once and free k. resp may be NULL. */
+void call_finish(struct engine_call *k, int rc, struct http_resp *resp);
+
+#endif

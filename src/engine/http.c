@@ -1,0 +1,717 @@
+/* HTTP over libcurl multi on a libuv loop. Curl tells us which sockets to
+ * watch (on_socket) and when to wake it (on_curl_timer); uv tells curl when
+ * a socket is ready (on_poll) or the time has come (on_timeout). Requests
+ * are added to curl and canceled from a zero timer (kick), never from
+ * inside a curl callback. */
+#include "config.h"
+
+#include "engine/http.h"
+#include "engine/dockerhost.h"
+#include "util/xalloc.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HEADERS_MAX 200
+#define HEADER_LINE_MAX 8192
+
+enum req_state {
+  REQ_NEW,    /* built by the caller, not sent */
+  REQ_QUEUED, /* sent, waiting for the kick to hand it to curl */
+  REQ_ACTIVE, /* in curl's hands */
+  REQ_DONE    /* completion callback running or ran */
+};
+
+struct poll_ctx {
+  uv_poll_t poll;
+  curl_socket_t fd;
+  struct http_client *c;
+  struct poll_ctx *prev, *next;
+};
+
+struct http_client {
+  uv_loop_t *loop;
+  CURLM *multi;
+  uv_timer_t timer; /* curl's timeout */
+  uv_timer_t kick;  /* queued and canceled requests */
+  struct dockerhost host;
+  struct http_req *reqs;   /* sent and not finished */
+  struct poll_ctx *polls;  /* open poll handles */
+  int open_handles;        /* uv handles not closed yet */
+  int dispatching;         /* depth of loop callbacks that run curl */
+  int closing;
+};
+
+struct http_req {
+  struct http_client *c;
+  CURL *easy;
+  enum req_state state;
+  char *method, *path, *prefix;
+  struct buf query;
+  struct curl_slist *headers;
+  char *body;
+  size_t body_len;
+  int has_body;
+  http_read_cb read;
+  void *read_ctx;
+  http_data_cb data;
+  void *data_ctx;
+  size_t cap;
+  long timeout;
+  http_done_cb done;
+  void *done_ctx;
+  struct http_resp resp;
+  int status_known;
+  int canceled;
+  int abort_rc; /* set by a data or read callback that stopped curl */
+  char errbuf[CURL_ERROR_SIZE];
+  struct http_req *prev, *next;
+};
+
+static int curl_ready;
+
+/* --- client lifetime --- */
+
+static void handle_closed(uv_handle_t *h)
+{
+  struct http_client *c = h->data;
+  if (--c->open_handles == 0) {
+    dockerhost_release(&c->host);
+    free(c);
+  }
+}
+
+static void poll_closed(uv_handle_t *h)
+{
+  struct poll_ctx *p = (struct poll_ctx *)h;
+  struct http_client *c = p->c;
+  free(p);
+  if (--c->open_handles == 0) {
+    dockerhost_release(&c->host);
+    free(c);
+  }
+}
+
+static void poll_close(struct poll_ctx *p)
+{
+  struct http_client *c = p->c;
+  uv_poll_stop(&p->poll);
+  if (p->prev)
+    p->prev->next = p->next;
+  else
+    c->polls = p->next;
+  if (p->next)
+    p->next->prev = p->prev;
+  uv_close((uv_handle_t *)&p->poll, poll_closed);
+}
+
+static void teardown(struct http_client *c)
+{
+  if (c->multi) {
+    curl_multi_cleanup(c->multi); /* may call on_socket to remove */
+    c->multi = NULL;
+  }
+  while (c->polls)
+    poll_close(c->polls);
+  uv_close((uv_handle_t *)&c->timer, handle_closed);
+  uv_close((uv_handle_t *)&c->kick, handle_closed);
+}
+
+static void dispatch_end(struct http_client *c)
+{
+  if (--c->dispatching == 0 && c->closing == 1) {
+    c->closing = 2;
+    teardown(c);
+  }
+}
+
+/* --- requests --- */
+
+static void req_unlink(struct http_req *r)
+{
+  struct http_client *c = r->c;
+  if (r->prev)
+    r->prev->next = r->next;
+  else if (c->reqs == r)
+    c->reqs = r->next;
+  if (r->next)
+    r->next->prev = r->prev;
+  r->prev = r->next = NULL;
+}
+
+void http_req_free(struct http_req *r)
+{
+  if (!r)
+    return;
+  if (r->easy)
+    curl_easy_cleanup(r->easy);
+  free(r->method);
+  free(r->path);
+  free(r->prefix);
+  buf_release(&r->query);
+  curl_slist_free_all(r->headers);
+  free(r->body);
+  strvec_clear(&r->resp.headers);
+  buf_release(&r->resp.body);
+  err_release(&r->resp.err);
+  free(r);
+}
+
+/* Turn an error answer into a message: the engine's "message" verbatim,
+ * else the text it sent. */
+static int status_error(struct http_req *r)
+{
+  long st = r->resp.status;
+  int code = st == 404 ? ERR_NOTFOUND : st == 409 ? ERR_CONFLICT : ERR_ENGINE;
+  const char *msg = NULL;
+  cJSON *j = NULL;
+  if (r->resp.body.len) {
+    j = cJSON_ParseWithLength(r->resp.body.data, r->resp.body.len);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+    if (cJSON_IsString(m))
+      msg = m->valuestring;
+  }
+  if (msg) {
+    err_set(&r->resp.err, code, "%s (engine: %ld)", msg, st);
+  } else if (r->resp.body.len) {
+    /* Not JSON: quote the text, on one line, trimmed and bounded. */
+    struct buf t = BUF_INIT_CAP(512);
+    for (size_t i = 0; i < r->resp.body.len; i++) {
+      char ch = r->resp.body.data[i];
+      if (ch == '\n' || ch == '\r' || ch == '\t')
+        ch = ' ';
+      if ((unsigned char)ch < 32)
+        continue;
+      if (buf_addch(&t, ch))
+        break;
+    }
+    while (t.len && t.data[t.len - 1] == ' ')
+      t.data[--t.len] = '\0';
+    err_set(&r->resp.err, code, "%s (engine: %ld)",
+            t.len ? t.data : "no message", st);
+    buf_release(&t);
+  } else {
+    err_set(&r->resp.err, code, "the engine answered %ld with no message",
+            st);
+  }
+  cJSON_Delete(j);
+  return code;
+}
+
+static int curl_error(struct http_req *r, CURLcode res)
+{
+  struct http_client *c = r->c;
+  const char *why = r->errbuf[0] ? r->errbuf : curl_easy_strerror(res);
+  long oserr = 0;
+  switch (res) {
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_COULDNT_RESOLVE_HOST:
+    curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
+    if ((oserr == EACCES || oserr == EPERM) && c->host.socket_path)
+      return err_set(&r->resp.err, ERR_CONNECT,
+                     "permission denied on %s: run as root or join the "
+                     "docker group",
+                     c->host.socket_path);
+    return err_set(&r->resp.err, ERR_CONNECT,
+                   "cannot connect to the Docker engine at %s: is the "
+                   "daemon running?",
+                   c->host.host);
+  case CURLE_OPERATION_TIMEDOUT:
+    if (!r->status_known && !r->resp.status)
+      return err_set(&r->resp.err, ERR_CONNECT,
+                     "cannot connect to the Docker engine at %s: %s",
+                     c->host.host, why);
+    return err_set(&r->resp.err, ERR_TIMEOUT,
+                   "the engine at %s did not answer in time", c->host.host);
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CACERT_BADFILE:
+    return err_set(&r->resp.err, ERR_CONNECT,
+                   "TLS with the engine at %s failed: %s", c->host.host,
+                   why);
+  case CURLE_PARTIAL_FILE:
+  case CURLE_RECV_ERROR:
+  case CURLE_SEND_ERROR:
+  case CURLE_GOT_NOTHING:
+    return err_set(&r->resp.err, ERR_IO,
+                   "the connection to the engine at %s broke mid-answer: %s",
+                   c->host.host, why);
+  default:
+    return err_set(&r->resp.err, ERR_ENGINE,
+                   "talking to the engine at %s: %s", c->host.host, why);
+  }
+}
+
+/* The one place a request ends: the callback runs once, then r is freed. */
+static void finish(struct http_req *r, int rc)
+{
+  struct http_client *c = r->c;
+  if (r->state == REQ_ACTIVE && c->multi)
+    curl_multi_remove_handle(c->multi, r->easy);
+  req_unlink(r);
+  r->state = REQ_DONE;
+  if (!rc && r->resp.status >= 400)
+    rc = status_error(r);
+  if (rc && !r->resp.err.code)
+    err_set(&r->resp.err, rc, "%s", err_text(rc));
+  c->dispatching++;
+  r->done(r->done_ctx, rc, &r->resp);
+  http_req_free(r);
+  dispatch_end(c);
+}
+
+static void check_done(struct http_client *c)
+{
+  CURLMsg *msg;
+  int left;
+  while (c->multi && (msg = curl_multi_info_read(c->multi, &left))) {
+    if (msg->msg != CURLMSG_DONE)
+      continue;
+    struct http_req *r = NULL;
+    CURLcode res = msg->data.result;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+    if (!r->status_known)
+      curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
+    int rc = 0;
+    if (r->canceled)
+      rc = err_set(&r->resp.err, ERR_CANCELED, "request canceled");
+    else if (r->abort_rc)
+      rc = r->abort_rc;
+    else if (res != CURLE_OK)
+      rc = curl_error(r, res);
+    finish(r, rc);
+  }
+}
+
+/* --- curl callbacks --- */
+
+static size_t on_header(char *p, size_t size, size_t nitems, void *ud)
+{
+  struct http_req *r = ud;
+  size_t n = size * nitems;
+  size_t k = n;
+  while (k && (p[k - 1] == '\n' || p[k - 1] == '\r'))
+    k--;
+  if (k >= 5 && !strncmp(p, "HTTP/", 5)) {
+    /* A new status line (after 100 Continue, say): start over. */
+    strvec_clear(&r->resp.headers);
+    return n;
+  }
+  if (k && k < HEADER_LINE_MAX && r->resp.headers.n < HEADERS_MAX) {
+    char *line = xstrndup(p, k);
+    strvec_push(&r->resp.headers, line);
+    free(line);
+  }
+  return n;
+}
+
+static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
+{
+  struct http_req *r = ud;
+  size_t n = size * nmemb;
+  if (r->canceled)
+    return 0;
+  if (!r->status_known) {
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
+    r->status_known = 1;
+    r->resp.body.cap = r->resp.status >= 400 && r->data ? HTTP_ERROR_BODY_MAX
+                                                        : r->cap;
+  }
+  if (r->resp.status >= 400 || !r->data) {
+    if (!buf_add(&r->resp.body, p, n))
+      return n;
+    if (r->resp.status >= 400) {
+      /* Keep the start of a long error answer; drop the rest. */
+      size_t room = r->resp.body.cap - r->resp.body.len;
+      buf_add(&r->resp.body, p, room < n ? room : n);
+      return n;
+    }
+    r->abort_rc = err_set(&r->resp.err, ERR_LIMIT,
+                          "the engine's answer to %s %s is over the limit "
+                          "of %zu bytes",
+                          r->method, r->path, r->cap);
+    return 0;
+  }
+  int rc = r->data(r->data_ctx, p, n, &r->resp.err);
+  if (rc < 0) {
+    r->abort_rc = rc;
+    return 0;
+  }
+  return r->canceled ? 0 : n;
+}
+
+static size_t on_read(char *p, size_t size, size_t nitems, void *ud)
+{
+  struct http_req *r = ud;
+  if (r->canceled)
+    return CURL_READFUNC_ABORT;
+  size_t got = r->read(r->read_ctx, p, size * nitems);
+  if (got == HTTP_READ_ERROR) {
+    r->abort_rc = err_set(&r->resp.err, ERR_IO,
+                          "the body of %s %s could not be produced",
+                          r->method, r->path);
+    return CURL_READFUNC_ABORT;
+  }
+  return got;
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+  struct poll_ctx *p = (struct poll_ctx *)h;
+  struct http_client *c = p->c;
+  int flags = 0;
+  if (status < 0)
+    flags = CURL_CSELECT_ERR;
+  if (events & UV_READABLE)
+    flags |= CURL_CSELECT_IN;
+  if (events & UV_WRITABLE)
+    flags |= CURL_CSELECT_OUT;
+  int running;
+  c->dispatching++;
+  curl_multi_socket_action(c->multi, p->fd, flags, &running);
+  check_done(c);
+  dispatch_end(c);
+}
+
+static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp,
+                     void *socketp)
+{
+  struct http_client *c = userp;
+  struct poll_ctx *p = socketp;
+  if (what == CURL_POLL_REMOVE) {
+    if (p) {
+      curl_multi_assign(c->multi, s, NULL);
+      poll_close(p);
+    }
+    return 0;
+  }
+  if (!p) {
+    p = xcalloc(1, sizeof(*p));
+    if (uv_poll_init_socket(c->loop, &p->poll, s)) {
+      free(p);
+      return -1;
+    }
+    p->fd = s;
+    p->c = c;
+    p->next = c->polls;
+    if (c->polls)
+      c->polls->prev = p;
+    c->polls = p;
+    c->open_handles++;
+    curl_multi_assign(c->multi, s, p);
+  }
+  int ev = 0;
+  if (what & CURL_POLL_IN)
+    ev |= UV_READABLE;
+  if (what & CURL_POLL_OUT)
+    ev |= UV_WRITABLE;
+  uv_poll_start(&p->poll, ev, on_poll);
+  return 0;
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+  struct http_client *c = t->data;
+  int running;
+  if (!c->multi)
+    return;
+  c->dispatching++;
+  curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  check_done(c);
+  dispatch_end(c);
+}
+
+static int on_curl_timer(CURLM *m, long ms, void *userp)
+{
+  struct http_client *c = userp;
+  if (ms < 0)
+    uv_timer_stop(&c->timer);
+  else
+    uv_timer_start(&c->timer, on_timeout, (uint64_t)ms, 0);
+  return 0;
+}
+
+/* Hand queued requests to curl; end canceled ones. Callbacks may change the
+ * list, so every finish starts the walk again. */
+static void on_kick(uv_timer_t *t)
+{
+  struct http_client *c = t->data;
+  c->dispatching++;
+again:
+  for (struct http_req *r = c->reqs; r; r = r->next) {
+    if (r->canceled) {
+      err_set(&r->resp.err, ERR_CANCELED, "request canceled");
+      finish(r, ERR_CANCELED);
+      goto again;
+    }
+    if (r->state == REQ_QUEUED) {
+      CURLMcode mc = curl_multi_add_handle(c->multi, r->easy);
+      if (mc != CURLM_OK) {
+        finish(r, err_set(&r->resp.err, ERR_ENGINE,
+                          "cannot start %s %s: %s", r->method, r->path,
+                          curl_multi_strerror(mc)));
+        goto again;
+      }
+      r->state = REQ_ACTIVE;
+    }
+  }
+  dispatch_end(c);
+}
+
+/* --- public --- */
+
+int http_client_new(uv_loop_t *loop, const struct dockerhost *host,
+                    struct http_client **out, struct err *err)
+{
+  if (!curl_ready) {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      return err_set(err, ERR_ENGINE, "cannot initialize libcurl");
+    curl_ready = 1;
+  }
+  struct http_client *c = xcalloc(1, sizeof(*c));
+  c->loop = loop;
+  c->multi = curl_multi_init();
+  if (!c->multi) {
+    free(c);
+    return err_set(err, ERR_ENGINE, "cannot initialize libcurl multi");
+  }
+  c->host.kind = host->kind;
+  c->host.host = xstrdup(host->host);
+  c->host.socket_path = host->socket_path ? xstrdup(host->socket_path) : NULL;
+  c->host.base_url = xstrdup(host->base_url);
+  c->host.tls = host->tls;
+  c->host.tls_verify = host->tls_verify;
+  c->host.ca = host->ca ? xstrdup(host->ca) : NULL;
+  c->host.cert = host->cert ? xstrdup(host->cert) : NULL;
+  c->host.key = host->key ? xstrdup(host->key) : NULL;
+  c->host.api_version = host->api_version ? xstrdup(host->api_version)
+                                          : NULL;
+  uv_timer_init(loop, &c->timer);
+  uv_timer_init(loop, &c->kick);
+  c->timer.data = c;
+  c->kick.data = c;
+  c->open_handles = 2;
+  curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+  curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+  curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+  curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+  *out = c;
+  return 0;
+}
+
+void http_client_free(struct http_client *c)
+{
+  if (!c || c->closing)
+    return;
+  c->closing = 1;
+  c->dispatching++;
+  while (c->reqs) {
+    struct http_req *r = c->reqs;
+    err_set(&r->resp.err, ERR_CANCELED, "request canceled: shutting down");
+    finish(r, ERR_CANCELED);
+  }
+  dispatch_end(c);
+}
+
+const char *http_client_host(const struct http_client *c)
+{
+  return c->host.host;
+}
+
+struct http_req *http_req_new(struct http_client *c, const char *method,
+                              const char *path)
+{
+  struct http_req *r = xcalloc(1, sizeof(*r));
+  r->c = c;
+  r->method = xstrdup(method);
+  r->path = xstrdup(path);
+  r->cap = HTTP_BODY_MAX;
+  r->easy = curl_easy_init();
+  if (!r->easy)
+    BUG("curl_easy_init failed");
+  return r;
+}
+
+void http_req_prefix(struct http_req *r, const char *prefix)
+{
+  free(r->prefix);
+  r->prefix = prefix ? xstrdup(prefix) : NULL;
+}
+
+void http_req_query(struct http_req *r, const char *key, const char *value)
+{
+  char *k = curl_easy_escape(r->easy, key, 0);
+  char *v = curl_easy_escape(r->easy, value, 0);
+  if (!k || !v)
+    BUG("curl_easy_escape failed");
+  buf_addf(&r->query, "%s%s=%s", r->query.len ? "&" : "", k, v);
+  curl_free(k);
+  curl_free(v);
+}
+
+void http_req_header(struct http_req *r, const char *name, const char *value)
+{
+  char *line = xasprintf("%s: %s", name, value);
+  struct curl_slist *l = curl_slist_append(r->headers, line);
+  free(line);
+  if (!l)
+    BUG("curl_slist_append failed");
+  r->headers = l;
+}
+
+void http_req_body(struct http_req *r, const char *type, const void *data,
+                   size_t n)
+{
+  free(r->body);
+  r->body = xmalloc(n ? n : 1);
+  if (n)
+    memcpy(r->body, data, n);
+  r->body_len = n;
+  r->has_body = 1;
+  if (type)
+    http_req_header(r, "Content-Type", type);
+}
+
+void http_req_body_json(struct http_req *r, const cJSON *json)
+{
+  char *s = cJSON_PrintUnformatted(json);
+  if (!s)
+    BUG("cJSON_PrintUnformatted failed");
+  http_req_body(r, "application/json", s, strlen(s));
+  cJSON_free(s);
+}
+
+void http_req_body_stream(struct http_req *r, const char *type,
+                          http_read_cb read, void *read_ctx)
+{
+  r->read = read;
+  r->read_ctx = read_ctx;
+  if (type)
+    http_req_header(r, "Content-Type", type);
+}
+
+void http_req_on_data(struct http_req *r, http_data_cb cb, void *ctx)
+{
+  r->data = cb;
+  r->data_ctx = ctx;
+}
+
+void http_req_cap(struct http_req *r, size_t cap)
+{
+  r->cap = cap;
+}
+
+void http_req_timeout(struct http_req *r, long seconds)
+{
+  r->timeout = seconds;
+}
+
+static void setup_easy(struct http_req *r)
+{
+  struct http_client *c = r->c;
+  CURL *e = r->easy;
+  char *url = xasprintf("%s%s%s%s%s", c->host.base_url,
+                        r->prefix ? r->prefix : "", r->path,
+                        r->query.len ? "?" : "",
+                        r->query.len ? r->query.data : "");
+  curl_easy_setopt(e, CURLOPT_URL, url);
+  free(url);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
+  if (r->timeout > 0)
+    curl_easy_setopt(e, CURLOPT_TIMEOUT, r->timeout);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "wcompose/" PACKAGE_VERSION);
+  if (c->host.socket_path)
+    curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, c->host.socket_path);
+  if (c->host.tls) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, c->host.tls_verify ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c->host.tls_verify ? 2L : 0L);
+    if (c->host.ca)
+      curl_easy_setopt(e, CURLOPT_CAINFO, c->host.ca);
+    if (c->host.cert)
+      curl_easy_setopt(e, CURLOPT_SSLCERT, c->host.cert);
+    if (c->host.key)
+      curl_easy_setopt(e, CURLOPT_SSLKEY, c->host.key);
+  }
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+  /* No "Expect: 100-continue" round trip before bodies. */
+  struct curl_slist *l = curl_slist_append(r->headers, "Expect:");
+  if (!l)
+    BUG("curl_slist_append failed");
+  r->headers = l;
+  if (!strcmp(r->method, "GET")) {
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  } else if (!strcmp(r->method, "HEAD")) {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else {
+    if (r->read) {
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt(e, CURLOPT_READDATA, r);
+      http_req_header(r, "Transfer-Encoding", "chunked");
+    } else if (r->has_body) {
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                       (curl_off_t)r->body_len);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+    } else if (!strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+    }
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+  }
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+}
+
+int http_req_send(struct http_req *r, http_done_cb cb, void *ctx,
+                  struct err *err)
+{
+  struct http_client *c = r->c;
+  if (c->closing) {
+    http_req_free(r);
+    return err_set(err, ERR_STATE, "the engine client is shutting down");
+  }
+  if (r->state != REQ_NEW)
+    BUG("request sent twice");
+  r->done = cb;
+  r->done_ctx = ctx;
+  setup_easy(r);
+  r->state = REQ_QUEUED;
+  r->next = c->reqs;
+  if (c->reqs)
+    c->reqs->prev = r;
+  c->reqs = r;
+  uv_timer_start(&c->kick, on_kick, 0, 0);
+  return 0;
+}
+
+void http_req_cancel(struct http_req *r)
+{
+  if (r->state == REQ_DONE || r->canceled)
+    return;
+  r->canceled = 1;
+  uv_timer_start(&r->c->kick, on_kick, 0, 0);
+}
+
+const char *http_resp_header(const struct http_resp *resp, const char *name)
+{
+  size_t n = strlen(name);
+  for (size_t i = 0; i < resp->headers.n; i++) {
+    const char *h = resp->headers.v[i];
+    if (!strncasecmp(h, name, n) && h[n] == ':') {
+      h += n + 1;
+      while (*h == ' ' || *h == '\t')
+        h++;
+      return h;
+    }
+  }
+  return NULL;
+}
