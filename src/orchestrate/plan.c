@@ -1,0 +1,151 @@
+/* plan: desired services against observed containers, one action per
+ * container or missing replica (what compose's convergence achieves). */
+#include "orchestrate/plan.h"
+#include "orchestrate/labels.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *label(const cJSON *labels, const char *key)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(labels, key);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int plan_container_from_json(const cJSON *item, struct plan_container *c)
+{
+  memset(c, 0, sizeof(*c));
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "Id");
+  if (!cJSON_IsString(id))
+    return ERR_PROTO;
+  c->id = id->valuestring;
+  const cJSON *names = cJSON_GetObjectItemCaseSensitive(item, "Names");
+  const cJSON *n0 = cJSON_GetArrayItem(names, 0);
+  if (cJSON_IsString(n0))
+    c->name = n0->valuestring[0] == '/' ? n0->valuestring + 1
+                                        : n0->valuestring;
+  else
+    c->name = c->id;
+  const cJSON *st = cJSON_GetObjectItemCaseSensitive(item, "State");
+  c->state = cJSON_IsString(st) ? st->valuestring : "unknown";
+  const cJSON *labels = cJSON_GetObjectItemCaseSensitive(item, "Labels");
+  c->service = label(labels, LABELS_SERVICE);
+  const char *num = label(labels, LABELS_NUMBER);
+  c->number = num ? atoi(num) : 0;
+  c->config_hash = label(labels, LABELS_CONFIG_HASH);
+  c->image_id = label(labels, LABELS_IMAGE);
+  const char *oneoff = label(labels, LABELS_ONEOFF);
+  c->oneoff = oneoff && !strcmp(oneoff, "True");
+  return 0;
+}
+
+const char *plan_op_name(enum plan_op op)
+{
+  switch (op) {
+  case PLAN_CREATE:
+    return "create";
+  case PLAN_RECREATE:
+    return "recreate";
+  case PLAN_START:
+    return "start";
+  case PLAN_KEEP:
+    return "keep";
+  case PLAN_REMOVE:
+    return "remove";
+  }
+  return "?";
+}
+
+static void push(struct plan *pl, enum plan_op op, long service, int number,
+                 const struct plan_container *c)
+{
+  if (pl->n == pl->alloc) {
+    pl->alloc = pl->alloc ? 2 * pl->alloc : 16;
+    pl->v = xrealloc(pl->v, pl->alloc * sizeof(*pl->v));
+  }
+  pl->v[pl->n++] = (struct plan_action){ op, service, number, c };
+}
+
+static int outdated(const struct plan_want *w, const struct plan_container *c)
+{
+  if (!c->config_hash || !w->hash || strcmp(c->config_hash, w->hash))
+    return 1;
+  return w->image_id && c->image_id && strcmp(w->image_id, c->image_id);
+}
+
+static int known_service(const struct project *p, const char *name)
+{
+  for (size_t i = 0; i < p->nservices; i++)
+    if (!strcmp(p->services[i].name, name))
+      return 1;
+  for (size_t i = 0; i < p->ndisabled; i++)
+    if (!strcmp(p->disabled[i].name, name))
+      return 1;
+  return 0;
+}
+
+static void plan_service(struct plan *pl, long si, const struct service *s,
+                         const struct plan_want *w,
+                         const struct plan_container *have, size_t nhave,
+                         unsigned flags)
+{
+  int scale = w->scale < 0 ? 0 : w->scale;
+  /* the container that holds each wanted number, first one found */
+  const struct plan_container **slot = xcalloc((size_t)scale + 1,
+                                               sizeof(*slot));
+  for (size_t i = 0; i < nhave; i++) {
+    const struct plan_container *c = &have[i];
+    if (c->oneoff || !c->service || strcmp(c->service, s->name))
+      continue;
+    if (c->number >= 1 && c->number <= scale && !slot[c->number])
+      slot[c->number] = c;
+  }
+  for (int n = 1; n <= scale; n++) {
+    const struct plan_container *c = slot[n];
+    if (!c)
+      push(pl, PLAN_CREATE, si, n, NULL);
+    else if ((flags & PLAN_FORCE_RECREATE) ||
+             (!(flags & PLAN_NO_RECREATE) && outdated(w, c)))
+      push(pl, PLAN_RECREATE, si, n, c);
+    else if (!strcmp(c->state, "running") || !strcmp(c->state, "paused") ||
+             !strcmp(c->state, "restarting"))
+      push(pl, PLAN_KEEP, si, n, c);
+    else
+      push(pl, PLAN_START, si, n, c);
+  }
+  /* everything else of the service: scale down and duplicates */
+  for (size_t i = 0; i < nhave; i++) {
+    const struct plan_container *c = &have[i];
+    if (c->oneoff || !c->service || strcmp(c->service, s->name))
+      continue;
+    if (c->number < 1 || c->number > scale || slot[c->number] != c)
+      push(pl, PLAN_REMOVE, si, c->number, c);
+  }
+  free(slot);
+}
+
+void plan_make(const struct project *p, const struct plan_want *want,
+               const struct plan_container *have, size_t nhave,
+               unsigned flags, struct plan *out)
+{
+  for (size_t i = 0; i < p->nservices; i++)
+    if (want[i].selected)
+      plan_service(out, (long)i, &p->services[i], &want[i], have, nhave,
+                   flags);
+  for (size_t i = 0; i < nhave; i++) {
+    const struct plan_container *c = &have[i];
+    if (c->oneoff || (c->service && known_service(p, c->service)))
+      continue;
+    out->norphans++;
+    if (flags & PLAN_REMOVE_ORPHANS)
+      push(out, PLAN_REMOVE, -1, c->number, c);
+  }
+}
+
+void plan_release(struct plan *pl)
+{
+  free(pl->v);
+  *pl = (struct plan)PLAN_INIT;
+}

@@ -1,0 +1,83 @@
+/* plan: convergence. Compares what the project wants (services, replicas,
+ * config hashes, image IDs) with the containers the engine has (found by
+ * compose labels) and says what to do with each: create, recreate, start,
+ * keep, remove. Pure: the observed containers come in as plain structs.
+ * A plan owns its action array (plan_release); everything it points to
+ * (project, observed containers) is borrowed from the caller. */
+#ifndef WCOMPOSE_ORCHESTRATE_PLAN_H
+#define WCOMPOSE_ORCHESTRATE_PLAN_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "compose/model.h"
+
+/* A container the engine has, as GET /containers/json lists it. */
+struct plan_container {
+  const char *id;
+  const char *name;        /* without the leading '/' */
+  const char *service;     /* LABELS_SERVICE */
+  int number;              /* LABELS_NUMBER; 0 when absent */
+  const char *config_hash; /* LABELS_CONFIG_HASH, or NULL */
+  const char *image_id;    /* LABELS_IMAGE, or NULL */
+  const char *state;       /* "created", "running", "paused", "exited"... */
+  int oneoff;              /* LABELS_ONEOFF is "True" */
+};
+
+/* Fill c from one item of GET /containers/json (strings borrowed from
+ * item). Returns ERR_PROTO when the item has no Id. */
+int plan_container_from_json(const cJSON *item, struct plan_container *c);
+
+enum plan_op {
+  PLAN_CREATE,   /* create replica `number` (and start it) */
+  PLAN_RECREATE, /* stop and remove `container`, create `number` again */
+  PLAN_START,    /* start the stopped `container` */
+  PLAN_KEEP,     /* `container` runs with the current config */
+  PLAN_REMOVE    /* stop and remove `container` (scale down, orphan) */
+};
+
+struct plan_action {
+  enum plan_op op;
+  long service; /* index in project->services, -1 for an orphan */
+  int number;   /* the replica */
+  const struct plan_container *container; /* NULL for PLAN_CREATE */
+};
+
+/* What a service wants, indexed like project->services. */
+struct plan_want {
+  int selected;         /* take part in this plan; others are left alone */
+  int scale;            /* replicas wanted */
+  const char *hash;     /* create_config_hash */
+  const char *image_id; /* the image it will run, or NULL: not compared */
+};
+
+enum plan_flags {
+  PLAN_FORCE_RECREATE = 1 << 0, /* recreate even what is up to date */
+  PLAN_NO_RECREATE = 1 << 1,    /* never recreate; changed ones are kept */
+  PLAN_REMOVE_ORPHANS = 1 << 2  /* remove containers of unknown services */
+};
+
+struct plan {
+  struct plan_action *v; /* services in project order, replicas by number,
+                            then orphans */
+  size_t n, alloc;
+  size_t norphans; /* orphan containers found (removed or not) */
+};
+#define PLAN_INIT { NULL, 0, 0, 0 }
+
+/* Make the plan. A service's containers numbered 1..scale are kept,
+ * started or recreated (config hash or image changed, or forced); missing
+ * numbers are created; the rest (higher numbers, duplicates) are removed.
+ * One-off containers are ignored. Containers of services the project does
+ * not know (nor disables by profile) are orphans: listed as PLAN_REMOVE
+ * with PLAN_REMOVE_ORPHANS, otherwise only counted. */
+void plan_make(const struct project *p, const struct plan_want *want,
+               const struct plan_container *have, size_t nhave,
+               unsigned flags, struct plan *out);
+void plan_release(struct plan *pl);
+
+/* "create", "recreate", "start", "keep", "remove". */
+const char *plan_op_name(enum plan_op op);
+
+#endif

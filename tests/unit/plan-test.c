@@ -1,0 +1,121 @@
+/* Unit tests for plan: convergence decisions from observed containers. */
+#include "tap.h"
+#include "orchestrate/plan.h"
+
+#include <stdlib.h>
+
+static char got[512];
+
+/* "op:service:number" for each action, space-separated. */
+static const char *show(const struct project *p, const struct plan *pl)
+{
+  got[0] = '\0';
+  for (size_t i = 0; i < pl->n; i++) {
+    const struct plan_action *a = &pl->v[i];
+    char one[96];
+    snprintf(one, sizeof(one), "%s%s:%s:%d", i ? " " : "",
+             plan_op_name(a->op),
+             a->service >= 0 ? p->services[a->service].name : "orphan",
+             a->number);
+    strncat(got, one, sizeof(got) - strlen(got) - 1);
+  }
+  return got;
+}
+
+static const char *run(const struct project *p, const struct plan_want *w,
+                       const struct plan_container *c, size_t n,
+                       unsigned flags, size_t *norphans)
+{
+  struct plan pl = PLAN_INIT;
+  plan_make(p, w, c, n, flags, &pl);
+  show(p, &pl);
+  if (norphans)
+    *norphans = pl.norphans;
+  plan_release(&pl);
+  return got;
+}
+
+int main(void)
+{
+  struct service svc[] = { { .name = "db" }, { .name = "web" } };
+  struct service off[] = { { .name = "debug" } };
+  struct project p = { .name = "blog", .services = svc, .nservices = 2,
+                       .disabled = off, .ndisabled = 1 };
+  struct plan_want w[] = { { 1, 1, "h1", NULL }, { 1, 2, "h2", "img2" } };
+
+  is_str(run(&p, w, NULL, 0, 0, NULL), "create:db:1 create:web:1 create:web:2",
+         "nothing there: create every replica");
+
+  struct plan_container have[] = {
+    { "i1", "blog-db-1", "db", 1, "h1", NULL, "running", 0 },
+    { "i2", "blog-web-1", "web", 1, "h2", "img2", "exited", 0 },
+    { "i3", "blog-web-2", "web", 2, "h2", "img2", "running", 0 },
+  };
+  is_str(run(&p, w, have, 3, 0, NULL), "keep:db:1 start:web:1 keep:web:2",
+         "up to date: keep running, start stopped");
+  is_str(run(&p, w, have, 3, PLAN_FORCE_RECREATE, NULL),
+         "recreate:db:1 recreate:web:1 recreate:web:2", "--force-recreate");
+
+  have[0].config_hash = "old";
+  have[2].image_id = "img1";
+  is_str(run(&p, w, have, 3, 0, NULL),
+         "recreate:db:1 start:web:1 recreate:web:2",
+         "changed hash or image: recreate");
+  is_str(run(&p, w, have, 3, PLAN_NO_RECREATE, NULL),
+         "keep:db:1 start:web:1 keep:web:2", "--no-recreate keeps them");
+  have[0].config_hash = "h1";
+  have[2].image_id = "img2";
+
+  w[1].scale = 1;
+  is_str(run(&p, w, have, 3, 0, NULL), "keep:db:1 start:web:1 remove:web:2",
+         "scale down removes the higher numbers");
+  w[1].scale = 3;
+  is_str(run(&p, w, have, 3, 0, NULL),
+         "keep:db:1 start:web:1 keep:web:2 create:web:3",
+         "scale up creates the missing numbers");
+  w[1].scale = 2;
+
+  w[0].selected = 0;
+  is_str(run(&p, w, have, 3, 0, NULL), "start:web:1 keep:web:2",
+         "unselected services are left alone");
+  w[0].selected = 1;
+
+  struct plan_container more[] = {
+    { "i1", "blog-db-1", "db", 1, "h1", NULL, "running", 0 },
+    { "i4", "blog-db-1-dup", "db", 1, "h1", NULL, "running", 0 },
+    { "i5", "blog-old-1", "old", 1, "x", NULL, "running", 0 },
+    { "i6", "blog-debug-1", "debug", 1, "x", NULL, "running", 0 },
+    { "i7", "blog-web-run-1", "web", 1, "h2", NULL, "running", 1 },
+    { "i8", "blog-web-2", "web", 2, NULL, NULL, "created", 0 },
+  };
+  size_t norph;
+  is_str(run(&p, w, more, 6, 0, &norph),
+         "keep:db:1 remove:db:1 create:web:1 recreate:web:2",
+         "duplicates removed, one-offs ignored, unlabelled hash recreated");
+  is_int(norph, 1, "one orphan counted (disabled services are not)");
+  is_str(run(&p, w, more, 6, PLAN_REMOVE_ORPHANS, &norph),
+         "keep:db:1 remove:db:1 create:web:1 recreate:web:2 remove:orphan:1",
+         "--remove-orphans removes it");
+
+  cJSON *item = cJSON_Parse(
+      "{\"Id\":\"abc\",\"Names\":[\"/blog-web-2\"],\"State\":\"exited\","
+      "\"Labels\":{\"com.docker.compose.service\":\"web\","
+      "\"com.docker.compose.container-number\":\"2\","
+      "\"com.docker.compose.config-hash\":\"h2\","
+      "\"com.docker.compose.oneoff\":\"False\"}}");
+  struct plan_container c;
+  is_int(plan_container_from_json(item, &c), 0, "parse a listed container");
+  is_str(c.id, "abc", "id");
+  is_str(c.name, "blog-web-2", "name without slash");
+  is_str(c.service, "web", "service");
+  is_int(c.number, 2, "number");
+  is_str(c.config_hash, "h2", "hash");
+  is_str(c.state, "exited", "state");
+  is_int(c.oneoff, 0, "not oneoff");
+  ok(c.image_id == NULL, "no image label");
+  cJSON_Delete(item);
+  item = cJSON_Parse("{\"Names\":[]}");
+  is_int(plan_container_from_json(item, &c), ERR_PROTO, "no Id: refused");
+  cJSON_Delete(item);
+  return tap_done();
+}
