@@ -2,11 +2,14 @@
 # state machine, log fan-in; and the lifecycle commands built on them.
 libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/create.c src/orchestrate/create.h \
-  src/orchestrate/plan.c src/orchestrate/plan.h
+  src/orchestrate/plan.c src/orchestrate/plan.h \
+  src/orchestrate/sched.c src/orchestrate/sched.h
 
 check_PROGRAMS += tests/unit/labels-test tests/unit/create-test \
-  tests/unit/plan-test
-TESTS += tests/unit/labels-test tests/unit/create-test tests/unit/plan-test
+  tests/unit/plan-test tests/unit/sched-test
+TESTS += tests/unit/labels-test tests/unit/create-test tests/unit/plan-test \
+  tests/unit/sched-test
 tests_unit_labels_test_SOURCES = tests/unit/labels-test.c
 tests_unit_create_test_SOURCES = tests/unit/create-test.c
 tests_unit_plan_test_SOURCES = tests/unit/plan-test.c
+tests_unit_sched_test_SOURCES = tests/unit/sched-test.c
