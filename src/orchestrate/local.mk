@@ -3,7 +3,8 @@
 libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/create.c src/orchestrate/create.h \
   src/orchestrate/plan.c src/orchestrate/plan.h \
-  src/orchestrate/sched.c src/orchestrate/sched.h
+  src/orchestrate/sched.c src/orchestrate/sched.h \
+  src/orchestrate/svc.c src/orchestrate/svc.h
 
 check_PROGRAMS += tests/unit/labels-test tests/unit/create-test \
   tests/unit/plan-test tests/unit/sched-test

@@ -1,0 +1,687 @@
+/* svc: one state machine per service (the shape of curl's multi.c: one
+ * function per state, one place where the state changes), driven by the
+ * scheduler's walk over the dependency graph. */
+#include "orchestrate/svc.h"
+#include "orchestrate/create.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEALTH_POLL_MS 500
+
+static const char *const state_names[] = {
+  "idle",     "stopping", "removing", "creating", "starting",
+  "health",   "running",  "applying", "done",     "failed"
+};
+
+const char *svc_state_name(enum svc_state st)
+{
+  return st <= SVC_FAILED ? state_names[st] : "?";
+}
+
+void svc_set_state(struct svc *s, enum svc_state to)
+{
+  static int trace = -1;
+  if (trace < 0) {
+    const char *t = getenv("WCOMPOSE_TRACE");
+    trace = t && *t;
+  }
+  if (trace)
+    fprintf(stderr, "wcompose: svc %s: %s -> %s\n", s->service->name,
+            svc_state_name(s->state), svc_state_name(to));
+  s->state = to;
+}
+
+static void progress(struct svc *s, const struct svc_ctr *c,
+                     const char *status, int done)
+{
+  const struct svc_hooks *h = s->run->hooks;
+  if (h && h->progress)
+    h->progress(s->run->hook_data, c->name, status, done);
+}
+
+static void fail(struct svc *s, const struct engine_result *res)
+{
+  const char *t = res->err && res->err->text ? res->err->text : NULL;
+  if (t) {
+    size_t n = strlen(t);
+    while (n && t[n - 1] == '\n')
+      n--;
+    err_set(&s->err, res->rc, "%.*s", (int)n, t);
+  } else {
+    err_set(&s->err, res->rc, "service '%s': %s", s->service->name,
+            err_text(res->rc));
+  }
+}
+
+static void step(struct svc *s);
+
+/* The state after the current one, for the run's goal. */
+static enum svc_state next_state(const struct svc *s)
+{
+  const struct svc_options *o = &s->run->opt;
+  switch (s->state) {
+  case SVC_IDLE:
+    if (o->goal == SVC_GOAL_UP || o->goal == SVC_GOAL_STOP ||
+        o->goal == SVC_GOAL_DOWN)
+      return SVC_STOPPING;
+    return SVC_APPLYING;
+  case SVC_STOPPING:
+    if (o->goal == SVC_GOAL_STOP)
+      return SVC_DONE;
+    return SVC_REMOVING;
+  case SVC_REMOVING:
+    return o->goal == SVC_GOAL_DOWN ? SVC_DONE : SVC_CREATING;
+  case SVC_CREATING:
+    return o->no_start ? SVC_RUNNING : SVC_STARTING;
+  case SVC_STARTING:
+    return s->need_health ? SVC_HEALTH : SVC_RUNNING;
+  case SVC_HEALTH:
+    return SVC_RUNNING;
+  case SVC_APPLYING:
+  case SVC_RUNNING:
+  case SVC_DONE:
+  case SVC_FAILED:
+    break;
+  }
+  return SVC_DONE;
+}
+
+/* Called when the last call of a state answered (or there was none). */
+static void advance(struct svc *s)
+{
+  if (s->err.code) {
+    svc_set_state(s, SVC_FAILED);
+    sched_done(&s->run->sched, s->index, s->err.code);
+    return;
+  }
+  /* dependents waiting for "started" need not wait for health */
+  if (s->state == SVC_STARTING)
+    sched_reached(&s->run->sched, s->index, SCHED_STARTED);
+  if (s->state == SVC_RUNNING && s->need_exit && !s->run->opt.no_start)
+    sched_reached(&s->run->sched, s->index, SCHED_COMPLETED);
+  svc_set_state(s, next_state(s));
+  step(s);
+}
+
+static void on_poll(uv_timer_t *t);
+
+static int all_healthy(const struct svc *s)
+{
+  for (size_t i = 0; i < s->nctrs; i++)
+    if (s->ctrs[i].op != PLAN_REMOVE && s->ctrs[i].id &&
+        !s->ctrs[i].healthy)
+      return 0;
+  return 1;
+}
+
+/* The calls of the state answered: poll again while health is pending,
+ * else move on. */
+static void settle(struct svc *s)
+{
+  if (!s->err.code && s->state == SVC_HEALTH && !all_healthy(s)) {
+    uv_timer_start(&s->timer, on_poll, HEALTH_POLL_MS, 0);
+    return;
+  }
+  advance(s);
+}
+
+/* --- engine call completions: ctx is the container --- */
+
+static void call_done(struct svc_ctr *c)
+{
+  struct svc *s = c->svc;
+  if (--s->pending == 0)
+    settle(s);
+}
+
+static int issue(struct svc *s, int rc, struct err *e)
+{
+  if (rc) {
+    err_set(&s->err, rc, "%s", e->text ? e->text : err_text(rc));
+    err_release(e);
+    return rc;
+  }
+  s->pending++;
+  return 0;
+}
+
+static void on_stopped(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  if (res->rc && res->rc != ERR_NOTFOUND)
+    fail(c->svc, res);
+  else {
+    c->running = 0;
+    progress(c->svc, c, "Stopped", 1);
+  }
+  call_done(c);
+}
+
+static void on_removed(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  if (res->rc && res->rc != ERR_NOTFOUND)
+    fail(c->svc, res);
+  else
+    progress(c->svc, c, "Removed", 1);
+  call_done(c);
+}
+
+static void on_connected(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  if (res->rc)
+    fail(c->svc, res);
+  call_done(c);
+}
+
+static void on_created(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  struct svc *s = c->svc;
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(res->json, "Id");
+  if (res->rc || !cJSON_IsString(id)) {
+    if (res->rc)
+      fail(s, res);
+    else
+      err_set(&s->err, ERR_PROTO, "creating container '%s': no Id in the "
+              "answer", c->name);
+    call_done(c);
+    return;
+  }
+  c->id = xstrdup(id->valuestring);
+  progress(s, c, "Created", 1);
+  /* API 1.41 takes one network at create: connect the others now */
+  long primary = create_primary_network(s->service);
+  for (size_t i = 0; primary >= 0 && i < s->service->nnetworks; i++) {
+    if ((long)i == primary)
+      continue;
+    const struct service_network *n = &s->service->networks[i];
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "Container", c->id);
+    cJSON_AddItemToObject(body, "EndpointConfig",
+                          create_endpoint_new(s->service, n));
+    struct err e = ERR_INIT;
+    issue(s, engine_network_connect(s->run->engine,
+                                    create_network_name(s->run->project,
+                                                        n->name),
+                                    body, on_connected, c, &e),
+          &e);
+  }
+  call_done(c);
+}
+
+static void on_started(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  struct svc *s = c->svc;
+  if (res->rc) {
+    fail(s, res);
+  } else {
+    c->running = 1;
+    progress(s, c, "Started", 1);
+    if (s->run->hooks && s->run->hooks->started)
+      s->run->hooks->started(s->run->hook_data, s, c);
+  }
+  call_done(c);
+}
+
+static void on_applied(void *ctx, struct engine_result *res)
+{
+  static const char *const done[] = {
+    [SVC_GOAL_KILL] = "Killed", [SVC_GOAL_PAUSE] = "Paused",
+    [SVC_GOAL_UNPAUSE] = "Unpaused", [SVC_GOAL_RESTART] = "Restarted"
+  };
+  struct svc_ctr *c = ctx;
+  if (res->rc)
+    fail(c->svc, res);
+  else
+    progress(c->svc, c, done[c->svc->run->opt.goal], 1);
+  call_done(c);
+}
+
+/* Health: one inspect per container and poll; res->json is the inspect. */
+static void on_health(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  struct svc *s = c->svc;
+  if (res->rc) {
+    fail(s, res);
+    call_done(c);
+    return;
+  }
+  const cJSON *st = cJSON_GetObjectItemCaseSensitive(res->json, "State");
+  const cJSON *status = cJSON_GetObjectItemCaseSensitive(st, "Status");
+  const cJSON *health = cJSON_GetObjectItemCaseSensitive(st, "Health");
+  const cJSON *hs = cJSON_GetObjectItemCaseSensitive(health, "Status");
+  const char *state = cJSON_IsString(status) ? status->valuestring : "";
+  if (cJSON_IsString(hs)) {
+    if (!strcmp(hs->valuestring, "healthy"))
+      c->healthy = 1;
+    else if (!strcmp(hs->valuestring, "unhealthy"))
+      err_set(&s->err, ERR_UNHEALTHY, "container '%s' is unhealthy",
+              c->name);
+  } else if (!strcmp(state, "running")) {
+    c->healthy = 1; /* no healthcheck: running is as good as it gets */
+  }
+  if (!s->err.code && !c->healthy &&
+      (!strcmp(state, "exited") || !strcmp(state, "dead"))) {
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(st, "ExitCode");
+    err_set(&s->err, ERR_STATE, "container '%s' exited (%d)", c->name,
+            cJSON_IsNumber(code) ? code->valueint : -1);
+  }
+  if (c->healthy)
+    progress(s, c, "Healthy", 1);
+  call_done(c);
+}
+
+static void on_waited(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  struct svc *s = c->svc;
+  if (res->rc) {
+    fail(s, res);
+  } else {
+    const cJSON *code =
+        cJSON_GetObjectItemCaseSensitive(res->json, "StatusCode");
+    c->exit_code = cJSON_IsNumber(code) ? code->valueint : -1;
+    if (c->exit_code)
+      err_set(&s->err, ERR_STATE,
+              "service '%s' didn't complete successfully: container '%s' "
+              "exited with code %d",
+              s->service->name, c->name, c->exit_code);
+  }
+  call_done(c);
+}
+
+/* --- one function per state: issue the calls, or advance at once --- */
+
+static int stop_timeout(const struct svc *s)
+{
+  if (s->run->opt.timeout >= 0)
+    return s->run->opt.timeout;
+  return -1; /* the container's StopTimeout, set from stop_grace_period */
+}
+
+static int wants_removal(const struct svc *s, const struct svc_ctr *c)
+{
+  if (s->run->opt.goal == SVC_GOAL_DOWN)
+    return 1;
+  return s->run->opt.goal == SVC_GOAL_UP &&
+         (c->op == PLAN_RECREATE || c->op == PLAN_REMOVE);
+}
+
+static void state_stopping(struct svc *s)
+{
+  for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (!c->running || !c->id)
+      continue;
+    if (s->run->opt.goal == SVC_GOAL_UP && !wants_removal(s, c))
+      continue;
+    struct err e = ERR_INIT;
+    progress(s, c, "Stopping", 0);
+    issue(s,
+          engine_container_stop(s->run->engine, c->name, stop_timeout(s),
+                                on_stopped, c, &e),
+          &e);
+  }
+}
+
+static void state_removing(struct svc *s)
+{
+  unsigned flags = ENGINE_RM_FORCE;
+  if (s->run->opt.remove_volumes)
+    flags |= ENGINE_RM_VOLUMES;
+  for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (!c->id || !wants_removal(s, c))
+      continue;
+    struct err e = ERR_INIT;
+    progress(s, c, "Removing", 0);
+    /* by id: a replacement of the same name may come next */
+    if (!issue(s, engine_container_remove(s->run->engine, c->id, flags,
+                                          on_removed, c, &e),
+               &e) &&
+        c->op == PLAN_RECREATE) {
+      free(c->id);
+      c->id = NULL;
+    }
+  }
+}
+
+static void state_creating(struct svc *s)
+{
+  for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (c->op != PLAN_CREATE && c->op != PLAN_RECREATE)
+      continue;
+    struct create_ctx cc = { s->run->project, s->service, c->number, 0,
+                             NULL };
+    cJSON *body = NULL;
+    if (create_body(&cc, &body, &s->err))
+      break;
+    struct err e = ERR_INIT;
+    progress(s, c, c->op == PLAN_RECREATE ? "Recreate" : "Creating", 0);
+    issue(s,
+          engine_container_create(s->run->engine, c->name, body, on_created,
+                                  c, &e),
+          &e);
+  }
+}
+
+static void state_starting(struct svc *s)
+{
+  for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (c->op == PLAN_KEEP || c->op == PLAN_REMOVE || !c->id)
+      continue;
+    struct err e = ERR_INIT;
+    progress(s, c, "Starting", 0);
+    issue(s,
+          engine_container_start(s->run->engine, c->name, on_started, c, &e),
+          &e);
+  }
+}
+
+static void state_health(struct svc *s)
+{
+  if (!s->timer_init) {
+    uv_timer_init(s->run->loop, &s->timer);
+    s->timer.data = s;
+    s->timer_init = 1;
+    s->run->open_timers++;
+  }
+  for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (c->op == PLAN_REMOVE || !c->id || c->healthy)
+      continue;
+    struct err e = ERR_INIT;
+    issue(s,
+          engine_container_inspect(s->run->engine, c->id, on_health, c, &e),
+          &e);
+  }
+}
+
+static void on_poll(uv_timer_t *t)
+{
+  struct svc *s = t->data;
+  state_health(s);
+  if (!s->pending)
+    settle(s);
+}
+
+static void state_running(struct svc *s)
+{
+  unsigned what = SCHED_STARTED;
+  if (s->need_health)
+    what |= SCHED_HEALTHY;
+  sched_reached(&s->run->sched, s->index, what);
+  if (!s->need_exit || s->run->opt.no_start)
+    return;
+  for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (c->op == PLAN_REMOVE || !c->id)
+      continue;
+    struct err e = ERR_INIT;
+    progress(s, c, "Waiting", 0);
+    issue(s,
+          engine_container_wait(s->run->engine, c->id, "not-running",
+                                on_waited, c, &e),
+          &e);
+  }
+}
+
+static void state_applying(struct svc *s)
+{
+  const struct svc_options *o = &s->run->opt;
+  for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    struct engine *en = s->run->engine;
+    struct err e = ERR_INIT;
+    int rc = 0;
+    switch (o->goal) {
+    case SVC_GOAL_KILL:
+      if (!c->running)
+        continue;
+      rc = engine_container_kill(en, c->name, o->signal, on_applied, c, &e);
+      break;
+    case SVC_GOAL_PAUSE:
+      if (!c->running)
+        continue;
+      rc = engine_container_pause(en, c->name, on_applied, c, &e);
+      break;
+    case SVC_GOAL_UNPAUSE:
+      rc = engine_container_unpause(en, c->name, on_applied, c, &e);
+      break;
+    case SVC_GOAL_RESTART:
+      rc = engine_container_restart(en, c->name, stop_timeout(s), on_applied,
+                                    c, &e);
+      break;
+    default:
+      continue;
+    }
+    issue(s, rc, &e);
+  }
+}
+
+/* Enter the current state: run its function; when it issued nothing (or
+ * failed to issue), move on at once. */
+static void step(struct svc *s)
+{
+  switch (s->state) {
+  case SVC_STOPPING:
+    state_stopping(s);
+    break;
+  case SVC_REMOVING:
+    state_removing(s);
+    break;
+  case SVC_CREATING:
+    state_creating(s);
+    break;
+  case SVC_STARTING:
+    state_starting(s);
+    break;
+  case SVC_HEALTH:
+    state_health(s);
+    break;
+  case SVC_RUNNING:
+    state_running(s);
+    break;
+  case SVC_APPLYING:
+    state_applying(s);
+    break;
+  case SVC_DONE:
+    sched_done(&s->run->sched, s->index, 0);
+    return;
+  case SVC_FAILED:
+    sched_done(&s->run->sched, s->index, s->err.code);
+    return;
+  case SVC_IDLE:
+    break;
+  }
+  if (!s->pending)
+    settle(s);
+}
+
+/* --- the run --- */
+
+static int policy_run(void *data, size_t node)
+{
+  struct svc_run *r = data;
+  struct svc *s = &r->svcs[node];
+  svc_set_state(s, next_state(s));
+  step(s);
+  return 0;
+}
+
+static void policy_skip(void *data, size_t node, size_t dep)
+{
+  struct svc_run *r = data;
+  struct svc *s = &r->svcs[node];
+  err_set(&s->err, ERR_CANCELED,
+          "service '%s' was not started: dependency '%s' failed",
+          s->service->name, r->project->services[dep].name);
+  svc_set_state(s, SVC_FAILED);
+}
+
+static const struct sched_policy policy = { policy_run, policy_skip };
+
+static enum dep_condition edge_cond(void *data, size_t from, size_t to)
+{
+  const struct project *p = data;
+  const struct service *s = &p->services[from];
+  for (size_t i = 0; i < s->ndepends_on; i++)
+    if (!strcmp(s->depends_on[i].service, p->services[to].name))
+      return s->depends_on[i].condition;
+  return DEP_STARTED;
+}
+
+void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
+                  const struct project *p, const unsigned char *selected,
+                  const struct plan *plan, const struct svc_options *opt,
+                  const struct svc_hooks *hooks, void *hook_data)
+{
+  memset(r, 0, sizeof(*r));
+  r->loop = loop;
+  r->engine = e;
+  r->project = p;
+  r->opt = *opt;
+  r->hooks = hooks;
+  r->hook_data = hook_data;
+  r->n = p->nservices;
+  r->svcs = xcalloc(r->n ? r->n : 1, sizeof(*r->svcs));
+  r->selected = xcalloc(r->n ? r->n : 1, 1);
+  for (size_t i = 0; i < r->n; i++) {
+    struct svc *s = &r->svcs[i];
+    s->run = r;
+    s->index = i;
+    s->service = &p->services[i];
+    s->ctrs = xcalloc(plan->n ? plan->n : 1, sizeof(*s->ctrs));
+    r->selected[i] = !selected || selected[i];
+  }
+  for (size_t k = 0; k < plan->n; k++) {
+    const struct plan_action *a = &plan->v[k];
+    if (a->service < 0)
+      continue;
+    struct svc *s = &r->svcs[a->service];
+    struct svc_ctr *c = &s->ctrs[s->nctrs++];
+    c->svc = s;
+    c->number = a->number;
+    c->op = opt->goal == SVC_GOAL_UP ? a->op : PLAN_KEEP;
+    if (a->container) {
+      c->id = xstrdup(a->container->id);
+      c->name = xstrdup(a->container->name);
+      c->running = !strcmp(a->container->state, "running") ||
+                   !strcmp(a->container->state, "restarting") ||
+                   !strcmp(a->container->state, "paused");
+    }
+    if (c->op == PLAN_CREATE || c->op == PLAN_RECREATE) {
+      free(c->name);
+      c->name = create_container_name_new(p, s->service, c->number);
+    }
+  }
+  /* what dependents wait for decides what each service must reach */
+  for (size_t i = 0; i < r->n; i++) {
+    const struct service *sv = &p->services[i];
+    if (!r->selected[i])
+      continue;
+    if (opt->wait)
+      r->svcs[i].need_health = 1;
+    for (size_t k = 0; k < sv->ndepends_on; k++)
+      for (size_t j = 0; j < r->n; j++)
+        if (!strcmp(p->services[j].name, sv->depends_on[k].service)) {
+          if (sv->depends_on[k].condition == DEP_HEALTHY)
+            r->svcs[j].need_health = 1;
+          if (sv->depends_on[k].condition == DEP_COMPLETED)
+            r->svcs[j].need_exit = 1;
+        }
+  }
+  graph_from_project(&r->graph, p);
+  int reverse = opt->goal == SVC_GOAL_STOP || opt->goal == SVC_GOAL_DOWN;
+  if (opt->goal == SVC_GOAL_KILL || opt->goal == SVC_GOAL_PAUSE ||
+      opt->goal == SVC_GOAL_UNPAUSE) {
+    /* no order: drop the edges */
+    graph_release(&r->graph);
+    const char **names = xcalloc(r->n ? r->n : 1, sizeof(*names));
+    for (size_t i = 0; i < r->n; i++)
+      names[i] = p->services[i].name;
+    graph_init(&r->graph, r->n, names);
+    free(names);
+  }
+  sched_init(&r->sched, &r->graph, r->selected, reverse, edge_cond,
+             (void *)p, &policy, r, opt->parallel);
+}
+
+void svc_run_start(struct svc_run *r)
+{
+  sched_start(&r->sched);
+}
+
+int svc_run_finished(const struct svc_run *r)
+{
+  if (!sched_finished(&r->sched))
+    return 0;
+  for (size_t i = 0; i < r->n; i++)
+    if (r->svcs[i].pending)
+      return 0;
+  return 1;
+}
+
+int svc_run_result(const struct svc_run *r, struct err *err)
+{
+  int rc = 0;
+  for (size_t i = 0; i < r->n; i++) {
+    const struct svc *s = &r->svcs[i];
+    if (!s->err.code)
+      continue;
+    /* a skip is a consequence: report it only without a cause */
+    if (s->err.code == ERR_CANCELED && rc)
+      continue;
+    if (!rc || rc == ERR_CANCELED)
+      rc = s->err.code;
+    const char *t = s->err.text ? s->err.text : "";
+    size_t n = strlen(t);
+    while (n && t[n - 1] == '\n')
+      n--;
+    err_set(err, s->err.code, "%.*s", (int)n, t);
+  }
+  return rc;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+  struct svc *s = h->data;
+  struct svc_run *r = s->run;
+  if (--r->open_timers == 0) {
+    free(r->svcs);
+    r->svcs = NULL;
+  }
+}
+
+void svc_run_release(struct svc_run *r)
+{
+  for (size_t i = 0; i < r->n; i++) {
+    struct svc *s = &r->svcs[i];
+    for (size_t k = 0; k < s->nctrs; k++) {
+      free(s->ctrs[k].id);
+      free(s->ctrs[k].name);
+    }
+    free(s->ctrs);
+    err_release(&s->err);
+  }
+  sched_release(&r->sched);
+  graph_release(&r->graph);
+  free(r->selected);
+  if (!r->open_timers) {
+    free(r->svcs);
+    r->svcs = NULL;
+    return;
+  }
+  for (size_t i = 0; i < r->n; i++)
+    if (r->svcs[i].timer_init)
+      uv_close((uv_handle_t *)&r->svcs[i].timer, on_timer_closed);
+}

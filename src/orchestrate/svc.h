@@ -1,0 +1,135 @@
+/* svc: the life of one service during a command, as an explicit state
+ * machine on the uv loop. Each state issues the engine calls for all the
+ * service's containers at once and moves on when the last one answered;
+ * every transition goes through svc_set_state (traced to stderr when
+ * WCOMPOSE_TRACE is set). A svc_run drives all services of a project with
+ * the scheduler: forward for up/create/start/restart, reverse (dependents
+ * first) for stop/down/rm, unordered for kill/pause/unpause.
+ *
+ * Ownership: a svc_run owns its svc array, their containers and errors
+ * (svc_run_release); the project, engine, loop and hooks are borrowed. */
+#ifndef WCOMPOSE_ORCHESTRATE_SVC_H
+#define WCOMPOSE_ORCHESTRATE_SVC_H
+
+#include <stddef.h>
+
+#include <uv.h>
+
+#include "compose/model.h"
+#include "engine/api.h"
+#include "orchestrate/plan.h"
+#include "orchestrate/sched.h"
+#include "util/err.h"
+
+enum svc_state {
+  SVC_IDLE,       /* waiting for the scheduler (dependencies, or dependents
+                     when stopping) */
+  SVC_STOPPING,   /* stopping containers: to be removed, replaced, or asked */
+  SVC_REMOVING,   /* removing containers the plan drops or replaces */
+  SVC_CREATING,   /* creating containers, then connecting extra networks */
+  SVC_STARTING,   /* starting created or stopped containers */
+  SVC_HEALTH,     /* polling until every container reports healthy */
+  SVC_RUNNING,    /* started (dependents released); waiting for the exit of
+                     its containers when a dependent needs them completed */
+  SVC_APPLYING,   /* one call per container: kill, pause, unpause, restart */
+  SVC_DONE,       /* the goal is reached */
+  SVC_FAILED      /* an engine call failed, a container was unhealthy or
+                     exited non-zero where completion was needed */
+};
+
+enum svc_goal {
+  SVC_GOAL_UP,      /* plan actions: remove, create, start (up, create,
+                       start) */
+  SVC_GOAL_STOP,    /* stop running containers */
+  SVC_GOAL_DOWN,    /* stop and remove every container */
+  SVC_GOAL_KILL,
+  SVC_GOAL_PAUSE,
+  SVC_GOAL_UNPAUSE,
+  SVC_GOAL_RESTART
+};
+
+struct svc;
+
+/* One container a service works on. */
+struct svc_ctr {
+  struct svc *svc;
+  char *id;       /* NULL until created */
+  char *name;
+  int number;
+  enum plan_op op; /* SVC_GOAL_UP: what the plan says; else PLAN_KEEP */
+  int running;     /* it was running (or paused) when observed/started */
+  int healthy;     /* reported healthy (or running, without a check) */
+  int exit_code;
+};
+
+struct svc {
+  struct svc_run *run;
+  size_t index; /* in project->services */
+  const struct service *service;
+  enum svc_state state;
+  struct svc_ctr *ctrs;
+  size_t nctrs;
+  int pending;     /* engine calls in flight in the current state */
+  int need_health; /* a dependent waits for service_healthy, or --wait */
+  int need_exit;   /* a dependent waits for service_completed_successfully */
+  uv_timer_t timer; /* health polling; closed by svc_run_release */
+  int timer_init;
+  struct err err;  /* what went wrong, with what wcompose was doing */
+};
+
+/* What the command hears about. All optional. */
+struct svc_hooks {
+  /* a container (kind "Container") changed: status "Creating", "Created",
+   * "Starting", "Started", "Stopping", "Stopped", "Removing", "Removed",
+   * "Waiting", "Healthy", "Killed", "Paused", "Unpaused", "Restarted",
+   * "Error"; done is 1 when the step finished. */
+  void (*progress)(void *data, const char *name, const char *status,
+                   int done);
+  /* a container of s was started by this run */
+  void (*started)(void *data, struct svc *s, struct svc_ctr *c);
+};
+
+struct svc_options {
+  enum svc_goal goal;
+  int no_start;       /* up/create: stop after creating */
+  int wait;           /* up --wait: reach healthy (or running) */
+  int timeout;        /* stop grace period in seconds; < 0: each service's */
+  int remove_volumes; /* down -v, rm -v: anonymous volumes too */
+  const char *signal; /* kill -s */
+  int parallel;       /* --parallel; <= 0 unlimited */
+};
+
+struct svc_run {
+  uv_loop_t *loop;
+  struct engine *engine;
+  const struct project *project;
+  struct svc_options opt;
+  const struct svc_hooks *hooks;
+  void *hook_data;
+  struct svc *svcs; /* like project->services */
+  size_t n;
+  struct graph graph;
+  struct sched sched;
+  unsigned char *selected;
+  int open_timers;
+};
+
+/* Set up a run over the selected services (selected[i], NULL: all) with
+ * a plan (SVC_GOAL_UP: its actions; other goals: the plan's containers
+ * whatever their op, typically all PLAN_KEEP from observation). */
+void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
+                  const struct project *p, const unsigned char *selected,
+                  const struct plan *plan, const struct svc_options *opt,
+                  const struct svc_hooks *hooks, void *hook_data);
+/* Start the walk; run the loop until svc_run_finished. */
+void svc_run_start(struct svc_run *r);
+int svc_run_finished(const struct svc_run *r);
+/* 0, or the first failure's code; errors of all services go to err. */
+int svc_run_result(const struct svc_run *r, struct err *err);
+/* Frees everything; run the loop once more afterwards (timers close). */
+void svc_run_release(struct svc_run *r);
+
+void svc_set_state(struct svc *s, enum svc_state to);
+const char *svc_state_name(enum svc_state st);
+
+#endif
