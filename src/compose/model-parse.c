@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +58,9 @@ int model_parse_duration(const char *s, int64_t *ns)
   }
   if (total > 9.2e18)
     return -1;
-  *ns = (int64_t)llround(neg ? -total : total);
+  *ns = (int64_t)(total + 0.5);
+  if (neg)
+    *ns = -*ns;
   return 0;
 }
 
