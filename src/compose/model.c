@@ -1581,6 +1581,14 @@ static int cmp_snet(const void *a, const void *b)
                 ((const struct service_network *)b)->name);
 }
 
+/* qsort that accepts an empty NULL array. */
+static void sort(void *v, size_t n, size_t size,
+                 int (*cmp)(const void *, const void *))
+{
+  if (n > 1)
+    qsort(v, n, size, cmp);
+}
+
 int model_build(const struct ynode *root, const struct model_ctx *ctx,
                 struct project **out, struct err *err)
 {
@@ -1642,14 +1650,14 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
     goto fail;
   if (!ctx->no_normalize)
     normalize(&m);
-  qsort(p->services, p->nservices, sizeof(*p->services), cmp_service);
+  sort(p->services, p->nservices, sizeof(*p->services), cmp_service);
   for (i = 0; i < p->nservices; i++)
-    qsort(p->services[i].networks, p->services[i].nnetworks,
-          sizeof(*p->services[i].networks), cmp_snet);
-  qsort(p->networks, p->nnetworks, sizeof(*p->networks), cmp_network);
-  qsort(p->volumes, p->nvolumes, sizeof(*p->volumes), cmp_volume);
-  qsort(p->secrets, p->nsecrets, sizeof(*p->secrets), cmp_file);
-  qsort(p->configs, p->nconfigs, sizeof(*p->configs), cmp_file);
+    sort(p->services[i].networks, p->services[i].nnetworks,
+         sizeof(*p->services[i].networks), cmp_snet);
+  sort(p->networks, p->nnetworks, sizeof(*p->networks), cmp_network);
+  sort(p->volumes, p->nvolumes, sizeof(*p->volumes), cmp_volume);
+  sort(p->secrets, p->nsecrets, sizeof(*p->secrets), cmp_file);
+  sort(p->configs, p->nconfigs, sizeof(*p->configs), cmp_file);
   if (!ctx->no_consistency) {
     for (i = 0; i < p->nservices; i++)
       if (check_service(&m, &p->services[i],
