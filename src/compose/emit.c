@@ -83,9 +83,9 @@ static void add_kv(cJSON *o, const char *k, const struct kvlist *l)
   qsort(v, l->n, sizeof(*v), cmp_kv);
   m = cJSON_AddObjectToObject(o, k);
   for (i = 0; i < l->n; i++)
-    cJSON_AddItemToObject(m, v[i].key, v[i].value
-                                           ? cJSON_CreateString(v[i].value)
-                                           : cJSON_CreateNull());
+    cJSON_AddItemToObject(m, v[i].key,
+                          v[i].value ? cJSON_CreateString(v[i].value)
+                                     : cJSON_CreateNull());
   free(v);
 }
 
@@ -189,7 +189,7 @@ static void add_tri(cJSON *o, const char *k, enum tristate t)
 
 static cJSON *build_json(const struct build *b)
 {
-  static const char *const rest[] = { "entitlements", NULL };
+  static const char *const rest[] = {"entitlements", NULL};
   cJSON *o = cJSON_CreateObject();
   const struct mval *x;
 
@@ -260,19 +260,25 @@ static cJSON *depends_json(const struct service *s)
 
 static cJSON *deploy_json(const struct mval *d)
 {
-  static const char *const top[] = {
-    "mode", "replicas", "labels", "update_config", "rollback_config",
-    "resources", "restart_policy", "placement", "endpoint_mode", NULL
-  };
-  static const char *const upd[] = { "parallelism", "delay",
-                                     "failure_action", "monitor",
-                                     "max_failure_ratio", "order", NULL };
-  static const char *const res[] = { "cpus", "memory", "pids",
-                                     "generic_resources", "devices", NULL };
-  static const char *const rp[] = { "condition", "delay", "max_attempts",
-                                    "window", NULL };
-  static const char *const pl[] = { "constraints", "preferences",
-                                    "max_replicas_per_node", NULL };
+  static const char *const top[] = {"mode",
+                                    "replicas",
+                                    "labels",
+                                    "update_config",
+                                    "rollback_config",
+                                    "resources",
+                                    "restart_policy",
+                                    "placement",
+                                    "endpoint_mode",
+                                    NULL};
+  static const char *const upd[] = {
+      "parallelism", "delay", "failure_action", "monitor", "max_failure_ratio",
+      "order",       NULL};
+  static const char *const res[] = {
+      "cpus", "memory", "pids", "generic_resources", "devices", NULL};
+  static const char *const rp[] = {"condition", "delay", "max_attempts",
+                                   "window", NULL};
+  static const char *const pl[] = {"constraints", "preferences",
+                                   "max_replicas_per_node", NULL};
   cJSON *o = mval_json(d, top), *c;
   const char *const *ord;
   const struct mval *sub;
@@ -287,19 +293,18 @@ static cJSON *deploy_json(const struct mval *d)
     if (!c || !sub)
       continue;
     ord = !strcmp(k, "update_config") || !strcmp(k, "rollback_config") ? upd
-          : !strcmp(k, "restart_policy")                            ? rp
-          : !strcmp(k, "placement")                                 ? pl
-                                                                    : NULL;
+          : !strcmp(k, "restart_policy")                               ? rp
+          : !strcmp(k, "placement")                                    ? pl
+                                                                       : NULL;
     if (ord) {
       cJSON_ReplaceItemInObjectCaseSensitive(o, k, mval_json(sub, ord));
     } else if (!strcmp(k, "resources")) {
-      static const char *const lr[] = { "limits", "reservations" };
+      static const char *const lr[] = {"limits", "reservations"};
       cJSON *r = cJSON_CreateObject();
       size_t j;
       for (j = 0; j < 2; j++)
         if (mval_get(sub, lr[j]))
-          cJSON_AddItemToObject(r, lr[j], mval_json(mval_get(sub, lr[j]),
-                                                    res));
+          cJSON_AddItemToObject(r, lr[j], mval_json(mval_get(sub, lr[j]), res));
       cJSON_ReplaceItemInObjectCaseSensitive(o, k, r);
     }
   }
@@ -308,8 +313,8 @@ static cJSON *deploy_json(const struct mval *d)
 
 static const char *mount_type(enum mount_type t)
 {
-  static const char *const n[] = { "bind", "volume", "tmpfs",
-                                   "npipe", "cluster", "image" };
+  static const char *const n[] = {"bind",  "volume",  "tmpfs",
+                                  "npipe", "cluster", "image"};
   return n[t];
 }
 
@@ -330,8 +335,7 @@ static cJSON *volumes_json(const struct service *s)
         m->bind_create_host_path != TRI_UNSET) {
       x = cJSON_AddObjectToObject(o, "bind");
       add_str(x, "propagation", m->bind_propagation);
-      add_bool_if(x, "create_host_path",
-                  m->bind_create_host_path == TRI_TRUE);
+      add_bool_if(x, "create_host_path", m->bind_create_host_path == TRI_TRUE);
       add_str(x, "selinux", m->bind_selinux);
     }
     if (m->has_volume || m->volume_nocopy || m->volume_subpath) {
@@ -447,26 +451,101 @@ static cJSON *command_json(const struct strlist *l)
 }
 
 /* Service keys in compose's order. */
-static const char *const svc_keys[] = {
-  "profiles", "annotations", "attach", "build", "develop", "blkio_config",
-  "cap_add", "cap_drop", "cgroup_parent", "cgroup", "cpu_count",
-  "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period",
-  "cpu_rt_runtime", "cpus", "cpuset", "cpu_shares", "command", "configs",
-  "container_name", "credential_spec", "depends_on", "deploy",
-  "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search",
-  "domainname", "entrypoint", "provider", "environment", "env_file",
-  "expose", "extends", "external_links", "extra_hosts", "group_add", "gpus",
-  "hostname", "healthcheck", "image", "init", "ipc", "isolation", "labels",
-  "label_file", "links", "logging", "log_driver", "log_opt", "mem_limit",
-  "mem_reservation", "memswap_limit", "mem_swappiness", "mac_address",
-  "models", "network_mode", "networks", "oom_kill_disable", "oom_score_adj",
-  "pid", "pids_limit", "platform", "ports", "privileged", "pull_policy",
-  "read_only", "restart", "runtime", "scale", "secrets", "security_opt",
-  "shm_size", "stdin_open", "stop_grace_period", "stop_signal",
-  "storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket",
-  "user", "userns_mode", "uts", "volume_driver", "volumes", "volumes_from",
-  "working_dir", "post_start", "pre_stop", NULL
-};
+static const char *const svc_keys[] = {"profiles",
+                                       "annotations",
+                                       "attach",
+                                       "build",
+                                       "develop",
+                                       "blkio_config",
+                                       "cap_add",
+                                       "cap_drop",
+                                       "cgroup_parent",
+                                       "cgroup",
+                                       "cpu_count",
+                                       "cpu_percent",
+                                       "cpu_period",
+                                       "cpu_quota",
+                                       "cpu_rt_period",
+                                       "cpu_rt_runtime",
+                                       "cpus",
+                                       "cpuset",
+                                       "cpu_shares",
+                                       "command",
+                                       "configs",
+                                       "container_name",
+                                       "credential_spec",
+                                       "depends_on",
+                                       "deploy",
+                                       "device_cgroup_rules",
+                                       "devices",
+                                       "dns",
+                                       "dns_opt",
+                                       "dns_search",
+                                       "domainname",
+                                       "entrypoint",
+                                       "provider",
+                                       "environment",
+                                       "env_file",
+                                       "expose",
+                                       "extends",
+                                       "external_links",
+                                       "extra_hosts",
+                                       "group_add",
+                                       "gpus",
+                                       "hostname",
+                                       "healthcheck",
+                                       "image",
+                                       "init",
+                                       "ipc",
+                                       "isolation",
+                                       "labels",
+                                       "label_file",
+                                       "links",
+                                       "logging",
+                                       "log_driver",
+                                       "log_opt",
+                                       "mem_limit",
+                                       "mem_reservation",
+                                       "memswap_limit",
+                                       "mem_swappiness",
+                                       "mac_address",
+                                       "models",
+                                       "network_mode",
+                                       "networks",
+                                       "oom_kill_disable",
+                                       "oom_score_adj",
+                                       "pid",
+                                       "pids_limit",
+                                       "platform",
+                                       "ports",
+                                       "privileged",
+                                       "pull_policy",
+                                       "read_only",
+                                       "restart",
+                                       "runtime",
+                                       "scale",
+                                       "secrets",
+                                       "security_opt",
+                                       "shm_size",
+                                       "stdin_open",
+                                       "stop_grace_period",
+                                       "stop_signal",
+                                       "storage_opt",
+                                       "sysctls",
+                                       "tmpfs",
+                                       "tty",
+                                       "ulimits",
+                                       "use_api_socket",
+                                       "user",
+                                       "userns_mode",
+                                       "uts",
+                                       "volume_driver",
+                                       "volumes",
+                                       "volumes_from",
+                                       "working_dir",
+                                       "post_start",
+                                       "pre_stop",
+                                       NULL};
 
 static cJSON *service_json(const struct em *e, const struct service *s)
 {
@@ -489,9 +568,9 @@ static cJSON *service_json(const struct em *e, const struct service *s)
     } else if (!strcmp(key, "configs") || !strcmp(key, "secrets")) {
       int c = key[0] == 'c';
       if (c ? s->nconfigs : s->nsecrets)
-        cJSON_AddItemToObject(
-            o, key, c ? file_refs(s->configs, s->nconfigs)
-                      : file_refs(s->secrets, s->nsecrets));
+        cJSON_AddItemToObject(o, key,
+                              c ? file_refs(s->configs, s->nconfigs)
+                                : file_refs(s->secrets, s->nsecrets));
     } else if (!strcmp(key, "depends_on")) {
       if (s->ndepends_on)
         cJSON_AddItemToObject(o, key, depends_json(s));
@@ -501,8 +580,8 @@ static cJSON *service_json(const struct em *e, const struct service *s)
     } else if (!strcmp(key, "develop")) {
       v = mval_get(s->other, key);
       if (v) {
-        static const char *const w[] = { "path", "action", "target", "exec",
-                                         "ignore", "include", NULL };
+        static const char *const w[] = {"path",   "action",  "target", "exec",
+                                        "ignore", "include", NULL};
         cJSON *d = mval_json(v, NULL), *ws = cJSON_CreateArray();
         for (i = 0; i < s->nwatch; i++) {
           const struct mval *r = mval_get(v, "watch")->items[i];
@@ -685,7 +764,7 @@ static void sort_object(cJSON *o)
 
 cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
 {
-  struct em e = { fmt, fmt == EMIT_FORMAT_JSON };
+  struct em e = {fmt, fmt == EMIT_FORMAT_JSON};
   cJSON *o = cJSON_CreateObject(), *x;
   size_t i;
 
@@ -769,22 +848,21 @@ static int yaml_node(yaml_emitter_t *em, const cJSON *n)
   const cJSON *c;
 
   if (cJSON_IsObject(n)) {
-    yaml_mapping_start_event_initialize(
-        &ev, NULL, NULL, 1,
-        n->child ? YAML_BLOCK_MAPPING_STYLE : YAML_FLOW_MAPPING_STYLE);
+    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+                                        n->child ? YAML_BLOCK_MAPPING_STYLE
+                                                 : YAML_FLOW_MAPPING_STYLE);
     if (!yaml_emitter_emit(em, &ev))
       return 0;
     for (c = n->child; c; c = c->next)
-      if (!scalar(em, c->string, 1, YAML_ANY_SCALAR_STYLE) ||
-          !yaml_node(em, c))
+      if (!scalar(em, c->string, 1, YAML_ANY_SCALAR_STYLE) || !yaml_node(em, c))
         return 0;
     yaml_mapping_end_event_initialize(&ev);
     return yaml_emitter_emit(em, &ev);
   }
   if (cJSON_IsArray(n)) {
-    yaml_sequence_start_event_initialize(
-        &ev, NULL, NULL, 1,
-        n->child ? YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE);
+    yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+                                         n->child ? YAML_BLOCK_SEQUENCE_STYLE
+                                                  : YAML_FLOW_SEQUENCE_STYLE);
     if (!yaml_emitter_emit(em, &ev))
       return 0;
     for (c = n->child; c; c = c->next)
@@ -847,12 +925,24 @@ static int json_string(struct buf *out, const char *s)
 
   for (; *p && !rc; p++) {
     switch (*p) {
-    case '"': rc = buf_addstr(out, "\\\""); break;
-    case '\\': rc = buf_addstr(out, "\\\\"); break;
-    case '\n': rc = buf_addstr(out, "\\n"); break;
-    case '\r': rc = buf_addstr(out, "\\r"); break;
-    case '\t': rc = buf_addstr(out, "\\t"); break;
-    case '<': case '>': case '&':
+    case '"':
+      rc = buf_addstr(out, "\\\"");
+      break;
+    case '\\':
+      rc = buf_addstr(out, "\\\\");
+      break;
+    case '\n':
+      rc = buf_addstr(out, "\\n");
+      break;
+    case '\r':
+      rc = buf_addstr(out, "\\r");
+      break;
+    case '\t':
+      rc = buf_addstr(out, "\\t");
+      break;
+    case '<':
+    case '>':
+    case '&':
       rc = buf_addf(out, "\\u%04x", *p);
       break;
     default:

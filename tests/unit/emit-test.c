@@ -91,8 +91,8 @@ static char *read_text(const char *path)
 
 static void full_example(void)
 {
-  static const char *const links[] = { "example1.env", "example2.env",
-                                       "example1.label", "example2.label" };
+  static const char *const links[] = {"example1.env", "example2.env",
+                                      "example1.label", "example2.label"};
   char dir[] = "/tmp/emit-test-XXXXXX", path[512], target[512];
   struct arena a = ARENA_INIT, ea = ARENA_INIT;
   struct err err = ERR_INIT;
@@ -125,7 +125,8 @@ static void full_example(void)
   env_set(&env, "QUX", "qux_from_environment");
   env_set(&env, "COMPOSE_PROJECT_NAME", "full_example_project_name");
   ok(!ydoc_parse_file(&a, CONF "/compose-go__full-example.yml", NULL, &root,
-                      &err), "full example parses");
+                      &err),
+     "full example parses");
   ok(!interp_tree(&a, root, &env, &warn, &err), "full example interpolates");
   memset(&ctx, 0, sizeof(ctx));
   ctx.working_dir = dir;
@@ -167,7 +168,7 @@ static void full_example(void)
   yg = yaml_text_json(&a, "got", ytext);
   yw = want ? yaml_text_json(&a, "want", want) : NULL;
   ok(yg && yw && cJSON_Compare(yg, yw, 1), "YAML output reads back as "
-     "compose's");
+                                           "compose's");
   if (!(yg && yw && cJSON_Compare(yg, yw, 1))) {
     FILE *f = fopen("/tmp/emit-test-got.yml", "w");
     fputs(ytext, f);

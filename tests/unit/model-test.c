@@ -47,8 +47,8 @@ static void grammars(void)
   ok(!model_parse_bytes("50M", &b) && b == 52428800, "50M");
   ok(model_parse_bytes("lots", &b), "not a size");
 
-  ok(!model_shell_split(&a, "sh -c 'echo \"hi there\"' a\\ b", &l) &&
-         l.n == 4, "shell split count");
+  ok(!model_shell_split(&a, "sh -c 'echo \"hi there\"' a\\ b", &l) && l.n == 4,
+     "shell split count");
   is_str(l.v[2], "echo \"hi there\"", "single quotes literal");
   is_str(l.v[3], "a b", "backslash escapes space");
   ok(model_shell_split(&a, "echo 'oops", &l), "unterminated quote");
@@ -59,34 +59,42 @@ static void grammars(void)
   is_str(model_abs_path(&a, "/w", "/h", "."), "/w", "dot");
   is_str(model_abs_path(&a, "/w", "/h", "./s/../t"), "/w/t", "relative");
 
-  ok(!model_parse_ports(&a, "80", &p, &n, &why) && n == 1 && p->target ==
-         80 && !p->published, "port 80");
+  ok(!model_parse_ports(&a, "80", &p, &n, &why) && n == 1 && p->target == 80 &&
+         !p->published,
+     "port 80");
   ok(!model_parse_ports(&a, "127.0.0.1:8000:8000", &p, &n, &why) &&
          !strcmp(p->host_ip, "127.0.0.1") && !strcmp(p->published, "8000"),
      "port with ip");
-  ok(!model_parse_ports(&a, "127.0.0.1::80", &p, &n, &why) &&
-         !p->published && p->target == 80, "ip with dynamic host port");
+  ok(!model_parse_ports(&a, "127.0.0.1::80", &p, &n, &why) && !p->published &&
+         p->target == 80,
+     "ip with dynamic host port");
   ok(!model_parse_ports(&a, "8000-8010:80-90", &p, &n, &why) && n == 11 &&
          p[10].target == 90 && !strcmp(p[10].published, "8010"),
      "range expanded");
   ok(!model_parse_ports(&a, "6060:6060/udp", &p, &n, &why) &&
-         !strcmp(p->protocol, "udp"), "udp");
+         !strcmp(p->protocol, "udp"),
+     "udp");
   ok(!model_parse_ports(&a, "[::1]:80:81", &p, &n, &why) &&
-         !strcmp(p->host_ip, "::1") && p->target == 81, "ipv6 host");
+         !strcmp(p->host_ip, "::1") && p->target == 81,
+     "ipv6 host");
   ok(!model_parse_ports(&a, "8000-8002:80", &p, &n, &why) && n == 1 &&
-         !strcmp(p->published, "8000-8002"), "host range, one target");
+         !strcmp(p->published, "8000-8002"),
+     "host range, one target");
   ok(model_parse_ports(&a, "8000-8001:80-90", &p, &n, &why) &&
-         strstr(why, "invalid ranges"), "mismatched ranges");
+         strstr(why, "invalid ranges"),
+     "mismatched ranges");
   ok(model_parse_ports(&a, "80:80:80:80", &p, &n, &why), "too many parts");
   ok(model_parse_ports(&a, "80/icmp", &p, &n, &why), "bad protocol");
 
   ok(!model_parse_volume(&a, "/data", &m, &why) && m.type == MOUNT_VOLUME &&
-         !m.source, "anonymous volume");
-  ok(!model_parse_volume(&a, "./s:/t:ro,z", &m, &why) &&
-         m.type == MOUNT_BIND && m.read_only &&
-         !strcmp(m.bind_selinux, "z"), "bind ro,z");
+         !m.source,
+     "anonymous volume");
+  ok(!model_parse_volume(&a, "./s:/t:ro,z", &m, &why) && m.type == MOUNT_BIND &&
+         m.read_only && !strcmp(m.bind_selinux, "z"),
+     "bind ro,z");
   ok(!model_parse_volume(&a, "v:/t:nocopy", &m, &why) &&
-         m.type == MOUNT_VOLUME && m.volume_nocopy, "named nocopy");
+         m.type == MOUNT_VOLUME && m.volume_nocopy,
+     "named nocopy");
   ok(model_parse_volume(&a, "a:b:c:d", &m, &why), "too many colons");
   arena_release(&a);
 }
@@ -198,7 +206,8 @@ static void normalization(void)
   is_str(s->depends_on[0].service, "db", "network_mode service: dependency");
   s = project_service(p, "db");
   ok(s->nvolumes_from == 1 && s->volumes_from[0].read_only &&
-         !strcmp(s->volumes_from[0].service, "store"), "volumes_from");
+         !strcmp(s->volumes_from[0].service, "store"),
+     "volumes_from");
   ok(s->ndepends_on == 1 && !s->depends_on[0].restart, "volumes_from dep");
   ok(project_network(p, "default") &&
          !strcmp(project_network(p, "default")->name, "proj_default"),
@@ -208,7 +217,7 @@ static void normalization(void)
   project_free(p);
 
   e = build("services:\n  a:\n    image: x\n    profiles: [debug]\n", &p,
-            (const char *const[]){ "*", NULL });
+            (const char *const[]){"*", NULL});
   ok(!*e && p && p->nservices == 1, "profile * enables all");
   project_free(p);
 }
@@ -223,54 +232,63 @@ static void checks(void)
                "  service3:\n    image: a\n    depends_on: [service1]\n",
                &p, NULL),
          "c.yml:4:18: dependency cycle detected: service1 -> service2 -> "
-         "service3 -> service1\n", "cycle named in full");
-  is_str(build("services:\n  s:\n    image: a\n    depends_on: [s]\n", &p,
-               NULL),
-         "c.yml:4:18: dependency cycle detected: s -> s\n", "self cycle");
+         "service3 -> service1\n",
+         "cycle named in full");
+  is_str(
+      build("services:\n  s:\n    image: a\n    depends_on: [s]\n", &p, NULL),
+      "c.yml:4:18: dependency cycle detected: s -> s\n", "self cycle");
   is_str(build("services:\n  bar:\n    image: a\n    depends_on:\n"
-               "      - zot\n", &p, NULL),
+               "      - zot\n",
+               &p, NULL),
          "c.yml:5:9: service \"bar\" depends on undefined service \"zot\"\n",
          "undefined dependency at its item");
-  is_str(build("services:\n  bar:\n    image: a\n    volumes_from: [zot]\n",
-               &p, NULL),
+  is_str(build("services:\n  bar:\n    image: a\n    volumes_from: [zot]\n", &p,
+               NULL),
          "c.yml:4:20: service \"bar\" depends on undefined service \"zot\"\n",
          "undefined volumes_from");
   is_str(build("services:\n  redis:\n    image: a\n"
                "    network_mode: bridge\n    networks:\n      n: null\n"
-               "networks:\n  n:\n", &p, NULL),
+               "networks:\n  n:\n",
+               &p, NULL),
          "c.yml:4:19: service redis declares mutually exclusive network_mode "
-         "and networks\n", "network_mode and networks");
+         "and networks\n",
+         "network_mode and networks");
   is_str(build("services:\n  x:\n    command: a\n", &p, NULL),
          "c.yml:3:5: service \"x\" has neither an image nor a build context "
-         "specified\n", "neither image nor build");
-  is_str(build("services:\n  x:\n    image: a\n    volumes: [\"v:/d\"]\n",
-               &p, NULL),
+         "specified\n",
+         "neither image nor build");
+  is_str(build("services:\n  x:\n    image: a\n    volumes: [\"v:/d\"]\n", &p,
+               NULL),
          "c.yml:4:15: service \"x\" refers to undefined volume \"v\"\n",
          "undeclared volume");
-  is_str(build("services:\n  x:\n    image: a\n    networks: [n]\n", &p,
-               NULL),
+  is_str(build("services:\n  x:\n    image: a\n    networks: [n]\n", &p, NULL),
          "c.yml:4:16: service \"x\" refers to undefined network \"n\"\n",
          "undeclared network");
-  is_str(build("services:\n  x:\n    image: a\n    ports: [\"1-2:3-9\"]\n",
-               &p, NULL),
+  is_str(build("services:\n  x:\n    image: a\n    ports: [\"1-2:3-9\"]\n", &p,
+               NULL),
          "c.yml:4:13: services.x.ports[0]: '1-2:3-9' is not a port mapping: "
          "invalid ranges specified for container and host ports: 3-9 and "
-         "1-2\n", "port range mismatch");
+         "1-2\n",
+         "port range mismatch");
   is_str(build("services:\n  x:\n    image: a\n"
-               "    env_file: /nonexistent/x.env\n", &p, NULL),
+               "    env_file: /nonexistent/x.env\n",
+               &p, NULL),
          "c.yml:4:15: env file /nonexistent/x.env not found\n",
          "missing env_file");
   is_str(build("services:\n  x:\n    image: a\n    env_file:\n"
                "      - path: /nonexistent/x.env\n        required: false\n",
-               &p, NULL), "", "optional env_file");
+               &p, NULL),
+         "", "optional env_file");
   project_free(p);
   is_str(build("services:\n  x:\n    image: a\n    healthcheck:\n"
-               "      test: true\n      start_interval: 1s\n", &p, NULL),
+               "      test: true\n      start_interval: 1s\n",
+               &p, NULL),
          "", "start_interval without start_period loads");
   project_free(p);
   is_str(build("services:\n  foo:\n    image: a\n    depends_on:\n"
                "      bar:\n        required: false\n"
-               "  bar:\n    image: b\n    profiles: [x]\n", &p, NULL),
+               "  bar:\n    image: b\n    profiles: [x]\n",
+               &p, NULL),
          "", "optional dependency on a disabled service");
   project_free(p);
 }
@@ -281,15 +299,15 @@ static void conformance(void)
   static const struct {
     const char *file, *err;
   } cases[] = {
-    { "compose-go__depends-on-cycle.yml",
-      "dependency cycle detected: service1 -> service2 -> service3 -> "
-      "service1" },
-    { "compose-go__network-mode-and-networks.yml",
-      "service redis declares mutually exclusive network_mode and networks" },
-    { "docker-compose__start-interval.yml", NULL },
-    { "docker-compose__volume-test.yml", NULL },
-    { "compose-spec__illustrative-example.yml", NULL },
-    { "docker-compose__volumes-from.yml", NULL },
+      {"compose-go__depends-on-cycle.yml",
+       "dependency cycle detected: service1 -> service2 -> service3 -> "
+       "service1"},
+      {"compose-go__network-mode-and-networks.yml",
+       "service redis declares mutually exclusive network_mode and networks"},
+      {"docker-compose__start-interval.yml", NULL},
+      {"docker-compose__volume-test.yml", NULL},
+      {"compose-spec__illustrative-example.yml", NULL},
+      {"docker-compose__volumes-from.yml", NULL},
   };
   size_t i;
 
