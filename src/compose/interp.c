@@ -284,7 +284,8 @@ static void walk_node(struct walk *w, struct ynode *n)
   case YNODE_NULL:
     return;
   case YNODE_SCALAR:
-    if (!n->str || !memchr(n->str, '$', n->len))
+    /* a string holding NUL bytes is left for the schema to refuse */
+    if (!n->str || !memchr(n->str, '$', n->len) || strlen(n->str) != n->len)
       return;
     char *res;
     int rc = interp_string(w->a, n->str, w->vars, &n->pos,
