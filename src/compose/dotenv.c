@@ -92,7 +92,7 @@ static int space(int c)
 
 static struct err_pos pos_at(const struct dparse *p, size_t off)
 {
-  struct err_pos pos = { p->file, 1, 1 };
+  struct err_pos pos = {p->file, 1, 1};
   size_t bol = 0;
   for (size_t i = 0; i < off && i < p->len; i++) {
     if (p->s[i] == '\n') {
@@ -150,9 +150,9 @@ static void unescape(struct buf *b, const char *s, size_t len)
     } else if (c == '$') {
       buf_addstr(b, "$$");
       i++;
-    } else if (c == '0' && i + 4 < len && s[i + 2] >= '0' &&
-               s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7' &&
-               s[i + 4] >= '0' && s[i + 4] <= '7') {
+    } else if (c == '0' && i + 4 < len && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+               s[i + 3] >= '0' && s[i + 3] <= '7' && s[i + 4] >= '0' &&
+               s[i + 4] <= '7') {
       unsigned v = (unsigned)(s[i + 2] - '0') * 64 +
                    (unsigned)(s[i + 3] - '0') * 8 + (unsigned)(s[i + 4] - '0');
       if (v > 0377) {
@@ -171,8 +171,8 @@ static int expand(struct dparse *p, const char *key, const char *raw,
                   size_t off, char **val)
 {
   struct err_pos pos = pos_at(p, off);
-  return interp_string_with(p->out->arena, raw, file_then_lookup, p, &pos,
-                            key, val, NULL, p->err);
+  return interp_string_with(p->out->arena, raw, file_then_lookup, p, &pos, key,
+                            val, NULL, p->err);
 }
 
 /* One statement at s[*i]: a key and its value (or a key alone). */
@@ -232,8 +232,8 @@ static int statement(struct dparse *p, size_t *i)
     if (e >= len) {
       struct err_pos pos = pos_at(p, v);
       return err_at(p->err, ERR_SCHEMA, &pos,
-                    "unterminated quoted value for '%s' (no closing %c)",
-                    key, q);
+                    "unterminated quoted value for '%s' (no closing %c)", key,
+                    q);
     }
     if (q == '\'') {
       val = arena_strndup(p->out->arena, s + v + 1, e - v - 1);
@@ -272,7 +272,7 @@ static int statement(struct dparse *p, size_t *i)
 int dotenv_parse(struct env *out, const char *file, const char *text,
                  size_t len, const struct env *lookup, struct err *err)
 {
-  struct dparse p = { out, lookup, NULL, NULL, 0, err };
+  struct dparse p = {out, lookup, NULL, NULL, 0, err};
   p.file = arena_strdup(out->arena, file ? file : ".env");
   if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
     text += 3;

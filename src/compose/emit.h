@@ -9,11 +9,22 @@
 #include "compose/model.h"
 #include "util/buf.h"
 
+/* The two shapes compose prints differ: JSON has top-level keys sorted,
+ * no x-* extensions below the top level, `command`/`entrypoint` null when
+ * unset and `ipam: {}` on every network; YAML keeps compose's field order
+ * and every extension. */
+enum emit_format { EMIT_FORMAT_JSON, EMIT_FORMAT_YAML };
 /* A new cJSON tree of the project (caller frees with cJSON_Delete). */
+cJSON *emit_project_as(const struct project *p, enum emit_format fmt);
+/* emit_project_as(p, EMIT_FORMAT_JSON). */
 cJSON *emit_project(const struct project *p);
-/* Render a cJSON tree as block-style YAML (through libyaml's emitter). */
+/* Render a cJSON tree as block-style YAML (through libyaml's emitter);
+ * strings that would read back as another type ("8000", "true", "") are
+ * double-quoted, multi-line strings use literal style. Both renderers
+ * return 0, or ERR_LIMIT when out's cap is reached. */
 int emit_yaml(const cJSON *root, struct buf *out);
-/* Render as indented JSON. */
+/* Render as JSON indented by two spaces, escaped as Go's encoder does
+ * (<, > and & as \u003c...), ending with a newline. */
 int emit_json(const cJSON *root, struct buf *out);
 
 #endif

@@ -50,8 +50,9 @@ static void warn_unset(struct ctx *c, const char *name)
   if (!c->warnings)
     return;
   struct buf w = BUF_INIT;
-  buf_addf(&w, "The \"%s\" variable is not set. Defaulting to a blank "
-               "string.",
+  buf_addf(&w,
+           "The \"%s\" variable is not set. Defaulting to a blank "
+           "string.",
            name);
   if (!strvec_has(c->warnings, w.data))
     strvec_push(c->warnings, w.data);
@@ -79,8 +80,8 @@ static int subst(struct ctx *c, const char *s, size_t len, struct buf *out,
                  int level);
 
 /* One ${...} whose body (between the braces) is body/len. */
-static int braced(struct ctx *c, const char *body, size_t len,
-                  struct buf *out, int level)
+static int braced(struct ctx *c, const char *body, size_t len, struct buf *out,
+                  int level)
 {
   size_t i = 0;
   if (!len || !name_start((unsigned char)body[0])) {
@@ -210,12 +211,11 @@ static int subst(struct ctx *c, const char *s, size_t len, struct buf *out,
   return 0;
 }
 
-int interp_string_with(struct arena *a, const char *in,
-                       interp_lookup_cb lookup, void *data,
-                       const struct err_pos *pos, const char *path,
+int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
+                       void *data, const struct err_pos *pos, const char *path,
                        char **out, struct strvec *warnings, struct err *err)
 {
-  struct ctx c = { lookup, data, warnings, FAIL_NONE, BUF_INIT };
+  struct ctx c = {lookup, data, warnings, FAIL_NONE, BUF_INIT};
   struct buf res = BUF_INIT_CAP(MAX_RESULT);
   *out = NULL;
   if (!subst(&c, in, strlen(in), &res, 0)) {
@@ -234,8 +234,8 @@ int interp_string_with(struct arena *a, const char *in,
     break;
   case FAIL_NESTING:
     rc = err_at(err, ERR_LIMIT, pos,
-                "%s%sinterpolation nested more than %d levels deep", path,
-                sep, MAX_NESTING);
+                "%s%sinterpolation nested more than %d levels deep", path, sep,
+                MAX_NESTING);
     break;
   case FAIL_SIZE:
     rc = err_at(err, ERR_LIMIT, pos,
@@ -284,12 +284,13 @@ static void walk_node(struct walk *w, struct ynode *n)
   case YNODE_NULL:
     return;
   case YNODE_SCALAR:
-    if (!n->str || !memchr(n->str, '$', n->len))
+    /* a string holding NUL bytes is left for the schema to refuse */
+    if (!n->str || !memchr(n->str, '$', n->len) || strlen(n->str) != n->len)
       return;
     char *res;
     int rc = interp_string(w->a, n->str, w->vars, &n->pos,
-                           w->path.len ? w->path.data : NULL, &res,
-                           w->warnings, w->err);
+                           w->path.len ? w->path.data : NULL, &res, w->warnings,
+                           w->err);
     if (rc) {
       if (!w->rc)
         w->rc = rc;
@@ -324,7 +325,7 @@ static void walk_node(struct walk *w, struct ynode *n)
 int interp_tree(struct arena *a, struct ynode *root, const struct env *vars,
                 struct strvec *warnings, struct err *err)
 {
-  struct walk w = { a, vars, warnings, err, BUF_INIT, 0 };
+  struct walk w = {a, vars, warnings, err, BUF_INIT, 0};
   walk_node(&w, root);
   buf_release(&w.path);
   return w.rc;

@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +17,8 @@ int model_parse_duration(const char *s, int64_t *ns)
     const char *unit;
     double mult;
   } units[] = {
-    { "ns", 1 }, { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "\xce\xbcs", 1e3 },
-    { "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
+      {"ns", 1},   {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3},
+      {"ms", 1e6}, {"s", 1e9},  {"m", 60e9},        {"h", 3600e9},
   };
   double total = 0;
   int neg = 0;
@@ -59,7 +58,9 @@ int model_parse_duration(const char *s, int64_t *ns)
   }
   if (total > 9.2e18)
     return -1;
-  *ns = (int64_t)llround(neg ? -total : total);
+  *ns = (int64_t)(total + 0.5);
+  if (neg)
+    *ns = -*ns;
   return 0;
 }
 
@@ -130,12 +131,28 @@ int model_parse_bytes(const char *s, int64_t *out)
   if (*u == ' ')
     u++;
   switch (tolower((unsigned char)*u)) {
-  case 'k': mult = 1024.0; u++; break;
-  case 'm': mult = 1024.0 * 1024; u++; break;
-  case 'g': mult = 1024.0 * 1024 * 1024; u++; break;
-  case 't': mult = 1024.0 * 1024 * 1024 * 1024; u++; break;
-  case 'p': mult = 1024.0 * 1024 * 1024 * 1024 * 1024; u++; break;
-  default: break;
+  case 'k':
+    mult = 1024.0;
+    u++;
+    break;
+  case 'm':
+    mult = 1024.0 * 1024;
+    u++;
+    break;
+  case 'g':
+    mult = 1024.0 * 1024 * 1024;
+    u++;
+    break;
+  case 't':
+    mult = 1024.0 * 1024 * 1024 * 1024;
+    u++;
+    break;
+  case 'p':
+    mult = 1024.0 * 1024 * 1024 * 1024 * 1024;
+    u++;
+    break;
+  default:
+    break;
   }
   if (mult > 1 && tolower((unsigned char)*u) == 'i')
     u++;
@@ -270,10 +287,10 @@ void model_format_float(double f, char *buf, size_t size)
 
 int model_bool(const char *s)
 {
-  static const char *const t[] = { "y", "Y", "yes", "Yes", "YES", "true",
-                                   "True", "TRUE", "on", "On", "ON" };
-  static const char *const f[] = { "n", "N", "no", "No", "NO", "false",
-                                   "False", "FALSE", "off", "Off", "OFF" };
+  static const char *const t[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                  "True", "TRUE", "on",  "On",  "ON"};
+  static const char *const f[] = {"n",     "N",     "no",  "No",  "NO", "false",
+                                  "False", "FALSE", "off", "Off", "OFF"};
   size_t i;
 
   for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -434,8 +451,8 @@ int model_parse_ports(struct arena *a, const char *spec, struct port **ports,
 
 static int is_propagation(const char *o)
 {
-  static const char *const v[] = { "rprivate", "private", "rshared",
-                                   "shared",   "rslave",  "slave" };
+  static const char *const v[] = {"rprivate", "private", "rshared",
+                                  "shared",   "rslave",  "slave"};
   size_t i;
 
   for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
@@ -493,8 +510,8 @@ int model_parse_volume(struct arena *a, const char *spec, struct mount *m,
       /* other options are ignored, as compose does */
     }
   }
-  if (m->source && (m->source[0] == '.' || m->source[0] == '/' ||
-                    m->source[0] == '~')) {
+  if (m->source &&
+      (m->source[0] == '.' || m->source[0] == '/' || m->source[0] == '~')) {
     m->type = MOUNT_BIND;
     m->has_bind = 1;
     m->volume_nocopy = 0;

@@ -122,15 +122,13 @@ static void mval_set(struct mc *m, struct mval *map, const char *key,
   }
   map->keys = (const char **)arena_push(m->a, (void **)map->keys, map->n,
                                         arena_strdup(m->a, key));
-  map->items = (struct mval **)arena_push(m->a, (void **)map->items, map->n,
-                                          v);
+  map->items = (struct mval **)arena_push(m->a, (void **)map->items, map->n, v);
   map->n++;
 }
 
 static void mval_push(struct mc *m, struct mval *seq, struct mval *v)
 {
-  seq->items = (struct mval **)arena_push(m->a, (void **)seq->items, seq->n,
-                                          v);
+  seq->items = (struct mval **)arena_push(m->a, (void **)seq->items, seq->n, v);
   seq->n++;
 }
 
@@ -265,7 +263,9 @@ static void kvmap(struct mc *m, const struct ynode *n, struct kvlist *out,
     for (i = 0; i < n->n; i++) {
       const struct ynode *v = n->items[i];
       kvset(m, out, n->keys[i]->str,
-            is_null(v) ? nullval : is_scalar(v) ? text(m, v) : nullval);
+            is_null(v)     ? nullval
+            : is_scalar(v) ? text(m, v)
+                           : nullval);
     }
   } else if (n->kind == YNODE_SEQ) {
     for (i = 0; i < n->n; i++) {
@@ -289,8 +289,8 @@ static char *abspath(struct mc *m, const char *path)
 
 static int is_remote(const char *s)
 {
-  static const char *const pre[] = { "https://", "http://", "git://",
-                                     "ssh://",   "github.com/", "git@" };
+  static const char *const pre[] = {"https://", "http://",     "git://",
+                                    "ssh://",   "github.com/", "git@"};
   size_t i;
 
   if (strstr(s, "://"))
@@ -389,8 +389,7 @@ static int build(struct mc *m, struct service *s, const struct ynode *n)
     b->pull = is_null(v) ? TRI_UNSET : boolean(v) ? TRI_TRUE : TRI_FALSE;
     v = get(n, "privileged");
     b->privileged = is_null(v) ? TRI_UNSET : boolean(v) ? TRI_TRUE : TRI_FALSE;
-    kvmap(m, get(n, "additional_contexts"), &b->additional_contexts, "",
-          '=');
+    kvmap(m, get(n, "additional_contexts"), &b->additional_contexts, "", '=');
     v = get(n, "extra_hosts");
     if (v && v->kind == YNODE_MAP) {
       for (i = 0; i < v->n; i++)
@@ -402,12 +401,26 @@ static int build(struct mc *m, struct service *s, const struct ynode *n)
     }
     file_refs(m, get(n, "secrets"), &b->secrets, &b->nsecrets);
     for (i = 0; i < n->n; i++) {
-      static const char *const known[] = {
-        "context", "dockerfile", "dockerfile_inline", "args", "target",
-        "labels", "cache_from", "cache_to", "tags", "platforms", "ssh",
-        "network", "shm_size", "no_cache", "pull", "privileged",
-        "additional_contexts", "extra_hosts", "secrets", NULL
-      };
+      static const char *const known[] = {"context",
+                                          "dockerfile",
+                                          "dockerfile_inline",
+                                          "args",
+                                          "target",
+                                          "labels",
+                                          "cache_from",
+                                          "cache_to",
+                                          "tags",
+                                          "platforms",
+                                          "ssh",
+                                          "network",
+                                          "shm_size",
+                                          "no_cache",
+                                          "pull",
+                                          "privileged",
+                                          "additional_contexts",
+                                          "extra_hosts",
+                                          "secrets",
+                                          NULL};
       const char *k = n->keys[i]->str;
       size_t j;
       for (j = 0; known[j] && strcmp(known[j], k); j++)
@@ -495,11 +508,11 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
 
     if (is_scalar(it)) {
       if (model_parse_volume(m->a, it->str, mt, &why))
-        return bad(m, it, "%s.volumes[%zu]: '%s' is not a volume: %s",
-                   m->where, i, it->str, why);
+        return bad(m, it, "%s.volumes[%zu]: '%s' is not a volume: %s", m->where,
+                   i, it->str, why);
     } else if (it->kind == YNODE_MAP) {
-      const char *type = is_scalar(get(it, "type")) ? get(it, "type")->str
-                                                     : "volume";
+      const char *type =
+          is_scalar(get(it, "type")) ? get(it, "type")->str : "volume";
       memset(mt, 0, sizeof(*mt));
       mt->tmpfs_size = mt->tmpfs_mode = -1;
       mt->type = !strcmp(type, "bind")      ? MOUNT_BIND
@@ -518,8 +531,9 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
         mt->has_bind = 1;
         mt->bind_propagation = text(m, get(v, "propagation"));
         mt->bind_selinux = text(m, get(v, "selinux"));
-        mt->bind_create_host_path =
-            is_null(c) ? TRI_UNSET : boolean(c) ? TRI_TRUE : TRI_FALSE;
+        mt->bind_create_host_path = is_null(c)   ? TRI_UNSET
+                                    : boolean(c) ? TRI_TRUE
+                                                 : TRI_FALSE;
       }
       v = get(it, "volume");
       if (v) {
@@ -559,8 +573,7 @@ static int depends_on(struct mc *m, struct service *s, const struct ynode *n)
 
   if (!n || (n->kind != YNODE_SEQ && n->kind != YNODE_MAP))
     return 0;
-  s->depends_on =
-      arena_alloc(m->a, (n->n ? n->n : 1) * sizeof(*s->depends_on));
+  s->depends_on = arena_alloc(m->a, (n->n ? n->n : 1) * sizeof(*s->depends_on));
   for (i = 0; i < n->n; i++) {
     struct dependency *d = &s->depends_on[s->ndepends_on++];
     d->condition = DEP_STARTED;
@@ -605,8 +618,7 @@ static void add_dep(struct mc *m, struct service *s, const char *name,
   s->ndepends_on++;
 }
 
-static int svc_networks(struct mc *m, struct service *s,
-                        const struct ynode *n)
+static int svc_networks(struct mc *m, struct service *s, const struct ynode *n)
 {
   size_t i;
 
@@ -654,8 +666,8 @@ static int healthcheck(struct mc *m, struct service *s, const struct ynode *n)
 }
 
 /* Read one env or label file into out (later files override earlier). */
-static int read_envfile(struct mc *m, const struct ynode *at,
-                        const char *path, int required, struct kvlist *out)
+static int read_envfile(struct mc *m, const struct ynode *at, const char *path,
+                        int required, struct kvlist *out)
 {
   struct arena tmp = ARENA_INIT;
   struct env e;
@@ -772,9 +784,9 @@ static void devices(struct mc *m, struct service *s, const struct ynode *n)
  * cpus as numbers, labels as a map. */
 static int deploy(struct mc *m, struct service *s, const struct ynode *n)
 {
-  static const char *const durs[] = { "delay", "monitor", "window", NULL };
-  static const char *const sub[] = { "update_config", "rollback_config",
-                                     "restart_policy", NULL };
+  static const char *const durs[] = {"delay", "monitor", "window", NULL};
+  static const char *const sub[] = {"update_config", "rollback_config",
+                                    "restart_policy", NULL};
   struct mval *d = to_mval(m, n), *v;
   const struct ynode *res = get(n, "resources"), *lab = get(n, "labels");
   size_t i, j;
@@ -784,7 +796,7 @@ static int deploy(struct mc *m, struct service *s, const struct ynode *n)
     return 0;
   s->deploy = d;
   if (lab && lab->kind == YNODE_SEQ) {
-    struct kvlist kl = { NULL, 0 };
+    struct kvlist kl = {NULL, 0};
     v = mval_new(m, MVAL_MAP);
     kvmap(m, lab, &kl, "", '=');
     for (i = 0; i < kl.n; i++)
@@ -808,8 +820,7 @@ static int deploy(struct mc *m, struct service *s, const struct ynode *n)
   for (i = 0; i < 2; i++) {
     const char *which = i ? "reservations" : "limits";
     const struct ynode *r = get(res, which), *c = get(r, "cpus");
-    struct mval *rv = (struct mval *)mval_get(mval_get(d, "resources"),
-                                              which);
+    struct mval *rv = (struct mval *)mval_get(mval_get(d, "resources"), which);
     struct resources *tr = i ? &s->reservations : &s->limits;
     int64_t b;
     if (!r)
@@ -824,8 +835,8 @@ static int deploy(struct mc *m, struct service *s, const struct ynode *n)
       if (bytes(m, get(r, "memory"), &b))
         return ERR_CONFIG;
       tr->memory = b;
-      mval_set(m, rv, "memory", mval_str(m, arena_printf(m->a, "%lld",
-                                                         (long long)b)));
+      mval_set(m, rv, "memory",
+               mval_str(m, arena_printf(m->a, "%lld", (long long)b)));
     }
     tr->pids = intval(get(r, "pids"), 0);
   }
@@ -851,8 +862,8 @@ static void watch(struct mc *m, struct service *s, const struct ynode *n)
                 : !strcmp(act, "restart")      ? WATCH_RESTART
                 : !strcmp(act, "sync+exec")    ? WATCH_SYNC_EXEC
                                                : WATCH_SYNC;
-    r->path = is_scalar(get(it, "path")) ? abspath(m, get(it, "path")->str)
-                                         : NULL;
+    r->path =
+        is_scalar(get(it, "path")) ? abspath(m, get(it, "path")->str) : NULL;
     r->target = text(m, get(it, "target"));
     strlist(m, get(it, "ignore"), &r->ignore);
     strlist(m, get(it, "include"), &r->include);
@@ -862,8 +873,8 @@ static void watch(struct mc *m, struct service *s, const struct ynode *n)
 
 /* How a service key is read when it is not one of the structured ones. */
 enum fkind {
-  F_STR,      /* scalar kept as a string */
-  F_STRLIST,  /* string or list, as a list of strings */
+  F_STR,     /* scalar kept as a string */
+  F_STRLIST, /* string or list, as a list of strings */
   F_BOOL,
   F_INT,
   F_FLOAT,
@@ -876,44 +887,88 @@ static const struct {
   const char *key;
   enum fkind kind;
 } simple[] = {
-  { "cgroup_parent", F_STR }, { "cgroup", F_STR }, { "cpu_count", F_INT },
-  { "cpu_percent", F_FLOAT }, { "cpu_period", F_INT }, { "cpu_quota", F_INT },
-  { "cpu_rt_period", F_DURATION }, { "cpu_rt_runtime", F_DURATION },
-  { "cpus", F_FLOAT }, { "cpuset", F_STR }, { "cpu_shares", F_INT },
-  { "container_name", F_STR }, { "cap_add", F_STRLIST },
-  { "cap_drop", F_STRLIST }, { "device_cgroup_rules", F_STRLIST },
-  { "dns", F_STRLIST }, { "dns_opt", F_STRLIST }, { "dns_search", F_STRLIST },
-  { "domainname", F_STR }, { "expose", F_STRLIST },
-  { "external_links", F_STRLIST }, { "group_add", F_STRLIST },
-  { "hostname", F_STR }, { "image", F_STR }, { "init", F_BOOL },
-  { "ipc", F_STR }, { "isolation", F_STR }, { "links", F_STRLIST },
-  { "mem_limit", F_BYTES }, { "mem_reservation", F_BYTES },
-  { "memswap_limit", F_BYTES }, { "mem_swappiness", F_INT },
-  { "mac_address", F_STR }, { "network_mode", F_STR },
-  { "oom_kill_disable", F_BOOL }, { "oom_score_adj", F_INT },
-  { "pid", F_STR }, { "pids_limit", F_INT }, { "platform", F_STR },
-  { "privileged", F_BOOL }, { "profiles", F_STRLIST },
-  { "pull_policy", F_STR }, { "read_only", F_BOOL }, { "restart", F_STR },
-  { "runtime", F_STR }, { "scale", F_INT }, { "security_opt", F_STRLIST },
-  { "shm_size", F_BYTES }, { "stdin_open", F_BOOL },
-  { "stop_grace_period", F_DURATION }, { "stop_signal", F_STR },
-  { "storage_opt", F_KV }, { "sysctls", F_KV }, { "tmpfs", F_STRLIST },
-  { "tty", F_BOOL }, { "user", F_STR }, { "userns_mode", F_STR },
-  { "uts", F_STR }, { "volume_driver", F_STR }, { "working_dir", F_STR },
-  { "annotations", F_KV }, { "attach", F_BOOL },
-  { "credential_spec", F_RAW }, { "blkio_config", F_RAW },
-  { "gpus", F_RAW }, { "provider", F_RAW }, { "post_start", F_RAW },
-  { "pre_stop", F_RAW }, { "use_api_socket", F_BOOL },
-  { "log_driver", F_STR }, { "log_opt", F_KV }, { "extends", F_RAW },
-  { "develop", F_RAW }, { "models", F_RAW },
+    {"cgroup_parent", F_STR},
+    {"cgroup", F_STR},
+    {"cpu_count", F_INT},
+    {"cpu_percent", F_FLOAT},
+    {"cpu_period", F_INT},
+    {"cpu_quota", F_INT},
+    {"cpu_rt_period", F_DURATION},
+    {"cpu_rt_runtime", F_DURATION},
+    {"cpus", F_FLOAT},
+    {"cpuset", F_STR},
+    {"cpu_shares", F_INT},
+    {"container_name", F_STR},
+    {"cap_add", F_STRLIST},
+    {"cap_drop", F_STRLIST},
+    {"device_cgroup_rules", F_STRLIST},
+    {"dns", F_STRLIST},
+    {"dns_opt", F_STRLIST},
+    {"dns_search", F_STRLIST},
+    {"domainname", F_STR},
+    {"expose", F_STRLIST},
+    {"external_links", F_STRLIST},
+    {"group_add", F_STRLIST},
+    {"hostname", F_STR},
+    {"image", F_STR},
+    {"init", F_BOOL},
+    {"ipc", F_STR},
+    {"isolation", F_STR},
+    {"links", F_STRLIST},
+    {"mem_limit", F_BYTES},
+    {"mem_reservation", F_BYTES},
+    {"memswap_limit", F_BYTES},
+    {"mem_swappiness", F_INT},
+    {"mac_address", F_STR},
+    {"network_mode", F_STR},
+    {"oom_kill_disable", F_BOOL},
+    {"oom_score_adj", F_INT},
+    {"pid", F_STR},
+    {"pids_limit", F_INT},
+    {"platform", F_STR},
+    {"privileged", F_BOOL},
+    {"profiles", F_STRLIST},
+    {"pull_policy", F_STR},
+    {"read_only", F_BOOL},
+    {"restart", F_STR},
+    {"runtime", F_STR},
+    {"scale", F_INT},
+    {"security_opt", F_STRLIST},
+    {"shm_size", F_BYTES},
+    {"stdin_open", F_BOOL},
+    {"stop_grace_period", F_DURATION},
+    {"stop_signal", F_STR},
+    {"storage_opt", F_KV},
+    {"sysctls", F_KV},
+    {"tmpfs", F_STRLIST},
+    {"tty", F_BOOL},
+    {"user", F_STR},
+    {"userns_mode", F_STR},
+    {"uts", F_STR},
+    {"volume_driver", F_STR},
+    {"working_dir", F_STR},
+    {"annotations", F_KV},
+    {"attach", F_BOOL},
+    {"credential_spec", F_RAW},
+    {"blkio_config", F_RAW},
+    {"gpus", F_RAW},
+    {"provider", F_RAW},
+    {"post_start", F_RAW},
+    {"pre_stop", F_RAW},
+    {"use_api_socket", F_BOOL},
+    {"log_driver", F_STR},
+    {"log_opt", F_KV},
+    {"extends", F_RAW},
+    {"develop", F_RAW},
+    {"models", F_RAW},
 };
 
 static int simple_field(struct mc *m, struct service *s, const char *key,
                         const struct ynode *n, enum fkind kind)
 {
   struct mval *v = NULL;
-  struct strlist l = { NULL, 0 };
-  struct kvlist kl = { NULL, 0 };
+  struct strlist l = {NULL, 0};
+  struct kvlist kl = {NULL, 0};
   int64_t x;
   char buf[64];
   size_t i;
@@ -981,8 +1036,8 @@ static int64_t oint(const struct service *s, const char *key, int64_t dflt)
   return v ? v->i : dflt;
 }
 
-static void olist(const struct service *s, const char *key,
-                  struct strlist *out, struct arena *a)
+static void olist(const struct service *s, const char *key, struct strlist *out,
+                  struct arena *a)
 {
   const struct mval *v = mval_get(s->other, key);
   size_t i;
@@ -1052,11 +1107,10 @@ static void typed_view(struct mc *m, struct service *s)
   s->restart = ostr(s, "restart");
   s->stop_signal = ostr(s, "stop_signal");
   s->stop_grace_period_ns = oint(s, "stop_grace_period", -1);
-  s->mem_limit = mval_get(s->other, "mem_limit") ? oint(s, "mem_limit", -1)
-                                                  : -1;
-  s->memswap_limit = mval_get(s->other, "memswap_limit")
-                         ? oint(s, "memswap_limit", -1)
-                         : -1;
+  s->mem_limit =
+      mval_get(s->other, "mem_limit") ? oint(s, "mem_limit", -1) : -1;
+  s->memswap_limit =
+      mval_get(s->other, "memswap_limit") ? oint(s, "memswap_limit", -1) : -1;
   s->mem_reservation = mval_get(s->other, "mem_reservation")
                            ? oint(s, "mem_reservation", -1)
                            : -1;
@@ -1097,7 +1151,7 @@ static int command(struct mc *m, const struct ynode *n, struct strlist *out,
 static int service(struct mc *m, struct service *s, const char *name,
                    const struct ynode *n)
 {
-  struct kvlist envvars = { NULL, 0 }, labels = { NULL, 0 };
+  struct kvlist envvars = {NULL, 0}, labels = {NULL, 0};
   const struct ynode *v;
   size_t i, k;
   int rc;
@@ -1128,8 +1182,8 @@ static int service(struct mc *m, struct service *s, const char *name,
     return rc;
   if ((rc = command(m, get(n, "command"), &s->command, &s->command_set,
                     "command")) ||
-      (rc = command(m, get(n, "entrypoint"), &s->entrypoint,
-                    &s->entrypoint_set, "entrypoint")))
+      (rc = command(m, get(n, "entrypoint"), &s->entrypoint, &s->entrypoint_set,
+                    "entrypoint")))
     return rc;
   if ((rc = env_files(m, s, get(n, "env_file"), &envvars)))
     return rc;
@@ -1165,8 +1219,8 @@ static int service(struct mc *m, struct service *s, const char *name,
       const char *h = s->extra_hosts.v[i];
       const char *c = strchr(h, ':');
       if (!strchr(h, '=') && c)
-        s->extra_hosts.v[i] = arena_printf(m->a, "%.*s=%s", (int)(c - h), h,
-                                           c + 1);
+        s->extra_hosts.v[i] =
+            arena_printf(m->a, "%.*s=%s", (int)(c - h), h, c + 1);
     }
   }
   if ((rc = ports(m, s, get(n, "ports"))) ||
@@ -1176,12 +1230,13 @@ static int service(struct mc *m, struct service *s, const char *name,
     return rc;
   v = get(n, "volumes_from");
   if (v && v->kind == YNODE_SEQ) {
-    s->volumes_from = arena_alloc(m->a, (v->n ? v->n : 1) *
-                                            sizeof(*s->volumes_from));
+    s->volumes_from =
+        arena_alloc(m->a, (v->n ? v->n : 1) * sizeof(*s->volumes_from));
     for (i = 0; i < v->n; i++) {
       struct volumes_from *vf = &s->volumes_from[s->nvolumes_from++];
-      char *spec = arena_strdup(m->a, is_scalar(v->items[i])
-                                          ? v->items[i]->str : ""), *c;
+      char *spec = arena_strdup(m->a,
+                                is_scalar(v->items[i]) ? v->items[i]->str : ""),
+           *c;
       if (!strncmp(spec, "container:", 10)) {
         spec += 10;
         vf->container = spec;
@@ -1237,8 +1292,8 @@ static const char *external(struct mc *m, const struct ynode *n, int *ext)
   return NULL;
 }
 
-static const char *resname(struct mc *m, const char *given,
-                           const char *legacy, int ext, const char *key)
+static const char *resname(struct mc *m, const char *given, const char *legacy,
+                           int ext, const char *key)
 {
   if (given)
     return given;
@@ -1265,8 +1320,8 @@ static void networks(struct mc *m, const struct ynode *top)
 
     nw->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &nw->external);
-    nw->name = resname(m, text(m, get(n, "name")), legacy, nw->external,
-                       nw->key);
+    nw->name =
+        resname(m, text(m, get(n, "name")), legacy, nw->external, nw->key);
     nw->driver = text(m, get(n, "driver"));
     kvmap(m, get(n, "driver_opts"), &nw->driver_opts, "", '=');
     kvmap(m, get(n, "labels"), &nw->labels, "", '=');
@@ -1278,8 +1333,8 @@ static void networks(struct mc *m, const struct ynode *top)
     kvmap(m, get(ipam, "options"), &nw->ipam_options, "", '=');
     cfg = get(ipam, "config");
     if (cfg && cfg->kind == YNODE_SEQ) {
-      nw->ipam_config = arena_alloc(m->a, (cfg->n ? cfg->n : 1) *
-                                              sizeof(*nw->ipam_config));
+      nw->ipam_config =
+          arena_alloc(m->a, (cfg->n ? cfg->n : 1) * sizeof(*nw->ipam_config));
       for (j = 0; j < cfg->n; j++) {
         struct ipam_pool *pl = &nw->ipam_config[nw->nipam_config++];
         pl->subnet = text(m, get(cfg->items[j], "subnet"));
@@ -1306,8 +1361,7 @@ static void volumes_top(struct mc *m, const struct ynode *top)
 
     v->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &v->external);
-    v->name = resname(m, text(m, get(n, "name")), legacy, v->external,
-                      v->key);
+    v->name = resname(m, text(m, get(n, "name")), legacy, v->external, v->key);
     v->driver = text(m, get(n, "driver"));
     kvmap(m, get(n, "driver_opts"), &v->driver_opts, "", '=');
     kvmap(m, get(n, "labels"), &v->labels, "", '=');
@@ -1330,10 +1384,9 @@ static void files_top(struct mc *m, const struct ynode *top,
 
     f->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &f->external);
-    f->name = resname(m, text(m, get(n, "name")), legacy, f->external,
-                      f->key);
-    f->file = is_scalar(get(n, "file")) ? abspath(m, get(n, "file")->str)
-                                        : NULL;
+    f->name = resname(m, text(m, get(n, "name")), legacy, f->external, f->key);
+    f->file =
+        is_scalar(get(n, "file")) ? abspath(m, get(n, "file")->str) : NULL;
     f->environment = text(m, get(n, "environment"));
     f->content = text(m, get(n, "content"));
     f->template_driver = text(m, get(n, "template_driver"));
@@ -1344,8 +1397,7 @@ static void files_top(struct mc *m, const struct ynode *top,
 
 /* ---- normalization and checks ---- */
 
-static int profile_active(const struct model_ctx *ctx,
-                          const struct ynode *svc)
+static int profile_active(const struct model_ctx *ctx, const struct ynode *svc)
 {
   const struct ynode *pr = get(svc, "profiles");
   size_t i;
@@ -1373,8 +1425,9 @@ static void normalize(struct mc *m)
     const char *ns[5];
 
     for (k = 0; k < s->links.n; k++)
-      add_dep(m, s, arena_strndup(m->a, s->links.v[k],
-                                  strcspn(s->links.v[k], ":")), 1);
+      add_dep(m, s,
+              arena_strndup(m->a, s->links.v[k], strcspn(s->links.v[k], ":")),
+              1);
     ns[0] = s->network_mode;
     ns[1] = s->ipc;
     ns[2] = s->pid;
@@ -1414,9 +1467,9 @@ static const struct ynode *ref_node(const struct ynode *n, const char *ref)
     return n;
   for (i = 0; i < n->n; i++) {
     const struct ynode *it = n->kind == YNODE_MAP ? n->keys[i] : n->items[i];
-    const char *s = is_scalar(it) ? it->str
+    const char *s = is_scalar(it)                  ? it->str
                     : is_scalar(get(it, "source")) ? get(it, "source")->str
-                                                    : "";
+                                                   : "";
     if (!strncmp(s, "container:", 10) || !strncmp(s, "service:", 8))
       s = strchr(s, ':') + 1;
     if (!strncmp(s, ref, l) && (!s[l] || s[l] == ':'))
@@ -1451,11 +1504,13 @@ static int check_service(struct mc *m, const struct service *s,
   if (s->network_mode && s->nnetworks && get(n, "networks"))
     rc = bad(m, get(n, "network_mode"),
              "service %s declares mutually exclusive network_mode and "
-             "networks", s->name);
+             "networks",
+             s->name);
   if (!s->image && !s->build)
     rc = bad(m, n,
              "service \"%s\" has neither an image nor a build context "
-             "specified", s->name);
+             "specified",
+             s->name);
   for (k = 0; k < s->ndepends_on; k++) {
     const struct dependency *d = &s->depends_on[k];
     const struct ynode *src = get(n, "depends_on");
@@ -1479,13 +1534,15 @@ static int check_service(struct mc *m, const struct service *s,
                  s->name, d->service);
       continue;
     }
-    rc = bad(m, at ? at : n, "service \"%s\" depends on undefined service "
-             "\"%s\"", s->name, d->service);
+    rc = bad(m, at ? at : n,
+             "service \"%s\" depends on undefined service "
+             "\"%s\"",
+             s->name, d->service);
   }
   for (k = 0; k < s->nvolumes; k++) {
     const struct mount *mt = &s->volumes[k];
-    if (mt->type != MOUNT_VOLUME || !mt->source || project_volume(p,
-                                                                  mt->source))
+    if (mt->type != MOUNT_VOLUME || !mt->source ||
+        project_volume(p, mt->source))
       continue;
     at = get(n, "volumes");
     rc = bad(m, at && k < at->n ? at->items[k] : n,
@@ -1522,8 +1579,8 @@ static int check_service(struct mc *m, const struct service *s,
   at = get(get(n, "extends"), "service");
   if (is_scalar(at) && !get(get(n, "extends"), "file") &&
       !svc_known(p, at->str) && !disabled(p, at->str))
-    rc = bad(m, at, "service \"%s\" extends undefined service \"%s\"",
-             s->name, at->str);
+    rc = bad(m, at, "service \"%s\" extends undefined service \"%s\"", s->name,
+             at->str);
   return rc;
 }
 
@@ -1538,8 +1595,8 @@ static int check_cycles(struct mc *m, const struct ynode *services)
   rc = graph_check_cycles(&g, &tmp, &cyc, &ncyc);
   if (rc) {
     const struct ynode *sn = get(services, g.nodes[cyc[0]].name);
-    const struct ynode *at = ref_node(get(sn, "depends_on"),
-                                      g.nodes[cyc[1]].name);
+    const struct ynode *at =
+        ref_node(get(sn, "depends_on"), g.nodes[cyc[1]].name);
     size_t l = tmp.len;
     while (l && tmp.text[l - 1] == '\n')
       l--;
@@ -1581,6 +1638,14 @@ static int cmp_snet(const void *a, const void *b)
                 ((const struct service_network *)b)->name);
 }
 
+/* qsort that accepts an empty NULL array. */
+static void sort(void *v, size_t n, size_t size,
+                 int (*cmp)(const void *, const void *))
+{
+  if (n > 1)
+    qsort(v, n, size, cmp);
+}
+
 int model_build(const struct ynode *root, const struct model_ctx *ctx,
                 struct project **out, struct err *err)
 {
@@ -1602,8 +1667,8 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
     p->name = arena_strdup(m.a, get(root, "name")->str);
   else
     p->name = "";
-  p->working_dir = ctx->working_dir ? arena_strdup(m.a, ctx->working_dir)
-                                    : NULL;
+  p->working_dir =
+      ctx->working_dir ? arena_strdup(m.a, ctx->working_dir) : NULL;
   for (i = 0; i < ctx->nconfig_files; i++)
     slpush(&m, &p->config_files, arena_strdup(m.a, ctx->config_files[i]));
   if (ctx->environment)
@@ -1642,18 +1707,17 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
     goto fail;
   if (!ctx->no_normalize)
     normalize(&m);
-  qsort(p->services, p->nservices, sizeof(*p->services), cmp_service);
+  sort(p->services, p->nservices, sizeof(*p->services), cmp_service);
   for (i = 0; i < p->nservices; i++)
-    qsort(p->services[i].networks, p->services[i].nnetworks,
-          sizeof(*p->services[i].networks), cmp_snet);
-  qsort(p->networks, p->nnetworks, sizeof(*p->networks), cmp_network);
-  qsort(p->volumes, p->nvolumes, sizeof(*p->volumes), cmp_volume);
-  qsort(p->secrets, p->nsecrets, sizeof(*p->secrets), cmp_file);
-  qsort(p->configs, p->nconfigs, sizeof(*p->configs), cmp_file);
+    sort(p->services[i].networks, p->services[i].nnetworks,
+         sizeof(*p->services[i].networks), cmp_snet);
+  sort(p->networks, p->nnetworks, sizeof(*p->networks), cmp_network);
+  sort(p->volumes, p->nvolumes, sizeof(*p->volumes), cmp_volume);
+  sort(p->secrets, p->nsecrets, sizeof(*p->secrets), cmp_file);
+  sort(p->configs, p->nconfigs, sizeof(*p->configs), cmp_file);
   if (!ctx->no_consistency) {
     for (i = 0; i < p->nservices; i++)
-      if (check_service(&m, &p->services[i],
-                        get(svcs, p->services[i].name)))
+      if (check_service(&m, &p->services[i], get(svcs, p->services[i].name)))
         rc = ERR_CONFIG;
     if (!rc)
       rc = check_cycles(&m, svcs);

@@ -61,22 +61,22 @@ const struct mval *mval_get(const struct mval *m, const char *key);
 enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };
 
 struct build {
-  const char *context;          /* absolute path or URL */
-  const char *dockerfile;       /* relative to context, or absolute */
+  const char *context;    /* absolute path or URL */
+  const char *dockerfile; /* relative to context, or absolute */
   const char *dockerfile_inline;
   struct kvlist args;
   const char *target;
   struct kvlist labels;
   struct strlist cache_from, cache_to, tags, platforms;
-  struct strlist extra_hosts;   /* "host=ip" as compose prints them */
+  struct strlist extra_hosts; /* "host=ip" as compose prints them */
   const char *network;
-  int64_t shm_size;             /* bytes, -1 unset */
+  int64_t shm_size; /* bytes, -1 unset */
   enum tristate no_cache, pull, privileged;
   struct kvlist additional_contexts;
-  struct file_ref *secrets;     /* build secrets, long form */
+  struct file_ref *secrets; /* build secrets, long form */
   size_t nsecrets;
-  struct strlist ssh;           /* "default", "id=/abs/path" */
-  struct mval *other;           /* MAP of fields not typed above, or NULL */
+  struct strlist ssh; /* "default", "id=/abs/path" */
+  struct mval *other; /* MAP of fields not typed above, or NULL */
 };
 
 struct port {
@@ -84,8 +84,8 @@ struct port {
   uint32_t target;
   const char *published; /* "8000", "8000-8010", or NULL */
   const char *host_ip;
-  const char *protocol;  /* "tcp" | "udp" | "sctp" */
-  const char *mode;      /* "ingress" | "host" */
+  const char *protocol; /* "tcp" | "udp" | "sctp" */
+  const char *mode;     /* "ingress" | "host" */
   const char *app_protocol;
 };
 
@@ -112,8 +112,8 @@ struct mount {
   int volume_nocopy;
   const char *volume_subpath;
   /* tmpfs */
-  int64_t tmpfs_size; /* -1 unset */
-  int64_t tmpfs_mode; /* -1 unset */
+  int64_t tmpfs_size;                  /* -1 unset */
+  int64_t tmpfs_mode;                  /* -1 unset */
   int has_bind, has_volume, has_tmpfs; /* section present (prints `{}`) */
 };
 
@@ -134,9 +134,9 @@ struct service_network {
 };
 
 enum dep_condition {
-  DEP_STARTED,   /* service_started */
-  DEP_HEALTHY,   /* service_healthy */
-  DEP_COMPLETED  /* service_completed_successfully */
+  DEP_STARTED,  /* service_started */
+  DEP_HEALTHY,  /* service_healthy */
+  DEP_COMPLETED /* service_completed_successfully */
 };
 struct dependency {
   const char *service;
@@ -147,9 +147,9 @@ struct dependency {
 
 struct healthcheck {
   int disable;
-  struct strlist test;    /* ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"] */
+  struct strlist test; /* ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"] */
   int64_t interval_ns, timeout_ns, start_period_ns, start_interval_ns; /* -1 */
-  int retries;            /* -1 unset */
+  int retries; /* -1 unset */
 };
 
 struct ulimit {
@@ -192,10 +192,10 @@ struct watch_rule {
 };
 
 struct resources {
-  double cpus;        /* 0 unset */
-  int64_t memory;     /* bytes, 0 unset */
+  double cpus;    /* 0 unset */
+  int64_t memory; /* bytes, 0 unset */
   int64_t memory_reservation;
-  int64_t pids;       /* 0 unset */
+  int64_t pids; /* 0 unset */
 };
 
 struct logging {
@@ -209,11 +209,11 @@ struct service {
   const char *image;   /* as written; NULL when only build */
   const char *pull_policy;
   const char *platform;
-  struct strlist command;    /* exec form after normalization */
-  int command_set;           /* 1 when command was given (even empty) */
+  struct strlist command; /* exec form after normalization */
+  int command_set;        /* 1 when command was given (even empty) */
   struct strlist entrypoint;
   int entrypoint_set;
-  struct kvlist environment; /* env_file values merged under environment */
+  struct kvlist environment;  /* env_file values merged under environment */
   struct env_file *env_files; /* in order */
   size_t nenv_files;
   struct strlist label_files; /* absolute paths; values merged in labels */
@@ -250,7 +250,7 @@ struct service {
   int64_t cpu_shares, pids_limit; /* -1 unset */
   const char *cpuset;
   struct resources limits, reservations; /* deploy.resources */
-  int replicas;            /* deploy.replicas / scale; default 1 */
+  int replicas; /* deploy.replicas / scale; default 1 */
   const char *container_name;
   struct ulimit *ulimits;
   size_t nulimits;
@@ -271,8 +271,8 @@ struct service {
   int oom_kill_disable;
   int oom_score_adj;
   struct strlist device_cgroup_rules;
-  struct mval *deploy;  /* normalized deploy section (MAP) or NULL */
-  struct mval *other;   /* MAP of service fields not typed here, or NULL */
+  struct mval *deploy;     /* normalized deploy section (MAP) or NULL */
+  struct mval *other;      /* MAP of service fields not typed here, or NULL */
   struct mval *extensions; /* MAP of x-* keys, or NULL */
 };
 
@@ -318,33 +318,33 @@ struct file_obj { /* a top-level secret or config */
 };
 
 struct project {
-  struct arena arena;     /* owns everything below */
-  const char *name;       /* normalized [a-z0-9_-] */
-  const char *working_dir; /* absolute project directory */
+  struct arena arena;          /* owns everything below */
+  const char *name;            /* normalized [a-z0-9_-] */
+  const char *working_dir;     /* absolute project directory */
   struct strlist config_files; /* absolute paths (or "-") */
   struct service *services;    /* sorted by name */
   size_t nservices;
-  struct service *disabled;    /* services left out by profiles */
+  struct service *disabled; /* services left out by profiles */
   size_t ndisabled;
-  struct network *networks;    /* sorted by key; "default" added when used */
+  struct network *networks; /* sorted by key; "default" added when used */
   size_t nnetworks;
   struct volume *volumes;
   size_t nvolumes;
   struct file_obj *secrets, *configs;
   size_t nsecrets, nconfigs;
-  struct kvlist environment;   /* the interpolation variables, for labels */
-  struct mval *extensions;     /* MAP of top-level x-* keys, or NULL */
+  struct kvlist environment; /* the interpolation variables, for labels */
+  struct mval *extensions;   /* MAP of top-level x-* keys, or NULL */
 };
 
 /* What model_build needs besides the tree. */
 struct model_ctx {
   const char *project_name;
-  const char *working_dir;  /* absolute */
-  const char *home;         /* for ~ expansion */
+  const char *working_dir;       /* absolute */
+  const char *home;              /* for ~ expansion */
   const struct strvec *profiles; /* active profiles ("*" = all) */
   const char *const *config_files;
   size_t nconfig_files;
-  int no_normalize;         /* keep relative paths, no default network */
+  int no_normalize; /* keep relative paths, no default network */
   int no_consistency;
   struct strvec *warnings;
   /* The interpolation variables: values for `FOO` alone in environment,

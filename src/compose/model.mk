@@ -7,3 +7,12 @@ tests_unit_graph_test_SOURCES = tests/unit/graph-test.c
 
 libwcompose_a_SOURCES += src/compose/model.c src/compose/model.h \
   src/compose/model-parse.c src/compose/model-int.h
+libwcompose_a_SOURCES += src/compose/emit.c src/compose/emit.h
+
+check_PROGRAMS += tests/unit/emit-test
+TESTS += tests/unit/emit-test
+tests_unit_emit_test_SOURCES = tests/unit/emit-test.c
+
+check_PROGRAMS += tests/unit/model-test
+TESTS += tests/unit/model-test
+tests_unit_model_test_SOURCES = tests/unit/model-test.c

@@ -123,7 +123,7 @@ struct parser {
 
 static struct err_pos mark_pos(const struct parser *p, const yaml_mark_t *m)
 {
-  struct err_pos pos = { p->file, (int)m->line + 1, (int)m->column + 1 };
+  struct err_pos pos = {p->file, (int)m->line + 1, (int)m->column + 1};
   return pos;
 }
 
@@ -231,8 +231,8 @@ static struct ynode *clone_counted(struct parser *p, const struct ynode *n,
 
 static int is_merge_key(const struct ynode *k)
 {
-  return k->kind == YNODE_SCALAR && !(k->flags & YNODE_QUOTED) &&
-         k->len == 2 && !memcmp(k->str, "<<", 2) &&
+  return k->kind == YNODE_SCALAR && !(k->flags & YNODE_QUOTED) && k->len == 2 &&
+         !memcmp(k->str, "<<", 2) &&
          (!k->tag || !strcmp(k->tag, "tag:yaml.org,2002:merge"));
 }
 
@@ -243,7 +243,7 @@ static int finish_map(struct parser *p, struct frame *f)
 {
   struct ynode *m = f->node;
   size_t n = f->nkv / 2;
-  struct htab seen = { NULL, 0, 0 };
+  struct htab seen = {NULL, 0, 0};
   int rc = 0, dups = 0, merges = 0;
   size_t total = 0;
   for (size_t i = 0; i < n; i++) {
@@ -326,8 +326,8 @@ static int attach(struct parser *p, struct ynode *n)
   }
   struct frame *f = &p->stack[p->depth - 1];
   if (f->node->kind == YNODE_SEQ) {
-    f->node->items = (struct ynode **)arena_push(
-        p->a, (void **)f->node->items, f->node->n, n);
+    f->node->items = (struct ynode **)arena_push(p->a, (void **)f->node->items,
+                                                 f->node->n, n);
     f->node->n++;
     return 0;
   }
@@ -335,8 +335,7 @@ static int attach(struct parser *p, struct ynode *n)
     /* a key: scalars only, and null keys keep their text */
     if (n->kind == YNODE_SEQ || n->kind == YNODE_MAP)
       return err_at(p->err, ERR_YAML, &n->pos,
-                    "mapping keys must be scalars, not %s",
-                    ydoc_kind_name(n));
+                    "mapping keys must be scalars, not %s", ydoc_kind_name(n));
     if (n->kind == YNODE_NULL) {
       struct ynode *k = arena_alloc(p->a, sizeof(*k));
       *k = *n;
@@ -457,25 +456,24 @@ static int indent_has_tab(const struct parser *p, int line)
 static int libyaml_error(struct parser *p, yaml_parser_t *yp)
 {
   if (yp->error == YAML_MEMORY_ERROR)
-    return err_at(p->err, ERR_NOMEM, &(struct err_pos){ p->file, 0, 0 },
+    return err_at(p->err, ERR_NOMEM, &(struct err_pos){p->file, 0, 0},
                   "out of memory while parsing");
   if (yp->error == YAML_READER_ERROR) {
-    return err_at(p->err, ERR_YAML, &(struct err_pos){ p->file, 0, 0 },
+    return err_at(p->err, ERR_YAML, &(struct err_pos){p->file, 0, 0},
                   "%s (byte %zu)",
                   yp->problem ? yp->problem : "cannot read the input",
                   yp->problem_offset);
   }
   struct err_pos pos = mark_pos(p, &yp->problem_mark);
   const char *problem = yp->problem ? yp->problem : "invalid YAML";
-  if (char_at_mark(p, &yp->problem_mark) == '\t' ||
-      indent_has_tab(p, pos.line))
+  if (char_at_mark(p, &yp->problem_mark) == '\t' || indent_has_tab(p, pos.line))
     return err_at(p->err, ERR_YAML, &pos,
                   "%s (tabs cannot be used for indentation: indent with "
                   "spaces)",
                   problem);
   if (yp->context && yp->context_mark.line != yp->problem_mark.line)
-    return err_at(p->err, ERR_YAML, &pos, "%s (%s started at line %d)",
-                  problem, yp->context, (int)yp->context_mark.line + 1);
+    return err_at(p->err, ERR_YAML, &pos, "%s (%s started at line %d)", problem,
+                  yp->context, (int)yp->context_mark.line + 1);
   if (yp->context)
     return err_at(p->err, ERR_YAML, &pos, "%s (%s)", problem, yp->context);
   return err_at(p->err, ERR_YAML, &pos, "%s", problem);
@@ -514,8 +512,8 @@ static int on_event(struct parser *p, yaml_event_t *ev, int *docs)
   }
 }
 
-int ydoc_parse(struct arena *a, const char *file, const char *text,
-               size_t len, const struct ydoc_limits *lim, struct ynode **out,
+int ydoc_parse(struct arena *a, const char *file, const char *text, size_t len,
+               const struct ydoc_limits *lim, struct ynode **out,
                struct err *err)
 {
   struct parser p;
@@ -525,20 +523,19 @@ int ydoc_parse(struct arena *a, const char *file, const char *text,
   p.text = text;
   p.len = len;
   p.err = err;
-  size_t max_bytes = lim && lim->max_bytes ? lim->max_bytes
-                                           : DEFAULT_MAX_BYTES;
+  size_t max_bytes = lim && lim->max_bytes ? lim->max_bytes : DEFAULT_MAX_BYTES;
   p.max_depth = lim && lim->max_depth ? lim->max_depth : DEFAULT_MAX_DEPTH;
-  p.max_alias = lim && lim->max_alias_nodes ? lim->max_alias_nodes
-                                            : DEFAULT_MAX_ALIAS;
+  p.max_alias =
+      lim && lim->max_alias_nodes ? lim->max_alias_nodes : DEFAULT_MAX_ALIAS;
   *out = NULL;
   if (len > max_bytes)
-    return err_at(err, ERR_LIMIT, &(struct err_pos){ p.file, 0, 0 },
-                  "file is too large (%zu bytes; the limit is %zu bytes)",
-                  len, max_bytes);
+    return err_at(err, ERR_LIMIT, &(struct err_pos){p.file, 0, 0},
+                  "file is too large (%zu bytes; the limit is %zu bytes)", len,
+                  max_bytes);
 
   yaml_parser_t yp;
   if (!yaml_parser_initialize(&yp))
-    return err_at(err, ERR_NOMEM, &(struct err_pos){ p.file, 0, 0 },
+    return err_at(err, ERR_NOMEM, &(struct err_pos){p.file, 0, 0},
                   "out of memory while parsing");
   yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
   int rc = 0, docs = 0;
@@ -560,8 +557,7 @@ int ydoc_parse(struct arena *a, const char *file, const char *text,
   if (rc)
     return rc;
   /* an empty or comment-only document, or a lone `---` */
-  if (p.root && p.root->kind == YNODE_NULL && !p.root->flags &&
-      !p.root->tag)
+  if (p.root && p.root->kind == YNODE_NULL && !p.root->flags && !p.root->tag)
     p.root = NULL;
   *out = p.root;
   return 0;
@@ -571,9 +567,8 @@ int ydoc_parse_file(struct arena *a, const char *path,
                     const struct ydoc_limits *lim, struct ynode **out,
                     struct err *err)
 {
-  size_t max_bytes = lim && lim->max_bytes ? lim->max_bytes
-                                           : DEFAULT_MAX_BYTES;
-  struct err_pos fpos = { path, 0, 0 };
+  size_t max_bytes = lim && lim->max_bytes ? lim->max_bytes : DEFAULT_MAX_BYTES;
+  struct err_pos fpos = {path, 0, 0};
   struct stat st;
   *out = NULL;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
@@ -628,13 +623,12 @@ static int in_list(const char *s, const char *const *list)
   return 0;
 }
 
-static const char *const true_words[] = { "y",    "Y",    "yes", "Yes",
-                                          "YES",  "true", "True", "TRUE",
-                                          "on",   "On",   "ON",  NULL };
-static const char *const false_words[] = { "n",     "N",     "no",  "No",
-                                           "NO",    "false", "False",
-                                           "FALSE", "off",   "Off",
-                                           "OFF",   NULL };
+static const char *const true_words[] = {"y",   "Y",    "yes",  "Yes",
+                                         "YES", "true", "True", "TRUE",
+                                         "on",  "On",   "ON",   NULL};
+static const char *const false_words[] = {"n",   "N",     "no",    "No",
+                                          "NO",  "false", "False", "FALSE",
+                                          "off", "Off",   "OFF",   NULL};
 
 int ydoc_bool(const struct ynode *n)
 {
@@ -701,7 +695,8 @@ static int is_go_int(const char *s)
   return v <= (unsigned __int128)UINT64_MAX;
 }
 
-/* go-yaml v3's float form: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
+/* go-yaml v3's float form: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+ */
 static int is_yaml_float(const char *s)
 {
   if (*s == '+' || *s == '-')
@@ -741,9 +736,8 @@ static int is_yaml_float(const char *s)
 }
 
 static const char *const special_floats[] = {
-  ".nan",  ".NaN",  ".NAN",  ".inf",  ".Inf",  ".INF", "+.inf",
-  "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", NULL
-};
+    ".nan",  ".NaN",  ".NAN",  ".inf",  ".Inf",  ".INF", "+.inf",
+    "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", NULL};
 
 enum yscalar_type ydoc_scalar_type(const struct ynode *n)
 {

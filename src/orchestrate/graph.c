@@ -90,8 +90,8 @@ static int visit(const struct graph *g, size_t i, unsigned char *color,
   return 0;
 }
 
-int graph_check_cycles(const struct graph *g, struct err *err,
-                       size_t **cycle, size_t *ncycle)
+int graph_check_cycles(const struct graph *g, struct err *err, size_t **cycle,
+                       size_t *ncycle)
 {
   unsigned char *color;
   size_t *stack, *cyc = NULL, ncyc = 0, i;

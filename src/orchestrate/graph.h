@@ -22,7 +22,10 @@ struct graph {
   struct graph_node *nodes;
   size_t n;
 };
-#define GRAPH_INIT { NULL, 0 }
+#define GRAPH_INIT                                                             \
+  {                                                                            \
+    NULL, 0                                                                    \
+  }
 
 /* Make n nodes named names[0..n) (borrowed). Ties in every order below are
  * broken by index, so sorted names give deterministic output. */
@@ -37,8 +40,8 @@ void graph_add_edge(struct graph *g, size_t from, size_t to);
  * "dependency cycle detected: a -> b -> c -> a" in err (when err != NULL).
  * When cycle/ncycle are given, *cycle gets the malloc'ed node indices of
  * the cycle, first node repeated at the end. */
-int graph_check_cycles(const struct graph *g, struct err *err,
-                       size_t **cycle, size_t *ncycle);
+int graph_check_cycles(const struct graph *g, struct err *err, size_t **cycle,
+                       size_t *ncycle);
 
 /* Topological order into order[0..n): dependencies before dependents, or
  * with reverse set, dependents before dependencies (the order to stop in).

@@ -18,12 +18,12 @@ static const char *order_str(const struct graph *g, const size_t *o,
 
 int main(void)
 {
-  static const char *const names[] = { "app", "cache", "db", "proxy", "w" };
+  static const char *const names[] = {"app", "cache", "db", "proxy", "w"};
   struct graph g = GRAPH_INIT;
   struct err err = ERR_INIT;
   struct buf b = BUF_INIT;
   size_t order[5], *cyc = NULL, ncyc = 0;
-  unsigned char in[5] = { 0 };
+  unsigned char in[5] = {0};
 
   graph_init(&g, 5, names);
   graph_add_edge(&g, 0, 2); /* app -> db */

@@ -12,10 +12,9 @@ static struct err E = ERR_INIT;
 static const char *I(const char *in)
 {
   char *out;
-  struct err_pos pos = { "c.yml", 3, 7 };
+  struct err_pos pos = {"c.yml", 3, 7};
   err_reset(&E);
-  int rc = interp_string(&A, in, &V, &pos, "services.web.image", &out, &W,
-                         &E);
+  int rc = interp_string(&A, in, &V, &pos, "services.web.image", &out, &W, &E);
   if (rc) {
     size_t n = E.len && E.text[E.len - 1] == '\n' ? E.len - 1 : E.len;
     return arena_printf(&A, "ERR:%.*s", (int)n, E.text);
@@ -98,9 +97,9 @@ static void test_errors(void)
          "services.web.image: \"${FOO\"; you may need to escape any $ with "
          "another $",
          "unterminated ${");
-  const char *bad[] = { "${}",    "${ FOO}", "${FOO BAR}", "${1A}",
-                        "${FOO:}", "${FOO:x}", "${FOO!}",   "$",
-                        "a $ b",  "$1",      "${A:-${B}", "${FOO#x}" };
+  const char *bad[] = {"${}",     "${ FOO}",  "${FOO BAR}", "${1A}",
+                       "${FOO:}", "${FOO:x}", "${FOO!}",    "$",
+                       "a $ b",   "$1",       "${A:-${B}",  "${FOO#x}"};
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
     ok(strstr(I(bad[i]), "invalid interpolation format"), "invalid: '%s'",
        bad[i]);

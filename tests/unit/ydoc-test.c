@@ -92,7 +92,7 @@ static void test_nulls_and_styles(void)
                  "k: ''\n",
                  &r, &e);
   is_int(rc, 0, "nulls parse");
-  const char *nulls[] = { "a", "b", "c", "d", "e" };
+  const char *nulls[] = {"a", "b", "c", "d", "e"};
   for (size_t i = 0; i < 5; i++)
     ok(at(r, nulls[i])->kind == YNODE_NULL, "'%s' is NULL", nulls[i]);
   ok(at(r, "f")->kind == YNODE_SCALAR && (at(r, "f")->flags & YNODE_QUOTED),
@@ -187,7 +187,7 @@ static void test_alias_bomb(void)
   ok(has(&e, "t.yml:"), "alias bomb message has a position");
   ok(secs < 1.0, "alias bomb fails fast (%.3fs)", secs);
 
-  struct ydoc_limits lim = { 0, 0, 5 };
+  struct ydoc_limits lim = {0, 0, 5};
   rc = parse_lim("a: &a [1, 2, 3]\nb: *a\nc: *a\n", &lim, &r, &e);
   ok(rc == ERR_LIMIT && has(&e, "t.yml:3:4: excessive aliasing (alias "
                                 "expansion exceeds 5 nodes)"),
@@ -256,8 +256,7 @@ static void test_duplicates(void)
                  "    command: !reset hello world\n",
                  &r, &e);
   is_int(rc, ERR_YAML, "duplicate key refused");
-  is_str(e.text,
-         "t.yml:5:5: mapping key 'command' already defined at line 4\n",
+  is_str(e.text, "t.yml:5:5: mapping key 'command' already defined at line 4\n",
          "duplicate key message names both lines");
   rc = parse("a: 1\nb: 2\na: 3\nb: 4\n", &r, &e);
   is_int(e.count, 2, "every duplicate reported");
@@ -294,16 +293,16 @@ static void test_limits_and_errors(void)
   rc = parse(deep, &r, &e);
   is_int(rc, 0, "depth 200 accepted");
 
-  struct ydoc_limits lim = { 0, 2, 0 };
+  struct ydoc_limits lim = {0, 2, 0};
   rc = parse_lim("a: &a {b: 1}\nc: [*a]\n", &lim, &r, &e);
   is_int(rc, ERR_LIMIT, "alias copies count toward depth");
 
-  lim = (struct ydoc_limits){ 10, 0, 0 };
+  lim = (struct ydoc_limits){10, 0, 0};
   rc = parse_lim("a: 1234567890\n", &lim, &r, &e);
   ok(rc == ERR_LIMIT && has(&e, "too large"), "size limit: %s", e.text);
 
-  rc = parse("name: test\nservices:\n  web:\n    image: nginx\n\tbuild: .",
-             &r, &e);
+  rc = parse("name: test\nservices:\n  web:\n    image: nginx\n\tbuild: .", &r,
+             &e);
   is_int(rc, ERR_YAML, "tab indentation refused");
   ok(has(&e, "t.yml:5:1: "), "tab position: %s", e.text);
   ok(has(&e, "tabs cannot be used for indentation"), "tab hint");
@@ -327,7 +326,7 @@ static void test_limits_and_errors(void)
   rc = parse("~: 1\n", &r, &e);
   ok(rc == 0 && r->keys[0]->kind == YNODE_SCALAR, "null key is a scalar");
 
-  const char *empties[] = { "", "# only a comment\n", "---\n", "\n\n" };
+  const char *empties[] = {"", "# only a comment\n", "---\n", "\n\n"};
   for (size_t i = 0; i < 4; i++) {
     r = (struct ynode *)1;
     rc = parse(empties[i], &r, &e);
@@ -371,37 +370,64 @@ static void test_types(void)
     const char *text;
     enum yscalar_type t;
   } table[] = {
-    { "true", YSCALAR_BOOL },     { "True", YSCALAR_BOOL },
-    { "TRUE", YSCALAR_BOOL },     { "false", YSCALAR_BOOL },
-    { "yes", YSCALAR_BOOL },      { "Yes", YSCALAR_BOOL },
-    { "YES", YSCALAR_BOOL },      { "no", YSCALAR_BOOL },
-    { "No", YSCALAR_BOOL },       { "NO", YSCALAR_BOOL },
-    { "on", YSCALAR_BOOL },       { "On", YSCALAR_BOOL },
-    { "ON", YSCALAR_BOOL },       { "off", YSCALAR_BOOL },
-    { "OFF", YSCALAR_BOOL },      { "y", YSCALAR_BOOL },
-    { "Y", YSCALAR_BOOL },        { "n", YSCALAR_BOOL },
-    { "N", YSCALAR_BOOL },        { "tRUE", YSCALAR_STRING },
-    { "yEs", YSCALAR_STRING },    { "0", YSCALAR_INT },
-    { "42", YSCALAR_INT },        { "-42", YSCALAR_INT },
-    { "+42", YSCALAR_INT },       { "0x1F", YSCALAR_INT },
-    { "0o17", YSCALAR_INT },      { "017", YSCALAR_INT },
-    { "0b101", YSCALAR_INT },     { "1_000", YSCALAR_INT },
-    { "9223372036854775807", YSCALAR_INT },
-    { "18446744073709551615", YSCALAR_INT },
-    { "18446744073709551616", YSCALAR_FLOAT },
-    { "-9223372036854775809", YSCALAR_FLOAT },
-    { "08", YSCALAR_FLOAT },      { "0x", YSCALAR_STRING },
-    { "0xG", YSCALAR_STRING },    { "1.5", YSCALAR_FLOAT },
-    { "-1.5e3", YSCALAR_FLOAT },  { "1e10", YSCALAR_FLOAT },
-    { "1.", YSCALAR_FLOAT },      { ".5", YSCALAR_FLOAT },
-    { ".inf", YSCALAR_FLOAT },    { "-.Inf", YSCALAR_FLOAT },
-    { "+.INF", YSCALAR_FLOAT },   { ".nan", YSCALAR_FLOAT },
-    { ".NaN", YSCALAR_FLOAT },    { "1e", YSCALAR_STRING },
-    { "80:80", YSCALAR_STRING },  { "1.2.3", YSCALAR_STRING },
-    { "-", YSCALAR_STRING },      { "+", YSCALAR_STRING },
-    { ".", YSCALAR_STRING },      { "nginx", YSCALAR_STRING },
-    { "1h30m", YSCALAR_STRING },  { "0.0.0.0", YSCALAR_STRING },
-    { "null", YSCALAR_NULL },     { "~", YSCALAR_NULL },
+      {"true", YSCALAR_BOOL},
+      {"True", YSCALAR_BOOL},
+      {"TRUE", YSCALAR_BOOL},
+      {"false", YSCALAR_BOOL},
+      {"yes", YSCALAR_BOOL},
+      {"Yes", YSCALAR_BOOL},
+      {"YES", YSCALAR_BOOL},
+      {"no", YSCALAR_BOOL},
+      {"No", YSCALAR_BOOL},
+      {"NO", YSCALAR_BOOL},
+      {"on", YSCALAR_BOOL},
+      {"On", YSCALAR_BOOL},
+      {"ON", YSCALAR_BOOL},
+      {"off", YSCALAR_BOOL},
+      {"OFF", YSCALAR_BOOL},
+      {"y", YSCALAR_BOOL},
+      {"Y", YSCALAR_BOOL},
+      {"n", YSCALAR_BOOL},
+      {"N", YSCALAR_BOOL},
+      {"tRUE", YSCALAR_STRING},
+      {"yEs", YSCALAR_STRING},
+      {"0", YSCALAR_INT},
+      {"42", YSCALAR_INT},
+      {"-42", YSCALAR_INT},
+      {"+42", YSCALAR_INT},
+      {"0x1F", YSCALAR_INT},
+      {"0o17", YSCALAR_INT},
+      {"017", YSCALAR_INT},
+      {"0b101", YSCALAR_INT},
+      {"1_000", YSCALAR_INT},
+      {"9223372036854775807", YSCALAR_INT},
+      {"18446744073709551615", YSCALAR_INT},
+      {"18446744073709551616", YSCALAR_FLOAT},
+      {"-9223372036854775809", YSCALAR_FLOAT},
+      {"08", YSCALAR_FLOAT},
+      {"0x", YSCALAR_STRING},
+      {"0xG", YSCALAR_STRING},
+      {"1.5", YSCALAR_FLOAT},
+      {"-1.5e3", YSCALAR_FLOAT},
+      {"1e10", YSCALAR_FLOAT},
+      {"1.", YSCALAR_FLOAT},
+      {".5", YSCALAR_FLOAT},
+      {".inf", YSCALAR_FLOAT},
+      {"-.Inf", YSCALAR_FLOAT},
+      {"+.INF", YSCALAR_FLOAT},
+      {".nan", YSCALAR_FLOAT},
+      {".NaN", YSCALAR_FLOAT},
+      {"1e", YSCALAR_STRING},
+      {"80:80", YSCALAR_STRING},
+      {"1.2.3", YSCALAR_STRING},
+      {"-", YSCALAR_STRING},
+      {"+", YSCALAR_STRING},
+      {".", YSCALAR_STRING},
+      {"nginx", YSCALAR_STRING},
+      {"1h30m", YSCALAR_STRING},
+      {"0.0.0.0", YSCALAR_STRING},
+      {"null", YSCALAR_NULL},
+      {"~", YSCALAR_NULL},
   };
   struct arena a = ARENA_INIT;
   for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
