@@ -14,3 +14,8 @@ tests_unit_labels_test_SOURCES = tests/unit/labels-test.c
 tests_unit_create_test_SOURCES = tests/unit/create-test.c
 tests_unit_plan_test_SOURCES = tests/unit/plan-test.c
 tests_unit_sched_test_SOURCES = tests/unit/sched-test.c
+
+libwcompose_a_SOURCES += src/orchestrate/logs.c src/orchestrate/logs.h
+# the lifecycle commands
+wcompose_SOURCES += src/cli/lifecycle.c src/cli/lifecycle.h \
+  src/cli/progress.c src/cli/progress.h src/cli/cmd-up.c src/cli/cmd-build.c

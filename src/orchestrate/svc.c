@@ -359,8 +359,9 @@ static void state_creating(struct svc *s)
     struct svc_ctr *c = &s->ctrs[i];
     if (c->op != PLAN_CREATE && c->op != PLAN_RECREATE)
       continue;
+    const char *const *ids = s->run->opt.image_ids;
     struct create_ctx cc = { s->run->project, s->service, c->number, 0,
-                             NULL };
+                             ids ? ids[s->index] : NULL };
     cJSON *body = NULL;
     if (create_body(&cc, &body, &s->err))
       break;

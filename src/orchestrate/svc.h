@@ -97,6 +97,7 @@ struct svc_options {
   int remove_volumes; /* down -v, rm -v: anonymous volumes too */
   const char *signal; /* kill -s */
   int parallel;       /* --parallel; <= 0 unlimited */
+  const char *const *image_ids; /* per service, for LABELS_IMAGE; or NULL */
 };
 
 struct svc_run {

@@ -1,0 +1,447 @@
+/* wcompose up: converge the project (build, networks, volumes, containers
+ * along the dependency graph), then, attached, follow the containers'
+ * output until they exit or Ctrl-C stops them (a second Ctrl-C kills). */
+#include "cli/lifecycle.h"
+#include "orchestrate/logs.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+          "Usage: wcompose up [OPTIONS] [SERVICE...]\n\n"
+          "Create and start containers.\n\n"
+          "Options:\n"
+          "  -d, --detach                   Run in the background\n"
+          "      --build                    Build images before starting\n"
+          "      --no-build                 Don't build missing images\n"
+          "      --no-start                 Create, don't start\n"
+          "      --force-recreate           Recreate even unchanged "
+          "containers\n"
+          "      --no-recreate              Keep existing containers\n"
+          "      --remove-orphans           Remove containers of services "
+          "not in the file\n"
+          "      --no-deps                  Don't start linked services\n"
+          "      --scale SERVICE=N          Number of containers (repeatable)\n"
+          "      --wait                     Wait until services are "
+          "running/healthy (implies -d)\n"
+          "      --wait-timeout SECONDS     Give up waiting after that\n"
+          "  -t, --timeout SECONDS          Stop grace period\n"
+          "      --abort-on-container-exit  Stop all when one exits\n"
+          "      --abort-on-container-failure  Stop all when one fails\n"
+          "      --exit-code-from SERVICE   Exit with that service's code\n"
+          "      --attach SERVICE           Follow only these services' "
+          "output\n"
+          "      --no-attach SERVICE        Don't follow this service\n"
+          "      --no-color                 Monochrome output\n"
+          "      --no-log-prefix            No prefix on log lines\n"
+          "      --timestamps               Show timestamps\n"
+          "      --pull POLICY              always, missing, never\n");
+}
+
+struct up {
+  struct lc lc;
+  struct logs logs;
+  uv_signal_t sigint, sigterm;
+  struct svc_run stop;
+  int stopping;     /* 1: graceful stop under way; 2: killing */
+  int signaled;
+  int abort_on_exit, abort_on_failure;
+  const char *exit_code_from;
+  int exit_code;    /* from the container that decided, or -1 */
+  struct plan stop_plan;
+};
+
+static void on_progress(void *data, const char *name, const char *status,
+                        int done)
+{
+  struct up *u = data;
+  progress_event(&u->lc.progress, "Container", name, status, done);
+}
+
+static const struct svc_hooks stop_hooks = { on_progress, NULL };
+
+static void begin_stop(struct up *u)
+{
+  if (u->stopping)
+    return;
+  u->stopping = 1;
+  logs_stopping(&u->logs);
+  fprintf(stderr, "Gracefully stopping... (press Ctrl+C again to force)\n");
+  struct svc_options so = { .goal = SVC_GOAL_STOP, .timeout = -1,
+                            .parallel = u->lc.g->parallel };
+  svc_run_init(&u->stop, &u->lc.loop, u->lc.engine, u->lc.project,
+               u->lc.selected, &u->stop_plan, &so, &stop_hooks, u);
+  svc_run_start(&u->stop);
+}
+
+static void on_killed(void *ctx, struct engine_result *res)
+{
+  (void)ctx;
+  (void)res;
+}
+
+static void begin_kill(struct up *u)
+{
+  u->stopping = 2;
+  logs_cancel(&u->logs);
+  for (size_t i = 0; i < u->stop_plan.n; i++) {
+    const struct plan_container *c = u->stop_plan.v[i].container;
+    struct err e = ERR_INIT;
+    engine_container_kill(u->lc.engine, c->id, NULL, on_killed, NULL, &e);
+    err_release(&e);
+  }
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+  struct up *u = h->data;
+  u->signaled = 1;
+  if (!u->stopping)
+    begin_stop(u);
+  else if (u->stopping == 1)
+    begin_kill(u);
+}
+
+static void on_exit_cb(void *data, const char *name, const char *service,
+                       int code)
+{
+  struct up *u = data;
+  int decides = u->exit_code_from ? !strcmp(service, u->exit_code_from)
+                                  : u->exit_code < 0;
+  if (decides && (u->abort_on_exit || u->exit_code_from ||
+                  (u->abort_on_failure && code != 0)))
+    u->exit_code = code;
+  if (u->stopping)
+    return;
+  if (u->abort_on_exit || (u->exit_code_from && decides) ||
+      (u->abort_on_failure && code != 0)) {
+    if (u->abort_on_exit || u->exit_code_from)
+      fprintf(stderr, "Aborting on container exit...\n");
+    begin_stop(u);
+  }
+}
+
+/* Follow the output of every container of the attached services. */
+static int attach_all(struct up *u, const struct plan *plan,
+                      const struct strvec *only, const struct strvec *skip,
+                      unsigned flags)
+{
+  const struct project *p = u->lc.project;
+  logs_init(&u->logs, &u->lc.loop, u->lc.engine, stdout, flags, on_exit_cb,
+            u);
+  /* containers this run did not touch (the plan points into the listing
+   * about to be replaced) */
+  struct strvec kept = STRVEC_INIT;
+  for (size_t k = 0; k < plan->n; k++)
+    if (plan->v[k].op == PLAN_KEEP && plan->v[k].container)
+      strvec_push(&kept, plan->v[k].container->id);
+  /* the stop plan: every container the walk left, kept or new */
+  u->lc.nhave = 0;
+  cJSON_Delete(u->lc.listed);
+  u->lc.listed = NULL;
+  free(u->lc.have);
+  u->lc.have = NULL;
+  int rc = lc_observe(&u->lc);
+  if (rc) {
+    strvec_clear(&kept);
+    return rc;
+  }
+  lc_plan_existing(&u->lc, &u->stop_plan);
+  for (size_t i = 0; i < u->stop_plan.n; i++) {
+    const struct plan_action *a = &u->stop_plan.v[i];
+    logs_reserve(&u->logs, p->services[a->service].name, a->number);
+  }
+  char now[32];
+  snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+  for (size_t i = 0; i < u->stop_plan.n; i++) {
+    const struct plan_action *a = &u->stop_plan.v[i];
+    const struct service *s = &p->services[a->service];
+    if ((only->n && !strvec_has(only, s->name)) ||
+        strvec_has(skip, s->name))
+      continue;
+    /* a container this run did not touch: no history, as compose does */
+    logs_add(&u->logs, a->container->id, a->container->name, s->name,
+             a->number, s->tty,
+             strvec_has(&kept, a->container->id) ? now : NULL, &u->lc.err);
+  }
+  strvec_clear(&kept);
+  return 0;
+}
+
+static int parse_scale(struct lc *lc, const struct strvec *specs, int *scale)
+{
+  const struct project *p = lc->project;
+  for (size_t i = 0; i < p->nservices; i++)
+    scale[i] = -1;
+  for (size_t k = 0; k < specs->n; k++) {
+    const char *eq = strchr(specs->v[k], '=');
+    int n = eq ? lc_parse_int(eq + 1) : -1;
+    size_t i;
+    for (i = 0; eq && i < p->nservices; i++)
+      if (strlen(p->services[i].name) == (size_t)(eq - specs->v[k]) &&
+          !strncmp(p->services[i].name, specs->v[k], eq - specs->v[k]))
+        break;
+    if (!eq || n < 0)
+      return err_set(&lc->err, ERR_USAGE,
+                     "--scale: '%s' is not SERVICE=NUMBER", specs->v[k]);
+    if (i == p->nservices)
+      return err_set(&lc->err, ERR_USAGE, "--scale: no such service: '%.*s'",
+                     (int)(eq - specs->v[k]), specs->v[k]);
+    if (n > 1 && p->services[i].container_name)
+      return err_set(&lc->err, ERR_USAGE,
+                     "--scale: service '%s' sets container_name, so it "
+                     "cannot have %d containers",
+                     p->services[i].name, n);
+    scale[i] = n;
+  }
+  return 0;
+}
+
+static int check_named(struct lc *lc, const char *flag,
+                       const struct strvec *names)
+{
+  for (size_t k = 0; k < names->n; k++) {
+    size_t i;
+    for (i = 0; i < lc->project->nservices; i++)
+      if (!strcmp(lc->project->services[i].name, names->v[k]))
+        break;
+    if (i == lc->project->nservices)
+      err_set(&lc->err, ERR_USAGE, "%s: no such service: '%s'", flag,
+              names->v[k]);
+  }
+  return lc->err.code;
+}
+
+int cmd_up(struct cli_global *g, int argc, char **argv)
+{
+  enum {
+    O_BUILD = 256, O_NO_BUILD, O_NO_START, O_FORCE, O_NO_RECREATE,
+    O_ORPHANS, O_NO_DEPS, O_SCALE, O_WAIT, O_WAIT_TIMEOUT, O_ABORT,
+    O_ABORT_FAIL, O_EXIT_FROM, O_ATTACH, O_NO_ATTACH, O_NO_COLOR,
+    O_NO_PREFIX, O_TIMESTAMPS, O_PULL, O_QUIET_PULL, O_ATTACH_DEPS
+  };
+  static const struct option opts[] = {
+    { "detach", no_argument, NULL, 'd' },
+    { "build", no_argument, NULL, O_BUILD },
+    { "no-build", no_argument, NULL, O_NO_BUILD },
+    { "no-start", no_argument, NULL, O_NO_START },
+    { "force-recreate", no_argument, NULL, O_FORCE },
+    { "no-recreate", no_argument, NULL, O_NO_RECREATE },
+    { "remove-orphans", no_argument, NULL, O_ORPHANS },
+    { "no-deps", no_argument, NULL, O_NO_DEPS },
+    { "scale", required_argument, NULL, O_SCALE },
+    { "wait", no_argument, NULL, O_WAIT },
+    { "wait-timeout", required_argument, NULL, O_WAIT_TIMEOUT },
+    { "timeout", required_argument, NULL, 't' },
+    { "abort-on-container-exit", no_argument, NULL, O_ABORT },
+    { "abort-on-container-failure", no_argument, NULL, O_ABORT_FAIL },
+    { "exit-code-from", required_argument, NULL, O_EXIT_FROM },
+    { "attach", required_argument, NULL, O_ATTACH },
+    { "no-attach", required_argument, NULL, O_NO_ATTACH },
+    { "attach-dependencies", no_argument, NULL, O_ATTACH_DEPS },
+    { "no-color", no_argument, NULL, O_NO_COLOR },
+    { "no-log-prefix", no_argument, NULL, O_NO_PREFIX },
+    { "timestamps", no_argument, NULL, O_TIMESTAMPS },
+    { "pull", required_argument, NULL, O_PULL },
+    { "quiet-pull", no_argument, NULL, O_QUIET_PULL },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  struct up *u = xcalloc(1, sizeof(*u));
+  struct lc_converge co = { .timeout = -1 };
+  struct strvec scales = STRVEC_INIT, only = STRVEC_INIT, skip = STRVEC_INIT;
+  int detach = 0, no_deps = 0, wait_timeout = -1, c, rc = 0;
+  unsigned lflags = 0;
+  u->exit_code = -1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+dt:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'd':
+      detach = 1;
+      break;
+    case O_BUILD:
+      co.build = 1;
+      break;
+    case O_NO_BUILD:
+      co.no_build = 1;
+      break;
+    case O_NO_START:
+      co.no_start = 1;
+      break;
+    case O_FORCE:
+      co.plan_flags |= PLAN_FORCE_RECREATE;
+      break;
+    case O_NO_RECREATE:
+      co.plan_flags |= PLAN_NO_RECREATE;
+      break;
+    case O_ORPHANS:
+      co.plan_flags |= PLAN_REMOVE_ORPHANS;
+      break;
+    case O_NO_DEPS:
+      no_deps = 1;
+      break;
+    case O_SCALE:
+      strvec_push(&scales, optarg);
+      break;
+    case O_WAIT:
+      co.wait = 1;
+      detach = 1;
+      break;
+    case O_WAIT_TIMEOUT:
+      wait_timeout = lc_parse_int(optarg);
+      if (wait_timeout < 0)
+        rc = err_set(&u->lc.err, ERR_USAGE,
+                     "--wait-timeout: '%s' is not a number of seconds",
+                     optarg);
+      break;
+    case 't':
+      co.timeout = lc_parse_int(optarg);
+      if (co.timeout < 0)
+        rc = err_set(&u->lc.err, ERR_USAGE,
+                     "--timeout: '%s' is not a number of seconds", optarg);
+      break;
+    case O_ABORT:
+      u->abort_on_exit = 1;
+      break;
+    case O_ABORT_FAIL:
+      u->abort_on_failure = 1;
+      break;
+    case O_EXIT_FROM:
+      u->exit_code_from = optarg;
+      break;
+    case O_ATTACH:
+      strvec_push(&only, optarg);
+      break;
+    case O_NO_ATTACH:
+      strvec_push(&skip, optarg);
+      break;
+    case O_NO_COLOR:
+      lflags |= LOGS_NO_COLOR;
+      break;
+    case O_NO_PREFIX:
+      lflags |= LOGS_NO_PREFIX;
+      break;
+    case O_TIMESTAMPS:
+      lflags |= LOGS_TIMESTAMPS;
+      break;
+    case O_PULL:
+      if (strcmp(optarg, "always") && strcmp(optarg, "missing") &&
+          strcmp(optarg, "never") && strcmp(optarg, "build"))
+        rc = err_set(&u->lc.err, ERR_USAGE,
+                     "--pull: '%s' is not one of always, missing, never",
+                     optarg);
+      break;
+    case O_QUIET_PULL:
+    case O_ATTACH_DEPS:
+      break;
+    case 'h':
+      usage(stdout);
+      free(u);
+      return EXIT_OK;
+    default:
+      rc = err_set(&u->lc.err, ERR_USAGE, "up: unknown or incomplete flag "
+                   "'%s' (see 'wcompose up --help')",
+                   argv[optind - 1]);
+    }
+  }
+  if (!rc && co.build && co.no_build)
+    rc = err_set(&u->lc.err, ERR_USAGE,
+                 "--build and --no-build cannot be combined");
+  if (!rc && (co.plan_flags & PLAN_FORCE_RECREATE) &&
+      (co.plan_flags & PLAN_NO_RECREATE))
+    rc = err_set(&u->lc.err, ERR_USAGE,
+                 "--force-recreate and --no-recreate cannot be combined");
+  if (!rc && detach && (u->abort_on_exit || u->exit_code_from ||
+                        u->abort_on_failure))
+    rc = err_set(&u->lc.err, ERR_USAGE,
+                 "-d cannot be combined with --abort-on-container-exit, "
+                 "--abort-on-container-failure or --exit-code-from");
+  if (rc) {
+    cli_print_err(&u->lc.err);
+    err_release(&u->lc.err);
+    strvec_clear(&scales);
+    strvec_clear(&only);
+    strvec_clear(&skip);
+    free(u);
+    return EXIT_USAGE;
+  }
+  if (!isatty(STDOUT_FILENO))
+    lflags |= LOGS_NO_COLOR;
+  if (g->ansi && !strcmp(g->ansi, "never"))
+    lflags |= LOGS_NO_COLOR;
+  struct err lerr = ERR_INIT;
+  rc = lc_load(&u->lc, g, argv + optind, argc - optind, !no_deps);
+  int *scale = NULL;
+  if (!rc) {
+    scale = xcalloc(u->lc.project->nservices + 1, sizeof(*scale));
+    rc = parse_scale(&u->lc, &scales, scale);
+  }
+  if (!rc && u->exit_code_from) {
+    struct strvec one = STRVEC_INIT;
+    strvec_push(&one, u->exit_code_from);
+    rc = check_named(&u->lc, "--exit-code-from", &one);
+    strvec_clear(&one);
+  }
+  if (!rc)
+    rc = check_named(&u->lc, "--attach", &only);
+  if (!rc)
+    rc = check_named(&u->lc, "--no-attach", &skip);
+  if (!rc)
+    rc = lc_check_builds(&u->lc);
+  if (!rc)
+    rc = lc_engine(&u->lc);
+  struct plan plan = PLAN_INIT;
+  co.scale = scale;
+  (void)wait_timeout; /* TODO: bound --wait */
+  if (!rc)
+    rc = lc_converge(&u->lc, &co, &plan);
+  progress_end(&u->lc.progress);
+  if (!rc && !detach && !co.no_start) {
+    rc = attach_all(u, &plan, &only, &skip, lflags);
+    if (!rc) {
+      uv_signal_init(&u->lc.loop, &u->sigint);
+      uv_signal_init(&u->lc.loop, &u->sigterm);
+      u->sigint.data = u->sigterm.data = u;
+      uv_signal_start(&u->sigint, on_signal, SIGINT);
+      uv_signal_start(&u->sigterm, on_signal, SIGTERM);
+      while (logs_active(&u->logs) ||
+             (u->stopping && !svc_run_finished(&u->stop)))
+        if (!uv_run(&u->lc.loop, UV_RUN_ONCE))
+          break;
+      uv_close((uv_handle_t *)&u->sigint, NULL);
+      uv_close((uv_handle_t *)&u->sigterm, NULL);
+      if (u->stopping) {
+        progress_end(&u->lc.progress);
+        svc_run_result(&u->stop, &lerr);
+        svc_run_release(&u->stop);
+      }
+      uv_run(&u->lc.loop, UV_RUN_NOWAIT);
+      logs_release(&u->logs);
+    }
+  }
+  int code = lc_exit(&u->lc, rc);
+  if (!rc && lerr.code)
+    cli_print_err(&lerr);
+  if (!rc && u->signaled)
+    code = EXIT_SIGINT;
+  else if (!rc && u->exit_code >= 0 &&
+           (u->exit_code_from || u->abort_on_exit || u->abort_on_failure))
+    code = u->exit_code;
+  err_release(&lerr);
+  plan_release(&plan);
+  plan_release(&u->stop_plan);
+  lc_close(&u->lc);
+  free(scale);
+  strvec_clear(&scales);
+  strvec_clear(&only);
+  strvec_clear(&skip);
+  free(u);
+  return code;
+}

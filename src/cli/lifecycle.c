@@ -1,0 +1,589 @@
+/* lifecycle: the plumbing the lifecycle commands share (load, select,
+ * engine, observe, walk, resources, images, exit codes). */
+#include "cli/lifecycle.h"
+#include "compose/load.h"
+#include "compose/ydoc.h"
+#include "orchestrate/create.h"
+#include "orchestrate/graph.h"
+#include "orchestrate/labels.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int lc_parse_int(const char *s)
+{
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end || errno || v < 0 || v > 1000000)
+    return -1;
+  return (int)v;
+}
+
+/* Until the loader (compose_load) is merged: one compose file, parsed and
+ * built without interpolation, merging or schema checks. */
+static int fallback_load(const struct load_options *o, struct project **out,
+                         struct strvec *warnings, struct err *err)
+{
+  static const char *const names[] = { "compose.yaml", "compose.yml",
+                                       "docker-compose.yml",
+                                       "docker-compose.yaml" };
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof(cwd)))
+    return err_set(err, ERR_IO, "cannot find the current directory");
+  const char *dir = o->project_dir ? o->project_dir : cwd;
+  char *file = NULL;
+  if (o->files && o->files->n) {
+    const char *f = o->files->v[0];
+    file = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", cwd, f);
+  } else {
+    for (size_t i = 0; i < 4 && !file; i++) {
+      char *f = xasprintf("%s/%s", dir, names[i]);
+      struct stat st;
+      if (!stat(f, &st))
+        file = f;
+      else
+        free(f);
+    }
+    if (!file)
+      return err_set(err, ERR_CONFIG,
+                     "no compose file found in '%s' (looked for "
+                     "compose.yaml, compose.yml, docker-compose.yml)",
+                     dir);
+  }
+  char *wd = xstrdup(file);
+  char *slash = strrchr(wd, '/');
+  *slash = '\0';
+  if (o->project_dir) {
+    free(wd);
+    wd = xstrdup(o->project_dir);
+  }
+  char *name = xstrdup(o->project_name ? o->project_name
+                                       : strrchr(wd, '/') + 1);
+  for (char *q = name; *q; q++)
+    *q = (*q >= 'A' && *q <= 'Z') ? (char)(*q - 'A' + 'a') : *q;
+  struct arena a = ARENA_INIT;
+  struct ynode *root = NULL;
+  int rc = ydoc_parse_file(&a, file, NULL, &root, err);
+  if (!rc && !root)
+    rc = err_set(err, ERR_CONFIG, "%s: empty compose file", file);
+  if (!rc) {
+    const char *files[] = { file };
+    const char *home = getenv("HOME");
+    struct model_ctx mc = { .project_name = name, .working_dir = wd,
+                            .home = home ? home : "/",
+                            .profiles = o->profiles, .config_files = files,
+                            .nconfig_files = 1, .warnings = warnings };
+    rc = model_build(root, &mc, out, err);
+  }
+  arena_release(&a);
+  free(file);
+  free(wd);
+  free(name);
+  return rc;
+}
+
+int lc_load(struct lc *lc, struct cli_global *g, char **services, int n,
+            int with_deps)
+{
+  memset(lc, 0, sizeof(*lc));
+  lc->g = g;
+  struct load_options o = { .files = &g->files,
+                            .project_name = g->project_name,
+                            .project_dir = g->project_dir,
+                            .env_files = &g->env_files,
+                            .profiles = &g->profiles };
+  struct strvec warnings = STRVEC_INIT;
+  int rc = fallback_load(&o, &lc->project, &warnings, &lc->err);
+  for (size_t i = 0; i < warnings.n; i++)
+    cli_warn("%s", warnings.v[i]);
+  strvec_clear(&warnings);
+  if (rc)
+    return rc;
+  const struct project *p = lc->project;
+  lc->selected = xcalloc(p->nservices ? p->nservices : 1, 1);
+  lc->named = n > 0;
+  for (int i = 0; i < n; i++) {
+    size_t k;
+    for (k = 0; k < p->nservices; k++)
+      if (!strcmp(p->services[k].name, services[i]))
+        break;
+    if (k == p->nservices) {
+      int disabled = 0;
+      for (size_t d = 0; d < p->ndisabled; d++)
+        disabled |= !strcmp(p->disabled[d].name, services[i]);
+      err_set(&lc->err, ERR_USAGE,
+              disabled ? "service '%s' is disabled by its profiles"
+                       : "no such service: '%s'",
+              services[i]);
+      continue;
+    }
+    lc->selected[k] = 1;
+  }
+  if (lc->err.code)
+    return lc->err.code;
+  if (!n)
+    memset(lc->selected, 1, p->nservices);
+  else if (with_deps) {
+    struct graph gr;
+    graph_from_project(&gr, p);
+    graph_closure(&gr, lc->selected);
+    graph_release(&gr);
+  }
+  return 0;
+}
+
+int lc_engine(struct lc *lc)
+{
+  int rc = progress_init(&lc->progress, lc->g->progress, &lc->err);
+  if (rc)
+    return rc;
+  uv_loop_init(&lc->loop);
+  lc->loop_open = 1;
+  return engine_new(&lc->loop, NULL, &lc->engine, &lc->err);
+}
+
+void lc_await_cb(void *ctx, struct engine_result *res)
+{
+  struct lc_await *a = ctx;
+  a->done = 1;
+  a->rc = res->rc;
+  if (res->rc && a->err && res->err && res->err->text) {
+    size_t n = strlen(res->err->text);
+    while (n && res->err->text[n - 1] == '\n')
+      n--;
+    err_set(a->err, res->rc, "%.*s", (int)n, res->err->text);
+  } else if (res->rc && a->err) {
+    err_set(a->err, res->rc, "%s", err_text(res->rc));
+  }
+  a->json = res->json;
+  res->json = NULL;
+  if (res->text)
+    a->text = xstrdup(res->text);
+}
+
+int lc_await(struct lc *lc, struct lc_await *a)
+{
+  while (!a->done)
+    if (!uv_run(&lc->loop, UV_RUN_ONCE) && !a->done) {
+      err_set(a->err, ERR_STATE, "the event loop ran dry");
+      return ERR_STATE;
+    }
+  return a->rc;
+}
+
+int lc_observe(struct lc *lc)
+{
+  cJSON *filters = NULL;
+  char *f = xasprintf("%s=%s", LABELS_PROJECT, lc->project->name);
+  engine_filter_add(&filters, "label", f);
+  free(f);
+  struct lc_await a = { .err = &lc->err };
+  int rc = engine_container_list(lc->engine, filters, 1, lc_await_cb, &a,
+                                 &lc->err);
+  cJSON_Delete(filters);
+  if (!rc)
+    rc = lc_await(lc, &a);
+  if (rc) {
+    cJSON_Delete(a.json);
+    return rc;
+  }
+  lc->listed = a.json;
+  size_t n = (size_t)cJSON_GetArraySize(lc->listed);
+  lc->have = xcalloc(n ? n : 1, sizeof(*lc->have));
+  const cJSON *item;
+  cJSON_ArrayForEach(item, lc->listed)
+  {
+    if (!plan_container_from_json(item, &lc->have[lc->nhave]))
+      lc->nhave++;
+  }
+  return 0;
+}
+
+void lc_plan_existing(struct lc *lc, struct plan *out)
+{
+  const struct project *p = lc->project;
+  *out = (struct plan)PLAN_INIT;
+  out->v = xcalloc(lc->nhave ? lc->nhave : 1, sizeof(*out->v));
+  out->alloc = lc->nhave;
+  for (size_t i = 0; i < lc->nhave; i++) {
+    const struct plan_container *c = &lc->have[i];
+    if (c->oneoff || !c->service)
+      continue;
+    for (size_t k = 0; k < p->nservices; k++) {
+      if (!lc->selected[k] || strcmp(p->services[k].name, c->service))
+        continue;
+      int running = !strcmp(c->state, "running") ||
+                    !strcmp(c->state, "paused") ||
+                    !strcmp(c->state, "restarting");
+      out->v[out->n++] = (struct plan_action){
+        running ? PLAN_KEEP : PLAN_START, (long)k, c->number, c
+      };
+    }
+  }
+}
+
+static void on_progress(void *data, const char *name, const char *status,
+                        int done)
+{
+  struct lc *lc = data;
+  progress_event(&lc->progress, "Container", name, status, done);
+}
+
+int lc_run(struct lc *lc, const struct plan *plan,
+           const struct svc_options *opt)
+{
+  static const struct svc_hooks hooks = { on_progress, NULL };
+  struct svc_run r;
+  svc_run_init(&r, &lc->loop, lc->engine, lc->project, lc->selected, plan,
+               opt, &hooks, lc);
+  svc_run_start(&r);
+  while (!svc_run_finished(&r))
+    if (!uv_run(&lc->loop, UV_RUN_ONCE))
+      break;
+  int rc = svc_run_result(&r, &lc->err);
+  svc_run_release(&r);
+  uv_run(&lc->loop, UV_RUN_NOWAIT);
+  return rc;
+}
+
+/* --- networks and volumes --- */
+
+static int uses_network(const struct lc *lc, const char *key)
+{
+  const struct project *p = lc->project;
+  for (size_t i = 0; i < p->nservices; i++) {
+    if (!lc->selected[i])
+      continue;
+    for (size_t k = 0; k < p->services[i].nnetworks; k++)
+      if (!strcmp(p->services[i].networks[k].name, key))
+        return 1;
+  }
+  return 0;
+}
+
+static int uses_volume(const struct lc *lc, const char *key)
+{
+  const struct project *p = lc->project;
+  for (size_t i = 0; i < p->nservices; i++) {
+    if (!lc->selected[i])
+      continue;
+    for (size_t k = 0; k < p->services[i].nvolumes; k++) {
+      const struct mount *m = &p->services[i].volumes[k];
+      if (m->type == MOUNT_VOLUME && m->source && !strcmp(m->source, key))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+static cJSON *kv_json(const struct kvlist *l)
+{
+  cJSON *o = cJSON_CreateObject();
+  for (size_t i = 0; i < l->n; i++)
+    labels_set(o, l->v[i].key, l->v[i].value);
+  return o;
+}
+
+static int ensure_network(struct lc *lc, const struct network *n)
+{
+  struct lc_await a = { .err = NULL };
+  struct err e = ERR_INIT;
+  int rc = engine_network_inspect(lc->engine, n->name, lc_await_cb, &a, &e);
+  if (!rc)
+    rc = lc_await(lc, &a);
+  cJSON_Delete(a.json);
+  free(a.text);
+  err_release(&e);
+  if (!rc)
+    return 0;
+  if (rc != ERR_NOTFOUND)
+    return err_set(&lc->err, rc, "inspecting network '%s': %s", n->name,
+                   err_text(rc));
+  if (n->external)
+    return err_set(&lc->err, ERR_NOTFOUND,
+                   "network '%s' declared as external, but could not be "
+                   "found (create it with 'docker network create %s')",
+                   n->name, n->name);
+  cJSON *body = cJSON_CreateObject();
+  cJSON_AddStringToObject(body, "Name", n->name);
+  cJSON_AddTrueToObject(body, "CheckDuplicate");
+  cJSON_AddStringToObject(body, "Driver", n->driver ? n->driver : "bridge");
+  if (n->driver_opts.n)
+    cJSON_AddItemToObject(body, "Options", kv_json(&n->driver_opts));
+  cJSON *labels = kv_json(&n->labels);
+  labels_add_network(labels, lc->project, n->key);
+  cJSON_AddItemToObject(body, "Labels", labels);
+  if (n->internal)
+    cJSON_AddTrueToObject(body, "Internal");
+  if (n->attachable)
+    cJSON_AddTrueToObject(body, "Attachable");
+  if (n->enable_ipv6)
+    cJSON_AddTrueToObject(body, "EnableIPv6");
+  if (n->ipam_driver || n->nipam_config) {
+    cJSON *ipam = cJSON_AddObjectToObject(body, "IPAM");
+    if (n->ipam_driver)
+      cJSON_AddStringToObject(ipam, "Driver", n->ipam_driver);
+    cJSON *cfg = cJSON_AddArrayToObject(ipam, "Config");
+    for (size_t i = 0; i < n->nipam_config; i++) {
+      const struct ipam_pool *pool = &n->ipam_config[i];
+      cJSON *c = cJSON_CreateObject();
+      if (pool->subnet)
+        cJSON_AddStringToObject(c, "Subnet", pool->subnet);
+      if (pool->gateway)
+        cJSON_AddStringToObject(c, "Gateway", pool->gateway);
+      if (pool->ip_range)
+        cJSON_AddStringToObject(c, "IPRange", pool->ip_range);
+      if (pool->aux_addresses.n)
+        cJSON_AddItemToObject(c, "AuxiliaryAddresses",
+                              kv_json(&pool->aux_addresses));
+      cJSON_AddItemToArray(cfg, c);
+    }
+  }
+  progress_event(&lc->progress, "Network", n->name, "Creating", 0);
+  struct lc_await b = { .err = &lc->err };
+  rc = engine_network_create(lc->engine, body, lc_await_cb, &b, &lc->err);
+  if (!rc)
+    rc = lc_await(lc, &b);
+  cJSON_Delete(b.json);
+  free(b.text);
+  progress_event(&lc->progress, "Network", n->name, rc ? "Error" : "Created",
+                 1);
+  return rc;
+}
+
+static int ensure_volume(struct lc *lc, const struct volume *v)
+{
+  struct lc_await a = { .err = NULL };
+  struct err e = ERR_INIT;
+  int rc = engine_volume_inspect(lc->engine, v->name, lc_await_cb, &a, &e);
+  if (!rc)
+    rc = lc_await(lc, &a);
+  cJSON_Delete(a.json);
+  free(a.text);
+  err_release(&e);
+  if (!rc)
+    return 0;
+  if (v->external)
+    return err_set(&lc->err, ERR_NOTFOUND,
+                   "volume '%s' declared as external, but could not be "
+                   "found (create it with 'docker volume create %s')",
+                   v->name, v->name);
+  cJSON *body = cJSON_CreateObject();
+  cJSON_AddStringToObject(body, "Name", v->name);
+  if (v->driver)
+    cJSON_AddStringToObject(body, "Driver", v->driver);
+  if (v->driver_opts.n)
+    cJSON_AddItemToObject(body, "DriverOpts", kv_json(&v->driver_opts));
+  cJSON *labels = kv_json(&v->labels);
+  labels_add_volume(labels, lc->project, v->key);
+  cJSON_AddItemToObject(body, "Labels", labels);
+  progress_event(&lc->progress, "Volume", v->name, "Creating", 0);
+  struct lc_await b = { .err = &lc->err };
+  rc = engine_volume_create(lc->engine, body, lc_await_cb, &b, &lc->err);
+  if (!rc)
+    rc = lc_await(lc, &b);
+  cJSON_Delete(b.json);
+  free(b.text);
+  progress_event(&lc->progress, "Volume", v->name, rc ? "Error" : "Created",
+                 1);
+  return rc;
+}
+
+int lc_ensure_resources(struct lc *lc)
+{
+  const struct project *p = lc->project;
+  for (size_t i = 0; i < p->nnetworks; i++)
+    if (uses_network(lc, p->networks[i].key)) {
+      int rc = ensure_network(lc, &p->networks[i]);
+      if (rc)
+        return rc;
+    }
+  for (size_t i = 0; i < p->nvolumes; i++)
+    if (uses_volume(lc, p->volumes[i].key)) {
+      int rc = ensure_volume(lc, &p->volumes[i]);
+      if (rc)
+        return rc;
+    }
+  return 0;
+}
+
+/* --- images --- */
+
+int lc_check_builds(struct lc *lc)
+{
+  const struct project *p = lc->project;
+  for (size_t i = 0; i < p->nservices; i++) {
+    const struct service *s = &p->services[i];
+    if (!lc->selected[i] || !s->build || !s->build->context)
+      continue;
+    const char *ctx = s->build->context;
+    if (strstr(ctx, "://") || !strncmp(ctx, "git@", 4))
+      continue; /* a remote context: the engine fetches it */
+    struct stat st;
+    if (stat(ctx, &st) || !S_ISDIR(st.st_mode)) {
+      err_set(&lc->err, ERR_CONFIG,
+              "service '%s': build context '%s' %s", s->name, ctx,
+              stat(ctx, &st) ? "does not exist" : "is not a directory");
+      continue;
+    }
+    if (s->build->dockerfile_inline)
+      continue;
+    const char *df = s->build->dockerfile ? s->build->dockerfile
+                                          : "Dockerfile";
+    char *path = df[0] == '/' ? xstrdup(df) : xasprintf("%s/%s", ctx, df);
+    if (stat(path, &st) || !S_ISREG(st.st_mode))
+      err_set(&lc->err, ERR_CONFIG, "service '%s': Dockerfile '%s' not found",
+              s->name, path);
+    free(path);
+  }
+  return lc->err.code;
+}
+
+/* The image's ID, or NULL with rc ERR_NOTFOUND. */
+static int image_id(struct lc *lc, const char *name, char **id)
+{
+  struct lc_await a = { .err = NULL };
+  struct err e = ERR_INIT;
+  *id = NULL;
+  int rc = engine_image_inspect(lc->engine, name, lc_await_cb, &a, &e);
+  if (!rc)
+    rc = lc_await(lc, &a);
+  if (rc && rc != ERR_NOTFOUND && e.code == 0)
+    err_set(&lc->err, rc, "inspecting image '%s': %s", name, err_text(rc));
+  err_release(&e);
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(a.json, "Id");
+  if (!rc && cJSON_IsString(v))
+    *id = xstrdup(v->valuestring);
+  cJSON_Delete(a.json);
+  free(a.text);
+  return rc;
+}
+
+/* Implemented with the build context streamer (lc-build.c's part here). */
+int lc_build_one(struct lc *lc, const struct service *s);
+
+int lc_images(struct lc *lc, int force, int no_build, char **image_ids)
+{
+  const struct project *p = lc->project;
+  for (size_t i = 0; i < p->nservices; i++) {
+    const struct service *s = &p->services[i];
+    if (!lc->selected[i])
+      continue;
+    char *name = create_image_name_new(p, s);
+    int rc = 0;
+    if (s->build && !no_build && force)
+      rc = lc_build_one(lc, s);
+    if (!rc)
+      rc = image_id(lc, name, &image_ids[i]);
+    if (rc == ERR_NOTFOUND && s->build && !no_build && !force) {
+      rc = lc_build_one(lc, s);
+      if (!rc)
+        rc = image_id(lc, name, &image_ids[i]);
+    }
+    if (rc == ERR_NOTFOUND) {
+      /* no registry is assumed: say what is missing and how to get it */
+      err_set(&lc->err, ERR_NOTFOUND,
+              "service '%s': image '%s' not found%s", s->name, name,
+              s->build ? " (build it: drop --no-build)"
+                       : " (pull it with 'docker pull' first)");
+    }
+    free(name);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+int lc_converge(struct lc *lc, const struct lc_converge *o,
+                struct plan *plan)
+{
+  const struct project *p = lc->project;
+  size_t n = p->nservices;
+  char **ids = xcalloc(n ? n : 1, sizeof(*ids));
+  char(*hashes)[65] = xcalloc(n ? n : 1, sizeof(*hashes));
+  struct plan_want *want = xcalloc(n ? n : 1, sizeof(*want));
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++)
+    if (lc->selected[i])
+      rc = create_config_hash(p, &p->services[i], hashes[i], &lc->err);
+  if (!rc)
+    rc = lc_images(lc, o->build, o->no_build, ids);
+  if (!rc)
+    rc = lc_ensure_resources(lc);
+  if (!rc)
+    rc = lc_observe(lc);
+  if (!rc) {
+    for (size_t i = 0; i < n; i++) {
+      want[i].selected = lc->selected[i];
+      want[i].scale = o->scale && o->scale[i] >= 0 ? o->scale[i]
+                                                   : p->services[i].replicas;
+      want[i].hash = hashes[i];
+      want[i].image_id = ids[i];
+    }
+    plan_make(p, want, lc->have, lc->nhave, o->plan_flags, plan);
+    if (plan->norphans && !(o->plan_flags & PLAN_REMOVE_ORPHANS))
+      cli_warn("Found orphan containers for this project. If you removed "
+               "or renamed a service in your compose file, run this "
+               "command with the --remove-orphans flag to clean them up.");
+    struct svc_options so = { .goal = SVC_GOAL_UP,
+                              .no_start = o->no_start,
+                              .wait = o->wait,
+                              .timeout = o->timeout,
+                              .image_ids = (const char *const *)ids,
+                              .parallel = lc->g->parallel };
+    rc = lc_run(lc, plan, &so);
+  }
+  for (size_t i = 0; i < n; i++)
+    free(ids[i]);
+  free(ids);
+  free(hashes);
+  free(want);
+  return rc;
+}
+
+int lc_exit(struct lc *lc, int rc)
+{
+  progress_end(&lc->progress);
+  if (!rc)
+    return EXIT_OK;
+  if (lc->err.code)
+    cli_print_err(&lc->err);
+  else
+    fprintf(stderr, "wcompose: %s\n", err_text(rc));
+  switch (rc) {
+  case ERR_USAGE:
+    return EXIT_USAGE;
+  case ERR_YAML:
+  case ERR_SCHEMA:
+  case ERR_INTERP:
+  case ERR_CONFIG:
+    return EXIT_CONFIG;
+  case ERR_CONNECT:
+    return EXIT_NOENGINE;
+  default:
+    return EXIT_FAIL;
+  }
+}
+
+void lc_close(struct lc *lc)
+{
+  if (lc->engine)
+    engine_free(lc->engine);
+  if (lc->loop_open) {
+    uv_run(&lc->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&lc->loop);
+  }
+  progress_release(&lc->progress);
+  cJSON_Delete(lc->listed);
+  free(lc->have);
+  free(lc->selected);
+  if (lc->project)
+    project_free(lc->project);
+  err_release(&lc->err);
+}

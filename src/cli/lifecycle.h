@@ -1,0 +1,97 @@
+/* lifecycle: what the lifecycle commands (up, down, create, start, stop,
+ * restart, rm, kill, pause, unpause, build) share: load the project and
+ * check the services named, open the engine on a private loop, list the
+ * project's containers by label, run a service walk, build images, and turn
+ * error codes into exit codes. A struct lc owns everything it opened
+ * (lc_close). Messages go to stderr only through the cli. */
+#ifndef WCOMPOSE_CLI_LIFECYCLE_H
+#define WCOMPOSE_CLI_LIFECYCLE_H
+
+#include <uv.h>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+#include "compose/model.h"
+#include "engine/api.h"
+#include "orchestrate/plan.h"
+#include "orchestrate/svc.h"
+#include "util/err.h"
+
+struct lc {
+  struct cli_global *g;
+  struct project *project;
+  uv_loop_t loop;
+  int loop_open;
+  struct engine *engine;
+  struct progress progress;
+  unsigned char *selected; /* per service: named (or all), with deps */
+  int named;               /* services were named on the command line */
+  cJSON *listed;           /* GET /containers/json, owned */
+  struct plan_container *have;
+  size_t nhave;
+  struct err err;
+};
+
+/* Load the project, select the named services (all when none) and, when
+ * with_deps, their dependencies. Unknown services: ERR_USAGE with
+ * "no such service: 'x'". Nothing touches the engine. */
+int lc_load(struct lc *lc, struct cli_global *g, char **services, int n,
+            int with_deps);
+/* Open the engine (and the progress output). */
+int lc_engine(struct lc *lc);
+/* List the project's containers (all states, one-offs included) into
+ * lc->have. */
+int lc_observe(struct lc *lc);
+/* Run an async call to completion on lc's loop: start(ctx) issues it with
+ * lc_await_cb as callback and &slot as ctx; the result's json is taken
+ * into *json when json is not NULL. */
+struct lc_await {
+  int done, rc;
+  cJSON *json;
+  char *text;
+  struct err *err;
+};
+void lc_await_cb(void *ctx, struct engine_result *res);
+int lc_await(struct lc *lc, struct lc_await *a);
+
+/* A plan over the existing containers of the selected services: each
+ * listed once, op PLAN_START when it is not running, else PLAN_KEEP. */
+void lc_plan_existing(struct lc *lc, struct plan *out);
+/* Walk the selected services with the plan toward opt's goal; 0 or the
+ * first failure (all lines in lc->err). */
+int lc_run(struct lc *lc, const struct plan *plan,
+           const struct svc_options *opt);
+
+/* Networks and volumes the selected services use: create the missing
+ * ones (labelled), check external ones exist. */
+int lc_ensure_resources(struct lc *lc);
+/* Check what must exist before anything is sent: build contexts and
+ * Dockerfiles of the selected services that build. */
+int lc_check_builds(struct lc *lc);
+/* Build selected services with a build section: all when force, else only
+ * those whose image is missing. image_ids[i] gets each selected service's
+ * image ID (malloc'ed; NULL when the image is missing and cannot be had). */
+int lc_images(struct lc *lc, int force, int no_build, char **image_ids);
+
+/* Converge the selected services (up and create): build or find images,
+ * create networks and volumes, plan against what exists, walk. */
+struct lc_converge {
+  int build;          /* --build */
+  int no_build;       /* --no-build */
+  unsigned plan_flags; /* PLAN_FORCE_RECREATE ... */
+  int no_start;
+  int wait;
+  int timeout;        /* -t; -1: each service's */
+  const int *scale;   /* per service, -1: its replicas; or NULL */
+};
+int lc_converge(struct lc *lc, const struct lc_converge *o,
+                struct plan *plan);
+
+/* Print lc->err (if any) and map rc to an exit code. */
+int lc_exit(struct lc *lc, int rc);
+void lc_close(struct lc *lc);
+
+/* Parse a --timeout/-t value; -1 on junk. */
+int lc_parse_int(const char *s);
+
+#endif

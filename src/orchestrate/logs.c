@@ -1,0 +1,260 @@
+/* logs: container output fan-in with compose's prefixes; a container is
+ * done only when its stream ended and its wait returned. */
+#define _GNU_SOURCE /* strptime, timegm */
+#include "orchestrate/logs.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const int colors[] = { 36, 33, 32, 35, 34, 96, 93, 92, 95, 94 };
+#define NCOLORS (sizeof(colors) / sizeof(colors[0]))
+
+void logs_init(struct logs *l, uv_loop_t *loop, struct engine *e, FILE *out,
+               unsigned flags, logs_exit_cb on_exit, void *data)
+{
+  memset(l, 0, sizeof(*l));
+  l->loop = loop;
+  l->engine = e;
+  l->out = out;
+  l->flags = flags;
+  l->on_exit = on_exit;
+  l->data = data;
+}
+
+void logs_print(struct logs *l, struct logs_entry *en, const char *text,
+                size_t n)
+{
+  if (!(l->flags & LOGS_NO_PREFIX)) {
+    if (l->flags & LOGS_NO_COLOR)
+      fprintf(l->out, "%-*s | ", (int)l->width, en->label);
+    else
+      fprintf(l->out, "\033[%dm%-*s |\033[0m ", en->color, (int)l->width,
+              en->label);
+  }
+  fwrite(text, 1, n, l->out);
+  fputc('\n', l->out);
+  fflush(l->out);
+}
+
+static int on_line(void *ctx, const char *line, size_t n)
+{
+  struct logs_entry *en = ctx;
+  logs_print(en->logs, en, line, n);
+  return 0;
+}
+
+static int on_output(void *ctx, enum stream_kind kind, const char *data,
+                     size_t n)
+{
+  struct logs_entry *en = ctx;
+  struct stream_lines *ln = kind == STREAM_STDERR ? &en->err : &en->out;
+  return stream_lines_feed(ln, data, n, NULL);
+}
+
+static void follow(struct logs_entry *en, const char *since);
+static void check_done(struct logs_entry *en);
+
+static void report(struct logs_entry *en)
+{
+  struct logs *l = en->logs;
+  if (!(l->flags & LOGS_NO_WAIT)) {
+    if (l->flags & LOGS_NO_COLOR)
+      fprintf(l->out, "%s exited with code %d\n", en->label, en->code);
+    else
+      fprintf(l->out, "\033[%dm%s exited with code %d\033[0m\n", en->color,
+              en->label, en->code);
+    fflush(l->out);
+  }
+}
+
+static void on_wait(void *ctx, struct engine_result *res);
+
+static void wait_exit(struct logs_entry *en)
+{
+  struct err e = ERR_INIT;
+  if (engine_container_wait(en->logs->engine, en->id, "not-running", on_wait,
+                            en, &e)) {
+    en->exited = 1;
+    en->code = -1;
+  } else {
+    en->waiting = 1;
+  }
+  err_release(&e);
+}
+
+/* After an exit: a container its restart policy brings back is followed
+ * again; the others are done. */
+static void on_inspect(void *ctx, struct engine_result *res)
+{
+  struct logs_entry *en = ctx;
+  struct logs *l = en->logs;
+  const cJSON *st = cJSON_GetObjectItemCaseSensitive(res->json, "State");
+  int again = !res->rc && !l->stopping &&
+              (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Running")) ||
+               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st,
+                                                             "Restarting")));
+  report(en);
+  if (again) {
+    en->restarts++;
+    en->exited = 0;
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(st, "FinishedAt");
+    char since[32] = "";
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    /* the API wants a UNIX time; the inspect gives RFC 3339 (UTC) */
+    const char *rest = cJSON_IsString(fin)
+                           ? strptime(fin->valuestring, "%Y-%m-%dT%H:%M:%S",
+                                      &tm)
+                           : NULL;
+    if (rest) {
+      /* keep the fraction: what the new run prints comes after it */
+      size_t nd = *rest == '.' ? strspn(rest + 1, "0123456789") : 0;
+      snprintf(since, sizeof(since), "%lld.%.*s", (long long)timegm(&tm),
+               nd ? (int)(nd > 9 ? 9 : nd) : 1, nd ? rest + 1 : "0");
+    }
+    follow(en, since[0] ? since : NULL);
+    wait_exit(en);
+    check_done(en);
+    return;
+  }
+  en->done = 1;
+  if (l->on_exit)
+    l->on_exit(l->data, en->name, en->service, en->code);
+}
+
+static void check_done(struct logs_entry *en)
+{
+  struct logs *l = en->logs;
+  if (en->done || en->streaming || en->waiting)
+    return;
+  if (l->flags & LOGS_NO_WAIT) {
+    en->done = 1;
+    if (l->on_exit)
+      l->on_exit(l->data, en->name, en->service, -1);
+    return;
+  }
+  if (!en->exited)
+    return;
+  struct err e = ERR_INIT;
+  en->waiting = 1; /* the inspect counts as part of the wait */
+  if (engine_container_inspect(l->engine, en->id, on_inspect, en, &e)) {
+    en->waiting = 0;
+    report(en);
+    en->done = 1;
+    if (l->on_exit)
+      l->on_exit(l->data, en->name, en->service, en->code);
+  }
+  err_release(&e);
+}
+
+static void on_wait(void *ctx, struct engine_result *res)
+{
+  struct logs_entry *en = ctx;
+  en->waiting = 0;
+  en->exited = 1;
+  const cJSON *code =
+      cJSON_GetObjectItemCaseSensitive(res->json, "StatusCode");
+  en->code = !res->rc && cJSON_IsNumber(code) ? code->valueint : -1;
+  check_done(en);
+}
+
+static void on_stream_end(void *ctx, struct engine_result *res)
+{
+  struct logs_entry *en = ctx;
+  stream_lines_end(&en->out, NULL);
+  stream_lines_end(&en->err, NULL);
+  en->call = NULL;
+  en->streaming = 0;
+  check_done(en);
+}
+
+static void follow(struct logs_entry *en, const char *since)
+{
+  struct logs *l = en->logs;
+  struct engine_logs_opts o = { .tty = en->tty, .follow = 1,
+                                .timestamps = !!(l->flags & LOGS_TIMESTAMPS),
+                                .since = since };
+  struct err e = ERR_INIT;
+  if (!engine_container_logs(l->engine, en->id, &o, on_output, on_stream_end,
+                             en, &en->call, &e))
+    en->streaming = 1;
+  err_release(&e);
+}
+
+static char *label_of(const char *service, int number)
+{
+  return xasprintf("%s-%d", service, number);
+}
+
+void logs_reserve(struct logs *l, const char *service, int number)
+{
+  char *label = label_of(service, number);
+  if (strlen(label) > l->width)
+    l->width = strlen(label);
+  free(label);
+}
+
+int logs_add(struct logs *l, const char *id, const char *name,
+             const char *service, int number, int tty, const char *since,
+             struct err *err)
+{
+  struct logs_entry *en = xcalloc(1, sizeof(*en));
+  en->logs = l;
+  en->id = xstrdup(id);
+  en->name = xstrdup(name);
+  en->service = xstrdup(service);
+  en->label = label_of(service, number);
+  en->tty = tty;
+  en->color = colors[l->ncolors++ % NCOLORS];
+  if (strlen(en->label) > l->width)
+    l->width = strlen(en->label);
+  stream_lines_init(&en->out, 0, 0, on_line, en);
+  stream_lines_init(&en->err, 0, 0, on_line, en);
+  en->next = l->head;
+  l->head = en;
+  follow(en, since);
+  if (!(l->flags & LOGS_NO_WAIT))
+    wait_exit(en);
+  check_done(en);
+  return 0;
+}
+
+void logs_stopping(struct logs *l)
+{
+  l->stopping = 1;
+}
+
+void logs_cancel(struct logs *l)
+{
+  l->stopping = 1;
+  for (struct logs_entry *en = l->head; en; en = en->next)
+    if (en->call)
+      engine_call_cancel(en->call);
+}
+
+size_t logs_active(const struct logs *l)
+{
+  size_t n = 0;
+  for (const struct logs_entry *en = l->head; en; en = en->next)
+    n += !en->done;
+  return n;
+}
+
+void logs_release(struct logs *l)
+{
+  struct logs_entry *en = l->head;
+  while (en) {
+    struct logs_entry *next = en->next;
+    stream_lines_release(&en->out);
+    stream_lines_release(&en->err);
+    free(en->id);
+    free(en->name);
+    free(en->service);
+    free(en->label);
+    free(en);
+    en = next;
+  }
+  l->head = NULL;
+}
