@@ -9,6 +9,7 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -545,6 +546,114 @@ int lc_converge(struct lc *lc, const struct lc_converge *o,
   free(hashes);
   free(want);
   return rc;
+}
+
+int lc_remove_containers(struct lc *lc, const struct plan *plan,
+                         unsigned rm_flags)
+{
+  int rc = 0;
+  for (size_t i = 0; i < plan->n; i++) {
+    const struct plan_container *c = plan->v[i].container;
+    if (plan->v[i].service >= 0 || !c)
+      continue;
+    progress_event(&lc->progress, "Container", c->name, "Removing", 0);
+    struct lc_await a = { .err = &lc->err };
+    int r = engine_container_remove(lc->engine, c->id,
+                                    rm_flags | ENGINE_RM_FORCE, lc_await_cb,
+                                    &a, &lc->err);
+    if (!r)
+      r = lc_await(lc, &a);
+    cJSON_Delete(a.json);
+    free(a.text);
+    progress_event(&lc->progress, "Container", c->name,
+                   r ? "Error" : "Removed", 1);
+    if (r && !rc)
+      rc = r;
+  }
+  return rc;
+}
+
+int lc_verb(struct cli_global *g, int argc, char **argv,
+            enum svc_goal goal, const char *usage)
+{
+  static const struct option opts[] = {
+    { "timeout", required_argument, NULL, 't' },
+    { "signal", required_argument, NULL, 's' },
+    { "force", no_argument, NULL, 'f' },
+    { "stop", no_argument, NULL, 'S' },
+    { "volumes", no_argument, NULL, 'v' },
+    { "no-deps", no_argument, NULL, 'D' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  int timeout = -1, force = 0, stop = 0, volumes = 0, c;
+  const char *sig = NULL;
+  int is_rm = goal == SVC_GOAL_DOWN;
+  int takes_t = goal == SVC_GOAL_STOP || goal == SVC_GOAL_RESTART;
+  struct lc lc;
+  memset(&lc, 0, sizeof(lc));
+  opterr = 0;
+  const char *shorts = is_rm ? "+fsvh" : goal == SVC_GOAL_KILL ? "+s:h"
+                       : takes_t                              ? "+t:h"
+                                                              : "+h";
+  while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+    if (c == 't' && takes_t) {
+      timeout = lc_parse_int(optarg);
+      if (timeout < 0) {
+        fprintf(stderr, "wcompose %s: --timeout: '%s' is not a number of "
+                        "seconds\n", argv[0], optarg);
+        return EXIT_USAGE;
+      }
+    } else if (c == 's' && goal == SVC_GOAL_KILL) {
+      sig = optarg;
+    } else if ((c == 's' || c == 'S') && is_rm) {
+      stop = 1;
+    } else if (c == 'f' && is_rm) {
+      force = 1;
+    } else if (c == 'v' && is_rm) {
+      volumes = 1;
+    } else if (c == 'D' && goal == SVC_GOAL_RESTART) {
+      ;
+    } else if (c == 'h') {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else {
+      fprintf(stderr, "wcompose %s: unknown or incomplete flag '%s'\n"
+                      "Run 'wcompose %s --help' for usage.\n",
+              argv[0], argv[optind - 1], argv[0]);
+      return EXIT_USAGE;
+    }
+  }
+  (void)force; /* no prompt: wcompose removes stopped containers as asked */
+  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  if (!rc)
+    rc = lc_engine(&lc);
+  if (!rc)
+    rc = lc_observe(&lc);
+  struct plan plan = PLAN_INIT;
+  if (!rc) {
+    lc_plan_existing(&lc, &plan);
+    if (is_rm && !stop) {
+      /* rm leaves running containers alone unless -s */
+      size_t k = 0;
+      for (size_t i = 0; i < plan.n; i++)
+        if (plan.v[i].op != PLAN_KEEP)
+          plan.v[k++] = plan.v[i];
+      plan.n = k;
+    }
+    if (is_rm && !plan.n)
+      fprintf(stderr, "No stopped containers\n");
+    struct svc_options so = { .goal = goal,
+                              .timeout = timeout,
+                              .signal = sig,
+                              .remove_volumes = volumes,
+                              .parallel = g->parallel };
+    rc = lc_run(&lc, &plan, &so);
+  }
+  plan_release(&plan);
+  int code = lc_exit(&lc, rc);
+  lc_close(&lc);
+  return code;
 }
 
 int lc_exit(struct lc *lc, int rc)

@@ -87,6 +87,16 @@ struct lc_converge {
 int lc_converge(struct lc *lc, const struct lc_converge *o,
                 struct plan *plan);
 
+/* The simple verbs (start, stop, restart, kill, pause, unpause, rm): parse
+ * their flags ([-t N] [-s SIGNAL] [-f] [-v] [SERVICE...]), and walk the
+ * existing containers toward goal. usage is the verb's help text. */
+int lc_verb(struct cli_global *g, int argc, char **argv,
+            enum svc_goal goal, const char *usage);
+
+/* Remove a list of containers directly (orphans), reporting progress. */
+int lc_remove_containers(struct lc *lc, const struct plan *plan,
+                         unsigned rm_flags);
+
 /* Print lc->err (if any) and map rc to an exit code. */
 int lc_exit(struct lc *lc, int rc);
 void lc_close(struct lc *lc);

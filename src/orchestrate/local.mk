@@ -18,4 +18,7 @@ tests_unit_sched_test_SOURCES = tests/unit/sched-test.c
 libwcompose_a_SOURCES += src/orchestrate/logs.c src/orchestrate/logs.h
 # the lifecycle commands
 wcompose_SOURCES += src/cli/lifecycle.c src/cli/lifecycle.h \
-  src/cli/progress.c src/cli/progress.h src/cli/cmd-up.c src/cli/cmd-build.c
+  src/cli/progress.c src/cli/progress.h src/cli/cmd-up.c src/cli/cmd-build.c \
+  src/cli/cmd-start.c src/cli/cmd-stop.c src/cli/cmd-restart.c \
+  src/cli/cmd-kill.c src/cli/cmd-pause.c src/cli/cmd-unpause.c \
+  src/cli/cmd-rm.c src/cli/cmd-down.c src/cli/cmd-create.c

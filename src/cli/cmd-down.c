@@ -1,0 +1,194 @@
+/* wcompose down: stop and remove the project's containers (dependents
+ * first), then its networks, and with -v its volumes, with --rmi its
+ * images. */
+#include "cli/lifecycle.h"
+#include "orchestrate/create.h"
+#include "orchestrate/labels.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+  fprintf(f, "Usage: wcompose down [OPTIONS] [SERVICE...]\n\n"
+             "Stop and remove containers, networks, volumes and images.\n\n"
+             "Options:\n"
+             "  -v, --volumes          Remove named volumes declared in the "
+             "file and anonymous volumes\n"
+             "      --rmi TYPE         Remove images: 'local' (built ones "
+             "without an image: name) or 'all'\n"
+             "      --remove-orphans   Remove containers of services not in "
+             "the file\n"
+             "  -t, --timeout SECONDS  Grace period before SIGKILL\n");
+}
+
+/* Remove every object of a kind labelled with the project. */
+static int remove_labelled(struct lc *lc, int volumes)
+{
+  cJSON *filters = NULL;
+  char *f = xasprintf("%s=%s", LABELS_PROJECT, lc->project->name);
+  engine_filter_add(&filters, "label", f);
+  free(f);
+  struct lc_await a = { .err = &lc->err };
+  int rc = volumes ? engine_volume_list(lc->engine, filters, lc_await_cb, &a,
+                                        &lc->err)
+                   : engine_network_list(lc->engine, filters, lc_await_cb, &a,
+                                         &lc->err);
+  cJSON_Delete(filters);
+  if (!rc)
+    rc = lc_await(lc, &a);
+  const cJSON *list =
+      volumes ? cJSON_GetObjectItemCaseSensitive(a.json, "Volumes") : a.json;
+  const cJSON *item;
+  cJSON_ArrayForEach(item, list)
+  {
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "Name");
+    if (rc || !cJSON_IsString(name))
+      continue;
+    const char *kind = volumes ? "Volume" : "Network";
+    progress_event(&lc->progress, kind, name->valuestring, "Removing", 0);
+    struct lc_await b = { .err = &lc->err };
+    int r = volumes ? engine_volume_remove(lc->engine, name->valuestring, 0,
+                                           lc_await_cb, &b, &lc->err)
+                    : engine_network_remove(lc->engine, name->valuestring,
+                                            lc_await_cb, &b, &lc->err);
+    if (!r)
+      r = lc_await(lc, &b);
+    cJSON_Delete(b.json);
+    free(b.text);
+    progress_event(&lc->progress, kind, name->valuestring,
+                   r ? "Error" : "Removed", 1);
+    if (r)
+      rc = r;
+  }
+  cJSON_Delete(a.json);
+  free(a.text);
+  return rc;
+}
+
+static int remove_images(struct lc *lc, int all)
+{
+  const struct project *p = lc->project;
+  int rc = 0;
+  struct strvec done = STRVEC_INIT;
+  for (size_t i = 0; i < p->nservices; i++) {
+    const struct service *s = &p->services[i];
+    if (!lc->selected[i] || (!all && s->image))
+      continue;
+    char *name = create_image_name_new(p, s);
+    if (!strvec_has(&done, name)) {
+      strvec_push(&done, name);
+      struct lc_await a = { .err = NULL };
+      struct err e = ERR_INIT;
+      progress_event(&lc->progress, "Image", name, "Removing", 0);
+      int r = engine_image_remove(lc->engine, name, 0, lc_await_cb, &a, &e);
+      if (!r)
+        r = lc_await(lc, &a);
+      if (r == ERR_NOTFOUND)
+        r = 0; /* never built or already gone */
+      if (r && e.code)
+        err_set(&lc->err, r, "%s", e.text);
+      progress_event(&lc->progress, "Image", name, r ? "Error" : "Removed",
+                     1);
+      cJSON_Delete(a.json);
+      free(a.text);
+      err_release(&e);
+      if (r && !rc)
+        rc = r;
+    }
+    free(name);
+  }
+  strvec_clear(&done);
+  return rc;
+}
+
+int cmd_down(struct cli_global *g, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "volumes", no_argument, NULL, 'v' },
+    { "rmi", required_argument, NULL, 'R' },
+    { "remove-orphans", no_argument, NULL, 'O' },
+    { "timeout", required_argument, NULL, 't' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  int volumes = 0, orphans = 0, timeout = -1, c;
+  const char *rmi = NULL;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+vt:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'v':
+      volumes = 1;
+      break;
+    case 'R':
+      rmi = optarg;
+      if (strcmp(rmi, "local") && strcmp(rmi, "all")) {
+        fprintf(stderr, "wcompose down: --rmi: '%s' is not 'local' or "
+                        "'all'\n", rmi);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'O':
+      orphans = 1;
+      break;
+    case 't':
+      timeout = lc_parse_int(optarg);
+      if (timeout < 0) {
+        fprintf(stderr, "wcompose down: --timeout: '%s' is not a number of "
+                        "seconds\n", optarg);
+        return EXIT_USAGE;
+      }
+      break;
+    case 'h':
+      usage(stdout);
+      return EXIT_OK;
+    default:
+      fprintf(stderr, "wcompose down: unknown or incomplete flag '%s'\n"
+                      "Run 'wcompose down --help' for usage.\n",
+              argv[optind - 1]);
+      return EXIT_USAGE;
+    }
+  }
+  struct lc lc;
+  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  if (!rc)
+    rc = lc_engine(&lc);
+  if (!rc)
+    rc = lc_observe(&lc);
+  struct plan plan = PLAN_INIT;
+  if (!rc) {
+    /* scale 0 everywhere: every container is to go */
+    size_t n = lc.project->nservices;
+    struct plan_want *want = xcalloc(n ? n : 1, sizeof(*want));
+    for (size_t i = 0; i < n; i++)
+      want[i].selected = lc.selected[i];
+    plan_make(lc.project, want, lc.have, lc.nhave,
+              orphans ? PLAN_REMOVE_ORPHANS : 0, &plan);
+    free(want);
+    if (plan.norphans && !orphans)
+      cli_warn("Found orphan containers for this project. If you removed "
+               "or renamed a service in your compose file, run this "
+               "command with the --remove-orphans flag to clean them up.");
+    struct svc_options so = { .goal = SVC_GOAL_DOWN,
+                              .timeout = timeout,
+                              .parallel = g->parallel };
+    rc = lc_run(&lc, &plan, &so);
+    int r = lc_remove_containers(&lc, &plan, 0);
+    if (!rc)
+      rc = r;
+  }
+  /* networks and volumes go only with the whole project */
+  if (!rc && !lc.named)
+    rc = remove_labelled(&lc, 0);
+  if (!rc && !lc.named && volumes)
+    rc = remove_labelled(&lc, 1);
+  if (!rc && rmi)
+    rc = remove_images(&lc, !strcmp(rmi, "all"));
+  plan_release(&plan);
+  int code = lc_exit(&lc, rc);
+  lc_close(&lc);
+  return code;
+}
