@@ -22,3 +22,5 @@ wcompose_SOURCES += src/cli/lifecycle.c src/cli/lifecycle.h \
   src/cli/cmd-start.c src/cli/cmd-stop.c src/cli/cmd-restart.c \
   src/cli/cmd-kill.c src/cli/cmd-pause.c src/cli/cmd-unpause.c \
   src/cli/cmd-rm.c src/cli/cmd-down.c src/cli/cmd-create.c
+TESTS += tests/engine/up-down.sh tests/engine/up-attached.sh \
+  tests/engine/up-errors.sh

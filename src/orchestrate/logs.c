@@ -28,9 +28,9 @@ void logs_print(struct logs *l, struct logs_entry *en, const char *text,
 {
   if (!(l->flags & LOGS_NO_PREFIX)) {
     if (l->flags & LOGS_NO_COLOR)
-      fprintf(l->out, "%-*s | ", (int)l->width, en->label);
+      fprintf(l->out, "%-*s | ", (int)l->width + 1, en->label);
     else
-      fprintf(l->out, "\033[%dm%-*s |\033[0m ", en->color, (int)l->width,
+      fprintf(l->out, "\033[%dm%-*s |\033[0m ", en->color, (int)l->width + 1,
               en->label);
   }
   fwrite(text, 1, n, l->out);
