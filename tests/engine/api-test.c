@@ -18,7 +18,7 @@
 
 static uv_loop_t loop;
 static struct engine *E;
-static char name[64];  /* unique: images, containers, networks, volumes */
+static char name[64]; /* unique: images, containers, networks, volumes */
 static char image[96];
 
 /* --- run one call to its end --- */
@@ -68,11 +68,11 @@ static int sync_wait(struct sync *s, int rc, struct err *err)
   return s->rc;
 }
 
-#define CALL0(s, err, fn)                                                     \
+#define CALL0(s, err, fn)                                                      \
   (sync_reset(s), sync_wait((s), fn(E, on_sync, (s), (err)), (err)))
-#define CALL(s, err, fn, ...)                                                 \
-  (sync_reset(s), sync_wait((s), fn(E, __VA_ARGS__, on_sync, (s), (err)),     \
-                            (err)))
+#define CALL(s, err, fn, ...)                                                  \
+  (sync_reset(s),                                                              \
+   sync_wait((s), fn(E, __VA_ARGS__, on_sync, (s), (err)), (err)))
 
 /* --- a tar in memory, streamed as a request body --- */
 
@@ -137,8 +137,7 @@ struct logs {
   struct buf out, err;
 };
 
-static int on_output(void *ctx, enum stream_kind kind, const char *d,
-                     size_t n)
+static int on_output(void *ctx, enum stream_kind kind, const char *d, size_t n)
 {
   struct logs *l = ctx;
   buf_add(kind == STREAM_STDERR ? &l->err : &l->out, d, n);
@@ -217,15 +216,15 @@ static int build_image(const char *tag, const char *dockerfile, int busybox,
 {
   struct tarbuf t;
   tar_make(&t, dockerfile, busybox);
-  const char *tags[] = { tag, NULL };
+  const char *tags[] = {tag, NULL};
   cJSON *labels = cJSON_CreateObject();
   cJSON_AddStringToObject(labels, "wcompose.test", name);
-  struct engine_build_opts o = { 0 };
+  struct engine_build_opts o = {0};
   o.tags = tags;
   o.labels = labels;
   memset(r, 0, sizeof(*r));
-  int rc = engine_image_build(E, &o, tar_read, &t, on_progress,
-                              on_build_done, r, NULL, err);
+  int rc = engine_image_build(E, &o, tar_read, &t, on_progress, on_build_done,
+                              r, NULL, err);
   cJSON_Delete(labels);
   rc = sync_wait(&r->s, rc, err);
   buf_release(&t.b);
@@ -237,7 +236,7 @@ static int build_image(const char *tag, const char *dockerfile, int busybox,
 static void cleanup(void)
 {
   struct err err = ERR_INIT;
-  struct sync s = { 0 };
+  struct sync s = {0};
   char n[128];
   snprintf(n, sizeof(n), "%s-c", name);
   CALL(&s, &err, engine_container_remove, n,
@@ -254,10 +253,9 @@ static void cleanup(void)
   cJSON_ArrayForEach(c, s.json)
   {
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "Id");
-    struct sync t = { 0 };
+    struct sync t = {0};
     if (cJSON_IsString(id))
-      CALL(&t, &err, engine_container_remove, id->valuestring,
-           ENGINE_RM_FORCE);
+      CALL(&t, &err, engine_container_remove, id->valuestring, ENGINE_RM_FORCE);
     sync_reset(&t);
   }
   cJSON_Delete(f);
@@ -269,7 +267,7 @@ static void cleanup(void)
 static int leftovers(void)
 {
   struct err err = ERR_INIT;
-  struct sync s = { 0 };
+  struct sync s = {0};
   int n = 0;
   cJSON *f = NULL;
   char label[128];
@@ -282,8 +280,8 @@ static int leftovers(void)
   if (!CALL(&s, &err, engine_network_list, f))
     n += cJSON_GetArraySize(s.json);
   if (!CALL(&s, &err, engine_volume_list, f))
-    n += cJSON_GetArraySize(
-        cJSON_GetObjectItemCaseSensitive(s.json, "Volumes"));
+    n +=
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s.json, "Volumes"));
   cJSON_Delete(f);
   sync_reset(&s);
   err_release(&err);
@@ -300,7 +298,7 @@ static cJSON *labels_json(void)
 static void scenario(void)
 {
   struct err err = ERR_INIT;
-  struct sync s = { 0 };
+  struct sync s = {0};
 
   is_int(CALL0(&s, &err, engine_version), 0, "version");
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(s.json, "Version");
@@ -315,8 +313,7 @@ static void scenario(void)
                        "\"/bin\"]\nCMD [\"sh\"]\n",
                        1, &b, &err);
   is_int(rc, 0, "build busybox image %s", b.s.msg);
-  ok(!strncmp(b.s.text, "sha256:", 7), "build gave the image id %s",
-     b.s.text);
+  ok(!strncmp(b.s.text, "sha256:", 7), "build gave the image id %s", b.s.text);
   ok(b.messages > 3, "build progress: %d messages", b.messages);
   sync_reset(&b.s);
   if (rc)
@@ -341,12 +338,12 @@ static void scenario(void)
   snprintf(cname, sizeof(cname), "%s-c", name);
   cJSON *body = cJSON_CreateObject();
   cJSON_AddStringToObject(body, "Image", image);
-  const char *cmd[] = { "sh", "-c",
-                        "echo hello-out; echo hello-err >&2; exit 3" };
+  const char *cmd[] = {"sh", "-c",
+                       "echo hello-out; echo hello-err >&2; exit 3"};
   cJSON_AddItemToObject(body, "Cmd", cJSON_CreateStringArray(cmd, 3));
   cJSON_AddItemToObject(body, "Labels", labels_json());
-  is_int(CALL(&s, &err, engine_container_create, cname, body), 0,
-         "create %s", s.msg);
+  is_int(CALL(&s, &err, engine_container_create, cname, body), 0, "create %s",
+         s.msg);
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(s.json, "Id");
   char cid[80] = "";
   if (cJSON_IsString(id))
@@ -355,8 +352,8 @@ static void scenario(void)
 
   body = cJSON_CreateObject();
   cJSON_AddStringToObject(body, "Image", image);
-  is_int(CALL(&s, &err, engine_container_create, cname, body),
-         ERR_CONFLICT, "same name again: ERR_CONFLICT");
+  is_int(CALL(&s, &err, engine_container_create, cname, body), ERR_CONFLICT,
+         "same name again: ERR_CONFLICT");
   ok(strstr(s.msg, "creating container '") && strstr(s.msg, "(engine: 409)"),
      "conflict message: %s", s.msg);
 
@@ -373,17 +370,16 @@ static void scenario(void)
   while (!ev.s.calls)
     uv_run(&loop, UV_RUN_ONCE);
   uv_close((uv_handle_t *)&limit, NULL);
-  ok(ev.s.calls == 1 && ev.s.rc == ERR_CANCELED && ev.start == 1 &&
-         ev.die == 1,
+  ok(ev.s.calls == 1 && ev.s.rc == ERR_CANCELED && ev.start == 1 && ev.die == 1,
      "events: start and die seen, stream canceled (%d %d %d)", ev.s.calls,
      ev.start, ev.die);
   sync_reset(&ev.s);
 
   struct logs_run lr;
   memset(&lr, 0, sizeof(lr));
-  struct engine_logs_opts lo = { 0 };
-  rc = engine_container_logs(E, cname, &lo, on_logs_output, on_logs_done,
-                             &lr, NULL, &err);
+  struct engine_logs_opts lo = {0};
+  rc = engine_container_logs(E, cname, &lo, on_logs_output, on_logs_done, &lr,
+                             NULL, &err);
   is_int(sync_wait(&lr.s, rc, &err), 0, "logs");
   is_str(lr.l.out.data, "hello-out\n", "stdout frames");
   is_str(lr.l.err.data, "hello-err\n", "stderr frames");
@@ -405,8 +401,7 @@ static void scenario(void)
   /* Copy a file in (watch sync's call) on the stopped container. */
   struct tarbuf t;
   tar_make(&t, "synced\n", 0);
-  is_int(CALL(&s, &err, engine_container_archive_put, cname, "/",
-              tar_read, &t),
+  is_int(CALL(&s, &err, engine_container_archive_put, cname, "/", tar_read, &t),
          0, "archive put %s", s.msg);
   buf_release(&t.b);
 
@@ -457,7 +452,7 @@ int main(void)
     printf("1..0 # SKIP %s", err.text ? err.text : "no engine\n");
     return 77;
   }
-  struct sync s = { 0 };
+  struct sync s = {0};
   int rc = CALL0(&s, &err, engine_ping);
   if (rc == ERR_CONNECT) {
     printf("1..0 # SKIP %s\n", s.msg);
@@ -467,8 +462,7 @@ int main(void)
   }
   is_int(rc, 0, "ping");
   is_str(s.text, "OK", "ping says OK");
-  ok(engine_api_version(E) != NULL, "negotiated API %s",
-     engine_api_version(E));
+  ok(engine_api_version(E) != NULL, "negotiated API %s", engine_api_version(E));
   sync_reset(&s);
 
   scenario();

@@ -172,7 +172,7 @@ static void stream_head(int fd, const char *type)
 /* Hold the connection until the client goes away (or 10 s). */
 static void wait_client_gone(int fd)
 {
-  struct pollfd p = { fd, POLLIN, 0 };
+  struct pollfd p = {fd, POLLIN, 0};
   char b[256];
   for (int i = 0; i < 100; i++) {
     if (poll(&p, 1, 100) > 0 && read(fd, b, sizeof(b)) <= 0)
@@ -223,12 +223,18 @@ static void serve(int fd, const char *target, long body)
     /* then the connection dies, no final chunk */
   } else if (!strncmp(path, "/bad-frame", 10)) {
     stream_head(fd, "application/vnd.docker.raw-stream");
-    chunk(fd, "\x01\0\0\0\0\0\0\x03" "ok\n", 11);
+    chunk(fd,
+          "\x01\0\0\0\0\0\0\x03"
+          "ok\n",
+          11);
     chunk(fd, "\x09\0\0\0\0\0\0\x02hi", 10);
     says(fd, "0\r\n\r\n");
   } else if (!strncmp(path, "/huge-frame", 11)) {
     stream_head(fd, "application/vnd.docker.raw-stream");
-    chunk(fd, "\x01\0\0\0\x7f\xff\xff\xff" "abc", 11);
+    chunk(fd,
+          "\x01\0\0\0\x7f\xff\xff\xff"
+          "abc",
+          11);
     wait_client_gone(fd);
   } else if (!strncmp(path, "/text-error", 11)) {
     reply(fd, "500 Internal Server Error", "text/plain",
@@ -240,7 +246,10 @@ static void serve(int fd, const char *target, long body)
           "{\"message\":\"No such container: nope\"}");
   } else if (!strncmp(path, "/follow", 7)) {
     stream_head(fd, "application/vnd.docker.raw-stream");
-    chunk(fd, "\x02\0\0\0\0\0\0\x05" "hello", 13);
+    chunk(fd,
+          "\x02\0\0\0\0\0\0\x05"
+          "hello",
+          13);
     wait_client_gone(fd);
   } else if (!strncmp(path, "/upload", 7)) {
     snprintf(out, sizeof(out), "{\"received\":%ld}", body);
@@ -297,7 +306,7 @@ static void server_start(void)
     abort();
   snprintf(sock_path, sizeof(sock_path), "%s/engine.sock", dir_path);
   listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  struct sockaddr_un a = { .sun_family = AF_UNIX };
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
   snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock_path);
   if (bind(listen_fd, (struct sockaddr *)&a, sizeof(a)) ||
       listen(listen_fd, 16))
@@ -308,7 +317,7 @@ static void server_start(void)
 static void server_stop(void)
 {
   int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  struct sockaddr_un a = { .sun_family = AF_UNIX };
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
   snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock_path);
   if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
     says(fd, "GET /quit HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -342,8 +351,7 @@ static void on_done(void *ctx, int rc, struct http_resp *resp)
   o->calls++;
   o->rc = rc;
   o->status = resp->status;
-  snprintf(o->msg, sizeof(o->msg), "%s",
-           resp->err.text ? resp->err.text : "");
+  snprintf(o->msg, sizeof(o->msg), "%s", resp->err.text ? resp->err.text : "");
   size_t n = strlen(o->msg);
   if (n && o->msg[n - 1] == '\n')
     o->msg[n - 1] = '\0';
@@ -416,8 +424,10 @@ static void test_http_faults(void)
   outcome_release(&o);
 
   get("/drop", &o, 1);
-  ok(o.calls == 1 && o.rc == ERR_IO, "dropped connection mid-stream: ERR_IO "
-                                     "(%s)", err_name(o.rc));
+  ok(o.calls == 1 && o.rc == ERR_IO,
+     "dropped connection mid-stream: ERR_IO "
+     "(%s)",
+     err_name(o.rc));
   ok(strstr(o.msg, "broke mid-answer") != NULL, "drop message: %s", o.msg);
   ok(o.data.len > 0, "data before the drop was delivered");
   outcome_release(&o);
@@ -489,7 +499,7 @@ static void test_upload(void)
 {
   struct outcome o;
   memset(&o, 0, sizeof(o));
-  struct producer p = { 300000, 0 };
+  struct producer p = {300000, 0};
   struct http_req *r = http_req_new(client, "POST", "/upload");
   http_req_query(r, "t", "a b&c");
   http_req_body_stream(r, "application/x-tar", produce, &p);
@@ -503,7 +513,7 @@ static void test_upload(void)
   outcome_release(&o);
 
   memset(&o, 0, sizeof(o));
-  struct producer q = { 1000, 1 };
+  struct producer q = {1000, 1};
   r = http_req_new(client, "POST", "/upload");
   http_req_body_stream(r, NULL, produce, &q);
   http_req_send(r, on_done, &o, NULL);
@@ -579,8 +589,7 @@ static void api_done(void *ctx, struct engine_result *res)
   snprintf(a->text, sizeof(a->text), "%s", res->text ? res->text : "");
 }
 
-static int api_output(void *ctx, enum stream_kind kind, const char *d,
-                      size_t n)
+static int api_output(void *ctx, enum stream_kind kind, const char *d, size_t n)
 {
   struct api_out *a = ctx;
   a->frames++;
@@ -639,8 +648,10 @@ static void test_api(void)
   is_str(engine_api_version(e), "1.45", "1.50 capped at 1.45");
   is_str(a.version, "1.45", "result carries the version");
   pthread_mutex_lock(&last_mu);
-  ok(!strncmp(last_path, "/v1.45/", 7), "calls use the negotiated prefix "
-                                        "(%s)", last_path);
+  ok(!strncmp(last_path, "/v1.45/", 7),
+     "calls use the negotiated prefix "
+     "(%s)",
+     last_path);
   pthread_mutex_unlock(&last_mu);
 
   /* Errors through the API carry what wcompose was doing. */
@@ -729,9 +740,9 @@ static int cancel_output(void *ctx, enum stream_kind kind, const char *d,
 
 static void build(struct engine *e, struct api_out *a)
 {
-  struct producer p = { 5000, 0 };
-  struct engine_build_opts bo = { 0 };
-  const char *tags[] = { "x:1", NULL };
+  struct producer p = {5000, 0};
+  struct engine_build_opts bo = {0};
+  const char *tags[] = {"x:1", NULL};
   bo.tags = tags;
   memset(a, 0, sizeof(*a));
   engine_image_build(e, &bo, produce, &p, api_progress, api_done, a, NULL,
@@ -741,7 +752,7 @@ static void build(struct engine *e, struct api_out *a)
 
 static void logs(struct engine *e, struct api_out *a, engine_output_cb out)
 {
-  struct engine_logs_opts lo = { 0 };
+  struct engine_logs_opts lo = {0};
   lo.follow = 1;
   memset(a, 0, sizeof(*a));
   engine_container_logs(e, "c1", &lo, out, api_done, a, &follow_call, NULL);
@@ -832,8 +843,7 @@ static void test_dockerhost(void)
          "tcp with TLS, no port");
   is_str(h.base_url, "https://example.com:2376", "TLS default port 2376");
   dockerhost_release(&h);
-  is_int(dockerhost_parse(&h, "tcp://[::1]:1234", 0, 0, NULL, &err), 0,
-         "IPv6");
+  is_int(dockerhost_parse(&h, "tcp://[::1]:1234", 0, 0, NULL, &err), 0, "IPv6");
   is_str(h.base_url, "http://[::1]:1234", "IPv6 url");
   dockerhost_release(&h);
   is_int(dockerhost_parse(&h, "tcp://h:2375", 0, 1, "/nonexistent", &err),
@@ -841,9 +851,9 @@ static void test_dockerhost(void)
   is_int(dockerhost_parse(&h, "tcp://h:port", 0, 0, NULL, &err), ERR_USAGE,
          "bad port");
   err_reset(&err);
-  is_int(dockerhost_parse(&h, "npipe:////./pipe/docker_engine", 0, 0, NULL,
-                          &err),
-         ERR_USAGE, "npipe refused");
+  is_int(
+      dockerhost_parse(&h, "npipe:////./pipe/docker_engine", 0, 0, NULL, &err),
+      ERR_USAGE, "npipe refused");
   ok(err.text && strstr(err.text, "Windows named pipe"), "npipe message: %s",
      err.text ? err.text : "");
   is_int(dockerhost_parse(&h, "ssh://u@h", 0, 0, NULL, &err), ERR_USAGE,
@@ -856,7 +866,7 @@ static void test_dockerhost(void)
   if (!mkdtemp(d))
     abort();
   char f[128];
-  const char *names[] = { "ca.pem", "cert.pem", "key.pem" };
+  const char *names[] = {"ca.pem", "cert.pem", "key.pem"};
   for (int i = 0; i < 3; i++) {
     snprintf(f, sizeof(f), "%s/%s", d, names[i]);
     FILE *fp = fopen(f, "w");
