@@ -153,6 +153,16 @@ void load_rebase_file(struct arena *a, struct ynode *root, const char *dir)
   }
 }
 
+/* How a file found by the loader is named in messages: relative to the
+ * working directory when it lies under it. */
+static const char *display_name(struct load_session *s, const char *path)
+{
+  size_t n = strlen(s->cwd);
+  if (!strncmp(path, s->cwd, n) && path[n] == '/')
+    return path + n + 1;
+  return path;
+}
+
 /* ---- one file ---- */
 
 static int read_file(struct load_session *s, const char *path,
@@ -329,7 +339,7 @@ static int resolve(struct load_session *s, struct ynode *root,
   if (file) {
     char *dir = load_dirname(s->a, path);
     base_path = load_join(s->a, dir, file->str);
-    base_display = base_path;
+    base_display = display_name(s, base_path);
     struct loaded_file *lf = cached(s, base_path);
     if (!lf) {
       struct stat st;
@@ -490,14 +500,21 @@ static int include_one(struct load_session *s, struct ynode *root,
     struct ynode *t;
     if (strvec_has(&s->stack, f)) {
       rc = err_at(s->err, ERR_CONFIG, &entry->pos,
-                  "include cycle: '%s' includes itself", f);
+                  "include cycle: '%s' includes itself",
+                  display_name(s, f));
       goto out;
     }
-    rc = read_compose(s, f, f, &sub_env, &t);
+    struct stat st;
+    if (stat(f, &st) != 0) {
+      rc = err_at(s->err, ERR_IO, &entry->pos,
+                  "include: file '%s' not found", display_name(s, f));
+      goto out;
+    }
+    rc = read_compose(s, f, display_name(s, f), &sub_env, &t);
     if (rc)
       goto out;
     strvec_push(&s->stack, f);
-    rc = load_extends(s, t, f, f, &sub_env);
+    rc = load_extends(s, t, f, display_name(s, f), &sub_env);
     if (!rc)
       rc = load_include(s, t, load_dirname(s->a, f), &sub_env);
     s->stack.n--;
@@ -510,7 +527,7 @@ static int include_one(struct load_session *s, struct ynode *root,
     merged = load_merge(s->a, merged ? merged : ydoc_new_map(s->a, &t->pos),
                         t, "");
   }
-  rc = resources_import(s, root, merged, files.v[0]);
+  rc = resources_import(s, root, merged, display_name(s, files.v[0]));
 out:
   strvec_clear(&files);
   return rc;

@@ -208,6 +208,7 @@ int compose_load(const struct load_options *opt, struct project **out,
   struct env penv, env;
   const char *cwd, *project_dir, *name = NULL;
   const struct ynode *name_node = NULL;
+  struct err_pos name_pos = { NULL, 0, 0 };
   struct ynode *merged;
   char **envp = opt->environ ? opt->environ : environ;
   char cwdbuf[4096];
@@ -321,20 +322,25 @@ int compose_load(const struct load_options *opt, struct project **out,
       goto out;
     }
   } else {
-    for (i = nfiles; i-- > 0 && !name_node;)
+    for (i = nfiles; i-- > 0 && !name_node;) {
       name_node = peek_name(a, files[i].path);
+      if (name_node) {
+        name_pos = name_node->pos;
+        name_pos.file = files[i].display;
+      }
+    }
     if (name_node) {
       char *v = (char *)name_node->str;
       if (!opt->no_interpolate) {
         struct err tmp = ERR_INIT;
-        if (interp_string(a, name_node->str, &env, &name_node->pos, "name",
+        if (interp_string(a, name_node->str, &env, &name_pos, "name",
                           &v, NULL, &tmp))
           v = (char *)name_node->str;
         err_release(&tmp);
       }
       name = v;
       if (!valid_name(name)) {
-        rc = err_at(err, ERR_SCHEMA, &name_node->pos,
+        rc = err_at(err, ERR_SCHEMA, &name_pos,
                     "invalid project name '%s': must consist only of "
                     "lowercase alphanumeric characters, hyphens, and "
                     "underscores as well as start with a letter or number",
