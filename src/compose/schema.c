@@ -1020,7 +1020,8 @@ int schema_validate(const struct schema *s, const struct ynode *root,
     return err_set(err, ERR_SCHEMA, "no schema to validate against");
   struct vctx c = {.s = s, .path = BUF_INIT};
   validate(&c, s->root, root);
-  qsort(c.errs, c.n, sizeof(*c.errs), cmp_verr);
+  if (c.n)
+    qsort(c.errs, c.n, sizeof(*c.errs), cmp_verr);
   int rc = 0;
   size_t shown_n = 0;
   for (size_t i = 0; i < c.n; i++) {
