@@ -272,8 +272,8 @@ static unsigned type_bit(const char *name)
   static const struct {
     const char *name;
     unsigned bit;
-  } tab[] = {{"null", JT_NULL},   {"boolean", JT_BOOL}, {"integer", JT_INT},
-             {"number", JT_NUM},  {"string", JT_STR},   {"object", JT_OBJ},
+  } tab[] = {{"null", JT_NULL},  {"boolean", JT_BOOL}, {"integer", JT_INT},
+             {"number", JT_NUM}, {"string", JT_STR},   {"object", JT_OBJ},
              {"array", JT_ARR}};
   for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
     if (!strcmp(tab[i].name, name))
@@ -363,10 +363,9 @@ struct vctx {
   size_t seq;
 };
 
-static void report(struct vctx *c, const struct ynode *at, const char *fmt,
-                   ...) __attribute__((format(printf, 3, 4)));
-static void report(struct vctx *c, const struct ynode *at, const char *fmt,
-                   ...)
+static void report(struct vctx *c, const struct ynode *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void report(struct vctx *c, const struct ynode *at, const char *fmt, ...)
 {
   if (c->n == c->alloc) {
     c->alloc = c->alloc ? 2 * c->alloc : 16;
@@ -516,8 +515,8 @@ static const char *suggest(const cJSON *props, const char *key)
   cJSON_ArrayForEach(p, props)
   {
     size_t d = distance(key, p->string);
-    size_t longest = strlen(key) > strlen(p->string) ? strlen(key)
-                                                     : strlen(p->string);
+    size_t longest =
+        strlen(key) > strlen(p->string) ? strlen(key) : strlen(p->string);
     if (d < bestd && d <= 3 && d * 3 <= longest) {
       best = p->string;
       bestd = d;
@@ -528,8 +527,7 @@ static const char *suggest(const cJSON *props, const char *key)
 
 /* ---- validation ---- */
 
-static size_t validate(struct vctx *c, const cJSON *sch,
-                       const struct ynode *n);
+static size_t validate(struct vctx *c, const cJSON *sch, const struct ynode *n);
 
 static int scalar_equals(const cJSON *v, const struct ynode *n)
 {
@@ -630,14 +628,12 @@ static void check_scalar(struct vctx *c, const cJSON *sch,
   if (!node_number(n, &d)) {
     k = cJSON_GetObjectItemCaseSensitive(sch, "minimum");
     if (cJSON_IsNumber(k) && d < k->valuedouble)
-      report(c, n, "%s%s is less than the minimum %g",
-             pfx(c, tmp, sizeof(tmp)), shown(n, sv, sizeof(sv)),
-             k->valuedouble);
+      report(c, n, "%s%s is less than the minimum %g", pfx(c, tmp, sizeof(tmp)),
+             shown(n, sv, sizeof(sv)), k->valuedouble);
     k = cJSON_GetObjectItemCaseSensitive(sch, "maximum");
     if (cJSON_IsNumber(k) && d > k->valuedouble)
-      report(c, n, "%s%s is more than the maximum %g",
-             pfx(c, tmp, sizeof(tmp)), shown(n, sv, sizeof(sv)),
-             k->valuedouble);
+      report(c, n, "%s%s is more than the maximum %g", pfx(c, tmp, sizeof(tmp)),
+             shown(n, sv, sizeof(sv)), k->valuedouble);
   }
   if (!is_stringish(n))
     return;
@@ -656,8 +652,7 @@ static void check_scalar(struct vctx *c, const cJSON *sch,
   k = cJSON_GetObjectItemCaseSensitive(sch, "maxLength");
   if (cJSON_IsNumber(k) && chars > (size_t)k->valuedouble)
     report(c, n, "%s'%s' is longer than %g characters",
-           pfx(c, tmp, sizeof(tmp)), shown(n, sv, sizeof(sv)),
-           k->valuedouble);
+           pfx(c, tmp, sizeof(tmp)), shown(n, sv, sizeof(sv)), k->valuedouble);
   k = cJSON_GetObjectItemCaseSensitive(sch, "pattern");
   if (cJSON_IsString(k)) {
     const regex_t *re = find_pattern(c->s, k->valuestring);
@@ -669,8 +664,10 @@ static void check_scalar(struct vctx *c, const cJSON *sch,
   k = cJSON_GetObjectItemCaseSensitive(sch, "format");
   if (cJSON_IsString(k) && !strcmp(k->valuestring, "duration") &&
       !is_duration(n->str))
-    report(c, n, "%s'%s' is not a duration (write it like 1m30s, 10s or "
-           "500ms)", pfx(c, tmp, sizeof(tmp)), shown(n, sv, sizeof(sv)));
+    report(c, n,
+           "%s'%s' is not a duration (write it like 1m30s, 10s or "
+           "500ms)",
+           pfx(c, tmp, sizeof(tmp)), shown(n, sv, sizeof(sv)));
 }
 
 static void check_object(struct vctx *c, const cJSON *sch,
@@ -688,8 +685,8 @@ static void check_object(struct vctx *c, const cJSON *sch,
       const char *name = key->str ? key->str : "";
       size_t old = path_push_key(c, name);
       int matched = 0;
-      const cJSON *p = props ? cJSON_GetObjectItemCaseSensitive(props, name)
-                             : NULL;
+      const cJSON *p =
+          props ? cJSON_GetObjectItemCaseSensitive(props, name) : NULL;
       if (p) {
         validate(c, p, val);
         matched = 1;
@@ -717,8 +714,8 @@ static void check_object(struct vctx *c, const cJSON *sch,
           report(c, key, "%sunknown key '%s'%s", pfx(c, tmp, sizeof(tmp)),
                  shown(key, sv, sizeof(sv)), mean);
         else
-          report(c, key, "%s'%s' is not a valid name",
-                 pfx(c, tmp, sizeof(tmp)), shown(key, sv, sizeof(sv)));
+          report(c, key, "%s'%s' is not a valid name", pfx(c, tmp, sizeof(tmp)),
+                 shown(key, sv, sizeof(sv)));
       } else if (cJSON_IsObject(addl)) {
         old = path_push_key(c, name);
         validate(c, addl, val);
@@ -791,8 +788,8 @@ static void check_unique(struct vctx *c, const struct ynode *n)
   for (size_t i = 1; i < n->n; i++)
     if (!strcmp(it[i].text, it[i - 1].text)) {
       dup[it[i].index] = 1;
-      first[it[i].index] = dup[it[i - 1].index] ? first[it[i - 1].index]
-                                                  : it[i - 1].index;
+      first[it[i].index] =
+          dup[it[i - 1].index] ? first[it[i - 1].index] : it[i - 1].index;
     }
   char sv[80];
   for (size_t i = 0; i < n->n; i++)
@@ -809,8 +806,7 @@ static void check_unique(struct vctx *c, const struct ynode *n)
   free(first);
 }
 
-static void check_array(struct vctx *c, const cJSON *sch,
-                        const struct ynode *n)
+static void check_array(struct vctx *c, const cJSON *sch, const struct ynode *n)
 {
   char tmp[512];
   const cJSON *items = cJSON_GetObjectItemCaseSensitive(sch, "items");
@@ -914,13 +910,11 @@ static void check_alternatives(struct vctx *c, const cJSON *arr, int one,
   else if (kinds && kinds != ~0u)
     report_type(c, n, kinds);
   else
-    report(c, n, "%sis not any of the allowed forms",
-           pfx(c, tmp, sizeof(tmp)));
+    report(c, n, "%sis not any of the allowed forms", pfx(c, tmp, sizeof(tmp)));
 }
 
 /* Validate n against sch; returns the number of problems it added. */
-static size_t validate(struct vctx *c, const cJSON *sch,
-                       const struct ynode *n)
+static size_t validate(struct vctx *c, const cJSON *sch, const struct ynode *n)
 {
   size_t before = c->n;
   char tmp[512];

@@ -81,7 +81,8 @@ static void test_types(void)
          "quoted: a string, and a number or boolean when it reads as one");
   is_str(tiny(s, "s: true\n"), "t.yml:1:4: s must be a string",
          "true is a boolean, not a string");
-  is_str(tiny(s, "s: no\nb: yes\nb: off\n"), "YAML: t.yml:3:1: mapping key "
+  is_str(tiny(s, "s: no\nb: yes\nb: off\n"),
+         "YAML: t.yml:3:1: mapping key "
          "'b' already defined at line 2\n",
          "(duplicate keys are ydoc's business)");
   is_str(tiny(s, "s: no\nb: yes\n"), "",
@@ -155,15 +156,15 @@ static void test_arrays(void)
 
 static void test_scalars(void)
 {
-  struct schema *s = load(
-      "{\"type\":\"object\",\"properties\":{"
-      "\"e\":{\"enum\":[\"no\",\"always\",1,true,null]},"
-      "\"c\":{\"const\":\"x\"},"
-      "\"m\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10},"
-      "\"l\":{\"type\":\"string\",\"minLength\":1},"
-      "\"p\":{\"type\":\"string\",\"pattern\":\"^[a-z]+[0-9]*$\"},"
-      "\"d\":{\"type\":\"string\",\"format\":\"duration\"},"
-      "\"f\":{\"type\":\"string\",\"format\":\"no-such-format\"}}}");
+  struct schema *s =
+      load("{\"type\":\"object\",\"properties\":{"
+           "\"e\":{\"enum\":[\"no\",\"always\",1,true,null]},"
+           "\"c\":{\"const\":\"x\"},"
+           "\"m\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10},"
+           "\"l\":{\"type\":\"string\",\"minLength\":1},"
+           "\"p\":{\"type\":\"string\",\"pattern\":\"^[a-z]+[0-9]*$\"},"
+           "\"d\":{\"type\":\"string\",\"format\":\"duration\"},"
+           "\"f\":{\"type\":\"string\",\"format\":\"no-such-format\"}}}");
   ok(s != NULL, "scalars schema parses");
   is_str(tiny(s, "e: no\n"), "", "enum: a YAML 1.1 word matches its text");
   is_str(tiny(s, "e: 1\n"), "", "enum: numbers");
@@ -179,8 +180,7 @@ static void test_scalars(void)
          "minimum");
   is_str(tiny(s, "m: 11\n"), "t.yml:1:4: m: 11 is more than the maximum 10",
          "maximum");
-  is_str(tiny(s, "l: ''\n"), "t.yml:1:4: l: must not be empty",
-         "minLength");
+  is_str(tiny(s, "l: ''\n"), "t.yml:1:4: l: must not be empty", "minLength");
   is_str(tiny(s, "p: abc12\n"), "", "pattern match");
   is_str(tiny(s, "p: 12abc\n"),
          "t.yml:1:4: p: '12abc' does not match the pattern "
@@ -203,29 +203,31 @@ static void test_scalars(void)
 
 static void test_combinators(void)
 {
-  struct schema *s = load(
-      "{\"definitions\":{"
-      "\"map\":{\"type\":\"object\",\"properties\":{\"target\":"
-      "{\"type\":\"integer\"}},\"required\":[\"target\"],"
-      "\"additionalProperties\":false},"
-      "\"short\":{\"type\":[\"string\",\"number\"]}},"
-      "\"type\":\"object\",\"properties\":{"
-      "\"any\":{\"anyOf\":[{\"$ref\":\"#/definitions/short\"},"
-      "{\"$ref\":\"#/definitions/map\"}]},"
-      "\"one\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\","
-      "\"minLength\":3}]},"
-      "\"all\":{\"allOf\":[{\"type\":\"string\"},{\"minLength\":2}]},"
-      "\"not\":{\"not\":{\"type\":\"string\"}},"
-      "\"pick\":{\"anyOf\":[{\"type\":\"string\",\"enum\":[\"a\",\"b\"]},"
-      "{\"type\":\"string\",\"pattern\":\"^c:[0-9]+$\"}]}}}");
+  struct schema *s =
+      load("{\"definitions\":{"
+           "\"map\":{\"type\":\"object\",\"properties\":{\"target\":"
+           "{\"type\":\"integer\"}},\"required\":[\"target\"],"
+           "\"additionalProperties\":false},"
+           "\"short\":{\"type\":[\"string\",\"number\"]}},"
+           "\"type\":\"object\",\"properties\":{"
+           "\"any\":{\"anyOf\":[{\"$ref\":\"#/definitions/short\"},"
+           "{\"$ref\":\"#/definitions/map\"}]},"
+           "\"one\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\","
+           "\"minLength\":3}]},"
+           "\"all\":{\"allOf\":[{\"type\":\"string\"},{\"minLength\":2}]},"
+           "\"not\":{\"not\":{\"type\":\"string\"}},"
+           "\"pick\":{\"anyOf\":[{\"type\":\"string\",\"enum\":[\"a\",\"b\"]},"
+           "{\"type\":\"string\",\"pattern\":\"^c:[0-9]+$\"}]}}}");
   ok(s != NULL, "combinators schema parses");
   is_str(tiny(s, "any: 80\n"), "", "anyOf: first branch");
   is_str(tiny(s, "any: {target: 80}\n"), "", "anyOf: second branch");
   is_str(tiny(s, "any: {target: 80, pubished: 1}\n"),
          "t.yml:1:19: any: unknown key 'pubished'",
          "anyOf: the errors of the branch of the node's kind");
-  is_str(tiny(s, "any: {}\n"), "t.yml:1:6: any: missing required key "
-         "'target'", "anyOf: required in the mapping branch");
+  is_str(tiny(s, "any: {}\n"),
+         "t.yml:1:6: any: missing required key "
+         "'target'",
+         "anyOf: required in the mapping branch");
   is_str(tiny(s, "any: [1]\n"),
          "t.yml:1:6: any must be a mapping, number or string",
          "anyOf: no branch of this kind names them all");
@@ -236,8 +238,10 @@ static void test_combinators(void)
   is_str(tiny(s, "all: a\n"),
          "t.yml:1:6: all: 'a' is shorter than 2 characters", "allOf");
   is_str(tiny(s, "not: 1\n"), "", "not: passes");
-  is_str(tiny(s, "not: x\n"), "t.yml:1:6: not: is not allowed to have this "
-         "form", "not: fails");
+  is_str(tiny(s, "not: x\n"),
+         "t.yml:1:6: not: is not allowed to have this "
+         "form",
+         "not: fails");
   is_str(tiny(s, "pick: c:3\n"), "", "anyOf of strings: the pattern branch");
   is_str(tiny(s, "pick: d\n"), "t.yml:1:7: pick: 'd' is not one of a, b",
          "anyOf of strings: the first branch speaks");
@@ -304,8 +308,8 @@ static void test_recursive_schema(void)
            "\"additionalProperties\":{\"$ref\":\"#/definitions/t\"}}},"
            "\"$ref\":\"#/definitions/t\"}");
   is_str(tiny(s, "a: {b: {c: {}}}\n"), "", "recursive tree");
-  is_str(tiny(s, "a: {b: {c: 1}}\n"),
-         "t.yml:1:12: a.b.c must be a mapping", "recursive tree, deep error");
+  is_str(tiny(s, "a: {b: {c: 1}}\n"), "t.yml:1:12: a.b.c must be a mapping",
+         "recursive tree, deep error");
   schema_free(s);
 }
 
@@ -624,9 +628,9 @@ static const char *conf(const char *dir, const char *name)
       p += dl + 1;
     const char *nl = strchr(p, '\n');
     size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
-    strncat(out, p, sizeof(out) - strlen(out) - 1 < n
-                        ? sizeof(out) - strlen(out) - 1
-                        : n);
+    strncat(out, p,
+            sizeof(out) - strlen(out) - 1 < n ? sizeof(out) - strlen(out) - 1
+                                              : n);
     p += n;
   }
   size_t n = strlen(out);
