@@ -16,11 +16,6 @@
 
 extern char **environ;
 
-/* The schema validator lands on its own branch; until it is linked in the
- * loader runs without it. */
-#pragma weak schema_compose
-#pragma weak schema_validate
-
 static const char *const default_names[] = { "compose.yaml", "compose.yml",
                                               "docker-compose.yaml",
                                               "docker-compose.yml" };
@@ -398,13 +393,15 @@ int compose_load(const struct load_options *opt, struct project **out,
     merged = ydoc_new_map(a, NULL);
 
   /* 4. validation */
-  if (schema_compose && schema_validate) {
+  {
     const struct schema *sc = schema_compose();
-    if (sc) {
-      rc = schema_validate(sc, merged, err);
-      if (rc)
-        goto out;
+    if (!sc) {
+      rc = err_set(err, ERR_SCHEMA, "the built-in compose schema is broken");
+      goto out;
     }
+    rc = schema_validate(sc, merged, err);
+    if (rc)
+      goto out;
   }
 
   /* 5. the model */
