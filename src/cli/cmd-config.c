@@ -24,22 +24,21 @@ enum what {
 
 static void usage(FILE *f)
 {
-  fprintf(f,
-          "Usage: wcompose config [OPTIONS]\n\n"
-          "Parse, resolve and render the compose file in canonical form.\n\n"
-          "Options:\n"
-          "      --format FORMAT    yaml (default) or json\n"
-          "      --services         Print the service names, one per line\n"
-          "      --volumes          Print the volume names, one per line\n"
-          "      --networks         Print the network names, one per line\n"
-          "      --profiles         Print the profile names, one per line\n"
-          "      --images           Print the image names, one per line\n"
-          "  -q, --quiet            Only validate the configuration\n"
-          "      --no-interpolate   Do not interpolate variables\n"
-          "      --no-normalize     Do not normalize the model\n"
-          "      --no-consistency   Do not check cross-references\n"
-          "  -o, --output FILE      Write the output to FILE\n"
-          "  -h, --help             Show this help\n");
+  fprintf(f, "Usage: wcompose config [OPTIONS]\n\n"
+             "Parse, resolve and render the compose file in canonical form.\n\n"
+             "Options:\n"
+             "      --format FORMAT    yaml (default) or json\n"
+             "      --services         Print the service names, one per line\n"
+             "      --volumes          Print the volume names, one per line\n"
+             "      --networks         Print the network names, one per line\n"
+             "      --profiles         Print the profile names, one per line\n"
+             "      --images           Print the image names, one per line\n"
+             "  -q, --quiet            Only validate the configuration\n"
+             "      --no-interpolate   Do not interpolate variables\n"
+             "      --no-normalize     Do not normalize the model\n"
+             "      --no-consistency   Do not check cross-references\n"
+             "  -o, --output FILE      Write the output to FILE\n"
+             "  -h, --help             Show this help\n");
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -52,9 +51,8 @@ static void list_profiles(const struct project *p, struct buf *out)
 {
   struct strvec all = STRVEC_INIT;
   for (size_t i = 0; i < p->nservices + p->ndisabled; i++) {
-    const struct service *s = i < p->nservices
-                                  ? &p->services[i]
-                                  : &p->disabled[i - p->nservices];
+    const struct service *s =
+        i < p->nservices ? &p->services[i] : &p->disabled[i - p->nservices];
     for (size_t j = 0; j < s->profiles.n; j++)
       if (!strvec_has(&all, s->profiles.v[j]))
         strvec_push(&all, s->profiles.v[j]);
@@ -98,10 +96,9 @@ static int render(const struct project *p, enum what w, int json,
   case W_PROJECT:
     break;
   }
-  cJSON *tree =
-      emit_project_as(p, json ? EMIT_FORMAT_JSON : EMIT_FORMAT_YAML);
-  int rc = tree ? (json ? emit_json(tree, out) : emit_yaml(tree, out))
-                : ERR_NOMEM;
+  cJSON *tree = emit_project_as(p, json ? EMIT_FORMAT_JSON : EMIT_FORMAT_YAML);
+  int rc =
+      tree ? (json ? emit_json(tree, out) : emit_yaml(tree, out)) : ERR_NOMEM;
   cJSON_Delete(tree);
   return rc;
 }
@@ -109,21 +106,20 @@ static int render(const struct project *p, enum what w, int json,
 int cmd_config(struct cli_global *g, int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "format", required_argument, NULL, 'F' },
-    { "services", no_argument, NULL, 'S' },
-    { "volumes", no_argument, NULL, 'V' },
-    { "networks", no_argument, NULL, 'N' },
-    { "profiles", no_argument, NULL, 'P' },
-    { "images", no_argument, NULL, 'I' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "no-interpolate", no_argument, NULL, 'i' },
-    { "no-normalize", no_argument, NULL, 'n' },
-    { "no-consistency", no_argument, NULL, 'c' },
-    { "output", required_argument, NULL, 'o' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
-  struct load_options lo = { 0 };
+      {"format", required_argument, NULL, 'F'},
+      {"services", no_argument, NULL, 'S'},
+      {"volumes", no_argument, NULL, 'V'},
+      {"networks", no_argument, NULL, 'N'},
+      {"profiles", no_argument, NULL, 'P'},
+      {"images", no_argument, NULL, 'I'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"no-interpolate", no_argument, NULL, 'i'},
+      {"no-normalize", no_argument, NULL, 'n'},
+      {"no-consistency", no_argument, NULL, 'c'},
+      {"output", required_argument, NULL, 'o'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  struct load_options lo = {0};
   enum what w = W_PROJECT;
   const char *output = NULL;
   int json = 0, quiet = 0, c;
@@ -178,8 +174,9 @@ int cmd_config(struct cli_global *g, int argc, char **argv)
       usage(stdout);
       return EXIT_OK;
     default:
-      fprintf(stderr, "wcompose config: option '%s' is unknown or needs a "
-                      "value\n",
+      fprintf(stderr,
+              "wcompose config: option '%s' is unknown or needs a "
+              "value\n",
               argv[optind - 1]);
       fprintf(stderr, "Run 'wcompose config --help' for usage.\n");
       return EXIT_USAGE;

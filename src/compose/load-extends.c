@@ -145,7 +145,7 @@ void load_rebase_file(struct arena *a, struct ynode *root, const char *dir)
   struct ynode *svcs = ydoc_get(root, "services");
   for (size_t i = 0; svcs && svcs->kind == YNODE_MAP && i < svcs->n; i++)
     load_rebase_service(a, svcs->items[i], dir);
-  static const char *const tops[] = { "secrets", "configs" };
+  static const char *const tops[] = {"secrets", "configs"};
   for (size_t t = 0; t < 2; t++) {
     struct ynode *m = ydoc_get(root, tops[t]);
     for (size_t i = 0; m && m->kind == YNODE_MAP && i < m->n; i++)
@@ -168,7 +168,7 @@ static const char *display_name(struct load_session *s, const char *path)
 static int read_file(struct load_session *s, const char *path,
                      const char *display, struct ynode **out)
 {
-  struct err_pos fpos = { display, 0, 0 };
+  struct err_pos fpos = {display, 0, 0};
   struct stat st;
   int rc;
 
@@ -176,8 +176,7 @@ static int read_file(struct load_session *s, const char *path,
   if (stat(path, &st) != 0)
     return err_at(s->err, ERR_IO, &fpos, "no such file or directory");
   if (S_ISDIR(st.st_mode))
-    return err_at(s->err, ERR_IO, &fpos,
-                  "is a directory, not a compose file");
+    return err_at(s->err, ERR_IO, &fpos, "is a directory, not a compose file");
   struct err tmp = ERR_INIT;
   rc = ydoc_parse_file(s->a, path, NULL, out, &tmp);
   if (rc) {
@@ -195,10 +194,9 @@ static int read_file(struct load_session *s, const char *path,
         line = nl ? nl + 1 : NULL;
       }
     } else if (tmp.text) {
-      err_set(s->err, rc, "%.*s", (int)(tmp.len && tmp.text[tmp.len - 1] ==
-                                                  '\n'
-                                          ? tmp.len - 1
-                                          : tmp.len),
+      err_set(s->err, rc, "%.*s",
+              (int)(tmp.len && tmp.text[tmp.len - 1] == '\n' ? tmp.len - 1
+                                                             : tmp.len),
               tmp.text);
     } else {
       err_at(s->err, rc, &fpos, "%s", err_text(rc));
@@ -212,15 +210,13 @@ static int read_file(struct load_session *s, const char *path,
 
 /* Rename positions: ydoc records the path it read; the loader shows the
  * name the user gave. */
-static void rename_positions(struct ynode *n, const char *from,
-                             const char *to)
+static void rename_positions(struct ynode *n, const char *from, const char *to)
 {
   if (!n)
     return;
   if (n->pos.file == from || (n->pos.file && !strcmp(n->pos.file, from)))
     n->pos.file = to;
-  for (size_t i = 0; i < n->n && (n->kind == YNODE_MAP ||
-                                  n->kind == YNODE_SEQ);
+  for (size_t i = 0; i < n->n && (n->kind == YNODE_MAP || n->kind == YNODE_SEQ);
        i++) {
     if (n->kind == YNODE_MAP)
       rename_positions(n->keys[i], from, to);
@@ -240,7 +236,7 @@ static int read_compose(struct load_session *s, const char *path,
   if (strcmp(path, display))
     rename_positions(root, path, display);
   if (!root)
-    return err_at(s->err, ERR_SCHEMA, &(struct err_pos){ display, 1, 1 },
+    return err_at(s->err, ERR_SCHEMA, &(struct err_pos){display, 1, 1},
                   "empty compose file");
   if (root->kind != YNODE_MAP)
     return err_at(s->err, ERR_SCHEMA, &root->pos,
@@ -277,9 +273,8 @@ struct ext_frame {
   const char *service;
 };
 
-static int resolve(struct load_session *s, struct ynode *root,
-                   const char *path, const char *display,
-                   const struct env *env, const char *name,
+static int resolve(struct load_session *s, struct ynode *root, const char *path,
+                   const char *display, const struct env *env, const char *name,
                    const struct ext_frame *up);
 
 static struct loaded_file *cached(struct load_session *s, const char *path)
@@ -290,9 +285,8 @@ static struct loaded_file *cached(struct load_session *s, const char *path)
   return NULL;
 }
 
-static int resolve(struct load_session *s, struct ynode *root,
-                   const char *path, const char *display,
-                   const struct env *env, const char *name,
+static int resolve(struct load_session *s, struct ynode *root, const char *path,
+                   const char *display, const struct env *env, const char *name,
                    const struct ext_frame *up)
 {
   struct ynode *svcs = ydoc_get(root, "services");
@@ -300,7 +294,7 @@ static int resolve(struct load_session *s, struct ynode *root,
   struct ynode *ext = ydoc_get(svc, "extends");
   struct ynode *base_root = root, *base, *target, *file = NULL;
   const char *base_path = path, *base_display = display;
-  struct ext_frame me = { up, path, name };
+  struct ext_frame me = {up, path, name};
   int rc;
 
   if (!ext)
@@ -362,8 +356,7 @@ static int resolve(struct load_session *s, struct ynode *root,
     return err_at(s->err, ERR_CONFIG, &target->pos,
                   "services.%s.extends: cannot extend service \"%s\": it is "
                   "not defined%s%s",
-                  name, target->str, file ? " in " : "",
-                  file ? file->str : "");
+                  name, target->str, file ? " in " : "", file ? file->str : "");
   if (base->kind != YNODE_MAP && base->kind != YNODE_NULL)
     return 0; /* the schema reports it */
   rc = resolve(s, base_root, base_path, base_display, env, target->str, &me);
@@ -405,8 +398,8 @@ int load_extends(struct load_session *s, struct ynode *root, const char *path,
 static int resources_import(struct load_session *s, struct ynode *root,
                             struct ynode *sub, const char *from)
 {
-  static const char *const kinds[] = { "services", "networks", "volumes",
-                                       "secrets", "configs" };
+  static const char *const kinds[] = {"services", "networks", "volumes",
+                                      "secrets", "configs"};
   int rc = 0;
   for (size_t k = 0; k < 5; k++) {
     struct ynode *src = ydoc_get(sub, kinds[k]);
@@ -500,14 +493,13 @@ static int include_one(struct load_session *s, struct ynode *root,
     struct ynode *t;
     if (strvec_has(&s->stack, f)) {
       rc = err_at(s->err, ERR_CONFIG, &entry->pos,
-                  "include cycle: '%s' includes itself",
-                  display_name(s, f));
+                  "include cycle: '%s' includes itself", display_name(s, f));
       goto out;
     }
     struct stat st;
     if (stat(f, &st) != 0) {
-      rc = err_at(s->err, ERR_IO, &entry->pos,
-                  "include: file '%s' not found", display_name(s, f));
+      rc = err_at(s->err, ERR_IO, &entry->pos, "include: file '%s' not found",
+                  display_name(s, f));
       goto out;
     }
     rc = read_compose(s, f, display_name(s, f), &sub_env, &t);
@@ -524,8 +516,8 @@ static int include_one(struct load_session *s, struct ynode *root,
       goto out;
     /* paths of each file are relative to the sub-project's directory */
     load_rebase_file(s->a, t, project_dir);
-    merged = load_merge(s->a, merged ? merged : ydoc_new_map(s->a, &t->pos),
-                        t, "");
+    merged =
+        load_merge(s->a, merged ? merged : ydoc_new_map(s->a, &t->pos), t, "");
   }
   rc = resources_import(s, root, merged, display_name(s, files.v[0]));
 out:

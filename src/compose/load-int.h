@@ -50,7 +50,7 @@ struct load_session {
   struct err *err;
   int no_interpolate;
   const char *cwd;
-  struct strvec stack; /* files being included, for cycles */
+  struct strvec stack;       /* files being included, for cycles */
   struct loaded_file *cache; /* extends bases by absolute path */
 };
 

@@ -24,26 +24,26 @@ struct rule_entry {
 };
 
 static const struct rule_entry rules[] = {
-  { "services.*.command", R_REPLACE },
-  { "services.*.entrypoint", R_REPLACE },
-  { "services.*.healthcheck.test", R_REPLACE },
-  { "services.*.environment", R_KV },
-  { "services.*.labels", R_KV },
-  { "services.*.annotations", R_KV },
-  { "services.*.sysctls", R_KV },
-  { "services.*.extra_hosts", R_KV },
-  { "services.*.build.args", R_KV },
-  { "services.*.build.labels", R_KV },
-  { "services.*.build.extra_hosts", R_KV },
-  { "services.*.build.additional_contexts", R_KV },
-  { "services.*.deploy.labels", R_KV },
-  { "services.*.ports", R_PORTS },
-  { "services.*.volumes", R_VOLUMES },
-  { "services.*.secrets", R_MOUNTS },
-  { "services.*.configs", R_MOUNTS },
-  { "services.*.depends_on", R_DEPS },
-  { "services.*.networks", R_NETWORKS },
-  { "services.*.logging", R_LOGGING },
+    {"services.*.command", R_REPLACE},
+    {"services.*.entrypoint", R_REPLACE},
+    {"services.*.healthcheck.test", R_REPLACE},
+    {"services.*.environment", R_KV},
+    {"services.*.labels", R_KV},
+    {"services.*.annotations", R_KV},
+    {"services.*.sysctls", R_KV},
+    {"services.*.extra_hosts", R_KV},
+    {"services.*.build.args", R_KV},
+    {"services.*.build.labels", R_KV},
+    {"services.*.build.extra_hosts", R_KV},
+    {"services.*.build.additional_contexts", R_KV},
+    {"services.*.deploy.labels", R_KV},
+    {"services.*.ports", R_PORTS},
+    {"services.*.volumes", R_VOLUMES},
+    {"services.*.secrets", R_MOUNTS},
+    {"services.*.configs", R_MOUNTS},
+    {"services.*.depends_on", R_DEPS},
+    {"services.*.networks", R_NETWORKS},
+    {"services.*.logging", R_LOGGING},
 };
 
 static enum rule rule_for(const char *path)
@@ -60,11 +60,11 @@ static void child_path(char *out, size_t size, const char *path,
                        const char *key)
 {
   size_t len = strlen(path);
-  int star = !strcmp(path, "services") ||
-             (!strncmp(path, "services.*.", 11) && len > 11 &&
-              (!strcmp(path + 11, "networks") ||
-               !strcmp(path + 11, "depends_on") ||
-               !strcmp(path + 11, "ulimits")));
+  int star =
+      !strcmp(path, "services") ||
+      (!strncmp(path, "services.*.", 11) && len > 11 &&
+       (!strcmp(path + 11, "networks") || !strcmp(path + 11, "depends_on") ||
+        !strcmp(path + 11, "ulimits")));
   if (!*path)
     snprintf(out, size, "%s", key);
   else
@@ -81,8 +81,8 @@ static int node_equal(const struct ynode *x, const struct ynode *y)
   if (!x || !y)
     return x == y;
   if (scalar_like(x) && scalar_like(y))
-    return x->kind == y->kind && !strcmp(x->str ? x->str : "",
-                                         y->str ? y->str : "");
+    return x->kind == y->kind &&
+           !strcmp(x->str ? x->str : "", y->str ? y->str : "");
   if (x->kind != y->kind || x->n != y->n)
     return 0;
   for (size_t i = 0; i < x->n; i++) {

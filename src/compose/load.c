@@ -16,13 +16,11 @@
 
 extern char **environ;
 
-static const char *const default_names[] = { "compose.yaml", "compose.yml",
-                                              "docker-compose.yaml",
-                                              "docker-compose.yml" };
+static const char *const default_names[] = {
+    "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"};
 static const char *const override_names[] = {
-  "compose.override.yaml", "compose.override.yml",
-  "docker-compose.override.yaml", "docker-compose.override.yml"
-};
+    "compose.override.yaml", "compose.override.yml",
+    "docker-compose.override.yaml", "docker-compose.override.yml"};
 
 struct cfile {
   const char *path;    /* absolute, or "-" */
@@ -101,8 +99,8 @@ static int valid_name(const char *s)
   if (!*s || !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
     return 0;
   for (; *s; s++)
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-          *s == '_' || *s == '-'))
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+          *s == '-'))
       return 0;
   return 1;
 }
@@ -163,7 +161,7 @@ static int parse_stdin(struct load_session *s, const struct load_options *opt,
   if (rc)
     return rc;
   if (!*out)
-    return err_at(s->err, ERR_SCHEMA, &(struct err_pos){ "-", 1, 1 },
+    return err_at(s->err, ERR_SCHEMA, &(struct err_pos){"-", 1, 1},
                   "empty compose file");
   if ((*out)->kind != YNODE_MAP)
     return err_at(s->err, ERR_SCHEMA, &(*out)->pos,
@@ -196,14 +194,14 @@ int compose_load(const struct load_options *opt, struct project **out,
                  struct strvec *warnings, struct err *err)
 {
   struct arena arena = ARENA_INIT, *a = &arena;
-  struct load_session s = { 0 };
+  struct load_session s = {0};
   struct cfile *files = NULL;
   size_t nfiles = 0, i;
   struct strvec fnames = STRVEC_INIT, profiles = STRVEC_INIT;
   struct env penv, env;
   const char *cwd, *project_dir, *name = NULL;
   const struct ynode *name_node = NULL;
-  struct err_pos name_pos = { NULL, 0, 0 };
+  struct err_pos name_pos = {NULL, 0, 0};
   struct ynode *merged;
   char **envp = opt->environ ? opt->environ : environ;
   char cwdbuf[4096];
@@ -246,9 +244,8 @@ int compose_load(const struct load_options *opt, struct project **out,
     nfiles = fnames.n;
     for (i = 0; i < nfiles; i++) {
       files[i].display = arena_strdup(a, fnames.v[i]);
-      files[i].path = strcmp(fnames.v[i], "-")
-                          ? load_join(a, cwd, fnames.v[i])
-                          : "-";
+      files[i].path =
+          strcmp(fnames.v[i], "-") ? load_join(a, cwd, fnames.v[i]) : "-";
     }
   } else {
     rc = discover(a, cwd, &files, &nfiles, warnings, err);
@@ -279,8 +276,8 @@ int compose_load(const struct load_options *opt, struct project **out,
     for (i = 0; i < envfiles.n && !rc; i++) {
       struct stat st;
       if (stat(envfiles.v[i], &st) == 0 && S_ISDIR(st.st_mode))
-        rc = err_set(err, ERR_IO, "env file '%s' is a directory",
-                     envfiles.v[i]);
+        rc =
+            err_set(err, ERR_IO, "env file '%s' is a directory", envfiles.v[i]);
       else
         rc = dotenv_parse_file(&dot, envfiles.v[i], &penv, err);
     }
@@ -328,8 +325,8 @@ int compose_load(const struct load_options *opt, struct project **out,
       char *v = (char *)name_node->str;
       if (!opt->no_interpolate) {
         struct err tmp = ERR_INIT;
-        if (interp_string(a, name_node->str, &env, &name_pos, "name",
-                          &v, NULL, &tmp))
+        if (interp_string(a, name_node->str, &env, &name_pos, "name", &v, NULL,
+                          &tmp))
           v = (char *)name_node->str;
         err_release(&tmp);
       }
@@ -374,9 +371,8 @@ int compose_load(const struct load_options *opt, struct project **out,
       rc = load_parse_compose(&s, f->path, f->display, &env, &f->root);
     if (rc)
       goto out;
-    rc = load_extends(&s, f->root, strcmp(f->path, "-")
-                                       ? f->path
-                                       : load_join(a, cwd, "-"),
+    rc = load_extends(&s, f->root,
+                      strcmp(f->path, "-") ? f->path : load_join(a, cwd, "-"),
                       f->display, &env);
     if (!rc)
       rc = load_include(&s, f->root,
@@ -410,16 +406,16 @@ int compose_load(const struct load_options *opt, struct project **out,
     for (i = 0; i < nfiles; i++)
       cf[i] = files[i].path;
     struct model_ctx ctx = {
-      .project_name = name,
-      .working_dir = project_dir,
-      .home = env_get(&env, "HOME"),
-      .profiles = &profiles,
-      .config_files = cf,
-      .nconfig_files = nfiles,
-      .no_normalize = opt->no_normalize,
-      .no_consistency = opt->no_consistency,
-      .warnings = warnings,
-      .environment = &env,
+        .project_name = name,
+        .working_dir = project_dir,
+        .home = env_get(&env, "HOME"),
+        .profiles = &profiles,
+        .config_files = cf,
+        .nconfig_files = nfiles,
+        .no_normalize = opt->no_normalize,
+        .no_consistency = opt->no_consistency,
+        .warnings = warnings,
+        .environment = &env,
     };
     rc = model_build(merged, &ctx, out, err);
   }

@@ -39,8 +39,7 @@ static void show(const struct ynode *n, char *out, size_t size)
     for (size_t i = 0; i < n->n; i++) {
       len = strlen(out);
       if (n->kind == YNODE_MAP)
-        snprintf(out + len, size - len, "%s%s:", i ? "," : "",
-                 n->keys[i]->str);
+        snprintf(out + len, size - len, "%s%s:", i ? "," : "", n->keys[i]->str);
       else if (i)
         snprintf(out + len, size - len, ",");
       show(n->items[i], out, size);
@@ -53,8 +52,8 @@ static void show(const struct ynode *n, char *out, size_t size)
 static const char *merged(const char *base, const char *over, const char *key)
 {
   static char out[2048];
-  struct ynode *m = load_merge(&A, load_strip_tags(parse(base)), parse(over),
-                               "");
+  struct ynode *m =
+      load_merge(&A, load_strip_tags(parse(base)), parse(over), "");
   out[0] = '\0';
   show(key ? ydoc_get(ydoc_get(ydoc_get(m, "services"), "s"), key) : m, out,
        sizeof(out));
@@ -63,9 +62,9 @@ static const char *merged(const char *base, const char *over, const char *key)
 
 static void test_merge(void)
 {
-  is_str(merged("services: {s: {image: a}}", "services: {s: {image: b}}",
-                "image"),
-         "b", "scalars are replaced");
+  is_str(
+      merged("services: {s: {image: a}}", "services: {s: {image: b}}", "image"),
+      "b", "scalars are replaced");
   is_str(merged("services: {s: {command: [a, b]}}",
                 "services: {s: {command: [c]}}", "command"),
          "[c]", "command is replaced");
@@ -104,8 +103,7 @@ static void test_merge(void)
          "{a:{condition:service_started},b:{condition:service_healthy}}",
          "depends_on merged by service");
   is_str(merged("services: {s: {networks: [a]}}",
-                "services: {s: {networks: {b: {aliases: [x]}}}}",
-                "networks"),
+                "services: {s: {networks: {b: {aliases: [x]}}}}", "networks"),
          "{a:~,b:{aliases:[x]}}", "networks merged by name");
   is_str(merged("services: {s: {logging: {driver: json-file, options: "
                 "{max-size: 1m}}}}",
@@ -130,8 +128,8 @@ static void test_merge(void)
   is_str(merged("services: {s: {build: {context: ., args: {A: '1'}}}}",
                 "services: {s: {build: !override {context: x}}}", "build"),
          "{context:x}", "!override replaces a mapping");
-  is_str(merged("services: {}",
-                "services: {s: {image: a, command: !reset x}}", NULL),
+  is_str(merged("services: {}", "services: {s: {image: a, command: !reset x}}",
+                NULL),
          "{services:{s:{image:a}}}", "!reset in a new service is dropped");
   is_str(merged("services: {s: {image: a}}\nx-a: [1]", "x-a: [2]", "image"),
          "a", "other top-level keys merge");
@@ -180,9 +178,11 @@ static int load(const char *cwd, const char *const *files, char **envp,
   struct strvec warnings = STRVEC_INIT;
   for (size_t i = 0; files && files[i]; i++)
     strvec_push(&fv, files[i]);
-  struct load_options o = { .files = &fv, .env_files = &none,
-                            .profiles = &none, .cwd = cwd,
-                            .environ = envp };
+  struct load_options o = {.files = &fv,
+                           .env_files = &none,
+                           .profiles = &none,
+                           .cwd = cwd,
+                           .environ = envp};
   int rc = compose_load(&o, p, &warnings, err);
   strvec_clear(&fv);
   strvec_clear(&warnings);
@@ -192,8 +192,8 @@ static int load(const char *cwd, const char *const *files, char **envp,
 static void test_load(void)
 {
   char sub[600], buf[700];
-  char *noenv[] = { "PATH=/bin", NULL };
-  char *withname[] = { "COMPOSE_PROJECT_NAME=fromenv", NULL };
+  char *noenv[] = {"PATH=/bin", NULL};
+  char *withname[] = {"COMPOSE_PROJECT_NAME=fromenv", NULL};
   struct project *p = NULL;
   struct err err = ERR_INIT;
 
@@ -233,14 +233,16 @@ static void test_load(void)
   err_reset(&err);
 
   {
-    const char *files[] = { "-", NULL };
+    const char *files[] = {"-", NULL};
     struct strvec fv = STRVEC_INIT, none = STRVEC_INIT;
     strvec_push(&fv, "-");
-    struct load_options o = {
-      .files = &fv, .env_files = &none, .profiles = &none, .cwd = sub,
-      .environ = noenv, .project_name = "stdin",
-      .stdin_text = "services:\n  a:\n    image: x\n"
-    };
+    struct load_options o = {.files = &fv,
+                             .env_files = &none,
+                             .profiles = &none,
+                             .cwd = sub,
+                             .environ = noenv,
+                             .project_name = "stdin",
+                             .stdin_text = "services:\n  a:\n    image: x\n"};
     (void)files;
     is_int(compose_load(&o, &p, NULL, &err), 0, "stdin");
     if (p)
@@ -251,7 +253,7 @@ static void test_load(void)
   }
 
   {
-    const char *files[] = { "compose.yaml", NULL };
+    const char *files[] = {"compose.yaml", NULL};
     write_file("compose.yaml", "name: fromfile\nservices:\n"
                                "  a: {image: x, profiles: [p]}\n"
                                "  b: {image: y}\n");
@@ -264,7 +266,7 @@ static void test_load(void)
     p = NULL;
   }
   {
-    const char *files[] = { "nothere.yaml", NULL };
+    const char *files[] = {"nothere.yaml", NULL};
     is_int(load(tmpdir, files, noenv, &p, &err), ERR_IO, "missing -f file");
     ok(err.text && !strncmp(err.text, "nothere.yaml: ", 14),
        "missing -f file names it");
