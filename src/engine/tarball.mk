@@ -1,1 +1,6 @@
-# sources and tests of this module (owned by its module)
+# Build contexts as tar streams, and the .dockerignore matcher.
+libwcompose_a_SOURCES += src/engine/ignore.c src/engine/ignore.h
+
+check_PROGRAMS += tests/unit/ignore-test
+TESTS += tests/unit/ignore-test
+tests_unit_ignore_test_SOURCES = tests/unit/ignore-test.c
