@@ -64,8 +64,8 @@ static void print_text(const struct version_run *v, const char *host)
   const cJSON *i = v->info;
   printf("Engine:\n");
   printf(" Version:          %s\n", field(i, "Version"));
-  printf(" API version:      %s (minimum version %s)\n",
-         field(i, "ApiVersion"), field(i, "MinAPIVersion"));
+  printf(" API version:      %s (minimum version %s)\n", field(i, "ApiVersion"),
+         field(i, "MinAPIVersion"));
   printf(" API in use:       %s (wcompose speaks %s to %s)\n",
          v->api[0] ? v->api : "-", ENGINE_API_MIN, ENGINE_API_MAX);
   printf(" Go version:       %s\n", field(i, "GoVersion"));
@@ -104,7 +104,7 @@ int cmd_version(struct cli_global *g, int argc, char **argv)
     printf("wcompose version %s\n", PACKAGE_VERSION);
     fflush(stdout);
   }
-  struct version_run v = { NULL, "", ERR_INIT, 0 };
+  struct version_run v = {NULL, "", ERR_INIT, 0};
   const char *host = getenv("DOCKER_HOST");
   host = host && *host ? host : "unix:///var/run/docker.sock";
   int rc = ask_engine(&v);

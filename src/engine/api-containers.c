@@ -12,8 +12,8 @@ static struct engine_call *on_container(struct engine *e, const char *method,
 {
   char *what = xasprintf("%s container '%s'", verb, id);
   char *eid = call_escape(id);
-  struct engine_call *k = call_new(e, method, what, "/containers/%s%s%s",
-                                   eid, *tail ? "/" : "", tail);
+  struct engine_call *k = call_new(e, method, what, "/containers/%s%s%s", eid,
+                                   *tail ? "/" : "", tail);
   free(eid);
   free(what);
   return k;
@@ -38,8 +38,8 @@ int engine_container_start(struct engine *e, const char *id, engine_cb cb,
   return call_start(k, cb, ctx, NULL, err);
 }
 
-int engine_container_stop(struct engine *e, const char *id, int t,
-                          engine_cb cb, void *ctx, struct err *err)
+int engine_container_stop(struct engine *e, const char *id, int t, engine_cb cb,
+                          void *ctx, struct err *err)
 {
   struct engine_call *k = on_container(e, "POST", "stopping", id, "stop");
   if (t >= 0)
@@ -50,16 +50,14 @@ int engine_container_stop(struct engine *e, const char *id, int t,
 int engine_container_restart(struct engine *e, const char *id, int t,
                              engine_cb cb, void *ctx, struct err *err)
 {
-  struct engine_call *k =
-      on_container(e, "POST", "restarting", id, "restart");
+  struct engine_call *k = on_container(e, "POST", "restarting", id, "restart");
   if (t >= 0)
     call_query_int(k, "t", t);
   return call_start(k, cb, ctx, NULL, err);
 }
 
-int engine_container_kill(struct engine *e, const char *id,
-                          const char *signal, engine_cb cb, void *ctx,
-                          struct err *err)
+int engine_container_kill(struct engine *e, const char *id, const char *signal,
+                          engine_cb cb, void *ctx, struct err *err)
 {
   struct engine_call *k = on_container(e, "POST", "killing", id, "kill");
   call_query(k, "signal", signal);
@@ -76,8 +74,7 @@ int engine_container_pause(struct engine *e, const char *id, engine_cb cb,
 int engine_container_unpause(struct engine *e, const char *id, engine_cb cb,
                              void *ctx, struct err *err)
 {
-  struct engine_call *k =
-      on_container(e, "POST", "unpausing", id, "unpause");
+  struct engine_call *k = on_container(e, "POST", "unpausing", id, "unpause");
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -119,9 +116,8 @@ int engine_container_wait(struct engine *e, const char *id,
   return call_start(k, cb, ctx, NULL, err);
 }
 
-int engine_container_top(struct engine *e, const char *id,
-                         const char *ps_args, engine_cb cb, void *ctx,
-                         struct err *err)
+int engine_container_top(struct engine *e, const char *id, const char *ps_args,
+                         engine_cb cb, void *ctx, struct err *err)
 {
   struct engine_call *k =
       on_container(e, "GET", "listing the processes of", id, "top");
@@ -150,13 +146,11 @@ int engine_container_logs(struct engine *e, const char *id,
   return call_start(k, cb, ctx, call, err);
 }
 
-int engine_container_attach(struct engine *e, const char *id, int tty,
-                            int logs, engine_output_cb out, engine_cb cb,
-                            void *ctx, struct engine_call **call,
-                            struct err *err)
+int engine_container_attach(struct engine *e, const char *id, int tty, int logs,
+                            engine_output_cb out, engine_cb cb, void *ctx,
+                            struct engine_call **call, struct err *err)
 {
-  struct engine_call *k = on_container(e, "POST", "attaching to", id,
-                                       "attach");
+  struct engine_call *k = on_container(e, "POST", "attaching to", id, "attach");
   call_query(k, "stream", "1");
   call_query(k, "stdout", "1");
   call_query(k, "stderr", "1");
@@ -190,8 +184,8 @@ int engine_exec_create(struct engine *e, const char *id, cJSON *body,
 }
 
 int engine_exec_start(struct engine *e, const char *exec_id, int tty,
-                      int detach, engine_output_cb out, engine_cb cb,
-                      void *ctx, struct engine_call **call, struct err *err)
+                      int detach, engine_output_cb out, engine_cb cb, void *ctx,
+                      struct engine_call **call, struct err *err)
 {
   char *what = xasprintf("starting exec '%.12s'", exec_id);
   char *eid = call_escape(exec_id);

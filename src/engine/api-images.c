@@ -55,8 +55,8 @@ static struct engine_call *on_image(struct engine *e, const char *method,
 {
   char *what = xasprintf("%s image '%s'", verb, name);
   char *en = call_escape(name);
-  struct engine_call *k = call_new(e, method, what, "/images/%s%s%s", en,
-                                   *tail ? "/" : "", tail);
+  struct engine_call *k =
+      call_new(e, method, what, "/images/%s%s%s", en, *tail ? "/" : "", tail);
   free(en);
   free(what);
   return k;
@@ -89,8 +89,7 @@ int engine_image_remove(struct engine *e, const char *name, int force,
 }
 
 int engine_image_tag(struct engine *e, const char *name, const char *repo,
-                     const char *tag, engine_cb cb, void *ctx,
-                     struct err *err)
+                     const char *tag, engine_cb cb, void *ctx, struct err *err)
 {
   struct engine_call *k = on_image(e, "POST", "tagging", name, "tag");
   call_query(k, "repo", repo);

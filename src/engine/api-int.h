@@ -24,7 +24,7 @@ struct engine_call {
   int no_prefix;  /* /_ping: no /vX.Y */
   int negotiates; /* sets the version from the answer */
   int canceled;
-  int fail_code;  /* progress error code: ERR_BUILD or ERR_ENGINE */
+  int fail_code; /* progress error code: ERR_BUILD or ERR_ENGINE */
   engine_cb cb;
   void *ctx;
   engine_output_cb out;

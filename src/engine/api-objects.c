@@ -73,8 +73,8 @@ int engine_network_disconnect(struct engine *e, const char *id,
                               const char *container, int force, engine_cb cb,
                               void *ctx, struct err *err)
 {
-  struct engine_call *k = on_object(e, "POST", "disconnecting from",
-                                    "network", "networks", id, "disconnect");
+  struct engine_call *k = on_object(e, "POST", "disconnecting from", "network",
+                                    "networks", id, "disconnect");
   cJSON *body = cJSON_CreateObject();
   cJSON_AddStringToObject(body, "Container", container);
   cJSON_AddBoolToObject(body, "Force", force);
@@ -84,8 +84,8 @@ int engine_network_disconnect(struct engine *e, const char *id,
 
 /* --- volumes --- */
 
-int engine_volume_create(struct engine *e, cJSON *body, engine_cb cb,
-                         void *ctx, struct err *err)
+int engine_volume_create(struct engine *e, cJSON *body, engine_cb cb, void *ctx,
+                         struct err *err)
 {
   char *what = xasprintf("creating volume '%s'", body_name(body));
   struct engine_call *k = call_new(e, "POST", what, "/volumes/create");

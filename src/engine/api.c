@@ -18,8 +18,8 @@ struct engine {
   int negotiating;             /* a version ping is in flight */
   struct engine_call *waiting; /* calls held until the version is known */
   struct engine_call **waiting_tail;
-  int depth;                   /* callbacks running */
-  int closing;                 /* 1: engine_free called; 2: to free */
+  int depth;   /* callbacks running */
+  int closing; /* 1: engine_free called; 2: to free */
 };
 
 int engine_version_cmp(const char *a, const char *b)
@@ -133,8 +133,8 @@ static void call_take_err(struct engine_call *k, int rc, const struct err *from)
 {
   if (k->err.code)
     return;
-  const char *text = from && from->text && from->len ? from->text
-                                                     : err_text(rc);
+  const char *text =
+      from && from->text && from->len ? from->text : err_text(rc);
   size_t n = strlen(text);
   while (n && text[n - 1] == '\n')
     n--;
@@ -147,7 +147,7 @@ static void call_take_err(struct engine_call *k, int rc, const struct err *from)
 void call_finish(struct engine_call *k, int rc, struct http_resp *resp)
 {
   struct engine *e = k->e;
-  struct engine_result res = { 0 };
+  struct engine_result res = {0};
   res.rc = rc;
   res.status = resp ? resp->status : 0;
   res.api_version = e->version[0] ? e->version : NULL;

@@ -33,14 +33,17 @@ struct engine_call;
 
 /* What a call's completion callback gets. */
 struct engine_result {
-  int rc;             /* 0 or a negative ERR_* code */
-  long status;        /* HTTP status; 0 when no answer came */
-  cJSON *json;        /* parsed body where the engine returns JSON, else
-                         NULL; the callback may take it (see above) */
-  const char *text;   /* the raw body (ping: "OK"), or NULL */
-  struct err *err;    /* when rc < 0: "<what wcompose did>: <why>" lines,
-                         e.g. "creating container 'a-web-1': Conflict. The
-                         container name ... is already in use (engine: 409)" */
+  int rc;                  /* 0 or a negative ERR_* code */
+  long status;             /* HTTP status; 0 when no answer came */
+  cJSON *json;             /* parsed body where the engine returns JSON, else
+                              NULL; the callback may take it (see above) */
+  const char *text;        /* the raw body (ping: "OK"), or NULL */
+  struct err *err;         /* when rc < 0: "<what wcompose did>: <why>",
+                              e.g. "creating container 'a-web-1': Conflict.
+                              The container name ... is already in use
+                              (engine: 409)"; ERR_CONNECT messages stand
+                              alone ("cannot connect to the Docker engine
+                              at ...: is the daemon running?") */
   const char *api_version; /* the version in use ("1.41"), or NULL */
 };
 
@@ -84,8 +87,7 @@ void engine_filter_add(cJSON **filters, const char *key, const char *value);
 /* GET /_ping (negotiates when not yet done); res->text "OK". */
 int engine_ping(struct engine *e, engine_cb cb, void *ctx, struct err *err);
 /* GET /version, /info: the objects as the engine sends them. */
-int engine_version(struct engine *e, engine_cb cb, void *ctx,
-                   struct err *err);
+int engine_version(struct engine *e, engine_cb cb, void *ctx, struct err *err);
 int engine_info(struct engine *e, engine_cb cb, void *ctx, struct err *err);
 
 /* --- containers --- */
@@ -100,21 +102,20 @@ int engine_container_create(struct engine *e, const char *name, cJSON *body,
  * started/stopped" (304) counts as success. */
 int engine_container_start(struct engine *e, const char *id, engine_cb cb,
                            void *ctx, struct err *err);
-int engine_container_stop(struct engine *e, const char *id, int t,
-                          engine_cb cb, void *ctx, struct err *err);
+int engine_container_stop(struct engine *e, const char *id, int t, engine_cb cb,
+                          void *ctx, struct err *err);
 int engine_container_restart(struct engine *e, const char *id, int t,
                              engine_cb cb, void *ctx, struct err *err);
-int engine_container_kill(struct engine *e, const char *id,
-                          const char *signal, engine_cb cb, void *ctx,
-                          struct err *err);
+int engine_container_kill(struct engine *e, const char *id, const char *signal,
+                          engine_cb cb, void *ctx, struct err *err);
 int engine_container_pause(struct engine *e, const char *id, engine_cb cb,
                            void *ctx, struct err *err);
 int engine_container_unpause(struct engine *e, const char *id, engine_cb cb,
                              void *ctx, struct err *err);
 
 enum engine_rm_flags {
-  ENGINE_RM_FORCE = 1 << 0,   /* kill a running container first */
-  ENGINE_RM_VOLUMES = 1 << 1  /* remove its anonymous volumes */
+  ENGINE_RM_FORCE = 1 << 0,  /* kill a running container first */
+  ENGINE_RM_VOLUMES = 1 << 1 /* remove its anonymous volumes */
 };
 int engine_container_remove(struct engine *e, const char *id, unsigned flags,
                             engine_cb cb, void *ctx, struct err *err);
@@ -131,13 +132,12 @@ int engine_container_wait(struct engine *e, const char *id,
                           const char *condition, engine_cb cb, void *ctx,
                           struct err *err);
 /* GET /containers/{id}/top?ps_args=: {"Titles", "Processes"}. */
-int engine_container_top(struct engine *e, const char *id,
-                         const char *ps_args, engine_cb cb, void *ctx,
-                         struct err *err);
+int engine_container_top(struct engine *e, const char *id, const char *ps_args,
+                         engine_cb cb, void *ctx, struct err *err);
 
 struct engine_logs_opts {
-  int tty;           /* the container has a TTY: raw text, not frames */
-  int follow;        /* go on until the container stops (or cancel) */
+  int tty;    /* the container has a TTY: raw text, not frames */
+  int follow; /* go on until the container stops (or cancel) */
   int timestamps;
   int stdout_off;    /* leave stdout out */
   int stderr_off;    /* leave stderr out */
@@ -155,10 +155,9 @@ int engine_container_logs(struct engine *e, const char *id,
                           struct engine_call **call, struct err *err);
 /* POST /containers/{id}/attach?stream=1&stdout=1&stderr=1 (logs=1 too when
  * logs): output only, as for logs. */
-int engine_container_attach(struct engine *e, const char *id, int tty,
-                            int logs, engine_output_cb out, engine_cb cb,
-                            void *ctx, struct engine_call **call,
-                            struct err *err);
+int engine_container_attach(struct engine *e, const char *id, int tty, int logs,
+                            engine_output_cb out, engine_cb cb, void *ctx,
+                            struct engine_call **call, struct err *err);
 /* PUT /containers/{id}/archive?path=: extract the tar read from read into
  * the directory path of the container (watch sync). */
 int engine_container_archive_put(struct engine *e, const char *id,
@@ -172,8 +171,8 @@ int engine_exec_create(struct engine *e, const char *id, cJSON *body,
 /* POST /exec/{id}/start: detach returns at once; else the output streams
  * to out as for logs. */
 int engine_exec_start(struct engine *e, const char *exec_id, int tty,
-                      int detach, engine_output_cb out, engine_cb cb,
-                      void *ctx, struct engine_call **call, struct err *err);
+                      int detach, engine_output_cb out, engine_cb cb, void *ctx,
+                      struct engine_call **call, struct err *err);
 /* GET /exec/{id}/json: {"Running", "ExitCode", ...}. */
 int engine_exec_inspect(struct engine *e, const char *exec_id, engine_cb cb,
                         void *ctx, struct err *err);
@@ -189,7 +188,7 @@ struct engine_build_opts {
   const char *networkmode;
   const char *const *extrahosts; /* NULL-terminated "host:ip", or NULL */
   const char *platform;
-  long long shmsize;             /* bytes; 0: the engine's default */
+  long long shmsize; /* bytes; 0: the engine's default */
   int nocache;
   int pull;
   int quiet;
@@ -214,8 +213,7 @@ int engine_image_remove(struct engine *e, const char *name, int force,
                         engine_cb cb, void *ctx, struct err *err);
 /* POST /images/{name}/tag?repo=&tag= */
 int engine_image_tag(struct engine *e, const char *name, const char *repo,
-                     const char *tag, engine_cb cb, void *ctx,
-                     struct err *err);
+                     const char *tag, engine_cb cb, void *ctx, struct err *err);
 /* POST /images/create?fromImage=&tag= and POST /images/{name}/push?tag=,
  * progress as for build (failures: ERR_ENGINE). auth is the base64
  * X-Registry-Auth value or NULL; platform may be NULL. */
@@ -252,8 +250,8 @@ int engine_network_disconnect(struct engine *e, const char *id,
 
 /* POST /volumes/create: body (taken) {"Name", "Driver", "DriverOpts",
  * "Labels"}; res->json the volume. */
-int engine_volume_create(struct engine *e, cJSON *body, engine_cb cb,
-                         void *ctx, struct err *err);
+int engine_volume_create(struct engine *e, cJSON *body, engine_cb cb, void *ctx,
+                         struct err *err);
 int engine_volume_inspect(struct engine *e, const char *name, engine_cb cb,
                           void *ctx, struct err *err);
 /* GET /volumes: {"Volumes": [...], "Warnings"}. */

@@ -19,10 +19,12 @@ struct dockerhost {
   int tls;           /* tcp only: speak TLS */
   int tls_verify;    /* check the engine's certificate against ca */
   char *ca, *cert, *key; /* paths of the files that exist, else NULL */
-  char *api_version; /* DOCKER_API_VERSION ("1.41"), else NULL */
+  char *api_version;     /* DOCKER_API_VERSION ("1.41"), else NULL */
 };
-#define DOCKERHOST_INIT { DOCKERHOST_UNIX, NULL, NULL, NULL, 0, 0, NULL, \
-                          NULL, NULL, NULL }
+#define DOCKERHOST_INIT                                                        \
+  {                                                                            \
+    DOCKERHOST_UNIX, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL            \
+  }
 
 /* Fill h from the environment. Errors (ERR_USAGE, message in err): a
  * DOCKER_HOST that is not unix:// or tcp:// (npipe:// and ssh:// are named

@@ -38,10 +38,10 @@ struct http_client {
   uv_timer_t timer; /* curl's timeout */
   uv_timer_t kick;  /* queued and canceled requests */
   struct dockerhost host;
-  struct http_req *reqs;   /* sent and not finished */
-  struct poll_ctx *polls;  /* open poll handles */
-  int open_handles;        /* uv handles not closed yet */
-  int dispatching;         /* depth of loop callbacks that run curl */
+  struct http_req *reqs;  /* sent and not finished */
+  struct poll_ctx *polls; /* open poll handles */
+  int open_handles;       /* uv handles not closed yet */
+  int dispatching;        /* depth of loop callbacks that run curl */
   int closing;
 };
 
@@ -194,8 +194,7 @@ static int status_error(struct http_req *r)
             t.len ? t.data : "no message", st);
     buf_release(&t);
   } else {
-    err_set(&r->resp.err, code, "the engine answered %ld with no message",
-            st);
+    err_set(&r->resp.err, code, "the engine answered %ld with no message", st);
   }
   cJSON_Delete(j);
   return code;
@@ -231,8 +230,7 @@ static int curl_error(struct http_req *r, CURLcode res)
   case CURLE_SSL_CERTPROBLEM:
   case CURLE_SSL_CACERT_BADFILE:
     return err_set(&r->resp.err, ERR_CONNECT,
-                   "TLS with the engine at %s failed: %s", c->host.host,
-                   why);
+                   "TLS with the engine at %s failed: %s", c->host.host, why);
   case CURLE_PARTIAL_FILE:
   case CURLE_RECV_ERROR:
   case CURLE_SEND_ERROR:
@@ -241,8 +239,8 @@ static int curl_error(struct http_req *r, CURLcode res)
                    "the connection to the engine at %s broke mid-answer: %s",
                    c->host.host, why);
   default:
-    return err_set(&r->resp.err, ERR_ENGINE,
-                   "talking to the engine at %s: %s", c->host.host, why);
+    return err_set(&r->resp.err, ERR_ENGINE, "talking to the engine at %s: %s",
+                   c->host.host, why);
   }
 }
 
@@ -318,8 +316,8 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
   if (!r->status_known) {
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
     r->status_known = 1;
-    r->resp.body.cap = r->resp.status >= 400 && r->data ? HTTP_ERROR_BODY_MAX
-                                                        : r->cap;
+    r->resp.body.cap =
+        r->resp.status >= 400 && r->data ? HTTP_ERROR_BODY_MAX : r->cap;
   }
   if (r->resp.status >= 400 || !r->data) {
     if (!buf_add(&r->resp.body, p, n))
@@ -351,9 +349,9 @@ static size_t on_read(char *p, size_t size, size_t nitems, void *ud)
     return CURL_READFUNC_ABORT;
   size_t got = r->read(r->read_ctx, p, size * nitems);
   if (got == HTTP_READ_ERROR) {
-    r->abort_rc = err_set(&r->resp.err, ERR_IO,
-                          "the body of %s %s could not be produced",
-                          r->method, r->path);
+    r->abort_rc =
+        err_set(&r->resp.err, ERR_IO, "the body of %s %s could not be produced",
+                r->method, r->path);
     return CURL_READFUNC_ABORT;
   }
   return got;
@@ -451,9 +449,8 @@ again:
     if (r->state == REQ_QUEUED) {
       CURLMcode mc = curl_multi_add_handle(c->multi, r->easy);
       if (mc != CURLM_OK) {
-        finish(r, err_set(&r->resp.err, ERR_ENGINE,
-                          "cannot start %s %s: %s", r->method, r->path,
-                          curl_multi_strerror(mc)));
+        finish(r, err_set(&r->resp.err, ERR_ENGINE, "cannot start %s %s: %s",
+                          r->method, r->path, curl_multi_strerror(mc)));
         goto again;
       }
       r->state = REQ_ACTIVE;
@@ -488,8 +485,7 @@ int http_client_new(uv_loop_t *loop, const struct dockerhost *host,
   c->host.ca = host->ca ? xstrdup(host->ca) : NULL;
   c->host.cert = host->cert ? xstrdup(host->cert) : NULL;
   c->host.key = host->key ? xstrdup(host->key) : NULL;
-  c->host.api_version = host->api_version ? xstrdup(host->api_version)
-                                          : NULL;
+  c->host.api_version = host->api_version ? xstrdup(host->api_version) : NULL;
   uv_timer_init(loop, &c->timer);
   uv_timer_init(loop, &c->kick);
   c->timer.data = c;
@@ -614,10 +610,9 @@ static void setup_easy(struct http_req *r)
 {
   struct http_client *c = r->c;
   CURL *e = r->easy;
-  char *url = xasprintf("%s%s%s%s%s", c->host.base_url,
-                        r->prefix ? r->prefix : "", r->path,
-                        r->query.len ? "?" : "",
-                        r->query.len ? r->query.data : "");
+  char *url = xasprintf(
+      "%s%s%s%s%s", c->host.base_url, r->prefix ? r->prefix : "", r->path,
+      r->query.len ? "?" : "", r->query.len ? r->query.data : "");
   curl_easy_setopt(e, CURLOPT_URL, url);
   free(url);
   curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
@@ -659,8 +654,7 @@ static void setup_easy(struct http_req *r)
       curl_easy_setopt(e, CURLOPT_READDATA, r);
       http_req_header(r, "Transfer-Encoding", "chunked");
     } else if (r->has_body) {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-                       (curl_off_t)r->body_len);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
     } else if (!strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);

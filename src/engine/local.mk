@@ -10,3 +10,13 @@ check_PROGRAMS += tests/unit/stream-test
 TESTS += tests/unit/stream-test
 tests_unit_stream_test_SOURCES = tests/unit/stream-test.c
 EXTRA_DIST += tests/unit/data
+
+check_PROGRAMS += tests/unit/http-test
+TESTS += tests/unit/http-test
+tests_unit_http_test_SOURCES = tests/unit/http-test.c
+tests_unit_http_test_LDADD = $(LDADD) -lpthread
+
+# Against the real engine (skips, exit 77, when none answers).
+check_PROGRAMS += tests/engine/api-test
+TESTS += tests/engine/api-test
+tests_engine_api_test_SOURCES = tests/engine/api-test.c

@@ -7,8 +7,8 @@
 
 /* --- multiplexed frames --- */
 
-void stream_mux_init(struct stream_mux *m, size_t max_frame,
-                     stream_frame_cb cb, void *ctx)
+void stream_mux_init(struct stream_mux *m, size_t max_frame, stream_frame_cb cb,
+                     void *ctx)
 {
   memset(m, 0, sizeof(*m));
   m->max_frame = max_frame ? max_frame : STREAM_FRAME_MAX;
@@ -31,10 +31,9 @@ static int mux_header(struct stream_mux *m, struct err *err)
     return mux_fail(m, err_set(err, ERR_PROTO,
                                "malformed stream frame header "
                                "(%02x %02x %02x %02x %02x %02x %02x %02x)",
-                               h[0], h[1], h[2], h[3], h[4], h[5], h[6],
-                               h[7]));
-  size_t size = (size_t)h[4] << 24 | (size_t)h[5] << 16 |
-                (size_t)h[6] << 8 | (size_t)h[7];
+                               h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]));
+  size_t size = (size_t)h[4] << 24 | (size_t)h[5] << 16 | (size_t)h[6] << 8 |
+                (size_t)h[7];
   if (size > m->max_frame)
     return mux_fail(m, err_set(err, ERR_LIMIT,
                                "stream frame of %zu bytes is over the "
@@ -146,9 +145,9 @@ static int lines_emit(struct stream_lines *l, const char *p, size_t n)
 
 static int lines_overlong(struct stream_lines *l, struct err *err)
 {
-  l->failed = err_set(err, ERR_LIMIT,
-                      "engine stream line is over the limit of %zu bytes",
-                      l->max_line);
+  l->failed =
+      err_set(err, ERR_LIMIT,
+              "engine stream line is over the limit of %zu bytes", l->max_line);
   buf_release(&l->part);
   return l->failed;
 }
@@ -235,8 +234,8 @@ static int json_line(void *ctx, const char *line, size_t n)
   return rc;
 }
 
-void stream_json_init(struct stream_json *j, size_t max_line,
-                      stream_json_cb cb, void *ctx)
+void stream_json_init(struct stream_json *j, size_t max_line, stream_json_cb cb,
+                      void *ctx)
 {
   memset(j, 0, sizeof(*j));
   stream_lines_init(&j->lines, max_line, 1, json_line, j);

@@ -37,16 +37,16 @@ struct stream_mux {
   stream_frame_cb cb;
   void *ctx;
   unsigned char hdr[8];
-  size_t hlen;          /* header bytes seen of the current frame */
+  size_t hlen; /* header bytes seen of the current frame */
   enum stream_kind kind;
-  size_t want;          /* payload bytes the current frame still needs */
-  struct buf frame;     /* payload gathered across chunks */
-  int failed;           /* the first error, returned again after */
+  size_t want;      /* payload bytes the current frame still needs */
+  struct buf frame; /* payload gathered across chunks */
+  int failed;       /* the first error, returned again after */
 };
 
 /* max_frame 0 means STREAM_FRAME_MAX. */
-void stream_mux_init(struct stream_mux *m, size_t max_frame,
-                     stream_frame_cb cb, void *ctx);
+void stream_mux_init(struct stream_mux *m, size_t max_frame, stream_frame_cb cb,
+                     void *ctx);
 /* Errors: ERR_PROTO for a malformed header (unknown kind, non-zero padding),
  * ERR_LIMIT for a frame over the cap (reported from its header, before any
  * payload is buffered), or the callback's code. After an error the decoder
@@ -88,8 +88,8 @@ struct stream_json {
   struct err *err; /* during a feed call */
 };
 
-void stream_json_init(struct stream_json *j, size_t max_line,
-                      stream_json_cb cb, void *ctx);
+void stream_json_init(struct stream_json *j, size_t max_line, stream_json_cb cb,
+                      void *ctx);
 int stream_json_feed(struct stream_json *j, const char *data, size_t n,
                      struct err *err);
 int stream_json_end(struct stream_json *j, struct err *err);
@@ -118,11 +118,11 @@ int stream_progress_parse(const cJSON *obj, struct stream_progress *p,
 /* --- /events messages. Strings point into obj; empty strings, never NULL,
  * for absent fields except attrs. */
 struct stream_event {
-  const char *type;     /* "container", "network", "image", "volume" ... */
-  const char *action;   /* "start", "die", "health_status: healthy" ... */
-  const char *id;       /* Actor.ID */
-  const cJSON *attrs;   /* Actor.Attributes (labels, name, exitCode), or NULL */
-  long long time;       /* seconds */
+  const char *type;   /* "container", "network", "image", "volume" ... */
+  const char *action; /* "start", "die", "health_status: healthy" ... */
+  const char *id;     /* Actor.ID */
+  const cJSON *attrs; /* Actor.Attributes (labels, name, exitCode), or NULL */
+  long long time;     /* seconds */
   long long time_nano;
 };
 

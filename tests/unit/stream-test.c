@@ -12,8 +12,7 @@ static struct buf load(const char *name)
 {
   const char *top = getenv("TOP_SRCDIR");
   char path[4096];
-  snprintf(path, sizeof(path), "%s/tests/unit/data/%s", top ? top : ".",
-           name);
+  snprintf(path, sizeof(path), "%s/tests/unit/data/%s", top ? top : ".", name);
   struct buf b = BUF_INIT;
   if (buf_read_file(&b, path)) {
     printf("Bail out! cannot read %s\n", path);
@@ -52,8 +51,7 @@ struct mux_out {
   int frames;
 };
 
-static int on_frame(void *ctx, enum stream_kind kind, const char *d,
-                    size_t n)
+static int on_frame(void *ctx, enum stream_kind kind, const char *d, size_t n)
 {
   struct mux_out *o = ctx;
   o->frames++;
@@ -119,12 +117,11 @@ static void test_mux(void)
   /* Two pieces at every offset of the small frames and around the big
    * ones; the byte-by-byte run above cut everywhere else. */
   int bad = 0;
-  for (size_t cut = 0; cut <= in.len; cut += cut < 1024 || cut > in.len - 1024
-                                                 ? 1
-                                                 : 61) {
+  for (size_t cut = 0; cut <= in.len;
+       cut += cut < 1024 || cut > in.len - 1024 ? 1 : 61) {
     if (mux_run(&in, 2, cut, &b, 0, &err) || b.out.len != a.out.len ||
-        memcmp(b.out.data, a.out.data, a.out.len) ||
-        b.errs.len != a.errs.len || b.frames != a.frames)
+        memcmp(b.out.data, a.out.data, a.out.len) || b.errs.len != a.errs.len ||
+        b.frames != a.frames)
       bad++;
     mux_release(&b);
   }
@@ -162,7 +159,10 @@ static void test_mux(void)
   mux_release(&a);
   /* Cut short: in the header, in the payload. */
   buf_reset(&t);
-  buf_add(&t, "\x01\0\0\0\0\0\0\x05" "abc", 11);
+  buf_add(&t,
+          "\x01\0\0\0\0\0\0\x05"
+          "abc",
+          11);
   err_reset(&err);
   is_int(mux_run(&t, 0, 0, &a, 0, &err), ERR_PROTO, "mux: truncated frame");
   ok(err.text && strstr(err.text, "ended inside a frame (11 of 13 bytes)"),
@@ -261,8 +261,7 @@ static int json_feed(void *dec, const char *p, size_t n, struct err *err)
 }
 
 static int json_run(const struct buf *in, int mode, size_t cut,
-                    stream_json_cb cb, void *ctx, size_t max,
-                    struct err *err)
+                    stream_json_cb cb, void *ctx, size_t max, struct err *err)
 {
   struct stream_json j;
   stream_json_init(&j, max, cb, ctx);
@@ -283,7 +282,7 @@ static void test_build(void)
 {
   struct buf in = load("build-ok.raw");
   struct err err = ERR_INIT;
-  struct prog p = { BUF_INIT, "", 0, &err };
+  struct prog p = {BUF_INIT, "", 0, &err};
   is_int(json_run(&in, 0, 0, on_progress, &p, 0, &err), 0, "build: decodes");
   is_str(p.aux,
          "sha256:8bfc8bd27a507ba9638419b8d1f4c6e2b533127ae2d6a76dd469413ce34"
@@ -294,7 +293,7 @@ static void test_build(void)
      "build: stream text");
   int bad = 0;
   for (size_t cut = 0; cut <= in.len; cut++) {
-    struct prog q = { BUF_INIT, "", 0, &err };
+    struct prog q = {BUF_INIT, "", 0, &err};
     if (json_run(&in, 2, cut, on_progress, &q, 0, &err) ||
         strcmp(q.text.data, p.text.data) || strcmp(q.aux, p.aux) ||
         q.msgs != p.msgs)
@@ -310,7 +309,7 @@ static void test_build(void)
                      "returned a non-zero code: 1\n";
   bad = 0;
   for (size_t cut = 0; cut <= in.len; cut++) {
-    struct prog q = { BUF_INIT, "", 0, &err };
+    struct prog q = {BUF_INIT, "", 0, &err};
     err_reset(&err);
     int rc = json_run(&in, cut ? 2 : 1, cut, on_progress, &q, 0, &err);
     if (rc != ERR_BUILD || !err.text || strcmp(err.text, want) ||
@@ -318,14 +317,15 @@ static void test_build(void)
       bad++;
     buf_release(&q.text);
   }
-  is_int(bad, 0, "build: the error mid-stream fails with its message, any "
-                 "split");
+  is_int(bad, 0,
+         "build: the error mid-stream fails with its message, any "
+         "split");
   buf_release(&in);
 
   /* Not JSON, not an object, over the cap. */
   struct buf t = BUF_INIT;
   buf_addstr(&t, "{\"stream\":\"a\"}\nnot json at all\n");
-  struct prog q = { BUF_INIT, "", 0, &err };
+  struct prog q = {BUF_INIT, "", 0, &err};
   err_reset(&err);
   is_int(json_run(&t, 0, 0, on_progress, &q, 0, &err), ERR_PROTO,
          "json: garbage line");
@@ -383,14 +383,14 @@ static int on_event(void *ctx, const cJSON *obj)
 static void test_events(void)
 {
   struct buf in = load("events.raw");
-  struct evs a = { 0 };
+  struct evs a = {0};
   is_int(json_run(&in, 0, 0, on_event, &a, 0, NULL), 0, "events: decode");
   is_int(a.n, 17, "events: 17 recorded");
   is_str(a.first, "container create labelled", "events: first one");
   ok(a.creates >= 3, "events: %d creates", a.creates);
   int bad = 0;
   for (size_t cut = 0; cut <= in.len; cut++) {
-    struct evs b = { 0 };
+    struct evs b = {0};
     if (json_run(&in, 2, cut, on_event, &b, 0, NULL) || b.n != a.n ||
         strcmp(b.ids.data, a.ids.data))
       bad++;

@@ -1,0 +1,926 @@
+/* The HTTP layer and the API calls against a scripted server on a unix
+ * socket (a thread of this process): faults the engine does not produce on
+ * demand, each of which must end its request with a clear error and exactly
+ * one callback; version negotiation; cancellation; DOCKER_HOST parsing. */
+#include "tap.h"
+#include "engine/api.h"
+#include "engine/dockerhost.h"
+#include "engine/http.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* --- the scripted server --- */
+
+static char sock_path[108];
+static char dir_path[64];
+static int listen_fd = -1;
+static pthread_t server_thread;
+static char ping_version[16] = "1.41"; /* "" sends no Api-Version */
+static char last_path[512];            /* request target of the last one */
+static char scenario[32];              /* when set: answer every non-ping
+                                          request with this script */
+static pthread_mutex_t last_mu = PTHREAD_MUTEX_INITIALIZER;
+
+struct conn {
+  int fd;
+  char buf[65536];
+  size_t len;
+};
+
+static int conn_fill(struct conn *c)
+{
+  if (c->len == sizeof(c->buf))
+    return -1;
+  ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
+  if (n <= 0)
+    return -1;
+  c->len += (size_t)n;
+  return 0;
+}
+
+/* Remove and return through out the first line ending in \r\n. */
+static int conn_line(struct conn *c, char *out, size_t max)
+{
+  for (;;) {
+    char *nl = memchr(c->buf, '\n', c->len);
+    if (nl) {
+      size_t n = (size_t)(nl - c->buf) + 1;
+      size_t k = n - 1;
+      if (k && c->buf[k - 1] == '\r')
+        k--;
+      if (k >= max)
+        k = max - 1;
+      memcpy(out, c->buf, k);
+      out[k] = '\0';
+      memmove(c->buf, c->buf + n, c->len - n);
+      c->len -= n;
+      return 0;
+    }
+    if (conn_fill(c))
+      return -1;
+  }
+}
+
+static int conn_take(struct conn *c, size_t n)
+{
+  while (n) {
+    if (!c->len && conn_fill(c))
+      return -1;
+    size_t k = n < c->len ? n : c->len;
+    memmove(c->buf, c->buf + k, c->len - k);
+    c->len -= k;
+    n -= k;
+  }
+  return 0;
+}
+
+/* Read one request; returns the body length (dechunked) or -1. */
+static long read_request(struct conn *c, char *target, size_t max)
+{
+  char line[4096];
+  if (conn_line(c, line, sizeof(line)))
+    return -1;
+  char *sp = strchr(line, ' ');
+  char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
+  if (!sp || !sp2)
+    return -1;
+  *sp2 = '\0';
+  snprintf(target, max, "%s", sp + 1);
+  long clen = 0;
+  int chunked = 0;
+  for (;;) {
+    if (conn_line(c, line, sizeof(line)))
+      return -1;
+    if (!line[0])
+      break;
+    if (!strncasecmp(line, "Content-Length:", 15))
+      clen = atol(line + 15);
+    if (!strncasecmp(line, "Transfer-Encoding:", 18) && strstr(line, "chunked"))
+      chunked = 1;
+  }
+  if (!chunked)
+    return conn_take(c, (size_t)clen) ? -1 : clen;
+  long total = 0;
+  for (;;) {
+    if (conn_line(c, line, sizeof(line)))
+      return -1;
+    long n = strtol(line, NULL, 16);
+    if (conn_take(c, (size_t)n + 2))
+      return -1;
+    if (!n)
+      return total;
+    total += n;
+  }
+}
+
+static void say(int fd, const void *p, size_t n)
+{
+  while (n) {
+    ssize_t k = write(fd, p, n);
+    if (k <= 0)
+      return;
+    p = (const char *)p + k;
+    n -= (size_t)k;
+  }
+}
+
+static void says(int fd, const char *s)
+{
+  say(fd, s, strlen(s));
+}
+
+static void chunk(int fd, const void *p, size_t n)
+{
+  char h[32];
+  snprintf(h, sizeof(h), "%zx\r\n", n);
+  says(fd, h);
+  say(fd, p, n);
+  says(fd, "\r\n");
+}
+
+static void reply(int fd, const char *status, const char *type,
+                  const char *body)
+{
+  char h[512];
+  snprintf(h, sizeof(h),
+           "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+           "Connection: close\r\n\r\n",
+           status, type, strlen(body));
+  says(fd, h);
+  says(fd, body);
+}
+
+static void stream_head(int fd, const char *type)
+{
+  char h[256];
+  snprintf(h, sizeof(h),
+           "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+           "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+           type);
+  says(fd, h);
+}
+
+/* Hold the connection until the client goes away (or 10 s). */
+static void wait_client_gone(int fd)
+{
+  struct pollfd p = {fd, POLLIN, 0};
+  char b[256];
+  for (int i = 0; i < 100; i++) {
+    if (poll(&p, 1, 100) > 0 && read(fd, b, sizeof(b)) <= 0)
+      return;
+  }
+}
+
+static void serve(int fd, const char *target, long body)
+{
+  const char *path = target;
+  /* Drop an API version prefix: /v1.41/x -> /x. */
+  if (!strncmp(path, "/v1.", 4)) {
+    const char *s = strchr(path + 1, '/');
+    if (s)
+      path = s;
+  }
+  char out[512];
+  pthread_mutex_lock(&last_mu);
+  char scen[40];
+  snprintf(scen, sizeof(scen), "/%s", scenario);
+  pthread_mutex_unlock(&last_mu);
+  if (scen[1] && strncmp(path, "/_ping", 6))
+    path = scen;
+  if (!strncmp(path, "/_ping", 6)) {
+    char h[256];
+    snprintf(h, sizeof(h),
+             "HTTP/1.1 200 OK\r\n%s%s%sContent-Length: 2\r\n"
+             "Connection: close\r\n\r\nOK",
+             ping_version[0] ? "Api-Version: " : "", ping_version,
+             ping_version[0] ? "\r\n" : "");
+    says(fd, h);
+  } else if (!strncmp(path, "/ok-json", 8) || !strncmp(path, "/version", 8)) {
+    reply(fd, "200 OK", "application/json", "{\"Version\":\"fake\"}");
+  } else if (!strncmp(path, "/build-error", 12)) {
+    stream_head(fd, "application/json");
+    const char *a = "{\"stream\":\"Step 1/2 : FROM scratch\\n\"}\r\n";
+    const char *b = "{\"errorDetail\":{\"message\":\"boom: no space left "
+                    "on device\"},\"error\":\"boom: no space left on "
+                    "device\"}\r\n";
+    chunk(fd, a, strlen(a));
+    chunk(fd, b, strlen(b));
+    /* The engine keeps the stream open a moment; then ends it. */
+    says(fd, "0\r\n\r\n");
+  } else if (!strncmp(path, "/drop", 5)) {
+    stream_head(fd, "application/json");
+    const char *a = "{\"stream\":\"Step 1/2 : FROM scratch\\n\"}\r\n";
+    chunk(fd, a, strlen(a));
+    /* then the connection dies, no final chunk */
+  } else if (!strncmp(path, "/bad-frame", 10)) {
+    stream_head(fd, "application/vnd.docker.raw-stream");
+    chunk(fd,
+          "\x01\0\0\0\0\0\0\x03"
+          "ok\n",
+          11);
+    chunk(fd, "\x09\0\0\0\0\0\0\x02hi", 10);
+    says(fd, "0\r\n\r\n");
+  } else if (!strncmp(path, "/huge-frame", 11)) {
+    stream_head(fd, "application/vnd.docker.raw-stream");
+    chunk(fd,
+          "\x01\0\0\0\x7f\xff\xff\xff"
+          "abc",
+          11);
+    wait_client_gone(fd);
+  } else if (!strncmp(path, "/text-error", 11)) {
+    reply(fd, "500 Internal Server Error", "text/plain",
+          "internal failure\nin the engine\n");
+  } else if (!strncmp(path, "/empty-409", 10)) {
+    reply(fd, "409 Conflict", "application/json", "");
+  } else if (!strncmp(path, "/containers/", 12)) {
+    reply(fd, "404 Not Found", "application/json",
+          "{\"message\":\"No such container: nope\"}");
+  } else if (!strncmp(path, "/follow", 7)) {
+    stream_head(fd, "application/vnd.docker.raw-stream");
+    chunk(fd,
+          "\x02\0\0\0\0\0\0\x05"
+          "hello",
+          13);
+    wait_client_gone(fd);
+  } else if (!strncmp(path, "/upload", 7)) {
+    snprintf(out, sizeof(out), "{\"received\":%ld}", body);
+    reply(fd, "200 OK", "application/json", out);
+  } else if (!strncmp(path, "/events", 7)) {
+    stream_head(fd, "application/json");
+    const char *a = "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":"
+                    "{\"ID\":\"abc\",\"Attributes\":{\"name\":\"x\"}},"
+                    "\"time\":1}\n{\"Type\":\"net";
+    const char *b = "work\",\"Action\":\"create\",\"Actor\":{\"ID\":\"n1\"}}"
+                    "\n";
+    chunk(fd, a, strlen(a));
+    chunk(fd, b, strlen(b));
+    says(fd, "0\r\n\r\n");
+  } else {
+    reply(fd, "404 Not Found", "application/json",
+          "{\"message\":\"page not found\"}");
+  }
+}
+
+static void *server_main(void *arg)
+{
+  for (;;) {
+    int fd = accept(listen_fd, NULL, NULL);
+    if (fd < 0) {
+      if (errno == EINTR)
+        continue;
+      return NULL;
+    }
+    struct conn *c = xcalloc(1, sizeof(*c));
+    c->fd = fd;
+    char target[512];
+    long body = read_request(c, target, sizeof(target));
+    if (body >= 0) {
+      pthread_mutex_lock(&last_mu);
+      snprintf(last_path, sizeof(last_path), "%s", target);
+      pthread_mutex_unlock(&last_mu);
+      if (!strcmp(target, "/quit")) {
+        close(fd);
+        free(c);
+        return NULL;
+      }
+      serve(fd, target, body);
+    }
+    close(fd);
+    free(c);
+  }
+}
+
+static void server_start(void)
+{
+  snprintf(dir_path, sizeof(dir_path), "/tmp/wcompose-http-XXXXXX");
+  if (!mkdtemp(dir_path))
+    abort();
+  snprintf(sock_path, sizeof(sock_path), "%s/engine.sock", dir_path);
+  listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock_path);
+  if (bind(listen_fd, (struct sockaddr *)&a, sizeof(a)) ||
+      listen(listen_fd, 16))
+    abort();
+  pthread_create(&server_thread, NULL, server_main, NULL);
+}
+
+static void server_stop(void)
+{
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock_path);
+  if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
+    says(fd, "GET /quit HTTP/1.1\r\nHost: x\r\n\r\n");
+  pthread_join(server_thread, NULL);
+  close(fd);
+  close(listen_fd);
+  unlink(sock_path);
+  rmdir(dir_path);
+}
+
+/* --- the client side --- */
+
+static uv_loop_t loop;
+static struct http_client *client;
+
+struct outcome {
+  int calls;
+  int rc;
+  long status;
+  char msg[1024];
+  struct buf body;
+  struct buf data;
+  struct http_req *req; /* to cancel from the data callback */
+  int cancel_after;     /* cancel once this many bytes arrived */
+  int data_rc;          /* returned by the data callback */
+};
+
+static void on_done(void *ctx, int rc, struct http_resp *resp)
+{
+  struct outcome *o = ctx;
+  o->calls++;
+  o->rc = rc;
+  o->status = resp->status;
+  snprintf(o->msg, sizeof(o->msg), "%s", resp->err.text ? resp->err.text : "");
+  size_t n = strlen(o->msg);
+  if (n && o->msg[n - 1] == '\n')
+    o->msg[n - 1] = '\0';
+  if (resp->body.len)
+    buf_add(&o->body, resp->body.data, resp->body.len);
+}
+
+static int on_data(void *ctx, const char *p, size_t n, struct err *err)
+{
+  struct outcome *o = ctx;
+  buf_add(&o->data, p, n);
+  if (o->data_rc)
+    return err_set(err, o->data_rc, "the consumer refused the data");
+  if (o->cancel_after && o->data.len >= (size_t)o->cancel_after)
+    http_req_cancel(o->req);
+  return 0;
+}
+
+static void outcome_release(struct outcome *o)
+{
+  buf_release(&o->body);
+  buf_release(&o->data);
+}
+
+static void get(const char *path, struct outcome *o, int stream)
+{
+  memset(o, 0, sizeof(*o));
+  struct http_req *r = http_req_new(client, "GET", path);
+  if (stream)
+    http_req_on_data(r, on_data, o);
+  o->req = r;
+  struct err err = ERR_INIT;
+  if (http_req_send(r, on_done, o, &err))
+    o->rc = 999;
+  err_release(&err);
+  uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+static void test_http_faults(void)
+{
+  struct outcome o;
+
+  get("/ok-json", &o, 0);
+  ok(o.calls == 1 && o.rc == 0 && o.status == 200, "buffered 200");
+  is_str(o.body.data, "{\"Version\":\"fake\"}", "buffered body");
+  outcome_release(&o);
+
+  get("/containers/nope/json", &o, 0);
+  ok(o.calls == 1 && o.rc == ERR_NOTFOUND && o.status == 404,
+     "404 is ERR_NOTFOUND");
+  is_str(o.msg, "No such container: nope (engine: 404)",
+         "engine message verbatim with the status");
+  outcome_release(&o);
+
+  get("/text-error", &o, 0);
+  ok(o.calls == 1 && o.rc == ERR_ENGINE && o.status == 500,
+     "non-JSON error body: one callback, ERR_ENGINE");
+  is_str(o.msg, "internal failure in the engine (engine: 500)",
+         "non-JSON error body quoted on one line");
+  outcome_release(&o);
+
+  get("/text-error", &o, 1);
+  ok(o.calls == 1 && o.rc == ERR_ENGINE && !o.data.len,
+     "error body of a stream does not reach the data callback");
+  outcome_release(&o);
+
+  get("/empty-409", &o, 0);
+  ok(o.calls == 1 && o.rc == ERR_CONFLICT, "409 without body");
+  is_str(o.msg, "the engine answered 409 with no message", "its message");
+  outcome_release(&o);
+
+  get("/drop", &o, 1);
+  ok(o.calls == 1 && o.rc == ERR_IO,
+     "dropped connection mid-stream: ERR_IO "
+     "(%s)",
+     err_name(o.rc));
+  ok(strstr(o.msg, "broke mid-answer") != NULL, "drop message: %s", o.msg);
+  ok(o.data.len > 0, "data before the drop was delivered");
+  outcome_release(&o);
+
+  /* A stream that never ends, canceled from its data callback. */
+  memset(&o, 0, sizeof(o));
+  o.cancel_after = 1;
+  struct http_req *r = http_req_new(client, "GET", "/follow");
+  http_req_on_data(r, on_data, &o);
+  o.req = r;
+  is_int(http_req_send(r, on_done, &o, NULL), 0, "follow sent");
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(o.calls == 1 && o.rc == ERR_CANCELED, "cancel from the data callback: "
+                                           "one callback, ERR_CANCELED");
+  outcome_release(&o);
+
+  /* Cancel right after sending, before anything happened. */
+  memset(&o, 0, sizeof(o));
+  r = http_req_new(client, "GET", "/follow");
+  http_req_on_data(r, on_data, &o);
+  http_req_send(r, on_done, &o, NULL);
+  http_req_cancel(r);
+  http_req_cancel(r);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(o.calls == 1 && o.rc == ERR_CANCELED, "cancel before start");
+  outcome_release(&o);
+
+  /* The data callback refuses: its code ends the request. */
+  memset(&o, 0, sizeof(o));
+  o.data_rc = ERR_PROTO;
+  r = http_req_new(client, "GET", "/follow");
+  http_req_on_data(r, on_data, &o);
+  http_req_send(r, on_done, &o, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(o.calls == 1 && o.rc == ERR_PROTO, "data callback error ends it");
+  is_str(o.msg, "the consumer refused the data", "with its message");
+  outcome_release(&o);
+
+  /* A buffered body over its cap. */
+  memset(&o, 0, sizeof(o));
+  r = http_req_new(client, "GET", "/ok-json");
+  http_req_cap(r, 4);
+  http_req_send(r, on_done, &o, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(o.calls == 1 && o.rc == ERR_LIMIT, "body over the cap: ERR_LIMIT");
+  outcome_release(&o);
+}
+
+/* A streamed upload: 300000 bytes in odd-sized pieces, chunked. */
+struct producer {
+  size_t left;
+  int fail_at_end;
+};
+
+static size_t produce(void *ctx, char *buf, size_t n)
+{
+  struct producer *p = ctx;
+  if (!p->left)
+    return p->fail_at_end ? HTTP_READ_ERROR : 0;
+  size_t k = n < 7777 ? n : 7777;
+  if (k > p->left)
+    k = p->left;
+  memset(buf, 'x', k);
+  p->left -= k;
+  return k;
+}
+
+static void test_upload(void)
+{
+  struct outcome o;
+  memset(&o, 0, sizeof(o));
+  struct producer p = {300000, 0};
+  struct http_req *r = http_req_new(client, "POST", "/upload");
+  http_req_query(r, "t", "a b&c");
+  http_req_body_stream(r, "application/x-tar", produce, &p);
+  http_req_send(r, on_done, &o, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(o.calls == 1 && o.rc == 0, "streamed upload");
+  is_str(o.body.data, "{\"received\":300000}", "server got every byte");
+  pthread_mutex_lock(&last_mu);
+  is_str(last_path, "/upload?t=a%20b%26c", "query escaped");
+  pthread_mutex_unlock(&last_mu);
+  outcome_release(&o);
+
+  memset(&o, 0, sizeof(o));
+  struct producer q = {1000, 1};
+  r = http_req_new(client, "POST", "/upload");
+  http_req_body_stream(r, NULL, produce, &q);
+  http_req_send(r, on_done, &o, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(o.calls == 1 && o.rc == ERR_IO, "producer failure: ERR_IO");
+  outcome_release(&o);
+}
+
+static void test_connect_errors(void)
+{
+  struct dockerhost h;
+  struct err err = ERR_INIT;
+  char url[200];
+  snprintf(url, sizeof(url), "unix://%s/missing.sock", dir_path);
+  dockerhost_parse(&h, url, 0, 0, NULL, &err);
+  struct http_client *c2;
+  http_client_new(&loop, &h, &c2, &err);
+  struct outcome o;
+  memset(&o, 0, sizeof(o));
+  http_req_send(http_req_new(c2, "GET", "/_ping"), on_done, &o, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  char want[300];
+  snprintf(want, sizeof(want),
+           "cannot connect to the Docker engine at %s: is the daemon "
+           "running?",
+           url);
+  ok(o.calls == 1 && o.rc == ERR_CONNECT, "missing socket: ERR_CONNECT");
+  is_str(o.msg, want, "missing socket message");
+  outcome_release(&o);
+
+  /* A request in flight when the client goes: canceled, once. */
+  memset(&o, 0, sizeof(o));
+  http_req_send(http_req_new(c2, "GET", "/_ping"), on_done, &o, NULL);
+  http_client_free(c2);
+  ok(o.calls == 1 && o.rc == ERR_CANCELED, "client freed: ERR_CANCELED");
+  struct outcome o2;
+  memset(&o2, 0, sizeof(o2));
+  is_int(http_req_send(http_req_new(c2, "GET", "/x"), on_done, &o2, &err),
+         ERR_STATE, "send after free refused");
+  is_int(o2.calls, 0, "refused send never calls back");
+  uv_run(&loop, UV_RUN_DEFAULT);
+  outcome_release(&o);
+  dockerhost_release(&h);
+  err_release(&err);
+}
+
+/* --- API calls through the scripted server --- */
+
+struct api_out {
+  int calls;
+  int rc;
+  char msg[1024];
+  char version[16];
+  char text[256];
+  int frames;
+  struct buf out;
+  int events;
+  int progress;
+};
+
+static void api_done(void *ctx, struct engine_result *res)
+{
+  struct api_out *a = ctx;
+  a->calls++;
+  a->rc = res->rc;
+  snprintf(a->msg, sizeof(a->msg), "%s",
+           res->rc && res->err->text ? res->err->text : "");
+  size_t n = strlen(a->msg);
+  if (n && a->msg[n - 1] == '\n')
+    a->msg[n - 1] = '\0';
+  snprintf(a->version, sizeof(a->version), "%s",
+           res->api_version ? res->api_version : "");
+  snprintf(a->text, sizeof(a->text), "%s", res->text ? res->text : "");
+}
+
+static int api_output(void *ctx, enum stream_kind kind, const char *d, size_t n)
+{
+  struct api_out *a = ctx;
+  a->frames++;
+  buf_add(&a->out, d, n);
+  return 0;
+}
+
+static int api_event(void *ctx, const cJSON *ev)
+{
+  struct api_out *a = ctx;
+  a->events++;
+  return 0;
+}
+
+static int api_progress(void *ctx, const struct stream_progress *p)
+{
+  struct api_out *a = ctx;
+  a->progress++;
+  return 0;
+}
+
+static struct engine *engine_at(const char *pin)
+{
+  struct dockerhost h;
+  char url[200];
+  snprintf(url, sizeof(url), "unix://%s", sock_path);
+  dockerhost_parse(&h, url, 0, 0, NULL, NULL);
+  if (pin)
+    h.api_version = xstrdup(pin);
+  struct engine *e = NULL;
+  engine_new(&loop, &h, &e, NULL);
+  dockerhost_release(&h);
+  return e;
+}
+
+static void last_is(const char *want, const char *what)
+{
+  pthread_mutex_lock(&last_mu);
+  is_str(last_path, want, "%s", what);
+  pthread_mutex_unlock(&last_mu);
+}
+
+static void test_api(void)
+{
+  struct api_out a, b;
+
+  /* Negotiation: the engine's version, capped at ENGINE_API_MAX. */
+  strcpy(ping_version, "1.50");
+  struct engine *e = engine_at(NULL);
+  memset(&a, 0, sizeof(a));
+  memset(&b, 0, sizeof(b));
+  is_int(engine_version(e, api_done, &a, NULL), 0, "version call");
+  is_int(engine_info(e, api_done, &b, NULL), 0, "a second waits too");
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(a.calls == 1 && a.rc == 0 && b.calls == 1, "both answered once");
+  is_str(engine_api_version(e), "1.45", "1.50 capped at 1.45");
+  is_str(a.version, "1.45", "result carries the version");
+  pthread_mutex_lock(&last_mu);
+  ok(!strncmp(last_path, "/v1.45/", 7),
+     "calls use the negotiated prefix "
+     "(%s)",
+     last_path);
+  pthread_mutex_unlock(&last_mu);
+
+  /* Errors through the API carry what wcompose was doing. */
+  memset(&a, 0, sizeof(a));
+  engine_container_inspect(e, "nope", api_done, &a, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(a.calls == 1 && a.rc == ERR_NOTFOUND, "inspect missing: ERR_NOTFOUND");
+  is_str(a.msg,
+         "inspecting container 'nope': No such container: nope (engine: "
+         "404)",
+         "inspect message");
+  struct engine_call *call = NULL;
+  engine_free(e);
+  uv_run(&loop, UV_RUN_DEFAULT);
+
+  /* Version too old; no header means 1.41. */
+  strcpy(ping_version, "1.38");
+  e = engine_at(NULL);
+  memset(&a, 0, sizeof(a));
+  engine_ping(e, api_done, &a, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(a.calls == 1 && a.rc == ERR_ENGINE, "API 1.38 refused");
+  ok(strstr(a.msg, "speaks API 1.38; wcompose needs 1.41 or newer") != NULL,
+     "old engine message: %s", a.msg);
+  engine_free(e);
+  uv_run(&loop, UV_RUN_DEFAULT);
+
+  strcpy(ping_version, "");
+  e = engine_at(NULL);
+  memset(&a, 0, sizeof(a));
+  engine_ping(e, api_done, &a, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(a.calls == 1 && a.rc == 0, "ping without Api-Version");
+  is_str(a.text, "OK", "ping text");
+  is_str(engine_api_version(e), "1.41", "no header: 1.41");
+
+  /* Events split across chunks in the middle of an object. */
+  memset(&a, 0, sizeof(a));
+  engine_events(e, NULL, NULL, NULL, api_event, api_done, &a, &call, NULL);
+  ok(call != NULL, "events gave a handle");
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(a.calls == 1 && a.rc == 0 && a.events == 2, "two events, one end");
+  ok(call == NULL, "handle cleared before the callback");
+  engine_free(e);
+  uv_run(&loop, UV_RUN_DEFAULT);
+
+  /* Pinned: no ping at all. */
+  strcpy(ping_version, "1.41");
+  e = engine_at("1.43");
+  memset(&a, 0, sizeof(a));
+  engine_version(e, api_done, &a, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  last_is("/v1.43/version", "DOCKER_API_VERSION pins the prefix");
+
+  /* engine_free with calls waiting: each ends once, canceled. */
+  engine_free(e);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  e = engine_at(NULL);
+  memset(&a, 0, sizeof(a));
+  memset(&b, 0, sizeof(b));
+  engine_version(e, api_done, &a, NULL);
+  engine_container_start(e, "c1", api_done, &b, NULL);
+  engine_free(e);
+  ok(a.calls == 1 && a.rc == ERR_CANCELED && b.calls == 1 &&
+         b.rc == ERR_CANCELED,
+     "engine_free ends waiting calls once");
+  uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+static void set_scenario(const char *name)
+{
+  pthread_mutex_lock(&last_mu);
+  snprintf(scenario, sizeof(scenario), "%s", name);
+  pthread_mutex_unlock(&last_mu);
+}
+
+static struct engine_call *follow_call;
+
+static int cancel_output(void *ctx, enum stream_kind kind, const char *d,
+                         size_t n)
+{
+  api_output(ctx, kind, d, n);
+  engine_call_cancel(follow_call);
+  return 0;
+}
+
+static void build(struct engine *e, struct api_out *a)
+{
+  struct producer p = {5000, 0};
+  struct engine_build_opts bo = {0};
+  const char *tags[] = {"x:1", NULL};
+  bo.tags = tags;
+  memset(a, 0, sizeof(*a));
+  engine_image_build(e, &bo, produce, &p, api_progress, api_done, a, NULL,
+                     NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+static void logs(struct engine *e, struct api_out *a, engine_output_cb out)
+{
+  struct engine_logs_opts lo = {0};
+  lo.follow = 1;
+  memset(a, 0, sizeof(*a));
+  engine_container_logs(e, "c1", &lo, out, api_done, a, &follow_call, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+/* The faults of the brief, through the API and its decoders: the server
+ * answers every request with the scenario set. */
+static void test_api_streams(void)
+{
+  struct engine *e = engine_at("1.41");
+  struct api_out a;
+
+  set_scenario("build-error");
+  build(e, &a);
+  ok(a.calls == 1 && a.rc == ERR_BUILD && a.progress == 1,
+     "build error mid-stream: one callback, ERR_BUILD, after one message");
+  is_str(a.msg, "building image 'x:1': boom: no space left on device",
+         "build error message");
+
+  set_scenario("drop");
+  build(e, &a);
+  ok(a.calls == 1 && a.rc == ERR_IO, "dropped build stream: ERR_IO");
+  ok(strstr(a.msg, "building image 'x:1': the connection to the engine at") &&
+         strstr(a.msg, "broke mid-answer"),
+     "drop message: %s", a.msg);
+
+  set_scenario("bad-frame");
+  logs(e, &a, api_output);
+  ok(a.calls == 1 && a.rc == ERR_PROTO && a.frames == 1,
+     "malformed frame header: ERR_PROTO after the good frame");
+  ok(strstr(a.msg, "reading the logs of container 'c1': malformed stream "
+                   "frame header (09 00 00 00 00 00 00 02)") != NULL,
+     "frame message: %s", a.msg);
+  buf_release(&a.out);
+
+  set_scenario("huge-frame");
+  logs(e, &a, api_output);
+  ok(a.calls == 1 && a.rc == ERR_LIMIT && !a.frames,
+     "huge frame: ERR_LIMIT from its header, at once");
+  ok(strstr(a.msg, "stream frame of 2147483647 bytes is over the limit") !=
+         NULL,
+     "huge frame message: %s", a.msg);
+
+  set_scenario("follow");
+  logs(e, &a, cancel_output);
+  ok(a.calls == 1 && a.rc == ERR_CANCELED && a.frames == 1,
+     "follow canceled from the output callback");
+  is_str(a.out.data, "hello", "output before the cancel");
+  ok(follow_call == NULL, "handle cleared");
+  buf_release(&a.out);
+
+  set_scenario("text-error");
+  memset(&a, 0, sizeof(a));
+  cJSON *f = NULL;
+  engine_filter_add(&f, "label", "com.docker.compose.project=p");
+  engine_filter_add(&f, "label", "x=y");
+  engine_container_list(e, f, 1, api_done, &a, NULL);
+  cJSON_Delete(f);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(a.calls == 1 && a.rc == ERR_ENGINE, "non-JSON error body: ERR_ENGINE");
+  is_str(a.msg,
+         "listing containers: internal failure in the engine (engine: 500)",
+         "non-JSON error message");
+  last_is("/v1.41/containers/json?all=1&filters=%7B%22label%22%3A%5B%22com."
+          "docker.compose.project%3Dp%22%2C%22x%3Dy%22%5D%7D",
+          "filters as JSON in the query");
+
+  set_scenario("");
+  engine_free(e);
+  uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+static void test_dockerhost(void)
+{
+  struct dockerhost h;
+  struct err err = ERR_INIT;
+  is_int(dockerhost_parse(&h, NULL, 0, 0, NULL, &err), 0, "default host");
+  is_str(h.socket_path, "/var/run/docker.sock", "default socket");
+  is_str(h.base_url, "http://localhost", "unix base url");
+  dockerhost_release(&h);
+  is_int(dockerhost_parse(&h, "tcp://10.0.0.2:2376", 0, 0, NULL, &err), 0,
+         "tcp host");
+  is_str(h.base_url, "http://10.0.0.2:2376", "tcp url");
+  ok(!h.socket_path && h.kind == DOCKERHOST_TCP, "tcp kind");
+  dockerhost_release(&h);
+  is_int(dockerhost_parse(&h, "tcp://example.com", 1, 0, NULL, &err), 0,
+         "tcp with TLS, no port");
+  is_str(h.base_url, "https://example.com:2376", "TLS default port 2376");
+  dockerhost_release(&h);
+  is_int(dockerhost_parse(&h, "tcp://[::1]:1234", 0, 0, NULL, &err), 0, "IPv6");
+  is_str(h.base_url, "http://[::1]:1234", "IPv6 url");
+  dockerhost_release(&h);
+  is_int(dockerhost_parse(&h, "tcp://h:2375", 0, 1, "/nonexistent", &err),
+         ERR_USAGE, "TLS verify without ca.pem");
+  is_int(dockerhost_parse(&h, "tcp://h:port", 0, 0, NULL, &err), ERR_USAGE,
+         "bad port");
+  err_reset(&err);
+  is_int(
+      dockerhost_parse(&h, "npipe:////./pipe/docker_engine", 0, 0, NULL, &err),
+      ERR_USAGE, "npipe refused");
+  ok(err.text && strstr(err.text, "Windows named pipe"), "npipe message: %s",
+     err.text ? err.text : "");
+  is_int(dockerhost_parse(&h, "ssh://u@h", 0, 0, NULL, &err), ERR_USAGE,
+         "ssh refused");
+  is_int(dockerhost_parse(&h, "http://h", 0, 0, NULL, &err), ERR_USAGE,
+         "http:// refused");
+
+  /* From the environment, with certificates in DOCKER_CERT_PATH. */
+  char d[64] = "/tmp/wcompose-certs-XXXXXX";
+  if (!mkdtemp(d))
+    abort();
+  char f[128];
+  const char *names[] = {"ca.pem", "cert.pem", "key.pem"};
+  for (int i = 0; i < 3; i++) {
+    snprintf(f, sizeof(f), "%s/%s", d, names[i]);
+    FILE *fp = fopen(f, "w");
+    fclose(fp);
+  }
+  setenv("DOCKER_HOST", "tcp://127.0.0.1:2376", 1);
+  setenv("DOCKER_TLS_VERIFY", "1", 1);
+  setenv("DOCKER_CERT_PATH", d, 1);
+  setenv("DOCKER_API_VERSION", "1.43", 1);
+  is_int(dockerhost_from_env(&h, &err), 0, "from the environment");
+  ok(h.tls && h.tls_verify && h.ca && h.cert && h.key, "TLS files found");
+  is_str(h.base_url, "https://127.0.0.1:2376", "https url");
+  is_str(h.api_version, "1.43", "pinned version");
+  dockerhost_release(&h);
+  setenv("DOCKER_API_VERSION", "latest", 1);
+  is_int(dockerhost_from_env(&h, &err), ERR_USAGE, "bad API version");
+  unsetenv("DOCKER_TLS_VERIFY");
+  unsetenv("DOCKER_API_VERSION");
+  setenv("DOCKER_TLS", "1", 1);
+  is_int(dockerhost_from_env(&h, &err), 0, "DOCKER_TLS without verify");
+  ok(h.tls && !h.tls_verify, "TLS, no verify");
+  dockerhost_release(&h);
+  unsetenv("DOCKER_TLS");
+  unsetenv("DOCKER_HOST");
+  unsetenv("DOCKER_CERT_PATH");
+  for (int i = 0; i < 3; i++) {
+    snprintf(f, sizeof(f), "%s/%s", d, names[i]);
+    unlink(f);
+  }
+  rmdir(d);
+  err_release(&err);
+}
+
+int main(void)
+{
+  uv_loop_init(&loop);
+  server_start();
+  struct dockerhost h;
+  char url[200];
+  snprintf(url, sizeof(url), "unix://%s", sock_path);
+  dockerhost_parse(&h, url, 0, 0, NULL, NULL);
+  http_client_new(&loop, &h, &client, NULL);
+  dockerhost_release(&h);
+
+  test_dockerhost();
+  test_http_faults();
+  test_upload();
+  test_connect_errors();
+  test_api();
+  test_api_streams();
+
+  http_client_free(client);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  server_stop();
+  is_int(uv_loop_close(&loop), 0, "every handle closed");
+  return tap_done();
+}
