@@ -2,7 +2,6 @@
  * engine, observe, walk, resources, images, exit codes). */
 #include "cli/lifecycle.h"
 #include "compose/load.h"
-#include "compose/ydoc.h"
 #include "orchestrate/create.h"
 #include "orchestrate/graph.h"
 #include "orchestrate/labels.h"
@@ -26,69 +25,6 @@ int lc_parse_int(const char *s)
   return (int)v;
 }
 
-/* Until the loader (compose_load) is merged: one compose file, parsed and
- * built without interpolation, merging or schema checks. */
-static int fallback_load(const struct load_options *o, struct project **out,
-                         struct strvec *warnings, struct err *err)
-{
-  static const char *const names[] = { "compose.yaml", "compose.yml",
-                                       "docker-compose.yml",
-                                       "docker-compose.yaml" };
-  char cwd[4096];
-  if (!getcwd(cwd, sizeof(cwd)))
-    return err_set(err, ERR_IO, "cannot find the current directory");
-  const char *dir = o->project_dir ? o->project_dir : cwd;
-  char *file = NULL;
-  if (o->files && o->files->n) {
-    const char *f = o->files->v[0];
-    file = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", cwd, f);
-  } else {
-    for (size_t i = 0; i < 4 && !file; i++) {
-      char *f = xasprintf("%s/%s", dir, names[i]);
-      struct stat st;
-      if (!stat(f, &st))
-        file = f;
-      else
-        free(f);
-    }
-    if (!file)
-      return err_set(err, ERR_CONFIG,
-                     "no compose file found in '%s' (looked for "
-                     "compose.yaml, compose.yml, docker-compose.yml)",
-                     dir);
-  }
-  char *wd = xstrdup(file);
-  char *slash = strrchr(wd, '/');
-  *slash = '\0';
-  if (o->project_dir) {
-    free(wd);
-    wd = xstrdup(o->project_dir);
-  }
-  char *name = xstrdup(o->project_name ? o->project_name
-                                       : strrchr(wd, '/') + 1);
-  for (char *q = name; *q; q++)
-    *q = (*q >= 'A' && *q <= 'Z') ? (char)(*q - 'A' + 'a') : *q;
-  struct arena a = ARENA_INIT;
-  struct ynode *root = NULL;
-  int rc = ydoc_parse_file(&a, file, NULL, &root, err);
-  if (!rc && !root)
-    rc = err_set(err, ERR_CONFIG, "%s: empty compose file", file);
-  if (!rc) {
-    const char *files[] = { file };
-    const char *home = getenv("HOME");
-    struct model_ctx mc = { .project_name = name, .working_dir = wd,
-                            .home = home ? home : "/",
-                            .profiles = o->profiles, .config_files = files,
-                            .nconfig_files = 1, .warnings = warnings };
-    rc = model_build(root, &mc, out, err);
-  }
-  arena_release(&a);
-  free(file);
-  free(wd);
-  free(name);
-  return rc;
-}
-
 int lc_load(struct lc *lc, struct cli_global *g, char **services, int n,
             int with_deps)
 {
@@ -100,7 +36,7 @@ int lc_load(struct lc *lc, struct cli_global *g, char **services, int n,
                             .env_files = &g->env_files,
                             .profiles = &g->profiles };
   struct strvec warnings = STRVEC_INIT;
-  int rc = fallback_load(&o, &lc->project, &warnings, &lc->err);
+  int rc = compose_load(&o, &lc->project, &warnings, &lc->err);
   for (size_t i = 0; i < warnings.n; i++)
     cli_warn("%s", warnings.v[i]);
   strvec_clear(&warnings);

@@ -23,4 +23,4 @@ wcompose_SOURCES += src/cli/lifecycle.c src/cli/lifecycle.h \
   src/cli/cmd-kill.c src/cli/cmd-pause.c src/cli/cmd-unpause.c \
   src/cli/cmd-rm.c src/cli/cmd-down.c src/cli/cmd-create.c
 TESTS += tests/engine/up-down.sh tests/engine/up-attached.sh \
-  tests/engine/up-errors.sh
+  tests/engine/up-errors.sh tests/engine/up-build.sh
