@@ -18,7 +18,7 @@ struct build_run {
   const struct service *s;
   struct tarball *tb;
   int quiet;
-  struct buf line; /* build output not yet ended by a newline */
+  struct buf line;   /* build output not yet ended by a newline */
   struct lc_await a; /* the completion; progress and it share this ctx */
 };
 
@@ -87,11 +87,10 @@ static int add_dockerfile(struct build_run *b, const struct build *bd,
   int rc = buf_read_file(&text, df);
   if (rc) {
     buf_release(&text);
-    return err_set(err, rc, "reading Dockerfile '%s': %s", df,
-                   err_text(rc));
+    return err_set(err, rc, "reading Dockerfile '%s': %s", df, err_text(rc));
   }
-  rc = tarball_add_dockerfile(b->tb, text.data ? text.data : "", text.len,
-                              name, err);
+  rc = tarball_add_dockerfile(b->tb, text.data ? text.data : "", text.len, name,
+                              err);
   buf_release(&text);
   return rc;
 }
@@ -99,19 +98,18 @@ static int add_dockerfile(struct build_run *b, const struct build *bd,
 int lc_build_one(struct lc *lc, const struct service *s)
 {
   const struct build *bd = s->build;
-  struct build_run b = { lc, s, NULL, 0, BUF_INIT_CAP(1 << 20), { 0 } };
+  struct build_run b = {lc, s, NULL, 0, BUF_INIT_CAP(1 << 20), {0}};
   char *image = create_image_name_new(lc->project, s);
   const char *df = NULL;
   int inside = bd->dockerfile && bd->dockerfile[0] == '/' &&
                !bd->dockerfile_inline &&
                !strncmp(bd->dockerfile, bd->context, strlen(bd->context)) &&
                bd->dockerfile[strlen(bd->context)] == '/';
-  const char *rel = bd->dockerfile_inline ? NULL
-                    : !bd->dockerfile     ? "Dockerfile"
-                    : bd->dockerfile[0] != '/'
-                        ? bd->dockerfile
-                        : inside ? bd->dockerfile + strlen(bd->context) + 1
-                                 : NULL;
+  const char *rel = bd->dockerfile_inline      ? NULL
+                    : !bd->dockerfile          ? "Dockerfile"
+                    : bd->dockerfile[0] != '/' ? bd->dockerfile
+                    : inside ? bd->dockerfile + strlen(bd->context) + 1
+                             : NULL;
   struct err e = ERR_INIT;
   int rc = tarball_new(&b.tb, bd->context, rel, NULL, &e);
   if (!rc)
@@ -131,17 +129,17 @@ int lc_build_one(struct lc *lc, const struct service *s)
   cJSON *args = kv_object(&bd->args);
   cJSON *labels = kv_object(&bd->labels);
   struct engine_build_opts o = {
-    .tags = tags,
-    .dockerfile = df,
-    .buildargs = args,
-    .labels = labels,
-    .target = bd->target,
-    .networkmode = bd->network,
-    .extrahosts = bd->extra_hosts.n ? hosts : NULL,
-    .platform = s->platform,
-    .shmsize = bd->shm_size > 0 ? bd->shm_size : 0,
-    .nocache = bd->no_cache == TRI_TRUE,
-    .pull = bd->pull == TRI_TRUE,
+      .tags = tags,
+      .dockerfile = df,
+      .buildargs = args,
+      .labels = labels,
+      .target = bd->target,
+      .networkmode = bd->network,
+      .extrahosts = bd->extra_hosts.n ? hosts : NULL,
+      .platform = s->platform,
+      .shmsize = bd->shm_size > 0 ? bd->shm_size : 0,
+      .nocache = bd->no_cache == TRI_TRUE,
+      .pull = bd->pull == TRI_TRUE,
   };
   progress_event(&lc->progress, "Service", s->name, "Building", 0);
   b.a.err = &e;
@@ -160,8 +158,7 @@ int lc_build_one(struct lc *lc, const struct service *s)
     err_reset(&e);
     err_set(&e, rc, "%s", tarball_error(b.tb)->text);
   }
-  progress_event(&lc->progress, "Service", s->name, rc ? "Error" : "Built",
-                 1);
+  progress_event(&lc->progress, "Service", s->name, rc ? "Error" : "Built", 1);
   if (rc) {
     const char *t = e.text ? e.text : err_text(rc);
     size_t n = strlen(t);
@@ -170,8 +167,7 @@ int lc_build_one(struct lc *lc, const struct service *s)
     if (!strncmp(t, "building ", 9))
       err_set(&lc->err, rc, "%.*s", (int)n, t);
     else
-      err_set(&lc->err, rc, "building service '%s': %.*s", s->name, (int)n,
-              t);
+      err_set(&lc->err, rc, "building service '%s': %.*s", s->name, (int)n, t);
   }
   err_release(&e);
   cJSON_Delete(b.a.json);
@@ -191,13 +187,11 @@ int lc_build_one(struct lc *lc, const struct service *s)
 
 int cmd_build(struct cli_global *g, int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "no-cache", no_argument, NULL, 'n' },
-    { "pull", no_argument, NULL, 'P' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+  static const struct option opts[] = {{"no-cache", no_argument, NULL, 'n'},
+                                       {"pull", no_argument, NULL, 'P'},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   int no_cache = 0, pull = 0, c;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
@@ -219,8 +213,9 @@ int cmd_build(struct cli_global *g, int argc, char **argv)
              "  -q, --quiet      Print nothing but errors\n");
       return EXIT_OK;
     default:
-      fprintf(stderr, "wcompose build: unknown or incomplete flag '%s'\n"
-                      "Run 'wcompose build --help' for usage.\n",
+      fprintf(stderr,
+              "wcompose build: unknown or incomplete flag '%s'\n"
+              "Run 'wcompose build --help' for usage.\n",
               argv[optind - 1]);
       return EXIT_USAGE;
     }

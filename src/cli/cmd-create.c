@@ -9,16 +9,15 @@
 int cmd_create(struct cli_global *g, int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "build", no_argument, NULL, 'b' },
-    { "no-build", no_argument, NULL, 'B' },
-    { "force-recreate", no_argument, NULL, 'F' },
-    { "no-recreate", no_argument, NULL, 'N' },
-    { "remove-orphans", no_argument, NULL, 'O' },
-    { "pull", required_argument, NULL, 'P' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
-  struct lc_converge co = { .no_start = 1, .timeout = -1 };
+      {"build", no_argument, NULL, 'b'},
+      {"no-build", no_argument, NULL, 'B'},
+      {"force-recreate", no_argument, NULL, 'F'},
+      {"no-recreate", no_argument, NULL, 'N'},
+      {"remove-orphans", no_argument, NULL, 'O'},
+      {"pull", required_argument, NULL, 'P'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  struct lc_converge co = {.no_start = 1, .timeout = -1};
   int c;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -53,8 +52,9 @@ int cmd_create(struct cli_global *g, int argc, char **argv)
              "in the file\n");
       return EXIT_OK;
     default:
-      fprintf(stderr, "wcompose create: unknown or incomplete flag '%s'\n"
-                      "Run 'wcompose create --help' for usage.\n",
+      fprintf(stderr,
+              "wcompose create: unknown or incomplete flag '%s'\n"
+              "Run 'wcompose create --help' for usage.\n",
               argv[optind - 1]);
       return EXIT_USAGE;
     }

@@ -32,11 +32,11 @@ static int remove_labelled(struct lc *lc, int volumes)
   char *f = xasprintf("%s=%s", LABELS_PROJECT, lc->project->name);
   engine_filter_add(&filters, "label", f);
   free(f);
-  struct lc_await a = { .err = &lc->err };
-  int rc = volumes ? engine_volume_list(lc->engine, filters, lc_await_cb, &a,
-                                        &lc->err)
-                   : engine_network_list(lc->engine, filters, lc_await_cb, &a,
-                                         &lc->err);
+  struct lc_await a = {.err = &lc->err};
+  int rc =
+      volumes
+          ? engine_volume_list(lc->engine, filters, lc_await_cb, &a, &lc->err)
+          : engine_network_list(lc->engine, filters, lc_await_cb, &a, &lc->err);
   cJSON_Delete(filters);
   if (!rc)
     rc = lc_await(lc, &a);
@@ -50,7 +50,7 @@ static int remove_labelled(struct lc *lc, int volumes)
       continue;
     const char *kind = volumes ? "Volume" : "Network";
     progress_event(&lc->progress, kind, name->valuestring, "Removing", 0);
-    struct lc_await b = { .err = &lc->err };
+    struct lc_await b = {.err = &lc->err};
     int r = volumes ? engine_volume_remove(lc->engine, name->valuestring, 0,
                                            lc_await_cb, &b, &lc->err)
                     : engine_network_remove(lc->engine, name->valuestring,
@@ -81,7 +81,7 @@ static int remove_images(struct lc *lc, int all)
     char *name = create_image_name_new(p, s);
     if (!strvec_has(&done, name)) {
       strvec_push(&done, name);
-      struct lc_await a = { .err = NULL };
+      struct lc_await a = {.err = NULL};
       struct err e = ERR_INIT;
       progress_event(&lc->progress, "Image", name, "Removing", 0);
       int r = engine_image_remove(lc->engine, name, 0, lc_await_cb, &a, &e);
@@ -91,8 +91,7 @@ static int remove_images(struct lc *lc, int all)
         r = 0; /* never built or already gone */
       if (r && e.code)
         err_set(&lc->err, r, "%s", e.text);
-      progress_event(&lc->progress, "Image", name, r ? "Error" : "Removed",
-                     1);
+      progress_event(&lc->progress, "Image", name, r ? "Error" : "Removed", 1);
       cJSON_Delete(a.json);
       free(a.text);
       err_release(&e);
@@ -108,13 +107,12 @@ static int remove_images(struct lc *lc, int all)
 int cmd_down(struct cli_global *g, int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "volumes", no_argument, NULL, 'v' },
-    { "rmi", required_argument, NULL, 'R' },
-    { "remove-orphans", no_argument, NULL, 'O' },
-    { "timeout", required_argument, NULL, 't' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+      {"volumes", no_argument, NULL, 'v'},
+      {"rmi", required_argument, NULL, 'R'},
+      {"remove-orphans", no_argument, NULL, 'O'},
+      {"timeout", required_argument, NULL, 't'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   int volumes = 0, orphans = 0, timeout = -1, c;
   const char *rmi = NULL;
   opterr = 0;
@@ -126,8 +124,10 @@ int cmd_down(struct cli_global *g, int argc, char **argv)
     case 'R':
       rmi = optarg;
       if (strcmp(rmi, "local") && strcmp(rmi, "all")) {
-        fprintf(stderr, "wcompose down: --rmi: '%s' is not 'local' or "
-                        "'all'\n", rmi);
+        fprintf(stderr,
+                "wcompose down: --rmi: '%s' is not 'local' or "
+                "'all'\n",
+                rmi);
         return EXIT_USAGE;
       }
       break;
@@ -137,8 +137,10 @@ int cmd_down(struct cli_global *g, int argc, char **argv)
     case 't':
       timeout = lc_parse_int(optarg);
       if (timeout < 0) {
-        fprintf(stderr, "wcompose down: --timeout: '%s' is not a number of "
-                        "seconds\n", optarg);
+        fprintf(stderr,
+                "wcompose down: --timeout: '%s' is not a number of "
+                "seconds\n",
+                optarg);
         return EXIT_USAGE;
       }
       break;
@@ -146,8 +148,9 @@ int cmd_down(struct cli_global *g, int argc, char **argv)
       usage(stdout);
       return EXIT_OK;
     default:
-      fprintf(stderr, "wcompose down: unknown or incomplete flag '%s'\n"
-                      "Run 'wcompose down --help' for usage.\n",
+      fprintf(stderr,
+              "wcompose down: unknown or incomplete flag '%s'\n"
+              "Run 'wcompose down --help' for usage.\n",
               argv[optind - 1]);
       return EXIT_USAGE;
     }
@@ -172,9 +175,8 @@ int cmd_down(struct cli_global *g, int argc, char **argv)
       cli_warn("Found orphan containers for this project. If you removed "
                "or renamed a service in your compose file, run this "
                "command with the --remove-orphans flag to clean them up.");
-    struct svc_options so = { .goal = SVC_GOAL_DOWN,
-                              .timeout = timeout,
-                              .parallel = g->parallel };
+    struct svc_options so = {
+        .goal = SVC_GOAL_DOWN, .timeout = timeout, .parallel = g->parallel};
     rc = lc_run(&lc, &plan, &so);
     int r = lc_remove_containers(&lc, &plan, 0);
     if (!rc)

@@ -50,11 +50,11 @@ struct up {
   struct logs logs;
   uv_signal_t sigint, sigterm;
   struct svc_run stop;
-  int stopping;     /* 1: graceful stop under way; 2: killing */
+  int stopping; /* 1: graceful stop under way; 2: killing */
   int signaled;
   int abort_on_exit, abort_on_failure;
   const char *exit_code_from;
-  int exit_code;    /* from the container that decided, or -1 */
+  int exit_code; /* from the container that decided, or -1 */
   struct plan stop_plan;
 };
 
@@ -65,7 +65,7 @@ static void on_progress(void *data, const char *name, const char *status,
   progress_event(&u->lc.progress, "Container", name, status, done);
 }
 
-static const struct svc_hooks stop_hooks = { on_progress, NULL };
+static const struct svc_hooks stop_hooks = {on_progress, NULL};
 
 static void begin_stop(struct up *u)
 {
@@ -74,8 +74,8 @@ static void begin_stop(struct up *u)
   u->stopping = 1;
   logs_stopping(&u->logs);
   fprintf(stderr, "Gracefully stopping... (press Ctrl+C again to force)\n");
-  struct svc_options so = { .goal = SVC_GOAL_STOP, .timeout = -1,
-                            .parallel = u->lc.g->parallel };
+  struct svc_options so = {
+      .goal = SVC_GOAL_STOP, .timeout = -1, .parallel = u->lc.g->parallel};
   svc_run_init(&u->stop, &u->lc.loop, u->lc.engine, u->lc.project,
                u->lc.selected, &u->stop_plan, &so, &stop_hooks, u);
   svc_run_start(&u->stop);
@@ -134,8 +134,7 @@ static int attach_all(struct up *u, const struct plan *plan,
                       unsigned flags)
 {
   const struct project *p = u->lc.project;
-  logs_init(&u->logs, &u->lc.loop, u->lc.engine, stdout, flags, on_exit_cb,
-            u);
+  logs_init(&u->logs, &u->lc.loop, u->lc.engine, stdout, flags, on_exit_cb, u);
   /* containers this run did not touch (the plan points into the listing
    * about to be replaced) */
   struct strvec kept = STRVEC_INIT;
@@ -163,13 +162,12 @@ static int attach_all(struct up *u, const struct plan *plan,
   for (size_t i = 0; i < u->stop_plan.n; i++) {
     const struct plan_action *a = &u->stop_plan.v[i];
     const struct service *s = &p->services[a->service];
-    if ((only->n && !strvec_has(only, s->name)) ||
-        strvec_has(skip, s->name))
+    if ((only->n && !strvec_has(only, s->name)) || strvec_has(skip, s->name))
       continue;
     /* a container this run did not touch: no history, as compose does */
-    logs_add(&u->logs, a->container->id, a->container->name, s->name,
-             a->number, s->tty,
-             strvec_has(&kept, a->container->id) ? now : NULL, &u->lc.err);
+    logs_add(&u->logs, a->container->id, a->container->name, s->name, a->number,
+             s->tty, strvec_has(&kept, a->container->id) ? now : NULL,
+             &u->lc.err);
   }
   strvec_clear(&kept);
   return 0;
@@ -189,8 +187,8 @@ static int parse_scale(struct lc *lc, const struct strvec *specs, int *scale)
           !strncmp(p->services[i].name, specs->v[k], eq - specs->v[k]))
         break;
     if (!eq || n < 0)
-      return err_set(&lc->err, ERR_USAGE,
-                     "--scale: '%s' is not SERVICE=NUMBER", specs->v[k]);
+      return err_set(&lc->err, ERR_USAGE, "--scale: '%s' is not SERVICE=NUMBER",
+                     specs->v[k]);
     if (i == p->nservices)
       return err_set(&lc->err, ERR_USAGE, "--scale: no such service: '%.*s'",
                      (int)(eq - specs->v[k]), specs->v[k]);
@@ -222,40 +220,56 @@ static int check_named(struct lc *lc, const char *flag,
 int cmd_up(struct cli_global *g, int argc, char **argv)
 {
   enum {
-    O_BUILD = 256, O_NO_BUILD, O_NO_START, O_FORCE, O_NO_RECREATE,
-    O_ORPHANS, O_NO_DEPS, O_SCALE, O_WAIT, O_WAIT_TIMEOUT, O_ABORT,
-    O_ABORT_FAIL, O_EXIT_FROM, O_ATTACH, O_NO_ATTACH, O_NO_COLOR,
-    O_NO_PREFIX, O_TIMESTAMPS, O_PULL, O_QUIET_PULL, O_ATTACH_DEPS
+    O_BUILD = 256,
+    O_NO_BUILD,
+    O_NO_START,
+    O_FORCE,
+    O_NO_RECREATE,
+    O_ORPHANS,
+    O_NO_DEPS,
+    O_SCALE,
+    O_WAIT,
+    O_WAIT_TIMEOUT,
+    O_ABORT,
+    O_ABORT_FAIL,
+    O_EXIT_FROM,
+    O_ATTACH,
+    O_NO_ATTACH,
+    O_NO_COLOR,
+    O_NO_PREFIX,
+    O_TIMESTAMPS,
+    O_PULL,
+    O_QUIET_PULL,
+    O_ATTACH_DEPS
   };
   static const struct option opts[] = {
-    { "detach", no_argument, NULL, 'd' },
-    { "build", no_argument, NULL, O_BUILD },
-    { "no-build", no_argument, NULL, O_NO_BUILD },
-    { "no-start", no_argument, NULL, O_NO_START },
-    { "force-recreate", no_argument, NULL, O_FORCE },
-    { "no-recreate", no_argument, NULL, O_NO_RECREATE },
-    { "remove-orphans", no_argument, NULL, O_ORPHANS },
-    { "no-deps", no_argument, NULL, O_NO_DEPS },
-    { "scale", required_argument, NULL, O_SCALE },
-    { "wait", no_argument, NULL, O_WAIT },
-    { "wait-timeout", required_argument, NULL, O_WAIT_TIMEOUT },
-    { "timeout", required_argument, NULL, 't' },
-    { "abort-on-container-exit", no_argument, NULL, O_ABORT },
-    { "abort-on-container-failure", no_argument, NULL, O_ABORT_FAIL },
-    { "exit-code-from", required_argument, NULL, O_EXIT_FROM },
-    { "attach", required_argument, NULL, O_ATTACH },
-    { "no-attach", required_argument, NULL, O_NO_ATTACH },
-    { "attach-dependencies", no_argument, NULL, O_ATTACH_DEPS },
-    { "no-color", no_argument, NULL, O_NO_COLOR },
-    { "no-log-prefix", no_argument, NULL, O_NO_PREFIX },
-    { "timestamps", no_argument, NULL, O_TIMESTAMPS },
-    { "pull", required_argument, NULL, O_PULL },
-    { "quiet-pull", no_argument, NULL, O_QUIET_PULL },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+      {"detach", no_argument, NULL, 'd'},
+      {"build", no_argument, NULL, O_BUILD},
+      {"no-build", no_argument, NULL, O_NO_BUILD},
+      {"no-start", no_argument, NULL, O_NO_START},
+      {"force-recreate", no_argument, NULL, O_FORCE},
+      {"no-recreate", no_argument, NULL, O_NO_RECREATE},
+      {"remove-orphans", no_argument, NULL, O_ORPHANS},
+      {"no-deps", no_argument, NULL, O_NO_DEPS},
+      {"scale", required_argument, NULL, O_SCALE},
+      {"wait", no_argument, NULL, O_WAIT},
+      {"wait-timeout", required_argument, NULL, O_WAIT_TIMEOUT},
+      {"timeout", required_argument, NULL, 't'},
+      {"abort-on-container-exit", no_argument, NULL, O_ABORT},
+      {"abort-on-container-failure", no_argument, NULL, O_ABORT_FAIL},
+      {"exit-code-from", required_argument, NULL, O_EXIT_FROM},
+      {"attach", required_argument, NULL, O_ATTACH},
+      {"no-attach", required_argument, NULL, O_NO_ATTACH},
+      {"attach-dependencies", no_argument, NULL, O_ATTACH_DEPS},
+      {"no-color", no_argument, NULL, O_NO_COLOR},
+      {"no-log-prefix", no_argument, NULL, O_NO_PREFIX},
+      {"timestamps", no_argument, NULL, O_TIMESTAMPS},
+      {"pull", required_argument, NULL, O_PULL},
+      {"quiet-pull", no_argument, NULL, O_QUIET_PULL},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   struct up *u = xcalloc(1, sizeof(*u));
-  struct lc_converge co = { .timeout = -1 };
+  struct lc_converge co = {.timeout = -1};
   struct strvec scales = STRVEC_INIT, only = STRVEC_INIT, skip = STRVEC_INIT;
   int detach = 0, no_deps = 0, wait_timeout = -1, c, rc = 0;
   unsigned lflags = 0;
@@ -298,8 +312,7 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       wait_timeout = lc_parse_int(optarg);
       if (wait_timeout < 0)
         rc = err_set(&u->lc.err, ERR_USAGE,
-                     "--wait-timeout: '%s' is not a number of seconds",
-                     optarg);
+                     "--wait-timeout: '%s' is not a number of seconds", optarg);
       break;
     case 't':
       co.timeout = lc_parse_int(optarg);
@@ -346,7 +359,8 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       free(u);
       return EXIT_OK;
     default:
-      rc = err_set(&u->lc.err, ERR_USAGE, "up: unknown or incomplete flag "
+      rc = err_set(&u->lc.err, ERR_USAGE,
+                   "up: unknown or incomplete flag "
                    "'%s' (see 'wcompose up --help')",
                    argv[optind - 1]);
     }
@@ -358,8 +372,8 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       (co.plan_flags & PLAN_NO_RECREATE))
     rc = err_set(&u->lc.err, ERR_USAGE,
                  "--force-recreate and --no-recreate cannot be combined");
-  if (!rc && detach && (u->abort_on_exit || u->exit_code_from ||
-                        u->abort_on_failure))
+  if (!rc && detach &&
+      (u->abort_on_exit || u->exit_code_from || u->abort_on_failure))
     rc = err_set(&u->lc.err, ERR_USAGE,
                  "-d cannot be combined with --abort-on-container-exit, "
                  "--abort-on-container-failure or --exit-code-from");

@@ -30,11 +30,11 @@ int lc_load(struct lc *lc, struct cli_global *g, char **services, int n,
 {
   memset(lc, 0, sizeof(*lc));
   lc->g = g;
-  struct load_options o = { .files = &g->files,
-                            .project_name = g->project_name,
-                            .project_dir = g->project_dir,
-                            .env_files = &g->env_files,
-                            .profiles = &g->profiles };
+  struct load_options o = {.files = &g->files,
+                           .project_name = g->project_name,
+                           .project_dir = g->project_dir,
+                           .env_files = &g->env_files,
+                           .profiles = &g->profiles};
   struct strvec warnings = STRVEC_INIT;
   int rc = compose_load(&o, &lc->project, &warnings, &lc->err);
   for (size_t i = 0; i < warnings.n; i++)
@@ -120,9 +120,9 @@ int lc_observe(struct lc *lc)
   char *f = xasprintf("%s=%s", LABELS_PROJECT, lc->project->name);
   engine_filter_add(&filters, "label", f);
   free(f);
-  struct lc_await a = { .err = &lc->err };
-  int rc = engine_container_list(lc->engine, filters, 1, lc_await_cb, &a,
-                                 &lc->err);
+  struct lc_await a = {.err = &lc->err};
+  int rc =
+      engine_container_list(lc->engine, filters, 1, lc_await_cb, &a, &lc->err);
   cJSON_Delete(filters);
   if (!rc)
     rc = lc_await(lc, &a);
@@ -158,9 +158,8 @@ void lc_plan_existing(struct lc *lc, struct plan *out)
       int running = !strcmp(c->state, "running") ||
                     !strcmp(c->state, "paused") ||
                     !strcmp(c->state, "restarting");
-      out->v[out->n++] = (struct plan_action){
-        running ? PLAN_KEEP : PLAN_START, (long)k, c->number, c
-      };
+      out->v[out->n++] = (struct plan_action){running ? PLAN_KEEP : PLAN_START,
+                                              (long)k, c->number, c};
     }
   }
 }
@@ -175,10 +174,10 @@ static void on_progress(void *data, const char *name, const char *status,
 int lc_run(struct lc *lc, const struct plan *plan,
            const struct svc_options *opt)
 {
-  static const struct svc_hooks hooks = { on_progress, NULL };
+  static const struct svc_hooks hooks = {on_progress, NULL};
   struct svc_run r;
-  svc_run_init(&r, &lc->loop, lc->engine, lc->project, lc->selected, plan,
-               opt, &hooks, lc);
+  svc_run_init(&r, &lc->loop, lc->engine, lc->project, lc->selected, plan, opt,
+               &hooks, lc);
   svc_run_start(&r);
   while (!svc_run_finished(&r))
     if (!uv_run(&lc->loop, UV_RUN_ONCE))
@@ -229,7 +228,7 @@ static cJSON *kv_json(const struct kvlist *l)
 
 static int ensure_network(struct lc *lc, const struct network *n)
 {
-  struct lc_await a = { .err = NULL };
+  struct lc_await a = {.err = NULL};
   struct err e = ERR_INIT;
   int rc = engine_network_inspect(lc->engine, n->name, lc_await_cb, &a, &e);
   if (!rc)
@@ -283,7 +282,7 @@ static int ensure_network(struct lc *lc, const struct network *n)
     }
   }
   progress_event(&lc->progress, "Network", n->name, "Creating", 0);
-  struct lc_await b = { .err = &lc->err };
+  struct lc_await b = {.err = &lc->err};
   rc = engine_network_create(lc->engine, body, lc_await_cb, &b, &lc->err);
   if (!rc)
     rc = lc_await(lc, &b);
@@ -296,7 +295,7 @@ static int ensure_network(struct lc *lc, const struct network *n)
 
 static int ensure_volume(struct lc *lc, const struct volume *v)
 {
-  struct lc_await a = { .err = NULL };
+  struct lc_await a = {.err = NULL};
   struct err e = ERR_INIT;
   int rc = engine_volume_inspect(lc->engine, v->name, lc_await_cb, &a, &e);
   if (!rc)
@@ -321,14 +320,13 @@ static int ensure_volume(struct lc *lc, const struct volume *v)
   labels_add_volume(labels, lc->project, v->key);
   cJSON_AddItemToObject(body, "Labels", labels);
   progress_event(&lc->progress, "Volume", v->name, "Creating", 0);
-  struct lc_await b = { .err = &lc->err };
+  struct lc_await b = {.err = &lc->err};
   rc = engine_volume_create(lc->engine, body, lc_await_cb, &b, &lc->err);
   if (!rc)
     rc = lc_await(lc, &b);
   cJSON_Delete(b.json);
   free(b.text);
-  progress_event(&lc->progress, "Volume", v->name, rc ? "Error" : "Created",
-                 1);
+  progress_event(&lc->progress, "Volume", v->name, rc ? "Error" : "Created", 1);
   return rc;
 }
 
@@ -364,15 +362,14 @@ int lc_check_builds(struct lc *lc)
       continue; /* a remote context: the engine fetches it */
     struct stat st;
     if (stat(ctx, &st) || !S_ISDIR(st.st_mode)) {
-      err_set(&lc->err, ERR_CONFIG,
-              "service '%s': build context '%s' %s", s->name, ctx,
+      err_set(&lc->err, ERR_CONFIG, "service '%s': build context '%s' %s",
+              s->name, ctx,
               stat(ctx, &st) ? "does not exist" : "is not a directory");
       continue;
     }
     if (s->build->dockerfile_inline)
       continue;
-    const char *df = s->build->dockerfile ? s->build->dockerfile
-                                          : "Dockerfile";
+    const char *df = s->build->dockerfile ? s->build->dockerfile : "Dockerfile";
     char *path = df[0] == '/' ? xstrdup(df) : xasprintf("%s/%s", ctx, df);
     if (stat(path, &st) || !S_ISREG(st.st_mode))
       err_set(&lc->err, ERR_CONFIG, "service '%s': Dockerfile '%s' not found",
@@ -385,7 +382,7 @@ int lc_check_builds(struct lc *lc)
 /* The image's ID, or NULL with rc ERR_NOTFOUND. */
 static int image_id(struct lc *lc, const char *name, char **id)
 {
-  struct lc_await a = { .err = NULL };
+  struct lc_await a = {.err = NULL};
   struct err e = ERR_INIT;
   *id = NULL;
   int rc = engine_image_inspect(lc->engine, name, lc_await_cb, &a, &e);
@@ -425,8 +422,8 @@ int lc_images(struct lc *lc, int force, int no_build, char **image_ids)
     }
     if (rc == ERR_NOTFOUND) {
       /* no registry is assumed: say what is missing and how to get it */
-      err_set(&lc->err, ERR_NOTFOUND,
-              "service '%s': image '%s' not found%s", s->name, name,
+      err_set(&lc->err, ERR_NOTFOUND, "service '%s': image '%s' not found%s",
+              s->name, name,
               s->build ? " (build it: drop --no-build)"
                        : " (pull it with 'docker pull' first)");
     }
@@ -437,8 +434,7 @@ int lc_images(struct lc *lc, int force, int no_build, char **image_ids)
   return 0;
 }
 
-int lc_converge(struct lc *lc, const struct lc_converge *o,
-                struct plan *plan)
+int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan)
 {
   const struct project *p = lc->project;
   size_t n = p->nservices;
@@ -458,8 +454,8 @@ int lc_converge(struct lc *lc, const struct lc_converge *o,
   if (!rc) {
     for (size_t i = 0; i < n; i++) {
       want[i].selected = lc->selected[i];
-      want[i].scale = o->scale && o->scale[i] >= 0 ? o->scale[i]
-                                                   : p->services[i].replicas;
+      want[i].scale =
+          o->scale && o->scale[i] >= 0 ? o->scale[i] : p->services[i].replicas;
       want[i].hash = hashes[i];
       want[i].image_id = ids[i];
     }
@@ -468,12 +464,12 @@ int lc_converge(struct lc *lc, const struct lc_converge *o,
       cli_warn("Found orphan containers for this project. If you removed "
                "or renamed a service in your compose file, run this "
                "command with the --remove-orphans flag to clean them up.");
-    struct svc_options so = { .goal = SVC_GOAL_UP,
-                              .no_start = o->no_start,
-                              .wait = o->wait,
-                              .timeout = o->timeout,
-                              .image_ids = (const char *const *)ids,
-                              .parallel = lc->g->parallel };
+    struct svc_options so = {.goal = SVC_GOAL_UP,
+                             .no_start = o->no_start,
+                             .wait = o->wait,
+                             .timeout = o->timeout,
+                             .image_ids = (const char *const *)ids,
+                             .parallel = lc->g->parallel};
     rc = lc_run(lc, plan, &so);
   }
   for (size_t i = 0; i < n; i++)
@@ -493,35 +489,34 @@ int lc_remove_containers(struct lc *lc, const struct plan *plan,
     if (plan->v[i].service >= 0 || !c)
       continue;
     progress_event(&lc->progress, "Container", c->name, "Removing", 0);
-    struct lc_await a = { .err = &lc->err };
-    int r = engine_container_remove(lc->engine, c->id,
-                                    rm_flags | ENGINE_RM_FORCE, lc_await_cb,
-                                    &a, &lc->err);
+    struct lc_await a = {.err = &lc->err};
+    int r =
+        engine_container_remove(lc->engine, c->id, rm_flags | ENGINE_RM_FORCE,
+                                lc_await_cb, &a, &lc->err);
     if (!r)
       r = lc_await(lc, &a);
     cJSON_Delete(a.json);
     free(a.text);
-    progress_event(&lc->progress, "Container", c->name,
-                   r ? "Error" : "Removed", 1);
+    progress_event(&lc->progress, "Container", c->name, r ? "Error" : "Removed",
+                   1);
     if (r && !rc)
       rc = r;
   }
   return rc;
 }
 
-int lc_verb(struct cli_global *g, int argc, char **argv,
-            enum svc_goal goal, const char *usage)
+int lc_verb(struct cli_global *g, int argc, char **argv, enum svc_goal goal,
+            const char *usage)
 {
   static const struct option opts[] = {
-    { "timeout", required_argument, NULL, 't' },
-    { "signal", required_argument, NULL, 's' },
-    { "force", no_argument, NULL, 'f' },
-    { "stop", no_argument, NULL, 'S' },
-    { "volumes", no_argument, NULL, 'v' },
-    { "no-deps", no_argument, NULL, 'D' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+      {"timeout", required_argument, NULL, 't'},
+      {"signal", required_argument, NULL, 's'},
+      {"force", no_argument, NULL, 'f'},
+      {"stop", no_argument, NULL, 'S'},
+      {"volumes", no_argument, NULL, 'v'},
+      {"no-deps", no_argument, NULL, 'D'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   int timeout = -1, force = 0, stop = 0, volumes = 0, c;
   const char *sig = NULL;
   int is_rm = goal == SVC_GOAL_DOWN;
@@ -529,15 +524,18 @@ int lc_verb(struct cli_global *g, int argc, char **argv,
   struct lc lc;
   memset(&lc, 0, sizeof(lc));
   opterr = 0;
-  const char *shorts = is_rm ? "+fsvh" : goal == SVC_GOAL_KILL ? "+s:h"
-                       : takes_t                              ? "+t:h"
-                                                              : "+h";
+  const char *shorts = is_rm                   ? "+fsvh"
+                       : goal == SVC_GOAL_KILL ? "+s:h"
+                       : takes_t               ? "+t:h"
+                                               : "+h";
   while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
     if (c == 't' && takes_t) {
       timeout = lc_parse_int(optarg);
       if (timeout < 0) {
-        fprintf(stderr, "wcompose %s: --timeout: '%s' is not a number of "
-                        "seconds\n", argv[0], optarg);
+        fprintf(stderr,
+                "wcompose %s: --timeout: '%s' is not a number of "
+                "seconds\n",
+                argv[0], optarg);
         return EXIT_USAGE;
       }
     } else if (c == 's' && goal == SVC_GOAL_KILL) {
@@ -554,8 +552,9 @@ int lc_verb(struct cli_global *g, int argc, char **argv,
       fputs(usage, stdout);
       return EXIT_OK;
     } else {
-      fprintf(stderr, "wcompose %s: unknown or incomplete flag '%s'\n"
-                      "Run 'wcompose %s --help' for usage.\n",
+      fprintf(stderr,
+              "wcompose %s: unknown or incomplete flag '%s'\n"
+              "Run 'wcompose %s --help' for usage.\n",
               argv[0], argv[optind - 1], argv[0]);
       return EXIT_USAGE;
     }
@@ -579,11 +578,11 @@ int lc_verb(struct cli_global *g, int argc, char **argv,
     }
     if (is_rm && !plan.n)
       fprintf(stderr, "No stopped containers\n");
-    struct svc_options so = { .goal = goal,
-                              .timeout = timeout,
-                              .signal = sig,
-                              .remove_volumes = volumes,
-                              .parallel = g->parallel };
+    struct svc_options so = {.goal = goal,
+                             .timeout = timeout,
+                             .signal = sig,
+                             .remove_volumes = volumes,
+                             .parallel = g->parallel};
     rc = lc_run(&lc, &plan, &so);
   }
   plan_release(&plan);

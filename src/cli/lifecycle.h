@@ -76,22 +76,21 @@ int lc_images(struct lc *lc, int force, int no_build, char **image_ids);
 /* Converge the selected services (up and create): build or find images,
  * create networks and volumes, plan against what exists, walk. */
 struct lc_converge {
-  int build;          /* --build */
-  int no_build;       /* --no-build */
+  int build;           /* --build */
+  int no_build;        /* --no-build */
   unsigned plan_flags; /* PLAN_FORCE_RECREATE ... */
   int no_start;
   int wait;
-  int timeout;        /* -t; -1: each service's */
-  const int *scale;   /* per service, -1: its replicas; or NULL */
+  int timeout;      /* -t; -1: each service's */
+  const int *scale; /* per service, -1: its replicas; or NULL */
 };
-int lc_converge(struct lc *lc, const struct lc_converge *o,
-                struct plan *plan);
+int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan);
 
 /* The simple verbs (start, stop, restart, kill, pause, unpause, rm): parse
  * their flags ([-t N] [-s SIGNAL] [-f] [-v] [SERVICE...]), and walk the
  * existing containers toward goal. usage is the verb's help text. */
-int lc_verb(struct cli_global *g, int argc, char **argv,
-            enum svc_goal goal, const char *usage);
+int lc_verb(struct cli_global *g, int argc, char **argv, enum svc_goal goal,
+            const char *usage);
 
 /* Remove a list of containers directly (orphans), reporting progress. */
 int lc_remove_containers(struct lc *lc, const struct plan *plan,

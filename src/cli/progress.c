@@ -61,7 +61,7 @@ static void redraw(struct progress *p)
   for (size_t i = 0; i < p->n; i++) {
     const struct progress_line *l = &p->v[i];
     uint64_t end = l->done ? l->end : now;
-    const char *mark = l->error ? "\033[31m✘\033[0m"
+    const char *mark = l->error  ? "\033[31m✘\033[0m"
                        : l->done ? "\033[32m✔\033[0m"
                                  : "⠿";
     fprintf(p->out, "\033[2K %s %s %-28s %-10s %5.1fs\n", mark, l->kind,

@@ -33,7 +33,10 @@ struct progress {
   size_t n, alloc;
   size_t drawn; /* tty: lines on screen to redraw over */
 };
-#define PROGRESS_INIT { PROGRESS_PLAIN, NULL, NULL, 0, 0, 0 }
+#define PROGRESS_INIT                                                          \
+  {                                                                            \
+    PROGRESS_PLAIN, NULL, NULL, 0, 0, 0                                        \
+  }
 
 /* mode: "auto" or NULL (tty when stderr is a terminal, else plain), "tty",
  * "plain", "quiet", "json". ERR_USAGE for anything else. */

@@ -301,8 +301,8 @@ static void add_mounts(const struct project *p, const struct service *s,
  * does outside swarm: secrets under /run/secrets, configs at /<name>. */
 static int add_file_refs(const struct project *p, const struct service *s,
                          const struct file_ref *refs, size_t n,
-                         const struct file_obj *objs, size_t nobjs,
-                         int secret, cJSON *host, struct err *err)
+                         const struct file_obj *objs, size_t nobjs, int secret,
+                         cJSON *host, struct err *err)
 {
   const char *kind = secret ? "secret" : "config";
   for (size_t i = 0; i < n; i++) {
@@ -341,8 +341,8 @@ static void add_volumes_from(const struct project *p, const struct service *s,
   cJSON *a = cJSON_AddArrayToObject(host, "VolumesFrom");
   for (size_t i = 0; i < s->nvolumes_from; i++) {
     const struct volumes_from *v = &s->volumes_from[i];
-    char *name = v->service ? service_container(p, v->service)
-                            : xstrdup(v->container);
+    char *name =
+        v->service ? service_container(p, v->service) : xstrdup(v->container);
     char *spec = xasprintf("%s:%s", name, v->read_only ? "ro" : "rw");
     cJSON_AddItemToArray(a, cJSON_CreateString(spec));
     free(spec);
@@ -532,11 +532,11 @@ static int body_core(const struct project *p, const struct service *s,
   cJSON *host = cJSON_AddObjectToObject(b, "HostConfig");
   add_ports(s, b, host);
   add_mounts(p, s, host);
-  int rc = add_file_refs(p, s, s->secrets, s->nsecrets, p->secrets,
-                         p->nsecrets, 1, host, err);
+  int rc = add_file_refs(p, s, s->secrets, s->nsecrets, p->secrets, p->nsecrets,
+                         1, host, err);
   if (!rc)
-    rc = add_file_refs(p, s, s->configs, s->nconfigs, p->configs,
-                       p->nconfigs, 0, host, err);
+    rc = add_file_refs(p, s, s->configs, s->nconfigs, p->configs, p->nconfigs,
+                       0, host, err);
   if (rc) {
     cJSON_Delete(b);
     return rc;

@@ -44,8 +44,8 @@ char *labels_depends_on_new(const struct service *s);
 
 /* Add the labels of a container of s to obj: project, service, number,
  * oneoff ("True"/"False"), working_dir, config_files (comma-joined),
- * depends_on, version (wcompose's), and config-hash / image when hash / image_id are
- * not NULL. Existing keys are replaced. */
+ * depends_on, version (wcompose's), and config-hash / image when hash /
+ * image_id are not NULL. Existing keys are replaced. */
 void labels_add_container(cJSON *obj, const struct project *p,
                           const struct service *s, int number, int oneoff,
                           const char *hash, const char *image_id);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-static const int colors[] = { 36, 33, 32, 35, 34, 96, 93, 92, 95, 94 };
+static const int colors[] = {36, 33, 32, 35, 34, 96, 93, 92, 95, 94};
 #define NCOLORS (sizeof(colors) / sizeof(colors[0]))
 
 void logs_init(struct logs *l, uv_loop_t *loop, struct engine *e, FILE *out,
@@ -91,10 +91,10 @@ static void on_inspect(void *ctx, struct engine_result *res)
   struct logs_entry *en = ctx;
   struct logs *l = en->logs;
   const cJSON *st = cJSON_GetObjectItemCaseSensitive(res->json, "State");
-  int again = !res->rc && !l->stopping &&
-              (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Running")) ||
-               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st,
-                                                             "Restarting")));
+  int again =
+      !res->rc && !l->stopping &&
+      (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Running")) ||
+       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Restarting")));
   report(en);
   if (again) {
     en->restarts++;
@@ -104,10 +104,9 @@ static void on_inspect(void *ctx, struct engine_result *res)
     struct tm tm;
     memset(&tm, 0, sizeof(tm));
     /* the API wants a UNIX time; the inspect gives RFC 3339 (UTC) */
-    const char *rest = cJSON_IsString(fin)
-                           ? strptime(fin->valuestring, "%Y-%m-%dT%H:%M:%S",
-                                      &tm)
-                           : NULL;
+    const char *rest = cJSON_IsString(fin) ? strptime(fin->valuestring,
+                                                      "%Y-%m-%dT%H:%M:%S", &tm)
+                                           : NULL;
     if (rest) {
       /* keep the fraction: what the new run prints comes after it */
       size_t nd = *rest == '.' ? strspn(rest + 1, "0123456789") : 0;
@@ -154,8 +153,7 @@ static void on_wait(void *ctx, struct engine_result *res)
   struct logs_entry *en = ctx;
   en->waiting = 0;
   en->exited = 1;
-  const cJSON *code =
-      cJSON_GetObjectItemCaseSensitive(res->json, "StatusCode");
+  const cJSON *code = cJSON_GetObjectItemCaseSensitive(res->json, "StatusCode");
   en->code = !res->rc && cJSON_IsNumber(code) ? code->valueint : -1;
   check_done(en);
 }
@@ -173,9 +171,10 @@ static void on_stream_end(void *ctx, struct engine_result *res)
 static void follow(struct logs_entry *en, const char *since)
 {
   struct logs *l = en->logs;
-  struct engine_logs_opts o = { .tty = en->tty, .follow = 1,
-                                .timestamps = !!(l->flags & LOGS_TIMESTAMPS),
-                                .since = since };
+  struct engine_logs_opts o = {.tty = en->tty,
+                               .follow = 1,
+                               .timestamps = !!(l->flags & LOGS_TIMESTAMPS),
+                               .since = since};
   struct err e = ERR_INIT;
   if (!engine_container_logs(l->engine, en->id, &o, on_output, on_stream_end,
                              en, &en->call, &e))

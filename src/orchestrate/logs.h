@@ -19,8 +19,8 @@ struct logs;
 
 /* A container is done (its stream ended and it exited, or it was
  * dropped); code is its exit code, or -1 when unknown. */
-typedef void (*logs_exit_cb)(void *data, const char *name,
-                             const char *service, int code);
+typedef void (*logs_exit_cb)(void *data, const char *name, const char *service,
+                             int code);
 
 enum logs_flags {
   LOGS_NO_COLOR = 1 << 0,

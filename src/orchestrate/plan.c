@@ -24,8 +24,7 @@ int plan_container_from_json(const cJSON *item, struct plan_container *c)
   const cJSON *names = cJSON_GetObjectItemCaseSensitive(item, "Names");
   const cJSON *n0 = cJSON_GetArrayItem(names, 0);
   if (cJSON_IsString(n0))
-    c->name = n0->valuestring[0] == '/' ? n0->valuestring + 1
-                                        : n0->valuestring;
+    c->name = n0->valuestring[0] == '/' ? n0->valuestring + 1 : n0->valuestring;
   else
     c->name = c->id;
   const cJSON *st = cJSON_GetObjectItemCaseSensitive(item, "State");
@@ -65,7 +64,7 @@ static void push(struct plan *pl, enum plan_op op, long service, int number,
     pl->alloc = pl->alloc ? 2 * pl->alloc : 16;
     pl->v = xrealloc(pl->v, pl->alloc * sizeof(*pl->v));
   }
-  pl->v[pl->n++] = (struct plan_action){ op, service, number, c };
+  pl->v[pl->n++] = (struct plan_action){op, service, number, c};
 }
 
 static int outdated(const struct plan_want *w, const struct plan_container *c)
@@ -93,8 +92,8 @@ static void plan_service(struct plan *pl, long si, const struct service *s,
 {
   int scale = w->scale < 0 ? 0 : w->scale;
   /* the container that holds each wanted number, first one found */
-  const struct plan_container **slot = xcalloc((size_t)scale + 1,
-                                               sizeof(*slot));
+  const struct plan_container **slot =
+      xcalloc((size_t)scale + 1, sizeof(*slot));
   for (size_t i = 0; i < nhave; i++) {
     const struct plan_container *c = &have[i];
     if (c->oneoff || !c->service || strcmp(c->service, s->name))
@@ -127,13 +126,12 @@ static void plan_service(struct plan *pl, long si, const struct service *s,
 }
 
 void plan_make(const struct project *p, const struct plan_want *want,
-               const struct plan_container *have, size_t nhave,
-               unsigned flags, struct plan *out)
+               const struct plan_container *have, size_t nhave, unsigned flags,
+               struct plan *out)
 {
   for (size_t i = 0; i < p->nservices; i++)
     if (want[i].selected)
-      plan_service(out, (long)i, &p->services[i], &want[i], have, nhave,
-                   flags);
+      plan_service(out, (long)i, &p->services[i], &want[i], have, nhave, flags);
   for (size_t i = 0; i < nhave; i++) {
     const struct plan_container *c = &have[i];
     if (c->oneoff || (c->service && known_service(p, c->service)))

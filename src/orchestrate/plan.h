@@ -64,7 +64,10 @@ struct plan {
   size_t n, alloc;
   size_t norphans; /* orphan containers found (removed or not) */
 };
-#define PLAN_INIT { NULL, 0, 0, 0 }
+#define PLAN_INIT                                                              \
+  {                                                                            \
+    NULL, 0, 0, 0                                                              \
+  }
 
 /* Make the plan. A service's containers numbered 1..scale are kept,
  * started or recreated (config hash or image changed, or forced); missing
@@ -73,8 +76,8 @@ struct plan {
  * not know (nor disables by profile) are orphans: listed as PLAN_REMOVE
  * with PLAN_REMOVE_ORPHANS, otherwise only counted. */
 void plan_make(const struct project *p, const struct plan_want *want,
-               const struct plan_container *have, size_t nhave,
-               unsigned flags, struct plan *out);
+               const struct plan_container *have, size_t nhave, unsigned flags,
+               struct plan *out);
 void plan_release(struct plan *pl);
 
 /* "create", "recreate", "start", "keep", "remove". */

@@ -21,9 +21,9 @@ static unsigned cond_bit(enum dep_condition c)
 }
 
 void sched_init(struct sched *s, const struct graph *g,
-                const unsigned char *selected, int reverse,
-                sched_cond_cb cond, void *cond_data,
-                const struct sched_policy *policy, void *data, int parallel)
+                const unsigned char *selected, int reverse, sched_cond_cb cond,
+                void *cond_data, const struct sched_policy *policy, void *data,
+                int parallel)
 {
   memset(s, 0, sizeof(*s));
   s->n = g->n;
@@ -67,8 +67,7 @@ void sched_release(struct sched *s)
 
 /* In a forward walk a dependency releases its waiter by reaching the
  * condition; in reverse only by being done. */
-static int released(const struct sched *s, const struct sched_node *n,
-                    size_t k)
+static int released(const struct sched *s, const struct sched_node *n, size_t k)
 {
   const struct sched_node *d = &s->nodes[n->deps[k]];
   if (s->reverse)

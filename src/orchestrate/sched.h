@@ -36,8 +36,7 @@ struct sched_policy {
 };
 
 /* Per-edge condition: what `from` waits for of `to` (forward walks). */
-typedef enum dep_condition (*sched_cond_cb)(void *data, size_t from,
-                                            size_t to);
+typedef enum dep_condition (*sched_cond_cb)(void *data, size_t from, size_t to);
 
 enum sched_node_state {
   SCHED_WAIT,    /* not yet run: waiting for its dependencies */
@@ -52,8 +51,8 @@ struct sched_node {
   enum sched_node_state state;
   unsigned reached; /* enum sched_reach bits */
   int rc;
-  size_t *deps;                /* forward: dependencies; reverse: dependents */
-  enum dep_condition *conds;   /* what is waited for of each, forward */
+  size_t *deps;              /* forward: dependencies; reverse: dependents */
+  enum dep_condition *conds; /* what is waited for of each, forward */
   size_t ndeps;
 };
 
@@ -66,16 +65,16 @@ struct sched {
   size_t busy;  /* nodes running that count against parallel */
   const struct sched_policy *policy;
   void *data;
-  int in_pump;  /* reentrancy guard */
+  int in_pump; /* reentrancy guard */
 };
 
 /* Set up a walk over g's nodes where selected[i] (NULL: all) is set.
  * Unselected nodes are ignored, and so are edges to them. cond may be NULL
  * (every edge waits for "started"). */
 void sched_init(struct sched *s, const struct graph *g,
-                const unsigned char *selected, int reverse,
-                sched_cond_cb cond, void *cond_data,
-                const struct sched_policy *policy, void *data, int parallel);
+                const unsigned char *selected, int reverse, sched_cond_cb cond,
+                void *cond_data, const struct sched_policy *policy, void *data,
+                int parallel);
 void sched_release(struct sched *s);
 
 /* Run every node whose wait is already over. */

@@ -12,9 +12,8 @@
 #define HEALTH_POLL_MS 500
 
 static const char *const state_names[] = {
-  "idle",     "stopping", "removing", "creating", "starting",
-  "health",   "running",  "applying", "done",     "failed"
-};
+    "idle",   "stopping", "removing", "creating", "starting",
+    "health", "running",  "applying", "done",     "failed"};
 
 const char *svc_state_name(enum svc_state st)
 {
@@ -34,8 +33,8 @@ void svc_set_state(struct svc *s, enum svc_state to)
   s->state = to;
 }
 
-static void progress(struct svc *s, const struct svc_ctr *c,
-                     const char *status, int done)
+static void progress(struct svc *s, const struct svc_ctr *c, const char *status,
+                     int done)
 {
   const struct svc_hooks *h = s->run->hooks;
   if (h && h->progress)
@@ -111,8 +110,7 @@ static void on_poll(uv_timer_t *t);
 static int all_healthy(const struct svc *s)
 {
   for (size_t i = 0; i < s->nctrs; i++)
-    if (s->ctrs[i].op != PLAN_REMOVE && s->ctrs[i].id &&
-        !s->ctrs[i].healthy)
+    if (s->ctrs[i].op != PLAN_REMOVE && s->ctrs[i].id && !s->ctrs[i].healthy)
       return 0;
   return 1;
 }
@@ -187,8 +185,10 @@ static void on_created(void *ctx, struct engine_result *res)
     if (res->rc)
       fail(s, res);
     else
-      err_set(&s->err, ERR_PROTO, "creating container '%s': no Id in the "
-              "answer", c->name);
+      err_set(&s->err, ERR_PROTO,
+              "creating container '%s': no Id in the "
+              "answer",
+              c->name);
     call_done(c);
     return;
   }
@@ -205,10 +205,10 @@ static void on_created(void *ctx, struct engine_result *res)
     cJSON_AddItemToObject(body, "EndpointConfig",
                           create_endpoint_new(s->service, n));
     struct err e = ERR_INIT;
-    issue(s, engine_network_connect(s->run->engine,
-                                    create_network_name(s->run->project,
-                                                        n->name),
-                                    body, on_connected, c, &e),
+    issue(s,
+          engine_network_connect(s->run->engine,
+                                 create_network_name(s->run->project, n->name),
+                                 body, on_connected, c, &e),
           &e);
   }
   call_done(c);
@@ -231,10 +231,10 @@ static void on_started(void *ctx, struct engine_result *res)
 
 static void on_applied(void *ctx, struct engine_result *res)
 {
-  static const char *const done[] = {
-    [SVC_GOAL_KILL] = "Killed", [SVC_GOAL_PAUSE] = "Paused",
-    [SVC_GOAL_UNPAUSE] = "Unpaused", [SVC_GOAL_RESTART] = "Restarted"
-  };
+  static const char *const done[] = {[SVC_GOAL_KILL] = "Killed",
+                                     [SVC_GOAL_PAUSE] = "Paused",
+                                     [SVC_GOAL_UNPAUSE] = "Unpaused",
+                                     [SVC_GOAL_RESTART] = "Restarted"};
   struct svc_ctr *c = ctx;
   if (res->rc)
     fail(c->svc, res);
@@ -262,8 +262,7 @@ static void on_health(void *ctx, struct engine_result *res)
     if (!strcmp(hs->valuestring, "healthy"))
       c->healthy = 1;
     else if (!strcmp(hs->valuestring, "unhealthy"))
-      err_set(&s->err, ERR_UNHEALTHY, "container '%s' is unhealthy",
-              c->name);
+      err_set(&s->err, ERR_UNHEALTHY, "container '%s' is unhealthy", c->name);
   } else if (!strcmp(state, "running")) {
     c->healthy = 1; /* no healthcheck: running is as good as it gets */
   }
@@ -343,8 +342,9 @@ static void state_removing(struct svc *s)
     struct err e = ERR_INIT;
     progress(s, c, "Removing", 0);
     /* by id: a replacement of the same name may come next */
-    if (!issue(s, engine_container_remove(s->run->engine, c->id, flags,
-                                          on_removed, c, &e),
+    if (!issue(s,
+               engine_container_remove(s->run->engine, c->id, flags, on_removed,
+                                       c, &e),
                &e) &&
         c->op == PLAN_RECREATE) {
       free(c->id);
@@ -360,16 +360,16 @@ static void state_creating(struct svc *s)
     if (c->op != PLAN_CREATE && c->op != PLAN_RECREATE)
       continue;
     const char *const *ids = s->run->opt.image_ids;
-    struct create_ctx cc = { s->run->project, s->service, c->number, 0,
-                             ids ? ids[s->index] : NULL };
+    struct create_ctx cc = {s->run->project, s->service, c->number, 0,
+                            ids ? ids[s->index] : NULL};
     cJSON *body = NULL;
     if (create_body(&cc, &body, &s->err))
       break;
     struct err e = ERR_INIT;
     progress(s, c, c->op == PLAN_RECREATE ? "Recreate" : "Creating", 0);
     issue(s,
-          engine_container_create(s->run->engine, c->name, body, on_created,
-                                  c, &e),
+          engine_container_create(s->run->engine, c->name, body, on_created, c,
+                                  &e),
           &e);
   }
 }
@@ -382,8 +382,7 @@ static void state_starting(struct svc *s)
       continue;
     struct err e = ERR_INIT;
     progress(s, c, "Starting", 0);
-    issue(s,
-          engine_container_start(s->run->engine, c->name, on_started, c, &e),
+    issue(s, engine_container_start(s->run->engine, c->name, on_started, c, &e),
           &e);
   }
 }
@@ -401,8 +400,7 @@ static void state_health(struct svc *s)
     if (c->op == PLAN_REMOVE || !c->id || c->healthy)
       continue;
     struct err e = ERR_INIT;
-    issue(s,
-          engine_container_inspect(s->run->engine, c->id, on_health, c, &e),
+    issue(s, engine_container_inspect(s->run->engine, c->id, on_health, c, &e),
           &e);
   }
 }
@@ -430,8 +428,8 @@ static void state_running(struct svc *s)
     struct err e = ERR_INIT;
     progress(s, c, "Waiting", 0);
     issue(s,
-          engine_container_wait(s->run->engine, c->id, "not-running",
-                                on_waited, c, &e),
+          engine_container_wait(s->run->engine, c->id, "not-running", on_waited,
+                                c, &e),
           &e);
   }
 }
@@ -459,8 +457,8 @@ static void state_applying(struct svc *s)
       rc = engine_container_unpause(en, c->name, on_applied, c, &e);
       break;
     case SVC_GOAL_RESTART:
-      rc = engine_container_restart(en, c->name, stop_timeout(s), on_applied,
-                                    c, &e);
+      rc = engine_container_restart(en, c->name, stop_timeout(s), on_applied, c,
+                                    &e);
       break;
     default:
       continue;
@@ -529,7 +527,7 @@ static void policy_skip(void *data, size_t node, size_t dep)
   svc_set_state(s, SVC_FAILED);
 }
 
-static const struct sched_policy policy = { policy_run, policy_skip };
+static const struct sched_policy policy = {policy_run, policy_skip};
 
 static enum dep_condition edge_cond(void *data, size_t from, size_t to)
 {
@@ -613,8 +611,8 @@ void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
     graph_init(&r->graph, r->n, names);
     free(names);
   }
-  sched_init(&r->sched, &r->graph, r->selected, reverse, edge_cond,
-             (void *)p, &policy, r, opt->parallel);
+  sched_init(&r->sched, &r->graph, r->selected, reverse, edge_cond, (void *)p,
+             &policy, r, opt->parallel);
 }
 
 void svc_run_start(struct svc_run *r)

@@ -22,26 +22,26 @@
 #include "util/err.h"
 
 enum svc_state {
-  SVC_IDLE,       /* waiting for the scheduler (dependencies, or dependents
-                     when stopping) */
-  SVC_STOPPING,   /* stopping containers: to be removed, replaced, or asked */
-  SVC_REMOVING,   /* removing containers the plan drops or replaces */
-  SVC_CREATING,   /* creating containers, then connecting extra networks */
-  SVC_STARTING,   /* starting created or stopped containers */
-  SVC_HEALTH,     /* polling until every container reports healthy */
-  SVC_RUNNING,    /* started (dependents released); waiting for the exit of
-                     its containers when a dependent needs them completed */
-  SVC_APPLYING,   /* one call per container: kill, pause, unpause, restart */
-  SVC_DONE,       /* the goal is reached */
-  SVC_FAILED      /* an engine call failed, a container was unhealthy or
-                     exited non-zero where completion was needed */
+  SVC_IDLE,     /* waiting for the scheduler (dependencies, or dependents
+                   when stopping) */
+  SVC_STOPPING, /* stopping containers: to be removed, replaced, or asked */
+  SVC_REMOVING, /* removing containers the plan drops or replaces */
+  SVC_CREATING, /* creating containers, then connecting extra networks */
+  SVC_STARTING, /* starting created or stopped containers */
+  SVC_HEALTH,   /* polling until every container reports healthy */
+  SVC_RUNNING,  /* started (dependents released); waiting for the exit of
+                   its containers when a dependent needs them completed */
+  SVC_APPLYING, /* one call per container: kill, pause, unpause, restart */
+  SVC_DONE,     /* the goal is reached */
+  SVC_FAILED    /* an engine call failed, a container was unhealthy or
+                   exited non-zero where completion was needed */
 };
 
 enum svc_goal {
-  SVC_GOAL_UP,      /* plan actions: remove, create, start (up, create,
-                       start) */
-  SVC_GOAL_STOP,    /* stop running containers */
-  SVC_GOAL_DOWN,    /* stop and remove every container */
+  SVC_GOAL_UP,   /* plan actions: remove, create, start (up, create,
+                    start) */
+  SVC_GOAL_STOP, /* stop running containers */
+  SVC_GOAL_DOWN, /* stop and remove every container */
   SVC_GOAL_KILL,
   SVC_GOAL_PAUSE,
   SVC_GOAL_UNPAUSE,
@@ -53,7 +53,7 @@ struct svc;
 /* One container a service works on. */
 struct svc_ctr {
   struct svc *svc;
-  char *id;       /* NULL until created */
+  char *id; /* NULL until created */
   char *name;
   int number;
   enum plan_op op; /* SVC_GOAL_UP: what the plan says; else PLAN_KEEP */
@@ -69,12 +69,12 @@ struct svc {
   enum svc_state state;
   struct svc_ctr *ctrs;
   size_t nctrs;
-  int pending;     /* engine calls in flight in the current state */
-  int need_health; /* a dependent waits for service_healthy, or --wait */
-  int need_exit;   /* a dependent waits for service_completed_successfully */
+  int pending;      /* engine calls in flight in the current state */
+  int need_health;  /* a dependent waits for service_healthy, or --wait */
+  int need_exit;    /* a dependent waits for service_completed_successfully */
   uv_timer_t timer; /* health polling; closed by svc_run_release */
   int timer_init;
-  struct err err;  /* what went wrong, with what wcompose was doing */
+  struct err err; /* what went wrong, with what wcompose was doing */
 };
 
 /* What the command hears about. All optional. */
@@ -83,8 +83,7 @@ struct svc_hooks {
    * "Starting", "Started", "Stopping", "Stopped", "Removing", "Removed",
    * "Waiting", "Healthy", "Killed", "Paused", "Unpaused", "Restarted",
    * "Error"; done is 1 when the step finished. */
-  void (*progress)(void *data, const char *name, const char *status,
-                   int done);
+  void (*progress)(void *data, const char *name, const char *status, int done);
   /* a container of s was started by this run */
   void (*started)(void *data, struct svc *s, struct svc_ctr *c);
 };

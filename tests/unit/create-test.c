@@ -6,10 +6,10 @@
 
 #include <stdlib.h>
 
-#define SL(...)                                                               \
-  {                                                                           \
-    (const char *[]){ __VA_ARGS__ },                                          \
-        sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(const char *)        \
+#define SL(...)                                                                \
+  {                                                                            \
+    (const char *[]){__VA_ARGS__},                                             \
+        sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)           \
   }
 
 static void svc_defaults(struct service *s, const char *name)
@@ -54,63 +54,79 @@ int main(void)
   svc_defaults(&svc[1], "serve");
   svc_defaults(&svc[2], "volumes");
 
-  struct network nets[] = { { .key = "back", .name = "blog_back" },
-                            { .key = "default", .name = "blog_default" } };
-  struct volume vols[] = { { .key = "data", .name = "blog_data" } };
-  struct file_obj secrets[] = { { .key = "token", .name = "blog_token",
-                                  .file = "/p/token.txt" },
-                                { .key = "envsec", .name = "blog_envsec",
-                                  .environment = "X" } };
-  const char *files[] = { "/p/compose.yaml" };
-  struct project p = { .name = "blog", .working_dir = "/p",
-                       .config_files = { files, 1 }, .services = svc,
-                       .nservices = 3, .networks = nets, .nnetworks = 2,
-                       .volumes = vols, .nvolumes = 1, .secrets = secrets,
-                       .nsecrets = 2 };
+  struct network nets[] = {{.key = "back", .name = "blog_back"},
+                           {.key = "default", .name = "blog_default"}};
+  struct volume vols[] = {{.key = "data", .name = "blog_data"}};
+  struct file_obj secrets[] = {
+      {.key = "token", .name = "blog_token", .file = "/p/token.txt"},
+      {.key = "envsec", .name = "blog_envsec", .environment = "X"}};
+  const char *files[] = {"/p/compose.yaml"};
+  struct project p = {.name = "blog",
+                      .working_dir = "/p",
+                      .config_files = {files, 1},
+                      .services = svc,
+                      .nservices = 3,
+                      .networks = nets,
+                      .nnetworks = 2,
+                      .volumes = vols,
+                      .nvolumes = 1,
+                      .secrets = secrets,
+                      .nsecrets = 2};
 
   struct service *s = &svc[1];
-  s->build = &(struct build){ .context = "/p" };
+  s->build = &(struct build){.context = "/p"};
   s->command = (struct strlist)SL("python3", "-m", "http.server", "8000");
   s->command_set = 1;
   s->entrypoint_set = 1;
-  struct kv env[] = { { "A", "1" }, { "EMPTY", "" }, { "UNSET", NULL } };
-  s->environment = (struct kvlist){ env, 3 };
+  struct kv env[] = {{"A", "1"}, {"EMPTY", ""}, {"UNSET", NULL}};
+  s->environment = (struct kvlist){env, 3};
   s->working_dir = "/site";
   s->user = "1000:1000";
   s->hostname = "web";
   s->domainname = "example.org";
   s->tty = 1;
   s->stdin_open = 1;
-  struct kv lab[] = { { "tier", "front" } };
-  s->labels = (struct kvlist){ lab, 1 };
+  struct kv lab[] = {{"tier", "front"}};
+  s->labels = (struct kvlist){lab, 1};
   struct port ports[] = {
-    { .target = 8000, .published = "8000", .protocol = "tcp" },
-    { .target = 53, .published = "5353", .host_ip = "127.0.0.1",
-      .protocol = "udp" },
-    { .target = 9000, .protocol = "tcp" },
+      {.target = 8000, .published = "8000", .protocol = "tcp"},
+      {.target = 53,
+       .published = "5353",
+       .host_ip = "127.0.0.1",
+       .protocol = "udp"},
+      {.target = 9000, .protocol = "tcp"},
   };
   s->ports = ports;
   s->nports = 3;
   s->expose = (struct strlist)SL("3000", "4000-4001/udp");
   struct mount mounts[] = {
-    { .type = MOUNT_BIND, .source = "/p/site", .target = "/site",
-      .read_only = 1 },
-    { .type = MOUNT_VOLUME, .source = "data", .target = "/data",
-      .tmpfs_size = -1, .tmpfs_mode = -1 },
-    { .type = MOUNT_VOLUME, .target = "/anon", .tmpfs_size = -1,
-      .tmpfs_mode = -1 },
-    { .type = MOUNT_TMPFS, .target = "/run", .tmpfs_size = 65536,
-      .tmpfs_mode = -1 },
+      {.type = MOUNT_BIND,
+       .source = "/p/site",
+       .target = "/site",
+       .read_only = 1},
+      {.type = MOUNT_VOLUME,
+       .source = "data",
+       .target = "/data",
+       .tmpfs_size = -1,
+       .tmpfs_mode = -1},
+      {.type = MOUNT_VOLUME,
+       .target = "/anon",
+       .tmpfs_size = -1,
+       .tmpfs_mode = -1},
+      {.type = MOUNT_TMPFS,
+       .target = "/run",
+       .tmpfs_size = 65536,
+       .tmpfs_mode = -1},
   };
   s->volumes = mounts;
   s->nvolumes = 4;
-  struct volumes_from vf[] = { { .service = "volumes" },
-                               { .container = "other", .read_only = 1 } };
+  struct volumes_from vf[] = {{.service = "volumes"},
+                              {.container = "other", .read_only = 1}};
   s->volumes_from = vf;
   s->nvolumes_from = 2;
   struct service_network sn[] = {
-    { .name = "back", .aliases = SL("api"), .ipv4_address = "10.5.0.9" },
-    { .name = "default", .priority = 10 },
+      {.name = "back", .aliases = SL("api"), .ipv4_address = "10.5.0.9"},
+      {.name = "default", .priority = 10},
   };
   s->networks = sn;
   s->nnetworks = 2;
@@ -123,12 +139,12 @@ int main(void)
   s->init_set = TRI_TRUE;
   s->init = 1;
   s->shm_size = 1 << 20;
-  struct ulimit ul[] = { { "nofile", 1024, 2048 } };
+  struct ulimit ul[] = {{"nofile", 1024, 2048}};
   s->ulimits = ul;
   s->nulimits = 1;
-  struct kv sysctls[] = { { "net.core.somaxconn", "1024" } };
-  s->sysctls = (struct kvlist){ sysctls, 1 };
-  struct device dev[] = { { "/dev/null", "/dev/mynull", NULL } };
+  struct kv sysctls[] = {{"net.core.somaxconn", "1024"}};
+  s->sysctls = (struct kvlist){sysctls, 1};
+  struct device dev[] = {{"/dev/null", "/dev/mynull", NULL}};
   s->devices = dev;
   s->ndevices = 1;
   s->security_opt = (struct strlist)SL("no-new-privileges:true");
@@ -137,22 +153,24 @@ int main(void)
   s->restart = "on-failure:3";
   s->stop_signal = "SIGINT";
   s->stop_grace_period_ns = 15000000000LL;
-  struct healthcheck hc = { .test = SL("CMD", "true"),
-                            .interval_ns = 1000000000, .timeout_ns = -1,
-                            .start_period_ns = -1, .start_interval_ns = -1,
-                            .retries = 3 };
+  struct healthcheck hc = {.test = SL("CMD", "true"),
+                           .interval_ns = 1000000000,
+                           .timeout_ns = -1,
+                           .start_period_ns = -1,
+                           .start_interval_ns = -1,
+                           .retries = 3};
   s->healthcheck = &hc;
-  struct kv logopt[] = { { "max-size", "1m" } };
-  struct logging lg = { "json-file", { logopt, 1 } };
+  struct kv logopt[] = {{"max-size", "1m"}};
+  struct logging lg = {"json-file", {logopt, 1}};
   s->logging = &lg;
   s->mem_limit = 64 << 20;
   s->cpus = 0.5;
   s->tmpfs = (struct strlist)SL("/tmp:size=1m", "/cache");
-  struct file_ref sec[] = { { .source = "token", .mode = -1 } };
+  struct file_ref sec[] = {{.source = "token", .mode = -1}};
   s->secrets = sec;
   s->nsecrets = 1;
 
-  struct create_ctx c = { &p, s, 2, 0, "sha256:abc" };
+  struct create_ctx c = {&p, s, 2, 0, "sha256:abc"};
   cJSON *b = NULL;
   struct err e = ERR_INIT;
   is_int(create_body(&c, &b, &e), 0, "create body");
@@ -270,7 +288,7 @@ int main(void)
   struct service *d = &svc[0];
   d->image = "postgres";
   d->network_mode = "service:serve";
-  c = (struct create_ctx){ &p, d, 1, 0, NULL };
+  c = (struct create_ctx){&p, d, 1, 0, NULL};
   is_int(create_body(&c, &b, &e), 0, "db body");
   is_str(str(b, "Image"), "postgres", "image: as written");
   is_str(str(b, "HostConfig|NetworkMode"), "container:blog-serve-1",
@@ -281,7 +299,7 @@ int main(void)
   cJSON_Delete(b);
 
   /* a secret that is not a file */
-  struct file_ref sec2[] = { { .source = "envsec", .mode = -1 } };
+  struct file_ref sec2[] = {{.source = "envsec", .mode = -1}};
   d->secrets = sec2;
   d->nsecrets = 1;
   b = NULL;

@@ -13,8 +13,7 @@ static void sha(const char *in, size_t n, const char *want, const char *what)
 
 int main(void)
 {
-  sha("", 0,
-      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+  sha("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
       "empty");
   sha("abc", 3,
       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
@@ -57,18 +56,17 @@ int main(void)
   cJSON_Delete(x);
   cJSON_Delete(y);
 
-  struct dependency deps[] = { { "db", DEP_HEALTHY, 1, 1 },
-                               { "init", DEP_COMPLETED, 0, 1 } };
-  struct service s = { .name = "web", .depends_on = deps, .ndepends_on = 2 };
+  struct dependency deps[] = {{"db", DEP_HEALTHY, 1, 1},
+                              {"init", DEP_COMPLETED, 0, 1}};
+  struct service s = {.name = "web", .depends_on = deps, .ndepends_on = 2};
   char *d = labels_depends_on_new(&s);
-  is_str(d,
-         "db:service_healthy:true,init:service_completed_successfully:false",
+  is_str(d, "db:service_healthy:true,init:service_completed_successfully:false",
          "depends_on label");
   free(d);
 
-  const char *files[] = { "/p/compose.yaml", "/p/override.yaml" };
-  struct project p = { .name = "blog", .working_dir = "/p",
-                       .config_files = { files, 2 } };
+  const char *files[] = {"/p/compose.yaml", "/p/override.yaml"};
+  struct project p = {
+      .name = "blog", .working_dir = "/p", .config_files = {files, 2}};
   cJSON *l = cJSON_CreateObject();
   labels_set(l, LABELS_SERVICE, "old");
   labels_add_container(l, &p, &s, 2, 0, "abc", "sha256:1");
@@ -77,8 +75,7 @@ int main(void)
   is_str(cJSON_GetObjectItem(l, LABELS_SERVICE)->valuestring, "web",
          "service label replaces");
   is_str(cJSON_GetObjectItem(l, LABELS_NUMBER)->valuestring, "2", "number");
-  is_str(cJSON_GetObjectItem(l, LABELS_ONEOFF)->valuestring, "False",
-         "oneoff");
+  is_str(cJSON_GetObjectItem(l, LABELS_ONEOFF)->valuestring, "False", "oneoff");
   is_str(cJSON_GetObjectItem(l, LABELS_CONFIG_FILES)->valuestring,
          "/p/compose.yaml,/p/override.yaml", "config files joined");
   is_str(cJSON_GetObjectItem(l, LABELS_WORKING_DIR)->valuestring, "/p",

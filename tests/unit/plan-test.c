@@ -13,8 +13,7 @@ static const char *show(const struct project *p, const struct plan *pl)
   for (size_t i = 0; i < pl->n; i++) {
     const struct plan_action *a = &pl->v[i];
     char one[96];
-    snprintf(one, sizeof(one), "%s%s:%s:%d", i ? " " : "",
-             plan_op_name(a->op),
+    snprintf(one, sizeof(one), "%s%s:%s:%d", i ? " " : "", plan_op_name(a->op),
              a->service >= 0 ? p->services[a->service].name : "orphan",
              a->number);
     strncat(got, one, sizeof(got) - strlen(got) - 1);
@@ -23,8 +22,8 @@ static const char *show(const struct project *p, const struct plan *pl)
 }
 
 static const char *run(const struct project *p, const struct plan_want *w,
-                       const struct plan_container *c, size_t n,
-                       unsigned flags, size_t *norphans)
+                       const struct plan_container *c, size_t n, unsigned flags,
+                       size_t *norphans)
 {
   struct plan pl = PLAN_INIT;
   plan_make(p, w, c, n, flags, &pl);
@@ -37,19 +36,22 @@ static const char *run(const struct project *p, const struct plan_want *w,
 
 int main(void)
 {
-  struct service svc[] = { { .name = "db" }, { .name = "web" } };
-  struct service off[] = { { .name = "debug" } };
-  struct project p = { .name = "blog", .services = svc, .nservices = 2,
-                       .disabled = off, .ndisabled = 1 };
-  struct plan_want w[] = { { 1, 1, "h1", NULL }, { 1, 2, "h2", "img2" } };
+  struct service svc[] = {{.name = "db"}, {.name = "web"}};
+  struct service off[] = {{.name = "debug"}};
+  struct project p = {.name = "blog",
+                      .services = svc,
+                      .nservices = 2,
+                      .disabled = off,
+                      .ndisabled = 1};
+  struct plan_want w[] = {{1, 1, "h1", NULL}, {1, 2, "h2", "img2"}};
 
   is_str(run(&p, w, NULL, 0, 0, NULL), "create:db:1 create:web:1 create:web:2",
          "nothing there: create every replica");
 
   struct plan_container have[] = {
-    { "i1", "blog-db-1", "db", 1, "h1", NULL, "running", 0 },
-    { "i2", "blog-web-1", "web", 1, "h2", "img2", "exited", 0 },
-    { "i3", "blog-web-2", "web", 2, "h2", "img2", "running", 0 },
+      {"i1", "blog-db-1", "db", 1, "h1", NULL, "running", 0},
+      {"i2", "blog-web-1", "web", 1, "h2", "img2", "exited", 0},
+      {"i3", "blog-web-2", "web", 2, "h2", "img2", "running", 0},
   };
   is_str(run(&p, w, have, 3, 0, NULL), "keep:db:1 start:web:1 keep:web:2",
          "up to date: keep running, start stopped");
@@ -81,12 +83,12 @@ int main(void)
   w[0].selected = 1;
 
   struct plan_container more[] = {
-    { "i1", "blog-db-1", "db", 1, "h1", NULL, "running", 0 },
-    { "i4", "blog-db-1-dup", "db", 1, "h1", NULL, "running", 0 },
-    { "i5", "blog-old-1", "old", 1, "x", NULL, "running", 0 },
-    { "i6", "blog-debug-1", "debug", 1, "x", NULL, "running", 0 },
-    { "i7", "blog-web-run-1", "web", 1, "h2", NULL, "running", 1 },
-    { "i8", "blog-web-2", "web", 2, NULL, NULL, "created", 0 },
+      {"i1", "blog-db-1", "db", 1, "h1", NULL, "running", 0},
+      {"i4", "blog-db-1-dup", "db", 1, "h1", NULL, "running", 0},
+      {"i5", "blog-old-1", "old", 1, "x", NULL, "running", 0},
+      {"i6", "blog-debug-1", "debug", 1, "x", NULL, "running", 0},
+      {"i7", "blog-web-run-1", "web", 1, "h2", NULL, "running", 1},
+      {"i8", "blog-web-2", "web", 2, NULL, NULL, "created", 0},
   };
   size_t norph;
   is_str(run(&p, w, more, 6, 0, &norph),

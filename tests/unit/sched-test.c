@@ -4,7 +4,7 @@
 
 static char log_[256];
 static struct sched S;
-static const char *names[] = { "db", "init", "web", "worker" };
+static const char *names[] = {"db", "init", "web", "worker"};
 static int fail_node = -1;
 
 static void add(const char *what, size_t i)
@@ -25,7 +25,7 @@ static void skip(void *data, size_t i, size_t dep)
   add("skip", i);
 }
 
-static const struct sched_policy policy = { run, skip };
+static const struct sched_policy policy = {run, skip};
 
 /* web depends on db (healthy) and init (completed); worker on db
  * (started). */
@@ -113,7 +113,7 @@ int main(void)
   graph_release(&g);
 
   /* selection: unselected nodes and their edges take no part */
-  unsigned char sel[] = { 0, 1, 1, 0 };
+  unsigned char sel[] = {0, 1, 1, 0};
   setup(&g, 0, 0, sel);
   sched_start(&S);
   is_str(log_, "run:init", "web waits only for selected init");
