@@ -205,15 +205,10 @@ static int parse_scale(struct lc *lc, const struct strvec *specs, int *scale)
 static int check_named(struct lc *lc, const char *flag,
                        const struct strvec *names)
 {
-  for (size_t k = 0; k < names->n; k++) {
-    size_t i;
-    for (i = 0; i < lc->project->nservices; i++)
-      if (!strcmp(lc->project->services[i].name, names->v[k]))
-        break;
-    if (i == lc->project->nservices)
+  for (size_t k = 0; k < names->n; k++)
+    if (!project_service(lc->project, names->v[k]))
       err_set(&lc->err, ERR_USAGE, "%s: no such service: '%s'", flag,
               names->v[k]);
-  }
   return lc->err.code;
 }
 
@@ -413,7 +408,7 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
     rc = lc_engine(&u->lc);
   struct plan plan = PLAN_INIT;
   co.scale = scale;
-  (void)wait_timeout; /* TODO: bound --wait */
+  co.wait_timeout = wait_timeout;
   if (!rc)
     rc = lc_converge(&u->lc, &co, &plan);
   progress_end(&u->lc.progress);

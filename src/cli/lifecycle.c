@@ -46,21 +46,18 @@ int lc_load(struct lc *lc, struct cli_global *g, char **services, int n,
   lc->selected = xcalloc(p->nservices ? p->nservices : 1, 1);
   lc->named = n > 0;
   for (int i = 0; i < n; i++) {
-    size_t k;
-    for (k = 0; k < p->nservices; k++)
-      if (!strcmp(p->services[k].name, services[i]))
-        break;
-    if (k == p->nservices) {
-      int disabled = 0;
-      for (size_t d = 0; d < p->ndisabled; d++)
-        disabled |= !strcmp(p->disabled[d].name, services[i]);
-      err_set(&lc->err, ERR_USAGE,
-              disabled ? "service '%s' is disabled by its profiles"
-                       : "no such service: '%s'",
-              services[i]);
+    const struct service *s = project_service(p, services[i]);
+    if (s) {
+      lc->selected[s - p->services] = 1;
       continue;
     }
-    lc->selected[k] = 1;
+    int disabled = 0;
+    for (size_t d = 0; d < p->ndisabled; d++)
+      disabled |= !strcmp(p->disabled[d].name, services[i]);
+    err_set(&lc->err, ERR_USAGE,
+            disabled ? "service '%s' is disabled by its profiles"
+                     : "no such service: '%s'",
+            services[i]);
   }
   if (lc->err.code)
     return lc->err.code;
@@ -467,6 +464,7 @@ int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan)
     struct svc_options so = {.goal = SVC_GOAL_UP,
                              .no_start = o->no_start,
                              .wait = o->wait,
+                             .wait_timeout = o->wait_timeout,
                              .timeout = o->timeout,
                              .image_ids = (const char *const *)ids,
                              .parallel = lc->g->parallel};

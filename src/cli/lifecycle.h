@@ -81,6 +81,7 @@ struct lc_converge {
   unsigned plan_flags; /* PLAN_FORCE_RECREATE ... */
   int no_start;
   int wait;
+  int wait_timeout; /* seconds; <= 0: no limit */
   int timeout;      /* -t; -1: each service's */
   const int *scale; /* per service, -1: its replicas; or NULL */
 };

@@ -11,31 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Lookups of our own: the model's are defined in model.c, which this pure
- * module need not link. */
-static const struct service *find_service(const struct project *p,
-                                          const char *name)
-{
-  for (size_t i = 0; i < p->nservices; i++)
-    if (!strcmp(p->services[i].name, name))
-      return &p->services[i];
-  return NULL;
-}
-
 const char *create_network_name(const struct project *p, const char *key)
 {
-  for (size_t i = 0; i < p->nnetworks; i++)
-    if (!strcmp(p->networks[i].key, key))
-      return p->networks[i].name ? p->networks[i].name : key;
-  return key;
+  const struct network *n = project_network(p, key);
+  return n && n->name ? n->name : key;
 }
 
 const char *create_volume_name(const struct project *p, const char *key)
 {
-  for (size_t i = 0; i < p->nvolumes; i++)
-    if (!strcmp(p->volumes[i].key, key))
-      return p->volumes[i].name ? p->volumes[i].name : key;
-  return key;
+  const struct volume *v = project_volume(p, key);
+  return v && v->name ? v->name : key;
 }
 
 char *create_container_name_new(const struct project *p,
@@ -56,7 +41,7 @@ char *create_image_name_new(const struct project *p, const struct service *s)
 /* The container another service's reference means: its first replica. */
 static char *service_container(const struct project *p, const char *name)
 {
-  const struct service *o = find_service(p, name);
+  const struct service *o = project_service(p, name);
   if (o)
     return create_container_name_new(p, o, 1);
   return xasprintf("%s-%s-1", p->name, name);

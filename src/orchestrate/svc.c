@@ -119,6 +119,11 @@ static int all_healthy(const struct svc *s)
  * else move on. */
 static void settle(struct svc *s)
 {
+  if (!s->err.code && s->state == SVC_HEALTH && !all_healthy(s) &&
+      s->run->deadline && uv_now(s->run->loop) >= s->run->deadline)
+    err_set(&s->err, ERR_TIMEOUT,
+            "service '%s': not healthy after %d seconds (--wait-timeout)",
+            s->service->name, s->run->opt.wait_timeout);
   if (!s->err.code && s->state == SVC_HEALTH && !all_healthy(s)) {
     uv_timer_start(&s->timer, on_poll, HEALTH_POLL_MS, 0);
     return;
@@ -552,6 +557,8 @@ void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
   r->hooks = hooks;
   r->hook_data = hook_data;
   r->n = p->nservices;
+  if (opt->wait_timeout > 0)
+    r->deadline = uv_now(loop) + (uint64_t)opt->wait_timeout * 1000;
   r->svcs = xcalloc(r->n ? r->n : 1, sizeof(*r->svcs));
   r->selected = xcalloc(r->n ? r->n : 1, 1);
   for (size_t i = 0; i < r->n; i++) {

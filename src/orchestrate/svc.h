@@ -12,6 +12,7 @@
 #define WCOMPOSE_ORCHESTRATE_SVC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <uv.h>
 
@@ -97,6 +98,7 @@ struct svc_options {
   const char *signal; /* kill -s */
   int parallel;       /* --parallel; <= 0 unlimited */
   const char *const *image_ids; /* per service, for LABELS_IMAGE; or NULL */
+  int wait_timeout;             /* seconds health may take; <= 0: forever */
 };
 
 struct svc_run {
@@ -112,6 +114,7 @@ struct svc_run {
   struct sched sched;
   unsigned char *selected;
   int open_timers;
+  uint64_t deadline; /* uv_now() past which health waits fail; 0: none */
 };
 
 /* Set up a run over the selected services (selected[i], NULL: all) with

@@ -47,3 +47,19 @@ check_eq "unknown flag: exit 2" "$?" 2
 out=$(W up -d --scale a=x 2>&1)
 check_eq "bad --scale: exit 2" "$?" 2
 check_eq "bad input created nothing" "$(project_leftovers "$T_PROJECT")" ""
+
+cat >compose.yaml <<YAML
+services:
+  sick:
+    image: $BB
+    command: ["sleep", "300"]
+    healthcheck:
+      test: ["CMD", "false"]
+      interval: 1s
+      retries: 60
+YAML
+out=$(W up --wait --wait-timeout 2 2>&1)
+check_eq "--wait-timeout: exit 1" "$?" 1
+check_match "--wait-timeout: message" "$out" \
+  "service 'sick': not healthy after 2 seconds \(--wait-timeout\)"
+W down -t 0 >/dev/null 2>&1
