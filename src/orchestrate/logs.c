@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#define RECHECK_MS 100
+
 static const int colors[] = {36, 33, 32, 35, 34, 96, 93, 92, 95, 94};
 #define NCOLORS (sizeof(colors) / sizeof(colors[0]))
 
@@ -38,9 +40,53 @@ void logs_print(struct logs *l, struct logs_entry *en, const char *text,
   fflush(l->out);
 }
 
+/* "2024-05-01T10:00:00.1234Z" as the API's "1714557600.123400000", plus
+ * add_ns nanoseconds; "" when it is not such a time. Returns the length
+ * of the time text parsed. */
+static size_t unix_time(const char *rfc3339, long add_ns, char *out, size_t n)
+{
+  struct tm tm;
+  memset(&tm, 0, sizeof(tm));
+  const char *rest = strptime(rfc3339, "%Y-%m-%dT%H:%M:%S", &tm);
+  out[0] = '\0';
+  if (!rest)
+    return 0;
+  long long sec = (long long)timegm(&tm);
+  long ns = 0;
+  size_t nd = 0;
+  if (*rest == '.') {
+    nd = strspn(rest + 1, "0123456789");
+    for (size_t i = 0; i < 9; i++)
+      ns = ns * 10 + (i < nd ? rest[1 + i] - '0' : 0);
+    rest += 1 + nd;
+  }
+  if (*rest == 'Z')
+    rest++;
+  ns += add_ns;
+  sec += ns / 1000000000;
+  ns %= 1000000000;
+  snprintf(out, n, "%lld.%09ld", sec, ns);
+  return (size_t)(rest - rfc3339);
+}
+
+/* Streams always carry timestamps: the last one seen is where a follow
+ * after a restart begins. They are shown only when asked for. */
 static int on_line(void *ctx, const char *line, size_t n)
 {
   struct logs_entry *en = ctx;
+  char ts[64];
+  size_t tl = n < sizeof(ts) ? n : sizeof(ts) - 1;
+  memcpy(ts, line, tl);
+  ts[tl] = '\0';
+  char seen[40];
+  size_t used = unix_time(ts, 1, seen, sizeof(seen));
+  if (used && used < n && line[used] == ' ') {
+    memcpy(en->last_seen, seen, sizeof(seen));
+    if (!(en->logs->flags & LOGS_TIMESTAMPS)) {
+      line += used + 1;
+      n -= used + 1;
+    }
+  }
   logs_print(en->logs, en, line, n);
   return 0;
 }
@@ -84,36 +130,66 @@ static void wait_exit(struct logs_entry *en)
   err_release(&e);
 }
 
+static void on_inspect(void *ctx, struct engine_result *res);
+
+static void on_recheck(uv_timer_t *t)
+{
+  struct logs_entry *en = t->data;
+  struct err e = ERR_INIT;
+  en->waiting = 1;
+  if (engine_container_inspect(en->logs->engine, en->id, on_inspect, en, &e)) {
+    en->waiting = 0;
+    en->done = 1;
+    if (en->logs->on_exit)
+      en->logs->on_exit(en->logs->data, en->name, en->service, en->code);
+  }
+  err_release(&e);
+}
+
 /* After an exit: a container its restart policy brings back is followed
- * again; the others are done. */
+ * again once it runs (while it is "restarting" a follow would end at
+ * once); the others are done. */
 static void on_inspect(void *ctx, struct engine_result *res)
 {
   struct logs_entry *en = ctx;
   struct logs *l = en->logs;
   const cJSON *st = cJSON_GetObjectItemCaseSensitive(res->json, "State");
-  int again =
-      !res->rc && !l->stopping &&
-      (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Running")) ||
-       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Restarting")));
-  report(en);
-  if (again) {
+  int running = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Running"));
+  int restarting =
+      cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "Restarting"));
+  /* during the restart back-off the engine says Running and Restarting */
+  if (restarting)
+    running = 0;
+  en->waiting = 0;
+  if (!en->reported) {
+    report(en);
+    en->reported = 1;
+    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(st, "FinishedAt");
+    if (cJSON_IsString(fin))
+      unix_time(fin->valuestring, 0, en->last_exit, sizeof(en->last_exit));
+  }
+  /* a run that began after the last exit, even one already over */
+  const cJSON *sa = cJSON_GetObjectItemCaseSensitive(st, "StartedAt");
+  char started[40] = "";
+  if (cJSON_IsString(sa))
+    unix_time(sa->valuestring, 0, started, sizeof(started));
+  int new_run = started[0] && en->last_exit[0] &&
+                strtod(started, NULL) > strtod(en->last_exit, NULL);
+  if (!res->rc && !l->stopping && restarting && !running && !new_run) {
+    if (!en->timer_init) {
+      uv_timer_init(l->loop, &en->timer);
+      en->timer.data = en;
+      en->timer_init = 1;
+    }
+    uv_timer_start(&en->timer, on_recheck, RECHECK_MS, 0);
+    return;
+  }
+  if (!res->rc && !l->stopping && (running || (restarting && new_run))) {
+    /* go on right after the last line shown: nothing lost or repeated */
     en->restarts++;
     en->exited = 0;
-    const cJSON *fin = cJSON_GetObjectItemCaseSensitive(st, "FinishedAt");
-    char since[32] = "";
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    /* the API wants a UNIX time; the inspect gives RFC 3339 (UTC) */
-    const char *rest = cJSON_IsString(fin) ? strptime(fin->valuestring,
-                                                      "%Y-%m-%dT%H:%M:%S", &tm)
-                                           : NULL;
-    if (rest) {
-      /* keep the fraction: what the new run prints comes after it */
-      size_t nd = *rest == '.' ? strspn(rest + 1, "0123456789") : 0;
-      snprintf(since, sizeof(since), "%lld.%.*s", (long long)timegm(&tm),
-               nd ? (int)(nd > 9 ? 9 : nd) : 1, nd ? rest + 1 : "0");
-    }
-    follow(en, since[0] ? since : NULL);
+    en->reported = 0;
+    follow(en, en->last_seen[0] ? en->last_seen : NULL);
     wait_exit(en);
     check_done(en);
     return;
@@ -173,7 +249,7 @@ static void follow(struct logs_entry *en, const char *since)
   struct logs *l = en->logs;
   struct engine_logs_opts o = {.tty = en->tty,
                                .follow = 1,
-                               .timestamps = !!(l->flags & LOGS_TIMESTAMPS),
+                               .timestamps = 1, /* see on_line */
                                .since = since};
   struct err e = ERR_INIT;
   if (!engine_container_logs(l->engine, en->id, &o, on_output, on_stream_end,
@@ -213,6 +289,8 @@ int logs_add(struct logs *l, const char *id, const char *name,
   stream_lines_init(&en->err, 0, 0, on_line, en);
   en->next = l->head;
   l->head = en;
+  if (since)
+    snprintf(en->last_seen, sizeof(en->last_seen), "%s", since);
   follow(en, since);
   if (!(l->flags & LOGS_NO_WAIT))
     wait_exit(en);
@@ -241,18 +319,31 @@ size_t logs_active(const struct logs *l)
   return n;
 }
 
+static void free_entry(struct logs_entry *en)
+{
+  stream_lines_release(&en->out);
+  stream_lines_release(&en->err);
+  free(en->id);
+  free(en->name);
+  free(en->service);
+  free(en->label);
+  free(en);
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+  free_entry(h->data);
+}
+
 void logs_release(struct logs *l)
 {
   struct logs_entry *en = l->head;
   while (en) {
     struct logs_entry *next = en->next;
-    stream_lines_release(&en->out);
-    stream_lines_release(&en->err);
-    free(en->id);
-    free(en->name);
-    free(en->service);
-    free(en->label);
-    free(en);
+    if (en->timer_init)
+      uv_close((uv_handle_t *)&en->timer, on_timer_closed);
+    else
+      free_entry(en);
     en = next;
   }
   l->head = NULL;

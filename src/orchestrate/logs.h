@@ -4,7 +4,8 @@
  * stream ended and the wait returned, "serve-1 exited with code 0". A
  * container that restarts (restart policy) is followed again. The struct
  * owns its entries and their streams (logs_release, after the loop has
- * finished with them); engine and loop are borrowed. Output goes to out. */
+ * finished with them; run the loop once more after it, timers close);
+ * engine and loop are borrowed. Output goes to out. */
 #ifndef WCOMPOSE_ORCHESTRATE_LOGS_H
 #define WCOMPOSE_ORCHESTRATE_LOGS_H
 
@@ -37,8 +38,13 @@ struct logs_entry {
   struct engine_call *call; /* the follow stream, NULL when none */
   int streaming, waiting;
   int exited, code;
-  int done;     /* reported through the exit callback */
-  int restarts; /* times it was followed again */
+  int done;           /* reported through the exit callback */
+  int restarts;       /* times it was followed again */
+  int reported;       /* the exit line of the last run was printed */
+  char last_exit[40]; /* the last exit, as a UNIX time */
+  char last_seen[40]; /* just after the last line shown: the next since */
+  uv_timer_t timer;   /* waiting for a restarting container to run */
+  int timer_init;
   struct stream_lines out, err;
   struct logs_entry *next;
 };

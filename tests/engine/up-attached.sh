@@ -40,4 +40,20 @@ check_eq "--exit-code-from passes the code" "$?" 3
 check_match "and stops the rest" "$out" "Aborting on container exit"
 
 W down -t 1 >/dev/null 2>&1
+
+# a container its restart policy brings back is followed again
+cat >compose.yaml <<YAML
+services:
+  flaky:
+    image: $BB
+    command: ["sh", "-c", "echo run; exit 1"]
+    restart: on-failure:2
+YAML
+out=$(timeout 60 "$WCOMPOSE" -p "$T_PROJECT" --progress quiet up 2>&1)
+check_eq "restarting service: up ends when it gives up" "$?" 0
+check_eq "each run's output, re-attached" \
+  "$(printf '%s\n' "$out" | grep -c '^flaky-1  | run$')" 3
+check_match "exits reported" "$out" '^flaky-1 exited with code 1$'
+
+W down -t 1 >/dev/null 2>&1
 check_eq "down removed everything" "$(project_leftovers "$T_PROJECT")" ""
