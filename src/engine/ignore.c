@@ -485,6 +485,15 @@ static int add_line(struct ignore *m, const char *line, size_t n,
     if (s[off] == '/' && s[off + 1])
       memmove(s + off, s + off + 1, strlen(s + off + 1) + 1);
   }
+  /* then New: trim again (dropping '/' may uncover spaces), clean */
+  size_t sl = strlen(s);
+  const char *t = trim(s, &sl);
+  memmove(s, t, sl);
+  s[sl] = '\0';
+  if (!sl) {
+    free(s);
+    return 0;
+  }
   ignore_clean_path(s);
   int exclusion = 0;
   char *text = s;

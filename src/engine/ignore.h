@@ -16,6 +16,14 @@
  * Paths given to the matcher are relative to the context, '/'-separated,
  * without "./" (e.g. "src/main.c").
  *
+ * Checked against moby/patternmatcher v0.6.1 on random patterns: the same
+ * answers, except where docker's pattern-to-regexp translation misfires,
+ * which here keep their glob meaning: '*' or '?' inside brackets ("[*]"),
+ * '|', '{' and '}' (docker lets Go's regexp see them), an escaped letter
+ * ("\d" is "d" here, a digit class there); and patterns whose syntax error
+ * comes after a '*' ("a*[", "a*\") are refused here, where docker accepts
+ * them and fails or matches oddly when it walks.
+ *
  * Memory: the matcher owns copies of its patterns; ignore_free frees it. */
 #ifndef WCOMPOSE_ENGINE_IGNORE_H
 #define WCOMPOSE_ENGINE_IGNORE_H

@@ -125,10 +125,8 @@ static int fail_io(struct tarball *tb, const char *what, const char *path,
                    int errnum)
 {
   if (errnum == EACCES)
-    return err_set(&tb->err, ERR_IO, "no permission to read from '%s'",
-                   path);
-  return err_set(&tb->err, ERR_IO, "%s '%s': %s", what, path,
-                 strerror(errnum));
+    return err_set(&tb->err, ERR_IO, "no permission to read from '%s'", path);
+  return err_set(&tb->err, ERR_IO, "%s '%s': %s", what, path, strerror(errnum));
 }
 
 static int archive_fail(struct tarball *tb, const char *what)
@@ -401,8 +399,8 @@ out:
 
 static int step_data(struct tarball *tb)
 {
-  size_t want = tb->remaining < TARBALL_CHUNK ? (size_t)tb->remaining
-                                              : TARBALL_CHUNK;
+  size_t want =
+      tb->remaining < TARBALL_CHUNK ? (size_t)tb->remaining : TARBALL_CHUNK;
   const char *p;
   ssize_t n;
   if (tb->mem) {
@@ -458,8 +456,7 @@ static int step(struct tarball *tb)
   case ST_EXTRA:
     for (size_t i = 0; i < tb->nextra; i++)
       if (!tb->extra[i].sent)
-        return start_extra(tb, &tb->extra[i], tb->extra[i].mode,
-                           time(NULL));
+        return start_extra(tb, &tb->extra[i], tb->extra[i].mode, time(NULL));
     tb->state = ST_CLOSE;
     return 0;
   case ST_CLOSE:
