@@ -170,8 +170,7 @@ int lc_build_one(struct lc *lc, const struct service *s)
       err_set(&lc->err, rc, "building service '%s': %.*s", s->name, (int)n, t);
   }
   err_release(&e);
-  cJSON_Delete(b.a.json);
-  free(b.a.text);
+  lc_await_release(&b.a);
   cJSON_Delete(args);
   cJSON_Delete(labels);
   for (size_t i = 0; i < bd->extra_hosts.n; i++)

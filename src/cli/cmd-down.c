@@ -57,15 +57,13 @@ static int remove_labelled(struct lc *lc, int volumes)
                                             lc_await_cb, &b, &lc->err);
     if (!r)
       r = lc_await(lc, &b);
-    cJSON_Delete(b.json);
-    free(b.text);
+    lc_await_release(&b);
     progress_event(&lc->progress, kind, name->valuestring,
                    r ? "Error" : "Removed", 1);
     if (r)
       rc = r;
   }
-  cJSON_Delete(a.json);
-  free(a.text);
+  lc_await_release(&a);
   return rc;
 }
 
@@ -92,8 +90,7 @@ static int remove_images(struct lc *lc, int all)
       if (r && e.code)
         err_set(&lc->err, r, "%s", e.text);
       progress_event(&lc->progress, "Image", name, r ? "Error" : "Removed", 1);
-      cJSON_Delete(a.json);
-      free(a.text);
+      lc_await_release(&a);
       err_release(&e);
       if (r && !rc)
         rc = r;

@@ -111,6 +111,14 @@ int lc_await(struct lc *lc, struct lc_await *a)
   return a->rc;
 }
 
+void lc_await_release(struct lc_await *a)
+{
+  cJSON_Delete(a->json);
+  free(a->text);
+  a->json = NULL;
+  a->text = NULL;
+}
+
 int lc_observe(struct lc *lc)
 {
   cJSON *filters = NULL;
@@ -230,8 +238,7 @@ static int ensure_network(struct lc *lc, const struct network *n)
   int rc = engine_network_inspect(lc->engine, n->name, lc_await_cb, &a, &e);
   if (!rc)
     rc = lc_await(lc, &a);
-  cJSON_Delete(a.json);
-  free(a.text);
+  lc_await_release(&a);
   err_release(&e);
   if (!rc)
     return 0;
@@ -283,8 +290,7 @@ static int ensure_network(struct lc *lc, const struct network *n)
   rc = engine_network_create(lc->engine, body, lc_await_cb, &b, &lc->err);
   if (!rc)
     rc = lc_await(lc, &b);
-  cJSON_Delete(b.json);
-  free(b.text);
+  lc_await_release(&b);
   progress_event(&lc->progress, "Network", n->name, rc ? "Error" : "Created",
                  1);
   return rc;
@@ -297,8 +303,7 @@ static int ensure_volume(struct lc *lc, const struct volume *v)
   int rc = engine_volume_inspect(lc->engine, v->name, lc_await_cb, &a, &e);
   if (!rc)
     rc = lc_await(lc, &a);
-  cJSON_Delete(a.json);
-  free(a.text);
+  lc_await_release(&a);
   err_release(&e);
   if (!rc)
     return 0;
@@ -321,8 +326,7 @@ static int ensure_volume(struct lc *lc, const struct volume *v)
   rc = engine_volume_create(lc->engine, body, lc_await_cb, &b, &lc->err);
   if (!rc)
     rc = lc_await(lc, &b);
-  cJSON_Delete(b.json);
-  free(b.text);
+  lc_await_release(&b);
   progress_event(&lc->progress, "Volume", v->name, rc ? "Error" : "Created", 1);
   return rc;
 }
@@ -391,8 +395,7 @@ static int image_id(struct lc *lc, const char *name, char **id)
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(a.json, "Id");
   if (!rc && cJSON_IsString(v))
     *id = xstrdup(v->valuestring);
-  cJSON_Delete(a.json);
-  free(a.text);
+  lc_await_release(&a);
   return rc;
 }
 
@@ -493,8 +496,7 @@ int lc_remove_containers(struct lc *lc, const struct plan *plan,
                                 lc_await_cb, &a, &lc->err);
     if (!r)
       r = lc_await(lc, &a);
-    cJSON_Delete(a.json);
-    free(a.text);
+    lc_await_release(&a);
     progress_event(&lc->progress, "Container", c->name, r ? "Error" : "Removed",
                    1);
     if (r && !rc)

@@ -53,6 +53,8 @@ struct lc_await {
 };
 void lc_await_cb(void *ctx, struct engine_result *res);
 int lc_await(struct lc *lc, struct lc_await *a);
+/* Free what the call left in a (json, text). */
+void lc_await_release(struct lc_await *a);
 
 /* A plan over the existing containers of the selected services: each
  * listed once, op PLAN_START when it is not running, else PLAN_KEEP. */
