@@ -103,8 +103,9 @@ busybox_ensure() {
   images_log "building '$_img_tag' from busybox-static"
   # the legacy builder's deprecation notice is noise here: show stderr
   # only when the build fails
-  docker build -q -t "$_img_tag" "$_img_ctx" >/dev/null 2>"$_img_ctx.err"
-  _img_rc=$?
+  _img_rc=0
+  docker build -q -t "$_img_tag" "$_img_ctx" >/dev/null 2>"$_img_ctx.err" ||
+    _img_rc=$?
   if [ $_img_rc -ne 0 ]; then
     cat "$_img_ctx.err" >&2
     images_log "building '$_img_tag' failed"
