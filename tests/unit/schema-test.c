@@ -154,6 +154,24 @@ static void test_arrays(void)
   schema_free(s);
 }
 
+static void test_cap(void)
+{
+  struct schema *s = load("{\"type\":\"array\",\"items\":"
+                          "{\"type\":\"string\"}}");
+  char yaml[2048] = "[";
+  for (int i = 0; i < 150; i++)
+    strcat(yaml, i ? ", 1" : "1");
+  strcat(yaml, "]\n");
+  const char *got = tiny(s, yaml);
+  int lines = 1;
+  for (const char *p = got; *p; p++)
+    lines += *p == '\n';
+  is_int(lines, 101, "at most 100 problems, then one line to say more");
+  ok(strstr(got, "and more problems after this one (150 in all)") != NULL,
+     "the last line counts them");
+  schema_free(s);
+}
+
 static void test_scalars(void)
 {
   struct schema *s =
@@ -709,6 +727,7 @@ int main(void)
   test_types();
   test_objects();
   test_arrays();
+  test_cap();
   test_scalars();
   test_combinators();
   test_parse_errors();
