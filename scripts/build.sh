@@ -12,7 +12,7 @@ if [ -f config.status ]; then
   make -s distclean >/dev/null 2>&1 || rm -f config.status
 fi
 dir=${1:-build}
-shift 2>/dev/null || true
+[ $# -gt 0 ] && shift
 mkdir -p "$dir"
 cd "$dir"
 if [ ! -f Makefile ] || [ "$top/configure" -nt Makefile ]; then

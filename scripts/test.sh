@@ -16,6 +16,7 @@ if [ "${1:-}" = "--sanitizers" ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
 scripts/build.sh "$dir" $flags
+. tests/lib/images.sh
 . tests/lib/engine.sh
 engine_ensure
 busybox_image_ensure

@@ -1,9 +1,9 @@
 # schema: the compose JSON schema (schemas/compose-spec.json), compiled into
 # the binary as src/compose/schema-data.c, and its validator.
 libwcompose_a_SOURCES += src/compose/schema.c src/compose/schema.h
-nodist_libwcompose_a_SOURCES = src/compose/schema-data.c
-BUILT_SOURCES = src/compose/schema-data.c
-CLEANFILES = src/compose/schema-data.c
+nodist_libwcompose_a_SOURCES += src/compose/schema-data.c
+BUILT_SOURCES += src/compose/schema-data.c
+CLEANFILES += src/compose/schema-data.c
 EXTRA_DIST += src/compose/schema-embed.sh
 
 src/compose/schema-data.c: $(srcdir)/schemas/compose-spec.json \

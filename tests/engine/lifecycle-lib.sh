@@ -3,6 +3,7 @@
 if [ -z "${WCOMPOSE_TEST_BUSYBOX:-}" ]; then
   # run by hand: a fixed tag, reused from run to run
   WCOMPOSE_TEST_BUSYBOX=wcompose-test-busybox:manual
+  . "$TOP_SRCDIR/tests/lib/images.sh"
   . "$TOP_SRCDIR/tests/lib/engine.sh"
   busybox_image_ensure || exit 99
 fi

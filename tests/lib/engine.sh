@@ -1,4 +1,5 @@
-# Engine discovery for the test suite (sourced). Finds the engine as the
+# Engine discovery for the test suite (sourced; needs tests/lib/images.sh
+# sourced first). Finds the engine as the
 # docker CLI does (DOCKER_HOST, else /var/run/docker.sock); when none
 # answers, starts a private dockerd under a temp dir. engine_release stops
 # what engine_ensure started and removes the base images the run built.
@@ -21,7 +22,10 @@ engine_ensure() {
     return 1
   fi
   d=$(mktemp -d /tmp/wcompose-engine.XXXXXX)
-  setsid dockerd --storage-driver=vfs --data-root "$d/data" \
+  # an empty config file: the machine's daemon.json may set the same
+  # options, which dockerd refuses to take twice
+  echo '{}' >"$d/daemon.json"
+  setsid dockerd --config-file "$d/daemon.json" --storage-driver=vfs --data-root "$d/data" \
     --exec-root "$d/exec" --pidfile "$d/pid" -H "unix://$d/docker.sock" \
     >"$d/log" 2>&1 </dev/null &
   export DOCKER_HOST="unix://$d/docker.sock"
@@ -44,18 +48,9 @@ engine_ensure() {
 busybox_image_ensure() {
   : "${WCOMPOSE_TEST_BUSYBOX:=wcompose-test-busybox:$$}"
   export WCOMPOSE_TEST_BUSYBOX
-  if docker image inspect "$WCOMPOSE_TEST_BUSYBOX" >/dev/null 2>&1; then
-    return 0
-  fi
-  ctx=$(mktemp -d /tmp/wcompose-bb.XXXXXX)
-  cp /bin/busybox "$ctx/busybox"
-  printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nCMD ["sh"]\n' \
-    >"$ctx/Dockerfile"
-  docker build -q -t "$WCOMPOSE_TEST_BUSYBOX" "$ctx" >/dev/null
-  rc=$?
-  rm -rf "$ctx"
+  images_have "$WCOMPOSE_TEST_BUSYBOX" && return 0
+  busybox_ensure "$WCOMPOSE_TEST_BUSYBOX" || return 1
   WCOMPOSE_BUILT_BUSYBOX=1
-  return $rc
 }
 
 engine_release() {
