@@ -1,8 +1,7 @@
 /* libFuzzer target for the stream decoders: the first byte picks the
- * decoder and how the rest is cut into chunks, as a network would.
- *   clang -g -fsanitize=fuzzer,address,undefined -Isrc -I/usr/include/cjson \
- *     tests/fuzz/stream-fuzz.c src/engine/stream.c src/util/{buf,err,xalloc}.c
- * \ -lcjson -o stream-fuzz */
+ * decoder and how the rest is cut into chunks, as a network would. */
+/* fuzz-sources: src/engine/stream.c src/util/buf.c src/util/err.c
+ * src/util/xalloc.c */
 #include "engine/stream.h"
 #include "util/err.h"
 
