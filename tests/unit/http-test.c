@@ -125,7 +125,8 @@ static long read_request(struct conn *c, char *target, size_t max)
 static void say(int fd, const void *p, size_t n)
 {
   while (n) {
-    ssize_t k = write(fd, p, n);
+    /* the client may have hung up on purpose (cancel, caps): no SIGPIPE */
+    ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
     if (k <= 0)
       return;
     p = (const char *)p + k;
