@@ -15,29 +15,31 @@ struct command {
 };
 
 static const struct command commands[] = {
-#define CMD_ENTRY_(name, summary) { #name, cmd_##name, summary },
-  CLI_COMMANDS(CMD_ENTRY_)
+#define CMD_ENTRY_(name, summary) {#name, cmd_##name, summary},
+    CLI_COMMANDS(CMD_ENTRY_)
 #undef CMD_ENTRY_
 };
 
 static void usage(FILE *f)
 {
-  fprintf(f,
-          "Usage: wcompose [OPTIONS] COMMAND [ARGS...]\n\n"
-          "Define and run multi-container applications on a Docker engine.\n\n"
-          "Options:\n"
-          "  -f, --file FILE              Compose configuration file (repeatable, - for stdin)\n"
-          "  -p, --project-name NAME      Project name\n"
-          "      --project-directory DIR  Alternate working directory\n"
-          "      --env-file FILE          Alternate environment file (repeatable)\n"
-          "      --profile NAME           Enable a profile (repeatable)\n"
-          "      --progress TYPE          auto, tty, plain, json or quiet\n"
-          "      --ansi WHEN              never, always or auto\n"
-          "      --parallel N             Limit parallel engine calls\n"
-          "      --dry-run                Show what would be done\n"
-          "  -v, --version                Show the version and exit\n"
-          "  -h, --help                   Show this help\n\n"
-          "Commands:\n");
+  fprintf(
+      f,
+      "Usage: wcompose [OPTIONS] COMMAND [ARGS...]\n\n"
+      "Define and run multi-container applications on a Docker engine.\n\n"
+      "Options:\n"
+      "  -f, --file FILE              Compose configuration file (repeatable, "
+      "- for stdin)\n"
+      "  -p, --project-name NAME      Project name\n"
+      "      --project-directory DIR  Alternate working directory\n"
+      "      --env-file FILE          Alternate environment file (repeatable)\n"
+      "      --profile NAME           Enable a profile (repeatable)\n"
+      "      --progress TYPE          auto, tty, plain, json or quiet\n"
+      "      --ansi WHEN              never, always or auto\n"
+      "      --parallel N             Limit parallel engine calls\n"
+      "      --dry-run                Show what would be done\n"
+      "  -v, --version                Show the version and exit\n"
+      "  -h, --help                   Show this help\n\n"
+      "Commands:\n");
   for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
     fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf(f, "\nRun 'wcompose COMMAND --help' for more on a command.\n");
@@ -46,20 +48,19 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
   static const struct option opts[] = {
-    { "file", required_argument, NULL, 'f' },
-    { "project-name", required_argument, NULL, 'p' },
-    { "project-directory", required_argument, NULL, 'D' },
-    { "env-file", required_argument, NULL, 'E' },
-    { "profile", required_argument, NULL, 'P' },
-    { "progress", required_argument, NULL, 'G' },
-    { "ansi", required_argument, NULL, 'A' },
-    { "parallel", required_argument, NULL, 'L' },
-    { "dry-run", no_argument, NULL, 'n' },
-    { "version", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
-  struct cli_global g = { .parallel = -1 };
+      {"file", required_argument, NULL, 'f'},
+      {"project-name", required_argument, NULL, 'p'},
+      {"project-directory", required_argument, NULL, 'D'},
+      {"env-file", required_argument, NULL, 'E'},
+      {"profile", required_argument, NULL, 'P'},
+      {"progress", required_argument, NULL, 'G'},
+      {"ansi", required_argument, NULL, 'A'},
+      {"parallel", required_argument, NULL, 'L'},
+      {"dry-run", no_argument, NULL, 'n'},
+      {"version", no_argument, NULL, 'v'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  struct cli_global g = {.parallel = -1};
   int c;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+f:p:vh", opts, NULL)) != -1) {

@@ -1,1 +1,3 @@
-# sources and tests of this module (owned by its module)
+# Tree-wide checks.
+TESTS += tests/format.sh
+EXTRA_DIST += tests/format.sh

@@ -29,9 +29,8 @@ typedef const char *(*interp_lookup_cb)(void *data, const char *name);
 
 /* interp_string with any variable source (dotenv uses it to look up the
  * keys of the file being read before the environment). */
-int interp_string_with(struct arena *a, const char *in,
-                       interp_lookup_cb lookup, void *data,
-                       const struct err_pos *pos, const char *path,
+int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
+                       void *data, const struct err_pos *pos, const char *path,
                        char **out, struct strvec *warnings, struct err *err);
 
 /* Interpolate every scalar value of a tree in place (mapping keys are left

@@ -38,15 +38,15 @@ enum yscalar_type {
 
 struct ynode {
   enum ynode_kind kind;
-  unsigned flags;         /* enum ynode_flags */
-  struct err_pos pos;     /* where the node starts (1-based line and col) */
-  const char *tag;        /* explicit tag other than !reset/!override */
-  const char *str;        /* SCALAR: text, NUL-terminated (NULL nodes from
-                             the parser keep what was written: "", "~") */
-  size_t len;             /* SCALAR: length of str */
-  size_t n;               /* SEQ/MAP: number of items */
-  struct ynode **items;   /* SEQ/MAP: values */
-  struct ynode **keys;    /* MAP: keys (scalars), NULL for SEQ */
+  unsigned flags;       /* enum ynode_flags */
+  struct err_pos pos;   /* where the node starts (1-based line and col) */
+  const char *tag;      /* explicit tag other than !reset/!override */
+  const char *str;      /* SCALAR: text, NUL-terminated (NULL nodes from
+                           the parser keep what was written: "", "~") */
+  size_t len;           /* SCALAR: length of str */
+  size_t n;             /* SEQ/MAP: number of items */
+  struct ynode **items; /* SEQ/MAP: values */
+  struct ynode **keys;  /* MAP: keys (scalars), NULL for SEQ */
 };
 /* items and keys are grown with arena_push: an array of n entries must have
  * room for the next power of two at least n. Build them with the helpers
@@ -74,8 +74,8 @@ struct ydoc_limits {
  * hint for tabs; a second document; unknown or self-referring anchors;
  * non-scalar keys; bad merge values), ERR_LIMIT ("excessive aliasing
  * (alias expansion exceeds N nodes)", nesting, size). */
-int ydoc_parse(struct arena *a, const char *file, const char *text,
-               size_t len, const struct ydoc_limits *lim, struct ynode **out,
+int ydoc_parse(struct arena *a, const char *file, const char *text, size_t len,
+               const struct ydoc_limits *lim, struct ynode **out,
                struct err *err);
 /* Read and parse a file; ERR_IO with "cannot read 'f': strerror" or
  * "'f' is a directory, not a compose file". */

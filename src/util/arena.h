@@ -11,7 +11,10 @@ struct arena {
   struct arena_block *head;
   size_t used; /* bytes handed out, for limits and statistics */
 };
-#define ARENA_INIT { NULL, 0 }
+#define ARENA_INIT                                                             \
+  {                                                                            \
+    NULL, 0                                                                    \
+  }
 
 /* Zeroed memory aligned for any type; aborts when memory runs out (the
  * loader works on bounded inputs, so this is treated like xmalloc). */

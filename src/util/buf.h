@@ -13,8 +13,14 @@ struct buf {
   size_t alloc;
   size_t cap; /* 0: no cap */
 };
-#define BUF_INIT { NULL, 0, 0, 0 }
-#define BUF_INIT_CAP(c) { NULL, 0, 0, (c) }
+#define BUF_INIT                                                               \
+  {                                                                            \
+    NULL, 0, 0, 0                                                              \
+  }
+#define BUF_INIT_CAP(c)                                                        \
+  {                                                                            \
+    NULL, 0, 0, (c)                                                            \
+  }
 
 /* Each returns 0, or -ERR_LIMIT (the buffer is unchanged) when the cap
  * would be passed. Allocation failure aborts. */

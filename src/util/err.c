@@ -10,8 +10,8 @@ const char *err_name(int code)
   switch (code) {
   case 0:
     return "OK";
-#define ERR_NAME_(name, value, text)                                          \
-  case value:                                                                 \
+#define ERR_NAME_(name, value, text)                                           \
+  case value:                                                                  \
     return #name;
     ERR_TABLE(ERR_NAME_)
 #undef ERR_NAME_
@@ -24,8 +24,8 @@ const char *err_text(int code)
   switch (code) {
   case 0:
     return "success";
-#define ERR_TEXT_(name, value, text)                                          \
-  case value:                                                                 \
+#define ERR_TEXT_(name, value, text)                                           \
+  case value:                                                                  \
     return text;
     ERR_TABLE(ERR_TEXT_)
 #undef ERR_TEXT_

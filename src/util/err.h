@@ -9,24 +9,24 @@
 #include <stddef.h>
 
 /* name, value, text */
-#define ERR_TABLE(X)                                                          \
-  X(ERR_NOMEM, -1, "out of memory")                                           \
-  X(ERR_IO, -2, "input/output error")                                         \
-  X(ERR_YAML, -3, "invalid YAML")                                             \
-  X(ERR_SCHEMA, -4, "invalid compose file")                                   \
-  X(ERR_INTERP, -5, "invalid interpolation")                                  \
-  X(ERR_LIMIT, -6, "limit exceeded")                                          \
-  X(ERR_CONFIG, -7, "inconsistent project")                                   \
-  X(ERR_USAGE, -8, "usage error")                                             \
-  X(ERR_ENGINE, -9, "engine error")                                           \
-  X(ERR_CONNECT, -10, "cannot reach the engine")                              \
-  X(ERR_NOTFOUND, -11, "not found")                                           \
-  X(ERR_CONFLICT, -12, "conflict")                                            \
-  X(ERR_BUILD, -13, "build failed")                                           \
-  X(ERR_PROTO, -14, "protocol error")                                         \
-  X(ERR_CANCELED, -15, "canceled")                                            \
-  X(ERR_TIMEOUT, -16, "timed out")                                            \
-  X(ERR_STATE, -17, "invalid state")                                          \
+#define ERR_TABLE(X)                                                           \
+  X(ERR_NOMEM, -1, "out of memory")                                            \
+  X(ERR_IO, -2, "input/output error")                                          \
+  X(ERR_YAML, -3, "invalid YAML")                                              \
+  X(ERR_SCHEMA, -4, "invalid compose file")                                    \
+  X(ERR_INTERP, -5, "invalid interpolation")                                   \
+  X(ERR_LIMIT, -6, "limit exceeded")                                           \
+  X(ERR_CONFIG, -7, "inconsistent project")                                    \
+  X(ERR_USAGE, -8, "usage error")                                              \
+  X(ERR_ENGINE, -9, "engine error")                                            \
+  X(ERR_CONNECT, -10, "cannot reach the engine")                               \
+  X(ERR_NOTFOUND, -11, "not found")                                            \
+  X(ERR_CONFLICT, -12, "conflict")                                             \
+  X(ERR_BUILD, -13, "build failed")                                            \
+  X(ERR_PROTO, -14, "protocol error")                                          \
+  X(ERR_CANCELED, -15, "canceled")                                             \
+  X(ERR_TIMEOUT, -16, "timed out")                                             \
+  X(ERR_STATE, -17, "invalid state")                                           \
   X(ERR_UNHEALTHY, -18, "unhealthy")
 
 enum err_code {
@@ -50,11 +50,14 @@ struct err_pos {
 /* An error report: the first code set, and one line per problem. */
 struct err {
   int code;
-  int count;   /* number of lines */
-  char *text;  /* "file:line:col: message\n" lines, owned */
+  int count;  /* number of lines */
+  char *text; /* "file:line:col: message\n" lines, owned */
   size_t len, alloc;
 };
-#define ERR_INIT { 0, 0, NULL, 0, 0 }
+#define ERR_INIT                                                               \
+  {                                                                            \
+    0, 0, NULL, 0, 0                                                           \
+  }
 
 /* Append one problem; keeps the first code. Returns code, so callers can
  * write `return err_set(err, ERR_IO, "...")`. err may be NULL. */

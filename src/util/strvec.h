@@ -8,7 +8,10 @@ struct strvec {
   char **v; /* NULL-terminated, never NULL after the first push */
   size_t n, alloc;
 };
-#define STRVEC_INIT { NULL, 0, 0 }
+#define STRVEC_INIT                                                            \
+  {                                                                            \
+    NULL, 0, 0                                                                 \
+  }
 
 void strvec_push(struct strvec *sv, const char *s);
 void strvec_pushf(struct strvec *sv, const char *fmt, ...)

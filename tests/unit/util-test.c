@@ -10,7 +10,7 @@
 int main(void)
 {
   struct err e = ERR_INIT;
-  struct err_pos pos = { "compose.yaml", 12, 7 };
+  struct err_pos pos = {"compose.yaml", 12, 7};
   is_int(err_at(&e, ERR_SCHEMA, &pos, "services.web: bad '%s'", "x"),
          ERR_SCHEMA, "err_at returns its code");
   err_set(&e, ERR_IO, "second");
