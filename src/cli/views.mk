@@ -1,0 +1,3 @@
+# The read-only commands (ps, logs, top, port, images, ls, events) and what
+# they share (views.c).
+wcompose_SOURCES += src/cli/views.c src/cli/views.h src/cli/cmd-ps.c
