@@ -120,3 +120,45 @@ char *views_ports_new(const cJSON *ports)
   }
   return s;
 }
+
+/* Display width: UTF-8 continuation bytes take no column. */
+static size_t width(const char *s)
+{
+  size_t w = 0;
+  for (; *s; s++)
+    w += ((unsigned char)*s & 0xc0) != 0x80;
+  return w;
+}
+
+void views_table(char **cell, size_t rows, int ncol)
+{
+  size_t *w = xcalloc((size_t)ncol, sizeof(*w));
+  for (size_t i = 0; i < rows; i++)
+    for (int c = 0; c < ncol; c++)
+      if (width(cell[i * ncol + c]) > w[c])
+        w[c] = width(cell[i * ncol + c]);
+  for (size_t i = 0; i < rows; i++) {
+    for (int c = 0; c < ncol; c++) {
+      const char *s = cell[i * ncol + c];
+      if (c == ncol - 1)
+        fputs(s, stdout);
+      else
+        printf("%s%*s", s, (int)(w[c] - width(s) + 3), "");
+    }
+    putchar('\n');
+  }
+  for (size_t i = 0; i < rows * (size_t)ncol; i++)
+    free(cell[i]);
+  free(cell);
+  free(w);
+}
+
+int views_open(struct lc *lc, struct cli_global *g, char **services, int n)
+{
+  int rc = lc_load(lc, g, services, n, 0);
+  if (!rc)
+    rc = lc_engine(lc);
+  if (!rc)
+    rc = lc_observe(lc);
+  return rc;
+}

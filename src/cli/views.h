@@ -28,6 +28,12 @@ int views_bad_flag(const char *cmd, const char *flag);
 char *views_ago_new(long long created, time_t now);
 /* "0.0.0.0:8080->80/tcp, 443/tcp" from a Ports array. */
 char *views_ports_new(const cJSON *ports);
+/* Print rows x ncol malloc'ed cells as docker's tables are (columns
+ * padded to 3 spaces past the widest), then free them and cell. */
+void views_table(char **cell, size_t rows, int ncol);
+/* Open the project (services named: ERR_USAGE when unknown), the engine,
+ * and list its containers. */
+int views_open(struct lc *lc, struct cli_global *g, char **services, int n);
 /* A string field of j, or "". */
 const char *views_str(const cJSON *j, const char *key);
 
