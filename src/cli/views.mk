@@ -1,4 +1,5 @@
 # The read-only commands (ps, logs, top, port, images, ls, events) and what
 # they share (views.c).
 wcompose_SOURCES += src/cli/views.c src/cli/views.h src/cli/cmd-ps.c \
-  src/cli/cmd-logs.c src/cli/cmd-port.c
+  src/cli/cmd-logs.c src/cli/cmd-port.c \
+  src/cli/cmd-ls.c
