@@ -49,8 +49,9 @@ static int on_event(void *ctx, const cJSON *e)
   const cJSON *tn = cJSON_GetObjectItemCaseSensitive(e, "timeNano");
   const cJSON *ts = cJSON_GetObjectItemCaseSensitive(e, "time");
   long long nano = cJSON_IsNumber(tn) ? (long long)tn->valuedouble
-                   : cJSON_IsNumber(ts) ? (long long)ts->valuedouble * 1000000000LL
-                                        : 0;
+                   : cJSON_IsNumber(ts)
+                       ? (long long)ts->valuedouble * 1000000000LL
+                       : 0;
   time_t sec = (time_t)(nano / 1000000000LL);
   long frac = (long)(nano % 1000000000LL);
   struct tm tm;
@@ -80,9 +81,9 @@ static int on_event(void *ctx, const cJSON *e)
   } else {
     if (when[10] == 'T')
       when[10] = ' ';
-    printf("%s.%06ld container %s %s (image=%s, name=%s)\n", when,
-           frac / 1000, action, views_str(actor, "ID"),
-           views_str(attrs, "image"), views_str(attrs, "name"));
+    printf("%s.%06ld container %s %s (image=%s, name=%s)\n", when, frac / 1000,
+           action, views_str(actor, "ID"), views_str(attrs, "image"),
+           views_str(attrs, "name"));
   }
   fflush(stdout);
   return 0;

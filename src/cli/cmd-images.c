@@ -8,12 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "Usage: wcompose images [OPTIONS] [SERVICE...]\n\n"
-    "List images used by the created containers.\n"
-    "\nOptions:\n"
-    "  -q, --quiet           Only display image IDs\n"
-    "      --format FORMAT   table (default) or json\n";
+static const char usage[] = "Usage: wcompose images [OPTIONS] [SERVICE...]\n\n"
+                            "List images used by the created containers.\n"
+                            "\nOptions:\n"
+                            "  -q, --quiet           Only display image IDs\n"
+                            "      --format FORMAT   table (default) or json\n";
 
 /* docker's HumanSize: decimal units, 3 significant digits. */
 static char *size_new(double b)
@@ -53,11 +52,10 @@ static void repo_tag(const cJSON *img, const char *fallback, char **repo,
 
 int cmd_images(struct cli_global *g, int argc, char **argv)
 {
-  static const struct option opts[] = {
-      {"quiet", no_argument, NULL, 'q'},
-      {"format", required_argument, NULL, 'f'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   int quiet = 0, json = 0, c;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
@@ -95,8 +93,7 @@ int cmd_images(struct cli_global *g, int argc, char **argv)
     for (size_t i = 0; i < l.n && !rc; i++) {
       const char *image_id = views_str(l.v[i].j, "ImageID");
       struct lc_await a = {.err = &lc.err};
-      rc = engine_image_inspect(lc.engine, image_id, lc_await_cb, &a,
-                                &lc.err);
+      rc = engine_image_inspect(lc.engine, image_id, lc_await_cb, &a, &lc.err);
       if (!rc)
         rc = lc_await(&lc, &a);
       if (rc == ERR_NOTFOUND) { /* removed since: show what is known */
@@ -107,8 +104,8 @@ int cmd_images(struct cli_global *g, int argc, char **argv)
         char *repo, *tag;
         const cJSON *size = cJSON_GetObjectItemCaseSensitive(a.json, "Size");
         double sz = cJSON_IsNumber(size) ? size->valuedouble : 0;
-        const char *id = !strncmp(image_id, "sha256:", 7) ? image_id + 7
-                                                          : image_id;
+        const char *id =
+            !strncmp(image_id, "sha256:", 7) ? image_id + 7 : image_id;
         repo_tag(a.json, views_str(l.v[i].j, "Image"), &repo, &tag);
         if (quiet) {
           int seen = 0;

@@ -118,8 +118,10 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
     } else if (c == 'i') {
       index = lc_parse_int(optarg);
       if (index < 1) {
-        fprintf(stderr, "wcompose logs: --index: '%s' is not a replica "
-                        "number\n", optarg);
+        fprintf(stderr,
+                "wcompose logs: --index: '%s' is not a replica "
+                "number\n",
+                optarg);
         return EXIT_USAGE;
       }
     } else if (c == 'h') {
@@ -179,8 +181,8 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
     for (size_t i = 0; i < v.n; i++) {
       struct logs_entry *en = &v.entries[i];
       eo.tty = en->tty;
-      if (!engine_container_logs(lc.engine, en->id, &eo, on_output, on_end,
-                                 en, &en->call, &lc.err))
+      if (!engine_container_logs(lc.engine, en->id, &eo, on_output, on_end, en,
+                                 &en->call, &lc.err))
         v.active++;
       else {
         cli_print_err(&lc.err);

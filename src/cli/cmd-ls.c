@@ -30,16 +30,15 @@ struct proj {
 
 static int by_name(const void *a, const void *b)
 {
-  return strcmp(((const struct proj *)a)->name,
-                ((const struct proj *)b)->name);
+  return strcmp(((const struct proj *)a)->name, ((const struct proj *)b)->name);
 }
 
 static char *status_new(const struct proj *p)
 {
   char *s = xstrdup("");
   for (int i = 0; i < p->nst; i++) {
-    char *t = xasprintf("%s%s%s(%d)", s, i ? ", " : "", p->st[i].state,
-                        p->st[i].n);
+    char *t =
+        xasprintf("%s%s%s(%d)", s, i ? ", " : "", p->st[i].state, p->st[i].n);
     free(s);
     s = t;
   }
@@ -48,13 +47,12 @@ static char *status_new(const struct proj *p)
 
 int cmd_ls(struct cli_global *g, int argc, char **argv)
 {
-  static const struct option opts[] = {
-      {"all", no_argument, NULL, 'a'},
-      {"quiet", no_argument, NULL, 'q'},
-      {"format", required_argument, NULL, 'f'},
-      {"filter", required_argument, NULL, 'F'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"filter", required_argument, NULL, 'F'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   int all = 0, quiet = 0, json = 0, c;
   const char *filter = NULL;
   opterr = 0;
@@ -102,8 +100,7 @@ int cmd_ls(struct cli_global *g, int argc, char **argv)
   cJSON *filters = NULL;
   engine_filter_add(&filters, "label", LABELS_PROJECT);
   if (!rc)
-    rc = engine_container_list(lc.engine, filters, 1, lc_await_cb, &a,
-                               &lc.err);
+    rc = engine_container_list(lc.engine, filters, 1, lc_await_cb, &a, &lc.err);
   cJSON_Delete(filters);
   if (!rc)
     rc = lc_await(&lc, &a);

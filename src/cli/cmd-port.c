@@ -88,8 +88,8 @@ int cmd_port(struct cli_global *g, int argc, char **argv)
                    index);
     else if (!found)
       rc = err_set(&lc.err, ERR_NOTFOUND,
-                   "no port %d/%s is published by container '%s'", priv,
-                   proto, ctr->c.name);
+                   "no port %d/%s is published by container '%s'", priv, proto,
+                   ctr->c.name);
     else {
       const char *ip = views_str(found, "IP");
       int v6 = strchr(ip, ':') != NULL;

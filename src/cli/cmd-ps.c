@@ -37,20 +37,10 @@ static char *command_of(const cJSON *j, int trunc)
   return q;
 }
 
-/* Display width: UTF-8 continuation bytes take no column. */
-static size_t width(const char *s)
-{
-  size_t w = 0;
-  for (; *s; s++)
-    w += ((unsigned char)*s & 0xc0) != 0x80;
-  return w;
-}
-
 static void print_table(struct views_list *l, int trunc)
 {
-  static const char *const head[NCOL] = {"NAME",    "IMAGE",  "COMMAND",
-                                         "SERVICE", "CREATED", "STATUS",
-                                         "PORTS"};
+  static const char *const head[NCOL] = {
+      "NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"};
   size_t rows = l->n + 1;
   char **cell = xcalloc(rows * NCOL, sizeof(*cell));
   time_t now = time(NULL);
@@ -69,24 +59,7 @@ static void print_table(struct views_list *l, int trunc)
     r[5] = xstrdup(views_str(j, "Status"));
     r[6] = views_ports_new(cJSON_GetObjectItemCaseSensitive(j, "Ports"));
   }
-  size_t w[NCOL] = {0};
-  for (size_t i = 0; i < rows; i++)
-    for (int c = 0; c < NCOL; c++)
-      if (width(cell[i * NCOL + c]) > w[c])
-        w[c] = width(cell[i * NCOL + c]);
-  for (size_t i = 0; i < rows; i++) {
-    for (int c = 0; c < NCOL; c++) {
-      const char *s = cell[i * NCOL + c];
-      if (c == NCOL - 1)
-        fputs(s, stdout);
-      else
-        printf("%s%*s", s, (int)(w[c] - width(s) + 3), "");
-    }
-    putchar('\n');
-  }
-  for (size_t i = 0; i < rows * NCOL; i++)
-    free(cell[i]);
-  free(cell);
+  views_table(cell, rows, NCOL);
 }
 
 /* One object per line, with the fields docker compose prints. */
@@ -110,8 +83,8 @@ static void print_json(struct lc *lc, struct views_list *l)
     int code = 0;
     if (!strncmp(status, "Exited (", 8) && paren)
       code = atoi(paren + 1);
-    const char *health = strstr(status, "(healthy)")     ? "healthy"
-                         : strstr(status, "(unhealthy)") ? "unhealthy"
+    const char *health = strstr(status, "(healthy)")            ? "healthy"
+                         : strstr(status, "(unhealthy)")        ? "unhealthy"
                          : strstr(status, "(health: starting)") ? "starting"
                                                                 : "";
     cJSON_AddStringToObject(o, "Command", views_str(j, "Command"));
@@ -154,17 +127,16 @@ static void print_json(struct lc *lc, struct views_list *l)
 
 int cmd_ps(struct cli_global *g, int argc, char **argv)
 {
-  static const struct option opts[] = {
-      {"all", no_argument, NULL, 'a'},
-      {"quiet", no_argument, NULL, 'q'},
-      {"services", no_argument, NULL, 'S'},
-      {"status", required_argument, NULL, 's'},
-      {"filter", required_argument, NULL, 'F'},
-      {"format", required_argument, NULL, 'f'},
-      {"no-trunc", no_argument, NULL, 'T'},
-      {"orphans", no_argument, NULL, 'O'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"services", no_argument, NULL, 'S'},
+                                       {"status", required_argument, NULL, 's'},
+                                       {"filter", required_argument, NULL, 'F'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"no-trunc", no_argument, NULL, 'T'},
+                                       {"orphans", no_argument, NULL, 'O'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   int all = 0, quiet = 0, services = 0, json = 0, trunc = 1, c;
   unsigned want = 0; /* bit per statuses[] entry; 0: by -a */
   opterr = 0;
@@ -178,8 +150,10 @@ int cmd_ps(struct cli_global *g, int argc, char **argv)
     } else if (c == 's' || c == 'F') {
       const char *v = optarg;
       if (c == 'F' && strncmp(v, "status=", 7)) {
-        fprintf(stderr, "wcompose ps: --filter: '%s' is not supported "
-                        "(want status=STATUS)\n", v);
+        fprintf(stderr,
+                "wcompose ps: --filter: '%s' is not supported "
+                "(want status=STATUS)\n",
+                v);
         return EXIT_USAGE;
       }
       if (c == 'F')

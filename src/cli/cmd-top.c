@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "Usage: wcompose top [SERVICE...]\n\n"
-    "Display the running processes.\n";
+static const char usage[] = "Usage: wcompose top [SERVICE...]\n\n"
+                            "Display the running processes.\n";
 
 static void print_top(const char *name, const cJSON *top)
 {
@@ -63,8 +62,8 @@ int cmd_top(struct cli_global *g, int argc, char **argv)
     views_collect(&lc, 0, &l);
     for (size_t i = 0; i < l.n && !rc; i++) {
       struct lc_await a = {.err = &lc.err};
-      rc = engine_container_top(lc.engine, l.v[i].c.id, NULL, lc_await_cb,
-                                &a, &lc.err);
+      rc = engine_container_top(lc.engine, l.v[i].c.id, NULL, lc_await_cb, &a,
+                                &lc.err);
       if (!rc)
         rc = lc_await(&lc, &a);
       if (!rc)

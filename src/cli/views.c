@@ -23,8 +23,7 @@ void views_collect(struct lc *lc, int all, struct views_list *out)
   cJSON_ArrayForEach(item, lc->listed)
   {
     struct views_ctr *c = &out->v[out->n];
-    if (plan_container_from_json(item, &c->c) || c->c.oneoff ||
-        !c->c.service)
+    if (plan_container_from_json(item, &c->c) || c->c.oneoff || !c->c.service)
       continue;
     if (!all && strcmp(c->c.state ? c->c.state : "", "running"))
       continue;
