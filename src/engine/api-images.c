@@ -42,6 +42,8 @@ int engine_image_build(struct engine *e, const struct engine_build_opts *o,
   if (o->quiet)
     call_query(k, "q", "1");
   call_query(k, "rm", "1");
+  /* a failed step must not leave its container behind either */
+  call_query(k, "forcerm", "1");
   http_req_body_stream(k->req, "application/x-tar", read, read_ctx);
   k->progress = progress;
   k->fail_code = ERR_BUILD;

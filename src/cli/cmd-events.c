@@ -1,0 +1,157 @@
+/* wcompose events: stream the engine's events about the project's
+ * containers, as text lines or (--json) one JSON object per line, until
+ * Ctrl-C. */
+#include "cli/views.h"
+#include "orchestrate/labels.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: wcompose events [OPTIONS] [SERVICE...]\n\n"
+    "Stream container events for every container in the project.\n"
+    "\nOptions:\n"
+    "      --json   Output events as a stream of JSON objects\n";
+
+struct ev {
+  struct lc *lc;
+  int json;
+  uv_signal_t sigint;
+  struct engine_call *call;
+  struct lc_await done;
+};
+
+/* Keep events of the selected services only. */
+static int selected(struct lc *lc, const char *service)
+{
+  const struct project *p = lc->project;
+  for (size_t k = 0; k < p->nservices; k++)
+    if (!strcmp(p->services[k].name, service))
+      return lc->selected[k];
+  return !lc->named;
+}
+
+static int on_event(void *ctx, const cJSON *e)
+{
+  struct ev *v = ctx;
+  const cJSON *actor = cJSON_GetObjectItemCaseSensitive(e, "Actor");
+  const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(actor, "Attributes");
+  const char *service = views_str(attrs, LABELS_SERVICE);
+  const char *action = views_str(e, "Action");
+  if (!*action)
+    action = views_str(e, "status");
+  if (!selected(v->lc, service))
+    return 0;
+  const cJSON *tn = cJSON_GetObjectItemCaseSensitive(e, "timeNano");
+  const cJSON *ts = cJSON_GetObjectItemCaseSensitive(e, "time");
+  long long nano = cJSON_IsNumber(tn) ? (long long)tn->valuedouble
+                   : cJSON_IsNumber(ts)
+                       ? (long long)ts->valuedouble * 1000000000LL
+                       : 0;
+  time_t sec = (time_t)(nano / 1000000000LL);
+  long frac = (long)(nano % 1000000000LL);
+  struct tm tm;
+  char when[64] = "";
+  if (gmtime_r(&sec, &tm))
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (v->json) {
+    cJSON *o = cJSON_CreateObject();
+    char *t = xasprintf("%s.%09ldZ", when, frac);
+    cJSON_AddStringToObject(o, "time", t);
+    free(t);
+    cJSON_AddStringToObject(o, "type", "container");
+    cJSON_AddStringToObject(o, "action", action);
+    cJSON_AddStringToObject(o, "id", views_str(actor, "ID"));
+    cJSON_AddStringToObject(o, "service", service);
+    cJSON *a = cJSON_AddObjectToObject(o, "attributes");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, attrs)
+    {
+      if (cJSON_IsString(it) && strncmp(it->string, "com.docker.compose.", 19))
+        cJSON_AddStringToObject(a, it->string, it->valuestring);
+    }
+    char *text = cJSON_PrintUnformatted(o);
+    puts(text);
+    free(text);
+    cJSON_Delete(o);
+  } else {
+    if (when[10] == 'T')
+      when[10] = ' ';
+    printf("%s.%06ld container %s %s (image=%s, name=%s)\n", when, frac / 1000,
+           action, views_str(actor, "ID"), views_str(attrs, "image"),
+           views_str(attrs, "name"));
+  }
+  fflush(stdout);
+  return 0;
+}
+
+static void on_end(void *ctx, struct engine_result *res)
+{
+  struct ev *v = ctx;
+  v->call = NULL;
+  if (res->rc == ERR_CANCELED)
+    res->rc = 0;
+  lc_await_cb(&v->done, res);
+  uv_close((uv_handle_t *)&v->sigint, NULL);
+}
+
+static void on_sigint(uv_signal_t *h, int signum)
+{
+  struct ev *v = h->data;
+  (void)signum;
+  if (v->call)
+    engine_call_cancel(v->call);
+}
+
+int cmd_events(struct cli_global *g, int argc, char **argv)
+{
+  static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  int json = 0, c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    if (c == 'j') {
+      json = 1;
+    } else if (c == 'h') {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else {
+      return views_bad_flag(argv[0], argv[optind - 1]);
+    }
+  }
+  struct lc lc;
+  struct ev v;
+  memset(&v, 0, sizeof(v));
+  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  if (!rc)
+    rc = lc_engine(&lc);
+  if (!rc) {
+    v.lc = &lc;
+    v.json = json;
+    v.done.err = &lc.err;
+    cJSON *filters = NULL;
+    char *f = xasprintf("%s=%s", LABELS_PROJECT, lc.project->name);
+    engine_filter_add(&filters, "label", f);
+    engine_filter_add(&filters, "type", "container");
+    free(f);
+    uv_signal_init(&lc.loop, &v.sigint);
+    v.sigint.data = &v;
+    uv_signal_start(&v.sigint, on_sigint, SIGINT);
+    rc = engine_events(lc.engine, filters, NULL, NULL, on_event, on_end, &v,
+                       &v.call, &lc.err);
+    cJSON_Delete(filters);
+    if (rc)
+      uv_close((uv_handle_t *)&v.sigint, NULL);
+    else
+      rc = lc_await(&lc, &v.done);
+    lc_await_release(&v.done);
+  }
+  int code = lc_exit(&lc, rc);
+  lc_close(&lc);
+  return code;
+}

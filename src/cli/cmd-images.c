@@ -1,0 +1,152 @@
+/* wcompose images: the images the project's containers run, one row per
+ * container (CONTAINER REPOSITORY TAG IMAGE ID SIZE). */
+#include "cli/views.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "Usage: wcompose images [OPTIONS] [SERVICE...]\n\n"
+                            "List images used by the created containers.\n"
+                            "\nOptions:\n"
+                            "  -q, --quiet           Only display image IDs\n"
+                            "      --format FORMAT   table (default) or json\n";
+
+/* docker's HumanSize: decimal units, 3 significant digits. */
+static char *size_new(double b)
+{
+  static const char *const unit[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  while (b >= 1000 && u < 5) {
+    b /= 1000;
+    u++;
+  }
+  return xasprintf("%.3g%s", b, unit[u]);
+}
+
+/* "busybox:1.36" from the image's RepoTags (or what the container says). */
+static void repo_tag(const cJSON *img, const char *fallback, char **repo,
+                     char **tag)
+{
+  const cJSON *tags = cJSON_GetObjectItemCaseSensitive(img, "RepoTags");
+  const cJSON *first = cJSON_GetArrayItem(tags, 0);
+  const char *rt = cJSON_IsString(first) ? first->valuestring : fallback;
+  const cJSON *t;
+  cJSON_ArrayForEach(t, tags)
+  {
+    /* the name the container was made from, when the image still has it */
+    if (cJSON_IsString(t) && !strcmp(t->valuestring, fallback))
+      rt = fallback;
+  }
+  const char *colon = strrchr(rt, ':');
+  if (colon && !strchr(colon, '/') && strncmp(rt, "sha256:", 7)) {
+    *repo = xasprintf("%.*s", (int)(colon - rt), rt);
+    *tag = xstrdup(colon + 1);
+  } else {
+    *repo = xstrdup(strncmp(rt, "sha256:", 7) ? rt : "<none>");
+    *tag = xstrdup(strncmp(rt, "sha256:", 7) ? "latest" : "<none>");
+  }
+}
+
+int cmd_images(struct cli_global *g, int argc, char **argv)
+{
+  static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  int quiet = 0, json = 0, c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+    if (c == 'q') {
+      quiet = 1;
+    } else if (c == 'f') {
+      if (!strcmp(optarg, "json")) {
+        json = 1;
+      } else if (strcmp(optarg, "table")) {
+        fprintf(stderr,
+                "wcompose images: --format: '%s' is not a format (want "
+                "table or json)\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+    } else if (c == 'h') {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else {
+      return views_bad_flag(argv[0], argv[optind - 1]);
+    }
+  }
+  struct lc lc;
+  int rc = views_open(&lc, g, argv + optind, argc - optind);
+  if (!rc) {
+    struct views_list l;
+    views_collect(&lc, 1, &l);
+    char **cell = xcalloc((l.n + 1) * 5, sizeof(*cell));
+    size_t rows = 1;
+    cJSON *arr = cJSON_CreateArray();
+    static const char *const head[] = {"CONTAINER", "REPOSITORY", "TAG",
+                                       "IMAGE ID", "SIZE"};
+    for (int k = 0; k < 5; k++)
+      cell[k] = xstrdup(head[k]);
+    for (size_t i = 0; i < l.n && !rc; i++) {
+      const char *image_id = views_str(l.v[i].j, "ImageID");
+      struct lc_await a = {.err = &lc.err};
+      rc = engine_image_inspect(lc.engine, image_id, lc_await_cb, &a, &lc.err);
+      if (!rc)
+        rc = lc_await(&lc, &a);
+      if (rc == ERR_NOTFOUND) { /* removed since: show what is known */
+        err_release(&lc.err);
+        rc = 0;
+      }
+      if (!rc) {
+        char *repo, *tag;
+        const cJSON *size = cJSON_GetObjectItemCaseSensitive(a.json, "Size");
+        double sz = cJSON_IsNumber(size) ? size->valuedouble : 0;
+        const char *id =
+            !strncmp(image_id, "sha256:", 7) ? image_id + 7 : image_id;
+        repo_tag(a.json, views_str(l.v[i].j, "Image"), &repo, &tag);
+        if (quiet) {
+          int seen = 0;
+          for (size_t j = 0; j < i; j++)
+            seen |= !strcmp(views_str(l.v[j].j, "ImageID"), image_id);
+          if (!seen)
+            puts(id);
+        } else if (json) {
+          cJSON *o = cJSON_CreateObject();
+          cJSON_AddStringToObject(o, "ID", image_id);
+          cJSON_AddStringToObject(o, "ContainerName", l.v[i].c.name);
+          cJSON_AddStringToObject(o, "Repository", repo);
+          cJSON_AddStringToObject(o, "Tag", tag);
+          cJSON_AddNumberToObject(o, "Size", sz);
+          cJSON_AddItemToArray(arr, o);
+        }
+        cell[rows * 5] = xstrdup(l.v[i].c.name);
+        cell[rows * 5 + 1] = repo;
+        cell[rows * 5 + 2] = tag;
+        cell[rows * 5 + 3] = xasprintf("%.12s", id);
+        cell[rows * 5 + 4] = size_new(sz);
+        rows++;
+      }
+      lc_await_release(&a);
+    }
+    if (!rc && json) {
+      char *text = cJSON_PrintUnformatted(arr);
+      puts(text);
+      free(text);
+    }
+    if (!rc && !quiet && !json) {
+      views_table(cell, rows, 5);
+    } else {
+      for (size_t i = 0; i < rows * 5; i++)
+        free(cell[i]);
+      free(cell);
+    }
+    cJSON_Delete(arr);
+    free(l.v);
+  }
+  int code = lc_exit(&lc, rc);
+  lc_close(&lc);
+  return code;
+}

@@ -1,0 +1,206 @@
+/* wcompose logs: the output of the project's containers, each line with
+ * its aligned "service-1 | " prefix (logs_print); -f follows until every
+ * container stops or Ctrl-C. */
+#include "cli/views.h"
+#include "orchestrate/logs.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "Usage: wcompose logs [OPTIONS] [SERVICE...]\n\n"
+    "View output from containers.\n"
+    "\nOptions:\n"
+    "  -f, --follow          Follow log output\n"
+    "  -n, --tail N          Lines from the end of each log (default all)\n"
+    "  -t, --timestamps      Show timestamps\n"
+    "      --since TIME      Logs since a timestamp or relative time (42m)\n"
+    "      --until TIME      Logs before a timestamp or relative time\n"
+    "      --no-color        Produce monochrome output\n"
+    "      --no-log-prefix   Don't print the prefix in logs\n";
+
+struct view {
+  struct logs logs;
+  struct logs_entry *entries;
+  size_t n, active;
+  uv_signal_t sigint;
+  int interrupted;
+};
+
+static int on_line(void *ctx, const char *line, size_t n)
+{
+  struct logs_entry *en = ctx;
+  logs_print(en->logs, en, line, n);
+  return 0;
+}
+
+static int on_output(void *ctx, enum stream_kind kind, const char *data,
+                     size_t n)
+{
+  struct logs_entry *en = ctx;
+  struct stream_lines *ln = kind == STREAM_STDERR ? &en->err : &en->out;
+  return stream_lines_feed(ln, data, n, NULL);
+}
+
+static void on_end(void *ctx, struct engine_result *res)
+{
+  struct logs_entry *en = ctx;
+  struct view *v = (struct view *)en->logs->data;
+  stream_lines_end(&en->out, NULL);
+  stream_lines_end(&en->err, NULL);
+  en->call = NULL;
+  en->done = 1;
+  if (res->rc && res->rc != ERR_CANCELED && res->err && res->err->text)
+    fprintf(stderr, "wcompose: %s\n", res->err->text);
+  if (!--v->active)
+    uv_close((uv_handle_t *)&v->sigint, NULL);
+}
+
+static void on_sigint(uv_signal_t *h, int signum)
+{
+  struct view *v = h->data;
+  (void)signum;
+  v->interrupted = 1;
+  for (size_t i = 0; i < v->n; i++)
+    if (v->entries[i].call)
+      engine_call_cancel(v->entries[i].call);
+}
+
+static int valid_tail(const char *s)
+{
+  return !strcmp(s, "all") || lc_parse_int(s) >= 0;
+}
+
+int cmd_logs(struct cli_global *g, int argc, char **argv)
+{
+  static const struct option opts[] = {
+      {"follow", no_argument, NULL, 'f'},
+      {"tail", required_argument, NULL, 'n'},
+      {"timestamps", no_argument, NULL, 't'},
+      {"since", required_argument, NULL, 'S'},
+      {"until", required_argument, NULL, 'U'},
+      {"no-color", no_argument, NULL, 'C'},
+      {"no-log-prefix", no_argument, NULL, 'P'},
+      {"index", required_argument, NULL, 'i'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  struct engine_logs_opts eo = {0};
+  unsigned flags = 0;
+  int index = 0, c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+fn:th", opts, NULL)) != -1) {
+    if (c == 'f') {
+      eo.follow = 1;
+    } else if (c == 'n') {
+      if (!valid_tail(optarg)) {
+        fprintf(stderr,
+                "wcompose logs: --tail: '%s' is not a number of lines (or "
+                "all)\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+      eo.tail = optarg;
+    } else if (c == 't') {
+      eo.timestamps = 1;
+    } else if (c == 'S') {
+      eo.since = optarg;
+    } else if (c == 'U') {
+      eo.until = optarg;
+    } else if (c == 'C') {
+      flags |= LOGS_NO_COLOR;
+    } else if (c == 'P') {
+      flags |= LOGS_NO_PREFIX;
+    } else if (c == 'i') {
+      index = lc_parse_int(optarg);
+      if (index < 1) {
+        fprintf(stderr,
+                "wcompose logs: --index: '%s' is not a replica "
+                "number\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+    } else if (c == 'h') {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else {
+      return views_bad_flag(argv[0], argv[optind - 1]);
+    }
+  }
+  if (!isatty(fileno(stdout)))
+    flags |= LOGS_NO_COLOR;
+  if (g->ansi && !strcmp(g->ansi, "never"))
+    flags |= LOGS_NO_COLOR;
+  else if (g->ansi && !strcmp(g->ansi, "always") && !(flags & LOGS_NO_PREFIX))
+    flags &= ~(unsigned)LOGS_NO_COLOR;
+  struct lc lc;
+  struct view v;
+  memset(&v, 0, sizeof(v));
+  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  if (!rc)
+    rc = lc_engine(&lc);
+  if (!rc)
+    rc = lc_observe(&lc);
+  if (!rc) {
+    static const int colors[] = {36, 33, 32, 35, 34, 96, 93, 92, 95, 94};
+    struct views_list l;
+    views_collect(&lc, 1, &l);
+    logs_init(&v.logs, &lc.loop, lc.engine, stdout, flags, NULL, &v);
+    v.entries = xcalloc(l.n ? l.n : 1, sizeof(*v.entries));
+    for (size_t i = 0; i < l.n; i++) {
+      if (index && l.v[i].c.number != index)
+        continue;
+      struct logs_entry *en = &v.entries[v.n++];
+      en->logs = &v.logs;
+      en->label = xasprintf("%s-%d", l.v[i].c.service, l.v[i].c.number);
+      en->color = colors[(v.n - 1) % (sizeof(colors) / sizeof(*colors))];
+      if (strlen(en->label) > v.logs.width)
+        v.logs.width = strlen(en->label);
+      stream_lines_init(&en->out, 0, 0, on_line, en);
+      stream_lines_init(&en->err, 0, 0, on_line, en);
+      en->id = xstrdup(l.v[i].c.id);
+      /* the list does not say whether a container has a TTY */
+      struct lc_await a = {.err = &lc.err};
+      if (!engine_container_inspect(lc.engine, en->id, lc_await_cb, &a,
+                                    &lc.err) &&
+          !lc_await(&lc, &a)) {
+        const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(a.json, "Config");
+        en->tty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "Tty"));
+      }
+      lc_await_release(&a);
+      err_release(&lc.err);
+    }
+    free(l.v);
+    uv_signal_init(&lc.loop, &v.sigint);
+    v.sigint.data = &v;
+    uv_signal_start(&v.sigint, on_sigint, SIGINT);
+    for (size_t i = 0; i < v.n; i++) {
+      struct logs_entry *en = &v.entries[i];
+      eo.tty = en->tty;
+      if (!engine_container_logs(lc.engine, en->id, &eo, on_output, on_end, en,
+                                 &en->call, &lc.err))
+        v.active++;
+      else {
+        cli_print_err(&lc.err);
+        err_release(&lc.err);
+      }
+    }
+    if (!v.active)
+      uv_close((uv_handle_t *)&v.sigint, NULL);
+    uv_run(&lc.loop, UV_RUN_DEFAULT);
+    for (size_t i = 0; i < v.n; i++) {
+      stream_lines_release(&v.entries[i].out);
+      stream_lines_release(&v.entries[i].err);
+      free(v.entries[i].id);
+      free(v.entries[i].label);
+    }
+    free(v.entries);
+  }
+  int code = lc_exit(&lc, rc);
+  lc_close(&lc);
+  return v.interrupted && code == EXIT_OK ? EXIT_OK : code;
+}

@@ -1,0 +1,178 @@
+/* wcompose ls: the compose projects the engine knows, found by the
+ * com.docker.compose.project label of their containers, with a status
+ * summary ("running(2), exited(1)") and their config files. */
+#include "cli/views.h"
+#include "orchestrate/labels.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: wcompose ls [OPTIONS]\n\n"
+    "List running compose projects.\n"
+    "\nOptions:\n"
+    "  -a, --all             Show all projects (default: running ones)\n"
+    "  -q, --quiet           Only display project names\n"
+    "      --format FORMAT   table (default) or json\n"
+    "      --filter name=X   Only projects whose name contains X\n";
+
+struct proj {
+  const char *name, *files;
+  struct {
+    const char *state;
+    int n;
+  } st[8];
+  int nst, running;
+};
+
+static int by_name(const void *a, const void *b)
+{
+  return strcmp(((const struct proj *)a)->name, ((const struct proj *)b)->name);
+}
+
+static char *status_new(const struct proj *p)
+{
+  char *s = xstrdup("");
+  for (int i = 0; i < p->nst; i++) {
+    char *t =
+        xasprintf("%s%s%s(%d)", s, i ? ", " : "", p->st[i].state, p->st[i].n);
+    free(s);
+    s = t;
+  }
+  return s;
+}
+
+int cmd_ls(struct cli_global *g, int argc, char **argv)
+{
+  static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"filter", required_argument, NULL, 'F'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  int all = 0, quiet = 0, json = 0, c;
+  const char *filter = NULL;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+aqh", opts, NULL)) != -1) {
+    if (c == 'a') {
+      all = 1;
+    } else if (c == 'q') {
+      quiet = 1;
+    } else if (c == 'f') {
+      if (!strcmp(optarg, "json")) {
+        json = 1;
+      } else if (strcmp(optarg, "table")) {
+        fprintf(stderr,
+                "wcompose ls: --format: '%s' is not a format (want table "
+                "or json)\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+    } else if (c == 'F') {
+      if (strncmp(optarg, "name=", 5)) {
+        fprintf(stderr,
+                "wcompose ls: --filter: '%s' is not supported (want "
+                "name=NAME)\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+      filter = optarg + 5;
+    } else if (c == 'h') {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else {
+      return views_bad_flag(argv[0], argv[optind - 1]);
+    }
+  }
+  if (optind < argc) {
+    fprintf(stderr, "wcompose ls: unexpected argument '%s'\n", argv[optind]);
+    return EXIT_USAGE;
+  }
+  /* no compose file: only the engine is opened */
+  struct lc lc;
+  memset(&lc, 0, sizeof(lc));
+  lc.g = g;
+  struct lc_await a = {.err = &lc.err};
+  int rc = lc_engine(&lc);
+  cJSON *filters = NULL;
+  engine_filter_add(&filters, "label", LABELS_PROJECT);
+  if (!rc)
+    rc = engine_container_list(lc.engine, filters, 1, lc_await_cb, &a, &lc.err);
+  cJSON_Delete(filters);
+  if (!rc)
+    rc = lc_await(&lc, &a);
+  if (!rc) {
+    size_t cap = (size_t)cJSON_GetArraySize(a.json) + 1, n = 0;
+    struct proj *pv = xcalloc(cap, sizeof(*pv));
+    const cJSON *item;
+    cJSON_ArrayForEach(item, a.json)
+    {
+      const cJSON *labels = cJSON_GetObjectItemCaseSensitive(item, "Labels");
+      const char *name = views_str(labels, LABELS_PROJECT);
+      const char *state = views_str(item, "State");
+      if (!*name || (filter && !strstr(name, filter)))
+        continue;
+      size_t k = 0;
+      while (k < n && strcmp(pv[k].name, name))
+        k++;
+      if (k == n) {
+        pv[n].name = name;
+        pv[n].files = views_str(labels, LABELS_CONFIG_FILES);
+        n++;
+      }
+      struct proj *p = &pv[k];
+      int s = 0;
+      while (s < p->nst && strcmp(p->st[s].state, state))
+        s++;
+      if (s == p->nst && p->nst < 8)
+        p->st[p->nst++].state = state;
+      if (s < p->nst)
+        p->st[s].n++;
+      p->running |= !strcmp(state, "running");
+    }
+    qsort(pv, n, sizeof(*pv), by_name);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+      if (all || pv[i].running)
+        pv[k++] = pv[i];
+    n = k;
+    if (quiet) {
+      for (size_t i = 0; i < n; i++)
+        puts(pv[i].name);
+    } else if (json) {
+      cJSON *arr = cJSON_CreateArray();
+      for (size_t i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        char *st = status_new(&pv[i]);
+        cJSON_AddStringToObject(o, "Name", pv[i].name);
+        cJSON_AddStringToObject(o, "Status", st);
+        cJSON_AddStringToObject(o, "ConfigFiles", pv[i].files);
+        cJSON_AddItemToArray(arr, o);
+        free(st);
+      }
+      char *text = cJSON_PrintUnformatted(arr);
+      puts(text);
+      free(text);
+      cJSON_Delete(arr);
+    } else {
+      char **cell = xcalloc((n + 1) * 3, sizeof(*cell));
+      cell[0] = xstrdup("NAME");
+      cell[1] = xstrdup("STATUS");
+      cell[2] = xstrdup("CONFIG FILES");
+      for (size_t i = 0; i < n; i++) {
+        cell[(i + 1) * 3] = xstrdup(pv[i].name);
+        cell[(i + 1) * 3 + 1] = status_new(&pv[i]);
+        cell[(i + 1) * 3 + 2] = xstrdup(pv[i].files);
+      }
+      views_table(cell, n + 1, 3);
+    }
+    free(pv);
+  }
+  lc_await_release(&a);
+  int code = lc_exit(&lc, rc);
+  lc_close(&lc);
+  return code;
+}

@@ -1,0 +1,233 @@
+/* wcompose ps: list the project's containers as a table (NAME IMAGE COMMAND
+ * SERVICE CREATED STATUS PORTS), as JSON lines, as IDs or service names. */
+#include "cli/views.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: wcompose ps [OPTIONS] [SERVICE...]\n\n"
+    "List containers.\n"
+    "\nOptions:\n"
+    "  -a, --all             Show all containers (default: running only)\n"
+    "  -q, --quiet           Only display IDs\n"
+    "      --services        Display services\n"
+    "      --status STATUS   Filter by status (paused, restarting, removing,\n"
+    "                        running, dead, created, exited); repeatable\n"
+    "      --format FORMAT   table (default) or json\n"
+    "      --no-trunc        Don't truncate output\n";
+
+static const char *const statuses[] = {"paused",  "restarting", "removing",
+                                       "running", "dead",       "created",
+                                       "exited",  NULL};
+
+#define NCOL 7
+
+static char *command_of(const cJSON *j, int trunc)
+{
+  const char *cmd = views_str(j, "Command");
+  char *q;
+  if (trunc && strlen(cmd) > 19)
+    q = xasprintf("\"%.19s\xe2\x80\xa6\"", cmd);
+  else
+    q = xasprintf("\"%s\"", cmd);
+  return q;
+}
+
+static void print_table(struct views_list *l, int trunc)
+{
+  static const char *const head[NCOL] = {
+      "NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"};
+  size_t rows = l->n + 1;
+  char **cell = xcalloc(rows * NCOL, sizeof(*cell));
+  time_t now = time(NULL);
+  for (int c = 0; c < NCOL; c++)
+    cell[c] = xstrdup(head[c]);
+  for (size_t i = 0; i < l->n; i++) {
+    const cJSON *j = l->v[i].j;
+    char **r = cell + (i + 1) * NCOL;
+    const cJSON *created = cJSON_GetObjectItemCaseSensitive(j, "Created");
+    r[0] = xstrdup(l->v[i].c.name);
+    r[1] = xstrdup(views_str(j, "Image"));
+    r[2] = command_of(j, trunc);
+    r[3] = xstrdup(l->v[i].c.service);
+    r[4] = views_ago_new(
+        cJSON_IsNumber(created) ? (long long)created->valuedouble : 0, now);
+    r[5] = xstrdup(views_str(j, "Status"));
+    r[6] = views_ports_new(cJSON_GetObjectItemCaseSensitive(j, "Ports"));
+  }
+  views_table(cell, rows, NCOL);
+}
+
+/* One object per line, with the fields docker compose prints. */
+static void print_json(struct lc *lc, struct views_list *l)
+{
+  time_t now = time(NULL);
+  for (size_t i = 0; i < l->n; i++) {
+    const cJSON *j = l->v[i].j;
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *created = cJSON_GetObjectItemCaseSensitive(j, "Created");
+    long long t = cJSON_IsNumber(created) ? (long long)created->valuedouble : 0;
+    char *ago = views_ago_new(t, now);
+    char *ports = views_ports_new(cJSON_GetObjectItemCaseSensitive(j, "Ports"));
+    char when[64] = "";
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (localtime_r(&tt, &tm))
+      strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z %Z", &tm);
+    const char *status = views_str(j, "Status");
+    const char *paren = strchr(status, '(');
+    int code = 0;
+    if (!strncmp(status, "Exited (", 8) && paren)
+      code = atoi(paren + 1);
+    const char *health = strstr(status, "(healthy)")            ? "healthy"
+                         : strstr(status, "(unhealthy)")        ? "unhealthy"
+                         : strstr(status, "(health: starting)") ? "starting"
+                                                                : "";
+    cJSON_AddStringToObject(o, "Command", views_str(j, "Command"));
+    cJSON_AddStringToObject(o, "CreatedAt", when);
+    cJSON_AddNumberToObject(o, "ExitCode", code);
+    cJSON_AddStringToObject(o, "Health", health);
+    cJSON_AddStringToObject(o, "ID", l->v[i].c.id);
+    cJSON_AddStringToObject(o, "Image", views_str(j, "Image"));
+    cJSON_AddStringToObject(o, "Name", l->v[i].c.name);
+    cJSON_AddStringToObject(o, "Names", l->v[i].c.name);
+    cJSON_AddStringToObject(o, "Ports", ports);
+    cJSON_AddStringToObject(o, "Project", lc->project->name);
+    cJSON *pubs = cJSON_AddArrayToObject(o, "Publishers");
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(j, "Ports"))
+    {
+      cJSON *u = cJSON_CreateObject();
+      const cJSON *priv = cJSON_GetObjectItemCaseSensitive(p, "PrivatePort");
+      const cJSON *pub = cJSON_GetObjectItemCaseSensitive(p, "PublicPort");
+      cJSON_AddStringToObject(u, "URL", views_str(p, "IP"));
+      cJSON_AddNumberToObject(u, "TargetPort",
+                              cJSON_IsNumber(priv) ? priv->valuedouble : 0);
+      cJSON_AddNumberToObject(u, "PublishedPort",
+                              cJSON_IsNumber(pub) ? pub->valuedouble : 0);
+      cJSON_AddStringToObject(u, "Protocol", views_str(p, "Type"));
+      cJSON_AddItemToArray(pubs, u);
+    }
+    cJSON_AddStringToObject(o, "RunningFor", ago);
+    cJSON_AddStringToObject(o, "Service", l->v[i].c.service);
+    cJSON_AddStringToObject(o, "State", views_str(j, "State"));
+    cJSON_AddStringToObject(o, "Status", status);
+    char *text = cJSON_PrintUnformatted(o);
+    puts(text);
+    free(text);
+    free(ago);
+    free(ports);
+    cJSON_Delete(o);
+  }
+}
+
+int cmd_ps(struct cli_global *g, int argc, char **argv)
+{
+  static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
+                                       {"quiet", no_argument, NULL, 'q'},
+                                       {"services", no_argument, NULL, 'S'},
+                                       {"status", required_argument, NULL, 's'},
+                                       {"filter", required_argument, NULL, 'F'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"no-trunc", no_argument, NULL, 'T'},
+                                       {"orphans", no_argument, NULL, 'O'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  int all = 0, quiet = 0, services = 0, json = 0, trunc = 1, c;
+  unsigned want = 0; /* bit per statuses[] entry; 0: by -a */
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+aqh", opts, NULL)) != -1) {
+    if (c == 'a') {
+      all = 1;
+    } else if (c == 'q') {
+      quiet = 1;
+    } else if (c == 'S') {
+      services = 1;
+    } else if (c == 's' || c == 'F') {
+      const char *v = optarg;
+      if (c == 'F' && strncmp(v, "status=", 7)) {
+        fprintf(stderr,
+                "wcompose ps: --filter: '%s' is not supported "
+                "(want status=STATUS)\n",
+                v);
+        return EXIT_USAGE;
+      }
+      if (c == 'F')
+        v += 7;
+      int k = 0;
+      while (statuses[k] && strcmp(statuses[k], v))
+        k++;
+      if (!statuses[k]) {
+        fprintf(stderr,
+                "wcompose ps: --status: '%s' is not a status (want "
+                "paused, restarting, removing, running, dead, created or "
+                "exited)\n",
+                v);
+        return EXIT_USAGE;
+      }
+      want |= 1u << k;
+    } else if (c == 'f') {
+      if (!strcmp(optarg, "json")) {
+        json = 1;
+      } else if (strcmp(optarg, "table")) {
+        fprintf(stderr,
+                "wcompose ps: --format: '%s' is not a format (want table "
+                "or json)\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+    } else if (c == 'T') {
+      trunc = 0;
+    } else if (c == 'O') {
+      ;
+    } else if (c == 'h') {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    } else {
+      return views_bad_flag(argv[0], argv[optind - 1]);
+    }
+  }
+  struct lc lc;
+  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  if (!rc)
+    rc = lc_engine(&lc);
+  if (!rc)
+    rc = lc_observe(&lc);
+  if (!rc) {
+    struct views_list l;
+    views_collect(&lc, all || want, &l);
+    size_t k = 0;
+    for (size_t i = 0; i < l.n; i++) {
+      int s = 0;
+      while (statuses[s] && strcmp(statuses[s], l.v[i].c.state))
+        s++;
+      if (!want || (statuses[s] && (want & (1u << s))))
+        l.v[k++] = l.v[i];
+    }
+    l.n = k;
+    if (services) {
+      for (size_t i = 0; i < l.n; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i; j++)
+          seen |= !strcmp(l.v[j].c.service, l.v[i].c.service);
+        if (!seen)
+          puts(l.v[i].c.service);
+      }
+    } else if (quiet) {
+      for (size_t i = 0; i < l.n; i++)
+        puts(l.v[i].c.id);
+    } else if (json) {
+      print_json(&lc, &l);
+    } else {
+      print_table(&l, trunc);
+    }
+    free(l.v);
+  }
+  int code = lc_exit(&lc, rc);
+  lc_close(&lc);
+  return code;
+}

@@ -1,0 +1,78 @@
+/* wcompose top: the processes of each running container of the project,
+ * one table per container under its name. */
+#include "cli/views.h"
+#include "util/xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "Usage: wcompose top [SERVICE...]\n\n"
+                            "Display the running processes.\n";
+
+static void print_top(const char *name, const cJSON *top)
+{
+  const cJSON *titles = cJSON_GetObjectItemCaseSensitive(top, "Titles");
+  const cJSON *procs = cJSON_GetObjectItemCaseSensitive(top, "Processes");
+  int ncol = cJSON_GetArraySize(titles);
+  size_t rows = (size_t)cJSON_GetArraySize(procs) + 1;
+  if (ncol < 1)
+    return;
+  char **cell = xcalloc(rows * (size_t)ncol, sizeof(*cell));
+  const cJSON *t;
+  int c = 0;
+  cJSON_ArrayForEach(t, titles)
+  {
+    cell[c++] = xstrdup(cJSON_IsString(t) ? t->valuestring : "");
+  }
+  size_t r = 1;
+  const cJSON *p;
+  cJSON_ArrayForEach(p, procs)
+  {
+    for (c = 0; c < ncol; c++) {
+      const cJSON *v = cJSON_GetArrayItem(p, c);
+      cell[r * (size_t)ncol + (size_t)c] =
+          xstrdup(cJSON_IsString(v) ? v->valuestring : "");
+    }
+    r++;
+  }
+  printf("%s\n", name);
+  views_table(cell, rows, ncol);
+  putchar('\n');
+}
+
+int cmd_top(struct cli_global *g, int argc, char **argv)
+{
+  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  int c;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    if (c == 'h') {
+      fputs(usage, stdout);
+      return EXIT_OK;
+    }
+    return views_bad_flag(argv[0], argv[optind - 1]);
+  }
+  struct lc lc;
+  int rc = views_open(&lc, g, argv + optind, argc - optind);
+  if (!rc) {
+    struct views_list l;
+    views_collect(&lc, 0, &l);
+    for (size_t i = 0; i < l.n && !rc; i++) {
+      struct lc_await a = {.err = &lc.err};
+      rc = engine_container_top(lc.engine, l.v[i].c.id, NULL, lc_await_cb, &a,
+                                &lc.err);
+      if (!rc)
+        rc = lc_await(&lc, &a);
+      if (!rc)
+        print_top(l.v[i].c.name, a.json);
+      lc_await_release(&a);
+    }
+    free(l.v);
+  }
+  int code = lc_exit(&lc, rc);
+  lc_close(&lc);
+  return code;
+}
