@@ -248,7 +248,10 @@ int compose_load(const struct load_options *opt, struct project **out,
           strcmp(fnames.v[i], "-") ? load_join(a, cwd, fnames.v[i]) : "-";
     }
   } else {
-    rc = discover(a, cwd, &files, &nfiles, warnings, err);
+    /* as docker compose: without -f, look in --project-directory */
+    const char *from =
+        opt->project_dir ? load_join(a, cwd, opt->project_dir) : cwd;
+    rc = discover(a, from, &files, &nfiles, warnings, err);
     if (rc)
       goto out;
   }

@@ -220,6 +220,23 @@ static void test_load(void)
   project_free(p);
   p = NULL;
 
+  {
+    struct strvec none = STRVEC_INIT, warnings = STRVEC_INIT;
+    struct load_options o = {.files = &none,
+                             .env_files = &none,
+                             .profiles = &none,
+                             .project_dir = "My Dir",
+                             .cwd = tmpdir,
+                             .environ = noenv};
+    is_int(compose_load(&o, &p, &warnings, &err), 0,
+           "without -f, files are found in --project-directory");
+    if (p)
+      is_int(p->config_files.n, 2, "both files of the project directory");
+    strvec_clear(&warnings);
+    project_free(p);
+    p = NULL;
+  }
+
   is_int(load(buf, NULL, withname, &p, &err), 0, "COMPOSE_PROJECT_NAME");
   if (p)
     is_str(p->name, "fromenv", "name from COMPOSE_PROJECT_NAME");
