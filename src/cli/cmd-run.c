@@ -294,8 +294,10 @@ static int run_container(struct lc *lc, const struct service *s,
 
   struct run_wait w = {{.err = &lc->err}, {.err = &lc->err}};
   int attached = 0;
+  /* logs=1: what the container wrote before the attach connected (it is
+   * new, so nothing twice) */
   if (!rc && !o->detach) {
-    rc = engine_container_attach(lc->engine, id, tty, 0, on_output,
+    rc = engine_container_attach(lc->engine, id, tty, 1, on_output,
                                  lc_await_cb, &w.attach, NULL, &lc->err);
     attached = !rc;
   }
