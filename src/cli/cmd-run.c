@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,7 +228,26 @@ static int start_deps(struct lc *lc, size_t target)
 
 struct run_wait {
   struct lc_await attach, wait;
+  uv_signal_t sigint, sigterm; /* forwarded to the container */
+  struct engine *engine;
+  const char *id;
 };
+
+static void on_killed(void *ctx, struct engine_result *res)
+{
+  (void)ctx;
+  (void)res;
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+  struct run_wait *w = h->data;
+  struct err e = ERR_INIT;
+  engine_container_kill(w->engine, w->id,
+                        signum == SIGINT ? "SIGINT" : "SIGTERM", on_killed,
+                        NULL, &e);
+  err_release(&e);
+}
 
 static int run_container(struct lc *lc, const struct service *s,
                          const struct run_opts *o, char **cmd, int ncmd,
@@ -293,13 +313,25 @@ static int run_container(struct lc *lc, const struct service *s,
   }
 
   struct run_wait w = {{.err = &lc->err}, {.err = &lc->err}};
-  int attached = 0;
+  int attached = 0, signals = 0;
+  struct engine_call *acall = NULL;
   /* logs=1: what the container wrote before the attach connected (it is
    * new, so nothing twice) */
   if (!rc && !o->detach) {
     rc = engine_container_attach(lc->engine, id, tty, 1, on_output,
-                                 lc_await_cb, &w.attach, NULL, &lc->err);
+                                 lc_await_cb, &w.attach, &acall, &lc->err);
     attached = !rc;
+  }
+  /* before start: the command may print (and be signalled) at once */
+  if (!rc && !o->detach) {
+    w.engine = lc->engine;
+    w.id = id;
+    uv_signal_init(&lc->loop, &w.sigint);
+    uv_signal_init(&lc->loop, &w.sigterm);
+    w.sigint.data = w.sigterm.data = &w;
+    uv_signal_start(&w.sigint, on_signal, SIGINT);
+    uv_signal_start(&w.sigterm, on_signal, SIGTERM);
+    signals = 1;
   }
   if (!rc) {
     struct lc_await st = {.err = &lc->err};
@@ -323,9 +355,16 @@ static int run_container(struct lc *lc, const struct service *s,
   }
   /* the output ends when the container does: print all of it */
   if (attached) {
+    if (rc && !w.attach.done && acall)
+      engine_call_cancel(acall);
     int arc = lc_await(lc, &w.attach);
     if (!rc && arc && arc != ERR_CANCELED)
       rc = arc;
+  }
+  if (signals) {
+    uv_close((uv_handle_t *)&w.sigint, NULL);
+    uv_close((uv_handle_t *)&w.sigterm, NULL);
+    uv_run(&lc->loop, UV_RUN_NOWAIT);
   }
   lc_await_release(&w.attach);
   lc_await_release(&w.wait);

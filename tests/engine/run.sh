@@ -1,7 +1,8 @@
 #!/bin/sh
 # run: a one-off container: the command's exit code and output pass
 # through, --rm leaves nothing, -e reaches the environment, -d prints the
-# name, dependencies start first, an unknown service is a usage error.
+# name, dependencies start first, SIGINT reaches the command, an unknown
+# service is a usage error.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -26,8 +27,9 @@ out=$(W run --rm -T app echo hello from run 2>/dev/null)
 check_eq "stdout captured" "$out" "hello from run"
 out=$(W run --rm -T app sh -c 'echo on stderr >&2' 2>&1 >/dev/null)
 check_match "stderr captured" "$out" '^on stderr$'
-out=$(W run --rm -T app 2>/dev/null)
-check_eq "the service's command by default" "$out" "default command"
+out=$(W run --rm -T app 2>err.txt)
+check_eq "the service's command by default" "$out $(cat err.txt)" \
+  "default command "
 out=$(W run --rm -T -e GREETING=hi -e FROM_FILE=over app \
   sh -c 'echo "$GREETING $FROM_FILE"' 2>/dev/null)
 check_eq "-e reaches the environment (and overrides)" "$out" "hi over"
@@ -50,6 +52,16 @@ check_eq "the one-off is labelled" \
 check_eq "and running" \
   "$(docker inspect -f '{{.State.Running}}' "$name" 2>&1)" true
 docker rm -f "$name" >/dev/null 2>&1
+
+"$WCOMPOSE" -p "$T_PROJECT" --progress plain run --rm -T app sh -c \
+  "trap 'echo got int; exit 5' INT; echo ready; while :; do sleep 0.2; done" \
+  >sig.txt 2>&1 &
+pid=$!
+wait_until 30 grep -q ready sig.txt
+kill -INT $pid
+wait $pid
+check_eq "SIGINT reaches the command, its code passes through" "$?" 5
+check_match "the command's trap ran" "$(cat sig.txt)" '^got int$'
 
 W run --rm nosuch true >/dev/null 2>err.txt
 check_eq "unknown service: exit 2" "$?" 2
