@@ -1,0 +1,466 @@
+/* wcompose run: a one-off container for a service, named
+ * <project>-<service>-run-<hex>: dependencies first (as up), then create,
+ * follow its output, wait, and pass its exit code through. */
+#include "cli/lifecycle.h"
+#include "orchestrate/create.h"
+#include "util/xalloc.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+          "Usage: wcompose run [OPTIONS] SERVICE [COMMAND] [ARGS...]\n\n"
+          "Run a one-off command on a service.\n\n"
+          "Options:\n"
+          "  -d, --detach             Run in the background, print its name\n"
+          "      --rm                 Remove the container when it exits\n"
+          "  -e, --env KEY[=VAL]      Set an environment variable "
+          "(repeatable)\n"
+          "  -v, --volume SPEC        Bind mount a volume (repeatable)\n"
+          "  -p, --publish SPEC       Publish [HOST:]CONTAINER[/PROTO] "
+          "(repeatable)\n"
+          "      --entrypoint CMD     Override the entrypoint\n"
+          "  -w, --workdir DIR        Working directory inside the "
+          "container\n"
+          "  -u, --user USER          Run as this user\n"
+          "      --name NAME          Name the container\n"
+          "      --no-deps            Don't start linked services\n"
+          "      --service-ports      Publish the service's ports\n"
+          "  -T, --no-TTY             Don't allocate a TTY\n"
+          "  -i, --interactive        Keep STDIN open (accepted; output "
+          "only)\n");
+}
+
+struct run_opts {
+  int detach, rm, no_deps, service_ports, no_tty, interactive;
+  struct strvec env, volumes, ports;
+  const char *entrypoint, *workdir, *user, *name;
+};
+
+/* the container's output, to our stdout and stderr as it comes */
+static int on_output(void *ctx, enum stream_kind kind, const char *data,
+                     size_t n)
+{
+  (void)ctx;
+  FILE *f = kind == STREAM_STDERR ? stderr : stdout;
+  fwrite(data, 1, n, f);
+  fflush(f);
+  return 0;
+}
+
+static char *random_hex_new(void)
+{
+  unsigned char b[6] = {0};
+  int fd = open("/dev/urandom", O_RDONLY);
+  if (fd < 0 || read(fd, b, sizeof(b)) != (ssize_t)sizeof(b)) {
+    unsigned long x = (unsigned long)getpid() ^ (unsigned long)time(NULL);
+    memcpy(b, &x, sizeof(b) < sizeof(x) ? sizeof(b) : sizeof(x));
+  }
+  if (fd >= 0)
+    close(fd);
+  return xasprintf("%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+                   b[5]);
+}
+
+static cJSON *strings_new(char **v, int n)
+{
+  cJSON *a = cJSON_CreateArray();
+  for (int i = 0; i < n; i++)
+    cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+  return a;
+}
+
+static void obj_set(cJSON *obj, const char *key, cJSON *item)
+{
+  if (cJSON_GetObjectItemCaseSensitive(obj, key))
+    cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item);
+  else
+    cJSON_AddItemToObject(obj, key, item);
+}
+
+static cJSON *obj_child(cJSON *obj, const char *key, int array)
+{
+  cJSON *c = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!c || (array ? !cJSON_IsArray(c) : !cJSON_IsObject(c))) {
+    c = array ? cJSON_CreateArray() : cJSON_CreateObject();
+    obj_set(obj, key, c);
+  }
+  return c;
+}
+
+/* -p [[IP:]HOST:]CONTAINER[/PROTO] into ExposedPorts and PortBindings */
+static int add_port(cJSON *body, cJSON *hc, const char *spec, struct err *err)
+{
+  char *s = xstrdup(spec);
+  const char *proto = "tcp";
+  char *slash = strchr(s, '/');
+  if (slash) {
+    *slash = '\0';
+    proto = slash + 1;
+  }
+  char *ip = NULL, *host = NULL, *cont = s;
+  char *c1 = strrchr(s, ':');
+  if (c1) {
+    *c1 = '\0';
+    cont = c1 + 1;
+    host = s;
+    char *c2 = strrchr(s, ':');
+    if (c2) {
+      *c2 = '\0';
+      ip = s;
+      host = c2 + 1;
+    }
+  }
+  if (!*cont || strspn(cont, "0123456789-") != strlen(cont) || !*proto) {
+    free(s);
+    return err_set(err, ERR_USAGE,
+                   "--publish: '%s' is not a port mapping "
+                   "(want [HOST:]CONTAINER[/PROTO])",
+                   spec);
+  }
+  char *key = xasprintf("%s/%s", cont, proto);
+  obj_set(obj_child(body, "ExposedPorts", 0), key, cJSON_CreateObject());
+  cJSON *pb = obj_child(hc, "PortBindings", 0);
+  cJSON *list = cJSON_GetObjectItemCaseSensitive(pb, key);
+  if (!list) {
+    list = cJSON_CreateArray();
+    cJSON_AddItemToObject(pb, key, list);
+  }
+  cJSON *b = cJSON_CreateObject();
+  cJSON_AddStringToObject(b, "HostIp", ip ? ip : "");
+  cJSON_AddStringToObject(b, "HostPort", host ? host : "");
+  cJSON_AddItemToArray(list, b);
+  free(key);
+  free(s);
+  return 0;
+}
+
+/* The service's create body adjusted for a one-off run. */
+static int run_body(struct lc *lc, const struct service *s,
+                    const char *image_id, const struct run_opts *o,
+                    char **cmd, int ncmd, int tty, cJSON **out)
+{
+  struct create_ctx c = {.project = lc->project,
+                         .service = s,
+                         .number = 1,
+                         .oneoff = 1,
+                         .image_id = image_id};
+  cJSON *body = NULL;
+  int rc = create_body(&c, &body, &lc->err);
+  if (rc)
+    return rc;
+  cJSON *hc = obj_child(body, "HostConfig", 0);
+  /* a one-off does not restart and publishes the service's ports only
+   * when asked */
+  cJSON_DeleteItemFromObjectCaseSensitive(hc, "RestartPolicy");
+  if (!o->service_ports)
+    cJSON_DeleteItemFromObjectCaseSensitive(hc, "PortBindings");
+  if (o->entrypoint) {
+    struct strvec ep = STRVEC_INIT;
+    strvec_split(&ep, o->entrypoint, ' ');
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < ep.n; i++)
+      if (*ep.v[i])
+        cJSON_AddItemToArray(a, cJSON_CreateString(ep.v[i]));
+    obj_set(body, "Entrypoint", a);
+    strvec_clear(&ep);
+    if (!ncmd)
+      cJSON_DeleteItemFromObjectCaseSensitive(body, "Cmd");
+  }
+  if (ncmd)
+    obj_set(body, "Cmd", strings_new(cmd, ncmd));
+  cJSON *env = obj_child(body, "Env", 1);
+  for (size_t i = 0; i < o->env.n; i++) {
+    const char *kv = o->env.v[i];
+    if (strchr(kv, '=')) {
+      cJSON_AddItemToArray(env, cJSON_CreateString(kv));
+    } else if (getenv(kv)) {
+      char *t = xasprintf("%s=%s", kv, getenv(kv));
+      cJSON_AddItemToArray(env, cJSON_CreateString(t));
+      free(t);
+    }
+  }
+  cJSON *binds = obj_child(hc, "Binds", 1);
+  for (size_t i = 0; i < o->volumes.n; i++)
+    cJSON_AddItemToArray(binds, cJSON_CreateString(o->volumes.v[i]));
+  for (size_t i = 0; !rc && i < o->ports.n; i++)
+    rc = add_port(body, hc, o->ports.v[i], &lc->err);
+  if (o->workdir)
+    obj_set(body, "WorkingDir", cJSON_CreateString(o->workdir));
+  if (o->user)
+    obj_set(body, "User", cJSON_CreateString(o->user));
+  obj_set(body, "Tty", cJSON_CreateBool(tty));
+  obj_set(body, "AttachStdout", cJSON_CreateBool(!o->detach));
+  obj_set(body, "AttachStderr", cJSON_CreateBool(!o->detach));
+  if (rc) {
+    cJSON_Delete(body);
+    return rc;
+  }
+  *out = body;
+  return 0;
+}
+
+/* Dependencies of the service (selected by lc_load), as up would. */
+static int start_deps(struct lc *lc, size_t target)
+{
+  const struct project *p = lc->project;
+  size_t n = 0;
+  for (size_t i = 0; i < p->nservices; i++)
+    n += i != target && lc->selected[i];
+  if (!n)
+    return 0;
+  lc->selected[target] = 0;
+  struct lc_converge co = {.timeout = -1};
+  struct plan plan = PLAN_INIT;
+  int rc = lc_converge(lc, &co, &plan);
+  plan_release(&plan);
+  lc->selected[target] = 1;
+  return rc;
+}
+
+struct run_wait {
+  struct lc_await attach, wait;
+  uv_signal_t sigint, sigterm; /* forwarded to the container */
+  struct engine *engine;
+  const char *id;
+};
+
+static void on_killed(void *ctx, struct engine_result *res)
+{
+  (void)ctx;
+  (void)res;
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+  struct run_wait *w = h->data;
+  struct err e = ERR_INIT;
+  engine_container_kill(w->engine, w->id,
+                        signum == SIGINT ? "SIGINT" : "SIGTERM", on_killed,
+                        NULL, &e);
+  err_release(&e);
+}
+
+static int run_container(struct lc *lc, const struct service *s,
+                         const struct run_opts *o, char **cmd, int ncmd,
+                         int *exit_code)
+{
+  const struct project *p = lc->project;
+  size_t target = (size_t)(s - p->services);
+  for (size_t i = 0; i < p->nservices; i++)
+    lc->selected[i] = i == target;
+  int rc = lc_ensure_resources(lc);
+  char **ids = xcalloc(p->nservices, sizeof(*ids));
+  if (!rc)
+    rc = lc_images(lc, 0, 0, ids);
+  int tty = !o->no_tty && !o->detach && isatty(STDOUT_FILENO) &&
+            isatty(STDIN_FILENO);
+  cJSON *body = NULL;
+  if (!rc)
+    rc = run_body(lc, s, ids[target], o, cmd, ncmd, tty, &body);
+  for (size_t i = 0; i < p->nservices; i++)
+    free(ids[i]);
+  free(ids);
+  progress_end(&lc->progress);
+  if (rc)
+    return rc;
+
+  char *name = NULL;
+  if (o->name) {
+    name = xstrdup(o->name);
+  } else {
+    char *hex = random_hex_new();
+    name = xasprintf("%s-%s-run-%s", p->name, s->name, hex);
+    free(hex);
+  }
+  struct lc_await a = {.err = &lc->err};
+  rc = engine_container_create(lc->engine, name, body, lc_await_cb, &a,
+                               &lc->err);
+  if (!rc)
+    rc = lc_await(lc, &a);
+  char *id = NULL;
+  cJSON *jid = a.json ? cJSON_GetObjectItemCaseSensitive(a.json, "Id") : NULL;
+  if (!rc && cJSON_IsString(jid))
+    id = xstrdup(jid->valuestring);
+  else if (!rc)
+    rc = err_set(&lc->err, ERR_PROTO, "creating container '%s': no Id", name);
+  lc_await_release(&a);
+
+  /* the secondary networks: create only takes the primary one */
+  long prim = create_primary_network(s);
+  for (size_t k = 0; !rc && k < s->nnetworks; k++) {
+    if ((long)k == prim)
+      continue;
+    cJSON *ep = cJSON_CreateObject();
+    cJSON_AddStringToObject(ep, "Container", id);
+    cJSON_AddItemToObject(ep, "EndpointConfig",
+                          create_endpoint_new(s, &s->networks[k]));
+    struct lc_await c = {.err = &lc->err};
+    rc = engine_network_connect(lc->engine,
+                                create_network_name(p, s->networks[k].name),
+                                ep, lc_await_cb, &c, &lc->err);
+    if (!rc)
+      rc = lc_await(lc, &c);
+    lc_await_release(&c);
+  }
+
+  struct run_wait w = {{.err = &lc->err}, {.err = &lc->err}};
+  int attached = 0, signals = 0;
+  struct engine_call *acall = NULL;
+  /* logs=1: what the container wrote before the attach connected (it is
+   * new, so nothing twice) */
+  if (!rc && !o->detach) {
+    rc = engine_container_attach(lc->engine, id, tty, 1, on_output,
+                                 lc_await_cb, &w.attach, &acall, &lc->err);
+    attached = !rc;
+  }
+  /* before start: the command may print (and be signalled) at once */
+  if (!rc && !o->detach) {
+    w.engine = lc->engine;
+    w.id = id;
+    uv_signal_init(&lc->loop, &w.sigint);
+    uv_signal_init(&lc->loop, &w.sigterm);
+    w.sigint.data = w.sigterm.data = &w;
+    uv_signal_start(&w.sigint, on_signal, SIGINT);
+    uv_signal_start(&w.sigterm, on_signal, SIGTERM);
+    signals = 1;
+  }
+  if (!rc) {
+    struct lc_await st = {.err = &lc->err};
+    rc = engine_container_start(lc->engine, id, lc_await_cb, &st, &lc->err);
+    if (!rc)
+      rc = lc_await(lc, &st);
+    lc_await_release(&st);
+  }
+  if (!rc && o->detach) {
+    printf("%s\n", name);
+  } else if (!rc) {
+    rc = engine_container_wait(lc->engine, id, NULL, lc_await_cb, &w.wait,
+                               &lc->err);
+    if (!rc)
+      rc = lc_await(lc, &w.wait);
+    cJSON *sc = w.wait.json
+                    ? cJSON_GetObjectItemCaseSensitive(w.wait.json, "StatusCode")
+                    : NULL;
+    if (!rc && cJSON_IsNumber(sc))
+      *exit_code = sc->valueint;
+  }
+  /* the output ends when the container does: print all of it */
+  if (attached) {
+    if (rc && !w.attach.done && acall)
+      engine_call_cancel(acall);
+    int arc = lc_await(lc, &w.attach);
+    if (!rc && arc && arc != ERR_CANCELED)
+      rc = arc;
+  }
+  if (signals) {
+    uv_close((uv_handle_t *)&w.sigint, NULL);
+    uv_close((uv_handle_t *)&w.sigterm, NULL);
+    uv_run(&lc->loop, UV_RUN_NOWAIT);
+  }
+  lc_await_release(&w.attach);
+  lc_await_release(&w.wait);
+  if (id && o->rm && !o->detach) {
+    struct lc_await r = {.err = &lc->err};
+    struct err rerr = ERR_INIT;
+    r.err = rc ? &rerr : &lc->err;
+    int rrc = engine_container_remove(lc->engine, id,
+                                      ENGINE_RM_FORCE | ENGINE_RM_VOLUMES,
+                                      lc_await_cb, &r, r.err);
+    if (!rrc)
+      rrc = lc_await(lc, &r);
+    if (!rc)
+      rc = rrc;
+    lc_await_release(&r);
+    err_release(&rerr);
+  }
+  free(id);
+  free(name);
+  return rc;
+}
+
+int cmd_run(struct cli_global *g, int argc, char **argv)
+{
+  enum { O_RM = 256, O_ENTRYPOINT, O_NAME, O_NO_DEPS, O_SERVICE_PORTS };
+  static const struct option longopts[] = {
+      {"detach", no_argument, NULL, 'd'},
+      {"rm", no_argument, NULL, O_RM},
+      {"env", required_argument, NULL, 'e'},
+      {"volume", required_argument, NULL, 'v'},
+      {"publish", required_argument, NULL, 'p'},
+      {"entrypoint", required_argument, NULL, O_ENTRYPOINT},
+      {"workdir", required_argument, NULL, 'w'},
+      {"user", required_argument, NULL, 'u'},
+      {"name", required_argument, NULL, O_NAME},
+      {"no-deps", no_argument, NULL, O_NO_DEPS},
+      {"service-ports", no_argument, NULL, O_SERVICE_PORTS},
+      {"no-TTY", no_argument, NULL, 'T'},
+      {"interactive", no_argument, NULL, 'i'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  struct run_opts o = {.env = STRVEC_INIT,
+                       .volumes = STRVEC_INIT,
+                       .ports = STRVEC_INIT};
+  int c, code = EXIT_USAGE;
+  /* '+': options end at the service name; the command's own flags stay */
+  while ((c = getopt_long(argc, argv, "+hde:v:p:w:u:Ti", longopts, NULL)) !=
+         -1) {
+    switch (c) {
+    case 'd': o.detach = 1; break;
+    case O_RM: o.rm = 1; break;
+    case 'e': strvec_push(&o.env, optarg); break;
+    case 'v': strvec_push(&o.volumes, optarg); break;
+    case 'p': strvec_push(&o.ports, optarg); break;
+    case O_ENTRYPOINT: o.entrypoint = optarg; break;
+    case 'w': o.workdir = optarg; break;
+    case 'u': o.user = optarg; break;
+    case O_NAME: o.name = optarg; break;
+    case O_NO_DEPS: o.no_deps = 1; break;
+    case O_SERVICE_PORTS: o.service_ports = 1; break;
+    case 'T': o.no_tty = 1; break;
+    case 'i': o.interactive = 1; break;
+    case 'h':
+      usage(stdout);
+      code = EXIT_OK;
+      goto out;
+    default: usage(stderr); goto out;
+    }
+  }
+  if (optind >= argc) {
+    fprintf(stderr, "wcompose run: name a service\n");
+    usage(stderr);
+    goto out;
+  }
+  struct lc lc;
+  int rc = lc_load(&lc, g, argv + optind, 1, !o.no_deps);
+  const struct service *s =
+      rc ? NULL : project_service(lc.project, argv[optind]);
+  int exit_code = -1;
+  if (!rc)
+    rc = lc_check_builds(&lc);
+  if (!rc)
+    rc = lc_engine(&lc);
+  if (!rc)
+    rc = start_deps(&lc, (size_t)(s - lc.project->services));
+  progress_end(&lc.progress);
+  if (!rc)
+    rc = run_container(&lc, s, &o, argv + optind + 1, argc - optind - 1,
+                       &exit_code);
+  code = lc_exit(&lc, rc);
+  if (!rc && exit_code >= 0)
+    code = exit_code;
+  lc_close(&lc);
+out:
+  strvec_clear(&o.env);
+  strvec_clear(&o.volumes);
+  strvec_clear(&o.ports);
+  return code;
+}
