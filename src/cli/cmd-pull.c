@@ -43,8 +43,7 @@ static void split_ref(const char *ref, char **image, char **tag)
   *tag = xstrdup(colon + 1);
 }
 
-static int xfer_one(struct lc *lc, const struct service *s, int push,
-                    int quiet)
+static int xfer_one(struct lc *lc, const struct service *s, int push, int quiet)
 {
   char *image, *tag;
   split_ref(s->image, &image, &tag);
@@ -52,16 +51,19 @@ static int xfer_one(struct lc *lc, const struct service *s, int push,
   if (!quiet)
     progress_event(&lc->progress, "Image", s->image,
                    push ? "Pushing" : "Pulling", 0);
-  int rc = push ? engine_image_push(lc->engine, image, tag, NULL, on_progress,
-                                    lc_await_cb, &x.a, NULL, &lc->err)
-                : engine_image_pull(lc->engine, image, tag, NULL, NULL,
-                                    on_progress, lc_await_cb, &x.a, NULL,
-                                    &lc->err);
+  int rc =
+      push ? engine_image_push(lc->engine, image, tag, NULL, on_progress,
+                               lc_await_cb, &x.a, NULL, &lc->err)
+           : engine_image_pull(lc->engine, image, tag, NULL, NULL, on_progress,
+                               lc_await_cb, &x.a, NULL, &lc->err);
   if (!rc)
     rc = lc_await(lc, &x.a);
   if (!quiet)
     progress_event(&lc->progress, "Image", s->image,
-                   rc ? "Error" : push ? "Pushed" : "Pulled", 1);
+                   rc     ? "Error"
+                   : push ? "Pushed"
+                          : "Pulled",
+                   1);
   lc_await_release(&x.a);
   free(image);
   free(tag);
@@ -80,8 +82,12 @@ static int xfer_cmd(struct cli_global *g, int argc, char **argv, int push)
   int c, quiet = 0, ignore = 0;
   while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
     switch (c) {
-    case 'q': quiet = 1; break;
-    case 'I': ignore = 1; break;
+    case 'q':
+      quiet = 1;
+      break;
+    case 'I':
+      ignore = 1;
+      break;
     case 'h':
     default:
       fprintf(c == 'h' ? stdout : stderr,

@@ -145,8 +145,8 @@ static int add_port(cJSON *body, cJSON *hc, const char *spec, struct err *err)
 
 /* The service's create body adjusted for a one-off run. */
 static int run_body(struct lc *lc, const struct service *s,
-                    const char *image_id, const struct run_opts *o,
-                    char **cmd, int ncmd, int tty, cJSON **out)
+                    const char *image_id, const struct run_opts *o, char **cmd,
+                    int ncmd, int tty, cJSON **out)
 {
   struct create_ctx c = {.project = lc->project,
                          .service = s,
@@ -261,8 +261,8 @@ static int run_container(struct lc *lc, const struct service *s,
   char **ids = xcalloc(p->nservices, sizeof(*ids));
   if (!rc)
     rc = lc_images(lc, 0, 0, ids);
-  int tty = !o->no_tty && !o->detach && isatty(STDOUT_FILENO) &&
-            isatty(STDIN_FILENO);
+  int tty =
+      !o->no_tty && !o->detach && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
   cJSON *body = NULL;
   if (!rc)
     rc = run_body(lc, s, ids[target], o, cmd, ncmd, tty, &body);
@@ -305,8 +305,8 @@ static int run_container(struct lc *lc, const struct service *s,
                           create_endpoint_new(s, &s->networks[k]));
     struct lc_await c = {.err = &lc->err};
     rc = engine_network_connect(lc->engine,
-                                create_network_name(p, s->networks[k].name),
-                                ep, lc_await_cb, &c, &lc->err);
+                                create_network_name(p, s->networks[k].name), ep,
+                                lc_await_cb, &c, &lc->err);
     if (!rc)
       rc = lc_await(lc, &c);
     lc_await_release(&c);
@@ -318,8 +318,8 @@ static int run_container(struct lc *lc, const struct service *s,
   /* logs=1: what the container wrote before the attach connected (it is
    * new, so nothing twice) */
   if (!rc && !o->detach) {
-    rc = engine_container_attach(lc->engine, id, tty, 1, on_output,
-                                 lc_await_cb, &w.attach, &acall, &lc->err);
+    rc = engine_container_attach(lc->engine, id, tty, 1, on_output, lc_await_cb,
+                                 &w.attach, &acall, &lc->err);
     attached = !rc;
   }
   /* before start: the command may print (and be signalled) at once */
@@ -347,9 +347,9 @@ static int run_container(struct lc *lc, const struct service *s,
                                &lc->err);
     if (!rc)
       rc = lc_await(lc, &w.wait);
-    cJSON *sc = w.wait.json
-                    ? cJSON_GetObjectItemCaseSensitive(w.wait.json, "StatusCode")
-                    : NULL;
+    cJSON *sc = w.wait.json ? cJSON_GetObjectItemCaseSensitive(w.wait.json,
+                                                               "StatusCode")
+                            : NULL;
     if (!rc && cJSON_IsNumber(sc))
       *exit_code = sc->valueint;
   }
@@ -406,32 +406,59 @@ int cmd_run(struct cli_global *g, int argc, char **argv)
       {"interactive", no_argument, NULL, 'i'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  struct run_opts o = {.env = STRVEC_INIT,
-                       .volumes = STRVEC_INIT,
-                       .ports = STRVEC_INIT};
+  struct run_opts o = {
+      .env = STRVEC_INIT, .volumes = STRVEC_INIT, .ports = STRVEC_INIT};
   int c, code = EXIT_USAGE;
   /* '+': options end at the service name; the command's own flags stay */
   while ((c = getopt_long(argc, argv, "+hde:v:p:w:u:Ti", longopts, NULL)) !=
          -1) {
     switch (c) {
-    case 'd': o.detach = 1; break;
-    case O_RM: o.rm = 1; break;
-    case 'e': strvec_push(&o.env, optarg); break;
-    case 'v': strvec_push(&o.volumes, optarg); break;
-    case 'p': strvec_push(&o.ports, optarg); break;
-    case O_ENTRYPOINT: o.entrypoint = optarg; break;
-    case 'w': o.workdir = optarg; break;
-    case 'u': o.user = optarg; break;
-    case O_NAME: o.name = optarg; break;
-    case O_NO_DEPS: o.no_deps = 1; break;
-    case O_SERVICE_PORTS: o.service_ports = 1; break;
-    case 'T': o.no_tty = 1; break;
-    case 'i': o.interactive = 1; break;
+    case 'd':
+      o.detach = 1;
+      break;
+    case O_RM:
+      o.rm = 1;
+      break;
+    case 'e':
+      strvec_push(&o.env, optarg);
+      break;
+    case 'v':
+      strvec_push(&o.volumes, optarg);
+      break;
+    case 'p':
+      strvec_push(&o.ports, optarg);
+      break;
+    case O_ENTRYPOINT:
+      o.entrypoint = optarg;
+      break;
+    case 'w':
+      o.workdir = optarg;
+      break;
+    case 'u':
+      o.user = optarg;
+      break;
+    case O_NAME:
+      o.name = optarg;
+      break;
+    case O_NO_DEPS:
+      o.no_deps = 1;
+      break;
+    case O_SERVICE_PORTS:
+      o.service_ports = 1;
+      break;
+    case 'T':
+      o.no_tty = 1;
+      break;
+    case 'i':
+      o.interactive = 1;
+      break;
     case 'h':
       usage(stdout);
       code = EXIT_OK;
       goto out;
-    default: usage(stderr); goto out;
+    default:
+      usage(stderr);
+      goto out;
     }
   }
   if (optind >= argc) {
