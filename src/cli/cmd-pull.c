@@ -11,9 +11,8 @@
 #include <string.h>
 
 struct xfer {
+  struct lc_await a; /* first: progress and completion share the ctx */
   struct lc *lc;
-  struct lc_await a;
-  const char *name;
   int quiet;
 };
 
@@ -47,15 +46,15 @@ static int xfer_one(struct lc *lc, const struct service *s, int push, int quiet)
 {
   char *image, *tag;
   split_ref(s->image, &image, &tag);
-  struct xfer x = {.lc = lc, .a = {.err = &lc->err}, .quiet = quiet};
+  struct xfer x = {.a = {.err = &lc->err}, .lc = lc, .quiet = quiet};
   if (!quiet)
     progress_event(&lc->progress, "Image", s->image,
                    push ? "Pushing" : "Pulling", 0);
   int rc =
       push ? engine_image_push(lc->engine, image, tag, NULL, on_progress,
-                               lc_await_cb, &x.a, NULL, &lc->err)
+                               lc_await_cb, &x, NULL, &lc->err)
            : engine_image_pull(lc->engine, image, tag, NULL, NULL, on_progress,
-                               lc_await_cb, &x.a, NULL, &lc->err);
+                               lc_await_cb, &x, NULL, &lc->err);
   if (!rc)
     rc = lc_await(lc, &x.a);
   if (!quiet)
