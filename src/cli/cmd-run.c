@@ -315,13 +315,6 @@ static int run_container(struct lc *lc, const struct service *s,
   struct run_wait w = {{.err = &lc->err}, {.err = &lc->err}};
   int attached = 0, signals = 0;
   struct engine_call *acall = NULL;
-  /* logs=1: what the container wrote before the attach connected (it is
-   * new, so nothing twice) */
-  if (!rc && !o->detach) {
-    rc = engine_container_attach(lc->engine, id, tty, 1, on_output, lc_await_cb,
-                                 &w.attach, &acall, &lc->err);
-    attached = !rc;
-  }
   /* before start: the command may print (and be signalled) at once */
   if (!rc && !o->detach) {
     w.engine = lc->engine;
@@ -339,6 +332,15 @@ static int run_container(struct lc *lc, const struct service *s,
     if (!rc)
       rc = lc_await(lc, &st);
     lc_await_release(&st);
+  }
+  /* The container is new: following its logs from the beginning gives all
+   * of its output exactly once. An attach raced the start on another
+   * connection, and its log replay could repeat lines. */
+  if (!rc && !o->detach) {
+    struct engine_logs_opts lo = {.tty = tty, .follow = 1};
+    rc = engine_container_logs(lc->engine, id, &lo, on_output, lc_await_cb,
+                               &w.attach, &acall, &lc->err);
+    attached = !rc;
   }
   if (!rc && o->detach) {
     printf("%s\n", name);
