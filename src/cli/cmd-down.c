@@ -101,6 +101,37 @@ static int remove_images(struct lc *lc, int all)
   return rc;
 }
 
+/* One-off containers ('run' without --rm) of the selected services go
+ * too, as compose's down removes them; they would otherwise keep the
+ * project's network in use. */
+static int remove_oneoffs(struct lc *lc)
+{
+  const struct project *p = lc->project;
+  int rc = 0;
+  for (size_t i = 0; i < lc->nhave; i++) {
+    const struct plan_container *c = &lc->have[i];
+    if (!c->oneoff)
+      continue;
+    int take = !lc->named;
+    for (size_t k = 0; !take && c->service && k < p->nservices; k++)
+      take = lc->selected[k] && !strcmp(p->services[k].name, c->service);
+    if (!take)
+      continue;
+    progress_event(&lc->progress, "Container", c->name, "Removing", 0);
+    struct lc_await a = {.err = &lc->err};
+    int r = engine_container_remove(lc->engine, c->id, ENGINE_RM_FORCE,
+                                    lc_await_cb, &a, &lc->err);
+    if (!r)
+      r = lc_await(lc, &a);
+    lc_await_release(&a);
+    progress_event(&lc->progress, "Container", c->name, r ? "Error" : "Removed",
+                   1);
+    if (r && !rc)
+      rc = r;
+  }
+  return rc;
+}
+
 int cmd_down(struct cli_global *g, int argc, char **argv)
 {
   static const struct option opts[] = {
@@ -176,6 +207,9 @@ int cmd_down(struct cli_global *g, int argc, char **argv)
         .goal = SVC_GOAL_DOWN, .timeout = timeout, .parallel = g->parallel};
     rc = lc_run(&lc, &plan, &so);
     int r = lc_remove_containers(&lc, &plan, 0);
+    if (!rc)
+      rc = r;
+    r = remove_oneoffs(&lc);
     if (!rc)
       rc = r;
   }

@@ -51,7 +51,11 @@ check_eq "the one-off is labelled" \
     "$name" 2>&1)" True
 check_eq "and running" \
   "$(docker inspect -f '{{.State.Running}}' "$name" 2>&1)" true
-docker rm -f "$name" >/dev/null 2>&1
+W down -t 0 >/dev/null 2>err.txt
+check_eq "down removes the one-off container too" \
+  "$(docker ps -aq --filter "label=com.docker.compose.project=$T_PROJECT" \
+    --filter label=com.docker.compose.oneoff=True)" ""
+check_eq "and the network with it" "$(cat err.txt | grep -c Error)" 0
 
 "$WCOMPOSE" -p "$T_PROJECT" --progress plain run --rm -T app sh -c \
   "trap 'echo got int; exit 5' INT; echo ready; while :; do sleep 0.2; done" \
