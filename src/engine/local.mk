@@ -22,4 +22,3 @@ TESTS += tests/engine/api-test
 tests_engine_api_test_SOURCES = tests/engine/api-test.c
 # the engine over tcp:// and TLS, and connection failures, on the real engine
 TESTS += tests/engine/endpoints.sh
-EXTRA_DIST += tests/engine/endpoints.sh

@@ -24,3 +24,5 @@ wcompose_SOURCES += src/cli/lifecycle.c src/cli/lifecycle.h \
   src/cli/cmd-rm.c src/cli/cmd-down.c src/cli/cmd-create.c
 TESTS += tests/engine/up-down.sh tests/engine/up-attached.sh \
   tests/engine/up-errors.sh tests/engine/up-build.sh
+# the long-running paths (logs -f, attached up) keep their memory steady
+TESTS += tests/engine/memory.sh
