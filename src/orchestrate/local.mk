@@ -25,4 +25,4 @@ wcompose_SOURCES += src/cli/lifecycle.c src/cli/lifecycle.h \
 TESTS += tests/engine/up-down.sh tests/engine/up-attached.sh \
   tests/engine/up-errors.sh tests/engine/up-build.sh
 # the long-running paths (logs -f, attached up) keep their memory steady
-TESTS += tests/engine/memory.sh
+TESTS += tests/engine/memory.sh tests/engine/depends.sh

@@ -268,8 +268,14 @@ static void on_health(void *ctx, struct engine_result *res)
       c->healthy = 1;
     else if (!strcmp(hs->valuestring, "unhealthy"))
       err_set(&s->err, ERR_UNHEALTHY, "container '%s' is unhealthy", c->name);
+  } else if (s->need_health & SVC_NEED_HEALTHCHECK) {
+    /* as compose: a dependent asked for health the service cannot give */
+    err_set(&s->err, ERR_STATE,
+            "container '%s' has no healthcheck configured, but a service "
+            "depends on it with condition service_healthy",
+            c->name);
   } else if (!strcmp(state, "running")) {
-    c->healthy = 1; /* no healthcheck: running is as good as it gets */
+    c->healthy = 1; /* --wait without a healthcheck: running will do */
   }
   if (!s->err.code && !c->healthy &&
       (!strcmp(state, "exited") || !strcmp(state, "dead"))) {
@@ -596,12 +602,12 @@ void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
     if (!r->selected[i])
       continue;
     if (opt->wait)
-      r->svcs[i].need_health = 1;
+      r->svcs[i].need_health |= SVC_NEED_HEALTHY;
     for (size_t k = 0; k < sv->ndepends_on; k++)
       for (size_t j = 0; j < r->n; j++)
         if (!strcmp(p->services[j].name, sv->depends_on[k].service)) {
           if (sv->depends_on[k].condition == DEP_HEALTHY)
-            r->svcs[j].need_health = 1;
+            r->svcs[j].need_health |= SVC_NEED_HEALTHY | SVC_NEED_HEALTHCHECK;
           if (sv->depends_on[k].condition == DEP_COMPLETED)
             r->svcs[j].need_exit = 1;
         }

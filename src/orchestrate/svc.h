@@ -63,6 +63,13 @@ struct svc_ctr {
   int exit_code;
 };
 
+/* What a service must reach before its dependents go on. */
+enum svc_need_health {
+  SVC_NEED_HEALTHY = 1 << 0,    /* --wait, or a service_healthy dependent */
+  SVC_NEED_HEALTHCHECK = 1 << 1 /* a service_healthy dependent: running
+                                   without a healthcheck is an error */
+};
+
 struct svc {
   struct svc_run *run;
   size_t index; /* in project->services */
@@ -70,8 +77,8 @@ struct svc {
   enum svc_state state;
   struct svc_ctr *ctrs;
   size_t nctrs;
-  int pending;      /* engine calls in flight in the current state */
-  int need_health;  /* a dependent waits for service_healthy, or --wait */
+  int pending;          /* engine calls in flight in the current state */
+  unsigned need_health; /* enum svc_need_health */
   int need_exit;    /* a dependent waits for service_completed_successfully */
   uv_timer_t timer; /* health polling; closed by svc_run_release */
   int timer_init;

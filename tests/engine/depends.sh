@@ -1,0 +1,123 @@
+#!/bin/sh
+# depends: depends_on conditions order the starts as compose does.
+# service_healthy: the dependent starts only after the dependency's first
+# passing healthcheck; service_completed_successfully: only after it exited
+# 0, and a failing one stops the dependent from starting; service_healthy on
+# a service without a healthcheck is an error, as in compose.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+t_need_engine
+. "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
+
+# RFC 3339 timestamps to nanoseconds, for ordering
+ns() { python3 -c '
+import sys, datetime
+t = sys.argv[1]
+base, frac = (t.rstrip("Z").split(".") + ["0"])[:2]
+d = datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S")
+print(int(d.replace(tzinfo=datetime.timezone.utc).timestamp()) * 10**9 + int(frac.ljust(9, "0")[:9]))
+' "$1"; }
+inspect() { docker inspect -f "$2" "$T_PROJECT-$1-1" 2>&1; }
+# not created, or created and never started
+never_started() {
+  if ! docker inspect "$T_PROJECT-$1-1" >/dev/null 2>&1; then
+    echo yes
+  else
+    case $(inspect "$1" '{{.State.StartedAt}}') in 0001-*) echo yes ;; *) echo no ;; esac
+  fi
+}
+
+cat >compose.yaml <<YAML
+services:
+  db:
+    image: $BB
+    command: ["sh", "-c", "sleep 2; touch /ready; exec sleep 300"]
+    stop_signal: SIGKILL
+    healthcheck:
+      test: ["CMD", "test", "-f", "/ready"]
+      interval: 1s
+      retries: 30
+  init:
+    image: $BB
+    command: ["sh", "-c", "sleep 1; echo migrated"]
+  app:
+    image: $BB
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+    depends_on:
+      db:
+        condition: service_healthy
+      init:
+        condition: service_completed_successfully
+YAML
+
+out=$(W up -d 2>&1)
+rc=$?
+check_eq "up -d: exit 0" "$rc" 0
+[ $rc = 0 ] || echo "$out" | sed 's/^/# /'
+check_eq "app runs" "$(inspect app '{{.State.Running}}')" true
+healthy_at=$(docker inspect "$T_PROJECT-db-1" 2>/dev/null | python3 -c '
+import json, sys
+log = json.load(sys.stdin)[0]["State"]["Health"]["Log"]
+print(min(e["End"] for e in log if e["ExitCode"] == 0))')
+app_at=$(inspect app '{{.State.StartedAt}}')
+init_done=$(inspect init '{{.State.FinishedAt}}')
+if [ -n "$healthy_at" ] && [ "$(ns "$app_at")" -gt "$(ns "$healthy_at")" ]; then
+  t_ok "app started after db's first passing healthcheck"
+else
+  t_fail "app started after db's first passing healthcheck" \
+    "app started $app_at, db healthy $healthy_at"
+fi
+if [ "$(ns "$app_at")" -gt "$(ns "$init_done")" ]; then
+  t_ok "app started after init exited"
+else
+  t_fail "app started after init exited" "app $app_at, init done $init_done"
+fi
+check_eq "init exited 0" "$(inspect init '{{.State.ExitCode}}')" 0
+W down -t 0 >/dev/null 2>&1
+
+# a dependency that fails: the dependent is not started
+cat >compose.yaml <<YAML
+services:
+  init:
+    image: $BB
+    command: ["sh", "-c", "exit 3"]
+  app:
+    image: $BB
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+    depends_on:
+      init:
+        condition: service_completed_successfully
+YAML
+out=$(W up -d 2>&1)
+check_eq "failed dependency: exit 1" "$?" 1
+check_match "failed dependency: said so" "$out" "init.*(exit|3)"
+check_eq "failed dependency: app never started" "$(never_started app)" yes
+W down -t 0 >/dev/null 2>&1
+
+# service_healthy on a service without a healthcheck
+cat >compose.yaml <<YAML
+services:
+  db:
+    image: $BB
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+  app:
+    image: $BB
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+    depends_on:
+      db:
+        condition: service_healthy
+YAML
+out=$(W up -d 2>&1)
+check_eq "no healthcheck: exit 1" "$?" 1
+check_match "no healthcheck: said so" "$out" \
+  "container '$T_PROJECT-db-1' has no healthcheck configured"
+check_eq "no healthcheck: app never started" "$(never_started app)" yes
+# --wait alone on the same service: running is enough
+sed -i '/depends_on:/,$d' compose.yaml
+out=$(W up -d --wait 2>&1)
+check_eq "--wait without a healthcheck: running is enough" "$?" 0
+W down -t 0 >/dev/null 2>&1
+check_eq "nothing left" "$(project_leftovers "$T_PROJECT")" ""
