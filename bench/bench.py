@@ -238,9 +238,15 @@ def find_tools(wcompose):
     if rc != 0:
         sys.exit("bench: %s --version failed: %s" % (wcompose, out))
     src = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    grc, commit = run_text(["git", "-C", src, "describe", "--always", "--dirty"])
-    if grc == 0:
-        out += " (source %s)" % commit
+    # the last commit that touched what goes into the binary, and whether
+    # the work tree changes it
+    code = ["src", "configure.ac", "Makefile.am", "schemas"]
+    grc, commit = run_text(["git", "-C", src, "log", "-1", "--format=%h",
+                            "--"] + code)
+    if grc == 0 and commit:
+        drc, _ = run_text(["git", "-C", src, "diff", "--quiet", "HEAD",
+                           "--"] + code)
+        out += " (source %s%s)" % (commit, "" if drc == 0 else ", modified")
     tools.append(Tool("wcompose", "wcompose", [wcompose], out, "w"))
     if shutil.which("docker-compose"):
         rc, out = run_text(["docker-compose", "version"])
