@@ -5,7 +5,7 @@ set -e
 pkgs="build-essential autoconf automake libtool pkg-config libyaml-dev
   libuv1-dev libcurl4-openssl-dev libcjson-dev libarchive-dev busybox-static
   debootstrap curl ca-certificates python3 socat openssl clang clang-format docker.io
-  docker-compose"
+  docker-compose time"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
