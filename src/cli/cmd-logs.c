@@ -53,6 +53,7 @@ static void on_end(void *ctx, struct engine_result *res)
   struct view *v = (struct view *)en->logs->data;
   stream_lines_end(&en->out, NULL);
   stream_lines_end(&en->err, NULL);
+  fflush(en->logs->out);
   en->call = NULL;
   en->done = 1;
   if (res->rc && res->rc != ERR_CANCELED && res->err && res->err->text)
@@ -199,6 +200,7 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
       free(v.entries[i].label);
     }
     free(v.entries);
+    logs_release(&v.logs);
   }
   int code = lc_exit(&lc, rc);
   lc_close(&lc);

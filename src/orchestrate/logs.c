@@ -13,6 +13,12 @@
 static const int colors[] = {36, 33, 32, 35, 34, 96, 93, 92, 95, 94};
 #define NCOLORS (sizeof(colors) / sizeof(colors[0]))
 
+static void on_flush(uv_check_t *h)
+{
+  struct logs *l = h->data;
+  fflush(l->out);
+}
+
 void logs_init(struct logs *l, uv_loop_t *loop, struct engine *e, FILE *out,
                unsigned flags, logs_exit_cb on_exit, void *data)
 {
@@ -23,6 +29,12 @@ void logs_init(struct logs *l, uv_loop_t *loop, struct engine *e, FILE *out,
   l->flags = flags;
   l->on_exit = on_exit;
   l->data = data;
+  /* a flood of lines arrives as many frames per read: writing them out
+   * once per loop turn keeps it one write(2) per read, not per line */
+  uv_check_init(loop, &l->flush);
+  l->flush.data = l;
+  uv_check_start(&l->flush, on_flush);
+  uv_unref((uv_handle_t *)&l->flush);
 }
 
 void logs_print(struct logs *l, struct logs_entry *en, const char *text,
@@ -37,7 +49,6 @@ void logs_print(struct logs *l, struct logs_entry *en, const char *text,
   }
   fwrite(text, 1, n, l->out);
   fputc('\n', l->out);
-  fflush(l->out);
 }
 
 /* "2024-05-01T10:00:00.1234Z" as the API's "1714557600.123400000", plus
@@ -239,6 +250,7 @@ static void on_stream_end(void *ctx, struct engine_result *res)
   struct logs_entry *en = ctx;
   stream_lines_end(&en->out, NULL);
   stream_lines_end(&en->err, NULL);
+  fflush(en->logs->out);
   en->call = NULL;
   en->streaming = 0;
   check_done(en);
@@ -347,4 +359,6 @@ void logs_release(struct logs *l)
     en = next;
   }
   l->head = NULL;
+  fflush(l->out);
+  uv_close((uv_handle_t *)&l->flush, NULL);
 }

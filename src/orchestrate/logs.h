@@ -5,7 +5,8 @@
  * container that restarts (restart policy) is followed again. The struct
  * owns its entries and their streams (logs_release, after the loop has
  * finished with them; run the loop once more after it, timers close);
- * engine and loop are borrowed. Output goes to out. */
+ * engine and loop are borrowed. Output goes to out, flushed once per
+ * loop turn (logs_release closes that handle: run the loop after it). */
 #ifndef WCOMPOSE_ORCHESTRATE_LOGS_H
 #define WCOMPOSE_ORCHESTRATE_LOGS_H
 
@@ -60,6 +61,7 @@ struct logs {
   struct logs_entry *head;
   logs_exit_cb on_exit;
   void *data;
+  uv_check_t flush; /* flushes out once per loop turn, not per line */
 };
 
 void logs_init(struct logs *l, uv_loop_t *loop, struct engine *e, FILE *out,
