@@ -202,28 +202,38 @@ static int rebuild(struct lc_watch *cw, const struct watch_batch *b)
   return rc;
 }
 
-int lc_watch_step(struct lc_watch *cw)
+/* Act on one batch; 1 when containers were recreated. */
+static int step_batch(struct lc_watch *cw, struct watch_batch *b)
 {
   struct lc *lc = cw->lc;
-  struct watch_batch b;
   int rebuilt = 0, rest = 0;
-  if (!watch_take(cw->w, &b))
-    return 0;
-  for (size_t t = 0; t < b.n; t++) {
-    rebuilt |= b.v[t].rebuild;
-    rest |= b.v[t].nsync || b.v[t].restart || b.v[t].nexecs;
+  for (size_t t = 0; t < b->n; t++) {
+    rebuilt |= b->v[t].rebuild;
+    rest |= b->v[t].nsync || b->v[t].restart || b->v[t].nexecs;
   }
-  int rc = rebuilt ? rebuild(cw, &b) : 0;
+  int rc = rebuilt ? rebuild(cw, b) : 0;
   if (!rc && rest) {
     struct err e = ERR_INIT;
-    if (watch_apply(&lc->loop, lc->engine, lc->project, &cw->rules, &b, &hooks,
+    if (watch_apply(&lc->loop, lc->engine, lc->project, &cw->rules, b, &hooks,
                     cw, &e))
       warn_err("Error handling changed files", &e);
     err_release(&e);
     progress_end(&lc->progress);
   }
-  watch_batch_release(&b);
-  return rebuilt;
+  return rebuilt && !rc;
+}
+
+int lc_watch_step(struct lc_watch *cw)
+{
+  struct watch_batch b;
+  int recreated = 0;
+  /* changes that came and went quiet while a batch was handled are due
+   * now: take them before the caller sleeps in the loop again */
+  while (watch_take(cw->w, &b)) {
+    recreated |= step_batch(cw, &b);
+    watch_batch_release(&b);
+  }
+  return recreated;
 }
 
 void lc_watch_stop(struct lc_watch *cw)

@@ -116,10 +116,10 @@ enum lc_watch_flags {
 };
 int lc_watch_start(struct lc *lc, const unsigned char *want, unsigned flags,
                    struct lc_watch **out);
-/* Call after each loop iteration, never from a callback: when a batch of
- * changes is due, act on it (rebuild, then sync, restart, exec), printing
- * what is done and warning of what failed; watching goes on. Returns 1
- * when containers were recreated. */
+/* Call after each loop turn, never from a callback: act on each batch of
+ * changes that is due (rebuild, then sync, restart, exec), printing what is
+ * done and warning of what failed; watching goes on. Returns 1 when
+ * containers were recreated. */
 int lc_watch_step(struct lc_watch *cw);
 /* Stop watching and free cw (NULL: nothing). */
 void lc_watch_stop(struct lc_watch *cw);

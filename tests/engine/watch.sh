@@ -208,6 +208,9 @@ recreated() {
   n=$(docker inspect -f '{{.Id}} {{.State.Running}}' "$(ctr built)" 2>/dev/null)
   [ -n "$n" ] && [ "$n" != "$cid true" ] && [ "${n#* }" = true ]
 }
+# an edit while the rebuild runs is handled after it, without another
+wait_until 30 grep -q "Rebuilding service" out.txt
+echo during >web/during.txt
 check "rebuild: a new image" wait_until 60 new_image
 check "rebuild: the container recreated and running" wait_until 60 recreated
 echo "# rebuild edit->recreated container latency (ms): $(($(ms) - t0))"
@@ -220,6 +223,8 @@ check_match "rebuild: built" "$(cat out.txt)" \
 check "--prune: the old image is gone" \
   wait_until 10 sh -c "! docker image inspect $img >/dev/null 2>&1"
 old_images="$old_images $(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")"
+check "an edit made during the rebuild is synced after it" \
+  wait_until 15 has web /srv/web/during.txt during
 
 # Ctrl-C
 kill -INT "$pid"
