@@ -313,7 +313,9 @@ static void handle(struct fswatch *w, const struct inotify_event *ev)
   }
   char *path = join(w->dirs[i].path, ev->name);
   if (ev->mask & IN_ISDIR) {
-    if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
+    /* a deleted directory's watches end by themselves (IN_IGNORED); a
+     * moved one's would go on under names no longer true */
+    if (ev->mask & IN_MOVED_FROM)
       unwatch_tree(w, path);
     if (in_root(w, path) && w->hooks.changed)
       w->hooks.changed(w->data, path);
