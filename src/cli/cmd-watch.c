@@ -82,6 +82,17 @@ int lc_watch_start(struct lc *lc, const unsigned char *want, unsigned flags,
   return 0;
 }
 
+int lc_watch_check(struct lc *lc, const unsigned char *want)
+{
+  struct watch_rules r;
+  struct strvec notes = STRVEC_INIT;
+  int rc = watch_rules_init(&r, lc->project, want, &notes, &lc->err);
+  if (!rc)
+    watch_rules_release(&r);
+  strvec_clear(&notes);
+  return rc;
+}
+
 /* The image ID of a service's image, or NULL. */
 static char *image_id(struct lc *lc, const struct service *s)
 {
@@ -121,18 +132,28 @@ static void warn_err(const char *what, struct err *e)
   err_reset(e);
 }
 
-/* Recreate the containers of the services in mask with up's converge. */
+/* Recreate the containers of the services in mask with up's converge.
+ * The caller's selection and listing are put back as they were (up
+ * --watch's stop plan points into that listing). */
 static int recreate(struct lc *lc, unsigned char *mask)
 {
-  unsigned char *saved = lc->selected;
+  unsigned char *selected = lc->selected;
+  cJSON *listed = lc->listed;
+  struct plan_container *have = lc->have;
+  size_t nhave = lc->nhave;
   struct lc_converge co = {.plan_flags = PLAN_FORCE_RECREATE, .timeout = -1};
   struct plan plan = PLAN_INIT;
   lc->selected = mask;
-  forget_observed(lc);
+  lc->listed = NULL;
+  lc->have = NULL;
+  lc->nhave = 0;
   int rc = lc_converge(lc, &co, &plan);
   plan_release(&plan);
   forget_observed(lc);
-  lc->selected = saved;
+  lc->selected = selected;
+  lc->listed = listed;
+  lc->have = have;
+  lc->nhave = nhave;
   progress_end(&lc->progress);
   return rc;
 }
@@ -322,13 +343,7 @@ int cmd_watch(struct cli_global *g, int argc, char **argv)
       want[project_service(p, argv[i]) - p->services] = 1;
     if (optind == argc)
       memset(want, 1, p->nservices);
-    /* check the rules before anything is started */
-    struct watch_rules r;
-    struct strvec notes = STRVEC_INIT;
-    rc = watch_rules_init(&r, p, want, &notes, &lc.err);
-    if (!rc)
-      watch_rules_release(&r);
-    strvec_clear(&notes);
+    rc = lc_watch_check(&lc, want);
   }
   if (!rc && !no_up)
     rc = lc_check_builds(&lc);

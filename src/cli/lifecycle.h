@@ -116,6 +116,8 @@ enum lc_watch_flags {
 };
 int lc_watch_start(struct lc *lc, const unsigned char *want, unsigned flags,
                    struct lc_watch **out);
+/* The same checks of the rules, before anything is started (no notes). */
+int lc_watch_check(struct lc *lc, const unsigned char *want);
 /* Call after each loop turn, never from a callback: act on each batch of
  * changes that is due (rebuild, then sync, restart, exec), printing what is
  * done and warning of what failed; watching goes on. Returns 1 when

@@ -49,7 +49,7 @@ echo first >app/src/code.txt
 cat >app/Dockerfile <<DF
 FROM $BB
 COPY . /src
-CMD ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+CMD ["sh", "-c", "cat /src/src/code.txt; trap 'exit 0' TERM; while true; do sleep 1; done"]
 DF
 loop='["sh", "-c", "trap '"'"'exit 0'"'"' TERM; while true; do sleep 1; done"]'
 cat >compose.yaml <<YAML
@@ -251,6 +251,25 @@ kill -TERM "$pid"
 reap
 check_eq "SIGTERM: exit 130" "$?" 130
 check_eq "--no-up: no errors" "$(cat err.txt)" ""
+
+# up --watch: attached, watching; a rebuilt container is followed
+"$WCOMPOSE" -p "$T_PROJECT" --progress plain up --watch built web \
+  >out.txt 2>err.txt &
+pid=$!
+check "up --watch: watching" wait_until 60 grep -q "Watch enabled" out.txt
+echo attached >web/up.txt
+check "up --watch: sync works" wait_until 15 has web /srv/web/up.txt attached
+echo third >app/src/code.txt
+check "up --watch: the rebuilt container's output is followed" \
+  wait_until 60 grep -q '^built-1  | third$' out.txt
+old_images="$old_images $(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")"
+kill -INT "$pid"
+reap
+check_eq "up --watch: Ctrl-C, exit 130" "$?" 130
+check_eq "up --watch: the containers are stopped as up stops them" \
+  "$(docker inspect -f '{{.State.Running}}' "$(ctr built)")" false
+out=$(W up -d --watch 2>&1)
+check_eq "up -d --watch: usage error" "$?" 2
 
 W down -t 0 --rmi local >/dev/null 2>&1
 check_eq "down removed everything" "$(project_leftovers "$T_PROJECT")" ""
