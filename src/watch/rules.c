@@ -57,6 +57,17 @@ static int bind_mounted(const struct service *s, const char *path)
   return 0;
 }
 
+/* path with its symlinks resolved, as the kernel reports events under it
+ * (compose's EvalSymlinks); as given, cleaned, when it does not exist. */
+static char *resolved(const char *path)
+{
+  char *r = realpath(path, NULL);
+  if (!r)
+    r = xstrdup(path);
+  ignore_clean_path(r);
+  return r;
+}
+
 static int local_dir(const char *ctx)
 {
   return ctx && ctx[0] == '/' && !strstr(ctx, "://");
@@ -174,14 +185,13 @@ int watch_rules_init(struct watch_rules *r, const struct project *p,
       t->service = i;
       t->svc = s;
       t->rule = w;
-      t->path = xstrdup(w->path);
-      ignore_clean_path(t->path);
+      t->path = resolved(w->path);
       t->ignore = patterns(&w->ignore, s->name, k, "ignore", err);
       if (w->include.n)
         t->include = patterns(&w->include, s->name, k, "include", err);
       if (r->contexts[i]) {
         t->dockerignore = r->contexts[i];
-        t->context = s->build->context;
+        t->context = resolved(s->build->context);
       }
       if (!strvec_has(&r->roots, t->path))
         strvec_push(&r->roots, t->path);
@@ -202,6 +212,7 @@ void watch_rules_release(struct watch_rules *r)
 {
   for (size_t i = 0; i < r->n; i++) {
     free(r->v[i].path);
+    free(r->v[i].context);
     ignore_free(r->v[i].ignore);
     ignore_free(r->v[i].include);
   }

@@ -33,11 +33,11 @@ struct watch_target {
   size_t service; /* index in project->services */
   const struct service *svc;
   const struct watch_rule *rule;
-  char *path;                        /* rule->path, cleaned */
+  char *path;                        /* rule->path, symlinks resolved */
   struct ignore *ignore;             /* the rule's own patterns */
   struct ignore *include;            /* NULL: everything under path */
   const struct ignore *dockerignore; /* the context's, or NULL */
-  const char *context;               /* the build context, or NULL */
+  char *context;                     /* the build context, resolved */
 };
 
 struct watch_rules {

@@ -199,6 +199,31 @@ static void check_skip(void)
   free(src);
 }
 
+/* A rule's path through a symlink: events come under the real path. */
+static void check_symlink(void)
+{
+  char *alias = at("alias"), *real = at("web");
+  symlink(real, alias);
+  char *src = at("alias/src");
+  struct watch_rule w = {WATCH_SYNC, src, "/app"};
+  struct service s = {.name = "one", .watch = &w, .nwatch = 1};
+  struct project p = {.name = "p", .services = &s, .nservices = 1};
+  struct watch_rules r;
+  struct strvec notes = STRVEC_INIT;
+  struct err e = ERR_INIT;
+  watch_rules_init(&r, &p, NULL, &notes, &e);
+  char *want = at("web/src");
+  is_str(r.n ? r.roots.v[0] : NULL, want, "the root is the real path");
+  MATCH(&r, "web/src/x.js", "0 /app/x.js", "events under it match");
+  watch_rules_release(&r);
+  strvec_clear(&notes);
+  err_release(&e);
+  free(want);
+  free(src);
+  free(alias);
+  free(real);
+}
+
 static void check_batch(void)
 {
   struct watch_rules r;
@@ -340,9 +365,14 @@ int main(void)
     perror("mkdtemp");
     return 1;
   }
+  /* rules resolve symlinks: so must the expectations (TMPDIR may have) */
+  char *real = realpath(top, NULL);
+  snprintf(top, sizeof(top), "%s", real);
+  free(real);
   make_project();
   check_matching();
   check_skip();
+  check_symlink();
   check_batch();
   check_errors();
   check_names();
