@@ -283,6 +283,16 @@ static void dir_added(struct fswatch *w, const char *path, struct err *e)
   }
 }
 
+/* The watches of dir (and below) are gone: for roots at or below it, watch
+ * the nearest ancestor that is left, so they are seen when they come
+ * back (a project directory removed and checked out again). */
+static void lost(struct fswatch *w, const char *dir, struct err *e)
+{
+  for (size_t i = 0; i < w->roots.n && !e->code; i++)
+    if (below(dir, w->roots.v[i]))
+      reach_root(w, w->roots.v[i], 1, e);
+}
+
 static void handle(struct fswatch *w, const struct inotify_event *ev)
 {
   struct err e = ERR_INIT;
@@ -299,7 +309,12 @@ static void handle(struct fswatch *w, const struct inotify_event *ev)
   if (!found)
     return; /* dropped already */
   if (ev->mask & IN_IGNORED) {
+    char *p = w->dirs[i].path;
+    w->dirs[i].path = NULL;
     drop_at(w, i);
+    lost(w, p, &e);
+    free(p);
+    runtime_error(w, &e);
     return;
   }
   if (!ev->len) {
@@ -307,7 +322,9 @@ static void handle(struct fswatch *w, const struct inotify_event *ev)
     if (ev->mask & IN_MOVE_SELF) {
       char *p = xstrdup(w->dirs[i].path);
       unwatch_tree(w, p);
+      lost(w, p, &e);
       free(p);
+      runtime_error(w, &e);
     }
     return;
   }

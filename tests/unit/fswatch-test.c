@@ -121,6 +121,16 @@ static int watching(const char *rel)
   return yes;
 }
 
+static char *proj_path;
+
+/* at(rel), kept until the end (for checks inside expressions) */
+static const char *at_tmp(const char *rel)
+{
+  free(proj_path);
+  proj_path = at(rel);
+  return proj_path;
+}
+
 static void reset(void)
 {
   strvec_clear(&seen);
@@ -219,6 +229,21 @@ int main(void)
   ok(strvec_has(&seen, "later/deep/root2"), "the root itself reported");
   ok(!strvec_has(&seen, "later/deep"), "its ancestors are not");
 
+  /* the root's parent removed, then the tree made again */
+  sh("mkdir -p", "proj/app/src", NULL);
+  char *deep = at("proj/app/src");
+  is_int(fswatch_add(W, deep, &e), 0, "watch proj/app/src");
+  settle(200); /* the events of its making come and go first */
+  ok(!fswatch_watching(W, at_tmp("proj")), "its grandparent is not watched");
+  sh("rm -rf", "proj/app", NULL);
+  settle(200);
+  ok(fswatch_watching(W, at_tmp("proj")),
+     "its nearest ancestor left is watched");
+  reset();
+  sh("mkdir -p", "proj/app/src", NULL);
+  put("proj/app/src/back.txt", "b\n");
+  ok(wait_for("proj/app/src/back.txt"), "the tree made again is seen");
+
   /* a root that is one file */
   put("single.txt", "1\n");
   char *single = at("single.txt");
@@ -238,6 +263,8 @@ int main(void)
   free(root);
   free(later);
   free(single);
+  free(deep);
+  free(proj_path);
   reset();
   err_release(&e);
   char *cmd = xasprintf("rm -rf '%s'", top);
