@@ -86,6 +86,7 @@ struct apply {
   struct plan restart_plan;
   unsigned char *restart_sel;
   struct err *err;
+  uint64_t start; /* uv_hrtime() when the run began (tracing) */
 };
 
 static const char *const state_names[] = {"listing",    "deleting",  "copying",
@@ -109,8 +110,9 @@ static int tracing(void)
 static void watch_apply_set_state(struct apply *a, enum watch_apply_state to)
 {
   if (tracing())
-    fprintf(stderr, "wcompose: watch: %s -> %s\n", state_names[a->state],
-            state_names[to]);
+    fprintf(stderr, "wcompose: watch: %s -> %s (%.1f ms)\n",
+            state_names[a->state], state_names[to],
+            (double)(uv_hrtime() - a->start) / 1e6);
   a->state = to;
 }
 
@@ -663,7 +665,8 @@ int watch_apply(uv_loop_t *loop, struct engine *e, const struct project *p,
                     .data = data,
                     .state = WATCH_LISTING,
                     .restart_plan = PLAN_INIT,
-                    .err = err};
+                    .err = err,
+                    .start = uv_hrtime()};
   while (a.state != WATCH_APPLIED) {
     enter(&a);
     while (busy(&a))

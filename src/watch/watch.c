@@ -17,6 +17,7 @@ struct watch {
   struct fswatch *fs;
   struct debounce deb;
   uv_timer_t timer;
+  uint64_t last;
 };
 
 static void on_timer(uv_timer_t *t)
@@ -89,6 +90,8 @@ int watch_take(struct watch *w, struct watch_batch *out)
   struct strvec paths = STRVEC_INIT;
   size_t dropped = 0;
   uv_update_time(w->loop);
+  /* the batch's latest event, for tracing */
+  w->last = w->deb.last;
   if (!debounce_take(&w->deb, uv_now(w->loop), &paths, &dropped)) {
     arm(w); /* the timer fired early, or events came since it was set */
     return 0;
@@ -104,7 +107,8 @@ int watch_take(struct watch *w, struct watch_batch *out)
   }
   if (getenv("WCOMPOSE_TRACE") && *getenv("WCOMPOSE_TRACE"))
     for (size_t i = 0; i < paths.n; i++)
-      fprintf(stderr, "wcompose: watch: changed: %s\n", paths.v[i]);
+      fprintf(stderr, "wcompose: watch: changed: %s (%llu ms ago)\n",
+              paths.v[i], (unsigned long long)(uv_now(w->loop) - w->last));
   watch_batch_make(w->rules, paths.v, paths.n, out);
   strvec_clear(&paths);
   return 1;
