@@ -98,7 +98,8 @@ static int add_dockerfile(struct build_run *b, const struct build *bd,
 int lc_build_one(struct lc *lc, const struct service *s)
 {
   const struct build *bd = s->build;
-  struct build_run b = {lc, s, NULL, 0, BUF_INIT_CAP(1 << 20), {0}};
+  struct build_run b = {lc, s, NULL, lc->quiet_build, BUF_INIT_CAP(1 << 20),
+                        {0}};
   char *image = create_image_name_new(lc->project, s);
   const char *df = NULL;
   int inside = bd->dockerfile && bd->dockerfile[0] == '/' &&

@@ -42,7 +42,9 @@ static void usage(FILE *f)
           "      --no-color                 Monochrome output\n"
           "      --no-log-prefix            No prefix on log lines\n"
           "      --timestamps               Show timestamps\n"
-          "      --pull POLICY              always, missing, never\n");
+          "      --pull POLICY              always, missing, never\n"
+          "  -w, --watch                    Watch the develop.watch paths "
+          "(see 'wcompose watch')\n");
 }
 
 struct up {
@@ -56,6 +58,9 @@ struct up {
   const char *exit_code_from;
   int exit_code; /* from the container that decided, or -1 */
   struct plan stop_plan;
+  struct lc_watch *watch; /* --watch */
+  int watch_busy;         /* a batch of changes is being handled */
+  int stop_deferred;      /* a stop asked meanwhile: begin it after */
 };
 
 static void on_progress(void *data, const char *name, const char *status,
@@ -69,6 +74,11 @@ static const struct svc_hooks stop_hooks = {on_progress, NULL};
 
 static void begin_stop(struct up *u)
 {
+  if (u->watch_busy) {
+    /* a rebuild may be replacing containers: stop what is there after */
+    u->stop_deferred = 1;
+    return;
+  }
   if (u->stopping)
     return;
   u->stopping = 1;
@@ -173,6 +183,34 @@ static int attach_all(struct up *u, const struct plan *plan,
   return 0;
 }
 
+/* up --watch: after a rebuild recreated containers, follow the new ones
+ * of the services followed so far, and stop those on Ctrl-C. */
+static void follow_recreated(struct up *u)
+{
+  const struct project *p = u->lc.project;
+  plan_release(&u->stop_plan);
+  cJSON_Delete(u->lc.listed);
+  u->lc.listed = NULL;
+  free(u->lc.have);
+  u->lc.have = NULL;
+  u->lc.nhave = 0;
+  if (lc_observe(&u->lc))
+    return;
+  lc_plan_existing(&u->lc, &u->stop_plan);
+  for (size_t i = 0; i < u->stop_plan.n; i++) {
+    const struct plan_action *a = &u->stop_plan.v[i];
+    const struct service *s = &p->services[a->service];
+    int followed = 0, service_followed = 0;
+    for (struct logs_entry *en = u->logs.head; en; en = en->next) {
+      followed |= !strcmp(en->id, a->container->id);
+      service_followed |= !strcmp(en->service, s->name);
+    }
+    if (!followed && service_followed)
+      logs_add(&u->logs, a->container->id, a->container->name, s->name,
+               a->number, s->tty, NULL, &u->lc.err);
+  }
+}
+
 static int parse_scale(struct lc *lc, const struct strvec *specs, int *scale)
 {
   const struct project *p = lc->project;
@@ -261,16 +299,17 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       {"timestamps", no_argument, NULL, O_TIMESTAMPS},
       {"pull", required_argument, NULL, O_PULL},
       {"quiet-pull", no_argument, NULL, O_QUIET_PULL},
+      {"watch", no_argument, NULL, 'w'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   struct up *u = xcalloc(1, sizeof(*u));
   struct lc_converge co = {.timeout = -1};
   struct strvec scales = STRVEC_INIT, only = STRVEC_INIT, skip = STRVEC_INIT;
-  int detach = 0, no_deps = 0, wait_timeout = -1, c, rc = 0;
+  int detach = 0, no_deps = 0, wait_timeout = -1, watch = 0, c, rc = 0;
   unsigned lflags = 0;
   u->exit_code = -1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "+dt:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "+dt:wh", opts, NULL)) != -1) {
     switch (c) {
     case 'd':
       detach = 1;
@@ -346,6 +385,9 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
                      "--pull: '%s' is not one of always, missing, never",
                      optarg);
       break;
+    case 'w':
+      watch = 1;
+      break;
     case O_QUIET_PULL:
     case O_ATTACH_DEPS:
       break;
@@ -367,6 +409,10 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       (co.plan_flags & PLAN_NO_RECREATE))
     rc = err_set(&u->lc.err, ERR_USAGE,
                  "--force-recreate and --no-recreate cannot be combined");
+  if (!rc && detach && watch)
+    rc = err_set(&u->lc.err, ERR_USAGE,
+                 "--watch cannot be combined with -d or --wait (use "
+                 "'wcompose watch')");
   if (!rc && detach &&
       (u->abort_on_exit || u->exit_code_from || u->abort_on_failure))
     rc = err_set(&u->lc.err, ERR_USAGE,
@@ -398,6 +444,8 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
     rc = check_named(&u->lc, "--exit-code-from", &one);
     strvec_clear(&one);
   }
+  if (!rc && watch)
+    rc = lc_watch_check(&u->lc, u->lc.selected);
   if (!rc)
     rc = check_named(&u->lc, "--attach", &only);
   if (!rc)
@@ -420,10 +468,25 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       u->sigint.data = u->sigterm.data = u;
       uv_signal_start(&u->sigint, on_signal, SIGINT);
       uv_signal_start(&u->sigterm, on_signal, SIGTERM);
+      if (watch) {
+        rc = lc_watch_start(&u->lc, u->lc.selected, 0, &u->watch);
+        if (rc)
+          begin_stop(u);
+      }
       while (logs_active(&u->logs) ||
-             (u->stopping && !svc_run_finished(&u->stop)))
+             (u->stopping && !svc_run_finished(&u->stop))) {
         if (!uv_run(&u->lc.loop, UV_RUN_ONCE))
           break;
+        if (!u->watch || u->stopping)
+          continue;
+        u->watch_busy = 1;
+        if (lc_watch_step(u->watch))
+          follow_recreated(u);
+        u->watch_busy = 0;
+        if (u->stop_deferred)
+          begin_stop(u);
+      }
+      lc_watch_stop(u->watch);
       uv_close((uv_handle_t *)&u->sigint, NULL);
       uv_close((uv_handle_t *)&u->sigterm, NULL);
       if (u->stopping) {

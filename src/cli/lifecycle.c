@@ -99,10 +99,13 @@ void lc_await_cb(void *ctx, struct engine_result *res)
   res->json = NULL;
   if (res->text)
     a->text = xstrdup(res->text);
+  if (a->loop)
+    uv_stop(a->loop);
 }
 
 int lc_await(struct lc *lc, struct lc_await *a)
 {
+  a->loop = &lc->loop;
   while (!a->done)
     if (!uv_run(&lc->loop, UV_RUN_ONCE) && !a->done) {
       err_set(a->err, ERR_STATE, "the event loop ran dry");
@@ -174,6 +177,9 @@ static void on_progress(void *data, const char *name, const char *status,
 {
   struct lc *lc = data;
   progress_event(&lc->progress, "Container", name, status, done);
+  /* the walk may have ended in a timer callback: end this loop turn so
+   * lc_run looks (see lc_await) */
+  uv_stop(&lc->loop);
 }
 
 int lc_run(struct lc *lc, const struct plan *plan,
@@ -398,9 +404,6 @@ static int image_id(struct lc *lc, const char *name, char **id)
   lc_await_release(&a);
   return rc;
 }
-
-/* Implemented with the build context streamer (lc-build.c's part here). */
-int lc_build_one(struct lc *lc, const struct service *s);
 
 int lc_images(struct lc *lc, int force, int no_build, char **image_ids)
 {

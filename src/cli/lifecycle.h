@@ -29,6 +29,7 @@ struct lc {
   cJSON *listed;           /* GET /containers/json, owned */
   struct plan_container *have;
   size_t nhave;
+  int quiet_build; /* builds print no output (watch --quiet) */
   struct err err;
 };
 
@@ -50,6 +51,9 @@ struct lc_await {
   cJSON *json;
   char *text;
   struct err *err;
+  uv_loop_t *loop; /* set by lc_await: the callback stops its uv_run turn,
+                      which UV_RUN_ONCE would otherwise end only on the
+                      next I/O when the call completed from a timer */
 };
 void lc_await_cb(void *ctx, struct engine_result *res);
 int lc_await(struct lc *lc, struct lc_await *a);
@@ -74,6 +78,9 @@ int lc_check_builds(struct lc *lc);
  * those whose image is missing. image_ids[i] gets each selected service's
  * image ID (malloc'ed; NULL when the image is missing and cannot be had). */
 int lc_images(struct lc *lc, int force, int no_build, char **image_ids);
+/* Build one service's image (cmd-build.c), its output through the
+ * progress as "[service] ..." lines unless lc->quiet_build. */
+int lc_build_one(struct lc *lc, const struct service *s);
 
 /* Converge the selected services (up and create): build or find images,
  * create networks and volumes, plan against what exists, walk. */
@@ -98,6 +105,26 @@ int lc_verb(struct cli_global *g, int argc, char **argv, enum svc_goal goal,
 /* Remove a list of containers directly (orphans), reporting progress. */
 int lc_remove_containers(struct lc *lc, const struct plan *plan,
                          unsigned rm_flags);
+
+/* Watching (cmd-watch.c; watch and up --watch): compile the develop.watch
+ * rules of the services in want (per service; notes about skipped ones
+ * are printed) and watch their paths on lc's loop. Errors as
+ * watch_rules_init and watch_new, in lc->err. */
+struct lc_watch;
+enum lc_watch_flags {
+  LC_WATCH_PRUNE = 1 << 0 /* remove the images rebuilds leave dangling */
+};
+int lc_watch_start(struct lc *lc, const unsigned char *want, unsigned flags,
+                   struct lc_watch **out);
+/* The same checks of the rules, before anything is started (no notes). */
+int lc_watch_check(struct lc *lc, const unsigned char *want);
+/* Call after each loop turn, never from a callback: act on each batch of
+ * changes that is due (rebuild, then sync, restart, exec), printing what is
+ * done and warning of what failed; watching goes on. Returns 1 when
+ * containers were recreated. */
+int lc_watch_step(struct lc_watch *cw);
+/* Stop watching and free cw (NULL: nothing). */
+void lc_watch_stop(struct lc_watch *cw);
 
 /* Print lc->err (if any) and map rc to an exit code. */
 int lc_exit(struct lc *lc, int rc);

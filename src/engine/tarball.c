@@ -32,6 +32,7 @@ enum state {
   ST_FRESH, /* nothing read yet: files may still be added */
   ST_WALK,  /* next: an entry of the directory on top of the stack */
   ST_DATA,  /* next: a chunk of the current entry's data */
+  ST_LIST,  /* next: a path of a tarball_new_list */
   ST_EXTRA, /* next: an added file not sent yet */
   ST_CLOSE, /* next: the end of the archive */
   ST_DONE,
@@ -51,6 +52,10 @@ struct frame {
   struct dirent **ents; /* sorted, owned */
   int n, next;
   unsigned char *bits; /* ignore_match_walk results for rel, or NULL */
+};
+
+struct item { /* a path of a tarball_new_list */
+  char *host, *name;
 };
 
 struct seen {
@@ -84,6 +89,9 @@ struct tarball {
   size_t olen, ooff, oalloc, opeak;
   int single; /* tarball_new_path of a non-directory: one entry */
   char *single_name;
+  int list; /* tarball_new_list: items, each alone, directories unwalked */
+  struct item *items;
+  size_t nitems, next_item;
   char *dockerfile_name;
   struct err err;
 };
@@ -328,7 +336,7 @@ static int add_entry(struct tarball *tb, const char *rel, struct stat *st,
     rc = archive_fail(tb, name);
     goto out;
   }
-  if (S_ISDIR(st->st_mode)) {
+  if (S_ISDIR(st->st_mode) && !tb->list) {
     rc = push_dir(tb, xstrdup(rel), bits, 0);
     bits = NULL;
   } else if (fd >= 0 && st->st_size > 0) {
@@ -433,10 +441,35 @@ static int step_data(struct tarball *tb)
   return 0;
 }
 
+/* The next path of a list: archived as what it is now, left out when it is
+ * gone (deleted since the caller saw it). */
+static int step_list(struct tarball *tb)
+{
+  if (tb->next_item == tb->nitems) {
+    tb->state = ST_EXTRA;
+    return 0;
+  }
+  struct item *it = &tb->items[tb->next_item++];
+  struct stat st;
+  free(tb->root);
+  tb->root = xstrdup(it->host);
+  free(tb->single_name);
+  tb->single_name = xstrdup(it->name);
+  if (lstat(tb->root, &st) < 0)
+    return errno == ENOENT || errno == ENOTDIR
+               ? 0
+               : fail_io(tb, "can't stat", tb->root, errno);
+  return add_entry(tb, "", &st, NULL);
+}
+
 static int step(struct tarball *tb)
 {
   switch (tb->state) {
   case ST_FRESH:
+    if (tb->list) {
+      tb->state = ST_LIST;
+      return 0;
+    }
     tb->state = tb->depth ? ST_WALK : ST_EXTRA;
     if (tb->single) {
       struct stat st;
@@ -453,6 +486,8 @@ static int step(struct tarball *tb)
     return step_walk(tb);
   case ST_DATA:
     return step_data(tb);
+  case ST_LIST:
+    return step_list(tb);
   case ST_EXTRA:
     for (size_t i = 0; i < tb->nextra; i++)
       if (!tb->extra[i].sent)
@@ -667,6 +702,27 @@ int tarball_new_path(struct tarball **out, const char *host_path,
   return 0;
 }
 
+int tarball_new_list(struct tarball **out, struct err *err)
+{
+  *out = alloc("", err);
+  if (!*out)
+    return ERR_NOMEM;
+  (*out)->list = 1;
+  return 0;
+}
+
+int tarball_add_path(struct tarball *tb, const char *host_path,
+                     const char *name_in_tar)
+{
+  if (tb->state != ST_FRESH || !tb->list)
+    return ERR_STATE;
+  tb->items = xrealloc(tb->items, (tb->nitems + 1) * sizeof(*tb->items));
+  tb->items[tb->nitems].host = xstrdup(host_path);
+  tb->items[tb->nitems].name = xstrdup(name_in_tar);
+  tb->nitems++;
+  return 0;
+}
+
 static int add_extra(struct tarball *tb, const char *name, const void *data,
                      size_t len, mode_t mode)
 {
@@ -746,6 +802,11 @@ void tarball_free(struct tarball *tb)
     free(tb->extra[i].data);
   }
   free(tb->extra);
+  for (size_t i = 0; i < tb->nitems; i++) {
+    free(tb->items[i].host);
+    free(tb->items[i].name);
+  }
+  free(tb->items);
   for (size_t i = 0; i < tb->nseen; i++)
     free(tb->seen[i].name);
   free(tb->seen);

@@ -53,6 +53,19 @@ int tarball_new_path(struct tarball **out, const char *host_path,
                      const char *name, const struct ignore *ign,
                      struct err *err);
 
+/* Start an empty tar for a list of host paths added with tarball_add_path
+ * (watch sync of a batch of changes): each path is archived alone under
+ * its own name, a directory as its entry only (its tree is not walked), a
+ * symlink as a link; owner 0:0, modes and mtimes kept. A path that is gone
+ * when its turn comes is left out. Errors: ERR_NOMEM, ERR_IO. */
+int tarball_new_list(struct tarball **out, struct err *err);
+
+/* Add host_path under name_in_tar ("app/static/site.css") to a list
+ * tarball, in the order the tar is to have; before the first read only
+ * (else ERR_STATE). */
+int tarball_add_path(struct tarball *tb, const char *host_path,
+                     const char *name_in_tar);
+
 /* Add a regular file (mode 0644, mtime now) from memory under name_in_tar;
  * before the first tarball_read only (else ERR_STATE). An entry of the
  * context with that name is replaced where it stands (keeping its mode and

@@ -468,6 +468,48 @@ static void check_paths(void)
   err_release(&e);
 }
 
+/* A list tarball (watch sync): each path under its own name, alone (a
+ * directory as its entry only), in the order added; a path gone by the
+ * time it is read is left out. */
+static void check_list(void)
+{
+  struct got g[16];
+  struct tarball *tb;
+  struct err e = ERR_INIT;
+  is_int(tarball_new_list(&tb, &e), 0, "tarball_new_list");
+  const char *rels[] = {"sub", "gone.txt", "sub/b.txt", "link", "exec.sh"};
+  const char *names[] = {"app/sub", "app/gone.txt", "app/sub/b.txt", "app/l",
+                         "app/bin/run.sh"};
+  for (int i = 0; i < 5; i++) {
+    char *p = xasprintf("%s/%s", top, rels[i]);
+    is_int(tarball_add_path(tb, p, names[i]), 0, "add %s", rels[i]);
+    free(p);
+  }
+  int n = read_back(tb, g, 16, NULL);
+  is_int(n, 4, "four entries: the gone one left out, no walk");
+  if (n == 4) {
+    is_str(g[0].name, "app/sub/", "the directory, alone");
+    is_str(g[1].name, "app/sub/b.txt", "a file under its name");
+    is_str(g[1].data, "b\n", "with its data");
+    ok(g[2].type == AE_IFLNK && !strcmp(g[2].name, "app/l") &&
+           !strcmp(g[2].link, "a.txt"),
+       "a symlink as a link");
+    ok(!strcmp(g[3].name, "app/bin/run.sh") && g[3].mode == 0755 &&
+           g[3].uid == 0 && g[3].gid == 0,
+       "a file, mode kept, owner 0:0");
+  }
+  is_int(tarball_add_path(tb, "/x", "x"), ERR_STATE, "no adding once read");
+  tarball_free(tb);
+  struct tarball *plain;
+  char *d = xasprintf("%s/sub", top);
+  tarball_new_path(&plain, d, "x", NULL, &e);
+  is_int(tarball_add_path(plain, "/x", "x"), ERR_STATE,
+         "only to a list tarball");
+  tarball_free(plain);
+  free(d);
+  err_release(&e);
+}
+
 static long maxrss_kib(void)
 {
   struct rusage ru;
@@ -526,6 +568,7 @@ int main(void)
   check_dockerfile_kept();
   check_errors();
   check_paths();
+  check_list();
   check_big_file();
   char *cmd = xasprintf("rm -rf '%s'", top);
   if (system(cmd) != 0)

@@ -1,0 +1,702 @@
+/* actions: one batch applied to the containers, one state at a time: each
+ * state issues its engine calls for every container at once and the next
+ * state begins when the last one answered. Exec'ed commands (rm -rf and
+ * sync+exec) are jobs with their own small state: created, started (the
+ * output streams until the process ends), inspected for the exit code. */
+#include "watch/actions.h"
+
+#include "engine/tarball.h"
+#include "orchestrate/labels.h"
+#include "orchestrate/plan.h"
+#include "orchestrate/svc.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Bytes of paths per `rm -rf` (well under any container's ARG_MAX). */
+#define RM_ARGS_MAX (128 * 1024)
+/* What is kept of an rm's stderr for the error message. */
+#define RM_STDERR_MAX 4096
+
+struct apply;
+
+/* A container of a service the batch asks something of. */
+struct ctr {
+  const struct plan_container *pc;
+  size_t todo; /* index in the batch */
+  int running;
+};
+
+enum job_state {
+  JOB_CREATING,   /* POST /containers/{id}/exec */
+  JOB_STARTING,   /* POST /exec/{id}/start: output until the process ends */
+  JOB_INSPECTING, /* GET /exec/{id}/json: the exit code */
+  JOB_DONE
+};
+
+struct job {
+  struct apply *a;
+  enum job_state state;
+  const struct ctr *c;
+  struct strvec argv;
+  int is_rm; /* else a sync+exec command */
+  char *exec_id;
+  struct buf stderr_text; /* rm only, capped */
+};
+
+struct put {
+  struct apply *a;
+  const struct ctr *c;
+  struct tarball *tb;
+};
+
+/* The sync work of one service: indexes into its todo's sync array. */
+struct split {
+  size_t *copies, ncopies;
+  size_t *deletes, ndeletes;
+};
+
+struct apply {
+  uv_loop_t *loop;
+  struct engine *e;
+  const struct project *p;
+  const struct watch_rules *r;
+  const struct watch_batch *b;
+  const struct watch_hooks *h;
+  void *data;
+  enum watch_apply_state state;
+  int pending; /* jobs and calls in flight */
+  cJSON *listed;
+  struct plan_container *have;
+  size_t nhave;
+  struct ctr *ctrs;
+  size_t nctrs;
+  struct split *splits; /* like b->v */
+  struct job **jobs;
+  size_t njobs;
+  struct put *puts;
+  size_t nputs;
+  struct svc_run restart;
+  int restarting;
+  struct plan restart_plan;
+  unsigned char *restart_sel;
+  struct err *err;
+  uint64_t start; /* uv_hrtime() when the run began (tracing) */
+};
+
+static const char *const state_names[] = {"listing",    "deleting",  "copying",
+                                          "restarting", "executing", "applied"};
+
+const char *watch_apply_state_name(enum watch_apply_state st)
+{
+  return state_names[st];
+}
+
+static int tracing(void)
+{
+  static int trace = -1;
+  if (trace < 0) {
+    const char *t = getenv("WCOMPOSE_TRACE");
+    trace = t && *t;
+  }
+  return trace;
+}
+
+static void watch_apply_set_state(struct apply *a, enum watch_apply_state to)
+{
+  if (tracing())
+    fprintf(stderr, "wcompose: watch: %s -> %s (%.1f ms)\n",
+            state_names[a->state], state_names[to],
+            (double)(uv_hrtime() - a->start) / 1e6);
+  a->state = to;
+}
+
+static void job_set_state(struct job *j, enum job_state to)
+{
+  static const char *const names[] = {"creating", "starting", "inspecting",
+                                      "done"};
+  if (tracing())
+    fprintf(stderr, "wcompose: watch: exec in %s: %s -> %s\n", j->c->pc->name,
+            names[j->state], names[to]);
+  j->state = to;
+}
+
+static void note(struct apply *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void note(struct apply *a, const char *fmt, ...)
+{
+  if (!a->h || !a->h->note)
+    return;
+  struct buf b = BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vaddf(&b, fmt, ap);
+  va_end(ap);
+  a->h->note(a->data, b.data);
+  buf_release(&b);
+}
+
+/* res's error as one line into a->err, prefixed when the engine's text
+ * does not say what was done. */
+static void fail(struct apply *a, const struct engine_result *res,
+                 const char *what)
+{
+  const char *t =
+      res->err && res->err->text ? res->err->text : err_text(res->rc);
+  size_t n = strlen(t);
+  while (n && t[n - 1] == '\n')
+    n--;
+  if (what)
+    err_set(a->err, res->rc, "%s: %.*s", what, (int)n, t);
+  else
+    err_set(a->err, res->rc, "%.*s", (int)n, t);
+}
+
+char *watch_names_quoted(const char *const *names, size_t n)
+{
+  struct buf b = BUF_INIT;
+  buf_addch(&b, '[');
+  for (size_t i = 0; i < n; i++)
+    buf_addf(&b, "%s\"%s\"", i ? " " : "", names[i]);
+  buf_addch(&b, ']');
+  return buf_detach(&b);
+}
+
+/* A call answered: end the loop's turn so watch_apply looks at the state
+ * (a completion from a timer callback would otherwise leave UV_RUN_ONCE
+ * blocked in its poll until some other I/O). */
+static void answered(struct apply *a)
+{
+  uv_stop(a->loop);
+}
+
+/* --- listing --- */
+
+static void on_listed(void *ctx, struct engine_result *res)
+{
+  struct apply *a = ctx;
+  a->pending--;
+  answered(a);
+  if (res->rc) {
+    fail(a, res, "listing the project's containers");
+    return;
+  }
+  a->listed = res->json;
+  res->json = NULL;
+}
+
+static void state_listing(struct apply *a)
+{
+  cJSON *filters = NULL;
+  char *f = xasprintf("%s=%s", LABELS_PROJECT, a->p->name);
+  engine_filter_add(&filters, "label", f);
+  free(f);
+  struct err e = ERR_INIT;
+  if (!engine_container_list(a->e, filters, 1, on_listed, a, &e))
+    a->pending++;
+  else
+    err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+  err_release(&e);
+  cJSON_Delete(filters);
+}
+
+/* The containers of the batch's services, from the listing. */
+static void listed(struct apply *a)
+{
+  size_t n = (size_t)cJSON_GetArraySize(a->listed);
+  a->have = xcalloc(n ? n : 1, sizeof(*a->have));
+  a->ctrs = xcalloc(n ? n : 1, sizeof(*a->ctrs));
+  const cJSON *item;
+  cJSON_ArrayForEach(item, a->listed)
+  {
+    struct plan_container *pc = &a->have[a->nhave];
+    if (plan_container_from_json(item, pc) || pc->oneoff || !pc->service)
+      continue;
+    a->nhave++;
+    for (size_t t = 0; t < a->b->n; t++)
+      if (!strcmp(a->b->v[t].svc->name, pc->service)) {
+        struct ctr *c = &a->ctrs[a->nctrs++];
+        c->pc = pc;
+        c->todo = t;
+        c->running = pc->state && (!strcmp(pc->state, "running") ||
+                                   !strcmp(pc->state, "restarting"));
+      }
+  }
+}
+
+/* --- exec jobs --- */
+
+static void job_end(struct job *j)
+{
+  job_set_state(j, JOB_DONE);
+  j->a->pending--;
+  answered(j->a);
+}
+
+static void on_job_inspected(void *ctx, struct engine_result *res)
+{
+  struct job *j = ctx;
+  struct apply *a = j->a;
+  const struct watch_todo *d = &a->b->v[j->c->todo];
+  const cJSON *code = cJSON_GetObjectItemCaseSensitive(res->json, "ExitCode");
+  if (res->rc) {
+    fail(a, res, NULL);
+  } else if (cJSON_IsNumber(code) && code->valueint != 0 && j->is_rm) {
+    size_t n = j->stderr_text.len;
+    while (n && j->stderr_text.data[n - 1] == '\n')
+      n--;
+    err_set(a->err, ERR_ENGINE,
+            "deleting files in container '%s': rm exited with code %d%s%.*s",
+            j->c->pc->name, code->valueint, n ? ": " : "", (int)n,
+            n ? j->stderr_text.data : "");
+  } else if (cJSON_IsNumber(code) && code->valueint != 0) {
+    struct buf cmd = BUF_INIT;
+    for (size_t i = 0; i < j->argv.n; i++)
+      buf_addf(&cmd, "%s%s", i ? " " : "", j->argv.v[i]);
+    err_set(a->err, ERR_ENGINE,
+            "service '%s': '%s' exited with code %d in container '%s'",
+            d->svc->name, cmd.data, code->valueint, j->c->pc->name);
+    buf_release(&cmd);
+  }
+  job_end(j);
+}
+
+static int on_job_output(void *ctx, enum stream_kind kind, const char *p,
+                         size_t n)
+{
+  struct job *j = ctx;
+  struct apply *a = j->a;
+  if (j->is_rm) {
+    if (kind == STREAM_STDERR)
+      buf_add(&j->stderr_text, p, n); /* past the cap: the start is enough */
+    return 0;
+  }
+  if (a->h && a->h->output)
+    a->h->output(a->data, j->c->pc->name, kind, p, n);
+  return 0;
+}
+
+static void on_job_started(void *ctx, struct engine_result *res)
+{
+  struct job *j = ctx;
+  struct err e = ERR_INIT;
+  if (res->rc) {
+    fail(j->a, res, NULL);
+    job_end(j);
+    return;
+  }
+  job_set_state(j, JOB_INSPECTING);
+  if (engine_exec_inspect(j->a->e, j->exec_id, on_job_inspected, j, &e)) {
+    err_set(j->a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+    job_end(j);
+  }
+  err_release(&e);
+}
+
+static void on_job_created(void *ctx, struct engine_result *res)
+{
+  struct job *j = ctx;
+  struct err e = ERR_INIT;
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(res->json, "Id");
+  if (res->rc || !cJSON_IsString(id)) {
+    if (res->rc)
+      fail(j->a, res, NULL);
+    else
+      err_set(j->a->err, ERR_PROTO, "creating an exec in '%s': no Id",
+              j->c->pc->name);
+    job_end(j);
+    return;
+  }
+  j->exec_id = xstrdup(id->valuestring);
+  job_set_state(j, JOB_STARTING);
+  if (engine_exec_start(j->a->e, j->exec_id, 0, 0, on_job_output,
+                        on_job_started, j, NULL, &e)) {
+    err_set(j->a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+    job_end(j);
+  }
+  err_release(&e);
+}
+
+/* Start a job running argv (taken) in container c. */
+static void job_start(struct apply *a, const struct ctr *c, struct strvec *argv,
+                      int is_rm)
+{
+  struct job *j = xcalloc(1, sizeof(*j));
+  j->a = a;
+  j->c = c;
+  j->argv = *argv;
+  *argv = (struct strvec)STRVEC_INIT;
+  j->is_rm = is_rm;
+  j->stderr_text = (struct buf)BUF_INIT_CAP(RM_STDERR_MAX);
+  a->jobs = xrealloc(a->jobs, (a->njobs + 1) * sizeof(*a->jobs));
+  a->jobs[a->njobs++] = j;
+  cJSON *body = cJSON_CreateObject();
+  cJSON *cmd = cJSON_AddArrayToObject(body, "Cmd");
+  for (size_t i = 0; i < j->argv.n; i++)
+    cJSON_AddItemToArray(cmd, cJSON_CreateString(j->argv.v[i]));
+  cJSON_AddBoolToObject(body, "AttachStdout", !is_rm);
+  cJSON_AddBoolToObject(body, "AttachStderr", 1);
+  cJSON_AddBoolToObject(body, "Tty", 0);
+  struct err e = ERR_INIT;
+  a->pending++;
+  job_set_state(j, JOB_CREATING);
+  if (engine_exec_create(a->e, c->pc->id, body, on_job_created, j, &e)) {
+    err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+    job_end(j);
+  }
+  err_release(&e);
+}
+
+static void job_free(struct job *j)
+{
+  strvec_clear(&j->argv);
+  free(j->exec_id);
+  buf_release(&j->stderr_text);
+  free(j);
+}
+
+/* --- deleting --- */
+
+static void split_sync(struct apply *a)
+{
+  a->splits = xcalloc(a->b->n ? a->b->n : 1, sizeof(*a->splits));
+  for (size_t t = 0; t < a->b->n; t++) {
+    const struct watch_todo *d = &a->b->v[t];
+    struct split *s = &a->splits[t];
+    s->copies = xcalloc(d->nsync ? d->nsync : 1, sizeof(*s->copies));
+    s->deletes = xcalloc(d->nsync ? d->nsync : 1, sizeof(*s->deletes));
+    for (size_t k = 0; k < d->nsync; k++) {
+      struct stat st;
+      if (lstat(d->sync[k].host, &st) < 0 &&
+          (errno == ENOENT || errno == ENOTDIR))
+        s->deletes[s->ndeletes++] = k;
+      else
+        s->copies[s->ncopies++] = k;
+    }
+  }
+}
+
+static void state_deleting(struct apply *a)
+{
+  split_sync(a);
+  for (size_t t = 0; t < a->b->n; t++) {
+    const struct watch_todo *d = &a->b->v[t];
+    if (d->nsync)
+      note(a, "Syncing service \"%s\" after %zu changes were detected",
+           d->svc->name, d->nsync);
+  }
+  for (size_t i = 0; i < a->nctrs; i++) {
+    const struct ctr *c = &a->ctrs[i];
+    const struct watch_todo *d = &a->b->v[c->todo];
+    const struct split *s = &a->splits[c->todo];
+    if (!c->running || !s->ndeletes)
+      continue; /* a stopped container cannot exec: nothing to do there */
+    struct strvec argv = STRVEC_INIT;
+    size_t bytes = 0;
+    for (size_t k = 0; k < s->ndeletes; k++) {
+      const char *path = d->sync[s->deletes[k]].container;
+      if (!strcmp(path, "/"))
+        continue; /* never the container's root */
+      if (!argv.n) {
+        strvec_push(&argv, "rm");
+        strvec_push(&argv, "-rf");
+      }
+      strvec_push(&argv, path);
+      bytes += strlen(path) + 1;
+      if (bytes >= RM_ARGS_MAX) {
+        job_start(a, c, &argv, 1);
+        bytes = 0;
+      }
+    }
+    if (argv.n)
+      job_start(a, c, &argv, 1);
+    strvec_clear(&argv);
+  }
+}
+
+/* --- copying --- */
+
+static size_t read_tar(void *ctx, char *buf, size_t n)
+{
+  struct put *u = ctx;
+  ssize_t r = tarball_read(u->tb, buf, n);
+  return r < 0 ? HTTP_READ_ERROR : (size_t)r;
+}
+
+static void on_put(void *ctx, struct engine_result *res)
+{
+  struct put *u = ctx;
+  struct apply *a = u->a;
+  a->pending--;
+  answered(a);
+  if (!res->rc)
+    return;
+  const struct err *te = tarball_error(u->tb);
+  if (te->code) {
+    char *what = xasprintf("copying files to container '%s'", u->c->pc->name);
+    err_set(a->err, te->code, "%s: %.*s", what, (int)te->len - 1, te->text);
+    free(what);
+  } else {
+    fail(a, res, NULL);
+  }
+}
+
+static const struct watch_change *change_at(const struct apply *a, size_t t,
+                                            size_t k)
+{
+  return &a->b->v[t].sync[a->splits[t].copies[k]];
+}
+
+static const struct apply *sort_ctx;
+static size_t sort_todo;
+
+static int by_name(const void *x, const void *y)
+{
+  const struct watch_change *cx = change_at(sort_ctx, sort_todo, *(size_t *)x);
+  const struct watch_change *cy = change_at(sort_ctx, sort_todo, *(size_t *)y);
+  return strcmp(cx->container, cy->container);
+}
+
+static void state_copying(struct apply *a)
+{
+  /* parents before children: the tar in container-path order */
+  for (size_t t = 0; t < a->b->n; t++) {
+    struct split *s = &a->splits[t];
+    size_t *idx = xcalloc(s->ncopies ? s->ncopies : 1, sizeof(*idx));
+    for (size_t k = 0; k < s->ncopies; k++)
+      idx[k] = k;
+    sort_ctx = a;
+    sort_todo = t;
+    qsort(idx, s->ncopies, sizeof(*idx), by_name);
+    size_t *sorted = xcalloc(s->ncopies ? s->ncopies : 1, sizeof(*sorted));
+    for (size_t k = 0; k < s->ncopies; k++)
+      sorted[k] = s->copies[idx[k]];
+    free(s->copies);
+    free(idx);
+    s->copies = sorted;
+  }
+  a->puts = xcalloc(a->nctrs ? a->nctrs : 1, sizeof(*a->puts));
+  for (size_t i = 0; i < a->nctrs; i++) {
+    const struct ctr *c = &a->ctrs[i];
+    const struct split *s = &a->splits[c->todo];
+    if (!s->ncopies)
+      continue;
+    struct put *u = &a->puts[a->nputs++];
+    struct err e = ERR_INIT;
+    u->a = a;
+    u->c = c;
+    if (tarball_new_list(&u->tb, &e)) {
+      err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+      err_release(&e);
+      continue;
+    }
+    for (size_t k = 0; k < s->ncopies; k++) {
+      const struct watch_change *ch = change_at(a, c->todo, k);
+      if (*watch_tar_name(ch->container))
+        tarball_add_path(u->tb, ch->host, watch_tar_name(ch->container));
+    }
+    /* a container that is not running takes the files too (the engine
+     * writes into its filesystem): a restart then finds them */
+    if (engine_container_archive_put(a->e, c->pc->id, "/", read_tar, u, on_put,
+                                     u, &e))
+      err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+    else
+      a->pending++;
+    err_release(&e);
+  }
+}
+
+/* --- restarting --- */
+
+static void on_restart_progress(void *data, const char *name,
+                                const char *status, int done)
+{
+  struct apply *a = data;
+  answered(a);
+  if (a->h && a->h->progress)
+    a->h->progress(a->data, name, status, done);
+}
+
+static const struct svc_hooks restart_hooks = {on_restart_progress, NULL};
+
+static void state_restarting(struct apply *a)
+{
+  size_t nsel = 0;
+  a->restart_sel = xcalloc(a->p->nservices ? a->p->nservices : 1, 1);
+  for (size_t t = 0; t < a->b->n; t++)
+    if (a->b->v[t].restart) {
+      a->restart_sel[a->b->v[t].service] = 1;
+      nsel++;
+    }
+  if (!nsel)
+    return;
+  a->restart_plan.v =
+      xcalloc(a->nctrs ? a->nctrs : 1, sizeof(*a->restart_plan.v));
+  a->restart_plan.alloc = a->nctrs;
+  for (size_t i = 0; i < a->nctrs; i++) {
+    const struct ctr *c = &a->ctrs[i];
+    const struct watch_todo *d = &a->b->v[c->todo];
+    if (d->restart)
+      a->restart_plan.v[a->restart_plan.n++] = (struct plan_action){
+          PLAN_KEEP, (long)d->service, c->pc->number, c->pc};
+  }
+  struct svc_options so = {.goal = SVC_GOAL_RESTART, .timeout = -1};
+  svc_run_init(&a->restart, a->loop, a->e, a->p, a->restart_sel,
+               &a->restart_plan, &so, &restart_hooks, a);
+  svc_run_start(&a->restart);
+  a->restarting = 1;
+}
+
+static void restarted(struct apply *a)
+{
+  if (!a->restarting)
+    return;
+  int rc = svc_run_result(&a->restart, a->err);
+  svc_run_release(&a->restart);
+  a->restarting = 0;
+  if (rc)
+    return;
+  const char **names = xcalloc(a->b->n ? a->b->n : 1, sizeof(*names));
+  size_t n = 0;
+  for (size_t t = 0; t < a->b->n; t++)
+    if (a->b->v[t].restart)
+      names[n++] = a->b->v[t].svc->name;
+  char *q = watch_names_quoted(names, n);
+  note(a, "service(s) %s restarted", q);
+  free(q);
+  free(names);
+}
+
+/* --- executing --- */
+
+static void state_executing(struct apply *a)
+{
+  for (size_t i = 0; i < a->nctrs; i++) {
+    const struct ctr *c = &a->ctrs[i];
+    const struct watch_todo *d = &a->b->v[c->todo];
+    /* restarted just now: running, whatever the listing said */
+    if (!c->running && !d->restart)
+      continue;
+    for (size_t k = 0; k < d->nexecs; k++) {
+      const struct watch_rule *w = a->r->v[d->execs[k]].rule;
+      struct strvec argv = STRVEC_INIT;
+      for (size_t x = 0; x < w->exec_command.n; x++)
+        strvec_push(&argv, w->exec_command.v[x]);
+      job_start(a, c, &argv, 0);
+    }
+  }
+}
+
+/* --- the driver --- */
+
+static void enter(struct apply *a)
+{
+  switch (a->state) {
+  case WATCH_LISTING:
+    state_listing(a);
+    break;
+  case WATCH_DELETING:
+    state_deleting(a);
+    break;
+  case WATCH_COPYING:
+    state_copying(a);
+    break;
+  case WATCH_RESTARTING:
+    state_restarting(a);
+    break;
+  case WATCH_EXECUTING:
+    state_executing(a);
+    break;
+  case WATCH_APPLIED:
+    break;
+  }
+}
+
+/* The state's calls all answered: collect, and choose the next state. */
+static void leave(struct apply *a)
+{
+  switch (a->state) {
+  case WATCH_LISTING:
+    if (!a->listed) {
+      watch_apply_set_state(a, WATCH_APPLIED);
+      return;
+    }
+    listed(a);
+    watch_apply_set_state(a, WATCH_DELETING);
+    break;
+  case WATCH_DELETING:
+    watch_apply_set_state(a, WATCH_COPYING);
+    break;
+  case WATCH_COPYING:
+    watch_apply_set_state(a, WATCH_RESTARTING);
+    break;
+  case WATCH_RESTARTING:
+    restarted(a);
+    watch_apply_set_state(a, WATCH_EXECUTING);
+    break;
+  case WATCH_EXECUTING:
+  case WATCH_APPLIED:
+    watch_apply_set_state(a, WATCH_APPLIED);
+    break;
+  }
+}
+
+static int busy(const struct apply *a)
+{
+  return a->pending > 0 || (a->restarting && !svc_run_finished(&a->restart));
+}
+
+int watch_apply(uv_loop_t *loop, struct engine *e, const struct project *p,
+                const struct watch_rules *r, const struct watch_batch *b,
+                const struct watch_hooks *h, void *data, struct err *err)
+{
+  struct apply a = {.loop = loop,
+                    .e = e,
+                    .p = p,
+                    .r = r,
+                    .b = b,
+                    .h = h,
+                    .data = data,
+                    .state = WATCH_LISTING,
+                    .restart_plan = PLAN_INIT,
+                    .err = err,
+                    .start = uv_hrtime()};
+  while (a.state != WATCH_APPLIED) {
+    enter(&a);
+    while (busy(&a))
+      if (!uv_run(loop, UV_RUN_ONCE) && busy(&a)) {
+        err_set(err, ERR_STATE, "the event loop ran dry");
+        break;
+      }
+    if (busy(&a))
+      break;
+    leave(&a);
+  }
+  if (a.restarting)
+    svc_run_release(&a.restart);
+  /* svc_run_release's timers close on this turn */
+  uv_run(loop, UV_RUN_NOWAIT);
+  for (size_t i = 0; i < a.njobs; i++)
+    job_free(a.jobs[i]);
+  free(a.jobs);
+  for (size_t i = 0; i < a.nputs; i++)
+    tarball_free(a.puts[i].tb);
+  free(a.puts);
+  for (size_t t = 0; a.splits && t < b->n; t++) {
+    free(a.splits[t].copies);
+    free(a.splits[t].deletes);
+  }
+  free(a.splits);
+  plan_release(&a.restart_plan);
+  free(a.restart_sel);
+  free(a.ctrs);
+  free(a.have);
+  cJSON_Delete(a.listed);
+  return err->code;
+}

@@ -1,0 +1,70 @@
+/* actions: what a batch of changes asks of the running containers, done
+ * on the engine the way compose does it: sync (deleted paths removed with
+ * `rm -rf` exec'ed in each running container of the service, changed ones
+ * sent as one tar per container with PUT /containers/{id}/archive at "/"),
+ * then restart (the services' containers, along the dependency order),
+ * then the exec commands of sync+exec rules in each running container.
+ * Rebuilds are the command's business (they reuse up's build and
+ * converge): do them first, then call watch_apply.
+ *
+ * A run is an explicit state machine (watch_apply_set_state traces it when
+ * WCOMPOSE_TRACE is set). watch_apply drives it by running the loop until
+ * it is done, as lc_run does: call it from the top of the program, never
+ * from a loop callback. Other handles on the loop (the file watcher, its
+ * timer, signals) keep working meanwhile.
+ *
+ * Ownership: everything passed is borrowed; a run frees what it made before
+ * watch_apply returns. */
+#ifndef WCOMPOSE_WATCH_ACTIONS_H
+#define WCOMPOSE_WATCH_ACTIONS_H
+
+#include <stddef.h>
+
+#include <uv.h>
+
+#include "compose/model.h"
+#include "engine/api.h"
+#include "util/err.h"
+#include "watch/rules.h"
+
+/* What the command hears about. All optional. */
+struct watch_hooks {
+  /* a line for the person watching, compose's words ("Syncing service
+   * \"web\" after 2 changes were detected"), without newline */
+  void (*note)(void *data, const char *text);
+  /* something went wrong but watching goes on (a directory that cannot be
+   * watched, events lost), without newline */
+  void (*warn)(void *data, const char *text);
+  /* output of a sync+exec command run in container */
+  void (*output)(void *data, const char *container, enum stream_kind kind,
+                 const char *p, size_t n);
+  /* a container restarted: as svc_hooks.progress */
+  void (*progress)(void *data, const char *name, const char *status, int done);
+};
+
+enum watch_apply_state {
+  WATCH_LISTING,    /* listing the project's containers */
+  WATCH_DELETING,   /* rm -rf of deleted paths in running containers */
+  WATCH_COPYING,    /* a tar of changed paths into every container */
+  WATCH_RESTARTING, /* restarting the containers of services that ask */
+  WATCH_EXECUTING,  /* sync+exec commands in running containers */
+  WATCH_APPLIED     /* done, with or without errors */
+};
+
+/* Apply batch b (rules r, project p) on engine e, whose loop is loop.
+ * Failures do not stop the other services' work; all are in err (pass an
+ * empty one), each saying what was done ("copying files to '/' in
+ * container 'p-web-1': ...", "service 'web': 'make reload' exited with
+ * code 2 in container 'p-web-1'"). Returns 0 or the first failure's
+ * code. */
+int watch_apply(uv_loop_t *loop, struct engine *e, const struct project *p,
+                const struct watch_rules *r, const struct watch_batch *b,
+                const struct watch_hooks *h, void *data, struct err *err);
+
+const char *watch_apply_state_name(enum watch_apply_state st);
+
+/* Service names as compose prints a list of them: ["web" "api"]. Into a
+ * malloc'ed string. */
+char *watch_names_quoted(const char *const *names, size_t n);
+
+#endif

@@ -1,0 +1,135 @@
+/* watch: fswatch events into the debouncer, a timer that wakes the loop
+ * when the batch is due, and the batch matched against the rules. */
+#include "watch/watch.h"
+
+#include "watch/debounce.h"
+#include "watch/fswatch.h"
+#include "util/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct watch {
+  uv_loop_t *loop;
+  const struct watch_rules *rules;
+  const struct watch_hooks *h;
+  void *data;
+  struct fswatch *fs;
+  struct debounce deb;
+  uv_timer_t timer;
+  uint64_t last;
+};
+
+static void on_timer(uv_timer_t *t)
+{
+  /* the command looks for a due batch after each uv_run turn: end this
+   * one now (a UV_RUN_ONCE turn that ran a timer before its poll would
+   * otherwise block there) */
+  uv_stop(t->loop);
+}
+
+static void arm(struct watch *w)
+{
+  uint64_t wait = debounce_wait(&w->deb, uv_now(w->loop));
+  if (wait != UINT64_MAX)
+    uv_timer_start(&w->timer, on_timer, wait, 0);
+}
+
+static void on_changed(void *data, const char *path)
+{
+  struct watch *w = data;
+  debounce_add(&w->deb, path, uv_now(w->loop));
+  arm(w);
+}
+
+static int on_skip_dir(void *data, const char *dir)
+{
+  struct watch *w = data;
+  return watch_rules_skip_dir(w->rules, dir);
+}
+
+static void on_warn(void *data, const char *text)
+{
+  struct watch *w = data;
+  if (w->h && w->h->warn)
+    w->h->warn(w->data, text);
+}
+
+static const struct fswatch_hooks fs_hooks = {on_changed, on_skip_dir, on_warn};
+
+int watch_new(uv_loop_t *loop, const struct watch_rules *r,
+              const struct watch_hooks *h, void *data, struct watch **out,
+              struct err *err)
+{
+  struct watch *w = xcalloc(1, sizeof(*w));
+  w->loop = loop;
+  w->rules = r;
+  w->h = h;
+  w->data = data;
+  debounce_init(&w->deb, DEBOUNCE_QUIET_MS, DEBOUNCE_MAX_WAIT_MS, DEBOUNCE_CAP);
+  int rc = fswatch_new(loop, &fs_hooks, w, &w->fs, err);
+  if (rc) {
+    free(w);
+    *out = NULL;
+    return rc;
+  }
+  uv_timer_init(loop, &w->timer);
+  w->timer.data = w;
+  for (size_t i = 0; i < r->roots.n && !rc; i++)
+    rc = fswatch_add(w->fs, r->roots.v[i], err);
+  *out = w;
+  if (rc) {
+    watch_free(w);
+    *out = NULL;
+  }
+  return rc;
+}
+
+int watch_take(struct watch *w, struct watch_batch *out)
+{
+  struct strvec paths = STRVEC_INIT;
+  size_t dropped = 0;
+  uv_update_time(w->loop);
+  /* the batch's latest event, for tracing */
+  w->last = w->deb.last;
+  if (!debounce_take(&w->deb, uv_now(w->loop), &paths, &dropped)) {
+    arm(w); /* the timer fired early, or events came since it was set */
+    return 0;
+  }
+  uv_timer_stop(&w->timer);
+  if (dropped && w->h && w->h->warn) {
+    char text[160];
+    snprintf(text, sizeof(text),
+             "%zu changed paths were left out (more than %d at once, or "
+             "names too long)",
+             dropped, DEBOUNCE_CAP);
+    w->h->warn(w->data, text);
+  }
+  if (getenv("WCOMPOSE_TRACE") && *getenv("WCOMPOSE_TRACE"))
+    for (size_t i = 0; i < paths.n; i++)
+      fprintf(stderr, "wcompose: watch: changed: %s (%llu ms ago)\n",
+              paths.v[i], (unsigned long long)(uv_now(w->loop) - w->last));
+  watch_batch_make(w->rules, paths.v, paths.n, out);
+  strvec_clear(&paths);
+  return 1;
+}
+
+size_t watch_dirs(const struct watch *w)
+{
+  return fswatch_count(w->fs);
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+  struct watch *w = h->data;
+  debounce_release(&w->deb);
+  free(w);
+}
+
+void watch_free(struct watch *w)
+{
+  if (!w)
+    return;
+  fswatch_free(w->fs);
+  uv_close((uv_handle_t *)&w->timer, on_timer_closed);
+}

@@ -1,0 +1,275 @@
+#!/bin/sh
+# wcompose watch on the engine: sync (edits, new trees, deletes; ignored
+# and editor files left out), sync+restart (a new StartedAt), sync+exec, a
+# rebuild (a new image, the container recreated, the old image pruned), a
+# burst of 20 saves makes one sync, Ctrl-C ends with 130 and leaves the
+# containers up, --no-up, and the errors before anything starts. Prints the
+# edit-to-container latency of sync and the rebuild's.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+t_need_engine
+. "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
+
+pid=
+old_images=
+cleanup() {
+  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+  W down -t 0 --rmi local >/dev/null 2>&1
+  for i in $old_images; do docker image rm -f "$i" >/dev/null 2>&1; done
+  t_finish
+}
+trap cleanup EXIT
+
+# now in milliseconds
+ms() { echo $(($(date +%s%N) / 1000000)); }
+# ctr SERVICE: the container's name
+ctr() { echo "$T_PROJECT-$1-1"; }
+# in SERVICE CMD...: run in the service's container
+in_ctr() {
+  c=$(ctr "$1")
+  shift
+  docker exec "$c" "$@"
+}
+has() { [ "$(in_ctr "$1" cat "$2" 2>/dev/null)" = "$3" ]; }
+gone() { ! in_ctr "$1" test -e "$2"; }
+count() { grep -c -- "$1" out.txt; }
+# wait for the watcher to be gone (with a deadline), then reap it
+reap() {
+  wait_until 30 sh -c "! kill -0 $pid 2>/dev/null"
+  wait "$pid"
+  rc=$?
+  pid=
+  return $rc
+}
+
+mkdir -p web/static conf hook app/src
+echo v0 >web/index.html
+echo css >web/static/site.css
+echo one >conf/app.conf
+echo first >app/src/code.txt
+cat >app/Dockerfile <<DF
+FROM $BB
+COPY . /src
+CMD ["sh", "-c", "cat /src/src/code.txt; trap 'exit 0' TERM; while true; do sleep 1; done"]
+DF
+loop='["sh", "-c", "trap '"'"'exit 0'"'"' TERM; while true; do sleep 1; done"]'
+cat >compose.yaml <<YAML
+services:
+  web:
+    image: $BB
+    command: $loop
+    develop:
+      watch:
+        - path: ./web
+          target: /srv/web
+          action: sync
+          ignore: ["*.tmp", "private/"]
+  conf:
+    image: $BB
+    command: $loop
+    develop:
+      watch:
+        - path: ./conf
+          target: /etc/conf
+          action: sync+restart
+  hook:
+    image: $BB
+    command: $loop
+    develop:
+      watch:
+        - path: ./hook
+          target: /hook
+          action: sync+exec
+          exec:
+            command: ["sh", "-c", "tr a-z A-Z </hook/in >/hook/out; echo hooked"]
+  built:
+    build: ./app
+    develop:
+      watch:
+        - path: ./app
+          action: rebuild
+  db:
+    image: $BB
+    command: $loop
+YAML
+
+# --- errors, before anything is started ---
+out=$(W watch db 2>&1)
+check_eq "no rule in the services named: exit 1" "$?" 1
+check_match "says none has develop.watch" "$out" \
+  "none of the selected services has develop.watch configured"
+out=$(W watch nosuch 2>&1)
+check_eq "unknown service: exit 2" "$?" 2
+check_eq "nothing was started" \
+  "$(docker ps -aq --filter "label=com.docker.compose.project=$T_PROJECT")" ""
+
+# --- watch: up, then watching ---
+"$WCOMPOSE" -p "$T_PROJECT" --progress plain watch --prune >out.txt 2>err.txt &
+pid=$!
+if ! wait_until 120 grep -q "Watch enabled" out.txt; then
+  t_fail "watch starts" "$(cat out.txt err.txt)"
+  exit 1
+fi
+t_ok "watch builds, starts and watches"
+check_match "db is skipped with a note" "$(cat out.txt)" \
+  'service "db" has no develop.watch section: not watched'
+check_eq "the services run" \
+  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 5
+
+# sync: ten edits, each seen in the container; the latency of each
+lat=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+  t0=$(ms)
+  echo "v$i" >web/index.html
+  end=$(($(date +%s) + 15))
+  while ! has web /srv/web/index.html "v$i" && [ "$(date +%s)" -lt "$end" ]; do
+    sleep 0.05
+  done
+  if has web /srv/web/index.html "v$i"; then
+    lat="$lat $(($(ms) - t0))"
+  else
+    lat="$lat timeout"
+  fi
+done
+case $lat in
+*timeout*) t_fail "ten edits reach the container" "latencies:$lat" ;;
+*) t_ok "ten edits reach the container" ;;
+esac
+median=$(printf '%s\n' $lat | sort -n | sed -n 5,6p | paste -sd' ')
+echo "# sync edit->container latency (ms):$lat; median of 10: $median"
+check_match "compose's sync line" "$(cat out.txt)" \
+  '^Syncing service "web" after 1 changes were detected$'
+
+# a new tree, ignored and editor files, in one batch
+mkdir -p web/new/deeper web/private
+echo deep >web/new/deeper/f.txt
+echo secret >web/private/key
+echo scratch >web/notes.tmp
+echo swap >web/.index.html.swp
+echo backup >web/index.html~
+echo marker >web/marker.txt
+check "a new directory tree is synced" \
+  wait_until 15 has web /srv/web/new/deeper/f.txt deep
+check "the batch's other files too" \
+  wait_until 15 has web /srv/web/marker.txt marker
+check "an ignored directory is not" gone web /srv/web/private
+check "an ignored *.tmp file is not" gone web /srv/web/notes.tmp
+check "a vim swap file is not" gone web /srv/web/.index.html.swp
+check "a backup file is not" gone web /srv/web/index.html~
+
+# deletes
+rm web/marker.txt
+rm -rf web/new
+check "a deleted file is deleted in the container" \
+  wait_until 15 gone web /srv/web/marker.txt
+check "a deleted tree too" wait_until 15 gone web /srv/web/new
+check "the rest stays" has web /srv/web/index.html v10
+
+# a burst of 20 saves: one sync
+before=$(count 'Syncing service "web"')
+for i in $(seq 1 20); do
+  echo "save $i" >web/burst.txt
+  sleep 0.02
+done
+check "the last save of the burst arrives" \
+  wait_until 15 has web /srv/web/burst.txt "save 20"
+check_eq "20 saves in a burst make one sync" \
+  "$(($(count 'Syncing service "web"') - before))" 1
+
+# sync+restart
+started=$(docker inspect -f '{{.State.StartedAt}}' "$(ctr conf)")
+echo two >conf/app.conf
+restarted() {
+  [ "$(docker inspect -f '{{.State.StartedAt}}' "$(ctr conf)")" != "$started" ]
+}
+check "sync+restart: the container restarted" wait_until 30 restarted
+check "sync+restart: with the new file" wait_until 10 has conf /etc/conf/app.conf two
+check "sync+restart: it runs" wait_until 10 sh -c \
+  "[ \"\$(docker inspect -f '{{.State.Running}}' $(ctr conf))\" = true ]"
+check "sync+restart: compose's line" wait_until 10 \
+  grep -q 'service(s) \["conf"\] restarted' out.txt
+
+# sync+exec
+echo hello >hook/in
+check "sync+exec: the command ran after the sync" \
+  wait_until 15 has hook /hook/out HELLO
+check "sync+exec: its output is shown" wait_until 10 grep -q '^hooked$' out.txt
+
+# rebuild
+img=$(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")
+cid=$(docker inspect -f '{{.Id}}' "$(ctr built)")
+old_images="$img"
+t0=$(ms)
+echo second >app/src/code.txt
+new_image() {
+  n=$(docker image inspect -f '{{.Id}}' "$T_PROJECT-built" 2>/dev/null)
+  [ -n "$n" ] && [ "$n" != "$img" ]
+}
+recreated() {
+  n=$(docker inspect -f '{{.Id}} {{.State.Running}}' "$(ctr built)" 2>/dev/null)
+  [ -n "$n" ] && [ "$n" != "$cid true" ] && [ "${n#* }" = true ]
+}
+# an edit while the rebuild runs is handled after it, without another
+wait_until 30 grep -q "Rebuilding service" out.txt
+echo during >web/during.txt
+check "rebuild: a new image" wait_until 60 new_image
+check "rebuild: the container recreated and running" wait_until 60 recreated
+echo "# rebuild edit->recreated container latency (ms): $(($(ms) - t0))"
+check "rebuild: the new container has the change" \
+  wait_until 10 has built /src/src/code.txt second
+check_match "rebuild: compose's lines" "$(cat out.txt)" \
+  'Rebuilding service\(s\) \["built"\] after changes were detected'
+check_match "rebuild: built" "$(cat out.txt)" \
+  'service\(s\) \["built"\] successfully built'
+check "--prune: the old image is gone" \
+  wait_until 10 sh -c "! docker image inspect $img >/dev/null 2>&1"
+old_images="$old_images $(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")"
+check "an edit made during the rebuild is synced after it" \
+  wait_until 15 has web /srv/web/during.txt during
+
+# Ctrl-C
+kill -INT "$pid"
+reap
+check_eq "Ctrl-C: exit 130" "$?" 130
+check_eq "the containers stay up" \
+  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 5
+check_eq "no errors or warnings" "$(grep -v '^\[built\]\| Service \| Container \| Network ' err.txt)" ""
+
+# --no-up, one service, SIGTERM
+web_id=$(docker inspect -f '{{.Id}}' "$(ctr web)")
+"$WCOMPOSE" -p "$T_PROJECT" --progress plain watch --no-up web >out.txt 2>err.txt &
+pid=$!
+check "--no-up: watching" wait_until 30 grep -q "Watch enabled" out.txt
+check_eq "--no-up: nothing recreated" \
+  "$(docker inspect -f '{{.Id}}' "$(ctr web)")" "$web_id"
+echo nope >web/index.html
+check "--no-up: sync works" wait_until 15 has web /srv/web/index.html nope
+echo ignored-now >conf/app.conf
+echo marker2 >web/m2.txt
+wait_until 15 has web /srv/web/m2.txt marker2
+check "only the service named is watched" has conf /etc/conf/app.conf two
+kill -TERM "$pid"
+reap
+check_eq "SIGTERM: exit 130" "$?" 130
+check_eq "--no-up: no errors" "$(cat err.txt)" ""
+
+# up --watch: attached, watching; a rebuilt container is followed
+"$WCOMPOSE" -p "$T_PROJECT" --progress plain up --watch built web \
+  >out.txt 2>err.txt &
+pid=$!
+check "up --watch: watching" wait_until 60 grep -q "Watch enabled" out.txt
+echo attached >web/up.txt
+check "up --watch: sync works" wait_until 15 has web /srv/web/up.txt attached
+echo third >app/src/code.txt
+check "up --watch: the rebuilt container's output is followed" \
+  wait_until 60 grep -q '^built-1  | third$' out.txt
+old_images="$old_images $(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")"
+kill -INT "$pid"
+reap
+check_eq "up --watch: Ctrl-C, exit 130" "$?" 130
+check_eq "up --watch: the containers are stopped as up stops them" \
+  "$(docker inspect -f '{{.State.Running}}' "$(ctr built)")" false
+out=$(W up -d --watch 2>&1)
+check_eq "up -d --watch: usage error" "$?" 2
+
+W down -t 0 --rmi local >/dev/null 2>&1
+check_eq "down removed everything" "$(project_leftovers "$T_PROJECT")" ""
