@@ -495,8 +495,8 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
         svc_run_release(&u->stop);
       }
       uv_run(&u->lc.loop, UV_RUN_NOWAIT);
-      logs_release(&u->logs);
     }
+    logs_release(&u->logs);
   }
   int code = lc_exit(&u->lc, rc);
   if (!rc && lerr.code)
