@@ -38,6 +38,15 @@ int cmd_create(struct cli_global *g, int argc, char **argv)
       co.plan_flags |= PLAN_REMOVE_ORPHANS;
       break;
     case 'P':
+      if (strcmp(optarg, "always") && strcmp(optarg, "missing") &&
+          strcmp(optarg, "never") && strcmp(optarg, "build")) {
+        fprintf(stderr,
+                "wcompose create: --pull: '%s' is not one of always, "
+                "missing, never, build\n",
+                optarg);
+        return EXIT_USAGE;
+      }
+      co.pull = optarg;
       break;
     case 'h':
       printf("Usage: wcompose create [OPTIONS] [SERVICE...]\n\n"

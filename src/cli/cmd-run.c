@@ -260,7 +260,7 @@ static int run_container(struct lc *lc, const struct service *s,
   int rc = lc_ensure_resources(lc);
   char **ids = xcalloc(p->nservices, sizeof(*ids));
   if (!rc)
-    rc = lc_images(lc, 0, 0, ids);
+    rc = lc_images(lc, 0, 0, NULL, ids);
   int tty =
       !o->no_tty && !o->detach && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
   cJSON *body = NULL;

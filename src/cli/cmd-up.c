@@ -382,8 +382,10 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       if (strcmp(optarg, "always") && strcmp(optarg, "missing") &&
           strcmp(optarg, "never") && strcmp(optarg, "build"))
         rc = err_set(&u->lc.err, ERR_USAGE,
-                     "--pull: '%s' is not one of always, missing, never",
+                     "--pull: '%s' is not one of always, missing, never, "
+                     "build",
                      optarg);
+      co.pull = optarg;
       break;
     case 'w':
       watch = 1;

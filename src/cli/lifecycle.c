@@ -386,6 +386,67 @@ int lc_check_builds(struct lc *lc)
   return lc->err.code;
 }
 
+/* --- pull and push --- */
+
+struct xfer {        /* a pull or push: its progress lines and its end */
+  struct lc_await a; /* first: progress and completion share the ctx */
+  struct lc *lc;
+  int quiet;
+};
+
+static int on_xfer_progress(void *ctx, const struct stream_progress *p)
+{
+  struct xfer *x = ctx;
+  if (x->quiet || !p->status || !*p->status)
+    return 0;
+  char *line = p->id && *p->id ? xasprintf("%s: %s\n", p->id, p->status)
+                               : xasprintf("%s\n", p->status);
+  progress_text(&x->lc->progress, line);
+  free(line);
+  return 0;
+}
+
+/* name[:tag] -> image and tag (NULL with a digest); *own to free */
+static void split_ref(const char *ref, char **image, char **tag)
+{
+  const char *slash = strrchr(ref, '/');
+  const char *colon = strrchr(slash ? slash : ref, ':');
+  if (strchr(ref, '@') || !colon) {
+    *image = xstrdup(ref);
+    *tag = strchr(ref, '@') ? NULL : xstrdup("latest");
+    return;
+  }
+  *image = xstrndup(ref, (size_t)(colon - ref));
+  *tag = xstrdup(colon + 1);
+}
+
+int lc_image_xfer(struct lc *lc, const char *ref, int push, int quiet)
+{
+  char *image, *tag;
+  split_ref(ref, &image, &tag);
+  struct xfer x = {.a = {.err = &lc->err}, .lc = lc, .quiet = quiet};
+  if (!quiet)
+    progress_event(&lc->progress, "Image", ref, push ? "Pushing" : "Pulling",
+                   0);
+  int rc =
+      push ? engine_image_push(lc->engine, image, tag, NULL, on_xfer_progress,
+                               lc_await_cb, &x, NULL, &lc->err)
+           : engine_image_pull(lc->engine, image, tag, NULL, NULL, on_xfer_progress,
+                               lc_await_cb, &x, NULL, &lc->err);
+  if (!rc)
+    rc = lc_await(lc, &x.a);
+  if (!quiet)
+    progress_event(&lc->progress, "Image", ref,
+                   rc     ? "Error"
+                   : push ? "Pushed"
+                          : "Pulled",
+                   1);
+  lc_await_release(&x.a);
+  free(image);
+  free(tag);
+  return rc;
+}
+
 /* The image's ID, or NULL with rc ERR_NOTFOUND. */
 static int image_id(struct lc *lc, const char *name, char **id)
 {
@@ -405,30 +466,61 @@ static int image_id(struct lc *lc, const char *name, char **id)
   return rc;
 }
 
-int lc_images(struct lc *lc, int force, int no_build, char **image_ids)
+/* A service's pull policy, as compose reads pull_policy and --pull. */
+enum pull_policy { PULL_MISSING, PULL_ALWAYS, PULL_NEVER, PULL_BUILD };
+
+static enum pull_policy pull_policy(const char *pull, const struct service *s)
+{
+  const char *p = pull ? pull : s->pull_policy;
+  if (!p)
+    return PULL_MISSING;
+  if (!strcmp(p, "always"))
+    return PULL_ALWAYS;
+  if (!strcmp(p, "never"))
+    return PULL_NEVER;
+  if (!strcmp(p, "build"))
+    return PULL_BUILD;
+  return PULL_MISSING; /* missing, if_not_present, daily, weekly, every_* */
+}
+
+int lc_images(struct lc *lc, int force, int no_build, const char *pull,
+              char **image_ids)
 {
   const struct project *p = lc->project;
   for (size_t i = 0; i < p->nservices; i++) {
     const struct service *s = &p->services[i];
     if (!lc->selected[i])
       continue;
+    enum pull_policy pol = pull_policy(pull, s);
+    int can_build = s->build && !no_build;
     char *name = create_image_name_new(p, s);
     int rc = 0;
-    if (s->build && !no_build && force)
+    if (can_build && (force || pol == PULL_BUILD))
       rc = lc_build_one(lc, s);
+    else if (pol == PULL_ALWAYS && s->image)
+      rc = lc_image_xfer(lc, name, 0, 0);
+    if (rc && !force && pol == PULL_ALWAYS && can_build) {
+      /* as compose: a service that builds goes on to build */
+      err_release(&lc->err);
+      rc = 0;
+    }
     if (!rc)
       rc = image_id(lc, name, &image_ids[i]);
-    if (rc == ERR_NOTFOUND && s->build && !no_build && !force) {
+    if (rc == ERR_NOTFOUND && can_build && !force) {
       rc = lc_build_one(lc, s);
+      if (!rc)
+        rc = image_id(lc, name, &image_ids[i]);
+    } else if (rc == ERR_NOTFOUND && !s->build && pol != PULL_NEVER) {
+      rc = lc_image_xfer(lc, name, 0, 0);
       if (!rc)
         rc = image_id(lc, name, &image_ids[i]);
     }
     if (rc == ERR_NOTFOUND) {
-      /* no registry is assumed: say what is missing and how to get it */
       err_set(&lc->err, ERR_NOTFOUND, "service '%s': image '%s' not found%s",
               s->name, name,
-              s->build ? " (build it: drop --no-build)"
-                       : " (pull it with 'docker pull' first)");
+              s->build            ? " (build it: drop --no-build)"
+              : pol == PULL_NEVER ? " and its pull policy is 'never'"
+                                  : "");
     }
     free(name);
     if (rc)
@@ -449,7 +541,7 @@ int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan)
     if (lc->selected[i])
       rc = create_config_hash(p, &p->services[i], hashes[i], &lc->err);
   if (!rc)
-    rc = lc_images(lc, o->build, o->no_build, ids);
+    rc = lc_images(lc, o->build, o->no_build, o->pull, ids);
   if (!rc)
     rc = lc_ensure_resources(lc);
   if (!rc)

@@ -74,10 +74,17 @@ int lc_ensure_resources(struct lc *lc);
 /* Check what must exist before anything is sent: build contexts and
  * Dockerfiles of the selected services that build. */
 int lc_check_builds(struct lc *lc);
-/* Build selected services with a build section: all when force, else only
- * those whose image is missing. image_ids[i] gets each selected service's
- * image ID (malloc'ed; NULL when the image is missing and cannot be had). */
-int lc_images(struct lc *lc, int force, int no_build, char **image_ids);
+/* Have the images of the selected services: build those with a build
+ * section (all when force or pull policy "build", else those missing),
+ * pull the others that are missing (or all with policy "always") unless
+ * the policy is "never". pull overrides each service's pull_policy (--pull;
+ * NULL: theirs). image_ids[i] gets each selected service's image ID
+ * (malloc'ed). */
+int lc_images(struct lc *lc, int force, int no_build, const char *pull,
+              char **image_ids);
+/* Pull (or push) the image ref ("name[:tag]"), with the engine's progress
+ * lines unless quiet; 0 or the error in lc->err. */
+int lc_image_xfer(struct lc *lc, const char *ref, int push, int quiet);
 /* Build one service's image (cmd-build.c), its output through the
  * progress as "[service] ..." lines unless lc->quiet_build. */
 int lc_build_one(struct lc *lc, const struct service *s);
@@ -93,6 +100,7 @@ struct lc_converge {
   int wait_timeout; /* seconds; <= 0: no limit */
   int timeout;      /* -t; -1: each service's */
   const int *scale; /* per service, -1: its replicas; or NULL */
+  const char *pull; /* --pull always|missing|never|build; NULL: pull_policy */
 };
 int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan);
 

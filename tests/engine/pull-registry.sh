@@ -1,0 +1,102 @@
+#!/bin/sh
+# pull-registry: images come from a real registry on loopback (Debian's
+# docker-registry, started for this test). `up` pulls a missing image, as
+# compose does; pull_policy never refuses to; --pull always pulls a newer
+# image under the same tag; `pull` and `push` work against it.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+t_need_engine
+. "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
+
+if ! command -v docker-registry >/dev/null 2>&1; then
+  t_fail "docker-registry is installed (scripts/deps.sh installs it)"
+  exit 1
+fi
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+REG=127.0.0.1:$PORT
+REPO=$REG/$T_PROJECT/bb
+cat >registry.yml <<YML
+version: 0.1
+storage: {filesystem: {rootdirectory: $T_TMP/registry}}
+http: {addr: $REG}
+YML
+docker-registry serve registry.yml >registry.log 2>&1 &
+RPID=$!
+cleanup() {
+  kill $RPID 2>/dev/null
+  for t in v1 v2 pushed; do docker image rm -f "$REPO:$t" >/dev/null 2>&1; done
+  t_finish
+}
+trap cleanup EXIT
+if ! wait_until 30 curl -sf "http://$REG/v2/"; then
+  t_fail "the registry answers" "$(cat registry.log)"
+  exit 1
+fi
+
+# v1: the busybox image; v2: one with a marker file
+docker tag "$BB" "$REPO:v1"
+printf 'FROM %s\nRUN echo two >/version\n' "$BB" >Dockerfile.v2
+docker build -q -t "$REPO:v2" -f Dockerfile.v2 . >/dev/null 2>&1
+check "images pushed to the registry" sh -c \
+  "docker push -q '$REPO:v1' && docker push -q '$REPO:v2'"
+docker image rm "$REPO:v1" "$REPO:v2" >/dev/null 2>&1
+
+cat >compose.yaml <<YAML
+services:
+  app:
+    image: $REPO:v1
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+YAML
+out=$(W up -d 2>&1)
+check_eq "up pulls the missing image: exit 0" "$?" 0
+check_match "and says so" "$out" "Image $REPO:v1 +Pulled"
+check_eq "the container runs from it" \
+  "$(docker inspect -f '{{.State.Running}}' "$T_PROJECT-app-1" 2>&1)" true
+W down -t 0 >/dev/null 2>&1
+docker image rm "$REPO:v1" >/dev/null 2>&1
+
+cat >compose.yaml <<YAML
+services:
+  app:
+    image: $REPO:v1
+    pull_policy: never
+    command: ["sleep", "300"]
+YAML
+out=$(W up -d 2>&1)
+check_eq "pull_policy never: exit 1" "$?" 1
+check_match "pull_policy never: said so" "$out" \
+  "image '$REPO:v1' not found and its pull policy is 'never'"
+check_eq "pull_policy never: nothing created" "$(project_leftovers "$T_PROJECT")" ""
+
+# --pull always replaces a stale local image under the same tag
+docker tag "$BB" "$REPO:v2"
+cat >compose.yaml <<YAML
+services:
+  app:
+    image: $REPO:v2
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+YAML
+out=$(W up -d --pull always 2>&1)
+check_eq "--pull always: exit 0" "$?" 0
+check_eq "--pull always: the registry's image runs" \
+  "$(docker exec "$T_PROJECT-app-1" cat /version 2>&1)" two
+W down -t 0 >/dev/null 2>&1
+
+# push and pull commands
+cat >compose.yaml <<YAML
+services:
+  app:
+    image: $REPO:pushed
+YAML
+docker tag "$BB" "$REPO:pushed"
+out=$(W push 2>&1)
+check_eq "push: exit 0" "$?" 0
+check "push: the registry has the tag" \
+  curl -sf "http://$REG/v2/$T_PROJECT/bb/manifests/pushed" \
+  -H 'Accept: application/vnd.docker.distribution.manifest.v2+json'
+docker image rm "$REPO:pushed" >/dev/null 2>&1
+out=$(W pull 2>&1)
+check_eq "pull: exit 0" "$?" 0
+check "pull: the image is back" docker image inspect "$REPO:pushed"
+check_eq "nothing left" "$(project_leftovers "$T_PROJECT")" ""
