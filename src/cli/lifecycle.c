@@ -431,8 +431,9 @@ int lc_image_xfer(struct lc *lc, const char *ref, int push, int quiet)
   int rc =
       push ? engine_image_push(lc->engine, image, tag, NULL, on_xfer_progress,
                                lc_await_cb, &x, NULL, &lc->err)
-           : engine_image_pull(lc->engine, image, tag, NULL, NULL, on_xfer_progress,
-                               lc_await_cb, &x, NULL, &lc->err);
+           : engine_image_pull(lc->engine, image, tag, NULL, NULL,
+                               on_xfer_progress, lc_await_cb, &x, NULL,
+                               &lc->err);
   if (!rc)
     rc = lc_await(lc, &x.a);
   if (!quiet)
