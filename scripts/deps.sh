@@ -4,7 +4,7 @@
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config libyaml-dev
   libuv1-dev libcurl4-openssl-dev libcjson-dev libarchive-dev busybox-static
-  debootstrap curl ca-certificates python3 socat openssl docker-registry clang clang-format docker.io
+  debootstrap curl ca-certificates python3 socat openssl docker-registry apache2-utils clang clang-format docker.io
   docker-compose time"
 missing=""
 for p in $pkgs; do

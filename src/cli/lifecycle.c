@@ -2,6 +2,7 @@
  * engine, observe, walk, resources, images, exit codes). */
 #include "cli/lifecycle.h"
 #include "compose/load.h"
+#include "engine/auth.h"
 #include "orchestrate/create.h"
 #include "orchestrate/graph.h"
 #include "orchestrate/labels.h"
@@ -428,12 +429,15 @@ int lc_image_xfer(struct lc *lc, const char *ref, int push, int quiet)
   if (!quiet)
     progress_event(&lc->progress, "Image", ref, push ? "Pushing" : "Pulling",
                    0);
+  /* credentials `docker login` stored for the image's registry */
+  char *auth = auth_header_new(ref);
   int rc =
-      push ? engine_image_push(lc->engine, image, tag, NULL, on_xfer_progress,
+      push ? engine_image_push(lc->engine, image, tag, auth, on_xfer_progress,
                                lc_await_cb, &x, NULL, &lc->err)
-           : engine_image_pull(lc->engine, image, tag, NULL, NULL,
+           : engine_image_pull(lc->engine, image, tag, NULL, auth,
                                on_xfer_progress, lc_await_cb, &x, NULL,
                                &lc->err);
+  free(auth);
   if (!rc)
     rc = lc_await(lc, &x.a);
   if (!quiet)

@@ -22,3 +22,8 @@ TESTS += tests/engine/api-test
 tests_engine_api_test_SOURCES = tests/engine/api-test.c
 # the engine over tcp:// and TLS, and connection failures, on the real engine
 TESTS += tests/engine/endpoints.sh
+# registry credentials from the docker CLI's config.json
+libwcompose_a_SOURCES += src/engine/auth.c src/engine/auth.h
+check_PROGRAMS += tests/unit/auth-test
+TESTS += tests/unit/auth-test
+tests_unit_auth_test_SOURCES = tests/unit/auth-test.c

@@ -2,7 +2,9 @@
 # pull-registry: images come from a real registry on loopback (Debian's
 # docker-registry, started for this test). `up` pulls a missing image, as
 # compose does; pull_policy never refuses to; --pull always pulls a newer
-# image under the same tag; `pull` and `push` work against it.
+# image under the same tag; `pull` and `push` work against it. A second
+# registry wants a password: the credentials `docker login` stored (in
+# $DOCKER_CONFIG) reach it, and without them the refusal is shown.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -22,8 +24,9 @@ YML
 docker-registry serve registry.yml >registry.log 2>&1 &
 RPID=$!
 cleanup() {
-  kill $RPID 2>/dev/null
+  kill $RPID ${APID:-} 2>/dev/null
   for t in v1 v2 pushed; do docker image rm -f "$REPO:$t" >/dev/null 2>&1; done
+  [ -n "${AREPO:-}" ] && docker image rm -f "$AREPO:v1" >/dev/null 2>&1
   t_finish
 }
 trap cleanup EXIT
@@ -99,4 +102,47 @@ docker image rm "$REPO:pushed" >/dev/null 2>&1
 out=$(W pull 2>&1)
 check_eq "pull: exit 0" "$?" 0
 check "pull: the image is back" docker image inspect "$REPO:pushed"
+
+# --- a registry that wants a password ---
+if command -v htpasswd >/dev/null 2>&1; then
+  APORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  AREG=127.0.0.1:$APORT
+  AREPO=$AREG/$T_PROJECT/secret
+  htpasswd -Bbn tester s3cret:pw >htpasswd
+  cat >auth.yml <<YML
+version: 0.1
+storage: {filesystem: {rootdirectory: $T_TMP/registry-auth}}
+http: {addr: $AREG}
+auth: {htpasswd: {realm: test, path: $T_TMP/htpasswd}}
+YML
+  docker-registry serve auth.yml >auth.log 2>&1 &
+  APID=$!
+  wait_until 30 sh -c "curl -s -o /dev/null -w '%{http_code}' http://$AREG/v2/ | grep -q 401"
+  mkdir -p dcfg
+  printf 's3cret:pw' | DOCKER_CONFIG=$T_TMP/dcfg docker login -u tester \
+    --password-stdin "$AREG" >login.log 2>&1
+  check_match "docker login stored the credentials" "$(cat dcfg/config.json)" "$AREG"
+  docker tag "$BB" "$AREPO:v1"
+  check "pushed with the stored credentials" \
+    env DOCKER_CONFIG="$T_TMP/dcfg" docker push -q "$AREPO:v1"
+  docker image rm "$AREPO:v1" >/dev/null 2>&1
+  cat >compose.yaml <<YAML
+services:
+  app:
+    image: $AREPO:v1
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+YAML
+  out=$(DOCKER_CONFIG=$T_TMP/empty W up -d 2>&1)
+  check_eq "no credentials: exit 1" "$?" 1
+  check_match "no credentials: the registry's refusal is shown" "$out" \
+    "pulling image '$AREPO.*(unauthorized|no basic auth|authentication required)"
+  out=$(DOCKER_CONFIG=$T_TMP/dcfg W up -d 2>&1)
+  check_eq "stored credentials: up pulls, exit 0" "$?" 0
+  check_eq "stored credentials: the container runs" \
+    "$(docker inspect -f '{{.State.Running}}' "$T_PROJECT-app-1" 2>&1)" true
+  W down -t 0 >/dev/null 2>&1
+else
+  t_fail "htpasswd is installed (scripts/deps.sh installs apache2-utils)"
+fi
 check_eq "nothing left" "$(project_leftovers "$T_PROJECT")" ""
