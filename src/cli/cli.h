@@ -40,6 +40,7 @@ typedef int (*cli_cmd_fn)(struct cli_global *g, int argc, char **argv);
   X(create, "Create containers for services")                                  \
   X(down, "Stop and remove containers, networks, volumes and images")          \
   X(events, "Stream events from the project's containers")                     \
+  X(exec, "Execute a command in a running container")                          \
   X(images, "List images used by the project's containers")                    \
   X(kill, "Force stop service containers")                                     \
   X(logs, "View output from containers")                                       \

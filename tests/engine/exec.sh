@@ -1,0 +1,99 @@
+#!/bin/sh
+# exec: a command in a service's running container: output and exit code
+# pass through, -e/-w/-u reach the process, --index picks the replica, -d
+# returns at once, a missing executable gives the engine's message and code;
+# unknown services, stopped services and a missing command are errors.
+. "$TOP_SRCDIR/tests/lib/common.sh"
+t_need_engine
+. "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
+
+cat >compose.yaml <<YAML
+services:
+  web:
+    image: $BB
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+    environment:
+      FROM_FILE: file-value
+YAML
+
+W up -d --scale web=2 >/dev/null 2>err.txt
+check_eq "up -d --scale web=2" "$?" 0
+
+out=$(W exec -T web echo hello from exec 2>err.txt)
+check_eq "exit 0 and stdout captured" "$?:$out" "0:hello from exec"
+check_eq "no warning when stdin is not a terminal" "$(cat err.txt)" ""
+out=$(W exec -T web sh -c 'echo on stderr >&2' 2>&1 >/dev/null)
+check_match "stderr captured" "$out" '^on stderr$'
+out=$(W exec web sh -c 'echo out; echo err >&2' 2>/dev/null </dev/null)
+check_eq "without -T and no terminal: no TTY, streams apart" "$out" "out"
+
+W exec -T web sh -c 'exit 7' >/dev/null 2>&1
+check_eq "exit code passes through" "$?" 7
+
+out=$(W exec -T -e GREETING=hi -e FROM_FILE=over web \
+  sh -c 'echo "$GREETING $FROM_FILE"' 2>/dev/null)
+check_eq "-e reaches the environment (and overrides)" "$out" "hi over"
+# (the test image is busybox FROM scratch: /bin exists, /tmp does not)
+out=$(W exec -T -w /bin -u 1234 web sh -c 'echo "$(pwd) $(id -u)"' 2>&1)
+check_eq "-w and -u reach the process" "$out" "/bin 1234"
+
+out=$(W exec -T --index 2 web hostname 2>&1)
+check_eq "--index 2 runs in replica 2" "$out" \
+  "$(docker inspect -f '{{.Config.Hostname}}' "$T_PROJECT-web-2")"
+out=$(W exec -T web hostname 2>&1)
+check_eq "replica 1 by default" "$out" \
+  "$(docker inspect -f '{{.Config.Hostname}}' "$T_PROJECT-web-1")"
+W exec -T --index 3 web true >/dev/null 2>err.txt
+check_eq "--index out of range: exit 1" "$?" 1
+check_match "--index out of range: said" "$(cat err.txt)" \
+  'service "web" is not running container #3'
+
+start=$(date +%s)
+W exec -d web sh -c 'sleep 2; touch /detached' >/dev/null 2>&1
+check_eq "-d exits 0" "$?" 0
+check_eq "-d returns at once" "$(($(date +%s) - start < 2))" 1
+check "-d: the command ran" wait_until 30 \
+  docker exec "$T_PROJECT-web-1" test -f /detached
+
+W exec -T web nosuch-command >out.txt 2>&1
+rc=$?
+check_match "a missing executable: exit 126 or 127" "$rc" '^12[67]$'
+check_match "a missing executable: the engine's message" "$(cat out.txt)" \
+  'nosuch-command.*not found'
+
+if command -v script >/dev/null 2>&1; then
+  # script(1) gives the command a terminal: a TTY, and the stdin warning
+  script -qec "\"$WCOMPOSE\" -p $T_PROJECT exec web sh -c \
+    'test -t 1 && echo on a tty'" /dev/null >tty.txt 2>&1 </dev/null
+  check_eq "on a terminal: exit code" "$?" 0
+  check_match "on a terminal: a TTY is allocated" "$(cat tty.txt)" 'on a tty'
+  check_match "on a terminal: input is not forwarded, said once" \
+    "$(grep -c 'input is not forwarded' tty.txt)" '^1$'
+fi
+
+"$WCOMPOSE" -p "$T_PROJECT" --progress plain exec -T web sh -c \
+  'echo ready; while :; do sleep 0.2; done' >sig.txt 2>&1 &
+pid=$!
+wait_until 30 grep -q ready sig.txt
+kill -INT $pid
+wait $pid
+check_eq "SIGINT stops following: exit 130" "$?" 130
+check_match "SIGINT: says the command may still run" "$(cat sig.txt)" \
+  'may still run'
+
+W exec -T nosuch true >/dev/null 2>err.txt
+check_eq "unknown service: exit 2" "$?" 2
+check_match "unknown service: named" "$(cat err.txt)" "nosuch"
+W exec -T web >/dev/null 2>err.txt
+check_eq "missing command: exit 2" "$?" 2
+check_match "missing command: usage" "$(cat err.txt)" '^Usage: wcompose exec'
+
+W stop web >/dev/null 2>&1
+W exec -T web true >/dev/null 2>err.txt
+check_eq "stopped service: exit 1" "$?" 1
+check_match "stopped service: said" "$(cat err.txt)" \
+  'service "web" is not running'
+
+W down -t 0 >/dev/null 2>&1
+check_eq "nothing left" "$(project_leftovers "$T_PROJECT")" ""
