@@ -1,16 +1,21 @@
 /* wcompose run: a one-off container for a service, named
  * <project>-<service>-run-<hex>: dependencies first (as up), then create,
- * follow its output, wait, and pass its exit code through. */
+ * attach (stdin forwarded, a raw terminal session with a TTY), start, wait,
+ * and pass its exit code through. */
 #include "cli/lifecycle.h"
+#include "engine/hijack.h"
 #include "orchestrate/create.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,8 +40,7 @@ static void usage(FILE *f)
           "      --no-deps            Don't start linked services\n"
           "      --service-ports      Publish the service's ports\n"
           "  -T, --no-TTY             Don't allocate a TTY\n"
-          "  -i, --interactive        Keep STDIN open (accepted; output "
-          "only)\n");
+          "  -i, --interactive        Keep STDIN open (the default)\n");
 }
 
 struct run_opts {
@@ -200,6 +204,10 @@ static int run_body(struct lc *lc, const struct service *s,
   obj_set(body, "Tty", cJSON_CreateBool(tty));
   obj_set(body, "AttachStdout", cJSON_CreateBool(!o->detach));
   obj_set(body, "AttachStderr", cJSON_CreateBool(!o->detach));
+  /* stdin is forwarded unless detached, as compose's run does */
+  obj_set(body, "AttachStdin", cJSON_CreateBool(!o->detach));
+  obj_set(body, "OpenStdin", cJSON_CreateBool(!o->detach));
+  obj_set(body, "StdinOnce", cJSON_CreateBool(!o->detach));
   if (rc) {
     cJSON_Delete(body);
     return rc;
@@ -226,11 +234,35 @@ static int start_deps(struct lc *lc, size_t target)
   return rc;
 }
 
+/* Our stdin, forwarded to the attach. */
+enum stdin_kind {
+  STDIN_NONE,   /* closed or unusable: EOF at once */
+  STDIN_STREAM, /* a pipe, socket or terminal: read by uv */
+  STDIN_FILE    /* a file or device (/dev/null): epoll cannot watch it, so
+                   it is read in chunks while the attach has room */
+};
+
+#define STDIN_CHUNK ((size_t)64 << 10)
+
 struct run_wait {
   struct lc_await attach, wait;
   uv_signal_t sigint, sigterm; /* forwarded to the container */
+  uv_signal_t sigwinch;        /* with a TTY: resize the container's */
   struct engine *engine;
   const char *id;
+  struct engine_attach *att;
+  enum stdin_kind kind;
+  union {
+    uv_pipe_t pipe;
+    uv_tty_t tty;
+  } in;
+  int in_open;  /* in is initialized: close it */
+  int in_fd;    /* our dup of fd 0, or -1 */
+  int reading;  /* uv_read_start is on */
+  int in_eof;   /* stdin is over */
+  int raw;      /* the terminal is in raw mode: reset it */
+  int winch_on; /* sigwinch is initialized */
+  char buf[STDIN_CHUNK];
 };
 
 static void on_killed(void *ctx, struct engine_result *res)
@@ -247,6 +279,191 @@ static void on_signal(uv_signal_t *h, int signum)
                         signum == SIGINT ? "SIGINT" : "SIGTERM", on_killed,
                         NULL, &e);
   err_release(&e);
+}
+
+/* The container's TTY gets the size of ours. */
+static void resize(struct run_wait *w)
+{
+  struct winsize ws;
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || !ws.ws_row || !ws.ws_col)
+    return;
+  struct err e = ERR_INIT;
+  engine_container_resize(w->engine, w->id, ws.ws_row, ws.ws_col, on_killed,
+                          NULL, &e);
+  err_release(&e);
+}
+
+static void on_winch(uv_signal_t *h, int signum)
+{
+  (void)signum;
+  resize(h->data);
+}
+
+static void stdin_over(struct run_wait *w)
+{
+  if (w->in_eof)
+    return;
+  w->in_eof = 1;
+  if (w->reading)
+    uv_read_stop((uv_stream_t *)&w->in);
+  w->reading = 0;
+  if (w->att && !w->attach.done)
+    engine_attach_close_stdin(w->att);
+}
+
+/* Hand bytes on; 1 when the attach is full enough to stop reading. */
+static int stdin_give(struct run_wait *w, const char *p, size_t n)
+{
+  if (w->attach.done)
+    return 1;
+  long r = engine_attach_write(w->att, p, n);
+  if (r < 0) {
+    stdin_over(w); /* cannot happen while we respect the cap */
+    return 1;
+  }
+  return (size_t)r >= HIJACK_PENDING_MAX / 2;
+}
+
+/* A file on stdin: read while the attach has room. */
+static void stdin_pump(struct run_wait *w)
+{
+  while (!w->in_eof && !w->attach.done) {
+    ssize_t n = read(w->in_fd, w->buf, sizeof(w->buf));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      stdin_over(w);
+      return;
+    }
+    if (stdin_give(w, w->buf, (size_t)n))
+      return; /* on_drain comes back */
+  }
+}
+
+static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b)
+{
+  struct run_wait *w = h->data;
+  (void)want;
+  *b = uv_buf_init(w->buf, sizeof(w->buf));
+}
+
+static void on_stdin(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+  struct run_wait *w = s->data;
+  if (n == 0)
+    return;
+  if (n < 0) {
+    stdin_over(w);
+    return;
+  }
+  if (stdin_give(w, b->base, (size_t)n) && w->reading) {
+    uv_read_stop(s);
+    w->reading = 0;
+  }
+}
+
+static void on_drain(void *ctx)
+{
+  struct run_wait *w = ctx;
+  if (w->in_eof || w->attach.done)
+    return;
+  if (w->kind == STDIN_FILE) {
+    stdin_pump(w);
+  } else if (w->kind == STDIN_STREAM && !w->reading) {
+    if (!uv_read_start((uv_stream_t *)&w->in, on_alloc, on_stdin))
+      w->reading = 1;
+  }
+}
+
+static void on_attach_done(void *ctx, int rc, const struct err *err)
+{
+  struct run_wait *w = ctx;
+  struct lc_await *a = &w->attach;
+  a->done = 1;
+  a->rc = rc;
+  if (rc && a->err)
+    err_set(a->err, rc, "%s", err->text ? err->text : err_text(rc));
+  if (w->reading)
+    uv_read_stop((uv_stream_t *)&w->in);
+  w->reading = 0;
+  if (a->loop)
+    uv_stop(a->loop);
+}
+
+/* Open our stdin for forwarding (the terminal in raw mode with tty). */
+static void stdin_open(struct run_wait *w, uv_loop_t *loop, int tty)
+{
+  w->in_fd = -1;
+  uv_handle_type t = uv_guess_handle(STDIN_FILENO);
+  w->kind = t == UV_FILE                                       ? STDIN_FILE
+            : t == UV_TTY || t == UV_NAMED_PIPE || t == UV_TCP ? STDIN_STREAM
+                                                               : STDIN_NONE;
+  if (w->kind != STDIN_NONE)
+    w->in_fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (w->in_fd < 0)
+    w->kind = STDIN_NONE;
+  if (w->kind == STDIN_STREAM) {
+    int rc = t == UV_TTY ? uv_tty_init(loop, &w->in.tty, w->in_fd, 1)
+                         : uv_pipe_init(loop, &w->in.pipe, 0);
+    if (!rc && t != UV_TTY) {
+      w->in_open = 1;
+      rc = uv_pipe_open(&w->in.pipe, w->in_fd);
+    }
+    if (rc && !w->in_open) {
+      w->kind = STDIN_FILE; /* read it in chunks then */
+    } else {
+      w->in_open = 1;
+      w->in.pipe.data = w;
+      if (rc)
+        w->kind = STDIN_NONE;
+      else
+        w->in_fd = -1; /* the handle owns it */
+    }
+  }
+  if (w->kind == STDIN_STREAM && t == UV_TTY && tty &&
+      !uv_tty_set_mode(&w->in.tty, UV_TTY_MODE_RAW)) {
+    w->raw = 1;
+    /* libuv's raw mode keeps output processing (\n to \r\n); the
+     * container's TTY already did that, so turn it off as docker does.
+     * uv_tty_reset_mode restores all of it. */
+    uv_os_fd_t fd;
+    struct termios tm;
+    if (!uv_fileno((uv_handle_t *)&w->in.tty, &fd) && !tcgetattr(fd, &tm)) {
+      tm.c_oflag &= ~(tcflag_t)OPOST;
+      tcsetattr(fd, TCSADRAIN, &tm);
+    }
+  }
+}
+
+static void stdin_start(struct run_wait *w)
+{
+  if (w->kind == STDIN_NONE)
+    stdin_over(w);
+  else if (w->kind == STDIN_FILE)
+    stdin_pump(w);
+  else if (!uv_read_start((uv_stream_t *)&w->in, on_alloc, on_stdin))
+    w->reading = 1;
+  else
+    stdin_over(w);
+}
+
+/* Every way out: the terminal back as it was, the handles closed. */
+static void stdin_close(struct run_wait *w)
+{
+  if (w->raw) {
+    uv_tty_reset_mode();
+    w->raw = 0;
+  }
+  if (w->in_open) {
+    if (w->reading)
+      uv_read_stop((uv_stream_t *)&w->in);
+    w->reading = 0;
+    uv_close((uv_handle_t *)&w->in, NULL);
+    w->in_open = 0;
+  }
+  if (w->in_fd >= 0)
+    close(w->in_fd);
+  w->in_fd = -1;
 }
 
 static int run_container(struct lc *lc, const struct service *s,
@@ -312,20 +529,25 @@ static int run_container(struct lc *lc, const struct service *s,
     lc_await_release(&c);
   }
 
-  struct run_wait w = {{.err = &lc->err}, {.err = &lc->err}};
-  int attached = 0, signals = 0;
-  struct engine_call *acall = NULL;
-  /* before start: the command may print (and be signalled) at once */
+  struct run_wait *w = xcalloc(1, sizeof(*w));
+  w->attach.err = w->wait.err = &lc->err;
+  w->in_fd = -1;
+  int signals = 0;
+  /* before start: the command may print, read (and be signalled) at once */
   if (!rc && !o->detach) {
-    w.engine = lc->engine;
-    w.id = id;
-    uv_signal_init(&lc->loop, &w.sigint);
-    uv_signal_init(&lc->loop, &w.sigterm);
-    w.sigint.data = w.sigterm.data = &w;
-    uv_signal_start(&w.sigint, on_signal, SIGINT);
-    uv_signal_start(&w.sigterm, on_signal, SIGTERM);
+    w->engine = lc->engine;
+    w->id = id;
+    uv_signal_init(&lc->loop, &w->sigint);
+    uv_signal_init(&lc->loop, &w->sigterm);
+    w->sigint.data = w->sigterm.data = w;
+    uv_signal_start(&w->sigint, on_signal, SIGINT);
+    uv_signal_start(&w->sigterm, on_signal, SIGTERM);
     signals = 1;
+    rc = engine_attach_open(lc->engine, id, tty, on_output, on_attach_done,
+                            on_drain, w, &w->att, &lc->err);
   }
+  if (!rc && !o->detach)
+    stdin_open(w, &lc->loop, tty);
   if (!rc) {
     struct lc_await st = {.err = &lc->err};
     rc = engine_container_start(lc->engine, id, lc_await_cb, &st, &lc->err);
@@ -333,43 +555,46 @@ static int run_container(struct lc *lc, const struct service *s,
       rc = lc_await(lc, &st);
     lc_await_release(&st);
   }
-  /* The container is new: following its logs from the beginning gives all
-   * of its output exactly once. An attach raced the start on another
-   * connection, and its log replay could repeat lines. */
-  if (!rc && !o->detach) {
-    struct engine_logs_opts lo = {.tty = tty, .follow = 1};
-    rc = engine_container_logs(lc->engine, id, &lo, on_output, lc_await_cb,
-                               &w.attach, &acall, &lc->err);
-    attached = !rc;
+  if (!rc && tty) {
+    resize(w);
+    uv_signal_init(&lc->loop, &w->sigwinch);
+    w->sigwinch.data = w;
+    uv_signal_start(&w->sigwinch, on_winch, SIGWINCH);
+    w->winch_on = 1;
   }
+  if (!rc && w->att)
+    stdin_start(w);
   if (!rc && o->detach) {
     printf("%s\n", name);
   } else if (!rc) {
-    rc = engine_container_wait(lc->engine, id, NULL, lc_await_cb, &w.wait,
+    rc = engine_container_wait(lc->engine, id, NULL, lc_await_cb, &w->wait,
                                &lc->err);
     if (!rc)
-      rc = lc_await(lc, &w.wait);
-    cJSON *sc = w.wait.json ? cJSON_GetObjectItemCaseSensitive(w.wait.json,
-                                                               "StatusCode")
-                            : NULL;
+      rc = lc_await(lc, &w->wait);
+    cJSON *sc = w->wait.json ? cJSON_GetObjectItemCaseSensitive(w->wait.json,
+                                                                "StatusCode")
+                             : NULL;
     if (!rc && cJSON_IsNumber(sc))
       *exit_code = sc->valueint;
   }
   /* the output ends when the container does: print all of it */
-  if (attached) {
-    if (rc && !w.attach.done && acall)
-      engine_call_cancel(acall);
-    int arc = lc_await(lc, &w.attach);
-    if (!rc && arc && arc != ERR_CANCELED)
+  if (w->att && !rc) {
+    int arc = lc_await(lc, &w->attach);
+    if (arc && arc != ERR_CANCELED)
       rc = arc;
   }
+  stdin_close(w);
+  engine_attach_free(w->att);
+  if (w->winch_on)
+    uv_close((uv_handle_t *)&w->sigwinch, NULL);
   if (signals) {
-    uv_close((uv_handle_t *)&w.sigint, NULL);
-    uv_close((uv_handle_t *)&w.sigterm, NULL);
-    uv_run(&lc->loop, UV_RUN_NOWAIT);
+    uv_close((uv_handle_t *)&w->sigint, NULL);
+    uv_close((uv_handle_t *)&w->sigterm, NULL);
   }
-  lc_await_release(&w.attach);
-  lc_await_release(&w.wait);
+  uv_run(&lc->loop, UV_RUN_NOWAIT);
+  lc_await_release(&w->attach);
+  lc_await_release(&w->wait);
+  free(w);
   if (id && o->rm && !o->detach) {
     struct lc_await r = {.err = &lc->err};
     struct err rerr = ERR_INIT;
@@ -467,6 +692,13 @@ int cmd_run(struct cli_global *g, int argc, char **argv)
     fprintf(stderr, "wcompose run: name a service\n");
     usage(stderr);
     goto out;
+  }
+  /* A closed stdin would be taken by the first socket or file opened:
+   * hold its place with /dev/null (an empty input). */
+  if (fcntl(STDIN_FILENO, F_GETFD) < 0 && errno == EBADF) {
+    int fd = open("/dev/null", O_RDONLY);
+    if (fd > STDIN_FILENO)
+      close(fd);
   }
   struct lc lc;
   int rc = lc_load(&lc, g, argv + optind, 1, !o.no_deps);

@@ -213,3 +213,12 @@ int engine_exec_inspect(struct engine *e, const char *exec_id, engine_cb cb,
   free(what);
   return call_start(k, cb, ctx, NULL, err);
 }
+
+int engine_container_resize(struct engine *e, const char *id, int h, int w,
+                            engine_cb cb, void *ctx, struct err *err)
+{
+  struct engine_call *k = on_container(e, "POST", "resizing", id, "resize");
+  call_query_int(k, "h", h);
+  call_query_int(k, "w", w);
+  return call_start(k, cb, ctx, NULL, err);
+}

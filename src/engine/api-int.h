@@ -39,6 +39,11 @@ struct engine_call {
   struct err err;
 };
 
+/* The engine's HTTP client and loop (the hijacked attach opens its own
+ * connection with the same settings, and polls it on the same loop). */
+struct http_client *engine_http(struct engine *e);
+uv_loop_t *engine_loop(struct engine *e);
+
 /* A call with a method and a printf path (no version prefix). */
 struct engine_call *call_new(struct engine *e, const char *method,
                              const char *what, const char *pathfmt, ...)

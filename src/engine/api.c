@@ -95,6 +95,16 @@ const char *engine_api_version(const struct engine *e)
   return e->version[0] ? e->version : NULL;
 }
 
+struct http_client *engine_http(struct engine *e)
+{
+  return e->http;
+}
+
+uv_loop_t *engine_loop(struct engine *e)
+{
+  return e->loop;
+}
+
 /* --- calls --- */
 
 struct engine_call *call_new(struct engine *e, const char *method,

@@ -158,6 +158,10 @@ int engine_container_logs(struct engine *e, const char *id,
 int engine_container_attach(struct engine *e, const char *id, int tty, int logs,
                             engine_output_cb out, engine_cb cb, void *ctx,
                             struct engine_call **call, struct err *err);
+/* POST /containers/{id}/resize?h=&w=: the TTY's size, in characters. */
+int engine_container_resize(struct engine *e, const char *id, int h, int w,
+                            engine_cb cb, void *ctx, struct err *err);
+/* A hijacked attach with stdin: see engine/hijack.h. */
 /* PUT /containers/{id}/archive?path=: extract the tar read from read into
  * the directory path of the container (watch sync). */
 int engine_container_archive_put(struct engine *e, const char *id,

@@ -518,6 +518,11 @@ const char *http_client_host(const struct http_client *c)
   return c->host.host;
 }
 
+const struct dockerhost *http_client_dockerhost(const struct http_client *c)
+{
+  return &c->host;
+}
+
 struct http_req *http_req_new(struct http_client *c, const char *method,
                               const char *path)
 {

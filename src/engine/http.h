@@ -73,6 +73,8 @@ void http_client_free(struct http_client *c);
 
 /* The address, for messages ("unix:///var/run/docker.sock"). */
 const char *http_client_host(const struct http_client *c);
+/* The whole address with its TLS settings (the client's copy). */
+const struct dockerhost *http_client_dockerhost(const struct http_client *c);
 
 /* A request; path starts with '/' and is used as given (the caller adds the
  * API version prefix, see http_req_prefix). Never NULL. */

@@ -4,12 +4,16 @@ libwcompose_a_SOURCES += src/engine/dockerhost.c src/engine/dockerhost.h \
   src/engine/http.c src/engine/http.h src/engine/stream.c \
   src/engine/stream.h src/engine/api.c src/engine/api.h \
   src/engine/api-int.h src/engine/api-containers.c src/engine/api-images.c \
-  src/engine/api-objects.c
+  src/engine/api-objects.c src/engine/hijack.c src/engine/hijack.h
 
 check_PROGRAMS += tests/unit/stream-test
 TESTS += tests/unit/stream-test
 tests_unit_stream_test_SOURCES = tests/unit/stream-test.c
 EXTRA_DIST += tests/unit/data
+
+check_PROGRAMS += tests/unit/hijack-test
+TESTS += tests/unit/hijack-test
+tests_unit_hijack_test_SOURCES = tests/unit/hijack-test.c
 
 check_PROGRAMS += tests/unit/http-test
 TESTS += tests/unit/http-test

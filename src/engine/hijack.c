@@ -1,0 +1,463 @@
+/* The hijacked attach: libcurl connects (CONNECT_ONLY) the way every other
+ * call does, the request and the 101 head go over curl_easy_send/recv, and
+ * from then on one uv_poll_t on the active socket moves stdin out and the
+ * container's output in. */
+#include "config.h"
+
+#include "engine/hijack.h"
+#include "engine/api-int.h"
+#include "engine/dockerhost.h"
+#include "util/xalloc.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define HANDSHAKE_SECONDS 30
+#define RECV_CHUNK ((size_t)64 << 10)
+
+struct engine_attach {
+  uv_poll_t poll;
+  int polling; /* poll initialized: freed from its close callback */
+  CURL *easy;
+  curl_socket_t fd;
+  int tty;
+  engine_output_cb out;
+  engine_attach_done_cb done;
+  engine_attach_drain_cb drain;
+  void *ctx;
+  struct stream_mux mux;
+  struct buf pending; /* stdin bytes not sent yet */
+  int was_full;       /* pending passed half the cap: drain is due */
+  int stdin_closed;   /* no more stdin; shut down once pending is sent */
+  int write_shut;     /* the write side is shut (or broken) */
+  int ended;          /* the done callback ran */
+  struct err err;
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+/* --- the head --- */
+
+int hijack_head_parse(const char *data, size_t n, struct hijack_head *h,
+                      struct err *err)
+{
+  size_t end = 0;
+  for (size_t i = 3; i < n; i++) {
+    if (data[i] == '\n' && data[i - 1] == '\r' && data[i - 2] == '\n' &&
+        data[i - 3] == '\r') {
+      end = i + 1;
+      break;
+    }
+  }
+  size_t seen = end ? end : n;
+  if (seen >= 5 && strncmp(data, "HTTP/", 5))
+    return err_set(err, ERR_PROTO, "the engine's answer is not HTTP: '%.20s'",
+                   data);
+  if (!end) {
+    if (n >= HIJACK_HEAD_MAX)
+      return err_set(err, ERR_LIMIT,
+                     "the engine's answer has no end of head in %zu bytes",
+                     HIJACK_HEAD_MAX);
+    return 1;
+  }
+  /* "HTTP/1.1 101 UPGRADED" */
+  const char *sp = memchr(data, ' ', end);
+  if (!sp || strncmp(data, "HTTP/1.", 7) || sp + 4 > data + end ||
+      sp[1] < '1' || sp[1] > '5' || sp[2] < '0' || sp[2] > '9' || sp[3] < '0' ||
+      sp[3] > '9' || (sp[4] != ' ' && sp[4] != '\r'))
+    return err_set(err, ERR_PROTO, "the engine's answer has no status: '%.40s'",
+                   data);
+  h->status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+  h->len = end;
+  h->content_len = -1;
+  const char *p = memchr(data, '\n', end) + 1;
+  while (p < data + end) {
+    const char *eol = memchr(p, '\n', (size_t)(data + end - p));
+    static const char cl[] = "Content-Length:";
+    if ((size_t)(eol - p) > sizeof(cl) - 1 &&
+        !strncasecmp(p, cl, sizeof(cl) - 1)) {
+      char *stop;
+      long long v = strtoll(p + sizeof(cl) - 1, &stop, 10);
+      if (v >= 0 && stop != p + sizeof(cl) - 1)
+        h->content_len = v;
+    }
+    p = eol + 1;
+  }
+  return 0;
+}
+
+/* --- the synchronous handshake --- */
+
+static int wait_fd(curl_socket_t fd, short ev, time_t deadline)
+{
+  for (;;) {
+    time_t now = time(NULL);
+    if (now >= deadline)
+      return ERR_TIMEOUT;
+    struct pollfd p = {.fd = fd, .events = ev};
+    int r = poll(&p, 1, (int)(deadline - now) * 1000);
+    if (r > 0)
+      return 0;
+    if (r < 0 && errno != EINTR)
+      return ERR_IO;
+  }
+}
+
+static int connect_engine(struct engine_attach *a, const struct dockerhost *h,
+                          struct err *err)
+{
+  CURL *e = a->easy;
+  char *url = xasprintf("%s/", h->base_url);
+  curl_easy_setopt(e, CURLOPT_URL, url);
+  free(url);
+  curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)HANDSHAKE_SECONDS);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, a->errbuf);
+  if (h->socket_path)
+    curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, h->socket_path);
+  if (h->tls) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->tls_verify ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->tls_verify ? 2L : 0L);
+    if (h->ca)
+      curl_easy_setopt(e, CURLOPT_CAINFO, h->ca);
+    if (h->cert)
+      curl_easy_setopt(e, CURLOPT_SSLCERT, h->cert);
+    if (h->key)
+      curl_easy_setopt(e, CURLOPT_SSLKEY, h->key);
+  }
+  CURLcode res = curl_easy_perform(e);
+  if (res != CURLE_OK) {
+    long oserr = 0;
+    curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+    if ((oserr == EACCES || oserr == EPERM) && h->socket_path)
+      return err_set(err, ERR_CONNECT,
+                     "permission denied on %s: run as root or join the "
+                     "docker group",
+                     h->socket_path);
+    return err_set(err, ERR_CONNECT,
+                   "cannot connect to the Docker engine at %s: %s", h->host,
+                   a->errbuf[0] ? a->errbuf : curl_easy_strerror(res));
+  }
+  if (curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &a->fd) != CURLE_OK ||
+      a->fd == CURL_SOCKET_BAD)
+    return err_set(err, ERR_CONNECT, "no socket to the engine at %s", h->host);
+  return 0;
+}
+
+static int send_all(struct engine_attach *a, const char *p, size_t n,
+                    time_t deadline)
+{
+  while (n) {
+    size_t k = 0;
+    CURLcode r = curl_easy_send(a->easy, p, n, &k);
+    if (r == CURLE_AGAIN) {
+      int rc = wait_fd(a->fd, POLLOUT, deadline);
+      if (rc)
+        return rc;
+      continue;
+    }
+    if (r != CURLE_OK)
+      return ERR_IO;
+    p += k;
+    n -= k;
+  }
+  return 0;
+}
+
+/* Read more into b: 0, or ERR_IO at the end of the connection. */
+static int recv_some(struct engine_attach *a, struct buf *b, time_t deadline)
+{
+  char tmp[4096];
+  for (;;) {
+    size_t k = 0;
+    CURLcode r = curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
+    if (r == CURLE_AGAIN) {
+      int rc = wait_fd(a->fd, POLLIN, deadline);
+      if (rc)
+        return rc;
+      continue;
+    }
+    if (r != CURLE_OK || !k)
+      return ERR_IO;
+    return buf_add(b, tmp, k) ? ERR_LIMIT : 0;
+  }
+}
+
+/* An error answer after the head: {"message"} with a Content-Length, or
+ * (attach answers so) plain text up to the end of the connection. */
+static int answer_error(struct engine_attach *a, const char *what,
+                        struct buf *in, const struct hijack_head *h,
+                        time_t deadline, struct err *err)
+{
+  if (h->content_len >= 0) {
+    while (in->len - h->len < (size_t)h->content_len &&
+           !recv_some(a, in, deadline))
+      ;
+  } else {
+    while (!recv_some(a, in, deadline))
+      ;
+  }
+  long st = h->status;
+  int code = st == 404 ? ERR_NOTFOUND : st == 409 ? ERR_CONFLICT : ERR_ENGINE;
+  const char *body = in->data + h->len;
+  size_t n = in->len - h->len;
+  cJSON *j = cJSON_ParseWithLength(body, n);
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+  while (n &&
+         (body[n - 1] == '\n' || body[n - 1] == '\r' || body[n - 1] == ' '))
+    n--;
+  if (cJSON_IsString(m))
+    err_set(err, code, "%s: %s (engine: %ld)", what, m->valuestring, st);
+  else if (n && !memchr(body, '\n', n) && n < 500)
+    err_set(err, code, "%s: %.*s (engine: %ld)", what, (int)n, body, st);
+  else
+    err_set(err, code, "%s: the engine answered %ld", what, st);
+  cJSON_Delete(j);
+  return code;
+}
+
+/* --- the stream --- */
+
+static int on_frame(void *ctx, enum stream_kind kind, const char *data,
+                    size_t n)
+{
+  struct engine_attach *a = ctx;
+  return a->out(a->ctx, kind, data, n);
+}
+
+static int feed(struct engine_attach *a, const char *data, size_t n)
+{
+  if (a->tty)
+    return a->out(a->ctx, STREAM_STDOUT, data, n);
+  return stream_mux_feed(&a->mux, data, n, &a->err);
+}
+
+static void finish(struct engine_attach *a, int rc)
+{
+  if (rc && !a->err.code)
+    err_set(&a->err, rc, "%s", err_text(rc));
+  a->ended = 1;
+  uv_poll_stop(&a->poll);
+  a->done(a->ctx, rc, &a->err);
+}
+
+static void shut_write(struct engine_attach *a)
+{
+  /* A half-close tells the engine stdin is over. Over TLS the FIN comes
+   * without a close_notify; Go's TLS reader takes a FIN at a record
+   * boundary as EOF, and only whole records are ever sent here. */
+  a->write_shut = 1;
+  shutdown(a->fd, SHUT_WR);
+}
+
+static void flush(struct engine_attach *a)
+{
+  while (a->pending.len && !a->write_shut) {
+    size_t k = 0;
+    CURLcode r = curl_easy_send(a->easy, a->pending.data, a->pending.len, &k);
+    if (r == CURLE_AGAIN)
+      break;
+    if (r != CURLE_OK) {
+      /* The container stopped reading (it exited, or closed stdin): drop
+       * stdin, keep reading its output to the end. */
+      a->write_shut = 1;
+      buf_reset(&a->pending);
+      break;
+    }
+    buf_consume(&a->pending, k);
+  }
+  if (a->write_shut)
+    buf_reset(&a->pending);
+  if (!a->pending.len && a->stdin_closed && !a->write_shut)
+    shut_write(a);
+}
+
+static void on_poll(uv_poll_t *h, int status, int events);
+
+static void start_events(struct engine_attach *a)
+{
+  if (a->ended)
+    return;
+  int ev = UV_READABLE;
+  if (a->pending.len && !a->write_shut)
+    ev |= UV_WRITABLE;
+  uv_poll_start(&a->poll, ev, on_poll);
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+  struct engine_attach *a = (struct engine_attach *)h;
+  if (status < 0) {
+    err_set(&a->err, ERR_IO, "the attach connection broke: %s",
+            uv_strerror(status));
+    finish(a, ERR_IO);
+    return;
+  }
+  if (events & UV_WRITABLE) {
+    flush(a);
+    if (!a->pending.len && a->was_full) {
+      a->was_full = 0;
+      if (a->drain)
+        a->drain(a->ctx);
+    }
+  }
+  /* Read until curl says "again": TLS may hold decrypted bytes that the
+   * socket no longer signals. */
+  while (events & UV_READABLE) {
+    char tmp[RECV_CHUNK];
+    size_t k = 0;
+    CURLcode r = curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
+    if (r == CURLE_AGAIN)
+      break;
+    if (r != CURLE_OK) {
+      err_set(&a->err, ERR_IO, "the attach connection broke: %s",
+              curl_easy_strerror(r));
+      finish(a, ERR_IO);
+      return;
+    }
+    if (!k) {
+      int rc = a->tty ? 0 : stream_mux_end(&a->mux, &a->err);
+      finish(a, rc);
+      return;
+    }
+    int rc = feed(a, tmp, k);
+    if (rc) {
+      finish(a, rc);
+      return;
+    }
+  }
+  start_events(a);
+}
+
+/* --- public --- */
+
+static void closed(uv_handle_t *h)
+{
+  struct engine_attach *a = (struct engine_attach *)h;
+  curl_easy_cleanup(a->easy);
+  stream_mux_release(&a->mux);
+  buf_release(&a->pending);
+  err_release(&a->err);
+  free(a);
+}
+
+void engine_attach_free(struct engine_attach *a)
+{
+  if (!a)
+    return;
+  if (a->polling) {
+    uv_poll_stop(&a->poll);
+    uv_close((uv_handle_t *)&a->poll, closed);
+    return;
+  }
+  curl_easy_cleanup(a->easy);
+  stream_mux_release(&a->mux);
+  buf_release(&a->pending);
+  err_release(&a->err);
+  free(a);
+}
+
+int engine_attach_open(struct engine *e, const char *id, int tty,
+                       engine_output_cb out, engine_attach_done_cb done,
+                       engine_attach_drain_cb drain, void *ctx,
+                       struct engine_attach **ap, struct err *err)
+{
+  const struct dockerhost *h = http_client_dockerhost(engine_http(e));
+  struct engine_attach *a = xcalloc(1, sizeof(*a));
+  a->tty = tty;
+  a->out = out;
+  a->done = done;
+  a->drain = drain;
+  a->ctx = ctx;
+  a->fd = CURL_SOCKET_BAD;
+  a->pending.cap = HIJACK_PENDING_MAX;
+  stream_mux_init(&a->mux, 0, on_frame, a);
+  a->easy = curl_easy_init();
+  if (!a->easy)
+    BUG("curl_easy_init failed");
+  char *what = xasprintf("attaching to container '%s'", id);
+  time_t deadline = time(NULL) + HANDSHAKE_SECONDS;
+  struct buf in = BUF_INIT_CAP(HIJACK_HEAD_MAX + HTTP_ERROR_BODY_MAX);
+  int rc = connect_engine(a, h, err);
+  if (!rc) {
+    /* the Host header: the authority of the base URL */
+    const char *host = strstr(h->base_url, "://");
+    host = host ? host + 3 : h->base_url;
+    size_t hl = strcspn(host, "/");
+    const char *v = engine_api_version(e);
+    char *eid = call_escape(id);
+    char *req = xasprintf(
+        "POST /v%s/containers/%s/attach?stream=1&stdin=1&stdout=1&stderr=1 "
+        "HTTP/1.1\r\nHost: %.*s\r\nUser-Agent: wcompose/" PACKAGE_VERSION
+        "\r\nContent-Type: text/plain\r\nConnection: Upgrade\r\n"
+        "Upgrade: tcp\r\n\r\n",
+        v ? v : ENGINE_API_MIN, eid, (int)hl, host);
+    free(eid);
+    rc = send_all(a, req, strlen(req), deadline);
+    free(req);
+    if (rc)
+      err_set(err, rc, "%s: cannot send the request: %s", what, err_text(rc));
+  }
+  struct hijack_head head = {0};
+  while (!rc) {
+    rc = hijack_head_parse(in.data ? in.data : "", in.len, &head, err);
+    if (rc < 0 || !rc)
+      break;
+    rc = recv_some(a, &in, deadline);
+    if (rc)
+      err_set(err, rc, "%s: the engine %s", what,
+              rc == ERR_TIMEOUT ? "did not answer in time"
+                                : "closed the connection without an answer");
+  }
+  if (!rc && head.status != 101 && head.status != 200)
+    rc = answer_error(a, what, &in, &head, deadline, err);
+  if (!rc && uv_poll_init_socket(engine_loop(e), &a->poll, a->fd))
+    rc = err_set(err, ERR_IO, "%s: cannot watch the connection", what);
+  if (rc) {
+    buf_release(&in);
+    free(what);
+    engine_attach_free(a);
+    return rc;
+  }
+  free(what);
+  a->polling = 1;
+  *ap = a;
+  /* Output that came with the head. A decoding error here is reported
+   * from the loop: the decoder refuses the next bytes with it. */
+  if (in.len > head.len)
+    feed(a, in.data + head.len, in.len - head.len);
+  buf_release(&in);
+  start_events(a);
+  return 0;
+}
+
+long engine_attach_write(struct engine_attach *a, const char *data, size_t n)
+{
+  if (a->stdin_closed || a->ended)
+    return ERR_STATE;
+  if (a->write_shut)
+    return 0; /* nobody reads stdin any more: drop it */
+  if (buf_add(&a->pending, data, n))
+    return ERR_LIMIT;
+  if (a->pending.len >= HIJACK_PENDING_MAX / 2)
+    a->was_full = 1;
+  start_events(a);
+  return (long)a->pending.len;
+}
+
+void engine_attach_close_stdin(struct engine_attach *a)
+{
+  if (a->stdin_closed)
+    return;
+  a->stdin_closed = 1;
+  if (a->ended || a->write_shut)
+    return;
+  if (!a->pending.len)
+    shut_write(a);
+}
