@@ -41,7 +41,7 @@ free_port() {
 proxy() {
   port=$1
   addr=$2
-  socat "$addr" "UNIX-CONNECT:$SOCK" 2>>socat.log &
+  socat $addr "UNIX-CONNECT:$SOCK" 2>>socat.log &
   PIDS="$PIDS $!"
   wait_until 20 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
 }
@@ -56,7 +56,9 @@ YAML
 
 # --- plain tcp:// ---
 P1=$(free_port)
-proxy "$P1" "TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr,fork" ||
+# -t 30: socat ends a connection 0.5 s after one side's EOF by default,
+# which would cut a hijacked attach short once stdin is over
+proxy "$P1" "-t 30 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr,fork" ||
   t_fail "socat listens on $P1" "$(cat socat.log)"
 out=$(DOCKER_HOST=tcp://127.0.0.1:$P1 W up -d 2>&1)
 check_eq "tcp://: up -d succeeds" "$?" 0
@@ -65,6 +67,11 @@ check_eq "tcp://: the container runs" \
 out=$(DOCKER_HOST=tcp://127.0.0.1:$P1 W ps -q 2>&1)
 check_eq "tcp://: ps lists it" "$out" \
   "$(docker inspect -f '{{.Id}}' "$T_PROJECT-app-1" 2>&1)"
+out=$(printf 'through tcp\n' | DOCKER_HOST=tcp://127.0.0.1:$P1 W run --rm -T app \
+  sh -c 'cat; echo done' 2>/dev/null)
+check_eq "tcp://: run forwards stdin over the hijacked connection" "$out" \
+  "through tcp
+done"
 DOCKER_HOST=tcp://127.0.0.1:$P1 W down -t 0 >/dev/null 2>&1
 check_eq "tcp://: down removes it" "$(project_leftovers "$T_PROJECT")" ""
 
