@@ -117,15 +117,7 @@ static int remove_oneoffs(struct lc *lc)
       take = lc->selected[k] && !strcmp(p->services[k].name, c->service);
     if (!take)
       continue;
-    progress_event(&lc->progress, "Container", c->name, "Removing", 0);
-    struct lc_await a = {.err = &lc->err};
-    int r = engine_container_remove(lc->engine, c->id, ENGINE_RM_FORCE,
-                                    lc_await_cb, &a, &lc->err);
-    if (!r)
-      r = lc_await(lc, &a);
-    lc_await_release(&a);
-    progress_event(&lc->progress, "Container", c->name, r ? "Error" : "Removed",
-                   1);
+    int r = lc_remove_container(lc, c, 0);
     if (r && !rc)
       rc = r;
   }

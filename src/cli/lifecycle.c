@@ -581,6 +581,21 @@ int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan)
   return rc;
 }
 
+int lc_remove_container(struct lc *lc, const struct plan_container *c,
+                        unsigned rm_flags)
+{
+  progress_event(&lc->progress, "Container", c->name, "Removing", 0);
+  struct lc_await a = {.err = &lc->err};
+  int r = engine_container_remove(lc->engine, c->id, rm_flags | ENGINE_RM_FORCE,
+                                  lc_await_cb, &a, &lc->err);
+  if (!r)
+    r = lc_await(lc, &a);
+  lc_await_release(&a);
+  progress_event(&lc->progress, "Container", c->name, r ? "Error" : "Removed",
+                 1);
+  return r;
+}
+
 int lc_remove_containers(struct lc *lc, const struct plan *plan,
                          unsigned rm_flags)
 {
@@ -589,16 +604,7 @@ int lc_remove_containers(struct lc *lc, const struct plan *plan,
     const struct plan_container *c = plan->v[i].container;
     if (plan->v[i].service >= 0 || !c)
       continue;
-    progress_event(&lc->progress, "Container", c->name, "Removing", 0);
-    struct lc_await a = {.err = &lc->err};
-    int r =
-        engine_container_remove(lc->engine, c->id, rm_flags | ENGINE_RM_FORCE,
-                                lc_await_cb, &a, &lc->err);
-    if (!r)
-      r = lc_await(lc, &a);
-    lc_await_release(&a);
-    progress_event(&lc->progress, "Container", c->name, r ? "Error" : "Removed",
-                   1);
+    int r = lc_remove_container(lc, c, rm_flags);
     if (r && !rc)
       rc = r;
   }

@@ -110,6 +110,10 @@ int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan);
 int lc_verb(struct cli_global *g, int argc, char **argv, enum svc_goal goal,
             const char *usage);
 
+/* Remove one container (forced), reporting progress; 0 or the error in
+ * lc->err. */
+int lc_remove_container(struct lc *lc, const struct plan_container *c,
+                        unsigned rm_flags);
 /* Remove a list of containers directly (orphans), reporting progress. */
 int lc_remove_containers(struct lc *lc, const struct plan *plan,
                          unsigned rm_flags);

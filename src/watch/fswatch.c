@@ -2,6 +2,7 @@
  * added as directories appear under the roots and dropped as they go. */
 #include "watch/fswatch.h"
 
+#include "util/path.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
 
@@ -55,19 +56,6 @@ static void warn(struct fswatch *w, const char *fmt, ...)
     w->hooks.warn(w->data, text);
 }
 
-/* The part of path below dir: "" for dir itself, NULL when outside. */
-static const char *below(const char *dir, const char *path)
-{
-  size_t n = strlen(dir);
-  if (n == 1 && dir[0] == '/')
-    return path[0] == '/' ? path + 1 : NULL;
-  if (strncmp(dir, path, n))
-    return NULL;
-  if (!path[n])
-    return "";
-  return path[n] == '/' ? path + n + 1 : NULL;
-}
-
 static char *join(const char *dir, const char *name)
 {
   if (!strcmp(dir, "/"))
@@ -78,7 +66,7 @@ static char *join(const char *dir, const char *name)
 static int in_root(const struct fswatch *w, const char *path)
 {
   for (size_t i = 0; i < w->roots.n; i++)
-    if (below(w->roots.v[i], path))
+    if (path_below(w->roots.v[i], path))
       return 1;
   return 0;
 }
@@ -159,7 +147,7 @@ static int watch_dir(struct fswatch *w, const char *path, struct err *err)
 static void unwatch_tree(struct fswatch *w, const char *path)
 {
   for (size_t i = 0; i < w->n;) {
-    if (below(path, w->dirs[i].path)) {
+    if (path_below(path, w->dirs[i].path)) {
       inotify_rm_watch(w->fd, w->dirs[i].wd);
       drop_at(w, i);
     } else {
@@ -230,7 +218,7 @@ static int reach_root(struct fswatch *w, const char *root, int emit,
       if (rc)
         break;
       /* the next directory toward the root */
-      const char *rest = below(a, root);
+      const char *rest = path_below(a, root);
       const char *end = rest ? strchr(rest, '/') : NULL;
       if (!end)
         break;
@@ -277,7 +265,7 @@ static void dir_added(struct fswatch *w, const char *path, struct err *e)
   }
   /* on the way to roots that did not exist */
   for (size_t i = 0; i < w->roots.n && !e->code; i++) {
-    const char *rest = below(path, w->roots.v[i]);
+    const char *rest = path_below(path, w->roots.v[i]);
     if (rest && *rest)
       reach_root(w, w->roots.v[i], 1, e);
   }
@@ -289,7 +277,7 @@ static void dir_added(struct fswatch *w, const char *path, struct err *e)
 static void lost(struct fswatch *w, const char *dir, struct err *e)
 {
   for (size_t i = 0; i < w->roots.n && !e->code; i++)
-    if (below(dir, w->roots.v[i]))
+    if (path_below(dir, w->roots.v[i]))
       reach_root(w, w->roots.v[i], 1, e);
 }
 

@@ -4,6 +4,7 @@
 #include "watch/rules.h"
 
 #include "engine/ignore.h"
+#include "util/path.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -35,24 +36,11 @@ static int syncs(enum watch_action a)
   return a == WATCH_SYNC || a == WATCH_SYNC_RESTART || a == WATCH_SYNC_EXEC;
 }
 
-/* The part of path below dir: "" for dir itself, NULL when outside. */
-static const char *below(const char *dir, const char *path)
-{
-  size_t n = strlen(dir);
-  if (n == 1 && dir[0] == '/')
-    return path[0] == '/' ? path + 1 : NULL;
-  if (strncmp(dir, path, n))
-    return NULL;
-  if (!path[n])
-    return "";
-  return path[n] == '/' ? path + n + 1 : NULL;
-}
-
 static int bind_mounted(const struct service *s, const char *path)
 {
   for (size_t i = 0; i < s->nvolumes; i++)
     if (s->volumes[i].type == MOUNT_BIND && s->volumes[i].source &&
-        below(s->volumes[i].source, path))
+        path_below(s->volumes[i].source, path))
       return 1;
   return 0;
 }
@@ -242,7 +230,7 @@ static int ignored(const struct watch_rules *r, const struct watch_target *t,
   if (*rel && ignore_match(t->ignore, rel, 0))
     return 1;
   if (t->dockerignore) {
-    const char *c = below(t->context, host_path);
+    const char *c = path_below(t->context, host_path);
     if (c && *c && ignore_match(t->dockerignore, c, 0))
       return 1;
   }
@@ -253,7 +241,7 @@ int watch_target_match(const struct watch_rules *r,
                        const struct watch_target *t, const char *host_path,
                        char **container_path)
 {
-  const char *rel = below(t->path, host_path);
+  const char *rel = path_below(t->path, host_path);
   if (container_path)
     *container_path = NULL;
   if (!rel)
@@ -272,7 +260,7 @@ int watch_rules_skip_dir(const struct watch_rules *r, const char *dir)
   int inside = 0;
   for (size_t i = 0; i < r->n; i++) {
     const struct watch_target *t = &r->v[i];
-    const char *rel = below(t->path, dir);
+    const char *rel = path_below(t->path, dir);
     if (!rel)
       continue;
     inside = 1;
@@ -283,7 +271,7 @@ int watch_rules_skip_dir(const struct watch_rules *r, const char *dir)
     if (ignore_match(t->ignore, rel, 1) && ignore_skip_dir(t->ignore, rel))
       continue;
     if (t->dockerignore) {
-      const char *c = below(t->context, dir);
+      const char *c = path_below(t->context, dir);
       if (c && *c && ignore_match(t->dockerignore, c, 1) &&
           ignore_skip_dir(t->dockerignore, c))
         continue;

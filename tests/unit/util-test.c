@@ -3,6 +3,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/path.h"
 #include "util/strvec.h"
 
 #include <stdlib.h>
@@ -51,5 +52,10 @@ int main(void)
   is_int(sv.n, 3, "split drops empty fields");
   ok(strvec_has(&sv, "b") && !strvec_has(&sv, "d"), "strvec_has");
   strvec_clear(&sv);
+  is_str(path_below("/src", "/src/a/b"), "a/b", "path_below: inside");
+  is_str(path_below("/src", "/src"), "", "path_below: the dir itself");
+  ok(path_below("/src", "/srcx/a") == NULL, "path_below: a sibling prefix");
+  ok(path_below("/src", "/other") == NULL, "path_below: outside");
+  is_str(path_below("/", "/etc"), "etc", "path_below: below the root");
   return tap_done();
 }
