@@ -41,17 +41,6 @@ struct exec_opts {
   const char *workdir, *user;
 };
 
-/* The command's output, to our stdout and stderr as it comes. */
-static int on_output(void *ctx, enum stream_kind kind, const char *data,
-                     size_t n)
-{
-  (void)ctx;
-  FILE *f = kind == STREAM_STDERR ? stderr : stdout;
-  fwrite(data, 1, n, f);
-  fflush(f);
-  return 0;
-}
-
 /* The running container of service s with replica number index. */
 static int find_container(struct lc *lc, const struct service *s, int index,
                           const struct plan_container **out)
@@ -142,7 +131,7 @@ static int exec_stream(struct lc *lc, const char *exec_id, int tty,
   st.sigint.data = st.sigterm.data = &st;
   uv_signal_start(&st.sigint, on_signal, SIGINT);
   uv_signal_start(&st.sigterm, on_signal, SIGTERM);
-  int rc = engine_exec_start(lc->engine, exec_id, tty, 0, on_output,
+  int rc = engine_exec_start(lc->engine, exec_id, tty, 0, lc_print_output,
                              on_stream_done, &st, &st.call, &lc->err);
   if (!rc)
     rc = lc_await(lc, &st.await);

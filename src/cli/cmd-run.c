@@ -49,17 +49,6 @@ struct run_opts {
   const char *entrypoint, *workdir, *user, *name;
 };
 
-/* the container's output, to our stdout and stderr as it comes */
-static int on_output(void *ctx, enum stream_kind kind, const char *data,
-                     size_t n)
-{
-  (void)ctx;
-  FILE *f = kind == STREAM_STDERR ? stderr : stdout;
-  fwrite(data, 1, n, f);
-  fflush(f);
-  return 0;
-}
-
 static char *random_hex_new(void)
 {
   unsigned char b[6] = {0};
@@ -543,8 +532,8 @@ static int run_container(struct lc *lc, const struct service *s,
     uv_signal_start(&w->sigint, on_signal, SIGINT);
     uv_signal_start(&w->sigterm, on_signal, SIGTERM);
     signals = 1;
-    rc = engine_attach_open(lc->engine, id, tty, on_output, on_attach_done,
-                            on_drain, w, &w->att, &lc->err);
+    rc = engine_attach_open(lc->engine, id, tty, lc_print_output,
+                            on_attach_done, on_drain, w, &w->att, &lc->err);
   }
   if (!rc && !o->detach)
     stdin_open(w, &lc->loop, tty);

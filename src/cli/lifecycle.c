@@ -387,6 +387,16 @@ int lc_check_builds(struct lc *lc)
   return lc->err.code;
 }
 
+int lc_print_output(void *ctx, enum stream_kind kind, const char *data,
+                    size_t n)
+{
+  (void)ctx;
+  FILE *f = kind == STREAM_STDERR ? stderr : stdout;
+  fwrite(data, 1, n, f);
+  fflush(f);
+  return 0;
+}
+
 /* --- pull and push --- */
 
 struct xfer {        /* a pull or push: its progress lines and its end */

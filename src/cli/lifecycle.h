@@ -110,6 +110,10 @@ int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan);
 int lc_verb(struct cli_global *g, int argc, char **argv, enum svc_goal goal,
             const char *usage);
 
+/* An engine_output_cb for run and exec: a container's output to our
+ * stdout and stderr as it comes (ctx unused). */
+int lc_print_output(void *ctx, enum stream_kind kind, const char *data,
+                    size_t n);
 /* Remove one container (forced), reporting progress; 0 or the error in
  * lc->err. */
 int lc_remove_container(struct lc *lc, const struct plan_container *c,
