@@ -1,3 +1,11 @@
+# Tests: unit programs, the conformance corpus, real-engine scenarios, and
+# tree-wide checks.
+include tests/unit/local.mk
+include tests/engine/local.mk
+
+TESTS += tests/conformance/own.sh tests/conformance/shared.sh
+EXTRA_DIST += tests/fuzz
+
 # Tree-wide checks.
 TESTS += tests/format.sh
 EXTRA_DIST += tests/format.sh

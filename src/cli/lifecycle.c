@@ -4,7 +4,7 @@
 #include "compose/load.h"
 #include "engine/auth.h"
 #include "orchestrate/create.h"
-#include "orchestrate/graph.h"
+#include "compose/graph.h"
 #include "orchestrate/labels.h"
 #include "util/xalloc.h"
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "compose/model-int.h"
-#include "orchestrate/graph.h"
+#include "compose/graph.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 

@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "compose/model.h"
-#include "orchestrate/graph.h"
+#include "compose/graph.h"
 
 struct sched;
 

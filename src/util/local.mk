@@ -1,8 +1,5 @@
+# util: errors, buffers, string vectors, arena, paths.
 libwcompose_a_SOURCES += src/util/err.c src/util/err.h src/util/arena.c \
   src/util/arena.h src/util/xalloc.c src/util/xalloc.h src/util/buf.c \
   src/util/buf.h src/util/strvec.c src/util/strvec.h src/util/path.c \
-  src/util/path.h tests/unit/tap.h
-
-check_PROGRAMS += tests/unit/util-test
-TESTS += tests/unit/util-test
-tests_unit_util_test_SOURCES = tests/unit/util-test.c
+  src/util/path.h

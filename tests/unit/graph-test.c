@@ -1,7 +1,7 @@
 /* Unit tests for the dependency graph: orders, closures, cycles. */
 #include <stdlib.h>
 
-#include "orchestrate/graph.h"
+#include "compose/graph.h"
 #include "tap.h"
 #include "util/buf.h"
 

@@ -3,8 +3,8 @@
  * (dependencies first), stop order (dependents first), the dependency
  * closure of a set of nodes, and cycles named in full. A graph owns its
  * edge arrays (graph_release); names are borrowed from the caller. */
-#ifndef WCOMPOSE_ORCHESTRATE_GRAPH_H
-#define WCOMPOSE_ORCHESTRATE_GRAPH_H
+#ifndef WCOMPOSE_COMPOSE_GRAPH_H
+#define WCOMPOSE_COMPOSE_GRAPH_H
 
 #include <stddef.h>
 

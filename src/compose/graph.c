@@ -1,7 +1,7 @@
 /* graph: topological orders, closures and cycle reports over service
  * indices. Quadratic where that keeps it simple: projects have tens of
  * services, not thousands. */
-#include "orchestrate/graph.h"
+#include "compose/graph.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,22 @@
+# compose: the loader. ydoc (libyaml to positioned nodes), interp, dotenv,
+# load (discovery, merge, extends, include), schema (compiled in from
+# schemas/compose-spec.json), model, the service graph, emit.
+libwcompose_a_SOURCES += src/compose/ydoc.c src/compose/ydoc.h \
+  src/compose/interp.c src/compose/interp.h src/compose/dotenv.c \
+  src/compose/dotenv.h src/compose/load.c src/compose/load.h \
+  src/compose/load-int.h src/compose/load-merge.c src/compose/load-extends.c \
+  src/compose/schema.c src/compose/schema.h src/compose/model.c \
+  src/compose/model.h src/compose/model-parse.c src/compose/model-int.h \
+  src/compose/graph.c src/compose/graph.h src/compose/emit.c \
+  src/compose/emit.h
+
+nodist_libwcompose_a_SOURCES += src/compose/schema-data.c
+BUILT_SOURCES += src/compose/schema-data.c
+CLEANFILES += src/compose/schema-data.c
+EXTRA_DIST += src/compose/schema-embed.sh
+
+src/compose/schema-data.c: $(srcdir)/schemas/compose-spec.json \
+  $(srcdir)/src/compose/schema-embed.sh
+	$(AM_V_GEN)$(MKDIR_P) src/compose && \
+	$(SHELL) $(srcdir)/src/compose/schema-embed.sh \
+	  $(srcdir)/schemas/compose-spec.json > $@.tmp && mv $@.tmp $@

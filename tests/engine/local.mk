@@ -1,0 +1,12 @@
+# Scenarios against the real engine (each skips, exit 77, when none
+# answers; scripts/test.sh makes sure one does).
+check_PROGRAMS += tests/engine/api-test
+TESTS += tests/engine/api-test
+tests_engine_api_test_SOURCES = tests/engine/api-test.c
+
+TESTS += tests/engine/endpoints.sh tests/engine/up-down.sh \
+  tests/engine/up-attached.sh tests/engine/up-errors.sh \
+  tests/engine/up-build.sh tests/engine/memory.sh tests/engine/depends.sh \
+  tests/engine/watch.sh tests/engine/views.sh tests/engine/logs-follow.sh \
+  tests/engine/blog-sample.sh tests/engine/run.sh tests/engine/run-stdin.sh \
+  tests/engine/pull.sh tests/engine/pull-registry.sh tests/engine/exec.sh
