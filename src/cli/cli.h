@@ -3,6 +3,8 @@
 #ifndef WCOMPOSE_CLI_CLI_H
 #define WCOMPOSE_CLI_CLI_H
 
+#include "cli/progress.h"
+#include "orchestrate/session.h"
 #include "util/strvec.h"
 
 /* Exit codes (documented in doc/wcompose.1). */
@@ -66,9 +68,40 @@ typedef int (*cli_cmd_fn)(struct cli_global *g, int argc, char **argv);
 CLI_COMMANDS(CLI_DECLARE_)
 #undef CLI_DECLARE_
 
+/* A command's session (orchestrate/session.h) with the progress display
+ * as its hooks (cli/runtime.c). */
+struct cli_session {
+  struct session s;
+  struct progress progress;
+  int progress_open;
+  struct cli_global *g;
+};
+/* Load the project and select services (session_load). */
+int cli_session_load(struct cli_session *cs, struct cli_global *g,
+                     char **services, int n, int with_deps);
+/* Open the progress display and the engine. */
+int cli_session_open(struct cli_session *cs);
+/* Print the session's error (if rc) and map rc to an exit code. */
+int cli_session_exit(struct cli_session *cs, int rc);
+void cli_session_close(struct cli_session *cs);
+/* The exit code for rc, printing err (or rc's text) first. */
+int cli_exit_code(int rc, const struct err *err);
+/* A --timeout style number of seconds, or -1 on junk. */
+int cli_parse_seconds(const char *text);
+
+/* The simple verbs (start, stop, restart, kill, pause, unpause, rm): parse
+ * their flags ([-t N] [-s SIGNAL] [-f] [-v] [SERVICE...]) and walk the
+ * observed containers toward goal (cli/verbs.c). usage is the help text. */
+int cli_verb(struct cli_global *g, int argc, char **argv, enum svc_goal goal,
+             const char *usage);
+
 /* Print "wcompose: <text>" lines of an error report to stderr. */
 struct err;
 void cli_print_err(const struct err *err);
+/* An engine_output_cb for run and exec: a container's output to our stdout
+ * and stderr as it comes (ctx unused). */
+int cli_print_output(void *ctx, enum stream_kind kind, const char *data,
+                     size_t n);
 /* Print a warning line "WARN: ..." style to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

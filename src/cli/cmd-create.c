@@ -1,6 +1,7 @@
 /* wcompose create: converge the project like up --no-start: images,
  * networks, volumes and containers, nothing started. */
-#include "cli/lifecycle.h"
+#include "cli/cli.h"
+#include "orchestrate/converge.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -17,16 +18,16 @@ int cmd_create(struct cli_global *g, int argc, char **argv)
       {"pull", required_argument, NULL, 'P'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  struct lc_converge co = {.no_start = 1, .timeout = -1};
+  struct converge_options co = {.no_start = 1, .timeout = -1};
   int c;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
     switch (c) {
     case 'b':
-      co.build = 1;
+      co.images.force = 1;
       break;
     case 'B':
-      co.no_build = 1;
+      co.images.no_build = 1;
       break;
     case 'F':
       co.plan_flags |= PLAN_FORCE_RECREATE;
@@ -46,7 +47,7 @@ int cmd_create(struct cli_global *g, int argc, char **argv)
                 optarg);
         return EXIT_USAGE;
       }
-      co.pull = optarg;
+      co.images.pull = optarg;
       break;
     case 'h':
       printf("Usage: wcompose create [OPTIONS] [SERVICE...]\n\n"
@@ -68,17 +69,17 @@ int cmd_create(struct cli_global *g, int argc, char **argv)
       return EXIT_USAGE;
     }
   }
-  struct lc lc;
+  struct cli_session cs;
   struct plan plan = PLAN_INIT;
-  int rc = lc_load(&lc, g, argv + optind, argc - optind, 1);
+  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 1);
   if (!rc)
-    rc = lc_check_builds(&lc);
+    rc = session_check_builds(&cs.s);
   if (!rc)
-    rc = lc_engine(&lc);
+    rc = cli_session_open(&cs);
   if (!rc)
-    rc = lc_converge(&lc, &co, &plan);
+    rc = converge(&cs.s, &co, &plan);
   plan_release(&plan);
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }

@@ -1,9 +1,10 @@
 /* wcompose down: stop and remove the project's containers (dependents
  * first), then its networks, and with -v its volumes, with --rmi its
  * images. */
-#include "cli/lifecycle.h"
+#include "cli/cli.h"
 #include "orchestrate/create.h"
-#include "orchestrate/labels.h"
+#include "orchestrate/images.h"
+#include "orchestrate/resources.h"
 #include "util/xalloc.h"
 
 #include <getopt.h>
@@ -25,73 +26,21 @@ static void usage(FILE *f)
              "  -t, --timeout SECONDS  Grace period before SIGKILL\n");
 }
 
-/* Remove every object of a kind labelled with the project. */
-static int remove_labelled(struct lc *lc, int volumes)
+/* The images of the selected services: those built (no image: name), or
+ * all with --rmi all. */
+static int remove_images(struct session *s, int all)
 {
-  cJSON *filters = NULL;
-  char *f = xasprintf("%s=%s", LABELS_PROJECT, lc->project->name);
-  engine_filter_add(&filters, "label", f);
-  free(f);
-  struct lc_await a = {.err = &lc->err};
-  int rc =
-      volumes
-          ? engine_volume_list(lc->engine, filters, lc_await_cb, &a, &lc->err)
-          : engine_network_list(lc->engine, filters, lc_await_cb, &a, &lc->err);
-  cJSON_Delete(filters);
-  if (!rc)
-    rc = lc_await(lc, &a);
-  const cJSON *list =
-      volumes ? cJSON_GetObjectItemCaseSensitive(a.json, "Volumes") : a.json;
-  const cJSON *item;
-  cJSON_ArrayForEach(item, list)
-  {
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "Name");
-    if (rc || !cJSON_IsString(name))
-      continue;
-    const char *kind = volumes ? "Volume" : "Network";
-    progress_event(&lc->progress, kind, name->valuestring, "Removing", 0);
-    struct lc_await b = {.err = &lc->err};
-    int r = volumes ? engine_volume_remove(lc->engine, name->valuestring, 0,
-                                           lc_await_cb, &b, &lc->err)
-                    : engine_network_remove(lc->engine, name->valuestring,
-                                            lc_await_cb, &b, &lc->err);
-    if (!r)
-      r = lc_await(lc, &b);
-    lc_await_release(&b);
-    progress_event(&lc->progress, kind, name->valuestring,
-                   r ? "Error" : "Removed", 1);
-    if (r)
-      rc = r;
-  }
-  lc_await_release(&a);
-  return rc;
-}
-
-static int remove_images(struct lc *lc, int all)
-{
-  const struct project *p = lc->project;
+  const struct project *p = s->project;
   int rc = 0;
   struct strvec done = STRVEC_INIT;
   for (size_t i = 0; i < p->nservices; i++) {
-    const struct service *s = &p->services[i];
-    if (!lc->selected[i] || (!all && s->image))
+    const struct service *sv = &p->services[i];
+    if (!s->selected[i] || (!all && sv->image))
       continue;
-    char *name = create_image_name_new(p, s);
+    char *name = create_image_name_new(p, sv);
     if (!strvec_has(&done, name)) {
       strvec_push(&done, name);
-      struct lc_await a = {.err = NULL};
-      struct err e = ERR_INIT;
-      progress_event(&lc->progress, "Image", name, "Removing", 0);
-      int r = engine_image_remove(lc->engine, name, 0, lc_await_cb, &a, &e);
-      if (!r)
-        r = lc_await(lc, &a);
-      if (r == ERR_NOTFOUND)
-        r = 0; /* never built or already gone */
-      if (r && e.code)
-        err_set(&lc->err, r, "%s", e.text);
-      progress_event(&lc->progress, "Image", name, r ? "Error" : "Removed", 1);
-      lc_await_release(&a);
-      err_release(&e);
+      int r = images_remove(s, name, 1);
       if (r && !rc)
         rc = r;
     }
@@ -104,20 +53,20 @@ static int remove_images(struct lc *lc, int all)
 /* One-off containers ('run' without --rm) of the selected services go
  * too, as compose's down removes them; they would otherwise keep the
  * project's network in use. */
-static int remove_oneoffs(struct lc *lc)
+static int remove_oneoffs(struct session *s)
 {
-  const struct project *p = lc->project;
+  const struct project *p = s->project;
   int rc = 0;
-  for (size_t i = 0; i < lc->nhave; i++) {
-    const struct plan_container *c = &lc->have[i];
+  for (size_t i = 0; i < s->nhave; i++) {
+    const struct plan_container *c = &s->have[i];
     if (!c->oneoff)
       continue;
-    int take = !lc->named;
+    int take = !s->named;
     for (size_t k = 0; !take && c->service && k < p->nservices; k++)
-      take = lc->selected[k] && !strcmp(p->services[k].name, c->service);
+      take = s->selected[k] && !strcmp(p->services[k].name, c->service);
     if (!take)
       continue;
-    int r = lc_remove_container(lc, c, 0);
+    int r = session_remove_container(s, c, 0);
     if (r && !rc)
       rc = r;
   }
@@ -155,7 +104,7 @@ int cmd_down(struct cli_global *g, int argc, char **argv)
       orphans = 1;
       break;
     case 't':
-      timeout = lc_parse_int(optarg);
+      timeout = cli_parse_seconds(optarg);
       if (timeout < 0) {
         fprintf(stderr,
                 "wcompose down: --timeout: '%s' is not a number of "
@@ -175,45 +124,50 @@ int cmd_down(struct cli_global *g, int argc, char **argv)
       return EXIT_USAGE;
     }
   }
-  struct lc lc;
-  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  struct cli_session cs;
+  struct session *S = &cs.s;
+  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
   if (!rc)
-    rc = lc_engine(&lc);
+    rc = cli_session_open(&cs);
   if (!rc)
-    rc = lc_observe(&lc);
+    rc = session_observe(S);
   struct plan plan = PLAN_INIT;
   if (!rc) {
     /* scale 0 everywhere: every container is to go */
-    size_t n = lc.project->nservices;
+    size_t n = S->project->nservices;
     struct plan_want *want = xcalloc(n ? n : 1, sizeof(*want));
     for (size_t i = 0; i < n; i++)
-      want[i].selected = lc.selected[i];
-    plan_make(lc.project, want, lc.have, lc.nhave,
+      want[i].selected = S->selected[i];
+    plan_make(S->project, want, S->have, S->nhave,
               orphans ? PLAN_REMOVE_ORPHANS : 0, &plan);
     free(want);
     if (plan.norphans && !orphans)
       cli_warn("Found orphan containers for this project. If you removed "
                "or renamed a service in your compose file, run this "
                "command with the --remove-orphans flag to clean them up.");
-    struct svc_options so = {
-        .goal = SVC_GOAL_DOWN, .timeout = timeout, .parallel = g->parallel};
-    rc = lc_run(&lc, &plan, &so);
-    int r = lc_remove_containers(&lc, &plan, 0);
+    struct svc_options so = {.goal = SVC_GOAL_DOWN, .timeout = timeout};
+    rc = session_walk(S, &plan, &so);
+    int r = session_remove_orphans(S, &plan, 0);
     if (!rc)
       rc = r;
-    r = remove_oneoffs(&lc);
+    r = remove_oneoffs(S);
     if (!rc)
       rc = r;
   }
-  /* networks and volumes go only with the whole project */
-  if (!rc && !lc.named)
-    rc = remove_labelled(&lc, 0);
-  if (!rc && !lc.named && volumes)
-    rc = remove_labelled(&lc, 1);
+  /* networks and volumes go only with the whole project; each kind is
+   * tried even when the other failed */
+  if (!rc && !S->named) {
+    rc = resources_remove(S, RESOURCES_NETWORKS);
+    if (volumes) {
+      int r = resources_remove(S, RESOURCES_VOLUMES);
+      if (!rc)
+        rc = r;
+    }
+  }
   if (!rc && rmi)
-    rc = remove_images(&lc, !strcmp(rmi, "all"));
+    rc = remove_images(S, !strcmp(rmi, "all"));
   plan_release(&plan);
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }

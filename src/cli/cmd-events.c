@@ -18,15 +18,15 @@ static const char usage[] =
     "      --json   Output events as a stream of JSON objects\n";
 
 struct ev {
-  struct lc *lc;
+  struct session *lc;
   int json;
   uv_signal_t sigint;
   struct engine_call *call;
-  struct lc_await done;
+  struct session_call done;
 };
 
 /* Keep events of the selected services only. */
-static int selected(struct lc *lc, const char *service)
+static int selected(struct session *lc, const char *service)
 {
   const struct project *p = lc->project;
   for (size_t k = 0; k < p->nservices; k++)
@@ -95,7 +95,7 @@ static void on_end(void *ctx, struct engine_result *res)
   v->call = NULL;
   if (res->rc == ERR_CANCELED)
     res->rc = 0;
-  lc_await_cb(&v->done, res);
+  session_call_cb(&v->done, res);
   uv_close((uv_handle_t *)&v->sigint, NULL);
 }
 
@@ -124,34 +124,35 @@ int cmd_events(struct cli_global *g, int argc, char **argv)
       return views_bad_flag(argv[0], argv[optind - 1]);
     }
   }
-  struct lc lc;
+  struct cli_session cs;
+  struct session *lc = &cs.s;
   struct ev v;
   memset(&v, 0, sizeof(v));
-  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
   if (!rc)
-    rc = lc_engine(&lc);
+    rc = cli_session_open(&cs);
   if (!rc) {
-    v.lc = &lc;
+    v.lc = lc;
     v.json = json;
-    v.done.err = &lc.err;
+    v.done.err = &lc->err;
     cJSON *filters = NULL;
-    char *f = xasprintf("%s=%s", LABELS_PROJECT, lc.project->name);
+    char *f = xasprintf("%s=%s", LABELS_PROJECT, lc->project->name);
     engine_filter_add(&filters, "label", f);
     engine_filter_add(&filters, "type", "container");
     free(f);
-    uv_signal_init(&lc.loop, &v.sigint);
+    uv_signal_init(&lc->loop, &v.sigint);
     v.sigint.data = &v;
     uv_signal_start(&v.sigint, on_sigint, SIGINT);
-    rc = engine_events(lc.engine, filters, NULL, NULL, on_event, on_end, &v,
-                       &v.call, &lc.err);
+    rc = engine_events(lc->engine, filters, NULL, NULL, on_event, on_end, &v,
+                       &v.call, &lc->err);
     cJSON_Delete(filters);
     if (rc)
       uv_close((uv_handle_t *)&v.sigint, NULL);
     else
-      rc = lc_await(&lc, &v.done);
-    lc_await_release(&v.done);
+      rc = session_call_wait(lc, &v.done);
+    session_call_release(&v.done);
   }
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }

@@ -2,7 +2,9 @@
  * (replica --index), stream its output and pass its exit code through, as
  * read from the exec's inspect once the output has ended. Stdin is not
  * forwarded: there is no hijacked connection yet. */
-#include "cli/lifecycle.h"
+#include "cli/cli.h"
+#include "orchestrate/converge.h"
+#include "orchestrate/resources.h"
 #include "util/xalloc.h"
 
 #include <getopt.h>
@@ -42,8 +44,8 @@ struct exec_opts {
 };
 
 /* The running container of service s with replica number index. */
-static int find_container(struct lc *lc, const struct service *s, int index,
-                          const struct plan_container **out)
+static int find_container(struct session *lc, const struct service *s,
+                          int index, const struct plan_container **out)
 {
   int running = 0;
   for (size_t i = 0; i < lc->nhave; i++) {
@@ -100,7 +102,7 @@ static cJSON *exec_body(const struct exec_opts *o, char **cmd, int ncmd,
 /* The output stream, which Ctrl-C ends: the engine has no call to signal
  * an exec'ed process, so it is left to finish in the container. */
 struct exec_stream {
-  struct lc_await await;
+  struct session_call await;
   struct engine_call *call; /* NULL once the stream has completed */
   uv_signal_t sigint, sigterm;
   int interrupted;
@@ -110,7 +112,7 @@ static void on_stream_done(void *ctx, struct engine_result *res)
 {
   struct exec_stream *st = ctx;
   st->call = NULL;
-  lc_await_cb(&st->await, res);
+  session_call_cb(&st->await, res);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -122,7 +124,7 @@ static void on_signal(uv_signal_t *h, int signum)
     engine_call_cancel(st->call);
 }
 
-static int exec_stream(struct lc *lc, const char *exec_id, int tty,
+static int exec_stream(struct session *lc, const char *exec_id, int tty,
                        int *interrupted)
 {
   struct exec_stream st = {.await = {.err = &lc->err}};
@@ -131,14 +133,14 @@ static int exec_stream(struct lc *lc, const char *exec_id, int tty,
   st.sigint.data = st.sigterm.data = &st;
   uv_signal_start(&st.sigint, on_signal, SIGINT);
   uv_signal_start(&st.sigterm, on_signal, SIGTERM);
-  int rc = engine_exec_start(lc->engine, exec_id, tty, 0, lc_print_output,
+  int rc = engine_exec_start(lc->engine, exec_id, tty, 0, cli_print_output,
                              on_stream_done, &st, &st.call, &lc->err);
   if (!rc)
-    rc = lc_await(lc, &st.await);
+    rc = session_call_wait(lc, &st.await);
   uv_close((uv_handle_t *)&st.sigint, NULL);
   uv_close((uv_handle_t *)&st.sigterm, NULL);
   uv_run(&lc->loop, UV_RUN_NOWAIT);
-  lc_await_release(&st.await);
+  session_call_release(&st.await);
   *interrupted = st.interrupted;
   if (rc == ERR_CANCELED && st.interrupted) {
     err_release(&lc->err);
@@ -149,14 +151,14 @@ static int exec_stream(struct lc *lc, const char *exec_id, int tty,
 
 /* The exit code of the ended exec. The output ends with the process, but
  * give the engine a moment if it still says it is running. */
-static int exec_exit_code(struct lc *lc, const char *exec_id, int *code)
+static int exec_exit_code(struct session *lc, const char *exec_id, int *code)
 {
   for (int tries = 0;; tries++) {
-    struct lc_await a = {.err = &lc->err};
+    struct session_call a = {.err = &lc->err};
     int rc =
-        engine_exec_inspect(lc->engine, exec_id, lc_await_cb, &a, &lc->err);
+        engine_exec_inspect(lc->engine, exec_id, session_call_cb, &a, &lc->err);
     if (!rc)
-      rc = lc_await(lc, &a);
+      rc = session_call_wait(lc, &a);
     const cJSON *run =
         a.json ? cJSON_GetObjectItemCaseSensitive(a.json, "Running") : NULL;
     const cJSON *ec =
@@ -167,7 +169,7 @@ static int exec_exit_code(struct lc *lc, const char *exec_id, int *code)
     else if (!rc && (!running || tries >= 50))
       rc = err_set(&lc->err, ERR_PROTO, "inspecting exec '%.12s': no exit code",
                    exec_id);
-    lc_await_release(&a);
+    session_call_release(&a);
     if (rc || !running)
       return rc;
     struct timespec ts = {0, 20 * 1000 * 1000};
@@ -175,12 +177,12 @@ static int exec_exit_code(struct lc *lc, const char *exec_id, int *code)
   }
 }
 
-static int exec_run(struct lc *lc, const struct service *s,
+static int exec_run(struct session *lc, const struct service *s,
                     const struct exec_opts *o, char **cmd, int ncmd,
                     int *exit_code)
 {
   const struct plan_container *c = NULL;
-  int rc = lc_observe(lc);
+  int rc = session_observe(lc);
   if (!rc)
     rc = find_container(lc, s, o->index, &c);
   if (rc)
@@ -191,11 +193,11 @@ static int exec_run(struct lc *lc, const struct service *s,
     cli_warn("input is not forwarded to the command: interactive sessions "
              "are not supported yet (use -T for scripts)");
 
-  struct lc_await a = {.err = &lc->err};
+  struct session_call a = {.err = &lc->err};
   rc = engine_exec_create(lc->engine, c->id, exec_body(o, cmd, ncmd, tty),
-                          lc_await_cb, &a, &lc->err);
+                          session_call_cb, &a, &lc->err);
   if (!rc)
-    rc = lc_await(lc, &a);
+    rc = session_call_wait(lc, &a);
   const cJSON *jid =
       a.json ? cJSON_GetObjectItemCaseSensitive(a.json, "Id") : NULL;
   char *exec_id = NULL;
@@ -204,17 +206,17 @@ static int exec_run(struct lc *lc, const struct service *s,
   else if (!rc)
     rc = err_set(&lc->err, ERR_PROTO, "creating an exec in '%s': no Id",
                  c->name);
-  lc_await_release(&a);
+  session_call_release(&a);
   if (rc)
     return rc;
 
   if (o->detach) {
-    struct lc_await st = {.err = &lc->err};
-    rc = engine_exec_start(lc->engine, exec_id, 0, 1, NULL, lc_await_cb, &st,
-                           NULL, &lc->err);
+    struct session_call st = {.err = &lc->err};
+    rc = engine_exec_start(lc->engine, exec_id, 0, 1, NULL, session_call_cb,
+                           &st, NULL, &lc->err);
     if (!rc)
-      rc = lc_await(lc, &st);
-    lc_await_release(&st);
+      rc = session_call_wait(lc, &st);
+    session_call_release(&st);
     if (!rc)
       *exit_code = 0;
   } else {
@@ -269,7 +271,7 @@ int cmd_exec(struct cli_global *g, int argc, char **argv)
       o.privileged = 1;
       break;
     case O_INDEX:
-      o.index = lc_parse_int(optarg);
+      o.index = cli_parse_seconds(optarg);
       if (o.index < 1) {
         fprintf(stderr,
                 "wcompose exec: --index: '%s' is not a replica number\n",
@@ -300,20 +302,21 @@ int cmd_exec(struct cli_global *g, int argc, char **argv)
     usage(stderr);
     goto out;
   }
-  struct lc lc;
-  int rc = lc_load(&lc, g, argv + optind, 1, 0);
+  struct cli_session cs;
+  struct session *lc = &cs.s;
+  int rc = cli_session_load(&cs, g, argv + optind, 1, 0);
   const struct service *s =
-      rc ? NULL : project_service(lc.project, argv[optind]);
+      rc ? NULL : project_service(lc->project, argv[optind]);
   int exit_code = -1;
   if (!rc)
-    rc = lc_engine(&lc);
-  progress_end(&lc.progress);
+    rc = cli_session_open(&cs);
+  progress_end(&cs.progress);
   if (!rc)
-    rc = exec_run(&lc, s, &o, argv + optind + 1, argc - optind - 1, &exit_code);
-  code = lc_exit(&lc, rc);
+    rc = exec_run(lc, s, &o, argv + optind + 1, argc - optind - 1, &exit_code);
+  code = cli_session_exit(&cs, rc);
   if (!rc && exit_code >= 0)
     code = exit_code;
-  lc_close(&lc);
+  cli_session_close(&cs);
 out:
   strvec_clear(&o.env);
   return code;

@@ -78,11 +78,12 @@ int cmd_images(struct cli_global *g, int argc, char **argv)
       return views_bad_flag(argv[0], argv[optind - 1]);
     }
   }
-  struct lc lc;
-  int rc = views_open(&lc, g, argv + optind, argc - optind);
+  struct cli_session cs;
+  struct session *lc = &cs.s;
+  int rc = views_open(&cs, g, argv + optind, argc - optind);
   if (!rc) {
     struct views_list l;
-    views_collect(&lc, 1, &l);
+    views_collect(lc, 1, &l);
     char **cell = xcalloc((l.n + 1) * 5, sizeof(*cell));
     size_t rows = 1;
     cJSON *arr = cJSON_CreateArray();
@@ -92,12 +93,13 @@ int cmd_images(struct cli_global *g, int argc, char **argv)
       cell[k] = xstrdup(head[k]);
     for (size_t i = 0; i < l.n && !rc; i++) {
       const char *image_id = views_str(l.v[i].j, "ImageID");
-      struct lc_await a = {.err = &lc.err};
-      rc = engine_image_inspect(lc.engine, image_id, lc_await_cb, &a, &lc.err);
+      struct session_call a = {.err = &lc->err};
+      rc = engine_image_inspect(lc->engine, image_id, session_call_cb, &a,
+                                &lc->err);
       if (!rc)
-        rc = lc_await(&lc, &a);
+        rc = session_call_wait(lc, &a);
       if (rc == ERR_NOTFOUND) { /* removed since: show what is known */
-        err_release(&lc.err);
+        err_release(&lc->err);
         rc = 0;
       }
       if (!rc) {
@@ -129,7 +131,7 @@ int cmd_images(struct cli_global *g, int argc, char **argv)
         cell[rows * 5 + 4] = size_new(sz);
         rows++;
       }
-      lc_await_release(&a);
+      session_call_release(&a);
     }
     if (!rc && json) {
       char *text = cJSON_PrintUnformatted(arr);
@@ -146,7 +148,7 @@ int cmd_images(struct cli_global *g, int argc, char **argv)
     cJSON_Delete(arr);
     free(l.v);
   }
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }

@@ -28,7 +28,7 @@ static const char usage[] =
 
 struct view {
   struct logs logs;
-  struct lc *lc;
+  struct session *lc;
   struct logs_entry **entries; /* each allocated: callbacks hold them */
   size_t n, alloc;
   size_t streams;             /* log streams not ended */
@@ -216,7 +216,7 @@ static void on_sigint(uv_signal_t *h, int signum)
 
 static int valid_tail(const char *s)
 {
-  return !strcmp(s, "all") || lc_parse_int(s) >= 0;
+  return !strcmp(s, "all") || cli_parse_seconds(s) >= 0;
 }
 
 int cmd_logs(struct cli_global *g, int argc, char **argv)
@@ -259,7 +259,7 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
     } else if (c == 'P') {
       flags |= LOGS_NO_PREFIX;
     } else if (c == 'i') {
-      index = lc_parse_int(optarg);
+      index = cli_parse_seconds(optarg);
       if (index < 1) {
         fprintf(stderr,
                 "wcompose logs: --index: '%s' is not a replica "
@@ -280,42 +280,43 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
     flags |= LOGS_NO_COLOR;
   else if (g->ansi && !strcmp(g->ansi, "always") && !(flags & LOGS_NO_PREFIX))
     flags &= ~(unsigned)LOGS_NO_COLOR;
-  struct lc lc;
+  struct cli_session cs;
+  struct session *lc = &cs.s;
   struct view v;
   memset(&v, 0, sizeof(v));
-  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
   if (!rc)
-    rc = lc_engine(&lc);
+    rc = cli_session_open(&cs);
   /* starts from here on are followed, listed or not (no gap between) */
   char listed_at[32];
   snprintf(listed_at, sizeof(listed_at), "%lld", (long long)time(NULL) - 1);
   if (!rc)
-    rc = lc_observe(&lc);
+    rc = session_observe(lc);
   if (!rc) {
     struct views_list l;
-    views_collect(&lc, 1, &l);
-    v.lc = &lc;
+    views_collect(lc, 1, &l);
+    v.lc = lc;
     v.eo = eo;
     v.index = index;
-    logs_init(&v.logs, &lc.loop, lc.engine, stdout, flags, NULL, &v);
+    logs_init(&v.logs, &lc->loop, lc->engine, stdout, flags, NULL, &v);
     for (size_t i = 0; i < l.n; i++) {
       if (index && l.v[i].c.number != index)
         continue;
       struct logs_entry *en =
           entry_new(&v, l.v[i].c.id, l.v[i].c.service, l.v[i].c.number);
       /* the list does not say whether a container has a TTY */
-      struct lc_await a = {.err = &lc.err};
-      if (!engine_container_inspect(lc.engine, en->id, lc_await_cb, &a,
-                                    &lc.err) &&
-          !lc_await(&lc, &a)) {
+      struct session_call a = {.err = &lc->err};
+      if (!engine_container_inspect(lc->engine, en->id, session_call_cb, &a,
+                                    &lc->err) &&
+          !session_call_wait(lc, &a)) {
         const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(a.json, "Config");
         en->tty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "Tty"));
       }
-      lc_await_release(&a);
-      err_release(&lc.err);
+      session_call_release(&a);
+      err_release(&lc->err);
     }
     free(l.v);
-    uv_signal_init(&lc.loop, &v.sigint);
+    uv_signal_init(&lc->loop, &v.sigint);
     v.sigint.data = &v;
     uv_signal_start(&v.sigint, on_sigint, SIGINT);
     size_t n0 = v.n;
@@ -325,13 +326,13 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
       /* as compose: containers that start while following are followed
        * too (a scale-up, a recreate, a restart) */
       cJSON *filters = NULL;
-      char *f = xasprintf("%s=%s", LABELS_PROJECT, lc.project->name);
+      char *f = xasprintf("%s=%s", LABELS_PROJECT, lc->project->name);
       engine_filter_add(&filters, "label", f);
       free(f);
       engine_filter_add(&filters, "type", "container");
       engine_filter_add(&filters, "event", "start");
       struct err e = ERR_INIT;
-      if (!engine_events(lc.engine, filters, listed_at, NULL, on_event,
+      if (!engine_events(lc->engine, filters, listed_at, NULL, on_event,
                          on_events_end, &v, &v.events, &e))
         v.active++;
       err_release(&e);
@@ -339,7 +340,7 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
     }
     if (!v.active)
       uv_close((uv_handle_t *)&v.sigint, NULL);
-    uv_run(&lc.loop, UV_RUN_DEFAULT);
+    uv_run(&lc->loop, UV_RUN_DEFAULT);
     for (size_t i = 0; i < v.n; i++) {
       stream_lines_release(&v.entries[i]->out);
       stream_lines_release(&v.entries[i]->err);
@@ -350,7 +351,7 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
     free(v.entries);
     logs_release(&v.logs);
   }
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return v.interrupted && code == EXIT_OK ? EXIT_OK : code;
 }

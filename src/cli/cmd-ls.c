@@ -92,18 +92,20 @@ int cmd_ls(struct cli_global *g, int argc, char **argv)
     return EXIT_USAGE;
   }
   /* no compose file: only the engine is opened */
-  struct lc lc;
-  memset(&lc, 0, sizeof(lc));
-  lc.g = g;
-  struct lc_await a = {.err = &lc.err};
-  int rc = lc_engine(&lc);
+  struct cli_session cs;
+  struct session *lc = &cs.s;
+  memset(&cs, 0, sizeof(cs));
+  cs.g = g;
+  struct session_call a = {.err = &lc->err};
+  int rc = cli_session_open(&cs);
   cJSON *filters = NULL;
   engine_filter_add(&filters, "label", LABELS_PROJECT);
   if (!rc)
-    rc = engine_container_list(lc.engine, filters, 1, lc_await_cb, &a, &lc.err);
+    rc = engine_container_list(lc->engine, filters, 1, session_call_cb, &a,
+                               &lc->err);
   cJSON_Delete(filters);
   if (!rc)
-    rc = lc_await(&lc, &a);
+    rc = session_call_wait(lc, &a);
   if (!rc) {
     size_t cap = (size_t)cJSON_GetArraySize(a.json) + 1, n = 0;
     struct proj *pv = xcalloc(cap, sizeof(*pv));
@@ -171,8 +173,8 @@ int cmd_ls(struct cli_global *g, int argc, char **argv)
     }
     free(pv);
   }
-  lc_await_release(&a);
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  session_call_release(&a);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }

@@ -1,9 +1,9 @@
 /* wcompose pause: pause services (their running containers). */
-#include "cli/lifecycle.h"
+#include "cli/cli.h"
 
 int cmd_pause(struct cli_global *g, int argc, char **argv)
 {
-  return lc_verb(g, argc, argv, SVC_GOAL_PAUSE,
-                 "Usage: wcompose pause [OPTIONS] [SERVICE...]\n\n"
-                 "Pause services: their running containers.\n");
+  return cli_verb(g, argc, argv, SVC_GOAL_PAUSE,
+                  "Usage: wcompose pause [OPTIONS] [SERVICE...]\n\n"
+                  "Pause services: their running containers.\n");
 }

@@ -37,7 +37,7 @@ int cmd_port(struct cli_global *g, int argc, char **argv)
         return EXIT_USAGE;
       }
     } else if (c == 'i') {
-      index = lc_parse_int(optarg);
+      index = cli_parse_seconds(optarg);
       if (index < 1) {
         fprintf(stderr,
                 "wcompose port: --index: '%s' is not a replica number\n",
@@ -57,17 +57,18 @@ int cmd_port(struct cli_global *g, int argc, char **argv)
     return EXIT_USAGE;
   }
   const char *service = argv[optind];
-  int priv = lc_parse_int(argv[optind + 1]);
+  int priv = cli_parse_seconds(argv[optind + 1]);
   if (priv < 1 || priv > 65535) {
     fprintf(stderr, "wcompose port: '%s' is not a port number\n",
             argv[optind + 1]);
     return EXIT_USAGE;
   }
-  struct lc lc;
-  int rc = views_open(&lc, g, argv + optind, 1);
+  struct cli_session cs;
+  struct session *lc = &cs.s;
+  int rc = views_open(&cs, g, argv + optind, 1);
   if (!rc) {
     struct views_list l;
-    views_collect(&lc, 1, &l);
+    views_collect(lc, 1, &l);
     const struct views_ctr *ctr = NULL;
     for (size_t i = 0; i < l.n; i++)
       if (l.v[i].c.number == index)
@@ -83,11 +84,11 @@ int cmd_port(struct cli_global *g, int argc, char **argv)
           found = p;
       }
     if (!ctr)
-      rc = err_set(&lc.err, ERR_NOTFOUND,
+      rc = err_set(&lc->err, ERR_NOTFOUND,
                    "service '%s' has no container with index %d", service,
                    index);
     else if (!found)
-      rc = err_set(&lc.err, ERR_NOTFOUND,
+      rc = err_set(&lc->err, ERR_NOTFOUND,
                    "no port %d/%s is published by container '%s'", priv, proto,
                    ctr->c.name);
     else {
@@ -98,7 +99,7 @@ int cmd_port(struct cli_global *g, int argc, char **argv)
     }
     free(l.v);
   }
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }

@@ -63,7 +63,7 @@ static void print_table(struct views_list *l, int trunc)
 }
 
 /* One object per line, with the fields docker compose prints. */
-static void print_json(struct lc *lc, struct views_list *l)
+static void print_json(struct session *lc, struct views_list *l)
 {
   time_t now = time(NULL);
   for (size_t i = 0; i < l->n; i++) {
@@ -191,15 +191,16 @@ int cmd_ps(struct cli_global *g, int argc, char **argv)
       return views_bad_flag(argv[0], argv[optind - 1]);
     }
   }
-  struct lc lc;
-  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  struct cli_session cs;
+  struct session *lc = &cs.s;
+  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
   if (!rc)
-    rc = lc_engine(&lc);
+    rc = cli_session_open(&cs);
   if (!rc)
-    rc = lc_observe(&lc);
+    rc = session_observe(lc);
   if (!rc) {
     struct views_list l;
-    views_collect(&lc, all || want, &l);
+    views_collect(lc, all || want, &l);
     size_t k = 0;
     for (size_t i = 0; i < l.n; i++) {
       int s = 0;
@@ -221,13 +222,13 @@ int cmd_ps(struct cli_global *g, int argc, char **argv)
       for (size_t i = 0; i < l.n; i++)
         puts(l.v[i].c.id);
     } else if (json) {
-      print_json(&lc, &l);
+      print_json(lc, &l);
     } else {
       print_table(&l, trunc);
     }
     free(l.v);
   }
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }

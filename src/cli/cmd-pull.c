@@ -1,9 +1,8 @@
 /* wcompose pull and push: the images of the selected services that name one
  * (image:), one after the other, with the engine's progress messages; a
  * failure carries the engine's own message. */
-#include "cli/lifecycle.h"
-#include "orchestrate/create.h"
-#include "util/xalloc.h"
+#include "cli/cli.h"
+#include "orchestrate/images.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -40,26 +39,25 @@ static int xfer_cmd(struct cli_global *g, int argc, char **argv, int push)
       return c == 'h' ? EXIT_OK : EXIT_USAGE;
     }
   }
-  struct lc lc;
-  int rc = lc_load(&lc, g, argv + optind, argc - optind, 0);
+  struct cli_session cs;
+  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
   if (!rc)
-    rc = lc_engine(&lc);
-  const struct project *p = lc.project;
+    rc = cli_session_open(&cs);
+  const struct project *p = cs.s.project;
   for (size_t i = 0; !rc && i < p->nservices; i++) {
     const struct service *s = &p->services[i];
-    if (!lc.selected[i] || !s->image)
+    if (!cs.s.selected[i] || !s->image)
       continue;
-    rc = lc_image_xfer(&lc, s->image, push, quiet);
+    rc = images_xfer(&cs.s, s->image, push, quiet);
     if (rc && ignore) {
-      progress_end(&lc.progress);
-      cli_print_err(&lc.err);
-      err_release(&lc.err);
+      progress_end(&cs.progress);
+      cli_print_err(&cs.s.err);
+      err_release(&cs.s.err);
       rc = 0;
     }
   }
-  progress_end(&lc.progress);
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }
 

@@ -1,9 +1,9 @@
 /* wcompose rm: remove stopped service containers (running ones too with -s). */
-#include "cli/lifecycle.h"
+#include "cli/cli.h"
 
 int cmd_rm(struct cli_global *g, int argc, char **argv)
 {
-  return lc_verb(
+  return cli_verb(
       g, argc, argv, SVC_GOAL_DOWN,
       "Usage: wcompose rm [OPTIONS] [SERVICE...]\n\n"
       "Remove stopped service containers: running ones too with -s.\n"

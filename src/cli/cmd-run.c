@@ -2,7 +2,9 @@
  * <project>-<service>-run-<hex>: dependencies first (as up), then create,
  * attach (stdin forwarded, a raw terminal session with a TTY), start, wait,
  * and pass its exit code through. */
-#include "cli/lifecycle.h"
+#include "cli/cli.h"
+#include "orchestrate/converge.h"
+#include "orchestrate/resources.h"
 #include "engine/hijack.h"
 #include "orchestrate/create.h"
 #include "util/xalloc.h"
@@ -137,7 +139,7 @@ static int add_port(cJSON *body, cJSON *hc, const char *spec, struct err *err)
 }
 
 /* The service's create body adjusted for a one-off run. */
-static int run_body(struct lc *lc, const struct service *s,
+static int run_body(struct session *lc, const struct service *s,
                     const char *image_id, const struct run_opts *o, char **cmd,
                     int ncmd, int tty, cJSON **out)
 {
@@ -205,8 +207,8 @@ static int run_body(struct lc *lc, const struct service *s,
   return 0;
 }
 
-/* Dependencies of the service (selected by lc_load), as up would. */
-static int start_deps(struct lc *lc, size_t target)
+/* Dependencies of the service (selected by the session), as up would. */
+static int start_deps(struct session *lc, size_t target)
 {
   const struct project *p = lc->project;
   size_t n = 0;
@@ -215,9 +217,9 @@ static int start_deps(struct lc *lc, size_t target)
   if (!n)
     return 0;
   lc->selected[target] = 0;
-  struct lc_converge co = {.timeout = -1};
+  struct converge_options co = {.timeout = -1};
   struct plan plan = PLAN_INIT;
-  int rc = lc_converge(lc, &co, &plan);
+  int rc = converge(lc, &co, &plan);
   plan_release(&plan);
   lc->selected[target] = 1;
   return rc;
@@ -234,7 +236,7 @@ enum stdin_kind {
 #define STDIN_CHUNK ((size_t)64 << 10)
 
 struct run_wait {
-  struct lc_await attach, wait;
+  struct session_call attach, wait;
   uv_signal_t sigint, sigterm; /* forwarded to the container */
   uv_signal_t sigwinch;        /* with a TTY: resize the container's */
   struct engine *engine;
@@ -367,7 +369,7 @@ static void on_drain(void *ctx)
 static void on_attach_done(void *ctx, int rc, const struct err *err)
 {
   struct run_wait *w = ctx;
-  struct lc_await *a = &w->attach;
+  struct session_call *a = &w->attach;
   a->done = 1;
   a->rc = rc;
   if (rc && a->err)
@@ -455,7 +457,7 @@ static void stdin_close(struct run_wait *w)
   w->in_fd = -1;
 }
 
-static int run_container(struct lc *lc, const struct service *s,
+static int run_container(struct session *lc, const struct service *s,
                          const struct run_opts *o, char **cmd, int ncmd,
                          int *exit_code)
 {
@@ -463,10 +465,10 @@ static int run_container(struct lc *lc, const struct service *s,
   size_t target = (size_t)(s - p->services);
   for (size_t i = 0; i < p->nservices; i++)
     lc->selected[i] = i == target;
-  int rc = lc_ensure_resources(lc);
+  int rc = resources_ensure(lc);
   char **ids = xcalloc(p->nservices, sizeof(*ids));
   if (!rc)
-    rc = lc_images(lc, 0, 0, NULL, ids);
+    rc = images_ensure(lc, &(struct images_want){0}, ids);
   int tty =
       !o->no_tty && !o->detach && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
   cJSON *body = NULL;
@@ -475,7 +477,7 @@ static int run_container(struct lc *lc, const struct service *s,
   for (size_t i = 0; i < p->nservices; i++)
     free(ids[i]);
   free(ids);
-  progress_end(&lc->progress);
+  session_flush(lc);
   if (rc)
     return rc;
 
@@ -487,18 +489,18 @@ static int run_container(struct lc *lc, const struct service *s,
     name = xasprintf("%s-%s-run-%s", p->name, s->name, hex);
     free(hex);
   }
-  struct lc_await a = {.err = &lc->err};
-  rc = engine_container_create(lc->engine, name, body, lc_await_cb, &a,
+  struct session_call a = {.err = &lc->err};
+  rc = engine_container_create(lc->engine, name, body, session_call_cb, &a,
                                &lc->err);
   if (!rc)
-    rc = lc_await(lc, &a);
+    rc = session_call_wait(lc, &a);
   char *id = NULL;
   cJSON *jid = a.json ? cJSON_GetObjectItemCaseSensitive(a.json, "Id") : NULL;
   if (!rc && cJSON_IsString(jid))
     id = xstrdup(jid->valuestring);
   else if (!rc)
     rc = err_set(&lc->err, ERR_PROTO, "creating container '%s': no Id", name);
-  lc_await_release(&a);
+  session_call_release(&a);
 
   /* the secondary networks: create only takes the primary one */
   long prim = create_primary_network(s);
@@ -509,13 +511,13 @@ static int run_container(struct lc *lc, const struct service *s,
     cJSON_AddStringToObject(ep, "Container", id);
     cJSON_AddItemToObject(ep, "EndpointConfig",
                           create_endpoint_new(s, &s->networks[k]));
-    struct lc_await c = {.err = &lc->err};
+    struct session_call c = {.err = &lc->err};
     rc = engine_network_connect(lc->engine,
                                 create_network_name(p, s->networks[k].name), ep,
-                                lc_await_cb, &c, &lc->err);
+                                session_call_cb, &c, &lc->err);
     if (!rc)
-      rc = lc_await(lc, &c);
-    lc_await_release(&c);
+      rc = session_call_wait(lc, &c);
+    session_call_release(&c);
   }
 
   struct run_wait *w = xcalloc(1, sizeof(*w));
@@ -532,17 +534,17 @@ static int run_container(struct lc *lc, const struct service *s,
     uv_signal_start(&w->sigint, on_signal, SIGINT);
     uv_signal_start(&w->sigterm, on_signal, SIGTERM);
     signals = 1;
-    rc = engine_attach_open(lc->engine, id, tty, lc_print_output,
+    rc = engine_attach_open(lc->engine, id, tty, cli_print_output,
                             on_attach_done, on_drain, w, &w->att, &lc->err);
   }
   if (!rc && !o->detach)
     stdin_open(w, &lc->loop, tty);
   if (!rc) {
-    struct lc_await st = {.err = &lc->err};
-    rc = engine_container_start(lc->engine, id, lc_await_cb, &st, &lc->err);
+    struct session_call st = {.err = &lc->err};
+    rc = engine_container_start(lc->engine, id, session_call_cb, &st, &lc->err);
     if (!rc)
-      rc = lc_await(lc, &st);
-    lc_await_release(&st);
+      rc = session_call_wait(lc, &st);
+    session_call_release(&st);
   }
   if (!rc && tty) {
     resize(w);
@@ -556,10 +558,10 @@ static int run_container(struct lc *lc, const struct service *s,
   if (!rc && o->detach) {
     printf("%s\n", name);
   } else if (!rc) {
-    rc = engine_container_wait(lc->engine, id, NULL, lc_await_cb, &w->wait,
+    rc = engine_container_wait(lc->engine, id, NULL, session_call_cb, &w->wait,
                                &lc->err);
     if (!rc)
-      rc = lc_await(lc, &w->wait);
+      rc = session_call_wait(lc, &w->wait);
     cJSON *sc = w->wait.json ? cJSON_GetObjectItemCaseSensitive(w->wait.json,
                                                                 "StatusCode")
                              : NULL;
@@ -568,7 +570,7 @@ static int run_container(struct lc *lc, const struct service *s,
   }
   /* the output ends when the container does: print all of it */
   if (w->att && !rc) {
-    int arc = lc_await(lc, &w->attach);
+    int arc = session_call_wait(lc, &w->attach);
     if (arc && arc != ERR_CANCELED)
       rc = arc;
   }
@@ -581,21 +583,21 @@ static int run_container(struct lc *lc, const struct service *s,
     uv_close((uv_handle_t *)&w->sigterm, NULL);
   }
   uv_run(&lc->loop, UV_RUN_NOWAIT);
-  lc_await_release(&w->attach);
-  lc_await_release(&w->wait);
+  session_call_release(&w->attach);
+  session_call_release(&w->wait);
   free(w);
   if (id && o->rm && !o->detach) {
-    struct lc_await r = {.err = &lc->err};
+    struct session_call r = {.err = &lc->err};
     struct err rerr = ERR_INIT;
     r.err = rc ? &rerr : &lc->err;
     int rrc = engine_container_remove(lc->engine, id,
                                       ENGINE_RM_FORCE | ENGINE_RM_VOLUMES,
-                                      lc_await_cb, &r, r.err);
+                                      session_call_cb, &r, r.err);
     if (!rrc)
-      rrc = lc_await(lc, &r);
+      rrc = session_call_wait(lc, &r);
     if (!rc)
       rc = rrc;
-    lc_await_release(&r);
+    session_call_release(&r);
     err_release(&rerr);
   }
   free(id);
@@ -689,25 +691,26 @@ int cmd_run(struct cli_global *g, int argc, char **argv)
     if (fd > STDIN_FILENO)
       close(fd);
   }
-  struct lc lc;
-  int rc = lc_load(&lc, g, argv + optind, 1, !o.no_deps);
+  struct cli_session cs;
+  struct session *lc = &cs.s;
+  int rc = cli_session_load(&cs, g, argv + optind, 1, !o.no_deps);
   const struct service *s =
-      rc ? NULL : project_service(lc.project, argv[optind]);
+      rc ? NULL : project_service(lc->project, argv[optind]);
   int exit_code = -1;
   if (!rc)
-    rc = lc_check_builds(&lc);
+    rc = session_check_builds(lc);
   if (!rc)
-    rc = lc_engine(&lc);
+    rc = cli_session_open(&cs);
   if (!rc)
-    rc = start_deps(&lc, (size_t)(s - lc.project->services));
-  progress_end(&lc.progress);
+    rc = start_deps(lc, (size_t)(s - lc->project->services));
+  progress_end(&cs.progress);
   if (!rc)
-    rc = run_container(&lc, s, &o, argv + optind + 1, argc - optind - 1,
+    rc = run_container(lc, s, &o, argv + optind + 1, argc - optind - 1,
                        &exit_code);
-  code = lc_exit(&lc, rc);
+  code = cli_session_exit(&cs, rc);
   if (!rc && exit_code >= 0)
     code = exit_code;
-  lc_close(&lc);
+  cli_session_close(&cs);
 out:
   strvec_clear(&o.env);
   strvec_clear(&o.volumes);

@@ -55,24 +55,25 @@ int cmd_top(struct cli_global *g, int argc, char **argv)
     }
     return views_bad_flag(argv[0], argv[optind - 1]);
   }
-  struct lc lc;
-  int rc = views_open(&lc, g, argv + optind, argc - optind);
+  struct cli_session cs;
+  struct session *lc = &cs.s;
+  int rc = views_open(&cs, g, argv + optind, argc - optind);
   if (!rc) {
     struct views_list l;
-    views_collect(&lc, 0, &l);
+    views_collect(lc, 0, &l);
     for (size_t i = 0; i < l.n && !rc; i++) {
-      struct lc_await a = {.err = &lc.err};
-      rc = engine_container_top(lc.engine, l.v[i].c.id, NULL, lc_await_cb, &a,
-                                &lc.err);
+      struct session_call a = {.err = &lc->err};
+      rc = engine_container_top(lc->engine, l.v[i].c.id, NULL, session_call_cb,
+                                &a, &lc->err);
       if (!rc)
-        rc = lc_await(&lc, &a);
+        rc = session_call_wait(lc, &a);
       if (!rc)
         print_top(l.v[i].c.name, a.json);
-      lc_await_release(&a);
+      session_call_release(&a);
     }
     free(l.v);
   }
-  int code = lc_exit(&lc, rc);
-  lc_close(&lc);
+  int code = cli_session_exit(&cs, rc);
+  cli_session_close(&cs);
   return code;
 }

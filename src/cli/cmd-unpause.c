@@ -1,9 +1,9 @@
 /* wcompose unpause: unpause services (their paused containers). */
-#include "cli/lifecycle.h"
+#include "cli/cli.h"
 
 int cmd_unpause(struct cli_global *g, int argc, char **argv)
 {
-  return lc_verb(g, argc, argv, SVC_GOAL_UNPAUSE,
-                 "Usage: wcompose unpause [OPTIONS] [SERVICE...]\n\n"
-                 "Unpause services: their paused containers.\n");
+  return cli_verb(g, argc, argv, SVC_GOAL_UNPAUSE,
+                  "Usage: wcompose unpause [OPTIONS] [SERVICE...]\n\n"
+                  "Unpause services: their paused containers.\n");
 }

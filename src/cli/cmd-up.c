@@ -1,9 +1,11 @@
 /* wcompose up: converge the project (build, networks, volumes, containers
  * along the dependency graph), then, attached, follow the containers'
  * output until they exit or Ctrl-C stops them (a second Ctrl-C kills). */
-#include "cli/lifecycle.h"
-#include "orchestrate/logs.h"
+#include "cli/cli.h"
+#include "orchestrate/converge.h"
+#include "orchestrate/supervise.h"
 #include "util/xalloc.h"
+#include "watch/session.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -48,177 +50,54 @@ static void usage(FILE *f)
 }
 
 struct up {
-  struct lc lc;
-  struct logs logs;
+  struct cli_session cs;
+  struct supervise sv;
+  int supervising;
   uv_signal_t sigint, sigterm;
-  struct svc_run stop;
-  int stopping; /* 1: graceful stop under way; 2: killing */
   int signaled;
-  int abort_on_exit, abort_on_failure;
-  const char *exit_code_from;
-  int exit_code; /* from the container that decided, or -1 */
-  struct plan stop_plan;
-  struct lc_watch *watch; /* --watch */
-  int watch_busy;         /* a batch of changes is being handled */
-  int stop_deferred;      /* a stop asked meanwhile: begin it after */
+  struct watch_session *watch; /* --watch */
 };
-
-static void on_progress(void *data, const char *name, const char *status,
-                        int done)
-{
-  struct up *u = data;
-  progress_event(&u->lc.progress, "Container", name, status, done);
-}
-
-static const struct svc_hooks stop_hooks = {on_progress, NULL};
-
-static void begin_stop(struct up *u)
-{
-  if (u->watch_busy) {
-    /* a rebuild may be replacing containers: stop what is there after */
-    u->stop_deferred = 1;
-    return;
-  }
-  if (u->stopping)
-    return;
-  u->stopping = 1;
-  logs_stopping(&u->logs);
-  fprintf(stderr, "Gracefully stopping... (press Ctrl+C again to force)\n");
-  struct svc_options so = {
-      .goal = SVC_GOAL_STOP, .timeout = -1, .parallel = u->lc.g->parallel};
-  svc_run_init(&u->stop, &u->lc.loop, u->lc.engine, u->lc.project,
-               u->lc.selected, &u->stop_plan, &so, &stop_hooks, u);
-  svc_run_start(&u->stop);
-}
-
-static void on_killed(void *ctx, struct engine_result *res)
-{
-  (void)ctx;
-  (void)res;
-}
-
-static void begin_kill(struct up *u)
-{
-  u->stopping = 2;
-  logs_cancel(&u->logs);
-  for (size_t i = 0; i < u->stop_plan.n; i++) {
-    const struct plan_container *c = u->stop_plan.v[i].container;
-    struct err e = ERR_INIT;
-    engine_container_kill(u->lc.engine, c->id, NULL, on_killed, NULL, &e);
-    err_release(&e);
-  }
-}
 
 static void on_signal(uv_signal_t *h, int signum)
 {
   struct up *u = h->data;
+  (void)signum;
   u->signaled = 1;
-  if (!u->stopping)
-    begin_stop(u);
-  else if (u->stopping == 1)
-    begin_kill(u);
+  supervise_stop(&u->sv);
 }
 
-static void on_exit_cb(void *data, const char *name, const char *service,
-                       int code)
+/* up --watch: a stop waits for a rebuild to finish replacing containers,
+ * and the recreated containers are followed. */
+static void on_watch_busy(void *data, int on)
 {
   struct up *u = data;
-  int decides = u->exit_code_from ? !strcmp(service, u->exit_code_from)
-                                  : u->exit_code < 0;
-  if (decides && (u->abort_on_exit || u->exit_code_from ||
-                  (u->abort_on_failure && code != 0)))
-    u->exit_code = code;
-  if (u->stopping)
-    return;
-  if (u->abort_on_exit || (u->exit_code_from && decides) ||
-      (u->abort_on_failure && code != 0)) {
-    if (u->abort_on_exit || u->exit_code_from)
-      fprintf(stderr, "Aborting on container exit...\n");
-    begin_stop(u);
-  }
+  supervise_hold(&u->sv, on);
 }
 
-/* Follow the output of every container of the attached services. */
-static int attach_all(struct up *u, const struct plan *plan,
-                      const struct strvec *only, const struct strvec *skip,
-                      unsigned flags)
+static int on_recreated(void *data, session_done_cb done, void *arg)
 {
-  const struct project *p = u->lc.project;
-  logs_init(&u->logs, &u->lc.loop, u->lc.engine, stdout, flags, on_exit_cb, u);
-  /* containers this run did not touch (the plan points into the listing
-   * about to be replaced) */
-  struct strvec kept = STRVEC_INIT;
-  for (size_t k = 0; k < plan->n; k++)
-    if (plan->v[k].op == PLAN_KEEP && plan->v[k].container)
-      strvec_push(&kept, plan->v[k].container->id);
-  /* the stop plan: every container the walk left, kept or new */
-  u->lc.nhave = 0;
-  cJSON_Delete(u->lc.listed);
-  u->lc.listed = NULL;
-  free(u->lc.have);
-  u->lc.have = NULL;
-  int rc = lc_observe(&u->lc);
-  if (rc) {
-    strvec_clear(&kept);
-    return rc;
-  }
-  lc_plan_existing(&u->lc, &u->stop_plan);
-  for (size_t i = 0; i < u->stop_plan.n; i++) {
-    const struct plan_action *a = &u->stop_plan.v[i];
-    logs_reserve(&u->logs, p->services[a->service].name, a->number);
-  }
-  char now[32];
-  snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-  for (size_t i = 0; i < u->stop_plan.n; i++) {
-    const struct plan_action *a = &u->stop_plan.v[i];
-    const struct service *s = &p->services[a->service];
-    if ((only->n && !strvec_has(only, s->name)) || strvec_has(skip, s->name))
-      continue;
-    /* a container this run did not touch: no history, as compose does */
-    logs_add(&u->logs, a->container->id, a->container->name, s->name, a->number,
-             s->tty, strvec_has(&kept, a->container->id) ? now : NULL,
-             &u->lc.err);
-  }
-  strvec_clear(&kept);
-  return 0;
+  struct up *u = data;
+  return supervise_follow_new(&u->sv, done, arg);
 }
 
-/* up --watch: after a rebuild recreated containers, follow the new ones
- * of the services followed so far, and stop those on Ctrl-C. */
-static void follow_recreated(struct up *u)
+static const struct watch_session_hooks watch_hooks = {on_watch_busy,
+                                                       on_recreated};
+
+static void on_stopping(void *data)
 {
-  const struct project *p = u->lc.project;
-  plan_release(&u->stop_plan);
-  cJSON_Delete(u->lc.listed);
-  u->lc.listed = NULL;
-  free(u->lc.have);
-  u->lc.have = NULL;
-  u->lc.nhave = 0;
-  if (lc_observe(&u->lc))
-    return;
-  lc_plan_existing(&u->lc, &u->stop_plan);
-  for (size_t i = 0; i < u->stop_plan.n; i++) {
-    const struct plan_action *a = &u->stop_plan.v[i];
-    const struct service *s = &p->services[a->service];
-    int followed = 0, service_followed = 0;
-    for (struct logs_entry *en = u->logs.head; en; en = en->next) {
-      followed |= !strcmp(en->id, a->container->id);
-      service_followed |= !strcmp(en->service, s->name);
-    }
-    if (!followed && service_followed)
-      logs_add(&u->logs, a->container->id, a->container->name, s->name,
-               a->number, s->tty, NULL, &u->lc.err);
-  }
+  struct up *u = data;
+  watch_session_quiesce(u->watch);
 }
 
-static int parse_scale(struct lc *lc, const struct strvec *specs, int *scale)
+static int parse_scale(struct session *lc, const struct strvec *specs,
+                       int *scale)
 {
   const struct project *p = lc->project;
   for (size_t i = 0; i < p->nservices; i++)
     scale[i] = -1;
   for (size_t k = 0; k < specs->n; k++) {
     const char *eq = strchr(specs->v[k], '=');
-    int n = eq ? lc_parse_int(eq + 1) : -1;
+    int n = eq ? cli_parse_seconds(eq + 1) : -1;
     size_t i;
     for (i = 0; eq && i < p->nservices; i++)
       if (strlen(p->services[i].name) == (size_t)(eq - specs->v[k]) &&
@@ -240,7 +119,7 @@ static int parse_scale(struct lc *lc, const struct strvec *specs, int *scale)
   return 0;
 }
 
-static int check_named(struct lc *lc, const char *flag,
+static int check_named(struct session *lc, const char *flag,
                        const struct strvec *names)
 {
   for (size_t k = 0; k < names->n; k++)
@@ -303,11 +182,11 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   struct up *u = xcalloc(1, sizeof(*u));
-  struct lc_converge co = {.timeout = -1};
+  struct converge_options co = {.timeout = -1};
   struct strvec scales = STRVEC_INIT, only = STRVEC_INIT, skip = STRVEC_INIT;
+  struct supervise_options so = {.only = &only, .skip = &skip};
   int detach = 0, no_deps = 0, wait_timeout = -1, watch = 0, c, rc = 0;
   unsigned lflags = 0;
-  u->exit_code = -1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "+dt:wh", opts, NULL)) != -1) {
     switch (c) {
@@ -315,10 +194,10 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       detach = 1;
       break;
     case O_BUILD:
-      co.build = 1;
+      co.images.force = 1;
       break;
     case O_NO_BUILD:
-      co.no_build = 1;
+      co.images.no_build = 1;
       break;
     case O_NO_START:
       co.no_start = 1;
@@ -343,25 +222,25 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       detach = 1;
       break;
     case O_WAIT_TIMEOUT:
-      wait_timeout = lc_parse_int(optarg);
+      wait_timeout = cli_parse_seconds(optarg);
       if (wait_timeout < 0)
-        rc = err_set(&u->lc.err, ERR_USAGE,
+        rc = err_set(&u->cs.s.err, ERR_USAGE,
                      "--wait-timeout: '%s' is not a number of seconds", optarg);
       break;
     case 't':
-      co.timeout = lc_parse_int(optarg);
+      co.timeout = cli_parse_seconds(optarg);
       if (co.timeout < 0)
-        rc = err_set(&u->lc.err, ERR_USAGE,
+        rc = err_set(&u->cs.s.err, ERR_USAGE,
                      "--timeout: '%s' is not a number of seconds", optarg);
       break;
     case O_ABORT:
-      u->abort_on_exit = 1;
+      so.abort_on_exit = 1;
       break;
     case O_ABORT_FAIL:
-      u->abort_on_failure = 1;
+      so.abort_on_failure = 1;
       break;
     case O_EXIT_FROM:
-      u->exit_code_from = optarg;
+      so.exit_code_from = optarg;
       break;
     case O_ATTACH:
       strvec_push(&only, optarg);
@@ -381,11 +260,11 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
     case O_PULL:
       if (strcmp(optarg, "always") && strcmp(optarg, "missing") &&
           strcmp(optarg, "never") && strcmp(optarg, "build"))
-        rc = err_set(&u->lc.err, ERR_USAGE,
+        rc = err_set(&u->cs.s.err, ERR_USAGE,
                      "--pull: '%s' is not one of always, missing, never, "
                      "build",
                      optarg);
-      co.pull = optarg;
+      co.images.pull = optarg;
       break;
     case 'w':
       watch = 1;
@@ -398,31 +277,31 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
       free(u);
       return EXIT_OK;
     default:
-      rc = err_set(&u->lc.err, ERR_USAGE,
+      rc = err_set(&u->cs.s.err, ERR_USAGE,
                    "up: unknown or incomplete flag "
                    "'%s' (see 'wcompose up --help')",
                    argv[optind - 1]);
     }
   }
-  if (!rc && co.build && co.no_build)
-    rc = err_set(&u->lc.err, ERR_USAGE,
+  if (!rc && co.images.force && co.images.no_build)
+    rc = err_set(&u->cs.s.err, ERR_USAGE,
                  "--build and --no-build cannot be combined");
   if (!rc && (co.plan_flags & PLAN_FORCE_RECREATE) &&
       (co.plan_flags & PLAN_NO_RECREATE))
-    rc = err_set(&u->lc.err, ERR_USAGE,
+    rc = err_set(&u->cs.s.err, ERR_USAGE,
                  "--force-recreate and --no-recreate cannot be combined");
   if (!rc && detach && watch)
-    rc = err_set(&u->lc.err, ERR_USAGE,
+    rc = err_set(&u->cs.s.err, ERR_USAGE,
                  "--watch cannot be combined with -d or --wait (use "
                  "'wcompose watch')");
   if (!rc && detach &&
-      (u->abort_on_exit || u->exit_code_from || u->abort_on_failure))
-    rc = err_set(&u->lc.err, ERR_USAGE,
+      (so.abort_on_exit || so.exit_code_from || so.abort_on_failure))
+    rc = err_set(&u->cs.s.err, ERR_USAGE,
                  "-d cannot be combined with --abort-on-container-exit, "
                  "--abort-on-container-failure or --exit-code-from");
   if (rc) {
-    cli_print_err(&u->lc.err);
-    err_release(&u->lc.err);
+    cli_print_err(&u->cs.s.err);
+    err_release(&u->cs.s.err);
     strvec_clear(&scales);
     strvec_clear(&only);
     strvec_clear(&skip);
@@ -434,84 +313,80 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
   if (g->ansi && !strcmp(g->ansi, "never"))
     lflags |= LOGS_NO_COLOR;
   struct err lerr = ERR_INIT;
-  rc = lc_load(&u->lc, g, argv + optind, argc - optind, !no_deps);
+  struct session *S = &u->cs.s;
+  rc = cli_session_load(&u->cs, g, argv + optind, argc - optind, !no_deps);
   int *scale = NULL;
   if (!rc) {
-    scale = xcalloc(u->lc.project->nservices + 1, sizeof(*scale));
-    rc = parse_scale(&u->lc, &scales, scale);
+    scale = xcalloc(S->project->nservices + 1, sizeof(*scale));
+    rc = parse_scale(S, &scales, scale);
   }
-  if (!rc && u->exit_code_from) {
+  if (!rc && so.exit_code_from) {
     struct strvec one = STRVEC_INIT;
-    strvec_push(&one, u->exit_code_from);
-    rc = check_named(&u->lc, "--exit-code-from", &one);
+    strvec_push(&one, so.exit_code_from);
+    rc = check_named(S, "--exit-code-from", &one);
     strvec_clear(&one);
   }
   if (!rc && watch)
-    rc = lc_watch_check(&u->lc, u->lc.selected);
+    rc = watch_session_check(S, S->selected);
   if (!rc)
-    rc = check_named(&u->lc, "--attach", &only);
+    rc = check_named(S, "--attach", &only);
   if (!rc)
-    rc = check_named(&u->lc, "--no-attach", &skip);
+    rc = check_named(S, "--no-attach", &skip);
   if (!rc)
-    rc = lc_check_builds(&u->lc);
+    rc = session_check_builds(S);
   if (!rc)
-    rc = lc_engine(&u->lc);
+    rc = cli_session_open(&u->cs);
   struct plan plan = PLAN_INIT;
   co.scale = scale;
   co.wait_timeout = wait_timeout;
   if (!rc)
-    rc = lc_converge(&u->lc, &co, &plan);
-  progress_end(&u->lc.progress);
+    rc = converge(S, &co, &plan);
+  progress_end(&u->cs.progress);
+  int exit_code = -1;
   if (!rc && !detach && !co.no_start) {
-    rc = attach_all(u, &plan, &only, &skip, lflags);
+    so.log_flags = lflags;
+    so.out = stdout;
+    so.stopping = on_stopping;
+    so.data = u;
+    u->supervising = 1;
+    rc = supervise_start(&u->sv, S, &plan, &so);
     if (!rc) {
-      uv_signal_init(&u->lc.loop, &u->sigint);
-      uv_signal_init(&u->lc.loop, &u->sigterm);
+      uv_signal_init(&S->loop, &u->sigint);
+      uv_signal_init(&S->loop, &u->sigterm);
       u->sigint.data = u->sigterm.data = u;
       uv_signal_start(&u->sigint, on_signal, SIGINT);
       uv_signal_start(&u->sigterm, on_signal, SIGTERM);
       if (watch) {
-        rc = lc_watch_start(&u->lc, u->lc.selected, 0, &u->watch);
+        rc = watch_session_start(S, S->selected, 0, &watch_hooks, u, &u->watch);
         if (rc)
-          begin_stop(u);
+          supervise_stop(&u->sv);
       }
-      while (logs_active(&u->logs) ||
-             (u->stopping && !svc_run_finished(&u->stop))) {
-        if (!uv_run(&u->lc.loop, UV_RUN_ONCE))
+      /* everything happens in the loop's callbacks: follow, exits,
+       * stops, watch batches */
+      while (!supervise_finished(&u->sv))
+        if (!uv_run(&S->loop, UV_RUN_ONCE))
           break;
-        if (!u->watch || u->stopping)
-          continue;
-        u->watch_busy = 1;
-        if (lc_watch_step(u->watch))
-          follow_recreated(u);
-        u->watch_busy = 0;
-        if (u->stop_deferred)
-          begin_stop(u);
-      }
-      lc_watch_stop(u->watch);
+      watch_session_free(u->watch);
       uv_close((uv_handle_t *)&u->sigint, NULL);
       uv_close((uv_handle_t *)&u->sigterm, NULL);
-      if (u->stopping) {
-        progress_end(&u->lc.progress);
-        svc_run_result(&u->stop, &lerr);
-        svc_run_release(&u->stop);
-      }
-      uv_run(&u->lc.loop, UV_RUN_NOWAIT);
+      progress_end(&u->cs.progress);
+      exit_code = supervise_result(&u->sv, &lerr);
+      uv_run(&S->loop, UV_RUN_NOWAIT);
     }
-    logs_release(&u->logs);
   }
-  int code = lc_exit(&u->lc, rc);
+  if (u->supervising)
+    supervise_release(&u->sv);
+  int code = cli_session_exit(&u->cs, rc);
   if (!rc && lerr.code)
     cli_print_err(&lerr);
   if (!rc && u->signaled)
     code = EXIT_SIGINT;
-  else if (!rc && u->exit_code >= 0 &&
-           (u->exit_code_from || u->abort_on_exit || u->abort_on_failure))
-    code = u->exit_code;
+  else if (!rc && exit_code >= 0 &&
+           (so.exit_code_from || so.abort_on_exit || so.abort_on_failure))
+    code = exit_code;
   err_release(&lerr);
   plan_release(&plan);
-  plan_release(&u->stop_plan);
-  lc_close(&u->lc);
+  cli_session_close(&u->cs);
   free(scale);
   strvec_clear(&scales);
   strvec_clear(&only);

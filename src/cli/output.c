@@ -26,3 +26,13 @@ void cli_warn(const char *fmt, ...)
   va_end(ap);
   fputc('\n', stderr);
 }
+
+int cli_print_output(void *ctx, enum stream_kind kind, const char *data,
+                     size_t n)
+{
+  (void)ctx;
+  FILE *f = kind == STREAM_STDERR ? stderr : stdout;
+  fwrite(data, 1, n, f);
+  fflush(f);
+  return 0;
+}

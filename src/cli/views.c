@@ -13,7 +13,7 @@ static int by_name(const void *a, const void *b)
   return strcmp(x->c.name ? x->c.name : "", y->c.name ? y->c.name : "");
 }
 
-void views_collect(struct lc *lc, int all, struct views_list *out)
+void views_collect(struct session *lc, int all, struct views_list *out)
 {
   const struct project *p = lc->project;
   size_t n = (size_t)cJSON_GetArraySize(lc->listed);
@@ -152,12 +152,14 @@ void views_table(char **cell, size_t rows, int ncol)
   free(w);
 }
 
-int views_open(struct lc *lc, struct cli_global *g, char **services, int n)
+int views_open(struct cli_session *cs, struct cli_global *g, char **services,
+               int n)
 {
-  int rc = lc_load(lc, g, services, n, 0);
+  struct session *lc = &cs->s;
+  int rc = cli_session_load(cs, g, services, n, 0);
   if (!rc)
-    rc = lc_engine(lc);
+    rc = cli_session_open(cs);
   if (!rc)
-    rc = lc_observe(lc);
+    rc = session_observe(lc);
   return rc;
 }

@@ -7,7 +7,7 @@
 
 #include <time.h>
 
-#include "cli/lifecycle.h"
+#include "cli/cli.h"
 
 struct views_ctr {
   const cJSON *j; /* the item of GET /containers/json */
@@ -21,7 +21,7 @@ struct views_list {
 
 /* The non-one-off containers of lc's selected services (running ones
  * only unless all), sorted by name. Free v with free(). */
-void views_collect(struct lc *lc, int all, struct views_list *out);
+void views_collect(struct session *lc, int all, struct views_list *out);
 /* "wcompose CMD: unknown or incomplete flag 'x'" and EXIT_USAGE. */
 int views_bad_flag(const char *cmd, const char *flag);
 /* "2 minutes ago", as docker's HumanDuration. */
@@ -33,7 +33,8 @@ char *views_ports_new(const cJSON *ports);
 void views_table(char **cell, size_t rows, int ncol);
 /* Open the project (services named: ERR_USAGE when unknown), the engine,
  * and list its containers. */
-int views_open(struct lc *lc, struct cli_global *g, char **services, int n);
+int views_open(struct cli_session *cs, struct cli_global *g, char **services,
+               int n);
 /* A string field of j, or "". */
 const char *views_str(const cJSON *j, const char *key);
 

@@ -54,4 +54,9 @@ long create_primary_network(const struct service *s);
 cJSON *create_endpoint_new(const struct service *s,
                            const struct service_network *n);
 
+/* The bodies of POST /networks/create and POST /volumes/create for a
+ * network or volume of the project, with compose's labels. */
+cJSON *create_network_body(const struct project *p, const struct network *n);
+cJSON *create_volume_body(const struct project *p, const struct volume *v);
+
 #endif

@@ -1,8 +1,14 @@
 # orchestrate: compose labels, create bodies, plan, scheduler, per-service
-# state machine, log fan-in.
+# state machine, log fan-in; and the session runtime built on them:
+# session, images, resources, converge, supervise.
 libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/create.c src/orchestrate/create.h \
   src/orchestrate/plan.c src/orchestrate/plan.h \
   src/orchestrate/sched.c src/orchestrate/sched.h \
   src/orchestrate/svc.c src/orchestrate/svc.h \
-  src/orchestrate/logs.c src/orchestrate/logs.h
+  src/orchestrate/logs.c src/orchestrate/logs.h \
+  src/orchestrate/session.c src/orchestrate/session.h \
+  src/orchestrate/images.c src/orchestrate/images.h \
+  src/orchestrate/resources.c src/orchestrate/resources.h \
+  src/orchestrate/converge.c src/orchestrate/converge.h \
+  src/orchestrate/supervise.c src/orchestrate/supervise.h

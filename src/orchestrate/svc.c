@@ -131,6 +131,16 @@ static void settle(struct svc *s)
   advance(s);
 }
 
+/* Every way into the run from the loop ends here: say when it is over. */
+static void tell(struct svc_run *r)
+{
+  if (r->told || !svc_run_finished(r))
+    return;
+  r->told = 1;
+  if (r->hooks && r->hooks->finished)
+    r->hooks->finished(r->hook_data);
+}
+
 /* --- engine call completions: ctx is the container --- */
 
 static void call_done(struct svc_ctr *c)
@@ -138,6 +148,7 @@ static void call_done(struct svc_ctr *c)
   struct svc *s = c->svc;
   if (--s->pending == 0)
     settle(s);
+  tell(s->run);
 }
 
 static int issue(struct svc *s, int rc, struct err *e)
@@ -422,6 +433,7 @@ static void on_poll(uv_timer_t *t)
   state_health(s);
   if (!s->pending)
     settle(s);
+  tell(s->run);
 }
 
 static void state_running(struct svc *s)
@@ -631,6 +643,7 @@ void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
 void svc_run_start(struct svc_run *r)
 {
   sched_start(&r->sched);
+  tell(r);
 }
 
 int svc_run_finished(const struct svc_run *r)

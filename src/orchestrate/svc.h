@@ -94,6 +94,10 @@ struct svc_hooks {
   void (*progress)(void *data, const char *name, const char *status, int done);
   /* a container of s was started by this run */
   void (*started)(void *data, struct svc *s, struct svc_ctr *c);
+  /* the run is finished (svc_run_finished turned true); called once, from
+   * inside the run's own callbacks: advance a state machine or defer, but
+   * do not release the run from here */
+  void (*finished)(void *data);
 };
 
 struct svc_options {
@@ -122,6 +126,7 @@ struct svc_run {
   unsigned char *selected;
   int open_timers;
   uint64_t deadline; /* uv_now() past which health waits fail; 0: none */
+  int told;          /* hooks->finished was called */
 };
 
 /* Set up a run over the selected services (selected[i], NULL: all) with
@@ -131,7 +136,8 @@ void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
                   const struct project *p, const unsigned char *selected,
                   const struct plan *plan, const struct svc_options *opt,
                   const struct svc_hooks *hooks, void *hook_data);
-/* Start the walk; run the loop until svc_run_finished. */
+/* Start the walk; run the loop until svc_run_finished, or wait for
+ * hooks->finished. */
 void svc_run_start(struct svc_run *r);
 int svc_run_finished(const struct svc_run *r);
 /* 0, or the first failure's code; errors of all services go to err. */

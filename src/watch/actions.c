@@ -86,7 +86,12 @@ struct apply {
   struct plan restart_plan;
   unsigned char *restart_sel;
   struct err *err;
-  uint64_t start; /* uv_hrtime() when the run began (tracing) */
+  uint64_t start;  /* uv_hrtime() when the run began (tracing) */
+  uv_timer_t kick; /* drives the run outside the engine's callbacks */
+  watch_apply_done_cb done;
+  void *arg;
+  int told;    /* done was called */
+  int entered; /* the current state was entered */
 };
 
 static const char *const state_names[] = {"listing",    "deleting",  "copying",
@@ -168,12 +173,13 @@ char *watch_names_quoted(const char *const *names, size_t n)
   return buf_detach(&b);
 }
 
-/* A call answered: end the loop's turn so watch_apply looks at the state
- * (a completion from a timer callback would otherwise leave UV_RUN_ONCE
- * blocked in its poll until some other I/O). */
+static void on_kick(uv_timer_t *t);
+
+/* A call answered: look at the state on the next loop turn, once the
+ * answering callback has finished updating it. */
 static void answered(struct apply *a)
 {
-  uv_stop(a->loop);
+  uv_timer_start(&a->kick, on_kick, 0, 0);
 }
 
 /* --- listing --- */
@@ -523,7 +529,13 @@ static void on_restart_progress(void *data, const char *name,
     a->h->progress(a->data, name, status, done);
 }
 
-static const struct svc_hooks restart_hooks = {on_restart_progress, NULL};
+static void on_restart_finished(void *data)
+{
+  answered(data);
+}
+
+static const struct svc_hooks restart_hooks = {on_restart_progress, NULL,
+                                               on_restart_finished};
 
 static void state_restarting(struct apply *a)
 {
@@ -652,51 +664,88 @@ static int busy(const struct apply *a)
   return a->pending > 0 || (a->restarting && !svc_run_finished(&a->restart));
 }
 
-int watch_apply(uv_loop_t *loop, struct engine *e, const struct project *p,
-                const struct watch_rules *r, const struct watch_batch *b,
-                const struct watch_hooks *h, void *data, struct err *err)
+/* Enter states until one waits for answers, or the run is over. */
+static void drive(struct apply *a)
 {
-  struct apply a = {.loop = loop,
-                    .e = e,
-                    .p = p,
-                    .r = r,
-                    .b = b,
-                    .h = h,
-                    .data = data,
-                    .state = WATCH_LISTING,
-                    .restart_plan = PLAN_INIT,
-                    .err = err,
-                    .start = uv_hrtime()};
-  while (a.state != WATCH_APPLIED) {
-    enter(&a);
-    while (busy(&a))
-      if (!uv_run(loop, UV_RUN_ONCE) && busy(&a)) {
-        err_set(err, ERR_STATE, "the event loop ran dry");
-        break;
-      }
-    if (busy(&a))
-      break;
-    leave(&a);
+  while (!a->told && !busy(a)) {
+    if (a->state != WATCH_APPLIED && a->entered) {
+      leave(a);
+      a->entered = 0;
+    }
+    if (a->state == WATCH_APPLIED) {
+      a->told = 1;
+      a->done(a->arg, a->err->code);
+      return;
+    }
+    enter(a);
+    a->entered = 1;
   }
-  if (a.restarting)
-    svc_run_release(&a.restart);
-  /* svc_run_release's timers close on this turn */
-  uv_run(loop, UV_RUN_NOWAIT);
-  for (size_t i = 0; i < a.njobs; i++)
-    job_free(a.jobs[i]);
-  free(a.jobs);
-  for (size_t i = 0; i < a.nputs; i++)
-    tarball_free(a.puts[i].tb);
-  free(a.puts);
-  for (size_t t = 0; a.splits && t < b->n; t++) {
-    free(a.splits[t].copies);
-    free(a.splits[t].deletes);
+}
+
+static void on_kick(uv_timer_t *t)
+{
+  drive(t->data);
+}
+
+int watch_apply_start(uv_loop_t *loop, struct engine *e,
+                      const struct project *p, const struct watch_rules *r,
+                      const struct watch_batch *b, const struct watch_hooks *h,
+                      void *data, struct err *err, watch_apply_done_cb done,
+                      void *arg, struct watch_apply **out)
+{
+  struct apply *a = xcalloc(1, sizeof(*a));
+  *a = (struct apply){.loop = loop,
+                      .e = e,
+                      .p = p,
+                      .r = r,
+                      .b = b,
+                      .h = h,
+                      .data = data,
+                      .state = WATCH_LISTING,
+                      .restart_plan = PLAN_INIT,
+                      .err = err,
+                      .start = uv_hrtime(),
+                      .done = done,
+                      .arg = arg};
+  uv_timer_init(loop, &a->kick);
+  a->kick.data = a;
+  *out = (struct watch_apply *)a;
+  /* the first state is entered on the next turn: done never runs before
+   * this returns */
+  answered(a);
+  return 0;
+}
+
+static void on_kick_closed(uv_handle_t *h)
+{
+  struct apply *a = h->data;
+  const struct watch_batch *b = a->b;
+  for (size_t i = 0; i < a->njobs; i++)
+    job_free(a->jobs[i]);
+  free(a->jobs);
+  for (size_t i = 0; i < a->nputs; i++)
+    tarball_free(a->puts[i].tb);
+  free(a->puts);
+  for (size_t t = 0; a->splits && t < b->n; t++) {
+    free(a->splits[t].copies);
+    free(a->splits[t].deletes);
   }
-  free(a.splits);
-  plan_release(&a.restart_plan);
-  free(a.restart_sel);
-  free(a.ctrs);
-  free(a.have);
-  cJSON_Delete(a.listed);
-  return err->code;
+  free(a->splits);
+  plan_release(&a->restart_plan);
+  free(a->restart_sel);
+  free(a->ctrs);
+  free(a->have);
+  cJSON_Delete(a->listed);
+  free(a);
+}
+
+void watch_apply_free(struct watch_apply *wa)
+{
+  struct apply *a = (struct apply *)wa;
+  if (!a)
+    return;
+  if (a->restarting)
+    svc_run_release(&a->restart);
+  a->restarting = 0;
+  uv_close((uv_handle_t *)&a->kick, on_kick_closed);
 }

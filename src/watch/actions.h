@@ -4,17 +4,16 @@
  * sent as one tar per container with PUT /containers/{id}/archive at "/"),
  * then restart (the services' containers, along the dependency order),
  * then the exec commands of sync+exec rules in each running container.
- * Rebuilds are the command's business (they reuse up's build and
- * converge): do them first, then call watch_apply.
+ * Rebuilds are the watch session's (watch/session.h): they go first.
  *
  * A run is an explicit state machine (watch_apply_set_state traces it when
- * WCOMPOSE_TRACE is set). watch_apply drives it by running the loop until
- * it is done, as lc_run does: call it from the top of the program, never
- * from a loop callback. Other handles on the loop (the file watcher, its
- * timer, signals) keep working meanwhile.
+ * WCOMPOSE_TRACE is set), advanced by the engine's answers on the loop; it
+ * may be started from a loop callback. Its end is told through done, from
+ * a timer callback of its own.
  *
- * Ownership: everything passed is borrowed; a run frees what it made before
- * watch_apply returns. */
+ * Ownership: everything passed is borrowed and must outlive the run; the
+ * run is freed by watch_apply_free (after done, or to abandon it: its
+ * calls then end with the engine), its memory from a close callback. */
 #ifndef WCOMPOSE_WATCH_ACTIONS_H
 #define WCOMPOSE_WATCH_ACTIONS_H
 
@@ -40,6 +39,9 @@ struct watch_hooks {
                  const char *p, size_t n);
   /* a container restarted: as svc_hooks.progress */
   void (*progress)(void *data, const char *name, const char *status, int done);
+  /* watch.h: a batch of changes is due (take it with watch_take); when
+   * not set, the loop's turn ends instead (uv_stop) */
+  void (*due)(void *data);
 };
 
 enum watch_apply_state {
@@ -51,15 +53,22 @@ enum watch_apply_state {
   WATCH_APPLIED     /* done, with or without errors */
 };
 
+struct watch_apply;
+/* rc: 0 or the first failure's code (all of them in err). */
+typedef void (*watch_apply_done_cb)(void *arg, int rc);
+
 /* Apply batch b (rules r, project p) on engine e, whose loop is loop.
  * Failures do not stop the other services' work; all are in err (pass an
  * empty one), each saying what was done ("copying files to '/' in
  * container 'p-web-1': ...", "service 'web': 'make reload' exited with
- * code 2 in container 'p-web-1'"). Returns 0 or the first failure's
- * code. */
-int watch_apply(uv_loop_t *loop, struct engine *e, const struct project *p,
-                const struct watch_rules *r, const struct watch_batch *b,
-                const struct watch_hooks *h, void *data, struct err *err);
+ * code 2 in container 'p-web-1'"). done(arg, rc) is called once, never
+ * before this returns. */
+int watch_apply_start(uv_loop_t *loop, struct engine *e,
+                      const struct project *p, const struct watch_rules *r,
+                      const struct watch_batch *b, const struct watch_hooks *h,
+                      void *data, struct err *err, watch_apply_done_cb done,
+                      void *arg, struct watch_apply **out);
+void watch_apply_free(struct watch_apply *a);
 
 const char *watch_apply_state_name(enum watch_apply_state st);
 

@@ -22,7 +22,12 @@ struct watch {
 
 static void on_timer(uv_timer_t *t)
 {
-  /* the command looks for a due batch after each uv_run turn: end this
+  struct watch *w = t->data;
+  if (w->h && w->h->due) {
+    w->h->due(w->data);
+    return;
+  }
+  /* the caller looks for a due batch after each uv_run turn: end this
    * one now (a UV_RUN_ONCE turn that ran a timer before its poll would
    * otherwise block there) */
   uv_stop(t->loop);

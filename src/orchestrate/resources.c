@@ -1,0 +1,227 @@
+/* resources: networks and volumes made before containers, removed by
+ * `down`. */
+#include "orchestrate/resources.h"
+#include "orchestrate/create.h"
+#include "orchestrate/labels.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int uses_network(const struct session *s, const unsigned char *sel,
+                        const char *key)
+{
+  const struct project *p = s->project;
+  for (size_t i = 0; i < p->nservices; i++) {
+    if (!sel[i])
+      continue;
+    for (size_t k = 0; k < p->services[i].nnetworks; k++)
+      if (!strcmp(p->services[i].networks[k].name, key))
+        return 1;
+  }
+  return 0;
+}
+
+static int uses_volume(const struct session *s, const unsigned char *sel,
+                       const char *key)
+{
+  const struct project *p = s->project;
+  for (size_t i = 0; i < p->nservices; i++) {
+    if (!sel[i])
+      continue;
+    for (size_t k = 0; k < p->services[i].nvolumes; k++) {
+      const struct mount *m = &p->services[i].volumes[k];
+      if (m->type == MOUNT_VOLUME && m->source && !strcmp(m->source, key))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* One network or volume after the other: inspect, and create what is
+ * missing. */
+enum ensure_step { ENSURE_INSPECTING, ENSURE_CREATING };
+
+struct ensure_op {
+  struct session_op op;
+  const unsigned char *sel;
+  size_t i; /* networks first, then volumes: i - nnetworks */
+  enum ensure_step step;
+};
+
+static void ensure_free(void *self)
+{
+  free(self);
+}
+
+static void ensure_next(struct ensure_op *o);
+
+static const char *item_name(const struct ensure_op *o, int *is_net)
+{
+  const struct project *p = o->op.s->project;
+  *is_net = o->i < p->nnetworks;
+  return *is_net ? p->networks[o->i].name
+                 : p->volumes[o->i - p->nnetworks].name;
+}
+
+static void on_created(void *ctx, struct engine_result *res)
+{
+  struct ensure_op *o = ctx;
+  struct session *s = o->op.s;
+  int is_net;
+  const char *name = item_name(o, &is_net);
+  session_event(s, is_net ? "Network" : "Volume", name,
+                res->rc ? "Error" : "Created", 1);
+  if (res->rc) {
+    err_set(&s->err, res->rc, "%s",
+            res->err && res->err->text ? res->err->text : err_text(res->rc));
+    session_op_finish(&o->op, res->rc);
+    return;
+  }
+  o->i++;
+  ensure_next(o);
+}
+
+static int create_missing(struct ensure_op *o)
+{
+  struct session *s = o->op.s;
+  const struct project *p = s->project;
+  int is_net;
+  const char *name = item_name(o, &is_net);
+  if (is_net ? p->networks[o->i].external
+             : p->volumes[o->i - p->nnetworks].external)
+    return err_set(&s->err, ERR_NOTFOUND,
+                   "%s '%s' declared as external, but could not be found "
+                   "(create it with 'docker %s create %s')",
+                   is_net ? "network" : "volume", name,
+                   is_net ? "network" : "volume", name);
+  session_event(s, is_net ? "Network" : "Volume", name, "Creating", 0);
+  o->step = ENSURE_CREATING;
+  int rc = is_net ? engine_network_create(
+                        s->engine, create_network_body(p, &p->networks[o->i]),
+                        on_created, o, &s->err)
+                  : engine_volume_create(
+                        s->engine,
+                        create_volume_body(p, &p->volumes[o->i - p->nnetworks]),
+                        on_created, o, &s->err);
+  if (rc)
+    session_event(s, is_net ? "Network" : "Volume", name, "Error", 1);
+  return rc;
+}
+
+static void on_inspected(void *ctx, struct engine_result *res)
+{
+  struct ensure_op *o = ctx;
+  struct session *s = o->op.s;
+  int is_net;
+  const char *name = item_name(o, &is_net);
+  int rc = res->rc;
+  if (!rc) {
+    o->i++;
+    ensure_next(o);
+    return;
+  }
+  if (rc == ERR_NOTFOUND)
+    rc = create_missing(o);
+  else
+    err_set(&s->err, rc, "inspecting %s '%s': %s",
+            is_net ? "network" : "volume", name,
+            res->err && res->err->text ? res->err->text : err_text(rc));
+  if (rc)
+    session_op_finish(&o->op, rc);
+}
+
+static void ensure_next(struct ensure_op *o)
+{
+  struct session *s = o->op.s;
+  const struct project *p = s->project;
+  for (; o->i < p->nnetworks + p->nvolumes; o->i++) {
+    int is_net = o->i < p->nnetworks;
+    if (is_net ? !uses_network(s, o->sel, p->networks[o->i].key)
+               : !uses_volume(s, o->sel, p->volumes[o->i - p->nnetworks].key))
+      continue;
+    o->step = ENSURE_INSPECTING;
+    struct err e = ERR_INIT;
+    const char *name =
+        is_net ? p->networks[o->i].name : p->volumes[o->i - p->nnetworks].name;
+    int rc = is_net
+                 ? engine_network_inspect(s->engine, name, on_inspected, o, &e)
+                 : engine_volume_inspect(s->engine, name, on_inspected, o, &e);
+    if (rc) {
+      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
+      err_release(&e);
+      session_op_finish(&o->op, rc);
+    }
+    return;
+  }
+  session_op_finish(&o->op, 0);
+}
+
+int resources_ensure_start(struct session *s, const unsigned char *selected,
+                           session_done_cb done, void *arg)
+{
+  struct ensure_op *o = xcalloc(1, sizeof(*o));
+  session_op_init(&o->op, s, done, arg, ensure_free, o);
+  o->sel = selected ? selected : s->selected;
+  ensure_next(o);
+  return 0;
+}
+
+int resources_ensure(struct session *s)
+{
+  struct session_waiter w = {0, 0};
+  int rc = resources_ensure_start(s, NULL, session_waiter_cb, &w);
+  if (!rc)
+    rc = session_wait(s, &w.done);
+  return rc ? rc : w.rc;
+}
+
+int resources_remove(struct session *s, enum resources_kind kind)
+{
+  int volumes = kind == RESOURCES_VOLUMES;
+  cJSON *filters = NULL;
+  char *f = xasprintf("%s=%s", LABELS_PROJECT, s->project->name);
+  engine_filter_add(&filters, "label", f);
+  free(f);
+  struct session_call a = {.err = &s->err};
+  int rc = volumes ? engine_volume_list(s->engine, filters, session_call_cb, &a,
+                                        &s->err)
+                   : engine_network_list(s->engine, filters, session_call_cb,
+                                         &a, &s->err);
+  cJSON_Delete(filters);
+  if (!rc)
+    rc = session_call_wait(s, &a);
+  if (rc) {
+    session_call_release(&a);
+    return rc;
+  }
+  const cJSON *list =
+      volumes ? cJSON_GetObjectItemCaseSensitive(a.json, "Volumes") : a.json;
+  const cJSON *item;
+  const char *kind_name = volumes ? "Volume" : "Network";
+  cJSON_ArrayForEach(item, list)
+  {
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "Name");
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "Id");
+    if (!cJSON_IsString(name))
+      continue;
+    /* networks by ID: two of one name (made by racing `up`s) are both
+     * removed, not refused as ambiguous */
+    const char *ref =
+        !volumes && cJSON_IsString(id) ? id->valuestring : name->valuestring;
+    session_event(s, kind_name, name->valuestring, "Removing", 0);
+    struct session_call b = {.err = &s->err};
+    int r = volumes ? engine_volume_remove(s->engine, ref, 0, session_call_cb,
+                                           &b, &s->err)
+                    : engine_network_remove(s->engine, ref, session_call_cb, &b,
+                                            &s->err);
+    if (!r)
+      r = session_call_wait(s, &b);
+    session_call_release(&b);
+    session_event(s, kind_name, name->valuestring, r ? "Error" : "Removed", 1);
+    if (r && !rc)
+      rc = r;
+  }
+  session_call_release(&a);
+  return rc;
+}

@@ -1,0 +1,420 @@
+/* watch session: a state machine per batch of changes (rebuild, recreate,
+ * prune, let the owner follow, apply), advanced from the loop's
+ * callbacks. */
+#include "watch/session.h"
+#include "orchestrate/converge.h"
+#include "orchestrate/create.h"
+#include "orchestrate/images.h"
+#include "util/xalloc.h"
+#include "watch/watch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ws_state {
+  WS_IDLE,       /* waiting for a batch */
+  WS_OLD_IDS,    /* --prune: the images' IDs before the rebuild */
+  WS_BUILDING,   /* building the images of the services to rebuild */
+  WS_RECREATING, /* converging those services with forced recreation */
+  WS_PRUNING,    /* --prune: removing images the rebuild left dangling */
+  WS_FOLLOWING,  /* the owner looks at the recreated containers */
+  WS_APPLYING    /* sync, restart, exec (actions.h) */
+};
+
+struct watch_session {
+  struct session *s;
+  unsigned flags;
+  const struct watch_session_hooks *h;
+  void *data;
+  struct watch_rules rules;
+  struct watch *w;
+  enum ws_state state;
+  int quiet; /* quiesced: no new batches */
+  struct watch_batch b;
+  size_t t;            /* the todo at hand in b */
+  char **old, **now;   /* per service: image IDs before and after (prune) */
+  unsigned char *mask; /* the services rebuilt */
+  char *names;         /* of the services rebuilt, quoted */
+  struct plan plan;
+  int rebuilt;
+  struct watch_apply *apply;
+  struct err apply_err;
+};
+
+static int tracing(void)
+{
+  static int trace = -1;
+  if (trace < 0) {
+    const char *t = getenv("WCOMPOSE_TRACE");
+    trace = t && *t;
+  }
+  return trace;
+}
+
+static void set_state(struct watch_session *ws, enum ws_state to)
+{
+  static const char *const names[] = {"idle",       "old-ids", "building",
+                                      "recreating", "pruning", "following",
+                                      "applying"};
+  if (tracing())
+    fprintf(stderr, "wcompose: watch session: %s -> %s\n", names[ws->state],
+            names[to]);
+  ws->state = to;
+}
+
+/* --- hooks of the watcher and the actions --- */
+
+static void on_note(void *data, const char *text)
+{
+  struct watch_session *ws = data;
+  session_note(ws->s, "%s", text);
+}
+
+static void on_warn(void *data, const char *text)
+{
+  struct watch_session *ws = data;
+  session_warn(ws->s, "%s", text);
+}
+
+static void on_output(void *data, const char *container, enum stream_kind kind,
+                      const char *p, size_t n)
+{
+  struct watch_session *ws = data;
+  (void)container;
+  session_output(ws->s, kind, p, n);
+}
+
+static void on_progress(void *data, const char *name, const char *status,
+                        int done)
+{
+  struct watch_session *ws = data;
+  session_event(ws->s, "Container", name, status, done);
+}
+
+static void on_due(void *data);
+
+static const struct watch_hooks hooks = {on_note, on_warn, on_output,
+                                         on_progress, on_due};
+
+/* --- one batch --- */
+
+static void warn_err(struct watch_session *ws, const char *what)
+{
+  struct err *e = &ws->s->err;
+  const char *t = e->text ? e->text : err_text(e->code);
+  size_t n = strlen(t);
+  while (n && t[n - 1] == '\n')
+    n--;
+  session_warn(ws->s, "%s: %.*s", what, (int)n, t);
+  err_reset(e);
+}
+
+static void batch_release(struct watch_session *ws)
+{
+  const struct project *p = ws->s->project;
+  for (size_t i = 0; ws->old && i < p->nservices; i++) {
+    free(ws->old[i]);
+    free(ws->now[i]);
+  }
+  free(ws->old);
+  free(ws->now);
+  ws->old = ws->now = NULL;
+  free(ws->mask);
+  ws->mask = NULL;
+  free(ws->names);
+  ws->names = NULL;
+  plan_release(&ws->plan);
+  watch_apply_free(ws->apply);
+  ws->apply = NULL;
+  err_release(&ws->apply_err);
+  watch_batch_release(&ws->b);
+}
+
+static void take_next(struct watch_session *ws);
+
+static void idle(struct watch_session *ws)
+{
+  batch_release(ws);
+  set_state(ws, WS_IDLE);
+  if (ws->h && ws->h->busy)
+    ws->h->busy(ws->data, 0);
+  /* changes that came to rest meanwhile are due now */
+  take_next(ws);
+}
+
+static void on_applied(void *arg, int rc)
+{
+  struct watch_session *ws = arg;
+  if (rc) {
+    err_reset(&ws->s->err);
+    err_set(&ws->s->err, rc, "%s",
+            ws->apply_err.text ? ws->apply_err.text : err_text(rc));
+    warn_err(ws, "Error handling changed files");
+  }
+  session_flush(ws->s);
+  idle(ws);
+}
+
+static void apply(struct watch_session *ws)
+{
+  int rest = 0;
+  for (size_t t = 0; t < ws->b.n; t++)
+    rest |= ws->b.v[t].nsync || ws->b.v[t].restart || ws->b.v[t].nexecs;
+  if (!rest) {
+    idle(ws);
+    return;
+  }
+  set_state(ws, WS_APPLYING);
+  struct session *s = ws->s;
+  watch_apply_start(&s->loop, s->engine, s->project, &ws->rules, &ws->b, &hooks,
+                    ws, &ws->apply_err, on_applied, ws, &ws->apply);
+}
+
+static void on_followed(void *arg, int rc)
+{
+  struct watch_session *ws = arg;
+  if (rc)
+    warn_err(ws, "Following the recreated containers");
+  apply(ws);
+}
+
+static void follow(struct watch_session *ws)
+{
+  set_state(ws, WS_FOLLOWING);
+  if (!ws->h || !ws->h->recreated) {
+    apply(ws);
+    return;
+  }
+  if (ws->h->recreated(ws->data, on_followed, ws))
+    on_followed(ws, ws->s->err.code ? ws->s->err.code : ERR_STATE);
+}
+
+static void prune_next(struct watch_session *ws);
+
+static void on_removed(void *ctx, struct engine_result *res)
+{
+  struct watch_session *ws = ctx;
+  (void)res; /* an image still in use stays: nothing to say */
+  ws->t++;
+  prune_next(ws);
+}
+
+static void on_now_id(void *arg, int rc)
+{
+  struct watch_session *ws = arg;
+  size_t i = ws->t;
+  (void)rc;
+  err_reset(&ws->s->err);
+  struct err e = ERR_INIT;
+  if (ws->now[i] && strcmp(ws->old[i], ws->now[i]) &&
+      !engine_image_remove(ws->s->engine, ws->old[i], 0, on_removed, ws, &e))
+    return;
+  err_release(&e);
+  ws->t++;
+  prune_next(ws);
+}
+
+/* Per service rebuilt: its image's ID now; the old image goes when it
+ * changed. */
+static void prune_next(struct watch_session *ws)
+{
+  const struct project *p = ws->s->project;
+  while (ws->t < p->nservices && !(ws->mask[ws->t] && ws->old[ws->t]))
+    ws->t++;
+  if (ws->t == p->nservices) {
+    follow(ws);
+    return;
+  }
+  char *name = create_image_name_new(p, &p->services[ws->t]);
+  if (images_id_start(ws->s, name, &ws->now[ws->t], on_now_id, ws))
+    on_now_id(ws, ERR_NOTFOUND);
+  free(name);
+}
+
+static void on_recreated(void *arg, int rc)
+{
+  struct watch_session *ws = arg;
+  session_flush(ws->s);
+  if (rc) {
+    warn_err(ws, "Failed to recreate services after update. Error");
+    idle(ws);
+    return;
+  }
+  if (ws->flags & WATCH_SESSION_PRUNE) {
+    set_state(ws, WS_PRUNING);
+    ws->t = 0;
+    prune_next(ws);
+    return;
+  }
+  follow(ws);
+}
+
+static void recreate(struct watch_session *ws)
+{
+  session_note(ws->s, "service(s) %s successfully built", ws->names);
+  set_state(ws, WS_RECREATING);
+  struct converge_options co = {
+      .plan_flags = PLAN_FORCE_RECREATE, .timeout = -1, .selected = ws->mask};
+  int rc = converge_start(ws->s, &co, &ws->plan, on_recreated, ws);
+  if (rc)
+    on_recreated(ws, rc);
+}
+
+static void build_next(struct watch_session *ws);
+
+static void on_built(void *arg, int rc)
+{
+  struct watch_session *ws = arg;
+  if (rc) {
+    session_flush(ws->s);
+    warn_err(ws, "Build failed. Error");
+    idle(ws);
+    return;
+  }
+  ws->t++;
+  build_next(ws);
+}
+
+static void on_old_id(void *arg, int rc)
+{
+  struct watch_session *ws = arg;
+  (void)rc; /* no image yet: nothing to prune */
+  err_reset(&ws->s->err);
+  set_state(ws, WS_BUILDING);
+  if (images_build_start(ws->s, ws->b.v[ws->t].svc, on_built, ws))
+    on_built(ws, ws->s->err.code ? ws->s->err.code : ERR_STATE);
+}
+
+/* The next todo that asks for a rebuild: its old image ID (--prune), then
+ * its build; after the last, recreate. */
+static void build_next(struct watch_session *ws)
+{
+  while (ws->t < ws->b.n && !ws->b.v[ws->t].rebuild)
+    ws->t++;
+  if (ws->t == ws->b.n) {
+    session_flush(ws->s);
+    recreate(ws);
+    return;
+  }
+  const struct watch_todo *d = &ws->b.v[ws->t];
+  if (!(ws->flags & WATCH_SESSION_PRUNE)) {
+    on_old_id(ws, 0);
+    return;
+  }
+  set_state(ws, WS_OLD_IDS);
+  char *name = create_image_name_new(ws->s->project, d->svc);
+  if (images_id_start(ws->s, name, &ws->old[d->service], on_old_id, ws))
+    on_old_id(ws, ERR_NOTFOUND);
+  free(name);
+}
+
+static void handle(struct watch_session *ws)
+{
+  const struct project *p = ws->s->project;
+  size_t n = p->nservices ? p->nservices : 1;
+  if (ws->h && ws->h->busy)
+    ws->h->busy(ws->data, 1);
+  ws->rebuilt = 0;
+  ws->mask = xcalloc(n, 1);
+  ws->old = xcalloc(n, sizeof(*ws->old));
+  ws->now = xcalloc(n, sizeof(*ws->now));
+  const char **names = xcalloc(ws->b.n ? ws->b.n : 1, sizeof(*names));
+  size_t nn = 0;
+  for (size_t t = 0; t < ws->b.n; t++)
+    if (ws->b.v[t].rebuild) {
+      names[nn++] = ws->b.v[t].svc->name;
+      ws->mask[ws->b.v[t].service] = 1;
+    }
+  ws->names = watch_names_quoted(names, nn);
+  free(names);
+  if (!nn) {
+    apply(ws);
+    return;
+  }
+  session_note(ws->s, "Rebuilding service(s) %s after changes were detected...",
+               ws->names);
+  ws->t = 0;
+  build_next(ws);
+}
+
+static void take_next(struct watch_session *ws)
+{
+  if (ws->quiet || ws->state != WS_IDLE || !ws->w)
+    return;
+  if (watch_take(ws->w, &ws->b))
+    handle(ws);
+}
+
+static void on_due(void *data)
+{
+  take_next(data);
+}
+
+/* --- the session --- */
+
+int watch_session_check(struct session *s, const unsigned char *want)
+{
+  struct watch_rules r;
+  struct strvec notes = STRVEC_INIT;
+  int rc = watch_rules_init(&r, s->project, want, &notes, &s->err);
+  if (!rc)
+    watch_rules_release(&r);
+  strvec_clear(&notes);
+  return rc;
+}
+
+int watch_session_start(struct session *s, const unsigned char *want,
+                        unsigned flags, const struct watch_session_hooks *h,
+                        void *data, struct watch_session **out)
+{
+  struct watch_session *ws = xcalloc(1, sizeof(*ws));
+  struct strvec notes = STRVEC_INIT;
+  ws->s = s;
+  ws->flags = flags;
+  ws->h = h;
+  ws->data = data;
+  ws->plan = (struct plan)PLAN_INIT;
+  *out = NULL;
+  int rc = watch_rules_init(&ws->rules, s->project, want, &notes, &s->err);
+  for (size_t i = 0; i < notes.n; i++)
+    session_note(s, "%s", notes.v[i]);
+  strvec_clear(&notes);
+  if (rc) {
+    free(ws);
+    return rc;
+  }
+  rc = watch_new(&s->loop, &ws->rules, &hooks, ws, &ws->w, &s->err);
+  if (rc) {
+    watch_rules_release(&ws->rules);
+    free(ws);
+    return rc;
+  }
+  session_note(s, "Watch enabled");
+  *out = ws;
+  return 0;
+}
+
+int watch_session_busy(const struct watch_session *ws)
+{
+  return ws && ws->state != WS_IDLE;
+}
+
+void watch_session_quiesce(struct watch_session *ws)
+{
+  if (ws)
+    ws->quiet = 1;
+}
+
+void watch_session_free(struct watch_session *ws)
+{
+  if (!ws)
+    return;
+  watch_free(ws->w);
+  batch_release(ws);
+  /* the watcher's handles close on the next turn and borrow the rules:
+   * run the loop before the rules go */
+  uv_run(&ws->s->loop, UV_RUN_NOWAIT);
+  watch_rules_release(&ws->rules);
+  free(ws);
+}
