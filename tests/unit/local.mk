@@ -100,3 +100,11 @@ tests_unit_fake_engine_test_SOURCES = tests/unit/fake-engine-test.c \
   tests/lib/fake-engine.c tests/lib/fake-engine.h
 tests_unit_fake_engine_test_LDADD = $(LDADD) -lpthread
 
+
+# The session runtime (converge, watch actions) against the scripted
+# engine.
+check_PROGRAMS += tests/unit/session-test
+TESTS += tests/unit/session-test
+tests_unit_session_test_SOURCES = tests/unit/session-test.c \
+  tests/lib/fake-engine.c tests/lib/fake-engine.h
+tests_unit_session_test_LDADD = $(LDADD) -lpthread

@@ -1,0 +1,336 @@
+/* Unit tests of the session runtime against the scripted engine: the
+ * converge state machine (images, networks, observation, the walk) in the
+ * order compose makes its calls, errors that stop it before anything is
+ * created, a converge started from a loop callback, and the watch actions
+ * (sync, restart, exec) as a state machine of their own. */
+#include "tap.h"
+#include "../lib/fake-engine.h"
+#include "orchestrate/converge.h"
+#include "orchestrate/session.h"
+#include "util/err.h"
+#include "util/strvec.h"
+#include "util/xalloc.h"
+#include "watch/actions.h"
+#include "watch/rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+static struct fake_engine *F;
+
+static void write_file(const char *rel, const char *text)
+{
+  char *p = xasprintf("%s/%s", dir, rel);
+  FILE *f = fopen(p, "w");
+  if (!f)
+    BUG("writing '%s'", p);
+  fputs(text, f);
+  fclose(f);
+  free(p);
+}
+
+/* A session on compose.yaml (text) in dir, project "p", engine F. */
+static int open_session(struct session *s, const char *text)
+{
+  write_file("compose.yaml", text);
+  char *file = xasprintf("%s/compose.yaml", dir);
+  struct strvec files = STRVEC_INIT, none = STRVEC_INIT;
+  strvec_push(&files, file);
+  free(file);
+  struct session_config cfg = {.files = &files,
+                               .project_name = "p",
+                               .env_files = &none,
+                               .profiles = &none};
+  int rc = session_load(s, &cfg, NULL, 0, 0, NULL, NULL);
+  strvec_clear(&files);
+  if (!rc)
+    rc = session_open(s);
+  return rc;
+}
+
+/* Index in the log of the first request matching, or -1. */
+static long at_(const char *method, const char *pattern)
+{
+  return fake_engine_find(F, method, pattern, 0);
+}
+
+static const char *two = "services:\n"
+                         "  a:\n"
+                         "    image: img-a\n"
+                         "  b:\n"
+                         "    image: img-b\n"
+                         "    depends_on: [a]\n";
+
+static void script_two(void)
+{
+  fake_engine_reply(F, "GET", "/images/img-a/json", 200,
+                    "{\"Id\":\"sha256:aaa\"}");
+  fake_engine_reply(F, "GET", "/images/img-b/json", 200,
+                    "{\"Id\":\"sha256:bbb\"}");
+  fake_engine_reply(F, "GET", "/networks/p_default", 404,
+                    "{\"message\":\"network p_default not found\"}");
+  fake_engine_reply(F, "POST", "/networks/create", 201, "{\"Id\":\"n1\"}");
+  fake_engine_reply(F, "GET", "/containers/json", 200, "[]");
+  fake_engine_reply(F, "POST", "/containers/create?name=p-a-1", 201,
+                    "{\"Id\":\"ca\"}");
+  fake_engine_reply(F, "POST", "/containers/create?name=p-b-1", 201,
+                    "{\"Id\":\"cb\"}");
+  fake_engine_reply(F, "POST", "/containers/p-a-1/start", 204, NULL);
+  fake_engine_reply(F, "POST", "/containers/p-b-1/start", 204, NULL);
+}
+
+static void test_converge_order(void)
+{
+  struct session s;
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  script_two();
+  is_int(open_session(&s, two), 0, "session opens on the scripted engine");
+  struct converge_options co = {.timeout = -1};
+  struct plan plan = PLAN_INIT;
+  int rc = converge(&s, &co, &plan);
+  is_int(rc, 0, "converge succeeds");
+  if (rc)
+    printf("# %s\n", s.err.text ? s.err.text : "");
+  is_int((int)plan.n, 2, "the plan has one container per service");
+  ok(at_("GET", "/images/img-a/json") < at_("GET", "/images/img-b/json"),
+     "images are looked up in project order");
+  ok(at_("GET", "/images/img-b/json") < at_("POST", "/networks/create"),
+     "images come before networks");
+  ok(at_("POST", "/networks/create") < at_("GET", "/containers/json"),
+     "the network exists before the project is observed");
+  ok(at_("POST", "/containers/p-a-1/start") <
+         at_("POST", "/containers/create?name=p-b-1"),
+     "a is started before b, its dependent, is created");
+  is_int((int)fake_engine_unmatched(F), 0, "no call outside the script");
+  char *body = fake_engine_body(F, "POST", "/containers/create?name=p-a-1", 0);
+  ok(body && strstr(body, "\"com.docker.compose.service\":\"a\""),
+     "a's container carries compose's service label");
+  ok(body && strstr(body, "sha256:aaa"), "and the image ID it was made from");
+  free(body);
+  body = fake_engine_body(F, "POST", "/networks/create", 0);
+  ok(body && strstr(body, "\"com.docker.compose.network\":\"default\""),
+     "the network carries compose's network label");
+  free(body);
+  plan_release(&plan);
+  session_close(&s);
+}
+
+/* Bad input changes nothing: a missing image that may not be pulled stops
+ * the converge before any network or container is made. */
+static void test_converge_refuses(void)
+{
+  struct session s;
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/images/img-a/json", 404,
+                    "{\"message\":\"No such image: img-a\"}");
+  is_int(open_session(&s, "services:\n"
+                          "  a:\n"
+                          "    image: img-a\n"
+                          "    pull_policy: never\n"),
+         0, "session opens");
+  struct converge_options co = {.timeout = -1};
+  struct plan plan = PLAN_INIT;
+  is_int(converge(&s, &co, &plan), ERR_NOTFOUND, "converge fails");
+  is_str(s.err.text,
+         "service 'a': image 'img-a' not found and its pull policy is "
+         "'never'\n",
+         "the message names the service, the image and the policy");
+  is_int((int)fake_engine_count(F, "POST", "*"), 0, "nothing was created");
+  is_int((int)fake_engine_count(F, "POST", "/images/create*"), 0,
+         "nothing was pulled");
+  plan_release(&plan);
+  session_close(&s);
+
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/images/img-a/json", 200,
+                    "{\"Id\":\"sha256:a\"}");
+  fake_engine_reply(F, "GET", "/networks/outside", 404,
+                    "{\"message\":\"network outside not found\"}");
+  is_int(open_session(&s, "services:\n"
+                          "  a:\n"
+                          "    image: img-a\n"
+                          "    networks: [outside]\n"
+                          "networks:\n"
+                          "  outside:\n"
+                          "    external: true\n"),
+         0, "session opens");
+  is_int(converge(&s, &co, &plan), ERR_NOTFOUND, "a missing external network");
+  ok(s.err.text && strstr(s.err.text, "network 'outside' declared as "
+                                      "external, but could not be found"),
+     "says which network is missing");
+  is_int((int)fake_engine_count(F, "POST", "*"), 0, "nothing was created");
+  plan_release(&plan);
+  session_close(&s);
+}
+
+/* A converge started from a loop callback runs to its end without any
+ * nested loop: the callback returns at once and the answers drive it. */
+struct from_cb {
+  struct session *s;
+  struct plan plan;
+  struct session_waiter w;
+  int started, returned;
+};
+
+static void on_timer(uv_timer_t *t)
+{
+  struct from_cb *c = t->data;
+  struct converge_options co = {.timeout = -1};
+  c->started =
+      converge_start(c->s, &co, &c->plan, session_waiter_cb, &c->w) == 0;
+  c->returned = !c->w.done; /* done comes later, from the loop */
+  uv_close((uv_handle_t *)t, NULL);
+}
+
+static void test_converge_from_callback(void)
+{
+  struct session s;
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  script_two();
+  is_int(open_session(&s, two), 0, "session opens");
+  struct from_cb c = {.s = &s, .plan = PLAN_INIT};
+  uv_timer_t t;
+  uv_timer_init(&s.loop, &t);
+  t.data = &c;
+  uv_timer_start(&t, on_timer, 0, 0);
+  /* the top level only turns the loop */
+  while (!c.w.done)
+    if (!uv_run(&s.loop, UV_RUN_ONCE) && !c.w.done)
+      break;
+  ok(c.started && c.returned, "converge_start returns before it is done");
+  ok(c.w.done, "the loop alone took it to its end");
+  is_int(c.w.rc, 0, "and it succeeded");
+  is_int((int)fake_engine_count(F, "POST", "/containers/*/start"), 2,
+         "both containers were started");
+  plan_release(&c.plan);
+  session_close(&s);
+}
+
+/* --- watch actions --- */
+
+static const char *listing =
+    "[{\"Id\":\"ca\",\"Names\":[\"/p-a-1\"],\"State\":\"running\","
+    "\"Labels\":{\"com.docker.compose.project\":\"p\","
+    "\"com.docker.compose.service\":\"a\","
+    "\"com.docker.compose.container-number\":\"1\","
+    "\"com.docker.compose.oneoff\":\"False\"}}]";
+
+struct applied {
+  int done, rc;
+};
+
+static void on_applied(void *arg, int rc)
+{
+  struct applied *a = arg;
+  a->done = 1;
+  a->rc = rc;
+}
+
+/* Apply one batch for a change of src/x.txt; rc and err as the run left
+ * them. */
+static int apply_batch(struct session *s, struct err *err)
+{
+  struct watch_rules r;
+  struct strvec notes = STRVEC_INIT;
+  int rc = watch_rules_init(&r, s->project, NULL, &notes, err);
+  strvec_clear(&notes);
+  if (rc)
+    return rc;
+  char *path = xasprintf("%s/src/x.txt", dir);
+  struct watch_batch b;
+  watch_batch_make(&r, &path, 1, &b);
+  struct applied a = {0, 0};
+  struct watch_apply *wa;
+  watch_apply_start(&s->loop, s->engine, s->project, &r, &b, NULL, NULL, err,
+                    on_applied, &a, &wa);
+  ok(!a.done, "the run has not ended when it is started");
+  while (!a.done)
+    if (!uv_run(&s->loop, UV_RUN_ONCE) && !a.done)
+      break;
+  watch_apply_free(wa);
+  uv_run(&s->loop, UV_RUN_NOWAIT);
+  watch_batch_release(&b);
+  watch_rules_release(&r);
+  free(path);
+  return a.done ? a.rc : ERR_STATE;
+}
+
+static const char *watched = "services:\n"
+                             "  a:\n"
+                             "    image: img-a\n"
+                             "    develop:\n"
+                             "      watch:\n"
+                             "        - action: sync+restart\n"
+                             "          path: ./src\n"
+                             "          target: /app\n";
+
+static void test_watch_actions(void)
+{
+  char *src = xasprintf("%s/src", dir);
+  mkdir(src, 0755);
+  free(src);
+  write_file("src/x.txt", "hello from the host\n");
+  struct session s;
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, listing);
+  fake_engine_reply(F, "PUT", "/containers/ca/archive*", 200, NULL);
+  fake_engine_reply(F, "POST", "/containers/*/restart*", 204, NULL);
+  is_int(open_session(&s, watched), 0, "session opens");
+  struct err e = ERR_INIT;
+  is_int(apply_batch(&s, &e), 0, "the batch is applied");
+  is_int((int)fake_engine_count(F, "PUT", "/containers/ca/archive*"), 1,
+         "one upload for the container");
+  char *body = fake_engine_body(F, "PUT", "/containers/ca/archive*", 0);
+  ok(body && strstr(body, "app/x.txt"), "the tar holds the file at its "
+                                        "container path");
+  free(body);
+  ok(at_("PUT", "/containers/ca/archive*") <
+         at_("POST", "/containers/*/restart*"),
+     "the files are copied before the restart");
+  err_release(&e);
+  session_close(&s);
+
+  /* the engine refuses the upload: the run ends with its message and no
+   * restart */
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, listing);
+  fake_engine_reply(F, "PUT", "/containers/ca/archive*", 500,
+                    "{\"message\":\"no space left on device\"}");
+  fake_engine_reply(F, "POST", "/containers/*/restart*", 204, NULL);
+  is_int(open_session(&s, watched), 0, "session opens");
+  is_int(apply_batch(&s, &e) != 0, 1, "a refused upload fails the run");
+  ok(e.text && strstr(e.text, "no space left on device"),
+     "with the engine's words");
+  err_release(&e);
+  session_close(&s);
+}
+
+int main(void)
+{
+  snprintf(dir, sizeof(dir), "/tmp/wcompose-session-test.XXXXXX");
+  if (!mkdtemp(dir))
+    BUG("mkdtemp");
+  F = fake_engine_start();
+  setenv("DOCKER_HOST", fake_engine_url(F), 1);
+  unsetenv("DOCKER_API_VERSION");
+  test_converge_order();
+  test_converge_refuses();
+  test_converge_from_callback();
+  test_watch_actions();
+  fake_engine_stop(F);
+  char *rm = xasprintf("rm -rf '%s'", dir);
+  if (system(rm) != 0)
+    printf("# could not remove %s\n", dir);
+  free(rm);
+  return tap_done();
+}
