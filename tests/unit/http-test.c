@@ -9,7 +9,6 @@
 #include "engine/http.h"
 #include "util/buf.h"
 #include "util/err.h"
-#include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <unistd.h>

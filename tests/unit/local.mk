@@ -100,6 +100,12 @@ tests_unit_fake_engine_test_SOURCES = tests/unit/fake-engine-test.c \
   tests/lib/fake-engine.c tests/lib/fake-engine.h
 tests_unit_fake_engine_test_LDADD = $(LDADD) -lpthread
 
+# The per-service state machine against the scripted engine.
+check_PROGRAMS += tests/unit/svc-test
+TESTS += tests/unit/svc-test
+tests_unit_svc_test_SOURCES = tests/unit/svc-test.c tests/lib/fake-engine.c \
+  tests/lib/fake-engine.h
+tests_unit_svc_test_LDADD = $(LDADD) -lpthread
 
 # The session runtime (converge, watch actions) against the scripted
 # engine.
