@@ -659,21 +659,20 @@ int svc_run_finished(const struct svc_run *r)
 int svc_run_result(const struct svc_run *r, struct err *err)
 {
   int rc = 0;
-  for (size_t i = 0; i < r->n; i++) {
-    const struct svc *s = &r->svcs[i];
-    if (!s->err.code)
-      continue;
-    /* a skip is a consequence: report it only without a cause */
-    if (s->err.code == ERR_CANCELED && rc)
-      continue;
-    if (!rc || rc == ERR_CANCELED)
-      rc = s->err.code;
-    const char *t = s->err.text ? s->err.text : "";
-    size_t n = strlen(t);
-    while (n && t[n - 1] == '\n')
-      n--;
-    err_set(err, s->err.code, "%.*s", (int)n, t);
-  }
+  /* causes first; a skip is a consequence, reported only without one */
+  for (int skips = 0; skips < 2 && !rc; skips++)
+    for (size_t i = 0; i < r->n; i++) {
+      const struct svc *s = &r->svcs[i];
+      if (!s->err.code || (s->err.code == ERR_CANCELED) != skips)
+        continue;
+      if (!rc)
+        rc = s->err.code;
+      const char *t = s->err.text ? s->err.text : "";
+      size_t n = strlen(t);
+      while (n && t[n - 1] == '\n')
+        n--;
+      err_set(err, s->err.code, "%.*s", (int)n, t);
+    }
   return rc;
 }
 

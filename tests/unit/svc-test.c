@@ -295,14 +295,12 @@ static void test_conflict_report_order(void)
   is_str(o.svc_err[0],
          "service 'app' was not started: dependency 'db' failed\n",
          "app was skipped");
-  todo(o.err.code == ERR_CONFLICT,
-       "svc_run_result lets the skip's ERR_CANCELED in first",
-       "the report's code is the cause's (got %s)", err_name(o.err.code));
-  todo(o.err.text &&
-           !strcmp(o.err.text,
-                   "creating container 'p-db-1': name in use (engine: 409)\n"),
-       "the skip is reported before its cause",
-       "the report holds the cause alone (got '%s')", flat(o.err.text));
+  ok(o.err.code == ERR_CONFLICT, "the report's code is the cause's (got %s)",
+     err_name(o.err.code));
+  ok(o.err.text &&
+         !strcmp(o.err.text,
+                 "creating container 'p-db-1': name in use (engine: 409)\n"),
+     "the report holds the cause alone (got '%s')", flat(o.err.text));
   outcome_release(&o);
   project_free(p);
 }
