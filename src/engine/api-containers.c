@@ -212,9 +212,7 @@ static cJSON *strings_array(const char *const *v)
   return a;
 }
 
-int engine_exec_create_typed(struct engine *e, const char *id,
-                             const struct engine_exec_config *c, engine_cb cb,
-                             void *ctx, struct err *err)
+cJSON *call_exec_body(const struct engine_exec_config *c)
 {
   cJSON *body = cJSON_CreateObject();
   cJSON_AddItemToObject(body, "Cmd", strings_array(c->cmd));
@@ -231,7 +229,14 @@ int engine_exec_create_typed(struct engine *e, const char *id,
     cJSON_AddStringToObject(body, "WorkingDir", c->working_dir);
   if (c->detach_keys)
     cJSON_AddStringToObject(body, "DetachKeys", c->detach_keys);
-  return engine_exec_create(e, id, body, cb, ctx, err);
+  return body;
+}
+
+int engine_exec_create_typed(struct engine *e, const char *id,
+                             const struct engine_exec_config *c, engine_cb cb,
+                             void *ctx, struct err *err)
+{
+  return engine_exec_create(e, id, call_exec_body(c), cb, ctx, err);
 }
 
 int engine_exec_start(struct engine *e, const char *exec_id, int tty,

@@ -78,11 +78,18 @@ void call_query_json(struct engine_call *k, const char *key, const cJSON *v);
 /* filters as {"key": ["value", ...]} (NULL or empty: none). */
 void call_query_filters(struct engine_call *k, const char *key,
                         const struct engine_filters *filters);
+/* The same as a new JSON object, or NULL when there are none. */
+cJSON *call_filters_json(const struct engine_filters *filters);
 /* Serialize body as the request body and delete it (NULL: none). */
 void call_body_json(struct engine_call *k, cJSON *body);
 /* n pairs as a new JSON object (a later key replaces an earlier one; NULL
  * values left out). */
 cJSON *call_kv_object(const struct engine_kv *kv, size_t n);
+/* The request bodies of the typed configs (new objects; see api.h for what
+ * each sends). */
+cJSON *call_exec_body(const struct engine_exec_config *c);
+cJSON *call_network_body(const struct engine_network_config *c);
+cJSON *call_volume_body(const struct engine_volume_config *c);
 /* Percent-escape a path segment (caller frees). */
 char *call_escape(const char *s);
 /* Send now or after the version is known; the public contract (0 and one

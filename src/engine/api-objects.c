@@ -52,9 +52,7 @@ static cJSON *ipam_pool(const struct engine_ipam_pool *p)
   return c;
 }
 
-int engine_network_create_typed(struct engine *e,
-                                const struct engine_network_config *c,
-                                engine_cb cb, void *ctx, struct err *err)
+cJSON *call_network_body(const struct engine_network_config *c)
 {
   cJSON *body = cJSON_CreateObject();
   cJSON_AddStringToObject(body, "Name", c->name ? c->name : "");
@@ -79,7 +77,14 @@ int engine_network_create_typed(struct engine *e,
     for (size_t i = 0; i < c->npools; i++)
       cJSON_AddItemToArray(cfg, ipam_pool(&c->pools[i]));
   }
-  return engine_network_create(e, body, cb, ctx, err);
+  return body;
+}
+
+int engine_network_create_typed(struct engine *e,
+                                const struct engine_network_config *c,
+                                engine_cb cb, void *ctx, struct err *err)
+{
+  return engine_network_create(e, call_network_body(c), cb, ctx, err);
 }
 
 int engine_network_inspect(struct engine *e, const char *id, engine_cb cb,
@@ -153,9 +158,7 @@ int engine_volume_create(struct engine *e, cJSON *body, engine_cb cb, void *ctx,
   return call_start(k, cb, ctx, NULL, err);
 }
 
-int engine_volume_create_typed(struct engine *e,
-                               const struct engine_volume_config *c,
-                               engine_cb cb, void *ctx, struct err *err)
+cJSON *call_volume_body(const struct engine_volume_config *c)
 {
   cJSON *body = cJSON_CreateObject();
   cJSON_AddStringToObject(body, "Name", c->name ? c->name : "");
@@ -165,7 +168,14 @@ int engine_volume_create_typed(struct engine *e,
     cJSON_AddItemToObject(body, "DriverOpts",
                           call_kv_object(c->driver_opts, c->ndriver_opts));
   cJSON_AddItemToObject(body, "Labels", call_kv_object(c->labels, c->nlabels));
-  return engine_volume_create(e, body, cb, ctx, err);
+  return body;
+}
+
+int engine_volume_create_typed(struct engine *e,
+                               const struct engine_volume_config *c,
+                               engine_cb cb, void *ctx, struct err *err)
+{
+  return engine_volume_create(e, call_volume_body(c), cb, ctx, err);
 }
 
 int engine_volume_inspect(struct engine *e, const char *name, engine_cb cb,

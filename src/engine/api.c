@@ -514,14 +514,18 @@ void call_query_json(struct engine_call *k, const char *key, const cJSON *v)
   cJSON_free(s);
 }
 
+cJSON *call_filters_json(const struct engine_filters *filters)
+{
+  cJSON *o = NULL;
+  for (size_t i = 0; filters && i < filters->n; i++)
+    engine_filter_add(&o, filters->v[i].key, filters->v[i].value);
+  return o;
+}
+
 void call_query_filters(struct engine_call *k, const char *key,
                         const struct engine_filters *filters)
 {
-  if (!filters || !filters->n)
-    return;
-  cJSON *o = NULL;
-  for (size_t i = 0; i < filters->n; i++)
-    engine_filter_add(&o, filters->v[i].key, filters->v[i].value);
+  cJSON *o = call_filters_json(filters);
   call_query_json(k, key, o);
   cJSON_Delete(o);
 }
