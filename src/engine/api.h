@@ -12,10 +12,12 @@
  * Answers are typed (engine/types.h): each call that gets a JSON answer
  * fills one typed member of struct engine_result, named in its comment
  * below; a call whose comment names none answers with rc and err only
- * (start, stop, kill, remove ...). The raw cJSON in res->json is being phased
- * out: it is still filled while callers move to the typed members, and will go,
- * with the calls that take cJSON (their _typed twins take typed filters and
- * configs instead).
+ * (start, stop, kill, remove ...). An answer of the wrong shape (see
+ * types.h: not the object or array due, or without its "Id") fails the call
+ * with ERR_PROTO, as one that is not JSON does. The raw cJSON in res->json is
+ * being phased out: it is still filled while callers move to the typed members,
+ * and will go, with the calls that take cJSON (their _typed twins take typed
+ * filters and configs instead).
  *
  * Ownership: strings passed in are copied. A cJSON body passed in (create,
  * connect ...) is taken by the call, on success and on error alike. Filters,
