@@ -242,9 +242,10 @@ struct engine_event {
   struct engine_kv *attrs; /* Actor.Attributes: a container's labels, name,
                               image, exitCode ... */
   size_t nattrs;
-  long long time; /* seconds since the epoch */
-  long long time_nano;
-  int exit_code; /* the "exitCode" attribute (of a "die"), else -1 */
+  long long time;      /* seconds since the epoch */
+  long long time_nano; /* nanoseconds since the epoch, exact to about a
+                          microsecond (JSON numbers pass through a double) */
+  int exit_code;       /* the "exitCode" attribute (of a "die"), else -1 */
 };
 
 /* --- system: GET /version --- */
