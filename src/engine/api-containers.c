@@ -28,6 +28,7 @@ int engine_container_create(struct engine *e, const char *name, cJSON *body,
   free(what);
   call_query(k, "name", name);
   call_body_json(k, body);
+  k->typed = TYPED_CREATED;
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -93,17 +94,34 @@ int engine_container_inspect(struct engine *e, const char *id, engine_cb cb,
                              void *ctx, struct err *err)
 {
   struct engine_call *k = on_container(e, "GET", "inspecting", id, "json");
+  k->typed = TYPED_CONTAINER_INFO;
   return call_start(k, cb, ctx, NULL, err);
 }
 
-int engine_container_list(struct engine *e, const cJSON *filters, int all,
-                          engine_cb cb, void *ctx, struct err *err)
+static struct engine_call *list_call(struct engine *e, int all)
 {
   struct engine_call *k =
       call_new(e, "GET", "listing containers", "/containers/json");
   if (all)
     call_query(k, "all", "1");
+  k->typed = TYPED_CONTAINER_LIST;
+  return k;
+}
+
+int engine_container_list(struct engine *e, const cJSON *filters, int all,
+                          engine_cb cb, void *ctx, struct err *err)
+{
+  struct engine_call *k = list_call(e, all);
   call_query_json(k, "filters", filters);
+  return call_start(k, cb, ctx, NULL, err);
+}
+
+int engine_container_list_typed(struct engine *e,
+                                const struct engine_filters *filters, int all,
+                                engine_cb cb, void *ctx, struct err *err)
+{
+  struct engine_call *k = list_call(e, all);
+  call_query_filters(k, "filters", filters);
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -113,6 +131,7 @@ int engine_container_wait(struct engine *e, const char *id,
 {
   struct engine_call *k = on_container(e, "POST", "waiting for", id, "wait");
   call_query(k, "condition", condition);
+  k->typed = TYPED_WAIT;
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -122,6 +141,7 @@ int engine_container_top(struct engine *e, const char *id, const char *ps_args,
   struct engine_call *k =
       on_container(e, "GET", "listing the processes of", id, "top");
   call_query(k, "ps_args", ps_args);
+  k->typed = TYPED_TOP;
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -180,7 +200,43 @@ int engine_exec_create(struct engine *e, const char *id, cJSON *body,
   struct engine_call *k =
       on_container(e, "POST", "creating an exec in", id, "exec");
   call_body_json(k, body);
+  k->typed = TYPED_CREATED;
   return call_start(k, cb, ctx, NULL, err);
+}
+
+static cJSON *strings_array(const char *const *v)
+{
+  cJSON *a = cJSON_CreateArray();
+  for (size_t i = 0; v && v[i]; i++)
+    cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+  return a;
+}
+
+cJSON *call_exec_body(const struct engine_exec_config *c)
+{
+  cJSON *body = cJSON_CreateObject();
+  cJSON_AddItemToObject(body, "Cmd", strings_array(c->cmd));
+  cJSON_AddBoolToObject(body, "AttachStdin", c->attach_stdin);
+  cJSON_AddBoolToObject(body, "AttachStdout", c->attach_stdout);
+  cJSON_AddBoolToObject(body, "AttachStderr", c->attach_stderr);
+  cJSON_AddBoolToObject(body, "Tty", c->tty);
+  cJSON_AddBoolToObject(body, "Privileged", c->privileged);
+  if (c->env && c->env[0])
+    cJSON_AddItemToObject(body, "Env", strings_array(c->env));
+  if (c->user)
+    cJSON_AddStringToObject(body, "User", c->user);
+  if (c->working_dir)
+    cJSON_AddStringToObject(body, "WorkingDir", c->working_dir);
+  if (c->detach_keys)
+    cJSON_AddStringToObject(body, "DetachKeys", c->detach_keys);
+  return body;
+}
+
+int engine_exec_create_typed(struct engine *e, const char *id,
+                             const struct engine_exec_config *c, engine_cb cb,
+                             void *ctx, struct err *err)
+{
+  return engine_exec_create(e, id, call_exec_body(c), cb, ctx, err);
 }
 
 int engine_exec_start(struct engine *e, const char *exec_id, int tty,
@@ -211,6 +267,7 @@ int engine_exec_inspect(struct engine *e, const char *exec_id, engine_cb cb,
   struct engine_call *k = call_new(e, "GET", what, "/exec/%s/json", eid);
   free(eid);
   free(what);
+  k->typed = TYPED_EXEC_INFO;
   return call_start(k, cb, ctx, NULL, err);
 }
 

@@ -21,8 +21,20 @@ int engine_image_build(struct engine *e, const struct engine_build_opts *o,
   for (size_t i = 0; o->tags && o->tags[i]; i++)
     call_query(k, "t", o->tags[i]);
   call_query(k, "dockerfile", o->dockerfile);
-  call_query_json(k, "buildargs", o->buildargs);
-  call_query_json(k, "labels", o->labels);
+  if (o->args) {
+    cJSON *args = call_kv_object(o->args, o->nargs);
+    call_query_json(k, "buildargs", args);
+    cJSON_Delete(args);
+  } else {
+    call_query_json(k, "buildargs", o->buildargs);
+  }
+  if (o->label_list) {
+    cJSON *labels = call_kv_object(o->label_list, o->nlabels);
+    call_query_json(k, "labels", labels);
+    cJSON_Delete(labels);
+  } else {
+    call_query_json(k, "labels", o->labels);
+  }
   call_query(k, "target", o->target);
   call_query(k, "networkmode", o->networkmode);
   call_query(k, "platform", o->platform);
@@ -68,16 +80,33 @@ int engine_image_inspect(struct engine *e, const char *name, engine_cb cb,
                          void *ctx, struct err *err)
 {
   struct engine_call *k = on_image(e, "GET", "inspecting", name, "json");
+  k->typed = TYPED_IMAGE_INFO;
   return call_start(k, cb, ctx, NULL, err);
+}
+
+static struct engine_call *list_call(struct engine *e, int all)
+{
+  struct engine_call *k = call_new(e, "GET", "listing images", "/images/json");
+  if (all)
+    call_query(k, "all", "1");
+  k->typed = TYPED_IMAGE_LIST;
+  return k;
 }
 
 int engine_image_list(struct engine *e, const cJSON *filters, int all,
                       engine_cb cb, void *ctx, struct err *err)
 {
-  struct engine_call *k = call_new(e, "GET", "listing images", "/images/json");
-  if (all)
-    call_query(k, "all", "1");
+  struct engine_call *k = list_call(e, all);
   call_query_json(k, "filters", filters);
+  return call_start(k, cb, ctx, NULL, err);
+}
+
+int engine_image_list_typed(struct engine *e,
+                            const struct engine_filters *filters, int all,
+                            engine_cb cb, void *ctx, struct err *err)
+{
+  struct engine_call *k = list_call(e, all);
+  call_query_filters(k, "filters", filters);
   return call_start(k, cb, ctx, NULL, err);
 }
 

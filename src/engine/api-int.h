@@ -4,6 +4,7 @@
 #define WCOMPOSE_ENGINE_API_INT_H
 
 #include "engine/api.h"
+#include "engine/types-int.h"
 
 /* How the answer is read. */
 enum call_decode {
@@ -15,14 +16,33 @@ enum call_decode {
   DEC_EVENTS    /* streamed JSON lines to ev */
 };
 
+/* The typed member of struct engine_result a JSON answer fills. */
+enum call_typed {
+  TYPED_NONE,
+  TYPED_CREATED, /* created and id */
+  TYPED_CONTAINER_LIST,
+  TYPED_CONTAINER_INFO,
+  TYPED_IMAGE_INFO,
+  TYPED_IMAGE_LIST,
+  TYPED_NETWORK_INFO,
+  TYPED_NETWORK_LIST,
+  TYPED_VOLUME_INFO,
+  TYPED_VOLUME_LIST,
+  TYPED_TOP,
+  TYPED_EXEC_INFO,
+  TYPED_WAIT,
+  TYPED_VERSION
+};
+
 struct engine_call {
   struct engine *e;
   struct http_req *req;      /* until sent */
   struct http_req *sent_req; /* while http holds it */
   char *what;                /* "creating container 'x'", for errors */
   enum call_decode dec;
-  int no_prefix;  /* /_ping: no /vX.Y */
-  int negotiates; /* sets the version from the answer */
+  enum call_typed typed; /* DEC_JSON: what the answer becomes */
+  int no_prefix;         /* /_ping: no /vX.Y */
+  int negotiates;        /* sets the version from the answer */
   int canceled;
   int fail_code; /* progress error code: ERR_BUILD or ERR_ENGINE */
   engine_cb cb;
@@ -30,6 +50,7 @@ struct engine_call {
   engine_output_cb out;
   engine_progress_cb progress;
   engine_event_cb ev;
+  engine_event_typed_cb tev; /* instead of ev */
   struct stream_mux mux;
   struct stream_json json;
   struct err *cur_err; /* during decoding */
@@ -54,8 +75,21 @@ void call_stream(struct engine_call *k, enum call_decode dec);
 void call_query(struct engine_call *k, const char *key, const char *value);
 void call_query_int(struct engine_call *k, const char *key, long long v);
 void call_query_json(struct engine_call *k, const char *key, const cJSON *v);
+/* filters as {"key": ["value", ...]} (NULL or empty: none). */
+void call_query_filters(struct engine_call *k, const char *key,
+                        const struct engine_filters *filters);
+/* The same as a new JSON object, or NULL when there are none. */
+cJSON *call_filters_json(const struct engine_filters *filters);
 /* Serialize body as the request body and delete it (NULL: none). */
 void call_body_json(struct engine_call *k, cJSON *body);
+/* n pairs as a new JSON object (a later key replaces an earlier one; NULL
+ * values left out). */
+cJSON *call_kv_object(const struct engine_kv *kv, size_t n);
+/* The request bodies of the typed configs (new objects; see api.h for what
+ * each sends). */
+cJSON *call_exec_body(const struct engine_exec_config *c);
+cJSON *call_network_body(const struct engine_network_config *c);
+cJSON *call_volume_body(const struct engine_volume_config *c);
 /* Percent-escape a path segment (caller frees). */
 char *call_escape(const char *s);
 /* Send now or after the version is known; the public contract (0 and one

@@ -154,6 +154,86 @@ static void call_take_err(struct engine_call *k, int rc, const struct err *from)
     err_set(&k->err, rc, "%s: %.*s", k->what, (int)n, text);
 }
 
+/* The typed member of res for k's answer. */
+static int typed_fill(struct engine_call *k, struct engine_result *res)
+{
+  const cJSON *j = res->json;
+  struct err e = ERR_INIT;
+  int rc = 0;
+  switch (k->typed) {
+  case TYPED_NONE:
+    break;
+  case TYPED_CREATED:
+    rc = types_created_from_json(j, &res->created, &e);
+    if (!rc)
+      res->id = res->created->id;
+    break;
+  case TYPED_CONTAINER_LIST:
+    rc = types_container_list_from_json(j, &res->containers, &e);
+    break;
+  case TYPED_CONTAINER_INFO:
+    rc = types_container_info_from_json(j, &res->container, &e);
+    break;
+  case TYPED_IMAGE_INFO:
+    rc = types_image_info_from_json(j, &res->image, &e);
+    break;
+  case TYPED_IMAGE_LIST:
+    rc = types_image_list_from_json(j, &res->images, &e);
+    break;
+  case TYPED_NETWORK_INFO:
+    rc = types_network_info_from_json(j, &res->network, &e);
+    break;
+  case TYPED_NETWORK_LIST:
+    rc = types_network_list_from_json(j, &res->networks, &e);
+    break;
+  case TYPED_VOLUME_INFO:
+    rc = types_volume_info_from_json(j, &res->volume, &e);
+    break;
+  case TYPED_VOLUME_LIST:
+    rc = types_volume_list_from_json(j, &res->volumes, &e);
+    break;
+  case TYPED_TOP:
+    rc = types_top_from_json(j, &res->top, &e);
+    break;
+  case TYPED_EXEC_INFO:
+    rc = types_exec_info_from_json(j, &res->exec, &e);
+    break;
+  case TYPED_WAIT:
+    rc = types_wait_from_json(j, &res->wait, &e);
+    break;
+  case TYPED_VERSION:
+    rc = types_version_info_from_json(j, &res->version, &e);
+    break;
+  }
+  if (rc) {
+    size_t n = e.len;
+    while (n && e.text[n - 1] == '\n')
+      n--;
+    err_set(&k->err, rc, "%s: the engine's answer is malformed: %.*s", k->what,
+            (int)n, e.text ? e.text : "");
+  }
+  err_release(&e);
+  return rc;
+}
+
+/* Free what the callback left in res. */
+static void typed_release(struct engine_result *res)
+{
+  engine_created_free(res->created);
+  engine_container_list_free(res->containers);
+  engine_container_info_free(res->container);
+  engine_image_info_free(res->image);
+  engine_image_list_free(res->images);
+  engine_network_info_free(res->network);
+  engine_network_list_free(res->networks);
+  engine_volume_info_free(res->volume);
+  engine_volume_list_free(res->volumes);
+  engine_top_free(res->top);
+  engine_exec_info_free(res->exec);
+  engine_wait_free(res->wait);
+  engine_version_info_free(res->version);
+}
+
 void call_finish(struct engine_call *k, int rc, struct http_resp *resp)
 {
   struct engine *e = k->e;
@@ -169,6 +249,14 @@ void call_finish(struct engine_call *k, int rc, struct http_resp *resp)
                             "%s: the engine's answer is not JSON: '%.60s'",
                             k->what, resp->body.data);
   }
+  if (!rc && res.json && k->typed) {
+    rc = res.rc = typed_fill(k, &res);
+    if (rc) {
+      /* a malformed answer is an error, as one that is not JSON */
+      cJSON_Delete(res.json);
+      res.json = NULL;
+    }
+  }
   if (!rc && resp && k->dec == DEC_TEXT)
     res.text = resp->body.data ? resp->body.data : "";
   if (!rc && k->aux_id)
@@ -181,6 +269,7 @@ void call_finish(struct engine_call *k, int rc, struct http_resp *resp)
   e->depth++;
   k->cb(k->ctx, &res);
   cJSON_Delete(res.json);
+  typed_release(&res);
   call_free(k);
   depth_end(e);
 }
@@ -232,6 +321,14 @@ static int on_frame(void *ctx, enum stream_kind kind, const char *data,
 static int on_json(void *ctx, const cJSON *obj)
 {
   struct engine_call *k = ctx;
+  if (k->dec == DEC_EVENTS && k->tev) {
+    struct engine_event *ev = NULL;
+    if (types_event_from_json(obj, &ev, NULL))
+      return 0; /* not an event: skipped, as documented */
+    int rc = k->tev(k->ctx, ev);
+    engine_event_free(ev);
+    return rc;
+  }
   if (k->dec == DEC_EVENTS)
     return k->ev(k->ctx, obj);
   struct stream_progress p;
@@ -417,6 +514,34 @@ void call_query_json(struct engine_call *k, const char *key, const cJSON *v)
   cJSON_free(s);
 }
 
+cJSON *call_filters_json(const struct engine_filters *filters)
+{
+  cJSON *o = NULL;
+  for (size_t i = 0; filters && i < filters->n; i++)
+    engine_filter_add(&o, filters->v[i].key, filters->v[i].value);
+  return o;
+}
+
+void call_query_filters(struct engine_call *k, const char *key,
+                        const struct engine_filters *filters)
+{
+  cJSON *o = call_filters_json(filters);
+  call_query_json(k, key, o);
+  cJSON_Delete(o);
+}
+
+cJSON *call_kv_object(const struct engine_kv *kv, size_t n)
+{
+  cJSON *o = cJSON_CreateObject();
+  for (size_t i = 0; i < n; i++) {
+    if (!kv[i].key || !kv[i].value)
+      continue;
+    cJSON_DeleteItemFromObjectCaseSensitive(o, kv[i].key);
+    cJSON_AddStringToObject(o, kv[i].key, kv[i].value);
+  }
+  return o;
+}
+
 void call_body_json(struct engine_call *k, cJSON *body)
 {
   if (body)
@@ -450,6 +575,29 @@ void engine_filter_add(cJSON **filters, const char *key, const char *value)
   cJSON_AddItemToArray(arr, cJSON_CreateString(value));
 }
 
+void engine_filters_add(struct engine_filters *f, const char *key,
+                        const char *value)
+{
+  if (f->n == f->alloc) {
+    f->alloc = f->alloc ? f->alloc * 2 : 4;
+    f->v = xrealloc(f->v, f->alloc * sizeof(*f->v));
+  }
+  f->v[f->n].key = xstrdup(key);
+  f->v[f->n].value = xstrdup(value);
+  f->n++;
+}
+
+void engine_filters_release(struct engine_filters *f)
+{
+  for (size_t i = 0; i < f->n; i++) {
+    free((char *)f->v[i].key);
+    free((char *)f->v[i].value);
+  }
+  free(f->v);
+  f->v = NULL;
+  f->n = f->alloc = 0;
+}
+
 /* --- system --- */
 
 int engine_ping(struct engine *e, engine_cb cb, void *ctx, struct err *err)
@@ -465,6 +613,7 @@ int engine_version(struct engine *e, engine_cb cb, void *ctx, struct err *err)
 {
   struct engine_call *k =
       call_new(e, "GET", "asking the engine for its version", "/version");
+  k->typed = TYPED_VERSION;
   return call_start(k, cb, ctx, NULL, err);
 }
 

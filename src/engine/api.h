@@ -9,12 +9,25 @@
  * exec start, build, pull, push, events) call their data callback zero or
  * more times before the completion callback, with the same ctx.
  *
+ * Answers are typed (engine/types.h): each call that gets a JSON answer
+ * fills one typed member of struct engine_result, named in its comment
+ * below; a call whose comment names none answers with rc and err only
+ * (start, stop, kill, remove ...). An answer of the wrong shape (see
+ * types.h: not the object or array due, or without its "Id") fails the call
+ * with ERR_PROTO, as one that is not JSON does. The raw cJSON in res->json is
+ * being phased out: it is still filled while callers move to the typed members,
+ * and will go, with the calls that take cJSON (their _typed twins take typed
+ * filters and configs instead).
+ *
  * Ownership: strings passed in are copied. A cJSON body passed in (create,
  * connect ...) is taken by the call, on success and on error alike. Filters,
- * build args and labels passed as cJSON are borrowed (serialized during the
- * call). The cJSON a completion callback sees in res->json belongs to the
- * engine and is deleted when the callback returns, unless the callback takes
- * it (sets res->json to NULL and deletes it later itself). */
+ * configs, build args and labels passed in (typed or cJSON) are borrowed:
+ * serialized during the call, free to release once it returns. The typed
+ * members and the cJSON a completion callback sees in res belong to the
+ * engine and are freed when the callback returns, unless the callback takes
+ * one (copies the pointer, sets the member to NULL, and frees it later with
+ * its _free, or cJSON_Delete for res->json). Strings in res (text, id) are
+ * valid during the callback only. */
 #ifndef WCOMPOSE_ENGINE_API_H
 #define WCOMPOSE_ENGINE_API_H
 
@@ -23,6 +36,7 @@
 
 #include "engine/http.h"
 #include "engine/stream.h"
+#include "engine/types.h"
 
 struct dockerhost;
 struct engine;
@@ -31,13 +45,17 @@ struct engine_call;
 #define ENGINE_API_MIN "1.41"
 #define ENGINE_API_MAX "1.45"
 
-/* What a call's completion callback gets. */
+/* What a call's completion callback gets. On success (rc 0) the call fills
+ * the typed member its comment names (at most one besides id); on an error
+ * all are NULL. The callback may take a typed member (see above). */
 struct engine_result {
   int rc;                  /* 0 or a negative ERR_* code */
   long status;             /* HTTP status; 0 when no answer came */
-  cJSON *json;             /* parsed body where the engine returns JSON, else
-                              NULL; the callback may take it (see above) */
-  const char *text;        /* the raw body (ping: "OK"), or NULL */
+  cJSON *json;             /* phased out: the parsed body where the engine
+                              returns JSON, else NULL; the callback may take
+                              it (see above) */
+  const char *text;        /* the raw body (ping: "OK"), the built image id
+                              (build), or NULL */
   struct err *err;         /* when rc < 0: "<what wcompose did>: <why>",
                               e.g. "creating container 'a-web-1': Conflict.
                               The container name ... is already in use
@@ -45,6 +63,24 @@ struct engine_result {
                               alone ("cannot connect to the Docker engine
                               at ...: is the daemon running?") */
   const char *api_version; /* the version in use ("1.41"), or NULL */
+
+  /* typed answers (engine/types.h) */
+  const char *id; /* container, exec and network create: the new object's
+                     id (created->id) */
+  struct engine_created *created;           /* container, exec, network
+                                               create */
+  struct engine_container_list *containers; /* container list */
+  struct engine_container_info *container;  /* container inspect */
+  struct engine_image_info *image;          /* image inspect */
+  struct engine_image_list *images;         /* image list */
+  struct engine_network_info *network;      /* network inspect */
+  struct engine_network_list *networks;     /* network list */
+  struct engine_volume_info *volume;        /* volume create, inspect */
+  struct engine_volume_list *volumes;       /* volume list */
+  struct engine_top *top;                   /* container top */
+  struct engine_exec_info *exec;            /* exec inspect */
+  struct engine_wait *wait;                 /* container wait */
+  struct engine_version_info *version;      /* version */
 };
 
 typedef void (*engine_cb)(void *ctx, struct engine_result *res);
@@ -56,6 +92,8 @@ typedef int (*engine_output_cb)(void *ctx, enum stream_kind kind,
                                 const char *data, size_t n);
 typedef int (*engine_progress_cb)(void *ctx, const struct stream_progress *p);
 typedef int (*engine_event_cb)(void *ctx, const cJSON *event);
+/* One event of engine_events_typed; ev is valid during the call only. */
+typedef int (*engine_event_typed_cb)(void *ctx, const struct engine_event *ev);
 
 /* --- the client --- */
 
@@ -79,22 +117,39 @@ void engine_call_cancel(struct engine_call *call);
 
 /* --- filters: {"label": ["a=b"], "name": ["x"]} as the engine wants --- */
 
-/* Add key=value to *filters (created on first use; the caller deletes). */
+/* Add key=value to *filters (created on first use; the caller deletes).
+ * Phased out: use struct engine_filters. */
 void engine_filter_add(cJSON **filters, const char *key, const char *value);
+
+/* Typed filters for the _typed calls: pairs in the order added, several
+ * values for a key allowed ("label" a=b and "label" c). The struct owns
+ * copies of the strings; _release frees them and leaves it empty. */
+struct engine_filters {
+  struct engine_kv *v;
+  size_t n, alloc;
+};
+#define ENGINE_FILTERS_INIT                                                    \
+  {                                                                            \
+    NULL, 0, 0                                                                 \
+  }
+void engine_filters_add(struct engine_filters *f, const char *key,
+                        const char *value);
+void engine_filters_release(struct engine_filters *f);
 
 /* --- system --- */
 
 /* GET /_ping (negotiates when not yet done); res->text "OK". */
 int engine_ping(struct engine *e, engine_cb cb, void *ctx, struct err *err);
-/* GET /version, /info: the objects as the engine sends them. */
+/* GET /version: res->version. */
 int engine_version(struct engine *e, engine_cb cb, void *ctx, struct err *err);
+/* GET /info: res->json only (no caller reads it typed yet). */
 int engine_info(struct engine *e, engine_cb cb, void *ctx, struct err *err);
 
 /* --- containers --- */
 
 /* POST /containers/create?name=: body (taken) is the create config (Image,
- * Cmd, Labels, HostConfig, NetworkingConfig ...). res->json {"Id",
- * "Warnings"}. name may be NULL. */
+ * Cmd, Labels, HostConfig, NetworkingConfig ...); orchestrate/create.c
+ * composes it. res->id and res->created (id, warnings). name may be NULL. */
 int engine_container_create(struct engine *e, const char *name, cJSON *body,
                             engine_cb cb, void *ctx, struct err *err);
 /* start; stop and restart with t seconds before SIGKILL (t < 0: the
@@ -119,19 +174,22 @@ enum engine_rm_flags {
 };
 int engine_container_remove(struct engine *e, const char *id, unsigned flags,
                             engine_cb cb, void *ctx, struct err *err);
-/* GET /containers/{id}/json: the inspect object. ERR_NOTFOUND if none. */
+/* GET /containers/{id}/json: res->container. ERR_NOTFOUND if none. */
 int engine_container_inspect(struct engine *e, const char *id, engine_cb cb,
                              void *ctx, struct err *err);
-/* GET /containers/json: an array; all includes stopped ones; filters
+/* GET /containers/json: res->containers; all includes stopped ones; filters
  * (borrowed, may be NULL). */
 int engine_container_list(struct engine *e, const cJSON *filters, int all,
                           engine_cb cb, void *ctx, struct err *err);
+int engine_container_list_typed(struct engine *e,
+                                const struct engine_filters *filters, int all,
+                                engine_cb cb, void *ctx, struct err *err);
 /* POST /containers/{id}/wait?condition= ("not-running", "next-exit",
- * "removed"; NULL: not-running). res->json {"StatusCode", "Error"}. */
+ * "removed"; NULL: not-running). res->wait (status code, error). */
 int engine_container_wait(struct engine *e, const char *id,
                           const char *condition, engine_cb cb, void *ctx,
                           struct err *err);
-/* GET /containers/{id}/top?ps_args=: {"Titles", "Processes"}. */
+/* GET /containers/{id}/top?ps_args=: res->top (titles, rows). */
 int engine_container_top(struct engine *e, const char *id, const char *ps_args,
                          engine_cb cb, void *ctx, struct err *err);
 
@@ -169,25 +227,55 @@ int engine_container_archive_put(struct engine *e, const char *id,
                                  void *read_ctx, engine_cb cb, void *ctx,
                                  struct err *err);
 /* POST /containers/{id}/exec: body (taken) {"Cmd", "AttachStdout", "Tty",
- * "Env", "User", "WorkingDir" ...}; res->json {"Id"}. */
+ * "Env", "User", "WorkingDir" ...}; res->id and res->created. */
 int engine_exec_create(struct engine *e, const char *id, cJSON *body,
                        engine_cb cb, void *ctx, struct err *err);
+/* The same from a typed config (borrowed). Every flag is sent as set (Cmd,
+ * AttachStdin/Stdout/Stderr, Tty, Privileged); Env, User, WorkingDir and
+ * DetachKeys only when set. */
+struct engine_exec_config {
+  const char *const *cmd; /* NULL-terminated argv */
+  const char *const *env; /* NULL-terminated "KEY=value", or NULL (a
+                             caller that lets a bare KEY take its own
+                             environment's value resolves it first) */
+  const char *user;       /* NULL: the container's */
+  const char *working_dir;
+  const char *detach_keys; /* "ctrl-p,ctrl-q"; NULL: the engine's */
+  int privileged;
+  int tty;
+  int attach_stdin;
+  int attach_stdout;
+  int attach_stderr;
+};
+int engine_exec_create_typed(struct engine *e, const char *id,
+                             const struct engine_exec_config *c, engine_cb cb,
+                             void *ctx, struct err *err);
 /* POST /exec/{id}/start: detach returns at once; else the output streams
  * to out as for logs. */
 int engine_exec_start(struct engine *e, const char *exec_id, int tty,
                       int detach, engine_output_cb out, engine_cb cb, void *ctx,
                       struct engine_call **call, struct err *err);
-/* GET /exec/{id}/json: {"Running", "ExitCode", ...}. */
+/* GET /exec/{id}/json: res->exec (running, exit code, pid). */
 int engine_exec_inspect(struct engine *e, const char *exec_id, engine_cb cb,
                         void *ctx, struct err *err);
 
 /* --- images --- */
 
 struct engine_build_opts {
-  const char *const *tags; /* NULL-terminated "name:tag" list, or NULL */
-  const char *dockerfile;  /* path inside the context; NULL: Dockerfile */
-  const cJSON *buildargs;  /* {"NAME": "value"}, borrowed, or NULL */
-  const cJSON *labels;     /* {"key": "value"}, borrowed, or NULL */
+  const char *const *tags;      /* NULL-terminated "name:tag" list, or NULL */
+  const char *dockerfile;       /* path inside the context; NULL: Dockerfile */
+  const cJSON *buildargs;       /* {"NAME": "value"}, borrowed, or NULL; phased
+                                   out: use args */
+  const cJSON *labels;          /* {"key": "value"}, borrowed, or NULL; phased
+                                   out: use label_list */
+  const struct engine_kv *args; /* build args, nargs of them, borrowed (a
+                                   NULL value is left out); when set they
+                                   are sent instead of buildargs */
+  size_t nargs;
+  const struct engine_kv *label_list; /* image labels, nlabels of them,
+                                         borrowed; when set they are sent
+                                         instead of labels */
+  size_t nlabels;
   const char *target;
   const char *networkmode;
   const char *const *extrahosts; /* NULL-terminated "host:ip", or NULL */
@@ -206,13 +294,17 @@ int engine_image_build(struct engine *e, const struct engine_build_opts *o,
                        http_read_cb read, void *read_ctx,
                        engine_progress_cb progress, engine_cb cb, void *ctx,
                        struct engine_call **call, struct err *err);
-/* GET /images/{name}/json. ERR_NOTFOUND if none. */
+/* GET /images/{name}/json: res->image. ERR_NOTFOUND if none. */
 int engine_image_inspect(struct engine *e, const char *name, engine_cb cb,
                          void *ctx, struct err *err);
-/* GET /images/json (filters borrowed, may be NULL). */
+/* GET /images/json (filters borrowed, may be NULL): res->images. */
 int engine_image_list(struct engine *e, const cJSON *filters, int all,
                       engine_cb cb, void *ctx, struct err *err);
-/* DELETE /images/{name}: an array of {"Untagged"} / {"Deleted"}. */
+int engine_image_list_typed(struct engine *e,
+                            const struct engine_filters *filters, int all,
+                            engine_cb cb, void *ctx, struct err *err);
+/* DELETE /images/{name}: res->json only, an array of {"Untagged"} /
+ * {"Deleted"} (nothing reads it). */
 int engine_image_remove(struct engine *e, const char *name, int force,
                         engine_cb cb, void *ctx, struct err *err);
 /* POST /images/{name}/tag?repo=&tag= */
@@ -233,13 +325,51 @@ int engine_image_push(struct engine *e, const char *name, const char *tag,
 /* --- networks --- */
 
 /* POST /networks/create: body (taken) {"Name", "Driver", "Labels",
- * "Internal", "IPAM", ...}; res->json {"Id", "Warning"}. */
+ * "Internal", "IPAM", ...}; res->id and res->created (a non-empty
+ * "Warning" as its one warning). */
 int engine_network_create(struct engine *e, cJSON *body, engine_cb cb,
                           void *ctx, struct err *err);
+
+/* One IPAM pool of a network; NULL fields are left out. */
+struct engine_ipam_pool {
+  const char *subnet;                    /* "172.28.0.0/16" */
+  const char *gateway;                   /* "172.28.0.1" */
+  const char *ip_range;                  /* "172.28.5.0/24" */
+  const struct engine_kv *aux_addresses; /* name -> address */
+  size_t naux_addresses;
+};
+/* A network to create, borrowed. Name and CheckDuplicate (check_duplicate)
+ * are always sent; Driver when set (NULL: the engine's default, bridge);
+ * Labels always (an empty object when none); Options when there are some;
+ * Internal, Attachable and EnableIPv6 when true; IPAM when ipam_driver is
+ * set or there are pools. */
+struct engine_network_config {
+  const char *name;
+  const char *driver;
+  const struct engine_kv *options; /* driver options */
+  size_t noptions;
+  const struct engine_kv *labels;
+  size_t nlabels;
+  int check_duplicate;
+  int internal;
+  int attachable;
+  int enable_ipv6;
+  const char *ipam_driver;
+  const struct engine_ipam_pool *pools;
+  size_t npools;
+};
+int engine_network_create_typed(struct engine *e,
+                                const struct engine_network_config *c,
+                                engine_cb cb, void *ctx, struct err *err);
+/* GET /networks/{id}: res->network. ERR_NOTFOUND if none. */
 int engine_network_inspect(struct engine *e, const char *id, engine_cb cb,
                            void *ctx, struct err *err);
+/* GET /networks (filters borrowed, may be NULL): res->networks. */
 int engine_network_list(struct engine *e, const cJSON *filters, engine_cb cb,
                         void *ctx, struct err *err);
+int engine_network_list_typed(struct engine *e,
+                              const struct engine_filters *filters,
+                              engine_cb cb, void *ctx, struct err *err);
 int engine_network_remove(struct engine *e, const char *id, engine_cb cb,
                           void *ctx, struct err *err);
 /* POST /networks/{id}/connect: body (taken) {"Container",
@@ -253,14 +383,31 @@ int engine_network_disconnect(struct engine *e, const char *id,
 /* --- volumes --- */
 
 /* POST /volumes/create: body (taken) {"Name", "Driver", "DriverOpts",
- * "Labels"}; res->json the volume. */
+ * "Labels"}; res->volume. */
 int engine_volume_create(struct engine *e, cJSON *body, engine_cb cb, void *ctx,
                          struct err *err);
+/* A volume to create, borrowed: Name and Labels (an empty object when none)
+ * always; Driver when set (NULL: "local"); DriverOpts when there are some. */
+struct engine_volume_config {
+  const char *name;
+  const char *driver;
+  const struct engine_kv *driver_opts;
+  size_t ndriver_opts;
+  const struct engine_kv *labels;
+  size_t nlabels;
+};
+int engine_volume_create_typed(struct engine *e,
+                               const struct engine_volume_config *c,
+                               engine_cb cb, void *ctx, struct err *err);
+/* GET /volumes/{name}: res->volume. ERR_NOTFOUND if none. */
 int engine_volume_inspect(struct engine *e, const char *name, engine_cb cb,
                           void *ctx, struct err *err);
-/* GET /volumes: {"Volumes": [...], "Warnings"}. */
+/* GET /volumes: res->volumes (the volumes and the warnings). */
 int engine_volume_list(struct engine *e, const cJSON *filters, engine_cb cb,
                        void *ctx, struct err *err);
+int engine_volume_list_typed(struct engine *e,
+                             const struct engine_filters *filters, engine_cb cb,
+                             void *ctx, struct err *err);
 int engine_volume_remove(struct engine *e, const char *name, int force,
                          engine_cb cb, void *ctx, struct err *err);
 
@@ -272,6 +419,14 @@ int engine_volume_remove(struct engine *e, const char *name, int force,
 int engine_events(struct engine *e, const cJSON *filters, const char *since,
                   const char *until, engine_event_cb ev, engine_cb cb,
                   void *ctx, struct engine_call **call, struct err *err);
+/* The same with typed filters (may be NULL), each event handed to ev as a
+ * struct engine_event. A JSON object that is no event (neither Type nor
+ * Action) is skipped; a line that is not JSON ends the call with
+ * ERR_PROTO, as for engine_events. */
+int engine_events_typed(struct engine *e, const struct engine_filters *filters,
+                        const char *since, const char *until,
+                        engine_event_typed_cb ev, engine_cb cb, void *ctx,
+                        struct engine_call **call, struct err *err);
 
 /* --- helpers --- */
 

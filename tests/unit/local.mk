@@ -62,6 +62,10 @@ check_PROGRAMS += tests/unit/tarball-test
 TESTS += tests/unit/tarball-test
 tests_unit_tarball_test_SOURCES = tests/unit/tarball-test.c
 
+check_PROGRAMS += tests/unit/engine-types-test
+TESTS += tests/unit/engine-types-test
+tests_unit_engine_types_test_SOURCES = tests/unit/engine-types-test.c
+
 check_PROGRAMS += tests/unit/labels-test
 TESTS += tests/unit/labels-test
 tests_unit_labels_test_SOURCES = tests/unit/labels-test.c
