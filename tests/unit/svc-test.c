@@ -340,7 +340,9 @@ static void test_create_without_id(void)
   struct outcome o;
   run(p, NULL, 0, &opt, &o);
   is_int(o.rc, ERR_PROTO, "create answered without Id: ERR_PROTO");
-  is_str(o.err.text, "creating container 'p-a-1': no Id in the answer\n",
+  is_str(o.err.text,
+         "creating container 'p-a-1': the engine's answer is malformed: the "
+         "create answer has no \"Id\"\n",
          "its message");
   is_str(o.log, "POST /containers/create?name=p-a-1\n", "no start");
   outcome_release(&o);
