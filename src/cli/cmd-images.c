@@ -83,7 +83,7 @@ int cmd_images(struct cli_global *g, int argc, char **argv)
   int rc = views_open(&cs, g, argv + optind, argc - optind);
   if (!rc) {
     struct views_list l;
-    views_collect(lc, 1, &l);
+    views_collect(&cs, 1, &l);
     char **cell = xcalloc((l.n + 1) * 5, sizeof(*cell));
     size_t rows = 1;
     cJSON *arr = cJSON_CreateArray();

@@ -294,7 +294,7 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
     rc = session_observe(lc);
   if (!rc) {
     struct views_list l;
-    views_collect(lc, 1, &l);
+    views_collect(&cs, 1, &l);
     v.lc = lc;
     v.eo = eo;
     v.index = index;

@@ -68,7 +68,7 @@ int cmd_port(struct cli_global *g, int argc, char **argv)
   int rc = views_open(&cs, g, argv + optind, 1);
   if (!rc) {
     struct views_list l;
-    views_collect(lc, 1, &l);
+    views_collect(&cs, 1, &l);
     const struct views_ctr *ctr = NULL;
     for (size_t i = 0; i < l.n; i++)
       if (l.v[i].c.number == index)

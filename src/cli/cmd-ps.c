@@ -200,7 +200,7 @@ int cmd_ps(struct cli_global *g, int argc, char **argv)
     rc = session_observe(lc);
   if (!rc) {
     struct views_list l;
-    views_collect(lc, all || want, &l);
+    views_collect(&cs, all || want, &l);
     size_t k = 0;
     for (size_t i = 0; i < l.n; i++) {
       int s = 0;

@@ -60,7 +60,7 @@ int cmd_top(struct cli_global *g, int argc, char **argv)
   int rc = views_open(&cs, g, argv + optind, argc - optind);
   if (!rc) {
     struct views_list l;
-    views_collect(lc, 0, &l);
+    views_collect(&cs, 0, &l);
     for (size_t i = 0; i < l.n && !rc; i++) {
       struct session_call a = {.err = &lc->err};
       rc = engine_container_top(lc->engine, l.v[i].c.id, NULL, session_call_cb,

@@ -1,6 +1,7 @@
 /* views: the shared plumbing of the read-only commands: collect the
  * project's containers, format times and ports as docker does. */
 #include "cli/views.h"
+#include "orchestrate/labels.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -13,14 +14,41 @@ static int by_name(const void *a, const void *b)
   return strcmp(x->c.name ? x->c.name : "", y->c.name ? y->c.name : "");
 }
 
-void views_collect(struct session *lc, int all, struct views_list *out)
+/* The project's containers as the engine lists them (once). */
+static int list(struct cli_session *cs)
 {
+  struct session *lc = &cs->s;
+  int rc = 0;
+  if (cs->listed)
+    return 0;
+  {
+    cJSON *filters = NULL;
+    char *f = xasprintf("%s=%s", LABELS_PROJECT, lc->project->name);
+    engine_filter_add(&filters, "label", f);
+    free(f);
+    struct session_call a = {.err = &lc->err};
+    rc = engine_container_list(lc->engine, filters, 1, session_call_cb, &a,
+                               &lc->err);
+    cJSON_Delete(filters);
+    if (!rc)
+      rc = session_call_wait(lc, &a);
+    cs->listed = a.json;
+    a.json = NULL;
+    session_call_release(&a);
+  }
+  return rc;
+}
+
+void views_collect(struct cli_session *cs, int all, struct views_list *out)
+{
+  struct session *lc = &cs->s;
+  list(cs);
   const struct project *p = lc->project;
-  size_t n = (size_t)cJSON_GetArraySize(lc->listed);
+  size_t n = (size_t)cJSON_GetArraySize(cs->listed);
   out->v = xcalloc(n ? n : 1, sizeof(*out->v));
   out->n = 0;
   const cJSON *item;
-  cJSON_ArrayForEach(item, lc->listed)
+  cJSON_ArrayForEach(item, cs->listed)
   {
     struct views_ctr *c = &out->v[out->n];
     if (plan_container_from_json(item, &c->c) || c->c.oneoff || !c->c.service)
@@ -155,11 +183,8 @@ void views_table(char **cell, size_t rows, int ncol)
 int views_open(struct cli_session *cs, struct cli_global *g, char **services,
                int n)
 {
-  struct session *lc = &cs->s;
   int rc = cli_session_load(cs, g, services, n, 0);
   if (!rc)
     rc = cli_session_open(cs);
-  if (!rc)
-    rc = session_observe(lc);
   return rc;
 }

@@ -21,7 +21,7 @@ struct views_list {
 
 /* The non-one-off containers of lc's selected services (running ones
  * only unless all), sorted by name. Free v with free(). */
-void views_collect(struct session *lc, int all, struct views_list *out);
+void views_collect(struct cli_session *cs, int all, struct views_list *out);
 /* "wcompose CMD: unknown or incomplete flag 'x'" and EXIT_USAGE. */
 int views_bad_flag(const char *cmd, const char *flag);
 /* "2 minutes ago", as docker's HumanDuration. */

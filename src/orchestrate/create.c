@@ -561,66 +561,26 @@ int create_body(const struct create_ctx *c, cJSON **out, struct err *err)
   return 0;
 }
 
-/* --- networks and volumes --- */
+/* --- sending --- */
 
-static cJSON *kv_json(const struct kvlist *l)
+int create_container(struct engine *e, const struct create_ctx *c,
+                     const char *name, engine_cb cb, void *ctx, struct err *err)
 {
-  cJSON *o = cJSON_CreateObject();
-  for (size_t i = 0; i < l->n; i++)
-    labels_set(o, l->v[i].key, l->v[i].value);
-  return o;
+  cJSON *body = NULL;
+  int rc = create_body(c, &body, err);
+  if (rc)
+    return rc;
+  return engine_container_create(e, name, body, cb, ctx, err);
 }
 
-cJSON *create_network_body(const struct project *p, const struct network *n)
+int create_connect(struct engine *e, const struct project *p,
+                   const struct service *s, const struct service_network *n,
+                   const char *container, engine_cb cb, void *ctx,
+                   struct err *err)
 {
   cJSON *body = cJSON_CreateObject();
-  cJSON_AddStringToObject(body, "Name", n->name);
-  cJSON_AddTrueToObject(body, "CheckDuplicate");
-  cJSON_AddStringToObject(body, "Driver", n->driver ? n->driver : "bridge");
-  if (n->driver_opts.n)
-    cJSON_AddItemToObject(body, "Options", kv_json(&n->driver_opts));
-  cJSON *labels = kv_json(&n->labels);
-  labels_add_network(labels, p, n->key);
-  cJSON_AddItemToObject(body, "Labels", labels);
-  if (n->internal)
-    cJSON_AddTrueToObject(body, "Internal");
-  if (n->attachable)
-    cJSON_AddTrueToObject(body, "Attachable");
-  if (n->enable_ipv6)
-    cJSON_AddTrueToObject(body, "EnableIPv6");
-  if (n->ipam_driver || n->nipam_config) {
-    cJSON *ipam = cJSON_AddObjectToObject(body, "IPAM");
-    if (n->ipam_driver)
-      cJSON_AddStringToObject(ipam, "Driver", n->ipam_driver);
-    cJSON *cfg = cJSON_AddArrayToObject(ipam, "Config");
-    for (size_t i = 0; i < n->nipam_config; i++) {
-      const struct ipam_pool *pool = &n->ipam_config[i];
-      cJSON *c = cJSON_CreateObject();
-      if (pool->subnet)
-        cJSON_AddStringToObject(c, "Subnet", pool->subnet);
-      if (pool->gateway)
-        cJSON_AddStringToObject(c, "Gateway", pool->gateway);
-      if (pool->ip_range)
-        cJSON_AddStringToObject(c, "IPRange", pool->ip_range);
-      if (pool->aux_addresses.n)
-        cJSON_AddItemToObject(c, "AuxiliaryAddresses",
-                              kv_json(&pool->aux_addresses));
-      cJSON_AddItemToArray(cfg, c);
-    }
-  }
-  return body;
-}
-
-cJSON *create_volume_body(const struct project *p, const struct volume *v)
-{
-  cJSON *body = cJSON_CreateObject();
-  cJSON_AddStringToObject(body, "Name", v->name);
-  if (v->driver)
-    cJSON_AddStringToObject(body, "Driver", v->driver);
-  if (v->driver_opts.n)
-    cJSON_AddItemToObject(body, "DriverOpts", kv_json(&v->driver_opts));
-  cJSON *labels = kv_json(&v->labels);
-  labels_add_volume(labels, p, v->key);
-  cJSON_AddItemToObject(body, "Labels", labels);
-  return body;
+  cJSON_AddStringToObject(body, "Container", container);
+  cJSON_AddItemToObject(body, "EndpointConfig", create_endpoint_new(s, n));
+  return engine_network_connect(e, create_network_name(p, n->name), body, cb,
+                                ctx, err);
 }

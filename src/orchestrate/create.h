@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "compose/model.h"
+#include "engine/api.h"
 #include "util/err.h"
 
 struct create_ctx {
@@ -54,9 +55,17 @@ long create_primary_network(const struct service *s);
 cJSON *create_endpoint_new(const struct service *s,
                            const struct service_network *n);
 
-/* The bodies of POST /networks/create and POST /volumes/create for a
- * network or volume of the project, with compose's labels. */
-cJSON *create_network_body(const struct project *p, const struct network *n);
-cJSON *create_volume_body(const struct project *p, const struct volume *v);
+/* Create the container c describes (named name) on e: create_body, then
+ * engine_container_create with cb. ERR_CONFIG when the body cannot be
+ * made (nothing sent); otherwise as engine_container_create. */
+int create_container(struct engine *e, const struct create_ctx *c,
+                     const char *name, engine_cb cb, void *ctx,
+                     struct err *err);
+/* Connect container to the network n of service s (its aliases and
+ * addresses), as engine_network_connect. */
+int create_connect(struct engine *e, const struct project *p,
+                   const struct service *s, const struct service_network *n,
+                   const char *container, engine_cb cb, void *ctx,
+                   struct err *err);
 
 #endif

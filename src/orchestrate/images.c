@@ -4,7 +4,6 @@
 #include "engine/auth.h"
 #include "engine/tarball.h"
 #include "orchestrate/create.h"
-#include "orchestrate/labels.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -41,7 +40,8 @@ struct build_op {
   struct buf line; /* build output not yet ended by a newline */
   char *image;
   const char **tags, **hosts;
-  cJSON *args, *labels;
+  struct engine_kv *args, *labels;
+  size_t nargs, nlabels;
   struct err e;
 };
 
@@ -49,8 +49,8 @@ static void build_free(void *self)
 {
   struct build_op *b = self;
   const struct build *bd = b->sv->build;
-  cJSON_Delete(b->args);
-  cJSON_Delete(b->labels);
+  free(b->args);
+  free(b->labels);
   for (size_t i = 0; b->hosts && i < bd->extra_hosts.n; i++)
     free((char *)b->hosts[i]);
   free(b->hosts);
@@ -126,15 +126,15 @@ static void on_built(void *ctx, struct engine_result *res)
   build_ended(b, res->rc);
 }
 
-static cJSON *kv_object(const struct kvlist *l)
+/* A model's key/value list as the engine takes it (pairs without a
+ * value are left out by the engine), into *n. */
+static struct engine_kv *kv_list(const struct kvlist *l, size_t *n)
 {
-  if (!l->n)
-    return NULL;
-  cJSON *o = cJSON_CreateObject();
+  struct engine_kv *v = xcalloc(l->n + 1, sizeof(*v));
   for (size_t i = 0; i < l->n; i++)
-    if (l->v[i].value)
-      labels_set(o, l->v[i].key, l->v[i].value);
-  return o;
+    v[i] = (struct engine_kv){l->v[i].key, l->v[i].value};
+  *n = l->n;
+  return v;
 }
 
 /* The Dockerfile: relative to the context when it is inside, else added
@@ -202,13 +202,15 @@ int images_build_start(struct session *s, const struct service *sv,
       *eq = ':';
     b->hosts[i] = h;
   }
-  b->args = kv_object(&bd->args);
-  b->labels = kv_object(&bd->labels);
+  b->args = kv_list(&bd->args, &b->nargs);
+  b->labels = kv_list(&bd->labels, &b->nlabels);
   struct engine_build_opts o = {
       .tags = b->tags,
       .dockerfile = df,
-      .buildargs = b->args,
-      .labels = b->labels,
+      .args = b->args,
+      .nargs = b->nargs,
+      .label_list = b->labels,
+      .nlabels = b->nlabels,
       .target = bd->target,
       .networkmode = bd->network,
       .extrahosts = bd->extra_hosts.n ? b->hosts : NULL,
@@ -347,9 +349,8 @@ static void on_inspected(void *ctx, struct engine_result *res)
 {
   struct id_op *o = ctx;
   int rc = res->rc;
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(res->json, "Id");
-  if (!rc && cJSON_IsString(v))
-    *o->id = xstrdup(v->valuestring);
+  if (!rc && res->image)
+    *o->id = xstrdup(res->image->id);
   else if (!rc)
     rc = ERR_PROTO;
   if (rc && rc != ERR_NOTFOUND) {

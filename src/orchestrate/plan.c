@@ -40,6 +40,24 @@ int plan_container_from_json(const cJSON *item, struct plan_container *c)
   return 0;
 }
 
+void plan_container_from_summary(const struct engine_container_summary *item,
+                                 struct plan_container *c)
+{
+  const struct engine_kv *l = item->labels;
+  size_t n = item->nlabels;
+  memset(c, 0, sizeof(*c));
+  c->id = item->id;
+  c->name = *item->name ? item->name : item->id;
+  c->state = *item->state ? item->state : "unknown";
+  c->service = engine_kv_get(l, n, LABELS_SERVICE);
+  const char *num = engine_kv_get(l, n, LABELS_NUMBER);
+  c->number = num ? atoi(num) : 0;
+  c->config_hash = engine_kv_get(l, n, LABELS_CONFIG_HASH);
+  c->image_id = engine_kv_get(l, n, LABELS_IMAGE);
+  const char *oneoff = engine_kv_get(l, n, LABELS_ONEOFF);
+  c->oneoff = oneoff && !strcmp(oneoff, "True");
+}
+
 const char *plan_op_name(enum plan_op op)
 {
   switch (op) {

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "compose/model.h"
+#include "engine/types.h"
 
 /* A container the engine has, as GET /containers/json lists it. */
 struct plan_container {
@@ -28,6 +29,9 @@ struct plan_container {
 /* Fill c from one item of GET /containers/json (strings borrowed from
  * item). Returns ERR_PROTO when the item has no Id. */
 int plan_container_from_json(const cJSON *item, struct plan_container *c);
+/* The same from the engine's typed summary (strings borrowed from it). */
+void plan_container_from_summary(const struct engine_container_summary *item,
+                                 struct plan_container *c);
 
 enum plan_op {
   PLAN_CREATE,   /* create replica `number` (and start it) */

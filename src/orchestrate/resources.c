@@ -1,5 +1,7 @@
 /* resources: networks and volumes made before containers, removed by
  * `down`. */
+#include "config.h"
+
 #include "orchestrate/resources.h"
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
@@ -82,6 +84,94 @@ static void on_created(void *ctx, struct engine_result *res)
   ensure_next(o);
 }
 
+/* Labels as the engine takes them: the file's, then compose's (which win
+ * over a file's of the same key). */
+struct kvs {
+  struct engine_kv *v;
+  size_t n;
+};
+
+static void kvs_put(struct kvs *l, const char *key, const char *value)
+{
+  for (size_t i = 0; i < l->n; i++)
+    if (!strcmp(l->v[i].key, key)) {
+      l->v[i].value = value;
+      return;
+    }
+  l->v[l->n++] = (struct engine_kv){key, value ? value : ""};
+}
+
+static struct kvs kvs_from(const struct kvlist *from, size_t extra)
+{
+  struct kvs l = {xcalloc(from->n + extra + 1, sizeof(*l.v)), 0};
+  for (size_t i = 0; i < from->n; i++)
+    kvs_put(&l, from->v[i].key, from->v[i].value);
+  return l;
+}
+
+static void kvs_compose(struct kvs *l, const struct project *p,
+                        const char *what, const char *key)
+{
+  kvs_put(l, LABELS_PROJECT, p->name);
+  kvs_put(l, LABELS_VERSION, PACKAGE_VERSION);
+  kvs_put(l, what, key);
+}
+
+static int create_network(struct ensure_op *o, const struct network *n)
+{
+  struct session *s = o->op.s;
+  struct kvs labels = kvs_from(&n->labels, 3);
+  kvs_compose(&labels, s->project, LABELS_NETWORK, n->key);
+  struct kvs opts = kvs_from(&n->driver_opts, 0);
+  struct engine_ipam_pool *pools = xcalloc(n->nipam_config + 1, sizeof(*pools));
+  struct kvs *aux = xcalloc(n->nipam_config + 1, sizeof(*aux));
+  for (size_t i = 0; i < n->nipam_config; i++) {
+    const struct ipam_pool *pool = &n->ipam_config[i];
+    aux[i] = kvs_from(&pool->aux_addresses, 0);
+    pools[i] = (struct engine_ipam_pool){pool->subnet, pool->gateway,
+                                         pool->ip_range, aux[i].v, aux[i].n};
+  }
+  struct engine_network_config c = {.name = n->name,
+                                    .driver = n->driver ? n->driver : "bridge",
+                                    .options = opts.v,
+                                    .noptions = opts.n,
+                                    .labels = labels.v,
+                                    .nlabels = labels.n,
+                                    .check_duplicate = 1,
+                                    .internal = n->internal,
+                                    .attachable = n->attachable,
+                                    .enable_ipv6 = n->enable_ipv6,
+                                    .ipam_driver = n->ipam_driver,
+                                    .pools = pools,
+                                    .npools = n->nipam_config};
+  int rc = engine_network_create_typed(s->engine, &c, on_created, o, &s->err);
+  for (size_t i = 0; i < n->nipam_config; i++)
+    free(aux[i].v);
+  free(aux);
+  free(pools);
+  free(opts.v);
+  free(labels.v);
+  return rc;
+}
+
+static int create_volume(struct ensure_op *o, const struct volume *v)
+{
+  struct session *s = o->op.s;
+  struct kvs labels = kvs_from(&v->labels, 3);
+  kvs_compose(&labels, s->project, LABELS_VOLUME, v->key);
+  struct kvs opts = kvs_from(&v->driver_opts, 0);
+  struct engine_volume_config c = {.name = v->name,
+                                   .driver = v->driver,
+                                   .driver_opts = opts.v,
+                                   .ndriver_opts = opts.n,
+                                   .labels = labels.v,
+                                   .nlabels = labels.n};
+  int rc = engine_volume_create_typed(s->engine, &c, on_created, o, &s->err);
+  free(opts.v);
+  free(labels.v);
+  return rc;
+}
+
 static int create_missing(struct ensure_op *o)
 {
   struct session *s = o->op.s;
@@ -97,13 +187,8 @@ static int create_missing(struct ensure_op *o)
                    is_net ? "network" : "volume", name);
   session_event(s, is_net ? "Network" : "Volume", name, "Creating", 0);
   o->step = ENSURE_CREATING;
-  int rc = is_net ? engine_network_create(
-                        s->engine, create_network_body(p, &p->networks[o->i]),
-                        on_created, o, &s->err)
-                  : engine_volume_create(
-                        s->engine,
-                        create_volume_body(p, &p->volumes[o->i - p->nnetworks]),
-                        on_created, o, &s->err);
+  int rc = is_net ? create_network(o, &p->networks[o->i])
+                  : create_volume(o, &p->volumes[o->i - p->nnetworks]);
   if (rc)
     session_event(s, is_net ? "Network" : "Volume", name, "Error", 1);
   return rc;
@@ -179,49 +264,52 @@ int resources_ensure(struct session *s)
 int resources_remove(struct session *s, enum resources_kind kind)
 {
   int volumes = kind == RESOURCES_VOLUMES;
-  cJSON *filters = NULL;
+  struct engine_filters filters = ENGINE_FILTERS_INIT;
   char *f = xasprintf("%s=%s", LABELS_PROJECT, s->project->name);
-  engine_filter_add(&filters, "label", f);
+  engine_filters_add(&filters, "label", f);
   free(f);
   struct session_call a = {.err = &s->err};
-  int rc = volumes ? engine_volume_list(s->engine, filters, session_call_cb, &a,
-                                        &s->err)
-                   : engine_network_list(s->engine, filters, session_call_cb,
-                                         &a, &s->err);
-  cJSON_Delete(filters);
+  int rc = volumes ? engine_volume_list_typed(s->engine, &filters,
+                                              session_call_cb, &a, &s->err)
+                   : engine_network_list_typed(s->engine, &filters,
+                                               session_call_cb, &a, &s->err);
+  engine_filters_release(&filters);
   if (!rc)
     rc = session_call_wait(s, &a);
   if (rc) {
     session_call_release(&a);
     return rc;
   }
-  const cJSON *list =
-      volumes ? cJSON_GetObjectItemCaseSensitive(a.json, "Volumes") : a.json;
-  const cJSON *item;
+  /* names and IDs: networks go by ID, so two of one name (made by racing
+   * `up`s) are both removed rather than refused as ambiguous */
+  struct strvec names = STRVEC_INIT, refs = STRVEC_INIT;
+  if (volumes)
+    for (size_t i = 0; a.volumes && i < a.volumes->n; i++) {
+      strvec_push(&names, a.volumes->v[i].name);
+      strvec_push(&refs, a.volumes->v[i].name);
+    }
+  else
+    for (size_t i = 0; a.networks && i < a.networks->n; i++) {
+      strvec_push(&names, a.networks->v[i].name);
+      strvec_push(&refs, a.networks->v[i].id);
+    }
+  session_call_release(&a);
   const char *kind_name = volumes ? "Volume" : "Network";
-  cJSON_ArrayForEach(item, list)
-  {
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "Name");
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "Id");
-    if (!cJSON_IsString(name))
-      continue;
-    /* networks by ID: two of one name (made by racing `up`s) are both
-     * removed, not refused as ambiguous */
-    const char *ref =
-        !volumes && cJSON_IsString(id) ? id->valuestring : name->valuestring;
-    session_event(s, kind_name, name->valuestring, "Removing", 0);
+  for (size_t i = 0; i < names.n; i++) {
+    session_event(s, kind_name, names.v[i], "Removing", 0);
     struct session_call b = {.err = &s->err};
-    int r = volumes ? engine_volume_remove(s->engine, ref, 0, session_call_cb,
-                                           &b, &s->err)
-                    : engine_network_remove(s->engine, ref, session_call_cb, &b,
-                                            &s->err);
+    int r = volumes ? engine_volume_remove(s->engine, refs.v[i], 0,
+                                           session_call_cb, &b, &s->err)
+                    : engine_network_remove(s->engine, refs.v[i],
+                                            session_call_cb, &b, &s->err);
     if (!r)
       r = session_call_wait(s, &b);
     session_call_release(&b);
-    session_event(s, kind_name, name->valuestring, r ? "Error" : "Removed", 1);
+    session_event(s, kind_name, names.v[i], r ? "Error" : "Removed", 1);
     if (r && !rc)
       rc = r;
   }
-  session_call_release(&a);
+  strvec_clear(&names);
+  strvec_clear(&refs);
   return rc;
 }

@@ -225,6 +225,35 @@ void session_call_cb(void *ctx, struct engine_result *res)
   res->json = NULL;
   if (res->text)
     c->text = xstrdup(res->text);
+  if (res->id)
+    c->id = xstrdup(res->id);
+  c->created = res->created;
+  res->created = NULL;
+  c->containers = res->containers;
+  res->containers = NULL;
+  c->container = res->container;
+  res->container = NULL;
+  c->image = res->image;
+  res->image = NULL;
+  c->images = res->images;
+  res->images = NULL;
+  c->network = res->network;
+  res->network = NULL;
+  c->networks = res->networks;
+  res->networks = NULL;
+  c->volume = res->volume;
+  res->volume = NULL;
+  c->volumes = res->volumes;
+  res->volumes = NULL;
+  c->top = res->top;
+  res->top = NULL;
+  c->exec = res->exec;
+  res->exec = NULL;
+  c->wait = res->wait;
+  res->wait = NULL;
+  c->version = res->version;
+  res->version = NULL;
+
   if (c->loop)
     uv_stop(c->loop);
 }
@@ -245,8 +274,23 @@ void session_call_release(struct session_call *c)
 {
   cJSON_Delete(c->json);
   free(c->text);
-  c->json = NULL;
-  c->text = NULL;
+  free(c->id);
+  engine_created_free(c->created);
+  engine_container_list_free(c->containers);
+  engine_container_info_free(c->container);
+  engine_image_info_free(c->image);
+  engine_image_list_free(c->images);
+  engine_network_info_free(c->network);
+  engine_network_list_free(c->networks);
+  engine_volume_info_free(c->volume);
+  engine_volume_list_free(c->volumes);
+  engine_top_free(c->top);
+  engine_exec_info_free(c->exec);
+  engine_wait_free(c->wait);
+  engine_version_info_free(c->version);
+  struct session_call keep = {
+      .done = c->done, .rc = c->rc, .err = c->err, .loop = c->loop};
+  *c = keep;
 }
 
 /* --- asynchronous calls --- */
@@ -285,7 +329,7 @@ void session_waiter_cb(void *arg, int rc)
 
 void session_forget(struct session *s)
 {
-  cJSON_Delete(s->listed);
+  engine_container_list_free(s->listed);
   s->listed = NULL;
   free(s->have);
   s->have = NULL;
@@ -301,16 +345,12 @@ static void on_listed(void *ctx, struct engine_result *res)
             res->err && res->err->text ? res->err->text : err_text(res->rc));
   } else {
     session_forget(s);
-    s->listed = res->json;
-    res->json = NULL;
-    size_t n = (size_t)cJSON_GetArraySize(s->listed);
+    s->listed = res->containers;
+    res->containers = NULL;
+    size_t n = s->listed->n;
     s->have = xcalloc(n ? n : 1, sizeof(*s->have));
-    const cJSON *item;
-    cJSON_ArrayForEach(item, s->listed)
-    {
-      if (!plan_container_from_json(item, &s->have[s->nhave]))
-        s->nhave++;
-    }
+    for (size_t i = 0; i < n; i++)
+      plan_container_from_summary(&s->listed->v[i], &s->have[s->nhave++]);
   }
   session_op_finish(&o->op, res->rc);
 }
@@ -319,12 +359,13 @@ int session_observe_start(struct session *s, struct session_observe *o,
                           session_done_cb done, void *arg)
 {
   session_op_init(&o->op, s, done, arg, NULL, NULL);
-  cJSON *filters = NULL;
+  struct engine_filters filters = ENGINE_FILTERS_INIT;
   char *f = xasprintf("%s=%s", LABELS_PROJECT, s->project->name);
-  engine_filter_add(&filters, "label", f);
+  engine_filters_add(&filters, "label", f);
   free(f);
-  int rc = engine_container_list(s->engine, filters, 1, on_listed, o, &s->err);
-  cJSON_Delete(filters);
+  int rc = engine_container_list_typed(s->engine, &filters, 1, on_listed, o,
+                                       &s->err);
+  engine_filters_release(&filters);
   return rc;
 }
 

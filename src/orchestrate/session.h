@@ -82,7 +82,7 @@ struct session {
   /* observed: the project's containers, all states, one-offs included */
   struct plan_container *have;
   size_t nhave;
-  cJSON *listed; /* what have points into (owned) */
+  struct engine_container_list *listed; /* what have points into (owned) */
   const struct session_hooks *hooks;
   void *hook_data;
   uv_timer_t defer_timer; /* runs the deferred list on the next turn */
@@ -124,12 +124,28 @@ void session_defer(struct session *s, struct session_deferred *d,
 int session_wait(struct session *s, const int *done);
 
 /* One engine call awaited at the top level: start it with session_call_cb
- * and the struct as ctx, then session_call_wait. The reply's json and text
- * are kept (session_call_release). Errors go to err when set. */
+ * and the struct as ctx, then session_call_wait. The reply's text and
+ * typed answer (engine/types.h: the member the call fills) are kept
+ * (session_call_release). Errors go to err when set. */
 struct session_call {
   int done, rc;
-  cJSON *json;
+  cJSON *json; /* phased out with engine_result's */
   char *text;
+  char *id; /* create replies */
+  struct engine_created *created;
+  struct engine_container_list *containers;
+  struct engine_container_info *container;
+  struct engine_image_info *image;
+  struct engine_image_list *images;
+  struct engine_network_info *network;
+  struct engine_network_list *networks;
+  struct engine_volume_info *volume;
+  struct engine_volume_list *volumes;
+  struct engine_top *top;
+  struct engine_exec_info *exec;
+  struct engine_wait *wait;
+  struct engine_version_info *version;
+
   struct err *err;
   uv_loop_t *loop; /* set by session_call_wait: the callback ends the loop's
                       turn, which UV_RUN_ONCE would otherwise end only on

@@ -196,8 +196,7 @@ static void on_created(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
-  const cJSON *id = cJSON_GetObjectItemCaseSensitive(res->json, "Id");
-  if (res->rc || !cJSON_IsString(id)) {
+  if (res->rc || !res->id) {
     if (res->rc)
       fail(s, res);
     else
@@ -208,23 +207,17 @@ static void on_created(void *ctx, struct engine_result *res)
     call_done(c);
     return;
   }
-  c->id = xstrdup(id->valuestring);
+  c->id = xstrdup(res->id);
   progress(s, c, "Created", 1);
   /* API 1.41 takes one network at create: connect the others now */
   long primary = create_primary_network(s->service);
   for (size_t i = 0; primary >= 0 && i < s->service->nnetworks; i++) {
     if ((long)i == primary)
       continue;
-    const struct service_network *n = &s->service->networks[i];
-    cJSON *body = cJSON_CreateObject();
-    cJSON_AddStringToObject(body, "Container", c->id);
-    cJSON_AddItemToObject(body, "EndpointConfig",
-                          create_endpoint_new(s->service, n));
     struct err e = ERR_INIT;
     issue(s,
-          engine_network_connect(s->run->engine,
-                                 create_network_name(s->run->project, n->name),
-                                 body, on_connected, c, &e),
+          create_connect(s->run->engine, s->run->project, s->service,
+                         &s->service->networks[i], c->id, on_connected, c, &e),
           &e);
   }
   call_done(c);
@@ -269,15 +262,12 @@ static void on_health(void *ctx, struct engine_result *res)
     call_done(c);
     return;
   }
-  const cJSON *st = cJSON_GetObjectItemCaseSensitive(res->json, "State");
-  const cJSON *status = cJSON_GetObjectItemCaseSensitive(st, "Status");
-  const cJSON *health = cJSON_GetObjectItemCaseSensitive(st, "Health");
-  const cJSON *hs = cJSON_GetObjectItemCaseSensitive(health, "Status");
-  const char *state = cJSON_IsString(status) ? status->valuestring : "";
-  if (cJSON_IsString(hs)) {
-    if (!strcmp(hs->valuestring, "healthy"))
+  const struct engine_container_state *st = &res->container->state;
+  const char *state = st->status;
+  if (*st->health) {
+    if (!strcmp(st->health, "healthy"))
       c->healthy = 1;
-    else if (!strcmp(hs->valuestring, "unhealthy"))
+    else if (!strcmp(st->health, "unhealthy"))
       err_set(&s->err, ERR_UNHEALTHY, "container '%s' is unhealthy", c->name);
   } else if (s->need_health & SVC_NEED_HEALTHCHECK) {
     /* as compose: a dependent asked for health the service cannot give */
@@ -290,9 +280,8 @@ static void on_health(void *ctx, struct engine_result *res)
   }
   if (!s->err.code && !c->healthy &&
       (!strcmp(state, "exited") || !strcmp(state, "dead"))) {
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(st, "ExitCode");
     err_set(&s->err, ERR_STATE, "container '%s' exited (%d)", c->name,
-            cJSON_IsNumber(code) ? code->valueint : -1);
+            st->exit_code);
   }
   if (c->healthy)
     progress(s, c, "Healthy", 1);
@@ -306,9 +295,7 @@ static void on_waited(void *ctx, struct engine_result *res)
   if (res->rc) {
     fail(s, res);
   } else {
-    const cJSON *code =
-        cJSON_GetObjectItemCaseSensitive(res->json, "StatusCode");
-    c->exit_code = cJSON_IsNumber(code) ? code->valueint : -1;
+    c->exit_code = res->wait->status_code;
     if (c->exit_code)
       err_set(&s->err, ERR_STATE,
               "service '%s' didn't complete successfully: container '%s' "
@@ -384,15 +371,16 @@ static void state_creating(struct svc *s)
     const char *const *ids = s->run->opt.image_ids;
     struct create_ctx cc = {s->run->project, s->service, c->number, 0,
                             ids ? ids[s->index] : NULL};
-    cJSON *body = NULL;
-    if (create_body(&cc, &body, &s->err))
-      break;
     struct err e = ERR_INIT;
     progress(s, c, c->op == PLAN_RECREATE ? "Recreate" : "Creating", 0);
-    issue(s,
-          engine_container_create(s->run->engine, c->name, body, on_created, c,
-                                  &e),
-          &e);
+    int rc = create_container(s->run->engine, &cc, c->name, on_created, c, &e);
+    if (rc == ERR_CONFIG) {
+      err_set(&s->err, rc, "%.*s", e.text ? (int)e.len - 1 : 0,
+              e.text ? e.text : "");
+      err_release(&e);
+      break;
+    }
+    issue(s, rc, &e);
   }
 }
 
