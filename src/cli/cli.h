@@ -1,8 +1,10 @@
-/* The command-line layer: global flags parsed by main.c, one function per
- * command (src/cli/cmd-*.c). Only main.c and cli/ print and exit. */
+/* The command-line layer: global flags parsed by main.c, one declaration
+ * and handler per command (src/cli/cmd-*.c, declared as cli/cmdtab.h
+ * says). Only main.c and cli/ print and exit. */
 #ifndef WCOMPOSE_CLI_CLI_H
 #define WCOMPOSE_CLI_CLI_H
 
+#include "cli/cmdtab.h"
 #include "util/strvec.h"
 
 /* Exit codes (documented in doc/wcompose.1). */
@@ -15,8 +17,9 @@ enum cli_exit {
   EXIT_SIGINT = 130   /* stopped by Ctrl-C */
 };
 
-/* Global flags, before the command name. Strings point into argv or the
- * environment; vectors are owned and cleared by main. */
+/* Global flags, before the command name (declared in cli_program). Strings
+ * are owned by main's parsed arguments; vectors are owned and cleared by
+ * main. */
 struct cli_global {
   struct strvec files;      /* -f/--file, repeatable; "-" is stdin */
   const char *project_name; /* -p/--project-name */
@@ -29,42 +32,15 @@ struct cli_global {
   int dry_run;              /* --dry-run */
 };
 
-/* A command: argv[0] is the command name; getopt state is reset. */
-typedef int (*cli_cmd_fn)(struct cli_global *g, int argc, char **argv);
-
-/* Every command's entry point. Commands not built yet answer from
- * cli/stubs.c (weak definitions) with a clear "not implemented" error. */
-#define CLI_COMMANDS(X)                                                        \
-  X(build, "Build or rebuild service images")                                  \
-  X(config, "Parse, resolve and render the compose file in canonical form")    \
-  X(create, "Create containers for services")                                  \
-  X(down, "Stop and remove containers, networks, volumes and images")          \
-  X(events, "Stream events from the project's containers")                     \
-  X(exec, "Execute a command in a running container")                          \
-  X(images, "List images used by the project's containers")                    \
-  X(kill, "Force stop service containers")                                     \
-  X(logs, "View output from containers")                                       \
-  X(ls, "List running compose projects")                                       \
-  X(pause, "Pause services")                                                   \
-  X(port, "Print the public port for a port binding")                          \
-  X(ps, "List containers")                                                     \
-  X(pull, "Pull service images")                                               \
-  X(push, "Push service images")                                               \
-  X(restart, "Restart service containers")                                     \
-  X(rm, "Remove stopped service containers")                                   \
-  X(run, "Run a one-off command on a service")                                 \
-  X(start, "Start services")                                                   \
-  X(stop, "Stop services")                                                     \
-  X(top, "Display the running processes")                                      \
-  X(unpause, "Unpause services")                                               \
-  X(up, "Create and start containers")                                         \
-  X(version, "Show the wcompose and engine versions")                          \
-  X(watch, "Watch build context for service and rebuild/refresh containers")
-
-#define CLI_DECLARE_(name, summary)                                            \
-  int cmd_##name(struct cli_global *g, int argc, char **argv);
-CLI_COMMANDS(CLI_DECLARE_)
-#undef CLI_DECLARE_
+/* Each command's declaration, defined beside its handler in cli/cmd-*.c
+ * and listed in cli_commands[] (cli/cmdtab.c). */
+extern const struct cli_command cmd_build_entry, cmd_config_entry,
+    cmd_create_entry, cmd_down_entry, cmd_events_entry, cmd_exec_entry,
+    cmd_images_entry, cmd_kill_entry, cmd_logs_entry, cmd_ls_entry,
+    cmd_pause_entry, cmd_port_entry, cmd_ps_entry, cmd_pull_entry,
+    cmd_push_entry, cmd_restart_entry, cmd_rm_entry, cmd_run_entry,
+    cmd_start_entry, cmd_stop_entry, cmd_top_entry, cmd_unpause_entry,
+    cmd_up_entry, cmd_version_entry, cmd_watch_entry;
 
 /* Print "wcompose: <text>" lines of an error report to stderr. */
 struct err;

@@ -104,11 +104,19 @@ struct lc_converge {
 };
 int lc_converge(struct lc *lc, const struct lc_converge *o, struct plan *plan);
 
-/* The simple verbs (start, stop, restart, kill, pause, unpause, rm): parse
- * their flags ([-t N] [-s SIGNAL] [-f] [-v] [SERVICE...]), and walk the
- * existing containers toward goal. usage is the verb's help text. */
-int lc_verb(struct cli_global *g, int argc, char **argv, enum svc_goal goal,
-            const char *usage);
+/* The options of the simple verbs; each verb declares the ones it takes. */
+enum lc_verb_option {
+  LC_OPT_TIMEOUT = 1, /* stop, restart: -t SECONDS */
+  LC_OPT_SIGNAL,      /* kill: -s SIGNAL */
+  LC_OPT_FORCE,       /* rm: -f */
+  LC_OPT_STOP,        /* rm: -s */
+  LC_OPT_VOLUMES,     /* rm: -v */
+  LC_OPT_NO_DEPS      /* restart: accepted, no effect */
+};
+/* The simple verbs (start, stop, restart, kill, pause, unpause, rm): walk
+ * the existing containers of the services named in args toward goal. */
+int lc_verb(struct cli_global *g, const struct cli_args *args,
+            enum svc_goal goal);
 
 /* An engine_output_cb for run and exec: a container's output to our
  * stdout and stderr as it comes (ctx unused). */

@@ -89,3 +89,7 @@ check_PROGRAMS += tests/unit/fswatch-test
 TESTS += tests/unit/fswatch-test
 tests_unit_fswatch_test_SOURCES = tests/unit/fswatch-test.c
 tests_unit_http_test_LDADD = $(LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/cmdtab-test
+TESTS += tests/unit/cmdtab-test
+tests_unit_cmdtab_test_SOURCES = tests/unit/cmdtab-test.c
