@@ -92,6 +92,8 @@ static int check_number(const struct cli_option *o, const char *v, int *out)
 static int is_choice(const char *choices, const char *v)
 {
   size_t n = strlen(v);
+  if (strchr(v, '|'))
+    return 0;
   for (const char *p = choices; p; p = strchr(p, '|')) {
     if (*p == '|')
       p++;
@@ -142,21 +144,21 @@ static int parse_long(const struct cli_command *cmd, int argc, char **argv,
   size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
   size_t nopt = a->nopt, i;
   char w[64];
+  if (n == 4 && !strncmp(arg, "help", 4)) {
+    if (eq)
+      return err_set(err, ERR_USAGE, "%s: flag '--help' takes no value",
+                     who(cmd, w, sizeof(w)));
+    a->help = 1;
+    return 0;
+  }
   for (i = 0; i < nopt; i++)
     if (cmd->options[i].long_name && strlen(cmd->options[i].long_name) == n &&
         !strncmp(cmd->options[i].long_name, arg, n))
       break;
   if (i == nopt) {
-    if (n == 4 && !strncmp(arg, "help", 4) && !eq) {
-      a->help = 1;
-      return 0;
-    }
     char *typed = xstrndup(arg, n);
     const char *hint = suggest_long(cmd, typed);
-    if (n == 4 && !strncmp(arg, "help", 4))
-      err_set(err, ERR_USAGE, "%s: flag '--help' takes no value",
-              who(cmd, w, sizeof(w)));
-    else if (hint)
+    if (hint)
       err_set(err, ERR_USAGE, "%s: unknown flag '--%s' (did you mean '--%s'?)",
               who(cmd, w, sizeof(w)), typed, hint);
     else
@@ -190,17 +192,16 @@ static int parse_short(const struct cli_command *cmd, int argc, char **argv,
   (*k)++;
   for (; *p; p++) {
     size_t i;
+    if (*p == 'h') {
+      a->help = 1;
+      return 0;
+    }
     for (i = 0; i < a->nopt; i++)
       if (cmd->options[i].short_name == *p)
         break;
-    if (i == a->nopt) {
-      if (*p == 'h') {
-        a->help = 1;
-        return 0;
-      }
+    if (i == a->nopt)
       return err_set(err, ERR_USAGE, "%s: unknown flag '-%c'",
                      who(cmd, w, sizeof(w)), *p);
-    }
     if (!cmd->options[i].arg) {
       int rc = take(cmd, a, i, NULL, err);
       if (rc)

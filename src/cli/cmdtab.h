@@ -8,10 +8,10 @@
  *   -d -t5 -t 5 -dt5     short flags, clustered; a value is the rest of the
  *                        element or the next element
  *   --timeout=5 --timeout 5
- *                        long names match exactly: no abbreviations (an
- *                        abbreviation that works today breaks when an option
- *                        is added; and "--fo" is an error that suggests
- *                        "--force-recreate" instead)
+ *                        long names match exactly: no abbreviations (one
+ *                        would break as soon as an option with the same
+ *                        start is added); "--fo" is an error that suggests
+ *                        "--force-recreate"
  *   --                   ends the options
  *   -h, --help           every command has them; nothing after is read
  * Options stop at the first positional argument (getopt's "+"), so `run
@@ -23,7 +23,26 @@
  *
  * Values are checked while parsing, in argv order: CLI_OPT_SECONDS and
  * friends for numbers, choices for fixed words. Ownership: a struct
- * cli_args owns copies of everything it holds; cli_args_release frees. */
+ * cli_args owns copies of everything it holds; cli_args_release frees.
+ *
+ * A new command, in src/cli/cmd-frob.c (then listed in cli_commands[] and
+ * declared in cli.h):
+ *   enum { O_QUIET = 1, O_TIMEOUT };
+ *   static const struct cli_option options[] = {
+ *       {O_QUIET, 'q', "quiet", NULL, "Print nothing"},
+ *       {O_TIMEOUT, 't', "timeout", "SECONDS", "Give up after that",
+ *        CLI_OPT_SECONDS},
+ *       {0}};
+ *   static int cmd_frob(struct cli_global *g, const struct cli_args *args)
+ *   {
+ *     int timeout = cli_int(args, O_TIMEOUT, -1);
+ *     ... args->pos.v, args->pos.n: the services named ...
+ *   }
+ *   const struct cli_command cmd_frob_entry = {
+ *       .name = "frob", .summary = "Frobnicate services",
+ *       .usage = "[OPTIONS] [SERVICE...]", .options = options,
+ *       .run = cmd_frob};
+ */
 #ifndef WCOMPOSE_CLI_CMDTAB_H
 #define WCOMPOSE_CLI_CMDTAB_H
 
@@ -45,8 +64,9 @@ enum cli_opt_flags {
                                number of lines (or all)" */
 };
 
-/* One option of a command. The array ends with an entry whose long_name and
- * short_name are both 0. */
+/* One option of a command. The array ends with {0}. Ids are nonzero and
+ * distinct within a command; -h and --help are every command's already and
+ * are not declared (tests/unit/cmdtab-test checks both). */
 struct cli_option {
   int id;                /* the command's own enum; read back by id */
   char short_name;       /* 'd' for -d, or 0 */
@@ -73,7 +93,8 @@ struct cli_command {
   const char *description;          /* longer text for --help (lines end
                                        with \n), or NULL: the summary */
   const struct cli_option *options; /* NULL when there are none */
-  cli_run_cb run;
+  cli_run_cb run; /* returns an exit code (enum cli_exit); what a holds
+                     lives until it returns */
   unsigned flags; /* enum cli_command_flags */
 };
 

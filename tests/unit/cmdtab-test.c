@@ -196,6 +196,9 @@ static void test_numbers_and_choices(void)
   parse(&test_cmd, "--format jso", &a, msg, sizeof(msg));
   is_str(msg, "wcompose t: --format: 'jso' is not one of table, json",
          "a prefix of a choice is not a choice");
+  parse(&test_cmd, "--format=table|json", &a, msg, sizeof(msg));
+  is_str(msg, "wcompose t: --format: 'table|json' is not one of table, json",
+         "two choices are not a choice");
   parse(&test_cmd, "--format=", &a, msg, sizeof(msg));
   is_str(msg, "wcompose t: --format: '' is not one of table, json",
          "an empty choice");
