@@ -1,8 +1,10 @@
-/* The command-line layer: global flags parsed by main.c, one function per
- * command (src/cli/cmd-*.c). Only main.c and cli/ print and exit. */
+/* The command-line layer: global flags parsed by main.c, one declaration
+ * and handler per command (src/cli/cmd-*.c, declared as cli/cmdtab.h
+ * says). Only main.c and cli/ print and exit. */
 #ifndef WCOMPOSE_CLI_CLI_H
 #define WCOMPOSE_CLI_CLI_H
 
+#include "cli/cmdtab.h"
 #include "cli/progress.h"
 #include "orchestrate/session.h"
 #include "util/strvec.h"
@@ -17,8 +19,9 @@ enum cli_exit {
   EXIT_SIGINT = 130   /* stopped by Ctrl-C */
 };
 
-/* Global flags, before the command name. Strings point into argv or the
- * environment; vectors are owned and cleared by main. */
+/* Global flags, before the command name (declared in cli_program). Strings
+ * are owned by main's parsed arguments; vectors are owned and cleared by
+ * main. */
 struct cli_global {
   struct strvec files;      /* -f/--file, repeatable; "-" is stdin */
   const char *project_name; /* -p/--project-name */
@@ -31,42 +34,15 @@ struct cli_global {
   int dry_run;              /* --dry-run */
 };
 
-/* A command: argv[0] is the command name; getopt state is reset. */
-typedef int (*cli_cmd_fn)(struct cli_global *g, int argc, char **argv);
-
-/* Every command's entry point. Commands not built yet answer from
- * cli/stubs.c (weak definitions) with a clear "not implemented" error. */
-#define CLI_COMMANDS(X)                                                        \
-  X(build, "Build or rebuild service images")                                  \
-  X(config, "Parse, resolve and render the compose file in canonical form")    \
-  X(create, "Create containers for services")                                  \
-  X(down, "Stop and remove containers, networks, volumes and images")          \
-  X(events, "Stream events from the project's containers")                     \
-  X(exec, "Execute a command in a running container")                          \
-  X(images, "List images used by the project's containers")                    \
-  X(kill, "Force stop service containers")                                     \
-  X(logs, "View output from containers")                                       \
-  X(ls, "List running compose projects")                                       \
-  X(pause, "Pause services")                                                   \
-  X(port, "Print the public port for a port binding")                          \
-  X(ps, "List containers")                                                     \
-  X(pull, "Pull service images")                                               \
-  X(push, "Push service images")                                               \
-  X(restart, "Restart service containers")                                     \
-  X(rm, "Remove stopped service containers")                                   \
-  X(run, "Run a one-off command on a service")                                 \
-  X(start, "Start services")                                                   \
-  X(stop, "Stop services")                                                     \
-  X(top, "Display the running processes")                                      \
-  X(unpause, "Unpause services")                                               \
-  X(up, "Create and start containers")                                         \
-  X(version, "Show the wcompose and engine versions")                          \
-  X(watch, "Watch build context for service and rebuild/refresh containers")
-
-#define CLI_DECLARE_(name, summary)                                            \
-  int cmd_##name(struct cli_global *g, int argc, char **argv);
-CLI_COMMANDS(CLI_DECLARE_)
-#undef CLI_DECLARE_
+/* Each command's declaration, defined beside its handler in cli/cmd-*.c
+ * and listed in cli_commands[] (cli/cmdtab.c). */
+extern const struct cli_command cmd_build_entry, cmd_config_entry,
+    cmd_create_entry, cmd_down_entry, cmd_events_entry, cmd_exec_entry,
+    cmd_images_entry, cmd_kill_entry, cmd_logs_entry, cmd_ls_entry,
+    cmd_pause_entry, cmd_port_entry, cmd_ps_entry, cmd_pull_entry,
+    cmd_push_entry, cmd_restart_entry, cmd_rm_entry, cmd_run_entry,
+    cmd_start_entry, cmd_stop_entry, cmd_top_entry, cmd_unpause_entry,
+    cmd_up_entry, cmd_version_entry, cmd_watch_entry;
 
 /* A command's session (orchestrate/session.h) with the progress display
  * as its hooks (cli/runtime.c). */
@@ -90,19 +66,29 @@ int cli_exit_code(int rc, const struct err *err);
 /* A --timeout style number of seconds, or -1 on junk. */
 int cli_parse_seconds(const char *text);
 
-/* The simple verbs (start, stop, restart, kill, pause, unpause, rm): parse
- * their flags ([-t N] [-s SIGNAL] [-f] [-v] [SERVICE...]) and walk the
- * observed containers toward goal (cli/verbs.c). usage is the help text. */
-int cli_verb(struct cli_global *g, int argc, char **argv, enum svc_goal goal,
-             const char *usage);
+/* The options of the simple verbs; each verb declares the ones it takes. */
+enum cli_verb_option {
+  VERB_OPT_TIMEOUT = 1, /* stop, restart: -t SECONDS */
+  VERB_OPT_SIGNAL,      /* kill: -s SIGNAL */
+  VERB_OPT_FORCE,       /* rm: -f */
+  VERB_OPT_STOP,        /* rm: -s */
+  VERB_OPT_VOLUMES,     /* rm: -v */
+  VERB_OPT_NO_DEPS      /* restart: accepted, no effect */
+};
+/* The simple verbs (start, stop, restart, kill, pause, unpause, rm): walk
+ * the observed containers of the services named in args toward goal
+ * (cli/verbs.c). */
+int cli_verb(struct cli_global *g, const struct cli_args *args,
+             enum svc_goal goal);
 
-/* Print "wcompose: <text>" lines of an error report to stderr. */
-struct err;
-void cli_print_err(const struct err *err);
 /* An engine_output_cb for run and exec: a container's output to our stdout
  * and stderr as it comes (ctx unused). */
 int cli_print_output(void *ctx, enum stream_kind kind, const char *data,
                      size_t n);
+
+/* Print "wcompose: <text>" lines of an error report to stderr. */
+struct err;
+void cli_print_err(const struct err *err);
 /* Print a warning line "WARN: ..." style to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

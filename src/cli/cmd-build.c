@@ -3,47 +3,24 @@
 #include "cli/cli.h"
 #include "orchestrate/images.h"
 
-#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-int cmd_build(struct cli_global *g, int argc, char **argv)
+enum { O_NO_CACHE = 1, O_PULL, O_QUIET };
+
+static const struct cli_option options[] = {
+    {O_NO_CACHE, 0, "no-cache", NULL, "Do not use the cache"},
+    {O_PULL, 0, "pull", NULL, "Always try to pull newer base images"},
+    {O_QUIET, 'q', "quiet", NULL, "Print nothing but errors"},
+    {0}};
+
+static int cmd_build(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {{"no-cache", no_argument, NULL, 'n'},
-                                       {"pull", no_argument, NULL, 'P'},
-                                       {"quiet", no_argument, NULL, 'q'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  int no_cache = 0, pull = 0, c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'n':
-      no_cache = 1;
-      break;
-    case 'P':
-      pull = 1;
-      break;
-    case 'q':
-      break;
-    case 'h':
-      printf("Usage: wcompose build [OPTIONS] [SERVICE...]\n\n"
-             "Build or rebuild the images of services with a build "
-             "section.\n\nOptions:\n"
-             "      --no-cache   Do not use the cache\n"
-             "      --pull       Always try to pull newer base images\n"
-             "  -q, --quiet      Print nothing but errors\n");
-      return EXIT_OK;
-    default:
-      fprintf(stderr,
-              "wcompose build: unknown or incomplete flag '%s'\n"
-              "Run 'wcompose build --help' for usage.\n",
-              argv[optind - 1]);
-      return EXIT_USAGE;
-    }
-  }
+  int no_cache = cli_flag(args, O_NO_CACHE) > 0,
+      pull = cli_flag(args, O_PULL) > 0;
   struct cli_session cs;
-  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
+  int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
     rc = session_check_builds(&cs.s);
   if (!rc)
@@ -62,3 +39,12 @@ int cmd_build(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_build_entry = {
+    .name = "build",
+    .summary = "Build or rebuild service images",
+    .usage = "[OPTIONS] [SERVICE...]",
+    .description =
+        "Build or rebuild the images of services with a build section.\n",
+    .options = options,
+    .run = cmd_build};

@@ -8,7 +8,6 @@
 #include "util/err.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,25 +20,6 @@ enum what {
   W_PROFILES,
   W_IMAGES
 };
-
-static void usage(FILE *f)
-{
-  fprintf(f, "Usage: wcompose config [OPTIONS]\n\n"
-             "Parse, resolve and render the compose file in canonical form.\n\n"
-             "Options:\n"
-             "      --format FORMAT    yaml (default) or json\n"
-             "      --services         Print the service names, one per line\n"
-             "      --volumes          Print the volume names, one per line\n"
-             "      --networks         Print the network names, one per line\n"
-             "      --profiles         Print the profile names, one per line\n"
-             "      --images           Print the image names, one per line\n"
-             "  -q, --quiet            Only validate the configuration\n"
-             "      --no-interpolate   Do not interpolate variables\n"
-             "      --no-normalize     Do not normalize the model\n"
-             "      --no-consistency   Do not check cross-references\n"
-             "  -o, --output FILE      Write the output to FILE\n"
-             "  -h, --help             Show this help\n");
-}
 
 static int cmp_str(const void *x, const void *y)
 {
@@ -103,88 +83,68 @@ static int render(const struct project *p, enum what w, int json,
   return rc;
 }
 
-int cmd_config(struct cli_global *g, int argc, char **argv)
-{
-  static const struct option opts[] = {
-      {"format", required_argument, NULL, 'F'},
-      {"services", no_argument, NULL, 'S'},
-      {"volumes", no_argument, NULL, 'V'},
-      {"networks", no_argument, NULL, 'N'},
-      {"profiles", no_argument, NULL, 'P'},
-      {"images", no_argument, NULL, 'I'},
-      {"quiet", no_argument, NULL, 'q'},
-      {"no-interpolate", no_argument, NULL, 'i'},
-      {"no-normalize", no_argument, NULL, 'n'},
-      {"no-consistency", no_argument, NULL, 'c'},
-      {"output", required_argument, NULL, 'o'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  struct load_options lo = {0};
-  enum what w = W_PROJECT;
-  const char *output = NULL;
-  int json = 0, quiet = 0, c;
+enum {
+  O_FORMAT = 1,
+  O_SERVICES,
+  O_VOLUMES,
+  O_NETWORKS,
+  O_PROFILES,
+  O_IMAGES,
+  O_QUIET,
+  O_NO_INTERPOLATE,
+  O_NO_NORMALIZE,
+  O_NO_CONSISTENCY,
+  O_OUTPUT
+};
 
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+qo:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'F':
-      if (!strcmp(optarg, "json")) {
-        json = 1;
-      } else if (!strcmp(optarg, "yaml")) {
-        json = 0;
-      } else {
-        fprintf(stderr,
-                "wcompose config: unsupported format '%s' (want yaml or "
-                "json)\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-      break;
-    case 'S':
-      w = W_SERVICES;
-      break;
-    case 'V':
-      w = W_VOLUMES;
-      break;
-    case 'N':
-      w = W_NETWORKS;
-      break;
-    case 'P':
-      w = W_PROFILES;
-      break;
-    case 'I':
-      w = W_IMAGES;
-      break;
-    case 'q':
-      quiet = 1;
-      break;
-    case 'i':
-      lo.no_interpolate = 1;
-      break;
-    case 'n':
-      lo.no_normalize = 1;
-      break;
-    case 'c':
-      lo.no_consistency = 1;
-      break;
-    case 'o':
-      output = optarg;
-      break;
-    case 'h':
-      usage(stdout);
-      return EXIT_OK;
-    default:
-      fprintf(stderr,
-              "wcompose config: option '%s' is unknown or needs a "
-              "value\n",
-              argv[optind - 1]);
-      fprintf(stderr, "Run 'wcompose config --help' for usage.\n");
-      return EXIT_USAGE;
-    }
-  }
-  if (optind < argc) {
+static const struct cli_option options[] = {
+    {O_FORMAT, 0, "format", "FORMAT", "yaml (default) or json", 0, "yaml|json"},
+    {O_SERVICES, 0, "services", NULL, "Print the service names, one per line"},
+    {O_VOLUMES, 0, "volumes", NULL, "Print the volume names, one per line"},
+    {O_NETWORKS, 0, "networks", NULL, "Print the network names, one per line"},
+    {O_PROFILES, 0, "profiles", NULL, "Print the profile names, one per line"},
+    {O_IMAGES, 0, "images", NULL, "Print the image names, one per line"},
+    {O_QUIET, 'q', "quiet", NULL, "Only validate the configuration"},
+    {O_NO_INTERPOLATE, 0, "no-interpolate", NULL,
+     "Do not interpolate variables"},
+    {O_NO_NORMALIZE, 0, "no-normalize", NULL, "Do not normalize the model"},
+    {O_NO_CONSISTENCY, 0, "no-consistency", NULL,
+     "Do not check cross-references"},
+    {O_OUTPUT, 'o', "output", "FILE", "Write the output to FILE"},
+    {0}};
+
+/* The list asked for; of several, the first in this order (as docker
+ * compose picks). */
+static enum what what_of(const struct cli_args *args)
+{
+  static const struct {
+    int id;
+    enum what w;
+  } lists[] = {{O_SERVICES, W_SERVICES},
+               {O_VOLUMES, W_VOLUMES},
+               {O_NETWORKS, W_NETWORKS},
+               {O_PROFILES, W_PROFILES},
+               {O_IMAGES, W_IMAGES}};
+  for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+    if (cli_flag(args, lists[i].id))
+      return lists[i].w;
+  return W_PROJECT;
+}
+
+static int cmd_config(struct cli_global *g, const struct cli_args *args)
+{
+  struct load_options lo = {0};
+  enum what w = what_of(args);
+  const char *output = cli_value(args, O_OUTPUT);
+  const char *format = cli_value(args, O_FORMAT);
+  int json = format && !strcmp(format, "json");
+  int quiet = cli_flag(args, O_QUIET) > 0;
+  lo.no_interpolate = cli_flag(args, O_NO_INTERPOLATE) > 0;
+  lo.no_normalize = cli_flag(args, O_NO_NORMALIZE) > 0;
+  lo.no_consistency = cli_flag(args, O_NO_CONSISTENCY) > 0;
+  if (args->pos.n) {
     fprintf(stderr, "wcompose config: unexpected argument '%s'\n",
-            argv[optind]);
+            args->pos.v[0]);
     return EXIT_USAGE;
   }
 
@@ -249,3 +209,10 @@ int cmd_config(struct cli_global *g, int argc, char **argv)
   buf_release(&out);
   return EXIT_OK;
 }
+
+const struct cli_command cmd_config_entry = {
+    .name = "config",
+    .summary = "Parse, resolve and render the compose file in canonical form",
+    .usage = "[OPTIONS]",
+    .options = options,
+    .run = cmd_config};

@@ -3,75 +3,35 @@
 #include "cli/cli.h"
 #include "orchestrate/converge.h"
 
-#include <getopt.h>
-#include <stdio.h>
-#include <string.h>
+enum { O_BUILD = 1, O_NO_BUILD, O_FORCE, O_NO_RECREATE, O_ORPHANS, O_PULL };
 
-int cmd_create(struct cli_global *g, int argc, char **argv)
+static const struct cli_option options[] = {
+    {O_BUILD, 0, "build", NULL, "Build images first"},
+    {O_NO_BUILD, 0, "no-build", NULL, "Don't build missing images"},
+    {O_FORCE, 0, "force-recreate", NULL, "Recreate even unchanged containers"},
+    {O_NO_RECREATE, 0, "no-recreate", NULL, "Keep existing containers"},
+    {O_ORPHANS, 0, "remove-orphans", NULL,
+     "Remove containers of services not in the file"},
+    {O_PULL, 0, "pull", "POLICY",
+     "Pull images: always, missing, never or build", 0,
+     "always|missing|never|build"},
+    {0}};
+
+static int cmd_create(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {
-      {"build", no_argument, NULL, 'b'},
-      {"no-build", no_argument, NULL, 'B'},
-      {"force-recreate", no_argument, NULL, 'F'},
-      {"no-recreate", no_argument, NULL, 'N'},
-      {"remove-orphans", no_argument, NULL, 'O'},
-      {"pull", required_argument, NULL, 'P'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
   struct converge_options co = {.no_start = 1, .timeout = -1};
-  int c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'b':
-      co.images.force = 1;
-      break;
-    case 'B':
-      co.images.no_build = 1;
-      break;
-    case 'F':
-      co.plan_flags |= PLAN_FORCE_RECREATE;
-      break;
-    case 'N':
-      co.plan_flags |= PLAN_NO_RECREATE;
-      break;
-    case 'O':
-      co.plan_flags |= PLAN_REMOVE_ORPHANS;
-      break;
-    case 'P':
-      if (strcmp(optarg, "always") && strcmp(optarg, "missing") &&
-          strcmp(optarg, "never") && strcmp(optarg, "build")) {
-        fprintf(stderr,
-                "wcompose create: --pull: '%s' is not one of always, "
-                "missing, never, build\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-      co.images.pull = optarg;
-      break;
-    case 'h':
-      printf("Usage: wcompose create [OPTIONS] [SERVICE...]\n\n"
-             "Create containers for services (and their networks and "
-             "volumes), without starting them.\n\n"
-             "Options:\n"
-             "      --build            Build images first\n"
-             "      --no-build         Don't build missing images\n"
-             "      --force-recreate   Recreate even unchanged containers\n"
-             "      --no-recreate      Keep existing containers\n"
-             "      --remove-orphans   Remove containers of services not "
-             "in the file\n");
-      return EXIT_OK;
-    default:
-      fprintf(stderr,
-              "wcompose create: unknown or incomplete flag '%s'\n"
-              "Run 'wcompose create --help' for usage.\n",
-              argv[optind - 1]);
-      return EXIT_USAGE;
-    }
-  }
+  co.images.force = cli_flag(args, O_BUILD) > 0;
+  co.images.no_build = cli_flag(args, O_NO_BUILD) > 0;
+  if (cli_flag(args, O_FORCE))
+    co.plan_flags |= PLAN_FORCE_RECREATE;
+  if (cli_flag(args, O_NO_RECREATE))
+    co.plan_flags |= PLAN_NO_RECREATE;
+  if (cli_flag(args, O_ORPHANS))
+    co.plan_flags |= PLAN_REMOVE_ORPHANS;
+  co.images.pull = cli_value(args, O_PULL);
   struct cli_session cs;
   struct plan plan = PLAN_INIT;
-  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 1);
+  int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 1);
   if (!rc)
     rc = session_check_builds(&cs.s);
   if (!rc)
@@ -83,3 +43,12 @@ int cmd_create(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_create_entry = {
+    .name = "create",
+    .summary = "Create containers for services",
+    .usage = "[OPTIONS] [SERVICE...]",
+    .description = "Create containers for services (and their networks and "
+                   "volumes), without starting them.\n",
+    .options = options,
+    .run = cmd_create};

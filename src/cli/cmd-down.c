@@ -7,24 +7,9 @@
 #include "orchestrate/resources.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void usage(FILE *f)
-{
-  fprintf(f, "Usage: wcompose down [OPTIONS] [SERVICE...]\n\n"
-             "Stop and remove containers, networks, volumes and images.\n\n"
-             "Options:\n"
-             "  -v, --volumes          Remove named volumes declared in the "
-             "file and anonymous volumes\n"
-             "      --rmi TYPE         Remove images: 'local' (built ones "
-             "without an image: name) or 'all'\n"
-             "      --remove-orphans   Remove containers of services not in "
-             "the file\n"
-             "  -t, --timeout SECONDS  Grace period before SIGKILL\n");
-}
 
 /* The images of the selected services: those built (no image: name), or
  * all with --rmi all. */
@@ -73,60 +58,29 @@ static int remove_oneoffs(struct session *s)
   return rc;
 }
 
-int cmd_down(struct cli_global *g, int argc, char **argv)
+enum { O_VOLUMES = 1, O_RMI, O_ORPHANS, O_TIMEOUT };
+
+static const struct cli_option options[] = {
+    {O_VOLUMES, 'v', "volumes", NULL,
+     "Remove named volumes declared in the file and anonymous volumes"},
+    {O_RMI, 0, "rmi", "TYPE",
+     "Remove images: 'local' (built ones without an image: name) or 'all'", 0,
+     "local|all"},
+    {O_ORPHANS, 0, "remove-orphans", NULL,
+     "Remove containers of services not in the file"},
+    {O_TIMEOUT, 't', "timeout", "SECONDS", "Grace period before SIGKILL",
+     CLI_OPT_SECONDS},
+    {0}};
+
+static int cmd_down(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {
-      {"volumes", no_argument, NULL, 'v'},
-      {"rmi", required_argument, NULL, 'R'},
-      {"remove-orphans", no_argument, NULL, 'O'},
-      {"timeout", required_argument, NULL, 't'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  int volumes = 0, orphans = 0, timeout = -1, c;
-  const char *rmi = NULL;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+vt:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'v':
-      volumes = 1;
-      break;
-    case 'R':
-      rmi = optarg;
-      if (strcmp(rmi, "local") && strcmp(rmi, "all")) {
-        fprintf(stderr,
-                "wcompose down: --rmi: '%s' is not 'local' or "
-                "'all'\n",
-                rmi);
-        return EXIT_USAGE;
-      }
-      break;
-    case 'O':
-      orphans = 1;
-      break;
-    case 't':
-      timeout = cli_parse_seconds(optarg);
-      if (timeout < 0) {
-        fprintf(stderr,
-                "wcompose down: --timeout: '%s' is not a number of "
-                "seconds\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-      break;
-    case 'h':
-      usage(stdout);
-      return EXIT_OK;
-    default:
-      fprintf(stderr,
-              "wcompose down: unknown or incomplete flag '%s'\n"
-              "Run 'wcompose down --help' for usage.\n",
-              argv[optind - 1]);
-      return EXIT_USAGE;
-    }
-  }
+  int volumes = cli_flag(args, O_VOLUMES) > 0;
+  int orphans = cli_flag(args, O_ORPHANS) > 0;
+  int timeout = cli_int(args, O_TIMEOUT, -1);
+  const char *rmi = cli_value(args, O_RMI);
   struct cli_session cs;
   struct session *S = &cs.s;
-  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
+  int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
     rc = cli_session_open(&cs);
   if (!rc)
@@ -171,3 +125,10 @@ int cmd_down(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_down_entry = {
+    .name = "down",
+    .summary = "Stop and remove containers, networks, volumes and images",
+    .usage = "[OPTIONS] [SERVICE...]",
+    .options = options,
+    .run = cmd_down};

@@ -5,17 +5,10 @@
 #include "orchestrate/labels.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] =
-    "Usage: wcompose events [OPTIONS] [SERVICE...]\n\n"
-    "Stream container events for every container in the project.\n"
-    "\nOptions:\n"
-    "      --json   Output events as a stream of JSON objects\n";
 
 struct ev {
   struct session *lc;
@@ -107,28 +100,20 @@ static void on_sigint(uv_signal_t *h, int signum)
     engine_call_cancel(v->call);
 }
 
-int cmd_events(struct cli_global *g, int argc, char **argv)
+enum { O_JSON = 1 };
+
+static const struct cli_option options[] = {
+    {O_JSON, 0, "json", NULL, "Output events as a stream of JSON objects"},
+    {0}};
+
+static int cmd_events(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  int json = 0, c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-    if (c == 'j') {
-      json = 1;
-    } else if (c == 'h') {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else {
-      return views_bad_flag(argv[0], argv[optind - 1]);
-    }
-  }
+  int json = cli_flag(args, O_JSON) > 0;
   struct cli_session cs;
   struct session *lc = &cs.s;
   struct ev v;
   memset(&v, 0, sizeof(v));
-  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
+  int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
     rc = cli_session_open(&cs);
   if (!rc) {
@@ -156,3 +141,12 @@ int cmd_events(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_events_entry = {
+    .name = "events",
+    .summary = "Stream events from the project's containers",
+    .usage = "[OPTIONS] [SERVICE...]",
+    .description =
+        "Stream container events for every container in the project.\n",
+    .options = options,
+    .run = cmd_events};

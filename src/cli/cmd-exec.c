@@ -7,35 +7,12 @@
 #include "orchestrate/resources.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static void usage(FILE *f)
-{
-  fprintf(f, "Usage: wcompose exec [OPTIONS] SERVICE COMMAND [ARGS...]\n\n"
-             "Execute a command in a running container.\n\n"
-             "Options:\n"
-             "  -d, --detach             Run the command in the background\n"
-             "  -e, --env KEY[=VAL]      Set an environment variable "
-             "(repeatable)\n"
-             "      --index N            Index of the container if the service "
-             "has\n"
-             "                           several replicas (default 1)\n"
-             "      --privileged         Give extended privileges to the "
-             "process\n"
-             "  -u, --user USER          Run the command as this user\n"
-             "  -w, --workdir DIR        Working directory of the command\n"
-             "  -T, --no-TTY             Don't allocate a TTY (by default one "
-             "is\n"
-             "                           allocated when stdin and stdout are "
-             "terminals)\n"
-             "\nStandard input is not forwarded to the command.\n");
-}
 
 struct exec_opts {
   int detach, no_tty, privileged, index;
@@ -237,82 +214,66 @@ static int exec_run(struct session *lc, const struct service *s,
   return rc;
 }
 
-int cmd_exec(struct cli_global *g, int argc, char **argv)
+enum {
+  O_DETACH = 1,
+  O_ENV,
+  O_WORKDIR,
+  O_USER,
+  O_PRIVILEGED,
+  O_INDEX,
+  O_NO_TTY
+};
+
+static const struct cli_option options[] = {
+    {O_DETACH, 'd', "detach", NULL, "Run the command in the background"},
+    {O_ENV, 'e', "env", "KEY[=VAL]", "Set an environment variable",
+     CLI_OPT_REPEAT},
+    {O_INDEX, 0, "index", "N",
+     "Index of the container if the service has several replicas (default "
+     "1)",
+     CLI_OPT_REPLICA},
+    {O_PRIVILEGED, 0, "privileged", NULL,
+     "Give extended privileges to the process"},
+    {O_USER, 'u', "user", "USER", "Run the command as this user"},
+    {O_WORKDIR, 'w', "workdir", "DIR", "Working directory of the command"},
+    {O_NO_TTY, 'T', "no-TTY", NULL,
+     "Don't allocate a TTY (by default one is allocated when stdin and "
+     "stdout are terminals)"},
+    {0}};
+
+/* Options end at the service name: the command's own flags stay its own. */
+static int cmd_exec(struct cli_global *g, const struct cli_args *args)
 {
-  enum { O_PRIVILEGED = 256, O_INDEX };
-  static const struct option longopts[] = {
-      {"detach", no_argument, NULL, 'd'},
-      {"env", required_argument, NULL, 'e'},
-      {"workdir", required_argument, NULL, 'w'},
-      {"user", required_argument, NULL, 'u'},
-      {"privileged", no_argument, NULL, O_PRIVILEGED},
-      {"index", required_argument, NULL, O_INDEX},
-      {"no-TTY", no_argument, NULL, 'T'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  struct exec_opts o = {.env = STRVEC_INIT, .index = 1};
-  int c, code = EXIT_USAGE;
-  /* '+': options end at the service name; the command's own flags stay */
-  while ((c = getopt_long(argc, argv, "+hde:w:u:T", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'd':
-      o.detach = 1;
-      break;
-    case 'e':
-      strvec_push(&o.env, optarg);
-      break;
-    case 'w':
-      o.workdir = optarg;
-      break;
-    case 'u':
-      o.user = optarg;
-      break;
-    case O_PRIVILEGED:
-      o.privileged = 1;
-      break;
-    case O_INDEX:
-      o.index = cli_parse_seconds(optarg);
-      if (o.index < 1) {
-        fprintf(stderr,
-                "wcompose exec: --index: '%s' is not a replica number\n",
-                optarg);
-        goto out;
-      }
-      break;
-    case 'T':
-      o.no_tty = 1;
-      break;
-    case 'h':
-      usage(stdout);
-      code = EXIT_OK;
-      goto out;
-    default:
-      usage(stderr);
-      goto out;
-    }
-  }
-  if (optind >= argc) {
+  struct exec_opts o = {.env = STRVEC_INIT, .index = cli_int(args, O_INDEX, 1)};
+  int code = EXIT_USAGE;
+  cli_values_copy(args, O_ENV, &o.env);
+  o.detach = cli_flag(args, O_DETACH) > 0;
+  o.workdir = cli_value(args, O_WORKDIR);
+  o.user = cli_value(args, O_USER);
+  o.privileged = cli_flag(args, O_PRIVILEGED) > 0;
+  o.no_tty = cli_flag(args, O_NO_TTY) > 0;
+  if (!args->pos.n) {
     fprintf(stderr, "wcompose exec: name a service and a command\n");
-    usage(stderr);
+    cli_help(stderr, args->cmd);
     goto out;
   }
-  if (optind + 1 >= argc) {
+  if (args->pos.n < 2) {
     fprintf(stderr, "wcompose exec: name a command to run in '%s'\n",
-            argv[optind]);
-    usage(stderr);
+            args->pos.v[0]);
+    cli_help(stderr, args->cmd);
     goto out;
   }
   struct cli_session cs;
   struct session *lc = &cs.s;
-  int rc = cli_session_load(&cs, g, argv + optind, 1, 0);
+  int rc = cli_session_load(&cs, g, args->pos.v, 1, 0);
   const struct service *s =
-      rc ? NULL : project_service(lc->project, argv[optind]);
+      rc ? NULL : project_service(lc->project, args->pos.v[0]);
   int exit_code = -1;
   if (!rc)
     rc = cli_session_open(&cs);
   progress_end(&cs.progress);
   if (!rc)
-    rc = exec_run(lc, s, &o, argv + optind + 1, argc - optind - 1, &exit_code);
+    rc = exec_run(lc, s, &o, args->pos.v + 1, (int)args->pos.n - 1, &exit_code);
   code = cli_session_exit(&cs, rc);
   if (!rc && exit_code >= 0)
     code = exit_code;
@@ -321,3 +282,12 @@ out:
   strvec_clear(&o.env);
   return code;
 }
+
+const struct cli_command cmd_exec_entry = {
+    .name = "exec",
+    .summary = "Execute a command in a running container",
+    .usage = "[OPTIONS] SERVICE COMMAND [ARGS...]",
+    .description = "Execute a command in a running container.\n\n"
+                   "Standard input is not forwarded to the command.\n",
+    .options = options,
+    .run = cmd_exec};

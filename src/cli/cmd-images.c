@@ -3,16 +3,9 @@
 #include "cli/views.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] = "Usage: wcompose images [OPTIONS] [SERVICE...]\n\n"
-                            "List images used by the created containers.\n"
-                            "\nOptions:\n"
-                            "  -q, --quiet           Only display image IDs\n"
-                            "      --format FORMAT   table (default) or json\n";
 
 /* docker's HumanSize: decimal units, 3 significant digits. */
 static char *size_new(double b)
@@ -50,37 +43,22 @@ static void repo_tag(const cJSON *img, const char *fallback, char **repo,
   }
 }
 
-int cmd_images(struct cli_global *g, int argc, char **argv)
+enum { O_QUIET = 1, O_FORMAT };
+
+static const struct cli_option options[] = {
+    {O_QUIET, 'q', "quiet", NULL, "Only display image IDs"},
+    {O_FORMAT, 0, "format", "FORMAT", "table (default) or json", 0,
+     "table|json"},
+    {0}};
+
+static int cmd_images(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
-                                       {"format", required_argument, NULL, 'f'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  int quiet = 0, json = 0, c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
-    if (c == 'q') {
-      quiet = 1;
-    } else if (c == 'f') {
-      if (!strcmp(optarg, "json")) {
-        json = 1;
-      } else if (strcmp(optarg, "table")) {
-        fprintf(stderr,
-                "wcompose images: --format: '%s' is not a format (want "
-                "table or json)\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-    } else if (c == 'h') {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else {
-      return views_bad_flag(argv[0], argv[optind - 1]);
-    }
-  }
+  const char *format = cli_value(args, O_FORMAT);
+  int quiet = cli_flag(args, O_QUIET) > 0;
+  int json = format && !strcmp(format, "json");
   struct cli_session cs;
   struct session *lc = &cs.s;
-  int rc = views_open(&cs, g, argv + optind, argc - optind);
+  int rc = views_open(&cs, g, args->pos.v, (int)args->pos.n);
   if (!rc) {
     struct views_list l;
     views_collect(&cs, 1, &l);
@@ -152,3 +130,11 @@ int cmd_images(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_images_entry = {
+    .name = "images",
+    .summary = "List images used by the project's containers",
+    .usage = "[OPTIONS] [SERVICE...]",
+    .description = "List images used by the created containers.\n",
+    .options = options,
+    .run = cmd_images};

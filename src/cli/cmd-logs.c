@@ -6,25 +6,12 @@
 #include "orchestrate/logs.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char usage[] =
-    "Usage: wcompose logs [OPTIONS] [SERVICE...]\n\n"
-    "View output from containers.\n"
-    "\nOptions:\n"
-    "  -f, --follow          Follow log output\n"
-    "  -n, --tail N          Lines from the end of each log (default all)\n"
-    "  -t, --timestamps      Show timestamps\n"
-    "      --since TIME      Logs since a timestamp or relative time (42m)\n"
-    "      --until TIME      Logs before a timestamp or relative time\n"
-    "      --no-color        Produce monochrome output\n"
-    "      --no-log-prefix   Don't print the prefix in logs\n";
 
 struct view {
   struct logs logs;
@@ -214,66 +201,46 @@ static void on_sigint(uv_signal_t *h, int signum)
     engine_call_cancel(v->events);
 }
 
-static int valid_tail(const char *s)
-{
-  return !strcmp(s, "all") || cli_parse_seconds(s) >= 0;
-}
+enum {
+  O_FOLLOW = 1,
+  O_TAIL,
+  O_TIMESTAMPS,
+  O_SINCE,
+  O_UNTIL,
+  O_NO_COLOR,
+  O_NO_PREFIX,
+  O_INDEX
+};
 
-int cmd_logs(struct cli_global *g, int argc, char **argv)
+static const struct cli_option options[] = {
+    {O_FOLLOW, 'f', "follow", NULL, "Follow log output"},
+    {O_TAIL, 'n', "tail", "N", "Lines from the end of each log (default all)",
+     CLI_OPT_LINES},
+    {O_TIMESTAMPS, 't', "timestamps", NULL, "Show timestamps"},
+    {O_SINCE, 0, "since", "TIME",
+     "Logs since a timestamp or relative time (42m)"},
+    {O_UNTIL, 0, "until", "TIME", "Logs before a timestamp or relative time"},
+    {O_NO_COLOR, 0, "no-color", NULL, "Produce monochrome output"},
+    {O_NO_PREFIX, 0, "no-log-prefix", NULL, "Don't print the prefix in logs"},
+    {O_INDEX, 0, "index", "N",
+     "Index of the container if the service has several replicas",
+     CLI_OPT_REPLICA},
+    {0}};
+
+static int cmd_logs(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {
-      {"follow", no_argument, NULL, 'f'},
-      {"tail", required_argument, NULL, 'n'},
-      {"timestamps", no_argument, NULL, 't'},
-      {"since", required_argument, NULL, 'S'},
-      {"until", required_argument, NULL, 'U'},
-      {"no-color", no_argument, NULL, 'C'},
-      {"no-log-prefix", no_argument, NULL, 'P'},
-      {"index", required_argument, NULL, 'i'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
   struct engine_logs_opts eo = {0};
   unsigned flags = 0;
-  int index = 0, c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+fn:th", opts, NULL)) != -1) {
-    if (c == 'f') {
-      eo.follow = 1;
-    } else if (c == 'n') {
-      if (!valid_tail(optarg)) {
-        fprintf(stderr,
-                "wcompose logs: --tail: '%s' is not a number of lines (or "
-                "all)\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-      eo.tail = optarg;
-    } else if (c == 't') {
-      eo.timestamps = 1;
-    } else if (c == 'S') {
-      eo.since = optarg;
-    } else if (c == 'U') {
-      eo.until = optarg;
-    } else if (c == 'C') {
-      flags |= LOGS_NO_COLOR;
-    } else if (c == 'P') {
-      flags |= LOGS_NO_PREFIX;
-    } else if (c == 'i') {
-      index = cli_parse_seconds(optarg);
-      if (index < 1) {
-        fprintf(stderr,
-                "wcompose logs: --index: '%s' is not a replica "
-                "number\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-    } else if (c == 'h') {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else {
-      return views_bad_flag(argv[0], argv[optind - 1]);
-    }
-  }
+  int index = cli_int(args, O_INDEX, 0);
+  eo.follow = cli_flag(args, O_FOLLOW) > 0;
+  eo.tail = cli_value(args, O_TAIL);
+  eo.timestamps = cli_flag(args, O_TIMESTAMPS) > 0;
+  eo.since = cli_value(args, O_SINCE);
+  eo.until = cli_value(args, O_UNTIL);
+  if (cli_flag(args, O_NO_COLOR))
+    flags |= LOGS_NO_COLOR;
+  if (cli_flag(args, O_NO_PREFIX))
+    flags |= LOGS_NO_PREFIX;
   if (!isatty(fileno(stdout)))
     flags |= LOGS_NO_COLOR;
   if (g->ansi && !strcmp(g->ansi, "never"))
@@ -284,7 +251,7 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
   struct session *lc = &cs.s;
   struct view v;
   memset(&v, 0, sizeof(v));
-  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
+  int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
     rc = cli_session_open(&cs);
   /* starts from here on are followed, listed or not (no gap between) */
@@ -355,3 +322,10 @@ int cmd_logs(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return v.interrupted && code == EXIT_OK ? EXIT_OK : code;
 }
+
+const struct cli_command cmd_logs_entry = {.name = "logs",
+                                           .summary =
+                                               "View output from containers",
+                                           .usage = "[OPTIONS] [SERVICE...]",
+                                           .options = options,
+                                           .run = cmd_logs};

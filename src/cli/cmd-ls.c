@@ -5,19 +5,9 @@
 #include "orchestrate/labels.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] =
-    "Usage: wcompose ls [OPTIONS]\n\n"
-    "List running compose projects.\n"
-    "\nOptions:\n"
-    "  -a, --all             Show all projects (default: running ones)\n"
-    "  -q, --quiet           Only display project names\n"
-    "      --format FORMAT   table (default) or json\n"
-    "      --filter name=X   Only projects whose name contains X\n";
 
 struct proj {
   const char *name, *files;
@@ -45,50 +35,33 @@ static char *status_new(const struct proj *p)
   return s;
 }
 
-int cmd_ls(struct cli_global *g, int argc, char **argv)
+enum { O_ALL = 1, O_QUIET, O_FORMAT, O_FILTER };
+
+static const struct cli_option options[] = {
+    {O_ALL, 'a', "all", NULL, "Show all projects (default: running ones)"},
+    {O_QUIET, 'q', "quiet", NULL, "Only display project names"},
+    {O_FORMAT, 0, "format", "FORMAT", "table (default) or json", 0,
+     "table|json"},
+    {O_FILTER, 0, "filter", "name=X", "Only projects whose name contains X"},
+    {0}};
+
+static int cmd_ls(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
-                                       {"quiet", no_argument, NULL, 'q'},
-                                       {"format", required_argument, NULL, 'f'},
-                                       {"filter", required_argument, NULL, 'F'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  int all = 0, quiet = 0, json = 0, c;
-  const char *filter = NULL;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+aqh", opts, NULL)) != -1) {
-    if (c == 'a') {
-      all = 1;
-    } else if (c == 'q') {
-      quiet = 1;
-    } else if (c == 'f') {
-      if (!strcmp(optarg, "json")) {
-        json = 1;
-      } else if (strcmp(optarg, "table")) {
-        fprintf(stderr,
-                "wcompose ls: --format: '%s' is not a format (want table "
-                "or json)\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-    } else if (c == 'F') {
-      if (strncmp(optarg, "name=", 5)) {
-        fprintf(stderr,
-                "wcompose ls: --filter: '%s' is not supported (want "
-                "name=NAME)\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-      filter = optarg + 5;
-    } else if (c == 'h') {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else {
-      return views_bad_flag(argv[0], argv[optind - 1]);
-    }
+  const char *format = cli_value(args, O_FORMAT);
+  const char *filter = cli_value(args, O_FILTER);
+  int all = cli_flag(args, O_ALL) > 0, quiet = cli_flag(args, O_QUIET) > 0;
+  int json = format && !strcmp(format, "json");
+  if (filter && strncmp(filter, "name=", 5)) {
+    fprintf(stderr,
+            "wcompose ls: --filter: '%s' is not supported (want "
+            "name=NAME)\n",
+            filter);
+    return EXIT_USAGE;
   }
-  if (optind < argc) {
-    fprintf(stderr, "wcompose ls: unexpected argument '%s'\n", argv[optind]);
+  if (filter)
+    filter += 5;
+  if (args->pos.n) {
+    fprintf(stderr, "wcompose ls: unexpected argument '%s'\n", args->pos.v[0]);
     return EXIT_USAGE;
   }
   /* no compose file: only the engine is opened */
@@ -178,3 +151,10 @@ int cmd_ls(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_ls_entry = {.name = "ls",
+                                         .summary =
+                                             "List running compose projects",
+                                         .usage = "[OPTIONS]",
+                                         .options = options,
+                                         .run = cmd_ls};

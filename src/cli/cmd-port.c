@@ -2,70 +2,42 @@
  * private port on ("127.0.0.1:8080"). */
 #include "cli/views.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "Usage: wcompose port [OPTIONS] SERVICE PRIVATE_PORT\n\n"
-    "Print the public port for a port binding.\n"
-    "\nOptions:\n"
-    "      --protocol PROTO  tcp (default) or udp\n"
-    "      --index N         Index of the container if the service has\n"
-    "                        several replicas (default 1)\n";
+enum { O_PROTOCOL = 1, O_INDEX };
 
-int cmd_port(struct cli_global *g, int argc, char **argv)
+static const struct cli_option options[] = {
+    {O_PROTOCOL, 0, "protocol", "PROTO", "tcp (default), udp or sctp", 0,
+     "tcp|udp|sctp"},
+    {O_INDEX, 0, "index", "N",
+     "Index of the container if the service has several replicas (default "
+     "1)",
+     CLI_OPT_REPLICA},
+    {0}};
+
+static int cmd_port(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {
-      {"protocol", required_argument, NULL, 'p'},
-      {"index", required_argument, NULL, 'i'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *proto = "tcp";
-  int index = 1, c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-    if (c == 'p') {
-      proto = optarg;
-      if (strcmp(proto, "tcp") && strcmp(proto, "udp") &&
-          strcmp(proto, "sctp")) {
-        fprintf(stderr,
-                "wcompose port: --protocol: '%s' is not a protocol (want "
-                "tcp, udp or sctp)\n",
-                proto);
-        return EXIT_USAGE;
-      }
-    } else if (c == 'i') {
-      index = cli_parse_seconds(optarg);
-      if (index < 1) {
-        fprintf(stderr,
-                "wcompose port: --index: '%s' is not a replica number\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-    } else if (c == 'h') {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else {
-      return views_bad_flag(argv[0], argv[optind - 1]);
-    }
-  }
-  if (argc - optind != 2) {
+  const char *proto = cli_value(args, O_PROTOCOL);
+  int index = cli_int(args, O_INDEX, 1);
+  if (!proto)
+    proto = "tcp";
+  if (args->pos.n != 2) {
     fprintf(stderr, "wcompose port: want SERVICE PRIVATE_PORT\n"
                     "Run 'wcompose port --help' for usage.\n");
     return EXIT_USAGE;
   }
-  const char *service = argv[optind];
-  int priv = cli_parse_seconds(argv[optind + 1]);
+  const char *service = args->pos.v[0];
+  int priv = cli_parse_seconds(args->pos.v[1]);
   if (priv < 1 || priv > 65535) {
     fprintf(stderr, "wcompose port: '%s' is not a port number\n",
-            argv[optind + 1]);
+            args->pos.v[1]);
     return EXIT_USAGE;
   }
   struct cli_session cs;
   struct session *lc = &cs.s;
-  int rc = views_open(&cs, g, argv + optind, 1);
+  int rc = views_open(&cs, g, args->pos.v, 1);
   if (!rc) {
     struct views_list l;
     views_collect(&cs, 1, &l);
@@ -103,3 +75,10 @@ int cmd_port(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_port_entry = {
+    .name = "port",
+    .summary = "Print the public port for a port binding",
+    .usage = "[OPTIONS] SERVICE PRIVATE_PORT",
+    .options = options,
+    .run = cmd_port};

@@ -3,22 +3,9 @@
 #include "cli/views.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] =
-    "Usage: wcompose ps [OPTIONS] [SERVICE...]\n\n"
-    "List containers.\n"
-    "\nOptions:\n"
-    "  -a, --all             Show all containers (default: running only)\n"
-    "  -q, --quiet           Only display IDs\n"
-    "      --services        Display services\n"
-    "      --status STATUS   Filter by status (paused, restarting, removing,\n"
-    "                        running, dead, created, exited); repeatable\n"
-    "      --format FORMAT   table (default) or json\n"
-    "      --no-trunc        Don't truncate output\n";
 
 static const char *const statuses[] = {"paused",  "restarting", "removing",
                                        "running", "dead",       "created",
@@ -125,75 +112,80 @@ static void print_json(struct session *lc, struct views_list *l)
   }
 }
 
-int cmd_ps(struct cli_global *g, int argc, char **argv)
+enum {
+  O_ALL = 1,
+  O_QUIET,
+  O_SERVICES,
+  O_STATUS,
+  O_FILTER,
+  O_FORMAT,
+  O_NO_TRUNC,
+  O_ORPHANS
+};
+
+static const struct cli_option options[] = {
+    {O_ALL, 'a', "all", NULL, "Show all containers (default: running only)"},
+    {O_QUIET, 'q', "quiet", NULL, "Only display IDs"},
+    {O_SERVICES, 0, "services", NULL, "Display services"},
+    {O_STATUS, 0, "status", "STATUS",
+     "Filter by status (paused, restarting, removing, running, dead, "
+     "created, exited)",
+     CLI_OPT_REPEAT, "paused|restarting|removing|running|dead|created|exited"},
+    {O_FILTER, 0, "filter", "status=STATUS", "Filter by status, as --status",
+     CLI_OPT_REPEAT},
+    {O_FORMAT, 0, "format", "FORMAT", "table (default) or json", 0,
+     "table|json"},
+    {O_NO_TRUNC, 0, "no-trunc", NULL, "Don't truncate output"},
+    {O_ORPHANS, 0, "orphans", NULL,
+     "Accepted for compatibility: orphans are listed when no service is "
+     "named",
+     CLI_OPT_HIDDEN},
+    {0}};
+
+/* The bit of a status in statuses[], or 0 with a message. */
+static unsigned status_bit(const char *v)
 {
-  static const struct option opts[] = {{"all", no_argument, NULL, 'a'},
-                                       {"quiet", no_argument, NULL, 'q'},
-                                       {"services", no_argument, NULL, 'S'},
-                                       {"status", required_argument, NULL, 's'},
-                                       {"filter", required_argument, NULL, 'F'},
-                                       {"format", required_argument, NULL, 'f'},
-                                       {"no-trunc", no_argument, NULL, 'T'},
-                                       {"orphans", no_argument, NULL, 'O'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  int all = 0, quiet = 0, services = 0, json = 0, trunc = 1, c;
+  int k = 0;
+  while (statuses[k] && strcmp(statuses[k], v))
+    k++;
+  if (!statuses[k])
+    fprintf(stderr,
+            "wcompose ps: --filter: '%s' is not a status (want "
+            "paused, restarting, removing, running, dead, created or "
+            "exited)\n",
+            v);
+  return statuses[k] ? 1u << k : 0;
+}
+
+static int cmd_ps(struct cli_global *g, const struct cli_args *args)
+{
+  const char *format = cli_value(args, O_FORMAT);
+  int all = cli_flag(args, O_ALL) > 0, quiet = cli_flag(args, O_QUIET) > 0;
+  int services = cli_flag(args, O_SERVICES) > 0;
+  int json = format && !strcmp(format, "json");
+  int trunc = !cli_flag(args, O_NO_TRUNC);
   unsigned want = 0; /* bit per statuses[] entry; 0: by -a */
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+aqh", opts, NULL)) != -1) {
-    if (c == 'a') {
-      all = 1;
-    } else if (c == 'q') {
-      quiet = 1;
-    } else if (c == 'S') {
-      services = 1;
-    } else if (c == 's' || c == 'F') {
-      const char *v = optarg;
-      if (c == 'F' && strncmp(v, "status=", 7)) {
-        fprintf(stderr,
-                "wcompose ps: --filter: '%s' is not supported "
-                "(want status=STATUS)\n",
-                v);
-        return EXIT_USAGE;
-      }
-      if (c == 'F')
-        v += 7;
-      int k = 0;
-      while (statuses[k] && strcmp(statuses[k], v))
-        k++;
-      if (!statuses[k]) {
-        fprintf(stderr,
-                "wcompose ps: --status: '%s' is not a status (want "
-                "paused, restarting, removing, running, dead, created or "
-                "exited)\n",
-                v);
-        return EXIT_USAGE;
-      }
-      want |= 1u << k;
-    } else if (c == 'f') {
-      if (!strcmp(optarg, "json")) {
-        json = 1;
-      } else if (strcmp(optarg, "table")) {
-        fprintf(stderr,
-                "wcompose ps: --format: '%s' is not a format (want table "
-                "or json)\n",
-                optarg);
-        return EXIT_USAGE;
-      }
-    } else if (c == 'T') {
-      trunc = 0;
-    } else if (c == 'O') {
-      ;
-    } else if (c == 'h') {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    } else {
-      return views_bad_flag(argv[0], argv[optind - 1]);
-    }
+  const struct strvec *st = cli_values(args, O_STATUS);
+  for (size_t i = 0; i < st->n; i++)
+    want |= status_bit(st->v[i]);
+  const struct strvec *filters = cli_values(args, O_FILTER);
+  for (size_t i = 0; i < filters->n; i++) {
+    const char *v = filters->v[i];
+    unsigned bit = 0;
+    if (strncmp(v, "status=", 7))
+      fprintf(stderr,
+              "wcompose ps: --filter: '%s' is not supported "
+              "(want status=STATUS)\n",
+              v);
+    else
+      bit = status_bit(v + 7);
+    if (!bit)
+      return EXIT_USAGE;
+    want |= bit;
   }
   struct cli_session cs;
   struct session *lc = &cs.s;
-  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
+  int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
     rc = cli_session_open(&cs);
   if (!rc)
@@ -232,3 +224,9 @@ int cmd_ps(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_ps_entry = {.name = "ps",
+                                         .summary = "List containers",
+                                         .usage = "[OPTIONS] [SERVICE...]",
+                                         .options = options,
+                                         .run = cmd_ps};

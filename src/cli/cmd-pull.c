@@ -4,43 +4,32 @@
 #include "cli/cli.h"
 #include "orchestrate/images.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int xfer_cmd(struct cli_global *g, int argc, char **argv, int push)
+enum { O_QUIET = 1, O_IGNORE_PULL, O_IGNORE_PUSH };
+
+static const struct cli_option pull_options[] = {
+    {O_QUIET, 'q', "quiet", NULL, "No progress output"},
+    {O_IGNORE_PULL, 0, "ignore-pull-failures", NULL, "Go on after a failure"},
+    {O_IGNORE_PUSH, 0, "ignore-push-failures", NULL,
+     "As --ignore-pull-failures", CLI_OPT_HIDDEN},
+    {0}};
+
+static const struct cli_option push_options[] = {
+    {O_QUIET, 'q', "quiet", NULL, "No progress output"},
+    {O_IGNORE_PUSH, 0, "ignore-push-failures", NULL, "Go on after a failure"},
+    {O_IGNORE_PULL, 0, "ignore-pull-failures", NULL,
+     "As --ignore-push-failures", CLI_OPT_HIDDEN},
+    {0}};
+
+static int xfer_cmd(struct cli_global *g, const struct cli_args *args, int push)
 {
-  static const struct option longopts[] = {
-      {"quiet", no_argument, NULL, 'q'},
-      {"ignore-pull-failures", no_argument, NULL, 'I'},
-      {"ignore-push-failures", no_argument, NULL, 'I'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
-  const char *verb = push ? "push" : "pull";
-  int c, quiet = 0, ignore = 0;
-  while ((c = getopt_long(argc, argv, "hq", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'q':
-      quiet = 1;
-      break;
-    case 'I':
-      ignore = 1;
-      break;
-    case 'h':
-    default:
-      fprintf(c == 'h' ? stdout : stderr,
-              "Usage: wcompose %s [OPTIONS] [SERVICE...]\n\n"
-              "%s service images.\n\n"
-              "Options:\n"
-              "  -q, --quiet                   No progress output\n"
-              "      --ignore-%s-failures    Go on after a failure\n",
-              verb, push ? "Push" : "Pull", verb);
-      return c == 'h' ? EXIT_OK : EXIT_USAGE;
-    }
-  }
+  int quiet = cli_flag(args, O_QUIET) > 0;
+  int ignore = cli_flag(args, O_IGNORE_PULL) || cli_flag(args, O_IGNORE_PUSH);
   struct cli_session cs;
-  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 0);
+  int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
     rc = cli_session_open(&cs);
   const struct project *p = cs.s.project;
@@ -61,12 +50,27 @@ static int xfer_cmd(struct cli_global *g, int argc, char **argv, int push)
   return code;
 }
 
-int cmd_pull(struct cli_global *g, int argc, char **argv)
+static int cmd_pull(struct cli_global *g, const struct cli_args *args)
 {
-  return xfer_cmd(g, argc, argv, 0);
+  return xfer_cmd(g, args, 0);
 }
 
-int cmd_push(struct cli_global *g, int argc, char **argv)
+static int cmd_push(struct cli_global *g, const struct cli_args *args)
 {
-  return xfer_cmd(g, argc, argv, 1);
+  return xfer_cmd(g, args, 1);
 }
+
+/* Options may follow the services here, as they always could. */
+const struct cli_command cmd_pull_entry = {.name = "pull",
+                                           .summary = "Pull service images",
+                                           .usage = "[OPTIONS] [SERVICE...]",
+                                           .options = pull_options,
+                                           .run = cmd_pull,
+                                           .flags = CLI_CMD_PERMUTE};
+
+const struct cli_command cmd_push_entry = {.name = "push",
+                                           .summary = "Push service images",
+                                           .usage = "[OPTIONS] [SERVICE...]",
+                                           .options = push_options,
+                                           .run = cmd_push,
+                                           .flags = CLI_CMD_PERMUTE};

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,30 +19,6 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
-
-static void usage(FILE *f)
-{
-  fprintf(f,
-          "Usage: wcompose run [OPTIONS] SERVICE [COMMAND] [ARGS...]\n\n"
-          "Run a one-off command on a service.\n\n"
-          "Options:\n"
-          "  -d, --detach             Run in the background, print its name\n"
-          "      --rm                 Remove the container when it exits\n"
-          "  -e, --env KEY[=VAL]      Set an environment variable "
-          "(repeatable)\n"
-          "  -v, --volume SPEC        Bind mount a volume (repeatable)\n"
-          "  -p, --publish SPEC       Publish [HOST:]CONTAINER[/PROTO] "
-          "(repeatable)\n"
-          "      --entrypoint CMD     Override the entrypoint\n"
-          "  -w, --workdir DIR        Working directory inside the "
-          "container\n"
-          "  -u, --user USER          Run as this user\n"
-          "      --name NAME          Name the container\n"
-          "      --no-deps            Don't start linked services\n"
-          "      --service-ports      Publish the service's ports\n"
-          "  -T, --no-TTY             Don't allocate a TTY\n"
-          "  -i, --interactive        Keep STDIN open (the default)\n");
-}
 
 struct run_opts {
   int detach, rm, no_deps, service_ports, no_tty, interactive;
@@ -605,83 +580,63 @@ static int run_container(struct session *lc, const struct service *s,
   return rc;
 }
 
-int cmd_run(struct cli_global *g, int argc, char **argv)
+enum {
+  O_DETACH = 1,
+  O_RM,
+  O_ENV,
+  O_VOLUME,
+  O_PUBLISH,
+  O_ENTRYPOINT,
+  O_WORKDIR,
+  O_USER,
+  O_NAME,
+  O_NO_DEPS,
+  O_SERVICE_PORTS,
+  O_NO_TTY,
+  O_INTERACTIVE
+};
+
+static const struct cli_option options[] = {
+    {O_DETACH, 'd', "detach", NULL, "Run in the background, print its name"},
+    {O_RM, 0, "rm", NULL, "Remove the container when it exits"},
+    {O_ENV, 'e', "env", "KEY[=VAL]", "Set an environment variable",
+     CLI_OPT_REPEAT},
+    {O_VOLUME, 'v', "volume", "SPEC", "Bind mount a volume", CLI_OPT_REPEAT},
+    {O_PUBLISH, 'p', "publish", "SPEC", "Publish [HOST:]CONTAINER[/PROTO]",
+     CLI_OPT_REPEAT},
+    {O_ENTRYPOINT, 0, "entrypoint", "CMD", "Override the entrypoint"},
+    {O_WORKDIR, 'w', "workdir", "DIR",
+     "Working directory inside the container"},
+    {O_USER, 'u', "user", "USER", "Run as this user"},
+    {O_NAME, 0, "name", "NAME", "Name the container"},
+    {O_NO_DEPS, 0, "no-deps", NULL, "Don't start linked services"},
+    {O_SERVICE_PORTS, 0, "service-ports", NULL, "Publish the service's ports"},
+    {O_NO_TTY, 'T', "no-TTY", NULL, "Don't allocate a TTY"},
+    {O_INTERACTIVE, 'i', "interactive", NULL, "Keep STDIN open (the default)"},
+    {0}};
+
+/* Options end at the service name: the command's own flags stay its own. */
+static int cmd_run(struct cli_global *g, const struct cli_args *args)
 {
-  enum { O_RM = 256, O_ENTRYPOINT, O_NAME, O_NO_DEPS, O_SERVICE_PORTS };
-  static const struct option longopts[] = {
-      {"detach", no_argument, NULL, 'd'},
-      {"rm", no_argument, NULL, O_RM},
-      {"env", required_argument, NULL, 'e'},
-      {"volume", required_argument, NULL, 'v'},
-      {"publish", required_argument, NULL, 'p'},
-      {"entrypoint", required_argument, NULL, O_ENTRYPOINT},
-      {"workdir", required_argument, NULL, 'w'},
-      {"user", required_argument, NULL, 'u'},
-      {"name", required_argument, NULL, O_NAME},
-      {"no-deps", no_argument, NULL, O_NO_DEPS},
-      {"service-ports", no_argument, NULL, O_SERVICE_PORTS},
-      {"no-TTY", no_argument, NULL, 'T'},
-      {"interactive", no_argument, NULL, 'i'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
   struct run_opts o = {
       .env = STRVEC_INIT, .volumes = STRVEC_INIT, .ports = STRVEC_INIT};
-  int c, code = EXIT_USAGE;
-  /* '+': options end at the service name; the command's own flags stay */
-  while ((c = getopt_long(argc, argv, "+hde:v:p:w:u:Ti", longopts, NULL)) !=
-         -1) {
-    switch (c) {
-    case 'd':
-      o.detach = 1;
-      break;
-    case O_RM:
-      o.rm = 1;
-      break;
-    case 'e':
-      strvec_push(&o.env, optarg);
-      break;
-    case 'v':
-      strvec_push(&o.volumes, optarg);
-      break;
-    case 'p':
-      strvec_push(&o.ports, optarg);
-      break;
-    case O_ENTRYPOINT:
-      o.entrypoint = optarg;
-      break;
-    case 'w':
-      o.workdir = optarg;
-      break;
-    case 'u':
-      o.user = optarg;
-      break;
-    case O_NAME:
-      o.name = optarg;
-      break;
-    case O_NO_DEPS:
-      o.no_deps = 1;
-      break;
-    case O_SERVICE_PORTS:
-      o.service_ports = 1;
-      break;
-    case 'T':
-      o.no_tty = 1;
-      break;
-    case 'i':
-      o.interactive = 1;
-      break;
-    case 'h':
-      usage(stdout);
-      code = EXIT_OK;
-      goto out;
-    default:
-      usage(stderr);
-      goto out;
-    }
-  }
-  if (optind >= argc) {
+  int code = EXIT_USAGE;
+  o.detach = cli_flag(args, O_DETACH) > 0;
+  o.rm = cli_flag(args, O_RM) > 0;
+  cli_values_copy(args, O_ENV, &o.env);
+  cli_values_copy(args, O_VOLUME, &o.volumes);
+  cli_values_copy(args, O_PUBLISH, &o.ports);
+  o.entrypoint = cli_value(args, O_ENTRYPOINT);
+  o.workdir = cli_value(args, O_WORKDIR);
+  o.user = cli_value(args, O_USER);
+  o.name = cli_value(args, O_NAME);
+  o.no_deps = cli_flag(args, O_NO_DEPS) > 0;
+  o.service_ports = cli_flag(args, O_SERVICE_PORTS) > 0;
+  o.no_tty = cli_flag(args, O_NO_TTY) > 0;
+  o.interactive = cli_flag(args, O_INTERACTIVE) > 0;
+  if (!args->pos.n) {
     fprintf(stderr, "wcompose run: name a service\n");
-    usage(stderr);
+    cli_help(stderr, args->cmd);
     goto out;
   }
   /* A closed stdin would be taken by the first socket or file opened:
@@ -693,9 +648,9 @@ int cmd_run(struct cli_global *g, int argc, char **argv)
   }
   struct cli_session cs;
   struct session *lc = &cs.s;
-  int rc = cli_session_load(&cs, g, argv + optind, 1, !o.no_deps);
+  int rc = cli_session_load(&cs, g, args->pos.v, 1, !o.no_deps);
   const struct service *s =
-      rc ? NULL : project_service(lc->project, argv[optind]);
+      rc ? NULL : project_service(lc->project, args->pos.v[0]);
   int exit_code = -1;
   if (!rc)
     rc = session_check_builds(lc);
@@ -705,7 +660,7 @@ int cmd_run(struct cli_global *g, int argc, char **argv)
     rc = start_deps(lc, (size_t)(s - lc->project->services));
   progress_end(&cs.progress);
   if (!rc)
-    rc = run_container(lc, s, &o, argv + optind + 1, argc - optind - 1,
+    rc = run_container(lc, s, &o, args->pos.v + 1, (int)args->pos.n - 1,
                        &exit_code);
   code = cli_session_exit(&cs, rc);
   if (!rc && exit_code >= 0)
@@ -717,3 +672,10 @@ out:
   strvec_clear(&o.ports);
   return code;
 }
+
+const struct cli_command cmd_run_entry = {
+    .name = "run",
+    .summary = "Run a one-off command on a service",
+    .usage = "[OPTIONS] SERVICE [COMMAND] [ARGS...]",
+    .options = options,
+    .run = cmd_run};

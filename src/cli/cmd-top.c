@@ -3,13 +3,9 @@
 #include "cli/views.h"
 #include "util/xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char usage[] = "Usage: wcompose top [SERVICE...]\n\n"
-                            "Display the running processes.\n";
 
 static void print_top(const char *name, const cJSON *top)
 {
@@ -42,22 +38,11 @@ static void print_top(const char *name, const cJSON *top)
   putchar('\n');
 }
 
-int cmd_top(struct cli_global *g, int argc, char **argv)
+static int cmd_top(struct cli_global *g, const struct cli_args *args)
 {
-  static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  int c;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-    if (c == 'h') {
-      fputs(usage, stdout);
-      return EXIT_OK;
-    }
-    return views_bad_flag(argv[0], argv[optind - 1]);
-  }
   struct cli_session cs;
   struct session *lc = &cs.s;
-  int rc = views_open(&cs, g, argv + optind, argc - optind);
+  int rc = views_open(&cs, g, args->pos.v, (int)args->pos.n);
   if (!rc) {
     struct views_list l;
     views_collect(&cs, 0, &l);
@@ -77,3 +62,9 @@ int cmd_top(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_top_entry = {.name = "top",
+                                          .summary =
+                                              "Display the running processes",
+                                          .usage = "[SERVICE...]",
+                                          .run = cmd_top};

@@ -7,47 +7,11 @@
 #include "util/xalloc.h"
 #include "watch/session.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void usage(FILE *f)
-{
-  fprintf(f,
-          "Usage: wcompose up [OPTIONS] [SERVICE...]\n\n"
-          "Create and start containers.\n\n"
-          "Options:\n"
-          "  -d, --detach                   Run in the background\n"
-          "      --build                    Build images before starting\n"
-          "      --no-build                 Don't build missing images\n"
-          "      --no-start                 Create, don't start\n"
-          "      --force-recreate           Recreate even unchanged "
-          "containers\n"
-          "      --no-recreate              Keep existing containers\n"
-          "      --remove-orphans           Remove containers of services "
-          "not in the file\n"
-          "      --no-deps                  Don't start linked services\n"
-          "      --scale SERVICE=N          Number of containers (repeatable)\n"
-          "      --wait                     Wait until services are "
-          "running/healthy (implies -d)\n"
-          "      --wait-timeout SECONDS     Give up waiting after that\n"
-          "  -t, --timeout SECONDS          Stop grace period\n"
-          "      --abort-on-container-exit  Stop all when one exits\n"
-          "      --abort-on-container-failure  Stop all when one fails\n"
-          "      --exit-code-from SERVICE   Exit with that service's code\n"
-          "      --attach SERVICE           Follow only these services' "
-          "output\n"
-          "      --no-attach SERVICE        Don't follow this service\n"
-          "      --no-color                 Monochrome output\n"
-          "      --no-log-prefix            No prefix on log lines\n"
-          "      --timestamps               Show timestamps\n"
-          "      --pull POLICY              always, missing, never\n"
-          "  -w, --watch                    Watch the develop.watch paths "
-          "(see 'wcompose watch')\n");
-}
 
 struct up {
   struct cli_session cs;
@@ -129,160 +93,106 @@ static int check_named(struct session *lc, const char *flag,
   return lc->err.code;
 }
 
-int cmd_up(struct cli_global *g, int argc, char **argv)
+enum {
+  O_DETACH = 1,
+  O_BUILD,
+  O_NO_BUILD,
+  O_NO_START,
+  O_FORCE,
+  O_NO_RECREATE,
+  O_ORPHANS,
+  O_NO_DEPS,
+  O_SCALE,
+  O_WAIT,
+  O_WAIT_TIMEOUT,
+  O_TIMEOUT,
+  O_ABORT,
+  O_ABORT_FAIL,
+  O_EXIT_FROM,
+  O_ATTACH,
+  O_NO_ATTACH,
+  O_ATTACH_DEPS,
+  O_NO_COLOR,
+  O_NO_PREFIX,
+  O_TIMESTAMPS,
+  O_PULL,
+  O_QUIET_PULL,
+  O_WATCH
+};
+
+static const struct cli_option options[] = {
+    {O_DETACH, 'd', "detach", NULL, "Run in the background"},
+    {O_BUILD, 0, "build", NULL, "Build images before starting"},
+    {O_NO_BUILD, 0, "no-build", NULL, "Don't build missing images"},
+    {O_NO_START, 0, "no-start", NULL, "Create, don't start"},
+    {O_FORCE, 0, "force-recreate", NULL, "Recreate even unchanged containers"},
+    {O_NO_RECREATE, 0, "no-recreate", NULL, "Keep existing containers"},
+    {O_ORPHANS, 0, "remove-orphans", NULL,
+     "Remove containers of services not in the file"},
+    {O_NO_DEPS, 0, "no-deps", NULL, "Don't start linked services"},
+    {O_SCALE, 0, "scale", "SERVICE=N", "Number of containers", CLI_OPT_REPEAT},
+    {O_WAIT, 0, "wait", NULL,
+     "Wait until services are running/healthy (implies -d)"},
+    {O_WAIT_TIMEOUT, 0, "wait-timeout", "SECONDS", "Give up waiting after that",
+     CLI_OPT_SECONDS},
+    {O_TIMEOUT, 't', "timeout", "SECONDS", "Stop grace period",
+     CLI_OPT_SECONDS},
+    {O_ABORT, 0, "abort-on-container-exit", NULL, "Stop all when one exits"},
+    {O_ABORT_FAIL, 0, "abort-on-container-failure", NULL,
+     "Stop all when one fails"},
+    {O_EXIT_FROM, 0, "exit-code-from", "SERVICE",
+     "Exit with that service's code"},
+    {O_ATTACH, 0, "attach", "SERVICE", "Follow only these services' output",
+     CLI_OPT_REPEAT},
+    {O_NO_ATTACH, 0, "no-attach", "SERVICE", "Don't follow this service",
+     CLI_OPT_REPEAT},
+    {O_ATTACH_DEPS, 0, "attach-dependencies", NULL,
+     "Accepted for compatibility; no effect", CLI_OPT_HIDDEN},
+    {O_NO_COLOR, 0, "no-color", NULL, "Monochrome output"},
+    {O_NO_PREFIX, 0, "no-log-prefix", NULL, "No prefix on log lines"},
+    {O_TIMESTAMPS, 0, "timestamps", NULL, "Show timestamps"},
+    {O_PULL, 0, "pull", "POLICY", "always, missing, never or build", 0,
+     "always|missing|never|build"},
+    {O_QUIET_PULL, 0, "quiet-pull", NULL,
+     "Accepted for compatibility; no effect", CLI_OPT_HIDDEN},
+    {O_WATCH, 'w', "watch", NULL,
+     "Watch the develop.watch paths (see 'wcompose watch')"},
+    {0}};
+
+static int cmd_up(struct cli_global *g, const struct cli_args *args)
 {
-  enum {
-    O_BUILD = 256,
-    O_NO_BUILD,
-    O_NO_START,
-    O_FORCE,
-    O_NO_RECREATE,
-    O_ORPHANS,
-    O_NO_DEPS,
-    O_SCALE,
-    O_WAIT,
-    O_WAIT_TIMEOUT,
-    O_ABORT,
-    O_ABORT_FAIL,
-    O_EXIT_FROM,
-    O_ATTACH,
-    O_NO_ATTACH,
-    O_NO_COLOR,
-    O_NO_PREFIX,
-    O_TIMESTAMPS,
-    O_PULL,
-    O_QUIET_PULL,
-    O_ATTACH_DEPS
-  };
-  static const struct option opts[] = {
-      {"detach", no_argument, NULL, 'd'},
-      {"build", no_argument, NULL, O_BUILD},
-      {"no-build", no_argument, NULL, O_NO_BUILD},
-      {"no-start", no_argument, NULL, O_NO_START},
-      {"force-recreate", no_argument, NULL, O_FORCE},
-      {"no-recreate", no_argument, NULL, O_NO_RECREATE},
-      {"remove-orphans", no_argument, NULL, O_ORPHANS},
-      {"no-deps", no_argument, NULL, O_NO_DEPS},
-      {"scale", required_argument, NULL, O_SCALE},
-      {"wait", no_argument, NULL, O_WAIT},
-      {"wait-timeout", required_argument, NULL, O_WAIT_TIMEOUT},
-      {"timeout", required_argument, NULL, 't'},
-      {"abort-on-container-exit", no_argument, NULL, O_ABORT},
-      {"abort-on-container-failure", no_argument, NULL, O_ABORT_FAIL},
-      {"exit-code-from", required_argument, NULL, O_EXIT_FROM},
-      {"attach", required_argument, NULL, O_ATTACH},
-      {"no-attach", required_argument, NULL, O_NO_ATTACH},
-      {"attach-dependencies", no_argument, NULL, O_ATTACH_DEPS},
-      {"no-color", no_argument, NULL, O_NO_COLOR},
-      {"no-log-prefix", no_argument, NULL, O_NO_PREFIX},
-      {"timestamps", no_argument, NULL, O_TIMESTAMPS},
-      {"pull", required_argument, NULL, O_PULL},
-      {"quiet-pull", no_argument, NULL, O_QUIET_PULL},
-      {"watch", no_argument, NULL, 'w'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
   struct up *u = xcalloc(1, sizeof(*u));
-  struct converge_options co = {.timeout = -1};
+  struct converge_options co = {.timeout = cli_int(args, O_TIMEOUT, -1)};
   struct strvec scales = STRVEC_INIT, only = STRVEC_INIT, skip = STRVEC_INIT;
   struct supervise_options so = {.only = &only, .skip = &skip};
-  int detach = 0, no_deps = 0, wait_timeout = -1, watch = 0, c, rc = 0;
+  int detach = cli_flag(args, O_DETACH) || cli_flag(args, O_WAIT);
+  int no_deps = cli_flag(args, O_NO_DEPS) > 0;
+  int wait_timeout = cli_int(args, O_WAIT_TIMEOUT, -1);
+  int watch = cli_flag(args, O_WATCH) > 0, rc = 0;
   unsigned lflags = 0;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+dt:wh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'd':
-      detach = 1;
-      break;
-    case O_BUILD:
-      co.images.force = 1;
-      break;
-    case O_NO_BUILD:
-      co.images.no_build = 1;
-      break;
-    case O_NO_START:
-      co.no_start = 1;
-      break;
-    case O_FORCE:
-      co.plan_flags |= PLAN_FORCE_RECREATE;
-      break;
-    case O_NO_RECREATE:
-      co.plan_flags |= PLAN_NO_RECREATE;
-      break;
-    case O_ORPHANS:
-      co.plan_flags |= PLAN_REMOVE_ORPHANS;
-      break;
-    case O_NO_DEPS:
-      no_deps = 1;
-      break;
-    case O_SCALE:
-      strvec_push(&scales, optarg);
-      break;
-    case O_WAIT:
-      co.wait = 1;
-      detach = 1;
-      break;
-    case O_WAIT_TIMEOUT:
-      wait_timeout = cli_parse_seconds(optarg);
-      if (wait_timeout < 0)
-        rc = err_set(&u->cs.s.err, ERR_USAGE,
-                     "--wait-timeout: '%s' is not a number of seconds", optarg);
-      break;
-    case 't':
-      co.timeout = cli_parse_seconds(optarg);
-      if (co.timeout < 0)
-        rc = err_set(&u->cs.s.err, ERR_USAGE,
-                     "--timeout: '%s' is not a number of seconds", optarg);
-      break;
-    case O_ABORT:
-      so.abort_on_exit = 1;
-      break;
-    case O_ABORT_FAIL:
-      so.abort_on_failure = 1;
-      break;
-    case O_EXIT_FROM:
-      so.exit_code_from = optarg;
-      break;
-    case O_ATTACH:
-      strvec_push(&only, optarg);
-      break;
-    case O_NO_ATTACH:
-      strvec_push(&skip, optarg);
-      break;
-    case O_NO_COLOR:
-      lflags |= LOGS_NO_COLOR;
-      break;
-    case O_NO_PREFIX:
-      lflags |= LOGS_NO_PREFIX;
-      break;
-    case O_TIMESTAMPS:
-      lflags |= LOGS_TIMESTAMPS;
-      break;
-    case O_PULL:
-      if (strcmp(optarg, "always") && strcmp(optarg, "missing") &&
-          strcmp(optarg, "never") && strcmp(optarg, "build"))
-        rc = err_set(&u->cs.s.err, ERR_USAGE,
-                     "--pull: '%s' is not one of always, missing, never, "
-                     "build",
-                     optarg);
-      co.images.pull = optarg;
-      break;
-    case 'w':
-      watch = 1;
-      break;
-    case O_QUIET_PULL:
-    case O_ATTACH_DEPS:
-      break;
-    case 'h':
-      usage(stdout);
-      free(u);
-      return EXIT_OK;
-    default:
-      rc = err_set(&u->cs.s.err, ERR_USAGE,
-                   "up: unknown or incomplete flag "
-                   "'%s' (see 'wcompose up --help')",
-                   argv[optind - 1]);
-    }
-  }
+  co.images.force = cli_flag(args, O_BUILD) > 0;
+  co.images.no_build = cli_flag(args, O_NO_BUILD) > 0;
+  co.no_start = cli_flag(args, O_NO_START) > 0;
+  if (cli_flag(args, O_FORCE))
+    co.plan_flags |= PLAN_FORCE_RECREATE;
+  if (cli_flag(args, O_NO_RECREATE))
+    co.plan_flags |= PLAN_NO_RECREATE;
+  if (cli_flag(args, O_ORPHANS))
+    co.plan_flags |= PLAN_REMOVE_ORPHANS;
+  co.wait = cli_flag(args, O_WAIT) > 0;
+  co.images.pull = cli_value(args, O_PULL);
+  cli_values_copy(args, O_SCALE, &scales);
+  cli_values_copy(args, O_ATTACH, &only);
+  cli_values_copy(args, O_NO_ATTACH, &skip);
+  so.abort_on_exit = cli_flag(args, O_ABORT) > 0;
+  so.abort_on_failure = cli_flag(args, O_ABORT_FAIL) > 0;
+  so.exit_code_from = cli_value(args, O_EXIT_FROM);
+  if (cli_flag(args, O_NO_COLOR))
+    lflags |= LOGS_NO_COLOR;
+  if (cli_flag(args, O_NO_PREFIX))
+    lflags |= LOGS_NO_PREFIX;
+  if (cli_flag(args, O_TIMESTAMPS))
+    lflags |= LOGS_TIMESTAMPS;
   if (!rc && co.images.force && co.images.no_build)
     rc = err_set(&u->cs.s.err, ERR_USAGE,
                  "--build and --no-build cannot be combined");
@@ -314,7 +224,7 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
     lflags |= LOGS_NO_COLOR;
   struct err lerr = ERR_INIT;
   struct session *S = &u->cs.s;
-  rc = cli_session_load(&u->cs, g, argv + optind, argc - optind, !no_deps);
+  rc = cli_session_load(&u->cs, g, args->pos.v, (int)args->pos.n, !no_deps);
   int *scale = NULL;
   if (!rc) {
     scale = xcalloc(S->project->nservices + 1, sizeof(*scale));
@@ -394,3 +304,10 @@ int cmd_up(struct cli_global *g, int argc, char **argv)
   free(u);
   return code;
 }
+
+const struct cli_command cmd_up_entry = {.name = "up",
+                                         .summary =
+                                             "Create and start containers",
+                                         .usage = "[OPTIONS] [SERVICE...]",
+                                         .options = options,
+                                         .run = cmd_up};

@@ -75,26 +75,22 @@ static void print_text(const struct version_run *v, const char *host)
   printf(" Host:             %s\n", host);
 }
 
-int cmd_version(struct cli_global *g, int argc, char **argv)
+enum { O_SHORT = 1, O_FORMAT };
+
+static const struct cli_option options[] = {
+    {O_SHORT, 0, "short", NULL,
+     "Print wcompose's version only, without asking the engine"},
+    {O_FORMAT, 0, "format", "FORMAT", "json (default: text)", 0, "json"},
+    {0}};
+
+static int cmd_version(struct cli_global *g, const struct cli_args *args)
 {
-  int json = 0, shrt = 0;
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--short"))
-      shrt = 1;
-    else if (!strcmp(argv[i], "--format=json") ||
-             (!strcmp(argv[i], "--format") && i + 1 < argc &&
-              !strcmp(argv[++i], "json")))
-      json = 1;
-    else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      printf("Usage: wcompose version [--short] [--format json]\n\n"
-             "Show the wcompose version and the engine's version with the "
-             "API version in use.\n--short prints wcompose's version only "
-             "and does not ask the engine.\n");
-      return EXIT_OK;
-    } else {
-      fprintf(stderr, "wcompose version: unknown flag '%s'\n", argv[i]);
-      return EXIT_USAGE;
-    }
+  int json = cli_value(args, O_FORMAT) != NULL,
+      shrt = cli_flag(args, O_SHORT) > 0;
+  if (args->pos.n) {
+    fprintf(stderr, "wcompose version: unexpected argument '%s'\n",
+            args->pos.v[0]);
+    return EXIT_USAGE;
   }
   if (shrt) {
     printf("%s\n", PACKAGE_VERSION);
@@ -138,3 +134,12 @@ int cmd_version(struct cli_global *g, int argc, char **argv)
   err_release(&v.err);
   return EXIT_OK;
 }
+
+const struct cli_command cmd_version_entry = {
+    .name = "version",
+    .summary = "Show the wcompose and engine versions",
+    .usage = "[OPTIONS]",
+    .description = "Show the wcompose version and the engine's version with "
+                   "the API version in use.\n",
+    .options = options,
+    .run = cmd_version};

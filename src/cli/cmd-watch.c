@@ -8,7 +8,6 @@
 #include "util/xalloc.h"
 #include "watch/session.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,65 +31,32 @@ static void on_signal(uv_signal_t *h, int signum)
   signaled = signum;
 }
 
-static void usage(FILE *f)
-{
-  fprintf(f, "Usage: wcompose watch [OPTIONS] [SERVICE...]\n\n"
-             "Watch the develop.watch paths of the services and sync, "
-             "restart, exec or\nrebuild as their rules say, until Ctrl-C "
-             "(the containers stay up).\n\n"
-             "Options:\n"
-             "      --no-up   Do not build and start the services first\n"
-             "      --prune   Remove the images a rebuild leaves dangling\n"
-             "      --quiet   Hide build output\n");
-}
+enum { O_NO_UP = 1, O_PRUNE, O_QUIET };
 
-int cmd_watch(struct cli_global *g, int argc, char **argv)
+static const struct cli_option options[] = {
+    {O_NO_UP, 0, "no-up", NULL, "Do not build and start the services first"},
+    {O_PRUNE, 0, "prune", NULL, "Remove the images a rebuild leaves dangling"},
+    {O_QUIET, 0, "quiet", NULL, "Hide build output"},
+    {0}};
+
+static int cmd_watch(struct cli_global *g, const struct cli_args *args)
 {
-  enum { O_NO_UP = 256, O_PRUNE, O_QUIET };
-  static const struct option opts[] = {{"no-up", no_argument, NULL, O_NO_UP},
-                                       {"prune", no_argument, NULL, O_PRUNE},
-                                       {"quiet", no_argument, NULL, O_QUIET},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  int no_up = 0, quiet = 0, c;
-  unsigned flags = 0;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-    switch (c) {
-    case O_NO_UP:
-      no_up = 1;
-      break;
-    case O_PRUNE:
-      flags |= WATCH_SESSION_PRUNE;
-      break;
-    case O_QUIET:
-      quiet = 1;
-      break;
-    case 'h':
-      usage(stdout);
-      return EXIT_OK;
-    default:
-      fprintf(stderr,
-              "wcompose watch: unknown or incomplete flag '%s'\n"
-              "Run 'wcompose watch --help' for usage.\n",
-              argv[optind - 1]);
-      return EXIT_USAGE;
-    }
-  }
+  int no_up = cli_flag(args, O_NO_UP) > 0, quiet = cli_flag(args, O_QUIET) > 0;
+  unsigned flags = cli_flag(args, O_PRUNE) ? WATCH_SESSION_PRUNE : 0;
   struct cli_session cs;
   struct session *S = &cs.s;
   struct watch_session *ws = NULL;
   unsigned char *want = NULL;
-  int rc = cli_session_load(&cs, g, argv + optind, argc - optind, 1);
+  int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 1);
   S->quiet_build = quiet;
   if (!rc) {
     /* the services named (all when none) are watched; up starts their
      * dependencies too */
     const struct project *p = S->project;
     want = xcalloc(p->nservices ? p->nservices : 1, 1);
-    for (int i = optind; i < argc; i++)
-      want[project_service(p, argv[i]) - p->services] = 1;
-    if (optind == argc)
+    for (size_t i = 0; i < args->pos.n; i++)
+      want[project_service(p, args->pos.v[i]) - p->services] = 1;
+    if (!args->pos.n)
       memset(want, 1, p->nservices);
     rc = watch_session_check(S, want);
   }
@@ -130,3 +96,14 @@ int cmd_watch(struct cli_global *g, int argc, char **argv)
   cli_session_close(&cs);
   return code;
 }
+
+const struct cli_command cmd_watch_entry = {
+    .name = "watch",
+    .summary = "Watch build context for service and rebuild/refresh containers",
+    .usage = "[OPTIONS] [SERVICE...]",
+    .description =
+        "Watch the develop.watch paths of the services and sync, restart, "
+        "exec or\nrebuild as their rules say, until Ctrl-C (the containers "
+        "stay up).\n",
+    .options = options,
+    .run = cmd_watch};

@@ -69,15 +69,6 @@ void views_collect(struct cli_session *cs, int all, struct views_list *out)
   qsort(out->v, out->n, sizeof(*out->v), by_name);
 }
 
-int views_bad_flag(const char *cmd, const char *flag)
-{
-  fprintf(stderr,
-          "wcompose %s: unknown or incomplete flag '%s'\n"
-          "Run 'wcompose %s --help' for usage.\n",
-          cmd, flag, cmd);
-  return EXIT_USAGE;
-}
-
 char *views_ago_new(long long created, time_t now)
 {
   long long s = (long long)now - created;

@@ -22,8 +22,6 @@ struct views_list {
 /* The non-one-off containers of lc's selected services (running ones
  * only unless all), sorted by name. Free v with free(). */
 void views_collect(struct cli_session *cs, int all, struct views_list *out);
-/* "wcompose CMD: unknown or incomplete flag 'x'" and EXIT_USAGE. */
-int views_bad_flag(const char *cmd, const char *flag);
 /* "2 minutes ago", as docker's HumanDuration. */
 char *views_ago_new(long long created, time_t now);
 /* "0.0.0.0:8080->80/tcp, 443/tcp" from a Ports array. */

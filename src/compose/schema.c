@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/similar.h"
 #include "util/xalloc.h"
 
 /* Lines of schemas/compose-spec.json, generated into schema-data.c. */
@@ -480,33 +481,6 @@ static void report_type(struct vctx *c, const struct ynode *n, unsigned want)
   buf_release(&b);
 }
 
-/* Edit distance (optimal string alignment) for "did you mean". */
-static size_t distance(const char *a, const char *b)
-{
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > 64 || lb > 64)
-    return SIZE_MAX;
-  size_t d[65][65];
-  for (size_t i = 0; i <= la; i++)
-    d[i][0] = i;
-  for (size_t j = 0; j <= lb; j++)
-    d[0][j] = j;
-  for (size_t i = 1; i <= la; i++)
-    for (size_t j = 1; j <= lb; j++) {
-      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      size_t v = d[i - 1][j] + 1;
-      if (d[i][j - 1] + 1 < v)
-        v = d[i][j - 1] + 1;
-      if (d[i - 1][j - 1] + cost < v)
-        v = d[i - 1][j - 1] + cost;
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-          d[i - 2][j - 2] + 1 < v)
-        v = d[i - 2][j - 2] + 1;
-      d[i][j] = v;
-    }
-  return d[la][lb];
-}
-
 static const char *suggest(const cJSON *props, const char *key)
 {
   const char *best = NULL;
@@ -514,10 +488,8 @@ static const char *suggest(const cJSON *props, const char *key)
   const cJSON *p;
   cJSON_ArrayForEach(p, props)
   {
-    size_t d = distance(key, p->string);
-    size_t longest =
-        strlen(key) > strlen(p->string) ? strlen(key) : strlen(p->string);
-    if (d < bestd && d <= 3 && d * 3 <= longest) {
+    size_t d = similar_distance(key, p->string);
+    if (d < bestd && similar_near(key, p->string)) {
       best = p->string;
       bestd = d;
     }

@@ -118,3 +118,7 @@ TESTS += tests/unit/session-test
 tests_unit_session_test_SOURCES = tests/unit/session-test.c \
   tests/lib/fake-engine.c tests/lib/fake-engine.h
 tests_unit_session_test_LDADD = $(LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/cmdtab-test
+TESTS += tests/unit/cmdtab-test
+tests_unit_cmdtab_test_SOURCES = tests/unit/cmdtab-test.c
