@@ -1,8 +1,9 @@
-/* The HTTP layer and the API calls against a scripted server on a unix
- * socket (a thread of this process): faults the engine does not produce on
+/* The HTTP layer and the API calls against the scripted engine of
+ * tests/lib/fake-engine.h: faults the engine does not produce on
  * demand, each of which must end its request with a clear error and exactly
  * one callback; version negotiation; cancellation; DOCKER_HOST parsing. */
 #include "tap.h"
+#include "../lib/fake-engine.h"
 #include "engine/api.h"
 #include "engine/dockerhost.h"
 #include "engine/http.h"
@@ -10,323 +11,84 @@
 #include "util/err.h"
 #include "util/xalloc.h"
 
-#include <errno.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-/* --- the scripted server --- */
+/* --- the script of the fake engine --- */
 
-static char sock_path[108];
-static char dir_path[64];
-static int listen_fd = -1;
-static pthread_t server_thread;
-static char ping_version[16] = "1.41"; /* "" sends no Api-Version */
-static char last_path[512];            /* request target of the last one */
-static char scenario[32];              /* when set: answer every non-ping
-                                          request with this script */
-static pthread_mutex_t last_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct fake_engine *fe;
 
-struct conn {
-  int fd;
-  char buf[65536];
-  size_t len;
+static const struct fake_piece build_error[] = {
+    {"{\"stream\":\"Step 1/2 : FROM scratch\\n\"}\r\n"},
+    {"{\"errorDetail\":{\"message\":\"boom: no space left on device\"},"
+     "\"error\":\"boom: no space left on device\"}\r\n"}};
+static const struct fake_piece drop[] = {
+    {"{\"stream\":\"Step 1/2 : FROM scratch\\n\"}\r\n"}};
+static const struct fake_piece bad_frame[] = {{"\x01\0\0\0\0\0\0\x03"
+                                               "ok\n",
+                                               11},
+                                              {"\x09\0\0\0\0\0\0\x02hi", 10}};
+static const struct fake_piece huge_frame[] = {{"\x01\0\0\0\x7f\xff\xff\xff"
+                                                "abc",
+                                                11}};
+static const struct fake_piece follow[] = {{"\x02\0\0\0\0\0\0\x05"
+                                            "hello",
+                                            13}};
+/* an event split in the middle of an object */
+static const struct fake_piece events[] = {
+    {"{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":"
+     "{\"ID\":\"abc\",\"Attributes\":{\"name\":\"x\"}},"
+     "\"time\":1}\n{\"Type\":\"net"},
+    {"work\",\"Action\":\"create\",\"Actor\":{\"ID\":\"n1\"}}\n"}};
+
+#define RAW "application/vnd.docker.raw-stream"
+
+/* Each named answer; the name is also the path it answers by default. */
+static const struct {
+  const char *name;
+  struct fake_rule r;
+} answers[] = {
+    {"/ok-json", {.body = "{\"Version\":\"fake\"}"}},
+    {"/version", {.body = "{\"Version\":\"fake\"}"}},
+    {"/build-error", {.pieces = build_error, .npieces = 2}},
+    {"/drop", {.pieces = drop, .npieces = 1, .end = FAKE_END_CUT}},
+    {"/bad-frame", {.type = RAW, .pieces = bad_frame, .npieces = 2}},
+    {"/huge-frame",
+     {.type = RAW, .pieces = huge_frame, .npieces = 1, .end = FAKE_END_HOLD}},
+    {"/text-error",
+     {.status = 500,
+      .type = "text/plain",
+      .body = "internal failure\nin the engine\n"}},
+    {"/empty-409", {.status = 409}},
+    {"/containers/*",
+     {.status = 404, .body = "{\"message\":\"No such container: nope\"}"}},
+    {"/follow",
+     {.type = RAW, .pieces = follow, .npieces = 1, .end = FAKE_END_HOLD}},
+    {"/upload", {.body = "{\"received\":true}"}},
+    {"/events", {.pieces = events, .npieces = 2}},
 };
 
-static int conn_fill(struct conn *c)
+/* The script: with a scenario, every request gets that answer; else each
+ * path its own. */
+static void set_scenario(const char *name)
 {
-  if (c->len == sizeof(c->buf))
-    return -1;
-  ssize_t n = read(c->fd, c->buf + c->len, sizeof(c->buf) - c->len);
-  if (n <= 0)
-    return -1;
-  c->len += (size_t)n;
-  return 0;
-}
-
-/* Remove and return through out the first line ending in \r\n. */
-static int conn_line(struct conn *c, char *out, size_t max)
-{
-  for (;;) {
-    char *nl = memchr(c->buf, '\n', c->len);
-    if (nl) {
-      size_t n = (size_t)(nl - c->buf) + 1;
-      size_t k = n - 1;
-      if (k && c->buf[k - 1] == '\r')
-        k--;
-      if (k >= max)
-        k = max - 1;
-      memcpy(out, c->buf, k);
-      out[k] = '\0';
-      memmove(c->buf, c->buf + n, c->len - n);
-      c->len -= n;
-      return 0;
-    }
-    if (conn_fill(c))
-      return -1;
+  fake_engine_clear(fe);
+  for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+    struct fake_rule r = answers[i].r;
+    if (*name && strcmp(answers[i].name + 1, name))
+      continue;
+    r.pattern = *name ? "*" : answers[i].name;
+    fake_engine_add(fe, &r);
   }
 }
 
-static int conn_take(struct conn *c, size_t n)
+/* The target of the last request, as sent. */
+static void last_is(const char *want, const char *what)
 {
-  while (n) {
-    if (!c->len && conn_fill(c))
-      return -1;
-    size_t k = n < c->len ? n : c->len;
-    memmove(c->buf, c->buf + k, c->len - k);
-    c->len -= k;
-    n -= k;
-  }
-  return 0;
-}
-
-/* Read one request; returns the body length (dechunked) or -1. */
-static long read_request(struct conn *c, char *target, size_t max)
-{
-  char line[4096];
-  if (conn_line(c, line, sizeof(line)))
-    return -1;
-  char *sp = strchr(line, ' ');
-  char *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
-  if (!sp || !sp2)
-    return -1;
-  *sp2 = '\0';
-  snprintf(target, max, "%s", sp + 1);
-  long clen = 0;
-  int chunked = 0;
-  for (;;) {
-    if (conn_line(c, line, sizeof(line)))
-      return -1;
-    if (!line[0])
-      break;
-    if (!strncasecmp(line, "Content-Length:", 15))
-      clen = atol(line + 15);
-    if (!strncasecmp(line, "Transfer-Encoding:", 18) && strstr(line, "chunked"))
-      chunked = 1;
-  }
-  if (!chunked)
-    return conn_take(c, (size_t)clen) ? -1 : clen;
-  long total = 0;
-  for (;;) {
-    if (conn_line(c, line, sizeof(line)))
-      return -1;
-    long n = strtol(line, NULL, 16);
-    if (conn_take(c, (size_t)n + 2))
-      return -1;
-    if (!n)
-      return total;
-    total += n;
-  }
-}
-
-static void say(int fd, const void *p, size_t n)
-{
-  while (n) {
-    /* the client may have hung up on purpose (cancel, caps): no SIGPIPE */
-    ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
-    if (k <= 0)
-      return;
-    p = (const char *)p + k;
-    n -= (size_t)k;
-  }
-}
-
-static void says(int fd, const char *s)
-{
-  say(fd, s, strlen(s));
-}
-
-static void chunk(int fd, const void *p, size_t n)
-{
-  char h[32];
-  snprintf(h, sizeof(h), "%zx\r\n", n);
-  says(fd, h);
-  say(fd, p, n);
-  says(fd, "\r\n");
-}
-
-static void reply(int fd, const char *status, const char *type,
-                  const char *body)
-{
-  char h[512];
-  snprintf(h, sizeof(h),
-           "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-           "Connection: close\r\n\r\n",
-           status, type, strlen(body));
-  says(fd, h);
-  says(fd, body);
-}
-
-static void stream_head(int fd, const char *type)
-{
-  char h[256];
-  snprintf(h, sizeof(h),
-           "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
-           "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-           type);
-  says(fd, h);
-}
-
-/* Hold the connection until the client goes away (or 10 s). */
-static void wait_client_gone(int fd)
-{
-  struct pollfd p = {fd, POLLIN, 0};
-  char b[256];
-  for (int i = 0; i < 100; i++) {
-    if (poll(&p, 1, 100) > 0 && read(fd, b, sizeof(b)) <= 0)
-      return;
-  }
-}
-
-static void serve(int fd, const char *target, long body)
-{
-  const char *path = target;
-  /* Drop an API version prefix: /v1.41/x -> /x. */
-  if (!strncmp(path, "/v1.", 4)) {
-    const char *s = strchr(path + 1, '/');
-    if (s)
-      path = s;
-  }
-  char out[512];
-  pthread_mutex_lock(&last_mu);
-  char scen[40];
-  snprintf(scen, sizeof(scen), "/%s", scenario);
-  pthread_mutex_unlock(&last_mu);
-  if (scen[1] && strncmp(path, "/_ping", 6))
-    path = scen;
-  if (!strncmp(path, "/_ping", 6)) {
-    char h[256];
-    snprintf(h, sizeof(h),
-             "HTTP/1.1 200 OK\r\n%s%s%sContent-Length: 2\r\n"
-             "Connection: close\r\n\r\nOK",
-             ping_version[0] ? "Api-Version: " : "", ping_version,
-             ping_version[0] ? "\r\n" : "");
-    says(fd, h);
-  } else if (!strncmp(path, "/ok-json", 8) || !strncmp(path, "/version", 8)) {
-    reply(fd, "200 OK", "application/json", "{\"Version\":\"fake\"}");
-  } else if (!strncmp(path, "/build-error", 12)) {
-    stream_head(fd, "application/json");
-    const char *a = "{\"stream\":\"Step 1/2 : FROM scratch\\n\"}\r\n";
-    const char *b = "{\"errorDetail\":{\"message\":\"boom: no space left "
-                    "on device\"},\"error\":\"boom: no space left on "
-                    "device\"}\r\n";
-    chunk(fd, a, strlen(a));
-    chunk(fd, b, strlen(b));
-    /* The engine keeps the stream open a moment; then ends it. */
-    says(fd, "0\r\n\r\n");
-  } else if (!strncmp(path, "/drop", 5)) {
-    stream_head(fd, "application/json");
-    const char *a = "{\"stream\":\"Step 1/2 : FROM scratch\\n\"}\r\n";
-    chunk(fd, a, strlen(a));
-    /* then the connection dies, no final chunk */
-  } else if (!strncmp(path, "/bad-frame", 10)) {
-    stream_head(fd, "application/vnd.docker.raw-stream");
-    chunk(fd,
-          "\x01\0\0\0\0\0\0\x03"
-          "ok\n",
-          11);
-    chunk(fd, "\x09\0\0\0\0\0\0\x02hi", 10);
-    says(fd, "0\r\n\r\n");
-  } else if (!strncmp(path, "/huge-frame", 11)) {
-    stream_head(fd, "application/vnd.docker.raw-stream");
-    chunk(fd,
-          "\x01\0\0\0\x7f\xff\xff\xff"
-          "abc",
-          11);
-    wait_client_gone(fd);
-  } else if (!strncmp(path, "/text-error", 11)) {
-    reply(fd, "500 Internal Server Error", "text/plain",
-          "internal failure\nin the engine\n");
-  } else if (!strncmp(path, "/empty-409", 10)) {
-    reply(fd, "409 Conflict", "application/json", "");
-  } else if (!strncmp(path, "/containers/", 12)) {
-    reply(fd, "404 Not Found", "application/json",
-          "{\"message\":\"No such container: nope\"}");
-  } else if (!strncmp(path, "/follow", 7)) {
-    stream_head(fd, "application/vnd.docker.raw-stream");
-    chunk(fd,
-          "\x02\0\0\0\0\0\0\x05"
-          "hello",
-          13);
-    wait_client_gone(fd);
-  } else if (!strncmp(path, "/upload", 7)) {
-    snprintf(out, sizeof(out), "{\"received\":%ld}", body);
-    reply(fd, "200 OK", "application/json", out);
-  } else if (!strncmp(path, "/events", 7)) {
-    stream_head(fd, "application/json");
-    const char *a = "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":"
-                    "{\"ID\":\"abc\",\"Attributes\":{\"name\":\"x\"}},"
-                    "\"time\":1}\n{\"Type\":\"net";
-    const char *b = "work\",\"Action\":\"create\",\"Actor\":{\"ID\":\"n1\"}}"
-                    "\n";
-    chunk(fd, a, strlen(a));
-    chunk(fd, b, strlen(b));
-    says(fd, "0\r\n\r\n");
-  } else {
-    reply(fd, "404 Not Found", "application/json",
-          "{\"message\":\"page not found\"}");
-  }
-}
-
-static void *server_main(void *arg)
-{
-  for (;;) {
-    int fd = accept(listen_fd, NULL, NULL);
-    if (fd < 0) {
-      if (errno == EINTR)
-        continue;
-      return NULL;
-    }
-    struct conn *c = xcalloc(1, sizeof(*c));
-    c->fd = fd;
-    char target[512];
-    long body = read_request(c, target, sizeof(target));
-    if (body >= 0) {
-      pthread_mutex_lock(&last_mu);
-      snprintf(last_path, sizeof(last_path), "%s", target);
-      pthread_mutex_unlock(&last_mu);
-      if (!strcmp(target, "/quit")) {
-        close(fd);
-        free(c);
-        return NULL;
-      }
-      serve(fd, target, body);
-    }
-    close(fd);
-    free(c);
-  }
-}
-
-static void server_start(void)
-{
-  snprintf(dir_path, sizeof(dir_path), "/tmp/wcompose-http-XXXXXX");
-  if (!mkdtemp(dir_path))
-    abort();
-  snprintf(sock_path, sizeof(sock_path), "%s/engine.sock", dir_path);
-  listen_fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  struct sockaddr_un a = {.sun_family = AF_UNIX};
-  snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock_path);
-  if (bind(listen_fd, (struct sockaddr *)&a, sizeof(a)) ||
-      listen(listen_fd, 16))
-    abort();
-  pthread_create(&server_thread, NULL, server_main, NULL);
-}
-
-static void server_stop(void)
-{
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  struct sockaddr_un a = {.sun_family = AF_UNIX};
-  snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock_path);
-  if (!connect(fd, (struct sockaddr *)&a, sizeof(a)))
-    says(fd, "GET /quit HTTP/1.1\r\nHost: x\r\n\r\n");
-  pthread_join(server_thread, NULL);
-  close(fd);
-  close(listen_fd);
-  unlink(sock_path);
-  rmdir(dir_path);
+  struct fake_request q;
+  fake_engine_get(fe, -1, &q);
+  is_str(q.target, want, "%s", what);
+  fake_request_release(&q);
 }
 
 /* --- the client side --- */
@@ -507,10 +269,15 @@ static void test_upload(void)
   http_req_send(r, on_done, &o, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
   ok(o.calls == 1 && o.rc == 0, "streamed upload");
-  is_str(o.body.data, "{\"received\":300000}", "server got every byte");
-  pthread_mutex_lock(&last_mu);
-  is_str(last_path, "/upload?t=a%20b%26c", "query escaped");
-  pthread_mutex_unlock(&last_mu);
+  is_str(o.body.data, "{\"received\":true}", "its answer");
+  struct fake_request req;
+  fake_engine_get(fe, -1, &req);
+  is_int(req.body_len, 300000, "server got every byte");
+  ok(req.body && strspn(req.body, "x") == 300000, "every byte as sent");
+  ok(req.headers && strstr(req.headers, "Transfer-Encoding: chunked\r\n"),
+     "sent chunked");
+  is_str(req.target, "/upload?t=a%20b%26c", "query escaped");
+  fake_request_release(&req);
   outcome_release(&o);
 
   memset(&o, 0, sizeof(o));
@@ -528,7 +295,7 @@ static void test_connect_errors(void)
   struct dockerhost h;
   struct err err = ERR_INIT;
   char url[200];
-  snprintf(url, sizeof(url), "unix://%s/missing.sock", dir_path);
+  snprintf(url, sizeof(url), "unix://%s/missing.sock", fake_engine_dir(fe));
   dockerhost_parse(&h, url, 0, 0, NULL, &err);
   struct http_client *c2;
   http_client_new(&loop, &h, &c2, &err);
@@ -614,23 +381,9 @@ static int api_progress(void *ctx, const struct stream_progress *p)
 
 static struct engine *engine_at(const char *pin)
 {
-  struct dockerhost h;
-  char url[200];
-  snprintf(url, sizeof(url), "unix://%s", sock_path);
-  dockerhost_parse(&h, url, 0, 0, NULL, NULL);
-  if (pin)
-    h.api_version = xstrdup(pin);
   struct engine *e = NULL;
-  engine_new(&loop, &h, &e, NULL);
-  dockerhost_release(&h);
+  fake_engine_client(fe, &loop, pin, &e, NULL);
   return e;
-}
-
-static void last_is(const char *want, const char *what)
-{
-  pthread_mutex_lock(&last_mu);
-  is_str(last_path, want, "%s", what);
-  pthread_mutex_unlock(&last_mu);
 }
 
 static void test_api(void)
@@ -638,7 +391,7 @@ static void test_api(void)
   struct api_out a, b;
 
   /* Negotiation: the engine's version, capped at ENGINE_API_MAX. */
-  strcpy(ping_version, "1.50");
+  fake_engine_ping_version(fe, "1.50");
   struct engine *e = engine_at(NULL);
   memset(&a, 0, sizeof(a));
   memset(&b, 0, sizeof(b));
@@ -648,12 +401,13 @@ static void test_api(void)
   ok(a.calls == 1 && a.rc == 0 && b.calls == 1, "both answered once");
   is_str(engine_api_version(e), "1.45", "1.50 capped at 1.45");
   is_str(a.version, "1.45", "result carries the version");
-  pthread_mutex_lock(&last_mu);
-  ok(!strncmp(last_path, "/v1.45/", 7),
+  struct fake_request q;
+  fake_engine_get(fe, -1, &q);
+  ok(q.target && !strncmp(q.target, "/v1.45/", 7),
      "calls use the negotiated prefix "
      "(%s)",
-     last_path);
-  pthread_mutex_unlock(&last_mu);
+     q.target);
+  fake_request_release(&q);
 
   /* Errors through the API carry what wcompose was doing. */
   memset(&a, 0, sizeof(a));
@@ -669,7 +423,7 @@ static void test_api(void)
   uv_run(&loop, UV_RUN_DEFAULT);
 
   /* Version too old; no header means 1.41. */
-  strcpy(ping_version, "1.38");
+  fake_engine_ping_version(fe, "1.38");
   e = engine_at(NULL);
   memset(&a, 0, sizeof(a));
   engine_ping(e, api_done, &a, NULL);
@@ -680,7 +434,7 @@ static void test_api(void)
   engine_free(e);
   uv_run(&loop, UV_RUN_DEFAULT);
 
-  strcpy(ping_version, "");
+  fake_engine_ping_version(fe, "");
   e = engine_at(NULL);
   memset(&a, 0, sizeof(a));
   engine_ping(e, api_done, &a, NULL);
@@ -700,7 +454,7 @@ static void test_api(void)
   uv_run(&loop, UV_RUN_DEFAULT);
 
   /* Pinned: no ping at all. */
-  strcpy(ping_version, "1.41");
+  fake_engine_ping_version(fe, NULL);
   e = engine_at("1.43");
   memset(&a, 0, sizeof(a));
   engine_version(e, api_done, &a, NULL);
@@ -720,13 +474,6 @@ static void test_api(void)
          b.rc == ERR_CANCELED,
      "engine_free ends waiting calls once");
   uv_run(&loop, UV_RUN_DEFAULT);
-}
-
-static void set_scenario(const char *name)
-{
-  pthread_mutex_lock(&last_mu);
-  snprintf(scenario, sizeof(scenario), "%s", name);
-  pthread_mutex_unlock(&last_mu);
 }
 
 static struct engine_call *follow_call;
@@ -904,11 +651,10 @@ static void test_dockerhost(void)
 int main(void)
 {
   uv_loop_init(&loop);
-  server_start();
+  fe = fake_engine_start();
+  set_scenario("");
   struct dockerhost h;
-  char url[200];
-  snprintf(url, sizeof(url), "unix://%s", sock_path);
-  dockerhost_parse(&h, url, 0, 0, NULL, NULL);
+  dockerhost_parse(&h, fake_engine_url(fe), 0, 0, NULL, NULL);
   http_client_new(&loop, &h, &client, NULL);
   dockerhost_release(&h);
 
@@ -921,7 +667,7 @@ int main(void)
 
   http_client_free(client);
   uv_run(&loop, UV_RUN_DEFAULT);
-  server_stop();
+  fake_engine_stop(fe);
   is_int(uv_loop_close(&loop), 0, "every handle closed");
   return tap_done();
 }

@@ -47,7 +47,8 @@ tests_unit_hijack_test_SOURCES = tests/unit/hijack-test.c
 
 check_PROGRAMS += tests/unit/http-test
 TESTS += tests/unit/http-test
-tests_unit_http_test_SOURCES = tests/unit/http-test.c
+tests_unit_http_test_SOURCES = tests/unit/http-test.c tests/lib/fake-engine.c \
+  tests/lib/fake-engine.h
 
 check_PROGRAMS += tests/unit/auth-test
 TESTS += tests/unit/auth-test
@@ -88,4 +89,14 @@ tests_unit_watch_rules_test_SOURCES = tests/unit/watch-rules-test.c
 check_PROGRAMS += tests/unit/fswatch-test
 TESTS += tests/unit/fswatch-test
 tests_unit_fswatch_test_SOURCES = tests/unit/fswatch-test.c
+
+# The scripted engine (tests/lib/fake-engine.h) runs threads of the test:
+# programs that use it link it and -lpthread.
 tests_unit_http_test_LDADD = $(LDADD) -lpthread
+
+check_PROGRAMS += tests/unit/fake-engine-test
+TESTS += tests/unit/fake-engine-test
+tests_unit_fake_engine_test_SOURCES = tests/unit/fake-engine-test.c \
+  tests/lib/fake-engine.c tests/lib/fake-engine.h
+tests_unit_fake_engine_test_LDADD = $(LDADD) -lpthread
+
