@@ -51,7 +51,8 @@ static void on_error(void *data, const char *name, const struct err *e)
 {
   (void)data;
   (void)name;
-  fprintf(stderr, "wcompose: %s\n", e->text ? e->text : err_text(e->code));
+  fputs("wcompose: ", stderr);
+  cli_print_err(e);
 }
 
 static void on_sigint(uv_signal_t *h, int signum)

@@ -171,17 +171,29 @@ static void print_error(struct logs *l, const char *name, const struct err *e)
   if (l->on_error)
     l->on_error(l->data, name, e);
   else
-    fprintf(stderr, "wcompose: %s\n", e->text ? e->text : err_text(e->code));
+    fprintf(stderr, "wcompose: %s", e->text); /* one line, its '\n' too */
+}
+
+/* "<what>: <why>" as one line (the engine's texts end in a newline). */
+static void print_failure(struct logs *l, const char *name, const char *what,
+                          int rc, const struct err *why)
+{
+  const char *t = why && why->text ? why->text : err_text(rc);
+  size_t n = strlen(t);
+  while (n && t[n - 1] == '\n')
+    n--;
+  struct err e = ERR_INIT;
+  err_set(&e, rc, "%s: %.*s", what, (int)n, t);
+  print_error(l, name, &e);
+  err_release(&e);
 }
 
 /* A call of en failed: say which container and what was being done. */
 static void entry_error(struct logs_entry *en, int rc, const struct err *why)
 {
-  struct err e = ERR_INIT;
-  err_set(&e, rc, "no more output from '%s': %s", en->name,
-          why && why->text ? why->text : err_text(rc));
-  print_error(en->logs, en->name, &e);
-  err_release(&e);
+  char *what = xasprintf("no more output from '%s'", en->name);
+  print_failure(en->logs, en->name, what, rc, why);
+  free(what);
 }
 
 /* Streams always carry timestamps: the last one seen is where a follow
@@ -441,13 +453,14 @@ static void on_checked(void *ctx, struct engine_result *res)
   /* during the restart back-off the engine says Running and Restarting */
   if (in.restarting)
     in.running = 0;
-  int new_run = in.started_ns > 0 && en->last_exit_ns > 0 &&
-                in.started_ns > en->last_exit_ns;
   if (!en->reported) {
     en->reported = 1; /* the first look after this run's exit */
     if (in.finished_ns > 0)
       en->last_exit_ns = in.finished_ns;
   }
+  /* a run that began after the one followed ended, even one over */
+  int new_run = in.started_ns > 0 && en->last_exit_ns > 0 &&
+                in.started_ns > en->last_exit_ns;
   if (res->rc || l->stopping)
     enter(en, LOGS_DONE);
   else if (in.running || new_run)
@@ -617,13 +630,8 @@ static void on_events_end(void *ctx, struct engine_result *res)
   struct logs *l = ev->logs;
   if (l) {
     l->events = NULL;
-    if (res->rc && res->rc != ERR_CANCELED) {
-      struct err e = ERR_INIT;
-      err_set(&e, res->rc, "following new containers: %s",
-              res->err && res->err->text ? res->err->text : err_text(res->rc));
-      print_error(l, NULL, &e);
-      err_release(&e);
-    }
+    if (res->rc && res->rc != ERR_CANCELED)
+      print_failure(l, NULL, "following new containers", res->rc, res->err);
   }
   free(ev);
 }

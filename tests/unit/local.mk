@@ -100,3 +100,9 @@ tests_unit_fake_engine_test_SOURCES = tests/unit/fake-engine-test.c \
   tests/lib/fake-engine.c tests/lib/fake-engine.h
 tests_unit_fake_engine_test_LDADD = $(LDADD) -lpthread
 
+
+check_PROGRAMS += tests/unit/logs-test
+TESTS += tests/unit/logs-test
+tests_unit_logs_test_SOURCES = tests/unit/logs-test.c \
+  tests/lib/fake-engine.c tests/lib/fake-engine.h
+tests_unit_logs_test_LDADD = $(LDADD) -lpthread
