@@ -110,7 +110,7 @@ static int read_start(const cJSON *obj, struct started *s)
   s->service = stream_event_attr(&ev, LABELS_SERVICE);
   s->number = num ? atoi(num) : 0;
   s->oneoff = oneoff && !strcmp(oneoff, "True");
-  s->ns = ev.time_nano;
+  s->ns = ev.time_nano ? ev.time_nano : ev.time * 1000000000;
   return s->service ? 0 : -1;
 }
 

@@ -39,9 +39,10 @@ struct logs_events;
 typedef void (*logs_exit_cb)(void *data, const char *name, const char *service,
                              int code);
 /* Following went wrong: a container's stream broke off or was refused
- * (name is the container's), or the events stream of logs_follow_new
- * ended (name NULL). e->text says what wcompose was doing. Canceling is
- * no error. */
+ * (name is the container's: "no more output from 'blog-web-1': ..."), or
+ * the events stream of logs_follow_new ended ("following new containers:
+ * ...", name NULL). e->text is one line, ending in '\n'. Canceling is no
+ * error. */
 typedef void (*logs_error_cb)(void *data, const char *name,
                               const struct err *e);
 /* Whether a container that appeared (service, replica number) is to be
@@ -54,7 +55,8 @@ enum logs_flags {
   LOGS_TIMESTAMPS = 1 << 2,
   LOGS_NO_WAIT = 1 << 3,  /* `logs`: no waits, no exit lines, no restart
                              check (a restart is seen as a start event) */
-  LOGS_NO_FOLLOW = 1 << 4 /* `logs` without -f: what is there, then end */
+  LOGS_NO_FOLLOW = 1 << 4 /* `logs` without -f: what is there, then end
+                             (implies LOGS_NO_WAIT) */
 };
 
 /* The life of one followed container. */
@@ -143,9 +145,11 @@ int logs_add(struct logs *l, const char *id, const char *name,
              struct err *err);
 /* Follow the containers of project that start from since on (a UNIX
  * time as text; NULL: now), one-off containers aside, those want accepts
- * (want NULL: all), until logs_stopping or logs_cancel. A container
- * followed already is left alone; one done is followed again from its
- * start. Errors: what engine_events returns. */
+ * (want NULL: all; asked only for containers not followed yet), until
+ * logs_stopping or logs_cancel. A container followed already is left
+ * alone; one done (or in the restart back-off) is followed again from
+ * just after its last line shown; a start older than what was shown is
+ * ignored. Errors: what engine_events returns. */
 int logs_follow_new(struct logs *l, const char *project, const char *since,
                     logs_want_cb want, struct err *err);
 /* Widen the prefix for a label that will come later. */
@@ -156,7 +160,9 @@ void logs_stopping(struct logs *l);
 /* Cancel every stream (the loop must run for them to end); containers
  * in the restart back-off are done at once. */
 void logs_cancel(struct logs *l);
-/* Number of containers not yet done. */
+/* Number of containers not yet done. Each time one becomes done the
+ * loop's current turn ends (uv_stop), so a loop on this condition sees
+ * it even when a timer made the change. */
 size_t logs_active(const struct logs *l);
 /* Print "name | text" as one line of a container's output (for tests and
  * for messages). */
