@@ -334,10 +334,12 @@ static void on_inspected(void *ctx, struct engine_result *res)
   struct logs_entry *en = ctx;
   if (call_end(en))
     return;
-  struct inspected in = {0};
+  struct inspected in = {0, 0, 0, -1, -1};
   if (!res->rc)
     read_inspect(res->json, &in);
-  en->tty = in.tty;
+  if (en->tty < 0)
+    en->tty = in.tty;
+  en->run_started_ns = in.started_ns;
   /* gone before it could be followed: nothing to show */
   enter(en, res->rc == ERR_NOTFOUND ? LOGS_DONE : LOGS_FOLLOWING);
 }
@@ -425,8 +427,11 @@ static void state_following(struct logs_entry *en)
   settle(en);
 }
 
-/* Follow en again: a new run began (restart policy, start event). */
-static void follow_again(struct logs_entry *en, long long from_ns)
+/* Follow en again: a new run began (restart policy, start event) at
+ * from_ns; started_ns is its StartedAt when known (else, in wait mode, an
+ * inspect learns it first). */
+static void follow_again(struct logs_entry *en, long long from_ns,
+                         long long started_ns)
 {
   en->restarts++;
   /* go on right after the last line shown: nothing lost or repeated */
@@ -434,7 +439,11 @@ static void follow_again(struct logs_entry *en, long long from_ns)
     snprintf(en->since, sizeof(en->since), "%s", en->last_seen);
   else if (from_ns > 0)
     ns_text(from_ns, en->since, sizeof(en->since));
-  enter(en, LOGS_FOLLOWING);
+  en->run_started_ns = started_ns;
+  if (started_ns <= 0 && !(en->logs->flags & LOGS_NO_WAIT))
+    enter(en, LOGS_INSPECTING);
+  else
+    enter(en, LOGS_FOLLOWING);
 }
 
 /* After an exit: a container its restart policy brings back is followed
@@ -458,13 +467,18 @@ static void on_checked(void *ctx, struct engine_result *res)
     if (in.finished_ns > 0)
       en->last_exit_ns = in.finished_ns;
   }
-  /* a run that began after the one followed ended, even one over */
-  int new_run = in.started_ns > 0 && en->last_exit_ns > 0 &&
-                in.started_ns > en->last_exit_ns;
+  /* a run that began after the one followed, even one over already (its
+   * output comes with the next stream) */
+  int new_run;
+  if (en->run_started_ns > 0)
+    new_run = in.started_ns > en->run_started_ns;
+  else /* the exit seen first, though it may be a later run's by now */
+    new_run = in.started_ns > 0 && en->last_exit_ns > 0 &&
+              in.started_ns > en->last_exit_ns;
   if (res->rc || l->stopping)
     enter(en, LOGS_DONE);
-  else if (in.running || new_run)
-    follow_again(en, in.started_ns);
+  else if (new_run || (in.running && en->run_started_ns <= 0))
+    follow_again(en, in.started_ns, in.started_ns);
   else if (in.restarting)
     enter(en, LOGS_RESTARTING);
   else
@@ -525,9 +539,9 @@ static void entry_started(struct logs_entry *en, long long ns)
     return;
   if (en->state == LOGS_RESTARTING) {
     uv_timer_stop(&en->timer);
-    follow_again(en, ns);
+    follow_again(en, ns, -1);
   } else if (en->state == LOGS_DONE) {
-    follow_again(en, ns);
+    follow_again(en, ns, -1);
   }
 }
 
@@ -561,6 +575,7 @@ static struct logs_entry *entry_new(struct logs *l, const char *id,
   en->first = 1;
   en->known_ns = -1;
   en->last_exit_ns = -1;
+  en->run_started_ns = -1;
   en->color = colors[l->ncolors++ % NCOLORS];
   if (strlen(en->label) > l->width)
     l->width = strlen(en->label);
@@ -587,9 +602,10 @@ int logs_add(struct logs *l, const char *id, const char *name,
   if (since)
     snprintf(en->since, sizeof(en->since), "%s", since);
   if (en->state == LOGS_NEW)
-    enter(en, en->tty < 0 ? LOGS_INSPECTING : LOGS_FOLLOWING);
+    enter(en, en->tty < 0 || !(l->flags & LOGS_NO_WAIT) ? LOGS_INSPECTING
+                                                        : LOGS_FOLLOWING);
   else
-    follow_again(en, 0);
+    follow_again(en, 0, -1);
   return 0;
 }
 

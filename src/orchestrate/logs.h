@@ -62,8 +62,9 @@ enum logs_flags {
 /* The life of one followed container. */
 enum logs_state {
   LOGS_NEW,        /* just added: nothing asked yet (never stays so) */
-  LOGS_INSPECTING, /* learning whether it has a TTY (the stream's framing
-                      depends on it) before following */
+  LOGS_INSPECTING, /* before following: learning whether it has a TTY
+                      (the stream's framing depends on it) and, in wait
+                      mode, which run it is in (its StartedAt) */
   LOGS_FOLLOWING,  /* its log stream is open; in wait mode its wait too */
   LOGS_DRAINING,   /* it exited (the wait returned); the rest of its output
                       is still arriving */
@@ -91,8 +92,9 @@ struct logs_entry {
   char since[40];         /* where the next stream begins ("" from the start) */
   char last_seen[40];     /* just after the last line shown: the next since */
   long long last_exit_ns; /* the last exit (ns since the epoch), or -1 */
-  long long known_ns;     /* starts up to this are covered by the streams */
-  uv_timer_t timer;       /* waiting for a restarting container to run */
+  long long run_started_ns; /* when the run followed began, or -1 */
+  long long known_ns;       /* starts up to this are covered by the streams */
+  uv_timer_t timer;         /* waiting for a restarting container to run */
   int timer_init;
   struct stream_lines out, err;
   struct logs_entry *next;
@@ -135,11 +137,12 @@ void logs_init(struct logs *l, uv_loop_t *loop, struct engine *e, FILE *out,
 void logs_init_opts(struct logs *l, uv_loop_t *loop, struct engine *e,
                     FILE *out, const struct logs_options *o);
 /* Follow a container: id (or name), name ("blog-serve-1"), service and
- * replica number (for the "serve-1" label), tty (-1: unknown, inspected
- * first). since: where the stream begins (NULL: the query's since for
- * the first stream, else its whole output so far). A container followed
- * already is left as it is; one that is done is followed again. The
- * streams start when the loop runs; errors come through on_error. */
+ * replica number (for the "serve-1" label), tty (-1: unknown; inspected
+ * first, as it always is in wait mode, to know its run). since: where the
+ * stream begins (NULL: the query's since for the first stream, else its whole
+ * output so far). A container followed already is left as it is; one that is
+ * done is followed again. The streams start when the loop runs; errors come
+ * through on_error. */
 int logs_add(struct logs *l, const char *id, const char *name,
              const char *service, int number, int tty, const char *since,
              struct err *err);

@@ -328,6 +328,13 @@ static void test_restart(void)
                         .times = 2,
                         .body = "{\"StatusCode\":1}"};
   fake_engine_add(fe, &w);
+  struct fake_rule first_run = {
+      .method = "GET",
+      .pattern = "/containers/r1/json",
+      .times = 1,
+      .body = "{\"State\":{\"Running\":true,\"Restarting\":false,"
+              "\"StartedAt\":\"2024-05-01T10:00:01Z\"}}"};
+  fake_engine_add(fe, &first_run);
   struct fake_rule backoff = {
       .method = "GET",
       .pattern = "/containers/r1/json",
@@ -362,11 +369,54 @@ static void test_restart(void)
          "followed twice");
   is_int(fake_engine_count(fe, "GET", "/containers/r1/logs?*since=*"), 1,
          "the second time from the last line on");
-  is_int(fake_engine_count(fe, "GET", "/containers/r1/json"), 3,
-         "looked at after each exit, and again in the back-off");
+  is_int(fake_engine_count(fe, "GET", "/containers/r1/json"), 4,
+         "looked at before, after each exit, and again in the back-off");
   is_int(l.head->restarts, 1, "one restart");
   is_int(s.exits, 1, "done once, at the end");
   is_int(s.last_code, 1, "with the last code");
+  is_int(fake_engine_unmatched(fe), 0, "nothing unscripted asked");
+  finish(&l);
+  seen_release(&s);
+  end();
+}
+
+/* up: the next run began and ended before the first look after the
+ * followed one's exit (FinishedAt is then the later run's): the run is
+ * still followed, because the look compares with when the followed run
+ * began. */
+static void test_run_missed(void)
+{
+  begin();
+  struct fake_rule before = {.method = "GET",
+                             .pattern = "/containers/r2/json",
+                             .times = 1,
+                             .body =
+                                 "{\"State\":{\"Running\":true,"
+                                 "\"StartedAt\":\"2024-05-01T10:00:01Z\"}}"};
+  fake_engine_add(fe, &before);
+  fake_engine_reply(fe, "GET", "/containers/r2/json", 200,
+                    "{\"State\":{\"Running\":false,\"Restarting\":false,"
+                    "\"StartedAt\":\"2024-05-01T10:00:03Z\","
+                    "\"FinishedAt\":\"2024-05-01T10:00:04Z\"}}");
+  struct fake_piece run1[] = {frame(1, T("2") "one\n", 0)};
+  stream_rule("/containers/r2/logs", run1, 1, FAKE_END_DONE, 1, NULL);
+  struct fake_piece run2[] = {frame(1, T("3.5") "two\n", 0)};
+  stream_rule("/containers/r2/logs?*since=1714557602.000000001*", run2, 1,
+              FAKE_END_DONE, 1, NULL);
+  fake_engine_reply(fe, "POST", "/containers/r2/wait", 200,
+                    "{\"StatusCode\":1}");
+
+  struct seen s;
+  seen_init(&s);
+  struct logs l;
+  logs_init(&l, &loop, engine, s.out, LOGS_NO_COLOR, on_exit_cb, &s);
+  logs_add(&l, "r2", "p-flaky-1", "flaky", 1, 0, NULL, NULL);
+  ok(run_while(active, &l, 10000), "done");
+  is_str(lines_of(&s, "flaky-1"),
+         "  | one\n exited with code 1\n  | two\n exited with code 1",
+         "both runs' output and exits");
+  is_int(fake_engine_count(fe, "GET", "/containers/r2/logs"), 2,
+         "followed twice");
   is_int(fake_engine_unmatched(fe), 0, "nothing unscripted asked");
   finish(&l);
   seen_release(&s);
@@ -580,6 +630,8 @@ static void test_release_in_flight(void)
   begin();
   struct fake_piece h[] = {frame(1, T("1") "held\n", 0)};
   stream_rule("/containers/h1/logs", h, 1, FAKE_END_HOLD, 1, NULL);
+  fake_engine_reply(fe, "GET", "/containers/h1/json", 200,
+                    "{\"State\":{\"Running\":true}}");
   struct fake_rule w = {.method = "POST",
                         .pattern = "/containers/h1/wait",
                         .end = FAKE_END_HOLD,
@@ -609,6 +661,7 @@ int main(void)
   test_fan_in();
   test_cut();
   test_restart();
+  test_run_missed();
   test_follow_new();
   test_restart_event();
   test_query_no_wait();
