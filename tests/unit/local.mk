@@ -122,3 +122,9 @@ tests_unit_session_test_LDADD = $(LDADD) -lpthread
 check_PROGRAMS += tests/unit/cmdtab-test
 TESTS += tests/unit/cmdtab-test
 tests_unit_cmdtab_test_SOURCES = tests/unit/cmdtab-test.c
+
+check_PROGRAMS += tests/unit/logs-test
+TESTS += tests/unit/logs-test
+tests_unit_logs_test_SOURCES = tests/unit/logs-test.c \
+  tests/lib/fake-engine.c tests/lib/fake-engine.h
+tests_unit_logs_test_LDADD = $(LDADD) -lpthread
