@@ -1,8 +1,11 @@
 # orchestrate: compose labels, create bodies, plan, scheduler, per-service
-# state machine, log fan-in.
+# state machine, log fan-in, the one-off container of run (with the engine
+# answers it reads).
 libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/create.c src/orchestrate/create.h \
   src/orchestrate/plan.c src/orchestrate/plan.h \
   src/orchestrate/sched.c src/orchestrate/sched.h \
   src/orchestrate/svc.c src/orchestrate/svc.h \
-  src/orchestrate/logs.c src/orchestrate/logs.h
+  src/orchestrate/logs.c src/orchestrate/logs.h \
+  src/orchestrate/reply.c src/orchestrate/reply.h \
+  src/orchestrate/oneoff.c src/orchestrate/oneoff.h
