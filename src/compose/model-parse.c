@@ -523,3 +523,31 @@ int model_parse_volume(struct arena *a, const char *spec, struct mount *m,
   }
   return 0;
 }
+
+int model_port_option(struct arena *a, const char *opt, const char *spec,
+                      struct port **ports, size_t *n, struct err *err)
+{
+  const char *why;
+
+  if (model_parse_ports(a, spec, ports, n, &why))
+    return err_set(err, ERR_USAGE, "'%s %s': not a port mapping: %s", opt, spec,
+                   why);
+  return 0;
+}
+
+int model_volume_option(struct arena *a, const char *opt, const char *spec,
+                        const char *dir, const char *home, struct mount *m,
+                        struct err *err)
+{
+  const char *why;
+
+  if (model_parse_volume(a, spec, m, &why))
+    return err_set(err, ERR_USAGE, "'%s %s': not a volume: %s", opt, spec, why);
+  /* as the loader normalizes a short bind written in a file */
+  if (m->type == MOUNT_BIND) {
+    m->source = model_abs_path(a, dir, home, m->source);
+    m->bind_create_host_path = TRI_TRUE;
+  }
+  m->target = model_clean_path(a, m->target);
+  return 0;
+}

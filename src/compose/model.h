@@ -363,6 +363,17 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
                 struct project **out, struct err *err);
 void project_free(struct project *p);
 
+/* The short syntax of ports and volumes given on the command line (run
+ * -p, -v), read by the loader's grammars. opt names the flag in messages,
+ * which have no position: "'-p 80:80:80': not a port mapping: invalid
+ * host IP address" (ERR_USAGE). Results come from the arena a; a bind
+ * source is made absolute against dir (~ against home, may be NULL). */
+int model_port_option(struct arena *a, const char *opt, const char *spec,
+                      struct port **ports, size_t *n, struct err *err);
+int model_volume_option(struct arena *a, const char *opt, const char *spec,
+                        const char *dir, const char *home, struct mount *m,
+                        struct err *err);
+
 /* Lookups (NULL when absent). */
 struct service *project_service(const struct project *p, const char *name);
 struct network *project_network(const struct project *p, const char *key);

@@ -3,13 +3,58 @@
  * API 1.41 reference (ContainerConfig, HostConfig, NetworkingConfig). */
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
+#include "util/arena.h"
 #include "util/buf.h"
+#include "util/strvec.h"
 #include "util/xalloc.h"
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* run's overrides as the loader reads them, in a scratch arena. */
+struct parsed {
+  const struct create_overrides *o; /* a zeroed one when there are none */
+  struct port *ports;
+  size_t nports;
+  struct mount *mounts;
+  size_t nmounts;
+};
+
+static int parse_overrides(const struct project *p,
+                           const struct create_overrides *o, struct arena *a,
+                           struct parsed *out, struct err *err)
+{
+  memset(out, 0, sizeof(*out));
+  out->o = o;
+  for (size_t i = 0; i < o->ports.n; i++) {
+    struct port *ps;
+    size_t k;
+    int rc = model_port_option(a, "-p", o->ports.v[i], &ps, &k, err);
+    if (rc)
+      return rc;
+    struct port *all = arena_alloc(a, (out->nports + k) * sizeof(*all));
+    if (out->nports)
+      memcpy(all, out->ports, out->nports * sizeof(*all));
+    memcpy(all + out->nports, ps, k * sizeof(*all));
+    out->ports = all;
+    out->nports += k;
+  }
+  if (o->volumes.n)
+    out->mounts = arena_alloc(a, o->volumes.n * sizeof(*out->mounts));
+  for (size_t i = 0; i < o->volumes.n; i++) {
+    int rc = model_volume_option(a, "-v", o->volumes.v[i], p->working_dir,
+                                 kvlist_get(&p->environment, "HOME"),
+                                 &out->mounts[out->nmounts++], err);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
 
 const char *create_network_name(const struct project *p, const char *key)
 {
@@ -87,15 +132,17 @@ static void add_kv(cJSON *o, const char *key, const struct kvlist *l)
     labels_set(m, l->v[i].key, l->v[i].value);
 }
 
-cJSON *create_endpoint_new(const struct service *s,
-                           const struct service_network *n)
+static cJSON *endpoint_new(const struct service *s,
+                           const struct service_network *n, int aliases)
 {
   cJSON *ep = cJSON_CreateObject();
-  cJSON *al = cJSON_AddArrayToObject(ep, "Aliases");
-  cJSON_AddItemToArray(al, cJSON_CreateString(s->name));
-  for (size_t i = 0; i < n->aliases.n; i++)
-    if (strcmp(n->aliases.v[i], s->name))
-      cJSON_AddItemToArray(al, cJSON_CreateString(n->aliases.v[i]));
+  if (aliases) {
+    cJSON *al = cJSON_AddArrayToObject(ep, "Aliases");
+    cJSON_AddItemToArray(al, cJSON_CreateString(s->name));
+    for (size_t i = 0; i < n->aliases.n; i++)
+      if (strcmp(n->aliases.v[i], s->name))
+        cJSON_AddItemToArray(al, cJSON_CreateString(n->aliases.v[i]));
+  }
   if (n->ipv4_address || n->ipv6_address || n->link_local_ips.n) {
     cJSON *ipam = cJSON_AddObjectToObject(ep, "IPAMConfig");
     add_str(ipam, "IPv4Address", n->ipv4_address);
@@ -104,6 +151,28 @@ cJSON *create_endpoint_new(const struct service *s,
   }
   add_str(ep, "MacAddress", n->mac_address);
   return ep;
+}
+
+cJSON *create_endpoint_new(const struct service *s,
+                           const struct service_network *n)
+{
+  return endpoint_new(s, n, 1);
+}
+
+cJSON *create_ctx_endpoint_new(const struct create_ctx *c,
+                               const struct service_network *n)
+{
+  return endpoint_new(c->service, n,
+                      !c->overrides || !c->overrides->no_aliases);
+}
+
+static cJSON *connect_body_new(const struct create_ctx *c, const char *id,
+                               const struct service_network *n)
+{
+  cJSON *body = cJSON_CreateObject();
+  cJSON_AddStringToObject(body, "Container", id);
+  cJSON_AddItemToObject(body, "EndpointConfig", create_ctx_endpoint_new(c, n));
+  return body;
 }
 
 /* "8000", "8000/udp", "8000-8002/tcp" -> each "port/proto" key. */
@@ -127,12 +196,11 @@ static void add_expose(cJSON *exposed, const char *spec)
   }
 }
 
-static void add_ports(const struct service *s, cJSON *cfg, cJSON *host)
+static void add_port_list(const struct port *ps, size_t n, cJSON *exposed,
+                          cJSON *bindings)
 {
-  cJSON *exposed = cJSON_CreateObject();
-  cJSON *bindings = cJSON_CreateObject();
-  for (size_t i = 0; i < s->nports; i++) {
-    const struct port *pt = &s->ports[i];
+  for (size_t i = 0; i < n; i++) {
+    const struct port *pt = &ps[i];
     char key[48];
     snprintf(key, sizeof(key), "%u/%s", pt->target,
              pt->protocol ? pt->protocol : "tcp");
@@ -146,6 +214,17 @@ static void add_ports(const struct service *s, cJSON *cfg, cJSON *host)
     cJSON_AddStringToObject(b, "HostPort", pt->published ? pt->published : "");
     cJSON_AddItemToArray(list, b);
   }
+}
+
+/* The service's ports (unless a one-off leaves them out), -p's, expose. */
+static void add_ports(const struct service *s, const struct parsed *ov,
+                      cJSON *cfg, cJSON *host)
+{
+  cJSON *exposed = cJSON_CreateObject();
+  cJSON *bindings = cJSON_CreateObject();
+  if (!ov->o->no_service_ports)
+    add_port_list(s->ports, s->nports, exposed, bindings);
+  add_port_list(ov->ports, ov->nports, exposed, bindings);
   for (size_t i = 0; i < s->expose.n; i++)
     add_expose(exposed, s->expose.v[i]);
   if (exposed->child)
@@ -232,46 +311,53 @@ static const char *mount_type_name(enum mount_type t)
   return "volume";
 }
 
+static void add_mount(const struct project *p, const struct mount *m,
+                      cJSON *binds, cJSON *mounts)
+{
+  if (m->type == MOUNT_BIND && m->bind_create_host_path != TRI_FALSE) {
+    char *spec = bind_spec(m);
+    cJSON_AddItemToArray(binds, cJSON_CreateString(spec));
+    free(spec);
+    return;
+  }
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "Type", mount_type_name(m->type));
+  if (m->type == MOUNT_VOLUME && m->source)
+    cJSON_AddStringToObject(o, "Source", create_volume_name(p, m->source));
+  else
+    add_str(o, "Source", m->source);
+  cJSON_AddStringToObject(o, "Target", m->target);
+  if (m->read_only)
+    cJSON_AddTrueToObject(o, "ReadOnly");
+  add_str(o, "Consistency", m->consistency);
+  if (m->type == MOUNT_BIND && m->bind_propagation) {
+    cJSON *bo = cJSON_AddObjectToObject(o, "BindOptions");
+    cJSON_AddStringToObject(bo, "Propagation", m->bind_propagation);
+  }
+  if (m->type == MOUNT_VOLUME && m->volume_nocopy) {
+    cJSON *vo = cJSON_AddObjectToObject(o, "VolumeOptions");
+    cJSON_AddTrueToObject(vo, "NoCopy");
+  }
+  if (m->type == MOUNT_TMPFS && (m->tmpfs_size >= 0 || m->tmpfs_mode >= 0)) {
+    cJSON *to = cJSON_AddObjectToObject(o, "TmpfsOptions");
+    if (m->tmpfs_size >= 0)
+      cJSON_AddNumberToObject(to, "SizeBytes", (double)m->tmpfs_size);
+    if (m->tmpfs_mode >= 0)
+      cJSON_AddNumberToObject(to, "Mode", (double)m->tmpfs_mode);
+  }
+  cJSON_AddItemToArray(mounts, o);
+}
+
+/* The service's volumes, then -v's. */
 static void add_mounts(const struct project *p, const struct service *s,
-                       cJSON *host)
+                       const struct parsed *ov, cJSON *host)
 {
   cJSON *binds = cJSON_CreateArray();
   cJSON *mounts = cJSON_CreateArray();
-  for (size_t i = 0; i < s->nvolumes; i++) {
-    const struct mount *m = &s->volumes[i];
-    if (m->type == MOUNT_BIND && m->bind_create_host_path != TRI_FALSE) {
-      char *spec = bind_spec(m);
-      cJSON_AddItemToArray(binds, cJSON_CreateString(spec));
-      free(spec);
-      continue;
-    }
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "Type", mount_type_name(m->type));
-    if (m->type == MOUNT_VOLUME && m->source)
-      cJSON_AddStringToObject(o, "Source", create_volume_name(p, m->source));
-    else
-      add_str(o, "Source", m->source);
-    cJSON_AddStringToObject(o, "Target", m->target);
-    if (m->read_only)
-      cJSON_AddTrueToObject(o, "ReadOnly");
-    add_str(o, "Consistency", m->consistency);
-    if (m->type == MOUNT_BIND && m->bind_propagation) {
-      cJSON *bo = cJSON_AddObjectToObject(o, "BindOptions");
-      cJSON_AddStringToObject(bo, "Propagation", m->bind_propagation);
-    }
-    if (m->type == MOUNT_VOLUME && m->volume_nocopy) {
-      cJSON *vo = cJSON_AddObjectToObject(o, "VolumeOptions");
-      cJSON_AddTrueToObject(vo, "NoCopy");
-    }
-    if (m->type == MOUNT_TMPFS && (m->tmpfs_size >= 0 || m->tmpfs_mode >= 0)) {
-      cJSON *to = cJSON_AddObjectToObject(o, "TmpfsOptions");
-      if (m->tmpfs_size >= 0)
-        cJSON_AddNumberToObject(to, "SizeBytes", (double)m->tmpfs_size);
-      if (m->tmpfs_mode >= 0)
-        cJSON_AddNumberToObject(to, "Mode", (double)m->tmpfs_mode);
-    }
-    cJSON_AddItemToArray(mounts, o);
-  }
+  for (size_t i = 0; i < s->nvolumes; i++)
+    add_mount(p, &s->volumes[i], binds, mounts);
+  for (size_t i = 0; i < ov->nmounts; i++)
+    add_mount(p, &ov->mounts[i], binds, mounts);
   if (binds->child)
     cJSON_AddItemToObject(host, "Binds", binds);
   else
@@ -336,7 +422,7 @@ static void add_volumes_from(const struct project *p, const struct service *s,
 }
 
 static void add_network(const struct project *p, const struct service *s,
-                        cJSON *body, cJSON *host)
+                        const struct parsed *ov, cJSON *body, cJSON *host)
 {
   if (s->network_mode) {
     if (!strncmp(s->network_mode, "service:", 8)) {
@@ -358,7 +444,7 @@ static void add_network(const struct project *p, const struct service *s,
   cJSON_AddStringToObject(host, "NetworkMode", name);
   cJSON *nc = cJSON_AddObjectToObject(body, "NetworkingConfig");
   cJSON *eps = cJSON_AddObjectToObject(nc, "EndpointsConfig");
-  cJSON_AddItemToObject(eps, name, create_endpoint_new(s, n));
+  cJSON_AddItemToObject(eps, name, endpoint_new(s, n, !ov->o->no_aliases));
 }
 
 static void add_host_misc(const struct service *s, cJSON *host)
@@ -469,44 +555,124 @@ static void add_host_misc(const struct service *s, cJSON *host)
     cJSON_AddNumberToObject(host, "OomScoreAdj", s->oom_score_adj);
 }
 
-/* The body without compose's labels (what the config hash covers). */
-static int body_core(const struct project *p, const struct service *s,
-                     cJSON **out, struct err *err)
+/* Env: the service's entries, each replaced in place by an override of
+ * the same key, then the other overrides (the last of a key wins). */
+static void add_env(const struct project *p, const struct service *s,
+                    const struct create_overrides *o, cJSON *b)
 {
+  struct strvec env = STRVEC_INIT;
+  for (size_t i = 0; i < s->environment.n; i++) {
+    const struct kv *kv = &s->environment.v[i];
+    if (kv->value) /* declared without a value and unset: not passed */
+      strvec_pushf(&env, "%s=%s", kv->key, kv->value);
+  }
+  for (size_t i = 0; i < o->env.n; i++) {
+    char *e = create_env_entry_new(p, o->env.v[i]);
+    if (!e)
+      continue;
+    size_t klen = (size_t)(strchr(e, '=') - e), k;
+    for (k = 0; k < env.n; k++)
+      if (!strncmp(env.v[k], e, klen + 1))
+        break;
+    if (k < env.n) {
+      free(env.v[k]);
+      env.v[k] = e;
+    } else {
+      strvec_push(&env, e);
+      free(e);
+    }
+  }
+  if (s->environment.n || env.n) {
+    cJSON *a = cJSON_AddArrayToObject(b, "Env");
+    for (size_t i = 0; i < env.n; i++)
+      cJSON_AddItemToArray(a, cJSON_CreateString(env.v[i]));
+  }
+  strvec_clear(&env);
+}
+
+/* Cmd and Entrypoint: an overridden entrypoint drops the service's
+ * command unless one is given too, as compose's run does. */
+static void add_command(const struct service *s,
+                        const struct create_overrides *o, cJSON *b)
+{
+  if (o->command.n)
+    cJSON_AddItemToObject(b, "Cmd", strlist_json(&o->command));
+  else if (!o->entrypoint && s->command_set && s->command.n)
+    cJSON_AddItemToObject(b, "Cmd", strlist_json(&s->command));
+  if (o->entrypoint) {
+    struct strvec words = STRVEC_INIT;
+    strvec_split(&words, o->entrypoint, ' ');
+    cJSON *a = cJSON_AddArrayToObject(b, "Entrypoint");
+    for (size_t i = 0; i < words.n; i++)
+      cJSON_AddItemToArray(a, cJSON_CreateString(words.v[i]));
+    strvec_clear(&words);
+  } else if (s->entrypoint_set) {
+    /* an empty entrypoint is sent as [] so the image's one is dropped */
+    cJSON_AddItemToObject(b, "Entrypoint", strlist_json(&s->entrypoint));
+  }
+}
+
+/* Tty and the standard streams. */
+static void add_stdio(const struct service *s, const struct create_overrides *o,
+                      cJSON *b)
+{
+  if (o->tty)
+    cJSON_AddBoolToObject(b, "Tty", o->tty == TRI_TRUE);
+  else if (s->tty)
+    cJSON_AddTrueToObject(b, "Tty");
+  int open = o->stdin_open ? o->stdin_open == TRI_TRUE : s->stdin_open;
+  if (o->stdin_open || open) {
+    cJSON_AddBoolToObject(b, "OpenStdin", open);
+    cJSON_AddBoolToObject(b, "AttachStdin", open);
+  }
+  if (o->attach) {
+    cJSON_AddTrueToObject(b, "AttachStdout");
+    cJSON_AddTrueToObject(b, "AttachStderr");
+    if (open)
+      cJSON_AddTrueToObject(b, "StdinOnce");
+  }
+}
+
+static void add_labels(const struct service *s,
+                       const struct create_overrides *o, cJSON *b)
+{
+  cJSON *labels = cJSON_AddObjectToObject(b, "Labels");
+  for (size_t i = 0; i < s->labels.n; i++)
+    labels_set(labels, s->labels.v[i].key, s->labels.v[i].value);
+  for (size_t i = 0; i < o->labels.n; i++) {
+    const char *kv = o->labels.v[i], *eq = strchr(kv, '=');
+    char *key = eq ? xstrndup(kv, (size_t)(eq - kv)) : xstrdup(kv);
+    labels_set(labels, key, eq ? eq + 1 : "");
+    free(key);
+  }
+}
+
+/* The body without compose's labels (what the config hash covers), with
+ * the overrides o (never NULL) where the service's fields go. */
+static int body_core(const struct project *p, const struct service *s,
+                     const struct create_overrides *o, cJSON **out,
+                     struct err *err)
+{
+  struct arena a = ARENA_INIT;
+  struct parsed ov;
+  int rc = parse_overrides(p, o, &a, &ov, err);
+  if (rc) {
+    arena_release(&a);
+    return rc;
+  }
   cJSON *b = cJSON_CreateObject();
   char *image = create_image_name_new(p, s);
   cJSON_AddStringToObject(b, "Image", image);
   free(image);
-  if (s->command_set && s->command.n)
-    cJSON_AddItemToObject(b, "Cmd", strlist_json(&s->command));
-  /* an empty entrypoint is sent as [] so the image's one is dropped */
-  if (s->entrypoint_set)
-    cJSON_AddItemToObject(b, "Entrypoint", strlist_json(&s->entrypoint));
-  if (s->environment.n) {
-    cJSON *env = cJSON_AddArrayToObject(b, "Env");
-    for (size_t i = 0; i < s->environment.n; i++) {
-      const struct kv *kv = &s->environment.v[i];
-      if (!kv->value)
-        continue; /* declared without a value and unset: not passed */
-      char *e = xasprintf("%s=%s", kv->key, kv->value);
-      cJSON_AddItemToArray(env, cJSON_CreateString(e));
-      free(e);
-    }
-  }
-  add_str(b, "WorkingDir", s->working_dir);
-  add_str(b, "User", s->user);
+  add_command(s, o, b);
+  add_env(p, s, o, b);
+  add_str(b, "WorkingDir", o->working_dir ? o->working_dir : s->working_dir);
+  add_str(b, "User", o->user ? o->user : s->user);
   add_str(b, "Hostname", s->hostname);
   add_str(b, "Domainname", s->domainname);
   add_str(b, "MacAddress", s->mac_address);
-  if (s->tty)
-    cJSON_AddTrueToObject(b, "Tty");
-  if (s->stdin_open) {
-    cJSON_AddTrueToObject(b, "OpenStdin");
-    cJSON_AddTrueToObject(b, "AttachStdin");
-  }
-  cJSON *labels = cJSON_AddObjectToObject(b, "Labels");
-  for (size_t i = 0; i < s->labels.n; i++)
-    labels_set(labels, s->labels.v[i].key, s->labels.v[i].value);
+  add_stdio(s, o, b);
+  add_labels(s, o, b);
   add_str(b, "StopSignal", s->stop_signal);
   if (s->stop_grace_period_ns >= 0)
     cJSON_AddNumberToObject(b, "StopTimeout",
@@ -515,30 +681,37 @@ static int body_core(const struct project *p, const struct service *s,
     add_healthcheck(s->healthcheck, b);
 
   cJSON *host = cJSON_AddObjectToObject(b, "HostConfig");
-  add_ports(s, b, host);
-  add_mounts(p, s, host);
-  int rc = add_file_refs(p, s, s->secrets, s->nsecrets, p->secrets, p->nsecrets,
-                         1, host, err);
+  add_ports(s, &ov, b, host);
+  add_mounts(p, s, &ov, host);
+  rc = add_file_refs(p, s, s->secrets, s->nsecrets, p->secrets, p->nsecrets, 1,
+                     host, err);
   if (!rc)
     rc = add_file_refs(p, s, s->configs, s->nconfigs, p->configs, p->nconfigs,
                        0, host, err);
   if (rc) {
     cJSON_Delete(b);
+    arena_release(&a);
     return rc;
   }
   add_volumes_from(p, s, host);
-  add_restart(s->restart, host);
+  if (!o->no_restart)
+    add_restart(s->restart, host);
+  if (o->auto_remove)
+    cJSON_AddTrueToObject(host, "AutoRemove");
   add_host_misc(s, host);
-  add_network(p, s, b, host);
+  add_network(p, s, &ov, b, host);
+  arena_release(&a);
   *out = b;
   return 0;
 }
+
+static const struct create_overrides no_overrides;
 
 int create_config_hash(const struct project *p, const struct service *s,
                        char out[65], struct err *err)
 {
   cJSON *b;
-  int rc = body_core(p, s, &b, err);
+  int rc = body_core(p, s, &no_overrides, &b, err);
   if (rc)
     return rc;
   labels_hash_json(b, out);
@@ -549,7 +722,8 @@ int create_config_hash(const struct project *p, const struct service *s,
 int create_body(const struct create_ctx *c, cJSON **out, struct err *err)
 {
   cJSON *b;
-  int rc = body_core(c->project, c->service, &b, err);
+  int rc = body_core(c->project, c->service,
+                     c->overrides ? c->overrides : &no_overrides, &b, err);
   if (rc)
     return rc;
   char hash[65];
@@ -573,14 +747,53 @@ int create_container(struct engine *e, const struct create_ctx *c,
   return engine_container_create(e, name, body, cb, ctx, err);
 }
 
-int create_connect(struct engine *e, const struct project *p,
-                   const struct service *s, const struct service_network *n,
-                   const char *container, engine_cb cb, void *ctx,
-                   struct err *err)
+int create_connect(struct engine *e, const struct create_ctx *c,
+                   const struct service_network *n, const char *container,
+                   engine_cb cb, void *ctx, struct err *err)
 {
-  cJSON *body = cJSON_CreateObject();
-  cJSON_AddStringToObject(body, "Container", container);
-  cJSON_AddItemToObject(body, "EndpointConfig", create_endpoint_new(s, n));
-  return engine_network_connect(e, create_network_name(p, n->name), body, cb,
-                                ctx, err);
+  return engine_network_connect(e, create_network_name(c->project, n->name),
+                                connect_body_new(c, container, n), cb, ctx,
+                                err);
+}
+
+int create_check(const struct create_ctx *c, struct err *err)
+{
+  cJSON *b = NULL;
+  int rc = create_body(c, &b, err);
+  cJSON_Delete(b);
+  return rc;
+}
+
+/* 12 hex digits, as compose's one-off names end. */
+static void random_hex(char out[13])
+{
+  unsigned char b[6] = {0};
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || read(fd, b, sizeof(b)) != (ssize_t)sizeof(b)) {
+    unsigned long x = (unsigned long)getpid() ^ (unsigned long)time(NULL);
+    memcpy(b, &x, sizeof(b) < sizeof(x) ? sizeof(b) : sizeof(x));
+  }
+  if (fd >= 0)
+    close(fd);
+  snprintf(out, 13, "%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4],
+           b[5]);
+}
+
+char *create_name_new(const struct create_ctx *c)
+{
+  if (c->overrides && c->overrides->name)
+    return xstrdup(c->overrides->name);
+  if (!c->oneoff)
+    return create_container_name_new(c->project, c->service, c->number);
+  char hex[13];
+  random_hex(hex);
+  return xasprintf("%s-%s-run-%s", c->project->name, c->service->name, hex);
+}
+
+char *create_env_entry_new(const struct project *p, const char *spec)
+{
+  if (strchr(spec, '='))
+    return xstrdup(spec);
+  const char *v = kvlist_get(&p->environment, spec);
+  return v ? xasprintf("%s=%s", spec, v) : NULL;
 }

@@ -1,8 +1,10 @@
 /* create: a service of the typed project as the Engine API's container
  * create body (POST /containers/create, API 1.41), the way docker compose
- * sends it, plus the names compose gives containers, networks, volumes and
- * images. Pure: no engine calls. Returned cJSON trees and *_new strings
- * belong to the caller (cJSON_Delete, free); the project is borrowed. */
+ * sends it, with a one-off run's overrides where they belong, plus the
+ * names compose gives containers, networks, volumes and images. No engine
+ * calls (one-off names read /dev/urandom). Returned cJSON trees and *_new
+ * strings belong to the caller (cJSON_Delete, free); the project and the
+ * overrides are borrowed. */
 #ifndef WCOMPOSE_ORCHESTRATE_CREATE_H
 #define WCOMPOSE_ORCHESTRATE_CREATE_H
 
@@ -12,12 +14,42 @@
 #include "engine/api.h"
 #include "util/err.h"
 
+/* What a one-off run (`run`'s flags) changes in the service's container.
+ * Each override lands where the service's own field is turned into JSON,
+ * so nothing edits the body afterwards. Zero keeps the service's own;
+ * strings are borrowed and read as the user wrote them, with the loader's
+ * grammars. */
+struct create_overrides {
+  struct strlist command; /* replaces command: when not empty */
+  const char *entrypoint; /* words split on spaces ("" empties it); drops
+                             command: unless command is given too */
+  struct strlist env;     /* "KEY=VAL", or "KEY" valued from the project's
+                             environment (left out when unset there);
+                             replaces the service's KEY in place */
+  struct strlist labels;  /* "KEY=VAL" or "KEY" (empty), over the service's */
+  struct strlist ports;   /* -p short syntax, after the service's ports */
+  struct strlist volumes; /* -v short syntax, after the service's volumes
+                             (a relative bind source is taken from the
+                             project directory, as in a file) */
+  const char *working_dir, *user;
+  const char *name;         /* the container name (create_name_new) */
+  enum tristate tty;        /* Tty */
+  enum tristate stdin_open; /* OpenStdin and AttachStdin */
+  int attach;               /* AttachStdout, AttachStderr, and StdinOnce
+                               with stdin open: a client attaches once */
+  int no_service_ports;     /* leave out the service's ports: */
+  int no_restart;           /* no RestartPolicy */
+  int no_aliases;           /* endpoints without aliases */
+  int auto_remove;          /* HostConfig.AutoRemove */
+};
+
 struct create_ctx {
   const struct project *project;
   const struct service *service;
   int number;           /* replica number, from 1 */
   int oneoff;           /* a `run` container */
   const char *image_id; /* the image's ID for LABELS_IMAGE, or NULL */
+  const struct create_overrides *overrides; /* or NULL */
 };
 
 /* The create body: Image, Cmd, Entrypoint, Env, Labels (the service's and
@@ -26,8 +58,19 @@ struct create_ctx {
  * others are connected afterwards with create_endpoint_new). The container
  * name and platform go in the query, not here. ERR_CONFIG with a message
  * naming the service for what cannot be expressed (a secret that is not a
- * file). */
+ * file); ERR_USAGE with the loader's message for an override it does not
+ * read ("'-p 80:80:80': not a port mapping: invalid host IP address"). */
 int create_body(const struct create_ctx *c, cJSON **out, struct err *err);
+/* What create_body would refuse, without keeping a body: check run's flags
+ * before anything is started. */
+int create_check(const struct create_ctx *c, struct err *err);
+/* The name c's container gets: the override, else for a one-off
+ * "<project>-<service>-run-<12 random hex digits>", else
+ * create_container_name_new. */
+char *create_name_new(const struct create_ctx *c);
+/* An environment entry as -e gives it: "KEY=VAL" as is, "KEY" with its
+ * value from p's environment, or NULL when it is unset there. */
+char *create_env_entry_new(const struct project *p, const char *spec);
 
 /* The config hash of s: SHA-256 hex of the canonical JSON of its create
  * body without compose's labels, so it changes exactly when the container
@@ -54,6 +97,9 @@ long create_primary_network(const struct service *s);
  * POST /networks/{id}/connect. */
 cJSON *create_endpoint_new(const struct service *s,
                            const struct service_network *n);
+/* The same for c's container (its overrides apply: no aliases). */
+cJSON *create_ctx_endpoint_new(const struct create_ctx *c,
+                               const struct service_network *n);
 
 /* Create the container c describes (named name) on e: create_body, then
  * engine_container_create with cb. ERR_CONFIG when the body cannot be
@@ -61,11 +107,11 @@ cJSON *create_endpoint_new(const struct service *s,
 int create_container(struct engine *e, const struct create_ctx *c,
                      const char *name, engine_cb cb, void *ctx,
                      struct err *err);
-/* Connect container to the network n of service s (its aliases and
- * addresses), as engine_network_connect. */
-int create_connect(struct engine *e, const struct project *p,
-                   const struct service *s, const struct service_network *n,
-                   const char *container, engine_cb cb, void *ctx,
-                   struct err *err);
+/* Connect container (made from c) to the network n of c's service: its
+ * aliases (unless c's overrides drop them) and addresses, as
+ * engine_network_connect. */
+int create_connect(struct engine *e, const struct create_ctx *c,
+                   const struct service_network *n, const char *container,
+                   engine_cb cb, void *ctx, struct err *err);
 
 #endif

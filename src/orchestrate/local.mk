@@ -1,6 +1,7 @@
 # orchestrate: compose labels, create bodies, plan, scheduler, per-service
-# state machine, log fan-in; and the session runtime built on them:
-# session, images, resources, converge, supervise.
+# state machine, log follower; and the runtime built on them: session,
+# images, resources, converge, supervise, the one-off container of run and
+# the exec of exec.
 libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/create.c src/orchestrate/create.h \
   src/orchestrate/plan.c src/orchestrate/plan.h \
@@ -11,4 +12,6 @@ libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/images.c src/orchestrate/images.h \
   src/orchestrate/resources.c src/orchestrate/resources.h \
   src/orchestrate/converge.c src/orchestrate/converge.h \
-  src/orchestrate/supervise.c src/orchestrate/supervise.h
+  src/orchestrate/supervise.c src/orchestrate/supervise.h \
+  src/orchestrate/oneoff.c src/orchestrate/oneoff.h \
+  src/orchestrate/exec.c src/orchestrate/exec.h

@@ -215,9 +215,11 @@ static void on_created(void *ctx, struct engine_result *res)
     if ((long)i == primary)
       continue;
     struct err e = ERR_INIT;
+    struct create_ctx cc = {
+        s->run->project, s->service, c->number, 0, NULL, NULL};
     issue(s,
-          create_connect(s->run->engine, s->run->project, s->service,
-                         &s->service->networks[i], c->id, on_connected, c, &e),
+          create_connect(s->run->engine, &cc, &s->service->networks[i], c->id,
+                         on_connected, c, &e),
           &e);
   }
   call_done(c);

@@ -310,6 +310,156 @@ int main(void)
          "supported)\n",
          "message names service and secret");
   err_release(&e);
+  d->secrets = NULL;
+  d->nsecrets = 0;
+
+  /* run's overrides, each where the service's own field goes */
+  struct kv penv[] = {{"FROM_US", "ours"}, {"HOME", "/home/me"}};
+  p.environment = (struct kvlist){penv, 2};
+  struct create_overrides ov = {
+      .command = SL("sh", "-c", "env"),
+      .env = SL("A=over", "NEW=1", "FROM_US", "NOT_SET", "NEW=2"),
+      .labels = SL("tier=back", "mark"),
+      .ports = SL("8080:80", "127.0.0.1:6000-6001:7000-7001/udp"),
+      .volumes = SL("./data:/in:ro", "data:/vol", "/anon2", "~/x:/x"),
+      .working_dir = "/w",
+      .user = "nobody",
+      .tty = TRI_FALSE,
+      .stdin_open = TRI_TRUE,
+      .attach = 1,
+      .no_restart = 1,
+      .auto_remove = 1};
+  c = (struct create_ctx){&p, s, 1, 1, NULL, &ov};
+  b = NULL;
+  is_int(create_body(&c, &b, &e), 0, "body with overrides");
+  is_str(json(b, "Cmd"), "[\"sh\",\"-c\",\"env\"]", "command replaces Cmd");
+  is_str(json(b, "Entrypoint"), "[]", "the service's entrypoint kept");
+  is_str(json(b, "Env"), "[\"A=over\",\"EMPTY=\",\"NEW=2\",\"FROM_US=ours\"]",
+         "-e replaces a key in place, adds the others (last wins), KEY alone "
+         "from the project's environment, unset left out");
+  is_str(str(b, "WorkingDir"), "/w", "-w in WorkingDir");
+  is_str(str(b, "User"), "nobody", "-u in User");
+  is_str(str(b, "Labels|tier"), "back", "a label replaces the service's");
+  is_str(str(b, "Labels|mark"), "", "a label without a value");
+  is_str(str(b, "Labels|" LABELS_ONEOFF), "True", "one-off label");
+  ok(cJSON_IsFalse(at(b, "Tty")), "Tty off over the service's tty: true");
+  ok(cJSON_IsTrue(at(b, "OpenStdin")) && cJSON_IsTrue(at(b, "AttachStdin")),
+     "stdin open and attached");
+  ok(cJSON_IsTrue(at(b, "AttachStdout")) &&
+         cJSON_IsTrue(at(b, "AttachStderr")) &&
+         cJSON_IsTrue(at(b, "StdinOnce")),
+     "attached once: output and StdinOnce");
+  is_str(json(b, "ExposedPorts"),
+         "{\"8000/tcp\":{},\"53/udp\":{},\"9000/tcp\":{},\"80/tcp\":{},"
+         "\"7000/udp\":{},\"7001/udp\":{},\"3000/tcp\":{},\"4000/udp\":{},"
+         "\"4001/udp\":{}}",
+         "-p after the service's ports, before expose (ranges expanded)");
+  is_str(json(b, "HostConfig|PortBindings"),
+         "{\"8000/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8000\"}],"
+         "\"53/udp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"5353\"}],"
+         "\"9000/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}],"
+         "\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}],"
+         "\"7000/udp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"6000\"}],"
+         "\"7001/udp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"6001\"}]}",
+         "-p in PortBindings as a compose file's ports");
+  is_str(json(b, "HostConfig|Binds"),
+         "[\"/p/site:/site:ro\",\"/p/data:/in:ro\",\"/home/me/x:/x\","
+         "\"/p/token.txt:/run/secrets/token:ro\"]",
+         "-v binds after the service's, from the project directory and ~");
+  is_str(json(b, "HostConfig|Mounts"),
+         "[{\"Type\":\"volume\",\"Source\":\"blog_data\",\"Target\":"
+         "\"/data\"},{\"Type\":\"volume\",\"Target\":\"/anon\"},{\"Type\":"
+         "\"tmpfs\",\"Target\":\"/run\",\"TmpfsOptions\":{\"SizeBytes\":65536"
+         "}},{\"Type\":\"volume\",\"Source\":\"blog_data\",\"Target\":\"/vol\"}"
+         ",{\"Type\":\"volume\",\"Target\":\"/anon2\"}]",
+         "-v volumes after the service's (a project volume by its name)");
+  ok(!at(b, "HostConfig|RestartPolicy"), "no RestartPolicy");
+  ok(cJSON_IsTrue(at(b, "HostConfig|AutoRemove")), "AutoRemove");
+  is_str(json(b, "NetworkingConfig|EndpointsConfig"),
+         "{\"blog_default\":{\"Aliases\":[\"serve\"]}}",
+         "aliases kept unless asked");
+  cJSON_Delete(b);
+
+  /* an entrypoint drops the command; the service's ports and aliases go */
+  ov = (struct create_overrides){.entrypoint = "/bin/tool  --flag",
+                                 .no_service_ports = 1,
+                                 .no_aliases = 1,
+                                 .tty = TRI_TRUE,
+                                 .stdin_open = TRI_FALSE};
+  is_int(create_body(&c, &b, &e), 0, "body with an entrypoint");
+  is_str(json(b, "Entrypoint"), "[\"/bin/tool\",\"--flag\"]",
+         "--entrypoint in Entrypoint (words)");
+  ok(!at(b, "Cmd"), "and the service's command dropped");
+  is_str(json(b, "ExposedPorts"),
+         "{\"3000/tcp\":{},\"4000/udp\":{},\"4001/udp\":{}}",
+         "without the service's ports: expose only");
+  ok(!at(b, "HostConfig|PortBindings"), "no PortBindings");
+  ok(cJSON_IsTrue(at(b, "Tty")), "Tty on");
+  ok(cJSON_IsFalse(at(b, "OpenStdin")) && !at(b, "StdinOnce") &&
+         !at(b, "AttachStdout"),
+     "stdin closed, not attached");
+  is_str(json(b, "NetworkingConfig|EndpointsConfig"), "{\"blog_default\":{}}",
+         "no aliases at create");
+  is_str(json(b, "HostConfig|RestartPolicy"),
+         "{\"Name\":\"on-failure\",\"MaximumRetryCount\":3}",
+         "the service's restart without no_restart");
+  cJSON_Delete(b);
+  ov.command = (struct strlist)SL("a", "b");
+  is_int(create_body(&c, &b, &e), 0, "entrypoint and command");
+  is_str(json(b, "Cmd"), "[\"a\",\"b\"]", "a given command stays");
+  cJSON_Delete(b);
+  ep = create_ctx_endpoint_new(&c, &sn[0]);
+  t = cJSON_PrintUnformatted(ep);
+  is_str(t, "{\"IPAMConfig\":{\"IPv4Address\":\"10.5.0.9\"}}",
+         "connect endpoint: no aliases, addresses kept");
+  free(t);
+  cJSON_Delete(ep);
+
+  /* names */
+  n = create_name_new(&c);
+  ok(!strncmp(n, "blog-serve-run-", 15) && strlen(n) == 27 &&
+         strspn(n + 15, "0123456789abcdef") == 12,
+     "one-off name: <project>-<service>-run-<12 hex> (%s)", n);
+  free(n);
+  ov.name = "mine";
+  n = create_name_new(&c);
+  is_str(n, "mine", "--name wins");
+  free(n);
+  c.oneoff = 0;
+  c.overrides = NULL;
+  n = create_name_new(&c);
+  is_str(n, "blog-serve-1", "not a one-off: the service's container name");
+  free(n);
+
+  /* the loader's grammars and messages */
+  c = (struct create_ctx){&p, s, 1, 1, NULL, &ov};
+  ov = (struct create_overrides){.ports = SL("80:80:80")};
+  b = NULL;
+  is_int(create_body(&c, &b, &e), ERR_USAGE, "bad -p refused");
+  ok(b == NULL, "no body for a bad -p");
+  is_str(e.text, "'-p 80:80:80': not a port mapping: invalid host IP address\n",
+         "bad -p: the loader's message, naming the flag");
+  err_release(&e);
+  ov = (struct create_overrides){.ports = SL("8080:80/tcpx")};
+  is_int(create_check(&c, &e), ERR_USAGE, "create_check refuses a bad -p");
+  is_str(e.text,
+         "'-p 8080:80/tcpx': not a port mapping: invalid protocol 'tcpx' "
+         "(want tcp, udp or sctp)\n",
+         "bad protocol: the loader's message");
+  err_release(&e);
+  ov = (struct create_overrides){.volumes = SL("a::b")};
+  is_int(create_check(&c, &e), ERR_USAGE, "bad -v refused");
+  is_str(e.text, "'-v a::b': not a volume: empty section between colons\n",
+         "bad -v: the loader's message");
+  err_release(&e);
+  ov = (struct create_overrides){.ports = SL("8080:80")};
+  is_int(create_check(&c, &e), 0, "create_check passes good overrides");
+  ok(e.text == NULL, "and says nothing");
+
+  char *ent = create_env_entry_new(&p, "FROM_US");
+  is_str(ent, "FROM_US=ours", "env entry from the project's environment");
+  free(ent);
+  ok(create_env_entry_new(&p, "NOT_SET") == NULL, "unset: no entry");
   json(NULL, "x");
   return tap_done();
 }

@@ -1,0 +1,688 @@
+/* oneoff: the one-off container of `run` (the shape of svc.c: one function
+ * per state, one place where the state changes), and the pump that feeds
+ * our stdin into its attach with the attach's flow control. */
+#include "orchestrate/oneoff.h"
+#include "engine/hijack.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The input forwarded to the attach. */
+enum stdin_kind {
+  STDIN_NONE,   /* none, closed or unusable: EOF at once */
+  STDIN_STREAM, /* a pipe, socket or terminal: read by uv */
+  STDIN_FILE    /* a file or device (/dev/null): epoll cannot watch it, so
+                   it is read in chunks while the attach has room */
+};
+
+#define STDIN_CHUNK ((size_t)64 << 10)
+
+struct oneoff {
+  uv_loop_t *loop;
+  struct engine *engine;
+  const struct project *project;
+  const struct service *service;
+  struct oneoff_options opt;
+  struct create_overrides ov; /* opt.set and what the options imply */
+  struct create_ctx ctx;
+  const struct oneoff_hooks *hooks;
+  void *data;
+  enum oneoff_state state;
+  char *name;
+  char *id;     /* NULL until created */
+  int pending;  /* tracked engine calls out (create ... remove) */
+  int canceled; /* oneoff_kill before the start call */
+  char *kill;   /* oneoff_kill during the start call: sent once running */
+  int waited;   /* RUNNING: the wait answered */
+  int exit_code;
+  struct engine_attach *att;
+  int attach_done; /* the output is over (or was never opened) */
+  /* stdin */
+  enum stdin_kind kind;
+  union {
+    uv_pipe_t pipe;
+    uv_tty_t tty;
+  } in;
+  int in_open; /* in is initialized: close it */
+  int in_fd;   /* our dup of the input when not in a handle, or -1 */
+  int reading; /* uv_read_start is on */
+  int in_eof;  /* the input is over */
+  int closing; /* handles whose close callback is still due */
+  int freed;   /* oneoff_free was called: release when nothing is left */
+  struct err err;
+  char buf[STDIN_CHUNK];
+};
+
+static const char *const state_names[] = {"idle",      "creating", "connecting",
+                                          "attaching", "starting", "running",
+                                          "removing",  "done",     "failed"};
+
+const char *oneoff_state_name(enum oneoff_state st)
+{
+  return st <= ONEOFF_FAILED ? state_names[st] : "?";
+}
+
+void oneoff_set_state(struct oneoff *o, enum oneoff_state to)
+{
+  static int trace = -1;
+  if (trace < 0) {
+    const char *t = getenv("WCOMPOSE_TRACE");
+    trace = t && *t;
+  }
+  if (trace)
+    fprintf(stderr, "wcompose: oneoff %s: %s -> %s\n", o->name,
+            oneoff_state_name(o->state), oneoff_state_name(to));
+  o->state = to;
+}
+
+static void release(struct oneoff *o)
+{
+  if (!o->freed || o->pending || o->closing)
+    return;
+  free(o->name);
+  free(o->id);
+  free(o->kill);
+  err_release(&o->err);
+  free(o);
+}
+
+static void progress(struct oneoff *o, const char *status, int done)
+{
+  if (o->hooks && o->hooks->progress)
+    o->hooks->progress(o->data, o->name, status, done);
+}
+
+static void fail(struct oneoff *o, const struct engine_result *res)
+{
+  const char *t = res->err && res->err->text ? res->err->text : NULL;
+  if (t) {
+    size_t n = strlen(t);
+    while (n && t[n - 1] == '\n')
+      n--;
+    err_set(&o->err, res->rc, "%.*s", (int)n, t);
+  } else {
+    err_set(&o->err, res->rc, "running container '%s': %s", o->name,
+            err_text(res->rc));
+  }
+}
+
+static int issue(struct oneoff *o, int rc, struct err *e)
+{
+  if (rc) {
+    err_set(&o->err, rc, "%s", e->text ? e->text : err_text(rc));
+    err_release(e);
+    return rc;
+  }
+  o->pending++;
+  return 0;
+}
+
+/* A tracked call answered: 1 to go on, 0 when o was freed meanwhile (and
+ * is released here once nothing is left). */
+static int call_back(struct oneoff *o)
+{
+  o->pending--;
+  if (!o->freed)
+    return 1;
+  release(o);
+  return 0;
+}
+
+/* For calls whose answer changes nothing (kill, resize). */
+static void on_fire(void *ctx, struct engine_result *res)
+{
+  (void)ctx;
+  (void)res;
+}
+
+/* --- stdin --- */
+
+static void stdin_over(struct oneoff *o)
+{
+  if (o->in_eof)
+    return;
+  o->in_eof = 1;
+  if (o->reading)
+    uv_read_stop((uv_stream_t *)&o->in);
+  o->reading = 0;
+  if (o->att && !o->attach_done)
+    engine_attach_close_stdin(o->att);
+}
+
+/* Hand bytes on; 1 when the attach is full enough to stop reading. */
+static int stdin_give(struct oneoff *o, const char *p, size_t n)
+{
+  if (o->attach_done || !o->att)
+    return 1;
+  long r = engine_attach_write(o->att, p, n);
+  if (r < 0) {
+    stdin_over(o); /* cannot happen while we respect the cap */
+    return 1;
+  }
+  return (size_t)r >= HIJACK_PENDING_MAX / 2;
+}
+
+/* A file: read while the attach has room. */
+static void stdin_pump(struct oneoff *o)
+{
+  while (!o->in_eof && !o->attach_done) {
+    ssize_t n = read(o->in_fd, o->buf, sizeof(o->buf));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      stdin_over(o);
+      return;
+    }
+    if (stdin_give(o, o->buf, (size_t)n))
+      return; /* on_drain comes back */
+  }
+}
+
+static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b)
+{
+  struct oneoff *o = h->data;
+  (void)want;
+  *b = uv_buf_init(o->buf, sizeof(o->buf));
+}
+
+static void on_stdin(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+  struct oneoff *o = s->data;
+  if (n == 0)
+    return;
+  if (n < 0) {
+    stdin_over(o);
+    return;
+  }
+  if (stdin_give(o, b->base, (size_t)n) && o->reading) {
+    uv_read_stop(s);
+    o->reading = 0;
+  }
+}
+
+static void on_drain(void *ctx)
+{
+  struct oneoff *o = ctx;
+  if (o->in_eof || o->attach_done)
+    return;
+  if (o->kind == STDIN_FILE) {
+    stdin_pump(o);
+  } else if (o->kind == STDIN_STREAM && !o->reading) {
+    if (!uv_read_start((uv_stream_t *)&o->in, on_alloc, on_stdin))
+      o->reading = 1;
+  }
+}
+
+/* Open the input for forwarding: a uv stream when it can be one, else
+ * read as a file. */
+static void stdin_open(struct oneoff *o)
+{
+  int fd = o->opt.stdin_fd;
+  uv_handle_type t = fd >= 0 ? uv_guess_handle(fd) : UV_UNKNOWN_HANDLE;
+  o->kind = t == UV_FILE                                       ? STDIN_FILE
+            : t == UV_TTY || t == UV_NAMED_PIPE || t == UV_TCP ? STDIN_STREAM
+                                                               : STDIN_NONE;
+  if (o->kind != STDIN_NONE)
+    o->in_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (o->in_fd < 0)
+    o->kind = STDIN_NONE;
+  if (o->kind != STDIN_STREAM)
+    return;
+  int rc = t == UV_TTY ? uv_tty_init(o->loop, &o->in.tty, o->in_fd, 1)
+                       : uv_pipe_init(o->loop, &o->in.pipe, 0);
+  if (!rc && t != UV_TTY) {
+    o->in_open = 1;
+    rc = uv_pipe_open(&o->in.pipe, o->in_fd);
+  }
+  if (rc && !o->in_open) {
+    o->kind = STDIN_FILE; /* read it in chunks then */
+    return;
+  }
+  o->in_open = 1;
+  o->in.pipe.data = o;
+  if (rc)
+    o->kind = STDIN_NONE;
+  else
+    o->in_fd = -1; /* the handle owns it */
+}
+
+static void stdin_start(struct oneoff *o)
+{
+  if (o->kind == STDIN_NONE)
+    stdin_over(o);
+  else if (o->kind == STDIN_FILE)
+    stdin_pump(o);
+  else if (!uv_read_start((uv_stream_t *)&o->in, on_alloc, on_stdin))
+    o->reading = 1;
+  else
+    stdin_over(o);
+}
+
+static void on_in_closed(uv_handle_t *h)
+{
+  struct oneoff *o = h->data;
+  o->closing--;
+  release(o);
+}
+
+/* The input closed and the attach hung up (when still open). */
+static void io_close(struct oneoff *o)
+{
+  if (o->in_open) {
+    if (o->reading)
+      uv_read_stop((uv_stream_t *)&o->in);
+    o->reading = 0;
+    o->closing++;
+    uv_close((uv_handle_t *)&o->in, on_in_closed);
+    o->in_open = 0;
+  }
+  if (o->in_fd >= 0)
+    close(o->in_fd);
+  o->in_fd = -1;
+  engine_attach_free(o->att);
+  o->att = NULL;
+  o->attach_done = 1;
+}
+
+/* --- the machine --- */
+
+static void step(struct oneoff *o);
+
+static enum oneoff_state next_state(const struct oneoff *o)
+{
+  if (o->err.code || o->canceled) {
+    /* --rm holds on a failure too, once */
+    if (o->id && o->opt.rm && o->state != ONEOFF_REMOVING)
+      return ONEOFF_REMOVING;
+    return ONEOFF_FAILED;
+  }
+  switch (o->state) {
+  case ONEOFF_IDLE:
+    return ONEOFF_CREATING;
+  case ONEOFF_CREATING:
+    return ONEOFF_CONNECTING;
+  case ONEOFF_CONNECTING:
+    return o->opt.detach ? ONEOFF_STARTING : ONEOFF_ATTACHING;
+  case ONEOFF_ATTACHING:
+    return ONEOFF_STARTING;
+  case ONEOFF_STARTING:
+    return o->opt.detach ? ONEOFF_DONE : ONEOFF_RUNNING;
+  case ONEOFF_RUNNING:
+    return o->opt.rm ? ONEOFF_REMOVING : ONEOFF_DONE;
+  case ONEOFF_REMOVING:
+  case ONEOFF_DONE:
+  case ONEOFF_FAILED:
+    break;
+  }
+  return ONEOFF_DONE;
+}
+
+static void advance(struct oneoff *o)
+{
+  oneoff_set_state(o, next_state(o));
+  step(o);
+}
+
+/* Move on when the current state has what it waits for: its calls
+ * answered and, running, both the exit and the end of the output (a
+ * failure does not wait for the output: leaving hangs up). */
+static void settle(struct oneoff *o)
+{
+  if (o->pending)
+    return;
+  if (o->state == ONEOFF_RUNNING && !o->err.code &&
+      !(o->waited && o->attach_done))
+    return;
+  advance(o);
+}
+
+/* --- completions: ctx is the oneoff --- */
+
+static void on_created(void *ctx, struct engine_result *res)
+{
+  struct oneoff *o = ctx;
+  if (!call_back(o))
+    return;
+  const char *id = res->id;
+  if (res->rc) {
+    fail(o, res);
+  } else if (!id) {
+    err_set(&o->err, ERR_PROTO, "creating container '%s': no Id in the answer",
+            o->name);
+  } else {
+    o->id = xstrdup(id);
+    progress(o, "Created", 1);
+  }
+  settle(o);
+}
+
+static void on_connected(void *ctx, struct engine_result *res)
+{
+  struct oneoff *o = ctx;
+  if (!call_back(o))
+    return;
+  if (res->rc)
+    fail(o, res);
+  settle(o);
+}
+
+static void on_started(void *ctx, struct engine_result *res)
+{
+  struct oneoff *o = ctx;
+  if (!call_back(o))
+    return;
+  if (res->rc)
+    fail(o, res);
+  else
+    progress(o, "Started", 1);
+  settle(o);
+}
+
+static void on_waited(void *ctx, struct engine_result *res)
+{
+  struct oneoff *o = ctx;
+  if (!call_back(o))
+    return;
+  if (res->rc)
+    fail(o, res);
+  else if (!res->wait || res->wait->status_code < 0)
+    err_set(&o->err, ERR_PROTO,
+            "waiting for container '%s': no StatusCode in the answer", o->name);
+  else {
+    o->exit_code = res->wait->status_code;
+    o->waited = 1;
+  }
+  settle(o);
+}
+
+static void on_removed(void *ctx, struct engine_result *res)
+{
+  struct oneoff *o = ctx;
+  if (!call_back(o))
+    return;
+  if (res->rc && res->rc != ERR_NOTFOUND) {
+    if (!o->err.code && !o->canceled)
+      fail(o, res); /* else the first failure is the one to tell */
+  } else {
+    progress(o, "Removed", 1);
+  }
+  settle(o);
+}
+
+static int on_output(void *ctx, enum stream_kind kind, const char *data,
+                     size_t n)
+{
+  struct oneoff *o = ctx;
+  if (o->hooks && o->hooks->output)
+    return o->hooks->output(o->data, kind, data, n);
+  return 0;
+}
+
+static void on_attach_done(void *ctx, int rc, const struct err *err)
+{
+  struct oneoff *o = ctx;
+  o->attach_done = 1;
+  if (rc && rc != ERR_CANCELED)
+    err_set(&o->err, rc, "%s", err && err->text ? err->text : err_text(rc));
+  if (o->reading)
+    uv_read_stop((uv_stream_t *)&o->in);
+  o->reading = 0;
+  if (o->state == ONEOFF_RUNNING)
+    settle(o);
+}
+
+/* --- one function per state: issue the calls, or move on at once --- */
+
+static void state_creating(struct oneoff *o)
+{
+  struct err e = ERR_INIT;
+  progress(o, "Creating", 0);
+  int rc = create_container(o->engine, &o->ctx, o->name, on_created, o, &e);
+  if (rc == ERR_CONFIG) {
+    err_set(&o->err, rc, "%.*s", e.text ? (int)e.len - 1 : 0,
+            e.text ? e.text : "");
+    err_release(&e);
+    return;
+  }
+  issue(o, rc, &e);
+}
+
+/* API 1.41 takes one network at create: connect the others now. */
+static void state_connecting(struct oneoff *o)
+{
+  const struct service *s = o->service;
+  long primary = create_primary_network(s);
+  for (size_t i = 0; primary >= 0 && i < s->nnetworks && !o->err.code; i++) {
+    if ((long)i == primary)
+      continue;
+    const struct service_network *n = &s->networks[i];
+    struct err e = ERR_INIT;
+    issue(o, create_connect(o->engine, &o->ctx, n, o->id, on_connected, o, &e),
+          &e);
+  }
+}
+
+/* Before start: the command may print and read at once. */
+static void state_attaching(struct oneoff *o)
+{
+  struct err e = ERR_INIT;
+  o->attach_done = 0; /* the output may even end before this returns */
+  int rc = engine_attach_open(o->engine, o->id, o->opt.tty, on_output,
+                              on_attach_done, on_drain, o, &o->att, &e);
+  if (rc) {
+    err_set(&o->err, rc, "%s", e.text ? e.text : err_text(rc));
+    err_release(&e);
+    o->att = NULL;
+    o->attach_done = 1;
+    return;
+  }
+  stdin_open(o);
+  if (o->hooks && o->hooks->attached)
+    o->hooks->attached(o->data);
+}
+
+static void state_starting(struct oneoff *o)
+{
+  struct err e = ERR_INIT;
+  progress(o, "Starting", 0);
+  issue(o, engine_container_start(o->engine, o->id, on_started, o, &e), &e);
+}
+
+static void state_running(struct oneoff *o)
+{
+  if (o->hooks && o->hooks->started)
+    o->hooks->started(o->data);
+  if (o->kill) {
+    oneoff_kill(o, o->kill);
+    free(o->kill);
+    o->kill = NULL;
+  }
+  stdin_start(o);
+  struct err e = ERR_INIT;
+  issue(o, engine_container_wait(o->engine, o->id, NULL, on_waited, o, &e), &e);
+}
+
+static void state_removing(struct oneoff *o)
+{
+  struct err e = ERR_INIT;
+  progress(o, "Removing", 0);
+  issue(o,
+        engine_container_remove(o->engine, o->id,
+                                ENGINE_RM_FORCE | ENGINE_RM_VOLUMES, on_removed,
+                                o, &e),
+        &e);
+}
+
+/* Enter the current state: run its function, then move on at once when
+ * it issued nothing (or failed to). */
+static void step(struct oneoff *o)
+{
+  switch (o->state) {
+  case ONEOFF_CREATING:
+    state_creating(o);
+    break;
+  case ONEOFF_CONNECTING:
+    state_connecting(o);
+    break;
+  case ONEOFF_ATTACHING:
+    state_attaching(o);
+    break;
+  case ONEOFF_STARTING:
+    state_starting(o);
+    break;
+  case ONEOFF_RUNNING:
+    state_running(o);
+    break;
+  case ONEOFF_REMOVING:
+    io_close(o);
+    state_removing(o);
+    break;
+  case ONEOFF_DONE:
+  case ONEOFF_FAILED:
+    io_close(o);
+    /* the caller's uv_run turn ends now, even when this came from a timer
+     * with nothing else to wake it */
+    uv_stop(o->loop);
+    return;
+  case ONEOFF_IDLE:
+    return;
+  }
+  settle(o);
+}
+
+/* --- the API --- */
+
+/* The overrides and create context of a run: what the user set, and
+ * what the options imply. */
+static void ctx_init(const struct project *p, const struct service *s,
+                     const struct oneoff_options *opt,
+                     struct create_overrides *ov, struct create_ctx *ctx)
+{
+  *ov = opt->set;
+  ov->tty = opt->tty ? TRI_TRUE : TRI_FALSE;
+  /* attached runs forward our stdin, as compose's run does */
+  ov->stdin_open = opt->detach ? TRI_FALSE : TRI_TRUE;
+  ov->attach = !opt->detach;
+  ov->no_service_ports = !opt->service_ports;
+  ov->no_restart = 1; /* a one-off does not come back */
+  ov->no_aliases = !opt->use_aliases;
+  ov->auto_remove = opt->rm && opt->detach;
+  *ctx = (struct create_ctx){.project = p,
+                             .service = s,
+                             .number = 1,
+                             .oneoff = 1,
+                             .image_id = opt->image_id,
+                             .overrides = ov};
+}
+
+struct oneoff *oneoff_new(uv_loop_t *loop, struct engine *e,
+                          const struct project *p, const struct service *s,
+                          const struct oneoff_options *opt,
+                          const struct oneoff_hooks *hooks, void *data)
+{
+  struct oneoff *o = xcalloc(1, sizeof(*o));
+  o->loop = loop;
+  o->engine = e;
+  o->project = p;
+  o->service = s;
+  o->opt = *opt;
+  o->hooks = hooks;
+  o->data = data;
+  o->in_fd = -1;
+  o->attach_done = 1;
+  o->exit_code = -1;
+  ctx_init(p, s, opt, &o->ov, &o->ctx);
+  o->name = create_name_new(&o->ctx);
+  return o;
+}
+
+int oneoff_check(const struct project *p, const struct service *s,
+                 const struct oneoff_options *opt, struct err *err)
+{
+  struct create_overrides ov;
+  struct create_ctx ctx;
+  ctx_init(p, s, opt, &ov, &ctx);
+  return create_check(&ctx, err);
+}
+
+void oneoff_start(struct oneoff *o)
+{
+  advance(o);
+}
+
+int oneoff_finished(const struct oneoff *o)
+{
+  return o->state == ONEOFF_DONE || o->state == ONEOFF_FAILED;
+}
+
+int oneoff_result(const struct oneoff *o, int *exit_code, struct err *err)
+{
+  if (o->state == ONEOFF_DONE) {
+    *exit_code = o->opt.detach ? 0 : o->exit_code;
+    return 0;
+  }
+  if (o->state != ONEOFF_FAILED)
+    return err_set(err, ERR_STATE, "running container '%s': unfinished",
+                   o->name);
+  if (!o->err.code)
+    return err_set(err, ERR_CANCELED,
+                   "container '%s' was not started: interrupted", o->name);
+  const char *t = o->err.text ? o->err.text : err_text(o->err.code);
+  size_t n = strlen(t);
+  while (n && t[n - 1] == '\n')
+    n--;
+  return err_set(err, o->err.code, "%.*s", (int)n, t);
+}
+
+const char *oneoff_name(const struct oneoff *o)
+{
+  return o->name;
+}
+
+void oneoff_kill(struct oneoff *o, const char *signal)
+{
+  struct err e = ERR_INIT;
+  switch (o->state) {
+  case ONEOFF_IDLE:
+  case ONEOFF_CREATING:
+  case ONEOFF_CONNECTING:
+  case ONEOFF_ATTACHING:
+    o->canceled = 1;
+    break;
+  case ONEOFF_STARTING:
+    free(o->kill);
+    o->kill = xstrdup(signal);
+    break;
+  case ONEOFF_RUNNING:
+    engine_container_kill(o->engine, o->id, signal, on_fire, NULL, &e);
+    break;
+  case ONEOFF_REMOVING:
+  case ONEOFF_DONE:
+  case ONEOFF_FAILED:
+    break;
+  }
+  err_release(&e);
+}
+
+void oneoff_resize(struct oneoff *o, int rows, int cols)
+{
+  if (o->state != ONEOFF_RUNNING || !o->opt.tty || rows <= 0 || cols <= 0)
+    return;
+  struct err e = ERR_INIT;
+  engine_container_resize(o->engine, o->id, rows, cols, on_fire, NULL, &e);
+  err_release(&e);
+}
+
+void oneoff_free(struct oneoff *o)
+{
+  if (!o)
+    return;
+  o->freed = 1;
+  io_close(o);
+  release(o);
+}
