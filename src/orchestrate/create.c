@@ -117,6 +117,66 @@ static void add_strlist(cJSON *o, const char *key, const struct strlist *l)
     cJSON_AddItemToObject(o, key, strlist_json(l));
 }
 
+/* obj[key] = value, replacing an existing item. */
+static void labels_set(cJSON *obj, const char *key, const char *value)
+{
+  cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+  cJSON_AddStringToObject(obj, key, value ? value : "");
+}
+
+/* --- canonical JSON --- */
+
+static int cmp_items(const void *a, const void *b)
+{
+  const cJSON *x = *(const cJSON *const *)a;
+  const cJSON *y = *(const cJSON *const *)b;
+  return strcmp(x->string ? x->string : "", y->string ? y->string : "");
+}
+
+/* Relink the children of every object of v (a private copy) in key
+ * order. */
+static void sort_keys(cJSON *v)
+{
+  if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+    return;
+  size_t n = 0;
+  for (cJSON *c = v->child; c; c = c->next) {
+    sort_keys(c);
+    n++;
+  }
+  if (!cJSON_IsObject(v) || n < 2)
+    return;
+  cJSON **items = xmalloc(n * sizeof(*items));
+  size_t i = 0;
+  for (cJSON *c = v->child; c; c = c->next)
+    items[i++] = c;
+  qsort(items, n, sizeof(*items), cmp_items);
+  for (i = 0; i < n; i++) {
+    items[i]->prev = i ? items[i - 1] : items[n - 1];
+    items[i]->next = i + 1 < n ? items[i + 1] : NULL;
+  }
+  v->child = items[0];
+  free(items);
+}
+
+char *create_canonical_json_new(const cJSON *v)
+{
+  cJSON *copy = cJSON_Duplicate(v, 1);
+  if (!copy)
+    return xstrdup("null");
+  sort_keys(copy);
+  char *s = cJSON_PrintUnformatted(copy);
+  cJSON_Delete(copy);
+  return s ? s : xstrdup("null");
+}
+
+static void hash_json(const cJSON *v, char out[65])
+{
+  char *s = create_canonical_json_new(v);
+  labels_sha256_hex(s, strlen(s), out);
+  free(s);
+}
+
 static void add_str(cJSON *o, const char *key, const char *v)
 {
   if (v && *v)
@@ -714,7 +774,7 @@ int create_config_hash(const struct project *p, const struct service *s,
   int rc = body_core(p, s, &no_overrides, &b, err);
   if (rc)
     return rc;
-  labels_hash_json(b, out);
+  hash_json(b, out);
   cJSON_Delete(b);
   return 0;
 }
@@ -727,10 +787,14 @@ int create_body(const struct create_ctx *c, cJSON **out, struct err *err)
   if (rc)
     return rc;
   char hash[65];
-  labels_hash_json(b, hash);
+  hash_json(b, hash);
   cJSON *labels = cJSON_GetObjectItemCaseSensitive(b, "Labels");
-  labels_add_container(labels, c->project, c->service, c->number, c->oneoff,
-                       hash, c->image_id);
+  struct labels l = LABELS_INIT;
+  labels_add_container(&l, c->project, c->service, c->number, c->oneoff, hash,
+                       c->image_id);
+  for (size_t i = 0; i < l.n; i++)
+    labels_set(labels, l.v[i].key, l.v[i].value);
+  labels_release(&l);
   *out = b;
   return 0;
 }

@@ -72,6 +72,11 @@ char *create_name_new(const struct create_ctx *c);
  * value from p's environment, or NULL when it is unset there. */
 char *create_env_entry_new(const struct project *p, const char *spec);
 
+/* JSON text of v with object keys sorted (byte order) at every depth and
+ * no whitespace: equal values give equal text (what the config hash is
+ * taken of). Malloc'ed. */
+char *create_canonical_json_new(const cJSON *v);
+
 /* The config hash of s: SHA-256 hex of the canonical JSON of its create
  * body without compose's labels, so it changes exactly when the container
  * compose would create changes. */

@@ -109,65 +109,38 @@ void labels_sha256_hex(const void *data, size_t n, char out[65])
   out[64] = '\0';
 }
 
-/* --- canonical JSON --- */
-
-static int cmp_items(const void *a, const void *b)
-{
-  const cJSON *x = *(const cJSON *const *)a;
-  const cJSON *y = *(const cJSON *const *)b;
-  return strcmp(x->string ? x->string : "", y->string ? y->string : "");
-}
-
-/* Relink the children of every object of v (a private copy) in key
- * order. */
-static void sort_keys(cJSON *v)
-{
-  if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
-    return;
-  size_t n = 0;
-  for (cJSON *c = v->child; c; c = c->next) {
-    sort_keys(c);
-    n++;
-  }
-  if (!cJSON_IsObject(v) || n < 2)
-    return;
-  cJSON **items = xmalloc(n * sizeof(*items));
-  size_t i = 0;
-  for (cJSON *c = v->child; c; c = c->next)
-    items[i++] = c;
-  qsort(items, n, sizeof(*items), cmp_items);
-  for (i = 0; i < n; i++) {
-    items[i]->prev = i ? items[i - 1] : items[n - 1];
-    items[i]->next = i + 1 < n ? items[i + 1] : NULL;
-  }
-  v->child = items[0];
-  free(items);
-}
-
-char *labels_canonical_json_new(const cJSON *v)
-{
-  cJSON *copy = cJSON_Duplicate(v, 1);
-  if (!copy)
-    return xstrdup("null");
-  sort_keys(copy);
-  char *s = cJSON_PrintUnformatted(copy);
-  cJSON_Delete(copy);
-  return s ? s : xstrdup("null");
-}
-
-void labels_hash_json(const cJSON *v, char out[65])
-{
-  char *s = labels_canonical_json_new(v);
-  labels_sha256_hex(s, strlen(s), out);
-  free(s);
-}
-
 /* --- labels --- */
 
-void labels_set(cJSON *obj, const char *key, const char *value)
+void labels_put(struct labels *l, const char *key, const char *value)
 {
-  cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-  cJSON_AddStringToObject(obj, key, value ? value : "");
+  char *v = xstrdup(value ? value : "");
+  for (size_t i = 0; i < l->n; i++)
+    if (!strcmp(l->v[i].key, key)) {
+      free((char *)l->v[i].value);
+      l->v[i].value = v;
+      return;
+    }
+  if (l->n == l->alloc) {
+    l->alloc = l->alloc ? 2 * l->alloc : 16;
+    l->v = xrealloc(l->v, l->alloc * sizeof(*l->v));
+  }
+  l->v[l->n++] = (struct engine_kv){xstrdup(key), v};
+}
+
+void labels_put_list(struct labels *l, const struct kvlist *from)
+{
+  for (size_t i = 0; i < from->n; i++)
+    labels_put(l, from->v[i].key, from->v[i].value);
+}
+
+void labels_release(struct labels *l)
+{
+  for (size_t i = 0; i < l->n; i++) {
+    free((char *)l->v[i].key);
+    free((char *)l->v[i].value);
+  }
+  free(l->v);
+  *l = (struct labels)LABELS_INIT;
 }
 
 static const char *condition_name(enum dep_condition c)
@@ -194,47 +167,49 @@ char *labels_depends_on_new(const struct service *s)
   return buf_detach(&b);
 }
 
-static void add_project(cJSON *obj, const struct project *p)
+static void add_project(struct labels *obj, const struct project *p)
 {
-  labels_set(obj, LABELS_PROJECT, p->name);
-  labels_set(obj, LABELS_VERSION, PACKAGE_VERSION);
+  labels_put(obj, LABELS_PROJECT, p->name);
+  labels_put(obj, LABELS_VERSION, PACKAGE_VERSION);
 }
 
-void labels_add_container(cJSON *obj, const struct project *p,
+void labels_add_container(struct labels *obj, const struct project *p,
                           const struct service *s, int number, int oneoff,
                           const char *hash, const char *image_id)
 {
   char num[32];
   add_project(obj, p);
-  labels_set(obj, LABELS_SERVICE, s->name);
+  labels_put(obj, LABELS_SERVICE, s->name);
   snprintf(num, sizeof(num), "%d", number);
-  labels_set(obj, LABELS_NUMBER, num);
-  labels_set(obj, LABELS_ONEOFF, oneoff ? "True" : "False");
+  labels_put(obj, LABELS_NUMBER, num);
+  labels_put(obj, LABELS_ONEOFF, oneoff ? "True" : "False");
   if (p->working_dir)
-    labels_set(obj, LABELS_WORKING_DIR, p->working_dir);
+    labels_put(obj, LABELS_WORKING_DIR, p->working_dir);
   struct buf files = BUF_INIT;
   for (size_t i = 0; i < p->config_files.n; i++)
     buf_addf(&files, "%s%s", i ? "," : "", p->config_files.v[i]);
   char *f = buf_detach(&files);
-  labels_set(obj, LABELS_CONFIG_FILES, f);
+  labels_put(obj, LABELS_CONFIG_FILES, f);
   free(f);
   char *deps = labels_depends_on_new(s);
-  labels_set(obj, LABELS_DEPENDS_ON, deps);
+  labels_put(obj, LABELS_DEPENDS_ON, deps);
   free(deps);
   if (hash)
-    labels_set(obj, LABELS_CONFIG_HASH, hash);
+    labels_put(obj, LABELS_CONFIG_HASH, hash);
   if (image_id)
-    labels_set(obj, LABELS_IMAGE, image_id);
+    labels_put(obj, LABELS_IMAGE, image_id);
 }
 
-void labels_add_network(cJSON *obj, const struct project *p, const char *key)
+void labels_add_network(struct labels *obj, const struct project *p,
+                        const char *key)
 {
   add_project(obj, p);
-  labels_set(obj, LABELS_NETWORK, key);
+  labels_put(obj, LABELS_NETWORK, key);
 }
 
-void labels_add_volume(cJSON *obj, const struct project *p, const char *key)
+void labels_add_volume(struct labels *obj, const struct project *p,
+                       const char *key)
 {
   add_project(obj, p);
-  labels_set(obj, LABELS_VOLUME, key);
+  labels_put(obj, LABELS_VOLUME, key);
 }

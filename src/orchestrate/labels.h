@@ -1,16 +1,15 @@
 /* labels: the com.docker.compose.* labels that tie engine objects to a
  * project (so docker compose and wcompose find each other's containers),
  * and the config hash that tells whether a container still matches its
- * service. Pure: no engine calls. Functions that add to a cJSON object
- * hand the new items to it; strings returned by *_new are malloc'ed. */
+ * service. Pure: no engine calls. A struct labels owns its keys and values
+ * (labels_release); strings returned by *_new are malloc'ed. */
 #ifndef WCOMPOSE_ORCHESTRATE_LABELS_H
 #define WCOMPOSE_ORCHESTRATE_LABELS_H
 
 #include <stddef.h>
 
-#include <cjson/cJSON.h>
-
 #include "compose/model.h"
+#include "engine/types.h"
 
 #define LABELS_PROJECT "com.docker.compose.project"
 #define LABELS_SERVICE "com.docker.compose.service"
@@ -31,11 +30,21 @@
 void labels_sha256(const void *data, size_t n, unsigned char out[32]);
 void labels_sha256_hex(const void *data, size_t n, char out[65]);
 
-/* JSON text of v with object keys sorted (byte order) at every depth and
- * no whitespace: equal values give equal text. Malloc'ed. */
-char *labels_canonical_json_new(const cJSON *v);
-/* The SHA-256 hex of labels_canonical_json_new(v). */
-void labels_hash_json(const cJSON *v, char out[65]);
+/* Labels as the engine takes them: keys in the order first set, each
+ * once. */
+struct labels {
+  struct engine_kv *v;
+  size_t n, alloc;
+};
+#define LABELS_INIT                                                            \
+  {                                                                            \
+    NULL, 0, 0                                                                 \
+  }
+/* Set key to value (copied; NULL: ""), replacing an earlier value. */
+void labels_put(struct labels *l, const char *key, const char *value);
+/* Put every pair of a compose file's list. */
+void labels_put_list(struct labels *l, const struct kvlist *from);
+void labels_release(struct labels *l);
 
 /* "db:service_started:false,cache:service_healthy:true", as compose writes
  * LABELS_DEPENDS_ON (condition and restart of each depends_on entry).
@@ -46,15 +55,14 @@ char *labels_depends_on_new(const struct service *s);
  * oneoff ("True"/"False"), working_dir, config_files (comma-joined),
  * depends_on, version (wcompose's), and config-hash / image when hash /
  * image_id are not NULL. Existing keys are replaced. */
-void labels_add_container(cJSON *obj, const struct project *p,
+void labels_add_container(struct labels *obj, const struct project *p,
                           const struct service *s, int number, int oneoff,
                           const char *hash, const char *image_id);
 /* The labels of a network or volume the project creates (key is the name
  * in the compose file). */
-void labels_add_network(cJSON *obj, const struct project *p, const char *key);
-void labels_add_volume(cJSON *obj, const struct project *p, const char *key);
-
-/* Set obj[key] = value, replacing an existing item. */
-void labels_set(cJSON *obj, const char *key, const char *value);
+void labels_add_network(struct labels *obj, const struct project *p,
+                        const char *key);
+void labels_add_volume(struct labels *obj, const struct project *p,
+                       const char *key);
 
 #endif

@@ -1,7 +1,5 @@
 /* resources: networks and volumes made before containers, removed by
  * `down`. */
-#include "config.h"
-
 #include "orchestrate/resources.h"
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
@@ -84,50 +82,26 @@ static void on_created(void *ctx, struct engine_result *res)
   ensure_next(o);
 }
 
-/* Labels as the engine takes them: the file's, then compose's (which win
- * over a file's of the same key). */
-struct kvs {
-  struct engine_kv *v;
-  size_t n;
-};
-
-static void kvs_put(struct kvs *l, const char *key, const char *value)
+/* A compose file's key/value list as the engine takes it. */
+static struct labels kv_from(const struct kvlist *from)
 {
-  for (size_t i = 0; i < l->n; i++)
-    if (!strcmp(l->v[i].key, key)) {
-      l->v[i].value = value;
-      return;
-    }
-  l->v[l->n++] = (struct engine_kv){key, value ? value : ""};
-}
-
-static struct kvs kvs_from(const struct kvlist *from, size_t extra)
-{
-  struct kvs l = {xcalloc(from->n + extra + 1, sizeof(*l.v)), 0};
-  for (size_t i = 0; i < from->n; i++)
-    kvs_put(&l, from->v[i].key, from->v[i].value);
+  struct labels l = LABELS_INIT;
+  labels_put_list(&l, from);
   return l;
-}
-
-static void kvs_compose(struct kvs *l, const struct project *p,
-                        const char *what, const char *key)
-{
-  kvs_put(l, LABELS_PROJECT, p->name);
-  kvs_put(l, LABELS_VERSION, PACKAGE_VERSION);
-  kvs_put(l, what, key);
 }
 
 static int create_network(struct ensure_op *o, const struct network *n)
 {
   struct session *s = o->op.s;
-  struct kvs labels = kvs_from(&n->labels, 3);
-  kvs_compose(&labels, s->project, LABELS_NETWORK, n->key);
-  struct kvs opts = kvs_from(&n->driver_opts, 0);
+  /* the file's labels, then compose's (which win over the file's) */
+  struct labels labels = kv_from(&n->labels);
+  labels_add_network(&labels, s->project, n->key);
+  struct labels opts = kv_from(&n->driver_opts);
   struct engine_ipam_pool *pools = xcalloc(n->nipam_config + 1, sizeof(*pools));
-  struct kvs *aux = xcalloc(n->nipam_config + 1, sizeof(*aux));
+  struct labels *aux = xcalloc(n->nipam_config + 1, sizeof(*aux));
   for (size_t i = 0; i < n->nipam_config; i++) {
     const struct ipam_pool *pool = &n->ipam_config[i];
-    aux[i] = kvs_from(&pool->aux_addresses, 0);
+    aux[i] = kv_from(&pool->aux_addresses);
     pools[i] = (struct engine_ipam_pool){pool->subnet, pool->gateway,
                                          pool->ip_range, aux[i].v, aux[i].n};
   }
@@ -146,20 +120,20 @@ static int create_network(struct ensure_op *o, const struct network *n)
                                     .npools = n->nipam_config};
   int rc = engine_network_create_typed(s->engine, &c, on_created, o, &s->err);
   for (size_t i = 0; i < n->nipam_config; i++)
-    free(aux[i].v);
+    labels_release(&aux[i]);
   free(aux);
   free(pools);
-  free(opts.v);
-  free(labels.v);
+  labels_release(&opts);
+  labels_release(&labels);
   return rc;
 }
 
 static int create_volume(struct ensure_op *o, const struct volume *v)
 {
   struct session *s = o->op.s;
-  struct kvs labels = kvs_from(&v->labels, 3);
-  kvs_compose(&labels, s->project, LABELS_VOLUME, v->key);
-  struct kvs opts = kvs_from(&v->driver_opts, 0);
+  struct labels labels = kv_from(&v->labels);
+  labels_add_volume(&labels, s->project, v->key);
+  struct labels opts = kv_from(&v->driver_opts);
   struct engine_volume_config c = {.name = v->name,
                                    .driver = v->driver,
                                    .driver_opts = opts.v,
@@ -167,8 +141,8 @@ static int create_volume(struct ensure_op *o, const struct volume *v)
                                    .labels = labels.v,
                                    .nlabels = labels.n};
   int rc = engine_volume_create_typed(s->engine, &c, on_created, o, &s->err);
-  free(opts.v);
-  free(labels.v);
+  labels_release(&opts);
+  labels_release(&labels);
   return rc;
 }
 

@@ -71,7 +71,7 @@ struct apply {
   void *data;
   enum watch_apply_state state;
   int pending; /* jobs and calls in flight */
-  cJSON *listed;
+  struct engine_container_list *listed;
   struct plan_container *have;
   size_t nhave;
   struct ctr *ctrs;
@@ -193,36 +193,35 @@ static void on_listed(void *ctx, struct engine_result *res)
     fail(a, res, "listing the project's containers");
     return;
   }
-  a->listed = res->json;
-  res->json = NULL;
+  a->listed = res->containers;
+  res->containers = NULL;
 }
 
 static void state_listing(struct apply *a)
 {
-  cJSON *filters = NULL;
+  struct engine_filters filters = ENGINE_FILTERS_INIT;
   char *f = xasprintf("%s=%s", LABELS_PROJECT, a->p->name);
-  engine_filter_add(&filters, "label", f);
+  engine_filters_add(&filters, "label", f);
   free(f);
   struct err e = ERR_INIT;
-  if (!engine_container_list(a->e, filters, 1, on_listed, a, &e))
+  if (!engine_container_list_typed(a->e, &filters, 1, on_listed, a, &e))
     a->pending++;
   else
     err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
   err_release(&e);
-  cJSON_Delete(filters);
+  engine_filters_release(&filters);
 }
 
 /* The containers of the batch's services, from the listing. */
 static void listed(struct apply *a)
 {
-  size_t n = (size_t)cJSON_GetArraySize(a->listed);
+  size_t n = a->listed->n;
   a->have = xcalloc(n ? n : 1, sizeof(*a->have));
   a->ctrs = xcalloc(n ? n : 1, sizeof(*a->ctrs));
-  const cJSON *item;
-  cJSON_ArrayForEach(item, a->listed)
-  {
+  for (size_t i = 0; i < n; i++) {
     struct plan_container *pc = &a->have[a->nhave];
-    if (plan_container_from_json(item, pc) || pc->oneoff || !pc->service)
+    plan_container_from_summary(&a->listed->v[i], pc);
+    if (pc->oneoff || !pc->service)
       continue;
     a->nhave++;
     for (size_t t = 0; t < a->b->n; t++)
@@ -250,24 +249,24 @@ static void on_job_inspected(void *ctx, struct engine_result *res)
   struct job *j = ctx;
   struct apply *a = j->a;
   const struct watch_todo *d = &a->b->v[j->c->todo];
-  const cJSON *code = cJSON_GetObjectItemCaseSensitive(res->json, "ExitCode");
+  int code = res->exec ? res->exec->exit_code : -1;
   if (res->rc) {
     fail(a, res, NULL);
-  } else if (cJSON_IsNumber(code) && code->valueint != 0 && j->is_rm) {
+  } else if (code > 0 && j->is_rm) {
     size_t n = j->stderr_text.len;
     while (n && j->stderr_text.data[n - 1] == '\n')
       n--;
     err_set(a->err, ERR_ENGINE,
             "deleting files in container '%s': rm exited with code %d%s%.*s",
-            j->c->pc->name, code->valueint, n ? ": " : "", (int)n,
+            j->c->pc->name, code, n ? ": " : "", (int)n,
             n ? j->stderr_text.data : "");
-  } else if (cJSON_IsNumber(code) && code->valueint != 0) {
+  } else if (code > 0) {
     struct buf cmd = BUF_INIT;
     for (size_t i = 0; i < j->argv.n; i++)
       buf_addf(&cmd, "%s%s", i ? " " : "", j->argv.v[i]);
     err_set(a->err, ERR_ENGINE,
             "service '%s': '%s' exited with code %d in container '%s'",
-            d->svc->name, cmd.data, code->valueint, j->c->pc->name);
+            d->svc->name, cmd.data, code, j->c->pc->name);
     buf_release(&cmd);
   }
   job_end(j);
@@ -309,8 +308,7 @@ static void on_job_created(void *ctx, struct engine_result *res)
 {
   struct job *j = ctx;
   struct err e = ERR_INIT;
-  const cJSON *id = cJSON_GetObjectItemCaseSensitive(res->json, "Id");
-  if (res->rc || !cJSON_IsString(id)) {
+  if (res->rc || !res->id) {
     if (res->rc)
       fail(j->a, res, NULL);
     else
@@ -319,7 +317,7 @@ static void on_job_created(void *ctx, struct engine_result *res)
     job_end(j);
     return;
   }
-  j->exec_id = xstrdup(id->valuestring);
+  j->exec_id = xstrdup(res->id);
   job_set_state(j, JOB_STARTING);
   if (engine_exec_start(j->a->e, j->exec_id, 0, 0, on_job_output,
                         on_job_started, j, NULL, &e)) {
@@ -342,17 +340,13 @@ static void job_start(struct apply *a, const struct ctr *c, struct strvec *argv,
   j->stderr_text = (struct buf)BUF_INIT_CAP(RM_STDERR_MAX);
   a->jobs = xrealloc(a->jobs, (a->njobs + 1) * sizeof(*a->jobs));
   a->jobs[a->njobs++] = j;
-  cJSON *body = cJSON_CreateObject();
-  cJSON *cmd = cJSON_AddArrayToObject(body, "Cmd");
-  for (size_t i = 0; i < j->argv.n; i++)
-    cJSON_AddItemToArray(cmd, cJSON_CreateString(j->argv.v[i]));
-  cJSON_AddBoolToObject(body, "AttachStdout", !is_rm);
-  cJSON_AddBoolToObject(body, "AttachStderr", 1);
-  cJSON_AddBoolToObject(body, "Tty", 0);
+  struct engine_exec_config cfg = {.cmd = (const char *const *)j->argv.v,
+                                   .attach_stdout = !is_rm,
+                                   .attach_stderr = 1};
   struct err e = ERR_INIT;
   a->pending++;
   job_set_state(j, JOB_CREATING);
-  if (engine_exec_create(a->e, c->pc->id, body, on_job_created, j, &e)) {
+  if (engine_exec_create_typed(a->e, c->pc->id, &cfg, on_job_created, j, &e)) {
     err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
     job_end(j);
   }
@@ -735,7 +729,7 @@ static void on_kick_closed(uv_handle_t *h)
   free(a->restart_sel);
   free(a->ctrs);
   free(a->have);
-  cJSON_Delete(a->listed);
+  engine_container_list_free(a->listed);
   free(a);
 }
 

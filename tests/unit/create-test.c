@@ -47,8 +47,31 @@ static char *json(const cJSON *o, const char *path)
   return last;
 }
 
+/* The canonical JSON the config hash is taken of. */
+static void test_canonical(void)
+{
+  cJSON *x = cJSON_Parse("{\"b\":1,\"a\":{\"z\":[3,{\"y\":1,\"x\":2}],"
+                         "\"c\":\"s\"}}");
+  cJSON *y = cJSON_Parse("{\"a\":{\"c\":\"s\",\"z\":[3,{\"x\":2,\"y\":1}]},"
+                         "\"b\":1}");
+  char *cx = create_canonical_json_new(x);
+  is_str(cx, "{\"a\":{\"c\":\"s\",\"z\":[3,{\"x\":2,\"y\":1}]},\"b\":1}",
+         "keys sorted at every depth, arrays kept in order");
+  char *cy = create_canonical_json_new(y);
+  is_str(cx, cy, "same value, same text");
+  char *orig = cJSON_PrintUnformatted(x);
+  is_str(orig, "{\"b\":1,\"a\":{\"z\":[3,{\"y\":1,\"x\":2}],\"c\":\"s\"}}",
+         "input left untouched");
+  free(orig);
+  free(cx);
+  free(cy);
+  cJSON_Delete(x);
+  cJSON_Delete(y);
+}
+
 int main(void)
 {
+  test_canonical();
   struct service svc[3];
   svc_defaults(&svc[0], "db");
   svc_defaults(&svc[1], "serve");

@@ -1,4 +1,4 @@
-/* Unit tests for labels: SHA-256 vectors, canonical JSON, compose labels. */
+/* Unit tests for labels: SHA-256 vectors, compose labels. */
 #include "tap.h"
 #include "orchestrate/labels.h"
 
@@ -35,27 +35,6 @@ int main(void)
   labels_sha256_hex(b64, 56, h2);
   ok(strcmp(h1, h2) != 0, "55 and 56 bytes differ (padding edge)");
 
-  cJSON *x = cJSON_Parse("{\"b\":1,\"a\":{\"z\":[3,{\"y\":1,\"x\":2}],"
-                         "\"c\":\"s\"}}");
-  cJSON *y = cJSON_Parse("{\"a\":{\"c\":\"s\",\"z\":[3,{\"x\":2,\"y\":1}]},"
-                         "\"b\":1}");
-  char *cx = labels_canonical_json_new(x);
-  is_str(cx, "{\"a\":{\"c\":\"s\",\"z\":[3,{\"x\":2,\"y\":1}]},\"b\":1}",
-         "keys sorted at every depth, arrays kept in order");
-  char *cy = labels_canonical_json_new(y);
-  is_str(cx, cy, "same value, same text");
-  labels_hash_json(x, h1);
-  labels_hash_json(y, h2);
-  is_str(h1, h2, "same value, same hash");
-  char *orig = cJSON_PrintUnformatted(x);
-  is_str(orig, "{\"b\":1,\"a\":{\"z\":[3,{\"y\":1,\"x\":2}],\"c\":\"s\"}}",
-         "input left untouched");
-  free(orig);
-  free(cx);
-  free(cy);
-  cJSON_Delete(x);
-  cJSON_Delete(y);
-
   struct dependency deps[] = {{"db", DEP_HEALTHY, 1, 1},
                               {"init", DEP_COMPLETED, 0, 1}};
   struct service s = {.name = "web", .depends_on = deps, .ndepends_on = 2};
@@ -67,33 +46,27 @@ int main(void)
   const char *files[] = {"/p/compose.yaml", "/p/override.yaml"};
   struct project p = {
       .name = "blog", .working_dir = "/p", .config_files = {files, 2}};
-  cJSON *l = cJSON_CreateObject();
-  labels_set(l, LABELS_SERVICE, "old");
-  labels_add_container(l, &p, &s, 2, 0, "abc", "sha256:1");
-  is_str(cJSON_GetObjectItem(l, LABELS_PROJECT)->valuestring, "blog",
-         "project label");
-  is_str(cJSON_GetObjectItem(l, LABELS_SERVICE)->valuestring, "web",
+  struct labels l = LABELS_INIT;
+  labels_put(&l, LABELS_SERVICE, "old");
+  labels_add_container(&l, &p, &s, 2, 0, "abc", "sha256:1");
+  is_str(engine_kv_get(l.v, l.n, LABELS_PROJECT), "blog", "project label");
+  is_str(engine_kv_get(l.v, l.n, LABELS_SERVICE), "web",
          "service label replaces");
-  is_str(cJSON_GetObjectItem(l, LABELS_NUMBER)->valuestring, "2", "number");
-  is_str(cJSON_GetObjectItem(l, LABELS_ONEOFF)->valuestring, "False", "oneoff");
-  is_str(cJSON_GetObjectItem(l, LABELS_CONFIG_FILES)->valuestring,
+  is_str(engine_kv_get(l.v, l.n, LABELS_NUMBER), "2", "number");
+  is_str(engine_kv_get(l.v, l.n, LABELS_ONEOFF), "False", "oneoff");
+  is_str(engine_kv_get(l.v, l.n, LABELS_CONFIG_FILES),
          "/p/compose.yaml,/p/override.yaml", "config files joined");
-  is_str(cJSON_GetObjectItem(l, LABELS_WORKING_DIR)->valuestring, "/p",
-         "working dir");
-  is_str(cJSON_GetObjectItem(l, LABELS_CONFIG_HASH)->valuestring, "abc",
-         "hash");
-  is_str(cJSON_GetObjectItem(l, LABELS_IMAGE)->valuestring, "sha256:1",
-         "image");
-  ok(cJSON_GetObjectItem(l, LABELS_VERSION) != NULL, "version");
+  is_str(engine_kv_get(l.v, l.n, LABELS_WORKING_DIR), "/p", "working dir");
+  is_str(engine_kv_get(l.v, l.n, LABELS_CONFIG_HASH), "abc", "hash");
+  is_str(engine_kv_get(l.v, l.n, LABELS_IMAGE), "sha256:1", "image");
+  ok(engine_kv_get(l.v, l.n, LABELS_VERSION) != NULL, "version");
   int n = 0;
-  for (cJSON *c = l->child; c; c = c->next)
-    n += !strcmp(c->string, LABELS_SERVICE);
+  for (size_t i = 0; i < l.n; i++)
+    n += !strcmp(l.v[i].key, LABELS_SERVICE);
   is_int(n, 1, "no duplicate keys");
-  cJSON_Delete(l);
-  l = cJSON_CreateObject();
-  labels_add_network(l, &p, "default");
-  is_str(cJSON_GetObjectItem(l, LABELS_NETWORK)->valuestring, "default",
-         "network label");
-  cJSON_Delete(l);
+  labels_release(&l);
+  labels_add_network(&l, &p, "default");
+  is_str(engine_kv_get(l.v, l.n, LABELS_NETWORK), "default", "network label");
+  labels_release(&l);
   return tap_done();
 }
