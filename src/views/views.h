@@ -178,7 +178,8 @@ struct views_events {
 };
 /* Start the stream: each event of the selection goes to line as a text
  * line ("2024-01-02 03:04:05.123456 container start ID (image=...,
- * name=...)") or, with json, as one JSON object. */
+ * name=...)") or, with json, as one JSON object. On an error nothing was
+ * started and v holds nothing to release. */
 int views_events_start(struct session *s, struct views_events *v, int json,
                        views_line_cb line, void *data);
 /* End the stream (from a loop callback too: Ctrl-C); it ends with 0. */
