@@ -51,7 +51,6 @@ struct cli_session {
   struct progress progress;
   int progress_open;
   struct cli_global *g;
-  cJSON *listed; /* views_open's listing for the read-only commands */
 };
 /* Load the project and select services (session_load). */
 int cli_session_load(struct cli_session *cs, struct cli_global *g,

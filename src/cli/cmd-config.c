@@ -2,86 +2,14 @@
  * JSON), or one of its lists (services, volumes, networks, profiles,
  * images); -q only validates. */
 #include "cli/cli.h"
-#include "compose/emit.h"
 #include "compose/load.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "views/views.h"
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-enum what {
-  W_PROJECT,
-  W_SERVICES,
-  W_VOLUMES,
-  W_NETWORKS,
-  W_PROFILES,
-  W_IMAGES
-};
-
-static int cmp_str(const void *x, const void *y)
-{
-  return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* Every profile named by a service, enabled or not, sorted and unique. */
-static void list_profiles(const struct project *p, struct buf *out)
-{
-  struct strvec all = STRVEC_INIT;
-  for (size_t i = 0; i < p->nservices + p->ndisabled; i++) {
-    const struct service *s =
-        i < p->nservices ? &p->services[i] : &p->disabled[i - p->nservices];
-    for (size_t j = 0; j < s->profiles.n; j++)
-      if (!strvec_has(&all, s->profiles.v[j]))
-        strvec_push(&all, s->profiles.v[j]);
-  }
-  if (all.n)
-    qsort(all.v, all.n, sizeof(*all.v), cmp_str);
-  for (size_t i = 0; i < all.n; i++)
-    buf_addf(out, "%s\n", all.v[i]);
-  strvec_clear(&all);
-}
-
-static int render(const struct project *p, enum what w, int json,
-                  struct buf *out)
-{
-  size_t i;
-  switch (w) {
-  case W_SERVICES:
-    for (i = 0; i < p->nservices; i++)
-      buf_addf(out, "%s\n", p->services[i].name);
-    return 0;
-  case W_VOLUMES:
-    for (i = 0; i < p->nvolumes; i++)
-      buf_addf(out, "%s\n", p->volumes[i].key);
-    return 0;
-  case W_NETWORKS:
-    for (i = 0; i < p->nnetworks; i++)
-      buf_addf(out, "%s\n", p->networks[i].key);
-    return 0;
-  case W_PROFILES:
-    list_profiles(p, out);
-    return 0;
-  case W_IMAGES:
-    for (i = 0; i < p->nservices; i++) {
-      const struct service *s = &p->services[i];
-      if (s->image)
-        buf_addf(out, "%s\n", s->image);
-      else
-        buf_addf(out, "%s-%s\n", p->name, s->name);
-    }
-    return 0;
-  case W_PROJECT:
-    break;
-  }
-  cJSON *tree = emit_project_as(p, json ? EMIT_FORMAT_JSON : EMIT_FORMAT_YAML);
-  int rc =
-      tree ? (json ? emit_json(tree, out) : emit_yaml(tree, out)) : ERR_NOMEM;
-  cJSON_Delete(tree);
-  return rc;
-}
 
 enum {
   O_FORMAT = 1,
@@ -115,26 +43,26 @@ static const struct cli_option options[] = {
 
 /* The list asked for; of several, the first in this order (as docker
  * compose picks). */
-static enum what what_of(const struct cli_args *args)
+static enum views_config_what what_of(const struct cli_args *args)
 {
   static const struct {
     int id;
-    enum what w;
-  } lists[] = {{O_SERVICES, W_SERVICES},
-               {O_VOLUMES, W_VOLUMES},
-               {O_NETWORKS, W_NETWORKS},
-               {O_PROFILES, W_PROFILES},
-               {O_IMAGES, W_IMAGES}};
+    enum views_config_what w;
+  } lists[] = {{O_SERVICES, VIEWS_CONFIG_SERVICES},
+               {O_VOLUMES, VIEWS_CONFIG_VOLUMES},
+               {O_NETWORKS, VIEWS_CONFIG_NETWORKS},
+               {O_PROFILES, VIEWS_CONFIG_PROFILES},
+               {O_IMAGES, VIEWS_CONFIG_IMAGES}};
   for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
     if (cli_flag(args, lists[i].id))
       return lists[i].w;
-  return W_PROJECT;
+  return VIEWS_CONFIG_PROJECT;
 }
 
 static int cmd_config(struct cli_global *g, const struct cli_args *args)
 {
   struct load_options lo = {0};
-  enum what w = what_of(args);
+  enum views_config_what w = what_of(args);
   const char *output = cli_value(args, O_OUTPUT);
   const char *format = cli_value(args, O_FORMAT);
   int json = format && !strcmp(format, "json");
@@ -153,7 +81,7 @@ static int cmd_config(struct cli_global *g, const struct cli_args *args)
   lo.project_dir = g->project_dir;
   lo.env_files = &g->env_files;
   lo.profiles = &g->profiles;
-  if (w == W_PROFILES) {
+  if (w == VIEWS_CONFIG_PROFILES) {
     /* every service counts when listing profiles */
     static struct strvec all = STRVEC_INIT;
     if (!all.n)
@@ -180,7 +108,7 @@ static int cmd_config(struct cli_global *g, const struct cli_args *args)
   }
 
   struct buf out = BUF_INIT;
-  rc = render(p, w, json, &out);
+  rc = views_config(p, w, json, &out);
   project_free(p);
   if (rc) {
     fprintf(stderr, "wcompose config: cannot render the project: %s\n",

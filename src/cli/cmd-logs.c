@@ -2,9 +2,10 @@
  * its aligned "service-1 | " prefix; -f follows (containers that start
  * meanwhile too) until every container stops or Ctrl-C. The following is
  * orchestrate/logs; this file chooses what to show. */
-#include "cli/views.h"
+#include "cli/cli.h"
 #include "orchestrate/logs.h"
 #include "util/xalloc.h"
+#include "views/views.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -123,14 +124,14 @@ static int cmd_logs(struct cli_global *g, const struct cli_args *args)
     v.index = index;
     logs_init_opts(&v.logs, &lc->loop, lc->engine, stdout, &lo);
     struct views_list l;
-    views_collect(&cs, 1, &l);
+    views_collect(lc, 1, &l);
     for (size_t i = 0; i < l.n; i++) {
       const struct plan_container *c = &l.v[i].c;
       if (!index || c->number == index)
         logs_add(&v.logs, c->id, c->name, c->service, c->number, -1, NULL,
                  &lc->err);
     }
-    free(l.v);
+    views_list_release(&l);
     /* as compose: containers that start while following are followed
      * too (a scale-up, a recreate, a restart) */
     if (eo.follow && logs_active(&v.logs) &&

@@ -1,10 +1,10 @@
 /* wcompose port: the public address a service's container publishes a
  * private port on ("127.0.0.1:8080"). */
-#include "cli/views.h"
+#include "cli/cli.h"
+#include "util/buf.h"
+#include "views/views.h"
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 enum { O_PROTOCOL = 1, O_INDEX };
 
@@ -28,7 +28,6 @@ static int cmd_port(struct cli_global *g, const struct cli_args *args)
                     "Run 'wcompose port --help' for usage.\n");
     return EXIT_USAGE;
   }
-  const char *service = args->pos.v[0];
   int priv = cli_parse_seconds(args->pos.v[1]);
   if (priv < 1 || priv > 65535) {
     fprintf(stderr, "wcompose port: '%s' is not a port number\n",
@@ -36,41 +35,15 @@ static int cmd_port(struct cli_global *g, const struct cli_args *args)
     return EXIT_USAGE;
   }
   struct cli_session cs;
-  struct session *lc = &cs.s;
-  int rc = views_open(&cs, g, args->pos.v, 1);
-  if (!rc) {
-    struct views_list l;
-    views_collect(&cs, 1, &l);
-    const struct views_ctr *ctr = NULL;
-    for (size_t i = 0; i < l.n; i++)
-      if (l.v[i].c.number == index)
-        ctr = &l.v[i];
-    const cJSON *p, *found = NULL;
-    if (ctr)
-      cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(ctr->j, "Ports"))
-      {
-        const cJSON *pp = cJSON_GetObjectItemCaseSensitive(p, "PrivatePort");
-        const cJSON *pub = cJSON_GetObjectItemCaseSensitive(p, "PublicPort");
-        if (!found && cJSON_IsNumber(pp) && pp->valueint == priv &&
-            cJSON_IsNumber(pub) && !strcmp(views_str(p, "Type"), proto))
-          found = p;
-      }
-    if (!ctr)
-      rc = err_set(&lc->err, ERR_NOTFOUND,
-                   "service '%s' has no container with index %d", service,
-                   index);
-    else if (!found)
-      rc = err_set(&lc->err, ERR_NOTFOUND,
-                   "no port %d/%s is published by container '%s'", priv, proto,
-                   ctr->c.name);
-    else {
-      const char *ip = views_str(found, "IP");
-      int v6 = strchr(ip, ':') != NULL;
-      printf("%s%s%s:%d\n", v6 ? "[" : "", ip, v6 ? "]" : "",
-             cJSON_GetObjectItemCaseSensitive(found, "PublicPort")->valueint);
-    }
-    free(l.v);
-  }
+  struct buf out = BUF_INIT;
+  int rc = cli_session_load(&cs, g, args->pos.v, 1, 0);
+  if (!rc)
+    rc = cli_session_open(&cs);
+  if (!rc)
+    rc = views_port(&cs.s, index, priv, proto, &out);
+  if (out.len)
+    fwrite(out.data, 1, out.len, stdout);
+  buf_release(&out);
   int code = cli_session_exit(&cs, rc);
   cli_session_close(&cs);
   return code;

@@ -62,7 +62,6 @@ int cli_session_load(struct cli_session *cs, struct cli_global *g,
 {
   memset(&cs->progress, 0, sizeof(cs->progress));
   cs->progress_open = 0;
-  cs->listed = NULL;
   struct session_config cfg = {.files = &g->files,
                                .project_name = g->project_name,
                                .project_dir = g->project_dir,
@@ -114,8 +113,6 @@ int cli_session_exit(struct cli_session *cs, int rc)
 
 void cli_session_close(struct cli_session *cs)
 {
-  cJSON_Delete(cs->listed);
-  cs->listed = NULL;
   session_close(&cs->s);
   if (cs->progress_open)
     progress_release(&cs->progress);

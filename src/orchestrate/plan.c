@@ -2,43 +2,10 @@
  * container or missing replica (what compose's convergence achieves). */
 #include "orchestrate/plan.h"
 #include "orchestrate/labels.h"
-#include "util/err.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static const char *label(const cJSON *labels, const char *key)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(labels, key);
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-int plan_container_from_json(const cJSON *item, struct plan_container *c)
-{
-  memset(c, 0, sizeof(*c));
-  const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "Id");
-  if (!cJSON_IsString(id))
-    return ERR_PROTO;
-  c->id = id->valuestring;
-  const cJSON *names = cJSON_GetObjectItemCaseSensitive(item, "Names");
-  const cJSON *n0 = cJSON_GetArrayItem(names, 0);
-  if (cJSON_IsString(n0))
-    c->name = n0->valuestring[0] == '/' ? n0->valuestring + 1 : n0->valuestring;
-  else
-    c->name = c->id;
-  const cJSON *st = cJSON_GetObjectItemCaseSensitive(item, "State");
-  c->state = cJSON_IsString(st) ? st->valuestring : "unknown";
-  const cJSON *labels = cJSON_GetObjectItemCaseSensitive(item, "Labels");
-  c->service = label(labels, LABELS_SERVICE);
-  const char *num = label(labels, LABELS_NUMBER);
-  c->number = num ? atoi(num) : 0;
-  c->config_hash = label(labels, LABELS_CONFIG_HASH);
-  c->image_id = label(labels, LABELS_IMAGE);
-  const char *oneoff = label(labels, LABELS_ONEOFF);
-  c->oneoff = oneoff && !strcmp(oneoff, "True");
-  return 0;
-}
 
 void plan_container_from_summary(const struct engine_container_summary *item,
                                  struct plan_container *c)

@@ -9,8 +9,6 @@
 
 #include <stddef.h>
 
-#include <cjson/cJSON.h>
-
 #include "compose/model.h"
 #include "engine/types.h"
 
@@ -26,10 +24,8 @@ struct plan_container {
   int oneoff;              /* LABELS_ONEOFF is "True" */
 };
 
-/* Fill c from one item of GET /containers/json (strings borrowed from
- * item). Returns ERR_PROTO when the item has no Id. */
-int plan_container_from_json(const cJSON *item, struct plan_container *c);
-/* The same from the engine's typed summary (strings borrowed from it). */
+/* Fill c from one item of GET /containers/json, the engine's typed summary
+ * (strings borrowed from item). */
 void plan_container_from_summary(const struct engine_container_summary *item,
                                  struct plan_container *c);
 

@@ -128,3 +128,8 @@ TESTS += tests/unit/logs-test
 tests_unit_logs_test_SOURCES = tests/unit/logs-test.c \
   tests/lib/fake-engine.c tests/lib/fake-engine.h
 tests_unit_logs_test_LDADD = $(LDADD) -lpthread
+
+# What the read-only commands show, from typed answers (no engine).
+check_PROGRAMS += tests/unit/views-test
+TESTS += tests/unit/views-test
+tests_unit_views_test_SOURCES = tests/unit/views-test.c

@@ -99,14 +99,19 @@ int main(void)
          "keep:db:1 remove:db:1 create:web:1 recreate:web:2 remove:orphan:1",
          "--remove-orphans removes it");
 
-  cJSON *item = cJSON_Parse(
-      "{\"Id\":\"abc\",\"Names\":[\"/blog-web-2\"],\"State\":\"exited\","
+  static const char listed[] =
+      "[{\"Id\":\"abc\",\"Names\":[\"/blog-web-2\"],\"State\":\"exited\","
       "\"Labels\":{\"com.docker.compose.service\":\"web\","
       "\"com.docker.compose.container-number\":\"2\","
       "\"com.docker.compose.config-hash\":\"h2\","
-      "\"com.docker.compose.oneoff\":\"False\"}}");
+      "\"com.docker.compose.oneoff\":\"False\"}},"
+      "{\"Id\":\"def\",\"Labels\":{\"com.docker.compose.oneoff\":\"True\","
+      "\"com.docker.compose.image\":\"sha256:1\"}}]";
+  struct engine_container_list *l = NULL;
+  is_int(engine_container_list_parse(listed, sizeof(listed) - 1, &l, NULL), 0,
+         "a listing parses");
   struct plan_container c;
-  is_int(plan_container_from_json(item, &c), 0, "parse a listed container");
+  plan_container_from_summary(&l->v[0], &c);
   is_str(c.id, "abc", "id");
   is_str(c.name, "blog-web-2", "name without slash");
   is_str(c.service, "web", "service");
@@ -115,9 +120,13 @@ int main(void)
   is_str(c.state, "exited", "state");
   is_int(c.oneoff, 0, "not oneoff");
   ok(c.image_id == NULL, "no image label");
-  cJSON_Delete(item);
-  item = cJSON_Parse("{\"Names\":[]}");
-  is_int(plan_container_from_json(item, &c), ERR_PROTO, "no Id: refused");
-  cJSON_Delete(item);
+  plan_container_from_summary(&l->v[1], &c);
+  is_str(c.name, "def", "no name: the id");
+  is_str(c.state, "unknown", "no state: unknown");
+  ok(c.service == NULL && c.config_hash == NULL, "no labels: NULL");
+  is_int(c.number, 0, "no number: 0");
+  is_int(c.oneoff, 1, "oneoff");
+  is_str(c.image_id, "sha256:1", "image label");
+  engine_container_list_free(l);
   return tap_done();
 }
