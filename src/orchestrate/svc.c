@@ -669,10 +669,10 @@ int svc_run_result(const struct svc_run *r, struct err *err)
 static void on_timer_closed(uv_handle_t *h)
 {
   struct svc *s = h->data;
-  struct svc_run *r = s->run;
-  if (--r->open_timers == 0) {
-    free(r->svcs);
-    r->svcs = NULL;
+  int *closing = s->closing;
+  if (--*closing == 0) {
+    free(s - s->index); /* the run may be gone: only its svc array is left */
+    free(closing);
   }
 }
 
@@ -695,7 +695,12 @@ void svc_run_release(struct svc_run *r)
     r->svcs = NULL;
     return;
   }
+  int *closing = xmalloc(sizeof(*closing));
+  *closing = r->open_timers;
   for (size_t i = 0; i < r->n; i++)
-    if (r->svcs[i].timer_init)
+    if (r->svcs[i].timer_init) {
+      r->svcs[i].closing = closing;
       uv_close((uv_handle_t *)&r->svcs[i].timer, on_timer_closed);
+    }
+  r->svcs = NULL;
 }

@@ -82,6 +82,9 @@ struct svc {
   int need_exit;    /* a dependent waits for service_completed_successfully */
   uv_timer_t timer; /* health polling; closed by svc_run_release */
   int timer_init;
+  int *closing;   /* timers of the run still closing (svc_run_release); the
+                     last close frees the svc array, which may outlive the
+                     run's own struct */
   struct err err; /* what went wrong, with what wcompose was doing */
 };
 
