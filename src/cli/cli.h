@@ -5,7 +5,7 @@
 #define WCOMPOSE_CLI_CLI_H
 
 #include "cli/cmdtab.h"
-#include "cli/progress.h"
+#include "views/progress.h"
 #include "orchestrate/session.h"
 #include "util/strvec.h"
 

@@ -6,9 +6,6 @@
  * TTY (restored on every way out), and the signals that reach the
  * container (SIGINT, SIGTERM; SIGWINCH resizes its TTY). */
 #include "cli/cli.h"
-#include "orchestrate/converge.h"
-#include "orchestrate/images.h"
-#include "orchestrate/resources.h"
 #include "orchestrate/oneoff.h"
 #include "util/xalloc.h"
 
@@ -27,24 +24,6 @@ struct run_opts {
   struct strvec env, volumes, ports, labels;
   const char *entrypoint, *workdir, *user, *name;
 };
-
-/* Dependencies of the service (selected by the session), as up would. */
-static int start_deps(struct session *lc, size_t target)
-{
-  const struct project *p = lc->project;
-  size_t n = 0;
-  for (size_t i = 0; i < p->nservices; i++)
-    n += i != target && lc->selected[i];
-  if (!n)
-    return 0;
-  lc->selected[target] = 0;
-  struct converge_options co = {.timeout = -1};
-  struct plan plan = PLAN_INIT;
-  int rc = converge(lc, &co, &plan);
-  plan_release(&plan);
-  lc->selected[target] = 1;
-  return rc;
-}
 
 /* Our terminal and signals while the one-off runs. */
 struct run_term {
@@ -122,15 +101,10 @@ static int run_container(struct session *lc, const struct service *s,
   static const struct oneoff_hooks hooks = {
       .output = cli_print_output, .attached = term_raw, .started = term_resize};
   const struct project *p = lc->project;
-  size_t target = (size_t)(s - p->services);
-  for (size_t i = 0; i < p->nservices; i++)
-    lc->selected[i] = i == target;
-  int rc = resources_ensure(lc);
-  char **ids = xcalloc(p->nservices, sizeof(*ids));
-  if (!rc)
-    rc = images_ensure(lc, &(struct images_want){0}, ids);
+  char *image_id = NULL;
+  int rc = oneoff_prepare(lc, (size_t)(s - p->services), &image_id);
   session_flush(lc);
-  oo->image_id = ids[target];
+  oo->image_id = image_id;
   struct run_term t = {.tty = oo->tty};
   if (!rc) {
     t.o = oneoff_new(&lc->loop, lc->engine, p, s, oo, &hooks, &t);
@@ -148,9 +122,7 @@ static int run_container(struct session *lc, const struct service *s,
     oneoff_free(t.o);
     uv_run(&lc->loop, UV_RUN_NOWAIT);
   }
-  for (size_t i = 0; i < p->nservices; i++)
-    free(ids[i]);
-  free(ids);
+  free(image_id);
   return rc;
 }
 
@@ -260,7 +232,7 @@ static int cmd_run(struct cli_global *g, const struct cli_args *args)
   if (!rc)
     rc = cli_session_open(&cs);
   if (!rc)
-    rc = start_deps(lc, (size_t)(s - lc->project->services));
+    rc = oneoff_deps(lc, (size_t)(s - lc->project->services));
   progress_end(&cs.progress);
   if (!rc)
     rc = run_container(lc, s, &oo, &exit_code);

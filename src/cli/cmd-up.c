@@ -53,46 +53,6 @@ static void on_stopping(void *data)
   watch_session_quiesce(u->watch);
 }
 
-static int parse_scale(struct session *lc, const struct strvec *specs,
-                       int *scale)
-{
-  const struct project *p = lc->project;
-  for (size_t i = 0; i < p->nservices; i++)
-    scale[i] = -1;
-  for (size_t k = 0; k < specs->n; k++) {
-    const char *eq = strchr(specs->v[k], '=');
-    int n = eq ? cli_parse_seconds(eq + 1) : -1;
-    size_t i;
-    for (i = 0; eq && i < p->nservices; i++)
-      if (strlen(p->services[i].name) == (size_t)(eq - specs->v[k]) &&
-          !strncmp(p->services[i].name, specs->v[k], eq - specs->v[k]))
-        break;
-    if (!eq || n < 0)
-      return err_set(&lc->err, ERR_USAGE, "--scale: '%s' is not SERVICE=NUMBER",
-                     specs->v[k]);
-    if (i == p->nservices)
-      return err_set(&lc->err, ERR_USAGE, "--scale: no such service: '%.*s'",
-                     (int)(eq - specs->v[k]), specs->v[k]);
-    if (n > 1 && p->services[i].container_name)
-      return err_set(&lc->err, ERR_USAGE,
-                     "--scale: service '%s' sets container_name, so it "
-                     "cannot have %d containers",
-                     p->services[i].name, n);
-    scale[i] = n;
-  }
-  return 0;
-}
-
-static int check_named(struct session *lc, const char *flag,
-                       const struct strvec *names)
-{
-  for (size_t k = 0; k < names->n; k++)
-    if (!project_service(lc->project, names->v[k]))
-      err_set(&lc->err, ERR_USAGE, "%s: no such service: '%s'", flag,
-              names->v[k]);
-  return lc->err.code;
-}
-
 enum {
   O_DETACH = 1,
   O_BUILD,
@@ -228,20 +188,20 @@ static int cmd_up(struct cli_global *g, const struct cli_args *args)
   int *scale = NULL;
   if (!rc) {
     scale = xcalloc(S->project->nservices + 1, sizeof(*scale));
-    rc = parse_scale(S, &scales, scale);
+    rc = session_scale(S, &scales, scale);
   }
   if (!rc && so.exit_code_from) {
     struct strvec one = STRVEC_INIT;
     strvec_push(&one, so.exit_code_from);
-    rc = check_named(S, "--exit-code-from", &one);
+    rc = session_check_named(S, "--exit-code-from", &one);
     strvec_clear(&one);
   }
   if (!rc && watch)
     rc = watch_session_check(S, S->selected);
   if (!rc)
-    rc = check_named(S, "--attach", &only);
+    rc = session_check_named(S, "--attach", &only);
   if (!rc)
-    rc = check_named(S, "--no-attach", &skip);
+    rc = session_check_named(S, "--no-attach", &skip);
   if (!rc)
     rc = session_check_builds(S);
   if (!rc)

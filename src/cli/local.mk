@@ -1,7 +1,6 @@
 # cli: one thin file per command, and the output they share.
 libwcompose_a_SOURCES += src/cli/cli.h src/cli/output.c \
   src/cli/cmdtab.c src/cli/cmdtab.h \
-  src/cli/progress.c src/cli/progress.h \
   src/cli/runtime.c src/cli/verbs.c \
   src/cli/cmd-build.c src/cli/cmd-config.c src/cli/cmd-create.c \
   src/cli/cmd-down.c src/cli/cmd-events.c src/cli/cmd-exec.c \

@@ -2,6 +2,10 @@
  * per state, one place where the state changes), and the pump that feeds
  * our stdin into its attach with the attach's flow control. */
 #include "orchestrate/oneoff.h"
+#include "orchestrate/converge.h"
+#include "orchestrate/images.h"
+#include "orchestrate/resources.h"
+#include "orchestrate/session.h"
 #include "engine/hijack.h"
 #include "util/xalloc.h"
 
@@ -685,4 +689,41 @@ void oneoff_free(struct oneoff *o)
   o->freed = 1;
   io_close(o);
   release(o);
+}
+
+/* --- before the one-off --- */
+
+int oneoff_deps(struct session *s, size_t target)
+{
+  const struct project *p = s->project;
+  size_t n = 0;
+  for (size_t i = 0; i < p->nservices; i++)
+    n += i != target && s->selected[i];
+  if (!n)
+    return 0;
+  s->selected[target] = 0;
+  struct converge_options co = {.timeout = -1};
+  struct plan plan = PLAN_INIT;
+  int rc = converge(s, &co, &plan);
+  plan_release(&plan);
+  s->selected[target] = 1;
+  return rc;
+}
+
+int oneoff_prepare(struct session *s, size_t target, char **image_id)
+{
+  const struct project *p = s->project;
+  for (size_t i = 0; i < p->nservices; i++)
+    s->selected[i] = i == target;
+  *image_id = NULL;
+  int rc = resources_ensure(s);
+  char **ids = xcalloc(p->nservices ? p->nservices : 1, sizeof(*ids));
+  if (!rc)
+    rc = images_ensure(s, &(struct images_want){0}, ids);
+  *image_id = ids[target];
+  for (size_t i = 0; i < p->nservices; i++)
+    if (i != target)
+      free(ids[i]);
+  free(ids);
+  return rc;
 }

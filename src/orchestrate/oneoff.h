@@ -111,4 +111,14 @@ void oneoff_free(struct oneoff *o);
 void oneoff_set_state(struct oneoff *o, enum oneoff_state to);
 const char *oneoff_state_name(enum oneoff_state st);
 
+/* Before a one-off of service target, on a session whose selection is the
+ * target and its dependencies: the dependencies converged as up would
+ * (nothing when it has none). Top level only; errors in s->err. */
+struct session;
+int oneoff_deps(struct session *s, size_t target);
+/* Then the target alone: its networks and volumes, and its image (built
+ * or pulled as its policy says), whose ID goes to *image_id (malloc'ed).
+ * The selection becomes the target alone. */
+int oneoff_prepare(struct session *s, size_t target, char **image_id);
+
 #endif

@@ -24,6 +24,45 @@ int session_parse_seconds(const char *text)
   return (int)v;
 }
 
+int session_scale(struct session *lc, const struct strvec *specs, int *scale)
+{
+  const struct project *p = lc->project;
+  for (size_t i = 0; i < p->nservices; i++)
+    scale[i] = -1;
+  for (size_t k = 0; k < specs->n; k++) {
+    const char *eq = strchr(specs->v[k], '=');
+    int n = eq ? session_parse_seconds(eq + 1) : -1;
+    size_t i;
+    for (i = 0; eq && i < p->nservices; i++)
+      if (strlen(p->services[i].name) == (size_t)(eq - specs->v[k]) &&
+          !strncmp(p->services[i].name, specs->v[k], eq - specs->v[k]))
+        break;
+    if (!eq || n < 0)
+      return err_set(&lc->err, ERR_USAGE, "--scale: '%s' is not SERVICE=NUMBER",
+                     specs->v[k]);
+    if (i == p->nservices)
+      return err_set(&lc->err, ERR_USAGE, "--scale: no such service: '%.*s'",
+                     (int)(eq - specs->v[k]), specs->v[k]);
+    if (n > 1 && p->services[i].container_name)
+      return err_set(&lc->err, ERR_USAGE,
+                     "--scale: service '%s' sets container_name, so it "
+                     "cannot have %d containers",
+                     p->services[i].name, n);
+    scale[i] = n;
+  }
+  return 0;
+}
+
+int session_check_named(struct session *lc, const char *flag,
+                        const struct strvec *names)
+{
+  for (size_t k = 0; k < names->n; k++)
+    if (!project_service(lc->project, names->v[k]))
+      err_set(&lc->err, ERR_USAGE, "%s: no such service: '%s'", flag,
+              names->v[k]);
+  return lc->err.code;
+}
+
 /* --- reporting --- */
 
 void session_event(struct session *s, const char *kind, const char *name,

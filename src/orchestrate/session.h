@@ -226,6 +226,14 @@ int session_remove_orphans(struct session *s, const struct plan *plan,
  * Dockerfiles of the selected services that build. ERR_CONFIG. */
 int session_check_builds(struct session *s);
 
+/* up --scale SERVICE=N specs (flag values) into scale[i] per service (-1:
+ * not given). ERR_USAGE in s->err for junk, unknown services, and more
+ * than one container of a service with container_name. */
+int session_scale(struct session *s, const struct strvec *specs, int *scale);
+/* Each of names is a service of the project; else ERR_USAGE "FLAG: no
+ * such service: 'x'" in s->err. */
+int session_check_named(struct session *s, const char *flag,
+                        const struct strvec *names);
 /* A non-negative number of seconds from the command line, or -1. */
 int session_parse_seconds(const char *text);
 

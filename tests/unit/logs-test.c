@@ -123,9 +123,10 @@ static struct fake_piece frame(int kind, const char *text, int delay_ms)
   return pc;
 }
 
-static void stream_rule(const char *pattern, const struct fake_piece *pieces,
-                        size_t n, enum fake_end end, int times,
-                        const char *gate)
+static void stream_rule_opens(const char *pattern,
+                              const struct fake_piece *pieces, size_t n,
+                              enum fake_end end, int times, const char *gate,
+                              const char *opens)
 {
   struct fake_rule r = {.method = "GET",
                         .pattern = pattern,
@@ -135,8 +136,16 @@ static void stream_rule(const char *pattern, const struct fake_piece *pieces,
                         .pieces = pieces,
                         .npieces = n,
                         .end = end,
-                        .gate = gate};
+                        .gate = gate,
+                        .opens = opens};
   fake_engine_add(fe, &r);
+}
+
+static void stream_rule(const char *pattern, const struct fake_piece *pieces,
+                        size_t n, enum fake_end end, int times,
+                        const char *gate)
+{
+  stream_rule_opens(pattern, pieces, n, end, times, gate, NULL);
 }
 
 /* --- running the loop as a command does, with a bound --- */
@@ -220,10 +229,14 @@ static void test_fan_in(void)
   struct fake_piece all[6];
   memcpy(all, a, sizeof(a));
   memcpy(all + 4, split, sizeof(split));
-  stream_rule("/containers/a1/logs", all, 6, FAKE_END_DONE, 1, NULL);
+  /* each stream's answer waits for the other's request: both are open at
+   * once however the machine schedules them */
+  stream_rule_opens("/containers/a1/logs", all, 6, FAKE_END_DONE, 1, "b-asked",
+                    "a-asked");
   struct fake_piece b[] = {frame(1, T("0.1") "db up\n", 50),
                            frame(1, T("0.5") "db ready\n", 50)};
-  stream_rule("/containers/b1/logs", b, 2, FAKE_END_DONE, 1, NULL);
+  stream_rule_opens("/containers/b1/logs", b, 2, FAKE_END_DONE, 1, "a-asked",
+                    "b-asked");
   fake_engine_reply(fe, "POST", "/containers/a1/wait", 200,
                     "{\"StatusCode\":0}");
   fake_engine_reply(fe, "POST", "/containers/b1/wait", 200,

@@ -1,6 +1,6 @@
 /* progress: resource lines for the lifecycle commands, redrawn in place on
  * a terminal, one line per event otherwise. */
-#include "cli/progress.h"
+#include "views/progress.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>

@@ -4,8 +4,8 @@
  * elapsed time, as compose prints it; plain prints one line per event;
  * json one object per event; quiet nothing. Output goes to stderr. The
  * struct owns its lines (progress_release). */
-#ifndef WCOMPOSE_CLI_PROGRESS_H
-#define WCOMPOSE_CLI_PROGRESS_H
+#ifndef WCOMPOSE_VIEWS_PROGRESS_H
+#define WCOMPOSE_VIEWS_PROGRESS_H
 
 #include <stddef.h>
 #include <stdint.h>
