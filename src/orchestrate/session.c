@@ -260,8 +260,6 @@ void session_call_cb(void *ctx, struct engine_result *res)
   } else if (res->rc && c->err) {
     err_set(c->err, res->rc, "%s", err_text(res->rc));
   }
-  c->json = res->json;
-  res->json = NULL;
   if (res->text)
     c->text = xstrdup(res->text);
   if (res->id)
@@ -311,7 +309,6 @@ int session_call_wait(struct session *s, struct session_call *c)
 
 void session_call_release(struct session_call *c)
 {
-  cJSON_Delete(c->json);
   free(c->text);
   free(c->id);
   engine_created_free(c->created);

@@ -129,7 +129,6 @@ int session_wait(struct session *s, const int *done);
  * (session_call_release). Errors go to err when set. */
 struct session_call {
   int done, rc;
-  cJSON *json; /* phased out with engine_result's */
   char *text;
   char *id; /* create replies */
   struct engine_created *created;

@@ -254,7 +254,8 @@ static void on_applied(void *ctx, struct engine_result *res)
   call_done(c);
 }
 
-/* Health: one inspect per container and poll; res->json is the inspect. */
+/* Health: one inspect per container and poll; res->container is the
+ * inspect. */
 static void on_health(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
