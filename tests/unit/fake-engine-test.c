@@ -12,6 +12,7 @@
 
 #include <dirent.h>
 #include <stdlib.h>
+#include <time.h>
 
 static uv_loop_t loop;
 static struct fake_engine *fe;
@@ -256,6 +257,15 @@ static void test_slow_and_gates(void)
   memset(&b, 0, sizeof(b));
   done_order = 0;
   send_req("GET", "/held", NULL, 0, &a);
+  /* the opener goes once the held request is read (a poll with a
+   * deadline): the order the server reads them in is then known */
+  uv_update_time(&loop);
+  uint64_t until = uv_now(&loop) + 5000;
+  while (!fake_engine_count(fe, "GET", "/held") && uv_now(&loop) < until) {
+    uv_run(&loop, UV_RUN_NOWAIT);
+    nanosleep(&(struct timespec){0, 1000000}, NULL);
+    uv_update_time(&loop);
+  }
   send_req("GET", "/opener", NULL, 0, &b);
   uv_run(&loop, UV_RUN_DEFAULT);
   ok(a.rc == 0 && b.rc == 0, "both answered");
