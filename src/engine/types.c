@@ -374,25 +374,6 @@ static int fill_container_summary(struct box *b, const cJSON *j,
   return 0;
 }
 
-static int fill_container_list(struct box *b, const cJSON *j,
-                               struct engine_container_list *l, struct err *err)
-{
-  int rc = want_array(j, "the container list", err);
-  if (rc)
-    return rc;
-  l->n = (size_t)cJSON_GetArraySize(j);
-  l->v = box_array(b, l->n, sizeof(*l->v));
-  size_t i = 0;
-  const cJSON *it;
-  cJSON_ArrayForEach(it, j)
-  {
-    rc = fill_container_summary(b, it, &l->v[i++], err);
-    if (rc)
-      return rc;
-  }
-  return 0;
-}
-
 /* NetworkSettings.Ports: {"80/tcp": [{"HostIp", "HostPort"}], "53/udp":
  * null} to one row per binding, one for a port without any. */
 static size_t inspect_ports(struct box *b, const cJSON *obj,
@@ -553,25 +534,6 @@ static int fill_image_info(struct box *b, const cJSON *j,
   return 0;
 }
 
-static int fill_image_list(struct box *b, const cJSON *j,
-                           struct engine_image_list *l, struct err *err)
-{
-  int rc = want_array(j, "the image list", err);
-  if (rc)
-    return rc;
-  l->n = (size_t)cJSON_GetArraySize(j);
-  l->v = box_array(b, l->n, sizeof(*l->v));
-  size_t i = 0;
-  const cJSON *it;
-  cJSON_ArrayForEach(it, j)
-  {
-    rc = fill_image_info(b, it, &l->v[i++], err);
-    if (rc)
-      return rc;
-  }
-  return 0;
-}
-
 static int fill_network_info(struct box *b, const cJSON *j,
                              struct engine_network_info *n, struct err *err)
 {
@@ -603,25 +565,6 @@ static int fill_network_info(struct box *b, const cJSON *j,
   return 0;
 }
 
-static int fill_network_list(struct box *b, const cJSON *j,
-                             struct engine_network_list *l, struct err *err)
-{
-  int rc = want_array(j, "the network list", err);
-  if (rc)
-    return rc;
-  l->n = (size_t)cJSON_GetArraySize(j);
-  l->v = box_array(b, l->n, sizeof(*l->v));
-  size_t i = 0;
-  const cJSON *it;
-  cJSON_ArrayForEach(it, j)
-  {
-    rc = fill_network_info(b, it, &l->v[i++], err);
-    if (rc)
-      return rc;
-  }
-  return 0;
-}
-
 static int fill_volume_info(struct box *b, const cJSON *j,
                             struct engine_volume_info *v, struct err *err)
 {
@@ -638,6 +581,50 @@ static int fill_volume_info(struct box *b, const cJSON *j,
   v->noptions = kvs(b, get(j, "Options"), &v->options);
   return 0;
 }
+
+/* Lists: an array of items, each filled by fill (size bytes each). */
+typedef int (*fill_item_fn)(struct box *b, const cJSON *j, void *item,
+                            struct err *err);
+
+static int fill_array(struct box *b, const cJSON *j, const char *what,
+                      size_t size, fill_item_fn fill, void **v, size_t *n,
+                      struct err *err)
+{
+  int rc = want_array(j, what, err);
+  if (rc)
+    return rc;
+  *n = (size_t)cJSON_GetArraySize(j);
+  *v = box_array(b, *n, size);
+  size_t i = 0;
+  const cJSON *it;
+  cJSON_ArrayForEach(it, j)
+  {
+    rc = fill(b, it, (char *)*v + size * i++, err);
+    if (rc)
+      return rc;
+  }
+  return 0;
+}
+
+#define LIST_FILLER(list, item, what)                                          \
+  static int fill_##list##_item(struct box *b, const cJSON *j, void *it,       \
+                                struct err *err)                               \
+  {                                                                            \
+    return fill_##item(b, j, it, err);                                         \
+  }                                                                            \
+  static int fill_##list(struct box *b, const cJSON *j,                        \
+                         struct engine_##list *l, struct err *err)             \
+  {                                                                            \
+    void *v = NULL;                                                            \
+    int rc = fill_array(b, j, what, sizeof(*l->v), fill_##list##_item, &v,     \
+                        &l->n, err);                                           \
+    l->v = v;                                                                  \
+    return rc;                                                                 \
+  }
+
+LIST_FILLER(container_list, container_summary, "the container list")
+LIST_FILLER(image_list, image_info, "the image list")
+LIST_FILLER(network_list, network_info, "the network list")
 
 static int fill_volume_list(struct box *b, const cJSON *j,
                             struct engine_volume_list *l, struct err *err)
