@@ -78,10 +78,7 @@ static void walk(struct converge_op *c)
   }
   plan_make(p, c->want, s->have, s->nhave, c->o.plan_flags, c->plan);
   if (c->plan->norphans && !(c->o.plan_flags & PLAN_REMOVE_ORPHANS))
-    session_warn(s, "Found orphan containers for this project. If you "
-                    "removed or renamed a service in your compose file, run "
-                    "this command with the --remove-orphans flag to clean "
-                    "them up.");
+    session_warn_orphans(s);
   struct svc_options so = {.goal = SVC_GOAL_UP,
                            .no_start = c->o.no_start,
                            .wait = c->o.wait,

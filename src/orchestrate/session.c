@@ -119,6 +119,13 @@ void session_output(struct session *s, enum stream_kind kind, const char *p,
     s->hooks->output(s->hook_data, kind, p, n);
 }
 
+void session_warn_orphans(struct session *s)
+{
+  session_warn(s, "Found orphan containers for this project. If you removed "
+                  "or renamed a service in your compose file, run this "
+                  "command with the --remove-orphans flag to clean them up.");
+}
+
 void session_flush(struct session *s)
 {
   if (s->hooks && s->hooks->flush)

@@ -112,6 +112,9 @@ void session_note(struct session *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void session_status(struct session *s, const char *text);
 void session_flush(struct session *s);
+/* The warning compose gives when a plan found containers of services the
+ * file no longer has. */
+void session_warn_orphans(struct session *s);
 void session_output(struct session *s, enum stream_kind kind, const char *p,
                     size_t n);
 
