@@ -3,6 +3,7 @@
  * scheduler's walk over the dependency graph. */
 #include "orchestrate/svc.h"
 #include "orchestrate/create.h"
+#include "orchestrate/labels.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -192,10 +193,101 @@ static void on_connected(void *ctx, struct engine_result *res)
   call_done(c);
 }
 
+#define CONFLICT_RETRY_MS 100
+#define CONFLICT_RETRIES 100 /* 10 s for the other create to land */
+
+static void on_conflict_inspected(void *ctx, struct engine_result *res);
+static void timer_ensure(struct svc *s);
+
+/* Look at the holders again: a create the engine is still finishing holds
+ * the name before the container can be inspected. */
+static void on_conflict_retry(uv_timer_t *t)
+{
+  struct svc *s = t->data;
+  for (size_t i = 0; i < s->nctrs; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (!c->conflict_wait)
+      continue;
+    c->conflict_wait = 0;
+    struct err e = ERR_INIT;
+    int rc = engine_container_inspect(s->run->engine, c->name,
+                                      on_conflict_inspected, c, &e);
+    if (rc) {
+      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
+      err_release(&e);
+      call_done(c);
+    }
+  }
+  tell(s->run);
+}
+
+/* A name conflict on create: another actor (a killed wcompose whose
+ * request the engine finished, a racing `up`, docker compose) made the
+ * container. Ours to adopt when it carries this project's, service's and
+ * replica's labels; otherwise say whose it is. */
+static void on_conflict_inspected(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  struct svc *s = c->svc;
+  if (res->rc == ERR_NOTFOUND && c->conflict_tries++ < CONFLICT_RETRIES) {
+    /* the name is reserved by a create still under way: ask again soon
+     * (the call stays counted as pending meanwhile) */
+    c->conflict_wait = 1;
+    timer_ensure(s);
+    if (!uv_is_active((uv_handle_t *)&s->timer))
+      uv_timer_start(&s->timer, on_conflict_retry, CONFLICT_RETRY_MS, 0);
+    return;
+  }
+  const struct engine_container_info *in = res->rc ? NULL : res->container;
+  const struct engine_kv *l = in ? in->config.labels : NULL;
+  size_t n = in ? in->config.nlabels : 0;
+  const char *project = engine_kv_get(l, n, LABELS_PROJECT);
+  const char *service = engine_kv_get(l, n, LABELS_SERVICE);
+  const char *number = engine_kv_get(l, n, LABELS_NUMBER);
+  const char *oneoff = engine_kv_get(l, n, LABELS_ONEOFF);
+  if (in && project && !strcmp(project, s->run->project->name) && service &&
+      !strcmp(service, s->service->name) && number &&
+      atoi(number) == c->number && !(oneoff && !strcmp(oneoff, "True"))) {
+    c->id = xstrdup(in->id);
+    c->running = in->state.running;
+    progress(s, c, "Created", 1);
+  } else if (in && project) {
+    err_set(&s->err, ERR_CONFLICT,
+            "creating container '%s': the name is taken by a container of "
+            "project '%s' (service '%s'); remove it or set container_name",
+            c->name, project, service ? service : "?");
+  } else if (in) {
+    err_set(&s->err, ERR_CONFLICT,
+            "creating container '%s': the name is taken by a container "
+            "compose did not make (remove it: docker rm -f %s)",
+            c->name, c->name);
+  } else {
+    /* it could not be looked at: the engine's own word on the create */
+    const char *t = c->conflict.text ? c->conflict.text : "";
+    size_t len = strlen(t);
+    while (len && t[len - 1] == '\n')
+      len--;
+    err_set(&s->err, ERR_CONFLICT, "%.*s", (int)len, t);
+  }
+  err_release(&c->conflict);
+  call_done(c);
+}
+
 static void on_created(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
+  if (res->rc == ERR_CONFLICT && res->err && res->err->text) {
+    struct err e = ERR_INIT;
+    err_set(&c->conflict, res->rc, "%s", res->err->text);
+    if (!issue(s,
+               engine_container_inspect(s->run->engine, c->name,
+                                        on_conflict_inspected, c, &e),
+               &e)) {
+      call_done(c);
+      return;
+    }
+  }
   if (res->rc || !res->id) {
     if (res->rc)
       fail(s, res);
@@ -400,7 +492,7 @@ static void state_starting(struct svc *s)
   }
 }
 
-static void state_health(struct svc *s)
+static void timer_ensure(struct svc *s)
 {
   if (!s->timer_init) {
     uv_timer_init(s->run->loop, &s->timer);
@@ -408,6 +500,11 @@ static void state_health(struct svc *s)
     s->timer_init = 1;
     s->run->open_timers++;
   }
+}
+
+static void state_health(struct svc *s)
+{
+  timer_ensure(s);
   for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
     struct svc_ctr *c = &s->ctrs[i];
     if (c->op == PLAN_REMOVE || !c->id || c->healthy)
@@ -684,6 +781,7 @@ void svc_run_release(struct svc_run *r)
     for (size_t k = 0; k < s->nctrs; k++) {
       free(s->ctrs[k].id);
       free(s->ctrs[k].name);
+      err_release(&s->ctrs[k].conflict);
     }
     free(s->ctrs);
     err_release(&s->err);

@@ -61,6 +61,10 @@ struct svc_ctr {
   int running;     /* it was running (or paused) when observed/started */
   int healthy;     /* reported healthy (or running, without a check) */
   int exit_code;
+  struct err conflict; /* the engine's answer to a create whose name was
+                          taken, while the holder is looked at */
+  int conflict_tries;  /* holder lookups that found nothing yet */
+  int conflict_wait;   /* waiting for the svc's timer to look again */
 };
 
 /* What a service must reach before its dependents go on. */

@@ -250,6 +250,9 @@ static void test_create_conflict(void)
   struct project *p = load(AB);
   script_reset();
   fake_engine_reply(fe, "POST", "/containers/create?name=p-a-1", 409, CONFLICT);
+  /* the holder cannot be looked at */
+  fake_engine_reply(fe, "GET", "/containers/p-a-1/json", 500,
+                    "{\"message\":\"engine trouble\"}");
   script_up("b", "idb");
   struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
   struct outcome o;
@@ -262,8 +265,9 @@ static void test_create_conflict(void)
          "remove (or rename) that container to be able to reuse that name. "
          "(engine: 409)\n",
          "the engine's message, with what wcompose was doing");
-  is_str(o.log, "POST /containers/create?name=p-a-1\n",
-         "nothing sent for the dependent");
+  is_str(o.log,
+         "POST /containers/create?name=p-a-1\nGET /containers/p-a-1/json\n",
+         "the holder looked at, nothing sent for the dependent");
   ok(o.state[0] == SVC_FAILED && o.state[1] == SVC_FAILED,
      "a failed, b never ran (%s, %s)", svc_state_name(o.state[0]),
      svc_state_name(o.state[1]));
@@ -277,6 +281,70 @@ static void test_create_conflict(void)
 
 /* The same with the dependent first in the project's order (services are
  * sorted by name): the report should still hold the cause alone. */
+/* A name conflict on create: the holder is this project's replica (made by
+ * a killed wcompose whose request the engine finished): adopted and
+ * started; a holder of another project: refused, saying whose it is. */
+static void test_create_conflict_adopt(void)
+{
+  struct project *p = load(AB);
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/create?name=p-a-1", 409, CONFLICT);
+  /* the other create is still under way: the name is held, the container
+   * not there yet (twice), then it is */
+  struct fake_rule not_yet = {.method = "GET",
+                              .pattern = "/containers/p-a-1/json",
+                              .times = 2,
+                              .status = 404,
+                              .body = "{\"message\":\"No such container\"}"};
+  fake_engine_add(fe, &not_yet);
+  fake_engine_reply(
+      fe, "GET", "/containers/p-a-1/json", 200,
+      "{\"Id\":\"ida\",\"Name\":\"/p-a-1\",\"State\":{\"Status\":"
+      "\"created\"},\"Config\":{\"Labels\":{\"com.docker.compose.project\":"
+      "\"p\",\"com.docker.compose.service\":\"a\","
+      "\"com.docker.compose.container-number\":\"1\","
+      "\"com.docker.compose.oneoff\":\"False\"}}}");
+  fake_engine_reply(fe, "POST", "/containers/p-a-1/start", 204, NULL);
+  script_up("b", "idb");
+  struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
+  struct outcome o;
+  run(p, NULL, 0, &opt, &o);
+  is_int(o.rc, 0, "the replica found under its name is adopted");
+  is_str(o.log,
+         "POST /containers/create?name=p-a-1\nGET /containers/p-a-1/json\n"
+         "GET /containers/p-a-1/json\nGET /containers/p-a-1/json\n"
+         "POST /containers/p-a-1/start\nPOST /containers/create?name=p-b-1\n"
+         "POST /containers/p-b-1/start\n",
+         "looked at until it is there, started, then the dependent");
+  ok(o.state[0] == SVC_DONE && o.state[1] == SVC_DONE, "both done");
+  outcome_release(&o);
+
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/create?name=p-a-1", 409, CONFLICT);
+  fake_engine_reply(fe, "GET", "/containers/p-a-1/json", 200,
+                    "{\"Id\":\"x\",\"Name\":\"/p-a-1\",\"Config\":{\"Labels\":{"
+                    "\"com.docker.compose.project\":\"other\","
+                    "\"com.docker.compose.service\":\"web\"}}}");
+  run(p, NULL, 0, &opt, &o);
+  is_int(o.rc, ERR_CONFLICT, "another project's container is not taken");
+  is_str(o.err.text,
+         "creating container 'p-a-1': the name is taken by a container of "
+         "project 'other' (service 'web'); remove it or set container_name\n",
+         "says whose it is");
+  is_str(o.started, "", "nothing started");
+  outcome_release(&o);
+
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/create?name=p-a-1", 409, CONFLICT);
+  fake_engine_reply(fe, "GET", "/containers/p-a-1/json", 200,
+                    "{\"Id\":\"y\",\"Name\":\"/p-a-1\",\"Config\":{}}");
+  run(p, NULL, 0, &opt, &o);
+  ok(o.err.text && strstr(o.err.text, "compose did not make"),
+     "a container compose did not make: said so");
+  outcome_release(&o);
+  project_free(p);
+}
+
 static void test_conflict_report_order(void)
 {
   struct project *p = load("services:\n"
@@ -288,6 +356,8 @@ static void test_conflict_report_order(void)
   script_reset();
   fake_engine_reply(fe, "POST", "/containers/create?name=p-db-1", 409,
                     "{\"message\":\"name in use\"}");
+  fake_engine_reply(fe, "GET", "/containers/p-db-1/json", 500,
+                    "{\"message\":\"engine trouble\"}");
   struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
   struct outcome o;
   run(p, NULL, 0, &opt, &o);
@@ -826,6 +896,7 @@ int main(void)
 
   test_up_order();
   test_create_conflict();
+  test_create_conflict_adopt();
   test_conflict_report_order();
   test_start_notfound();
   test_create_without_id();
