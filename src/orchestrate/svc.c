@@ -57,6 +57,8 @@ static void fail(struct svc *s, const struct engine_result *res)
 }
 
 static void step(struct svc *s);
+static void start_one(struct svc *s, struct svc_ctr *c);
+static int create_one(struct svc *s, struct svc_ctr *c);
 
 /* The state after the current one, for the run's goal. */
 static enum svc_state next_state(const struct svc *s)
@@ -251,6 +253,8 @@ static void on_conflict_inspected(void *ctx, struct engine_result *res)
     c->id = xstrdup(in->id);
     c->running = in->state.running;
     progress(s, c, "Created", 1);
+    if (c->start_after)
+      start_one(s, c);
   } else if (in && project) {
     err_set(&s->err, ERR_CONFLICT,
             "creating container '%s': the name is taken by a container of "
@@ -301,6 +305,8 @@ static void on_created(void *ctx, struct engine_result *res)
   }
   c->id = xstrdup(res->id);
   progress(s, c, "Created", 1);
+  if (c->start_after)
+    start_one(s, c);
   /* API 1.41 takes one network at create: connect the others now */
   long primary = create_primary_network(s->service);
   for (size_t i = 0; primary >= 0 && i < s->service->nnetworks; i++) {
@@ -321,6 +327,20 @@ static void on_started(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
+  if (res->rc == ERR_NOTFOUND && c->op == PLAN_START && !c->start_after) {
+    /* observed, then removed by another actor (a killed up's recreate the
+     * engine finished): make it again, once, and start that */
+    c->op = PLAN_CREATE;
+    c->start_after = 1;
+    free(c->id);
+    c->id = NULL;
+    free(c->name);
+    c->name = create_container_name_new(s->run->project, s->service, c->number);
+    if (!create_one(s, c)) {
+      call_done(c);
+      return;
+    }
+  }
   if (res->rc) {
     fail(s, res);
   } else {
@@ -457,26 +477,43 @@ static void state_removing(struct svc *s)
   }
 }
 
+/* Send the create of one container; ERR_CONFIG when its body cannot be
+ * made (in s->err, nothing sent). */
+static int create_one(struct svc *s, struct svc_ctr *c)
+{
+  const char *const *ids = s->run->opt.image_ids;
+  struct create_ctx cc = {s->run->project, s->service, c->number, 0,
+                          ids ? ids[s->index] : NULL};
+  struct err e = ERR_INIT;
+  progress(s, c, c->op == PLAN_RECREATE ? "Recreate" : "Creating", 0);
+  int rc = create_container(s->run->engine, &cc, c->name, on_created, c, &e);
+  if (rc == ERR_CONFIG) {
+    err_set(&s->err, rc, "%.*s", e.text ? (int)e.len - 1 : 0,
+            e.text ? e.text : "");
+    err_release(&e);
+    return rc;
+  }
+  issue(s, rc, &e);
+  return 0;
+}
+
 static void state_creating(struct svc *s)
 {
   for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
     struct svc_ctr *c = &s->ctrs[i];
     if (c->op != PLAN_CREATE && c->op != PLAN_RECREATE)
       continue;
-    const char *const *ids = s->run->opt.image_ids;
-    struct create_ctx cc = {s->run->project, s->service, c->number, 0,
-                            ids ? ids[s->index] : NULL};
-    struct err e = ERR_INIT;
-    progress(s, c, c->op == PLAN_RECREATE ? "Recreate" : "Creating", 0);
-    int rc = create_container(s->run->engine, &cc, c->name, on_created, c, &e);
-    if (rc == ERR_CONFIG) {
-      err_set(&s->err, rc, "%.*s", e.text ? (int)e.len - 1 : 0,
-              e.text ? e.text : "");
-      err_release(&e);
+    if (create_one(s, c))
       break;
-    }
-    issue(s, rc, &e);
   }
+}
+
+static void start_one(struct svc *s, struct svc_ctr *c)
+{
+  struct err e = ERR_INIT;
+  progress(s, c, "Starting", 0);
+  issue(s, engine_container_start(s->run->engine, c->name, on_started, c, &e),
+        &e);
 }
 
 static void state_starting(struct svc *s)
@@ -485,10 +522,7 @@ static void state_starting(struct svc *s)
     struct svc_ctr *c = &s->ctrs[i];
     if (c->op == PLAN_KEEP || c->op == PLAN_REMOVE || !c->id)
       continue;
-    struct err e = ERR_INIT;
-    progress(s, c, "Starting", 0);
-    issue(s, engine_container_start(s->run->engine, c->name, on_started, c, &e),
-          &e);
+    start_one(s, c);
   }
 }
 

@@ -65,6 +65,8 @@ struct svc_ctr {
                           taken, while the holder is looked at */
   int conflict_tries;  /* holder lookups that found nothing yet */
   int conflict_wait;   /* waiting for the svc's timer to look again */
+  int start_after;     /* made again while starting (it had vanished):
+                          start it once created */
 };
 
 /* What a service must reach before its dependents go on. */

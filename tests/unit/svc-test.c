@@ -401,6 +401,36 @@ static void test_start_notfound(void)
   project_free(p);
 }
 
+/* An observed, stopped container removed by another actor before its
+ * start (a killed up's recreate the engine finished): made again, once,
+ * and started. */
+static void test_start_vanished(void)
+{
+  struct project *p = load("services:\n  a:\n    image: busybox\n");
+  struct plan_container have[] = {
+      {"old", "p-a-1", "a", 1, "h", NULL, "exited", 0},
+  };
+  script_reset();
+  struct fake_rule gone = {.method = "POST",
+                           .pattern = "/containers/p-a-1/start",
+                           .times = 1,
+                           .status = 404,
+                           .body = "{\"message\":\"No such container\"}"};
+  fake_engine_add(fe, &gone);
+  script_up("a", "new");
+  struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
+  struct outcome o;
+  run(p, have, 1, &opt, &o);
+  is_int(o.rc, 0, "a vanished container: made again");
+  is_str(o.log,
+         "POST /containers/p-a-1/start\n"
+         "POST /containers/create?name=p-a-1\n"
+         "POST /containers/p-a-1/start\n",
+         "start, 404, create, start");
+  outcome_release(&o);
+  project_free(p);
+}
+
 static void test_create_without_id(void)
 {
   struct project *p = load("services:\n  a:\n    image: busybox\n");
@@ -899,6 +929,7 @@ int main(void)
   test_create_conflict_adopt();
   test_conflict_report_order();
   test_start_notfound();
+  test_start_vanished();
   test_create_without_id();
   test_health_polled();
   test_unhealthy_dependency();
