@@ -40,10 +40,11 @@ static int uses_volume(const struct session *s, const unsigned char *sel,
 
 /* One network or volume after the other: inspect, and create what is
  * missing. */
-enum ensure_step { ENSURE_INSPECTING, ENSURE_CREATING };
+enum ensure_step { ENSURE_INSPECTING, ENSURE_CREATING, ENSURE_DEDUPING };
 
 struct ensure_op {
   struct session_op op;
+  char *created; /* the ID of the network this op made, while deduping */
   const unsigned char *sel;
   size_t i; /* networks first, then volumes: i - nnetworks */
   enum ensure_step step;
@@ -51,7 +52,9 @@ struct ensure_op {
 
 static void ensure_free(void *self)
 {
-  free(self);
+  struct ensure_op *o = self;
+  free(o->created);
+  free(o);
 }
 
 static void ensure_next(struct ensure_op *o);
@@ -64,14 +67,28 @@ static const char *item_name(const struct ensure_op *o, int *is_net)
                  : p->volumes[o->i - p->nnetworks].name;
 }
 
+static void dedup(struct ensure_op *o);
+
 static void on_created(void *ctx, struct engine_result *res)
 {
   struct ensure_op *o = ctx;
   struct session *s = o->op.s;
   int is_net;
   const char *name = item_name(o, &is_net);
+  if (is_net && res->rc == ERR_CONFLICT) {
+    /* another up made it between our look and our create: it is there */
+    session_event(s, "Network", name, "Created", 1);
+    o->i++;
+    ensure_next(o);
+    return;
+  }
   session_event(s, is_net ? "Network" : "Volume", name,
                 res->rc ? "Error" : "Created", 1);
+  if (!res->rc && is_net && res->id) {
+    o->created = xstrdup(res->id);
+    dedup(o);
+    return;
+  }
   if (res->rc) {
     err_set(&s->err, res->rc, "%s",
             res->err && res->err->text ? res->err->text : err_text(res->rc));
@@ -80,6 +97,77 @@ static void on_created(void *ctx, struct engine_result *res)
   }
   o->i++;
   ensure_next(o);
+}
+
+/* Two ups racing can both create a network of one name (the engine's
+ * duplicate check is not atomic): list the project's networks of that name
+ * and, when ours is not the oldest, remove ours, so every racer keeps the
+ * same one. */
+static int older(const struct engine_network_info *a,
+                 const struct engine_network_info *b)
+{
+  long long sa = 0, sb = 0;
+  long na = 0, nb = 0;
+  engine_time_parse(a->created_at, &sa, &na);
+  engine_time_parse(b->created_at, &sb, &nb);
+  if (sa != sb)
+    return sa < sb;
+  if (na != nb)
+    return na < nb;
+  return strcmp(a->id, b->id) < 0;
+}
+
+static void on_deduped(void *ctx, struct engine_result *res)
+{
+  struct ensure_op *o = ctx;
+  (void)res; /* in use already (a racer connected to it): both stay */
+  free(o->created);
+  o->created = NULL;
+  o->i++;
+  ensure_next(o);
+}
+
+static void on_dups(void *ctx, struct engine_result *res)
+{
+  struct ensure_op *o = ctx;
+  struct session *s = o->op.s;
+  int is_net;
+  const char *name = item_name(o, &is_net);
+  const struct engine_network_info *oldest = NULL;
+  for (size_t i = 0; !res->rc && res->networks && i < res->networks->n; i++) {
+    const struct engine_network_info *n = &res->networks->v[i];
+    if (!strcmp(n->name, name) && (!oldest || older(n, oldest)))
+      oldest = n;
+  }
+  struct err e = ERR_INIT;
+  if (oldest && strcmp(oldest->id, o->created) &&
+      !engine_network_remove(s->engine, o->created, on_deduped, o, &e))
+    return;
+  err_release(&e);
+  on_deduped(o, res);
+}
+
+static void dedup(struct ensure_op *o)
+{
+  struct session *s = o->op.s;
+  int is_net;
+  const char *name = item_name(o, &is_net);
+  struct engine_filters f = ENGINE_FILTERS_INIT;
+  char *label = xasprintf("%s=%s", LABELS_PROJECT, s->project->name);
+  engine_filters_add(&f, "name", name);
+  engine_filters_add(&f, "label", label);
+  free(label);
+  o->step = ENSURE_DEDUPING;
+  struct err e = ERR_INIT;
+  int rc = engine_network_list_typed(s->engine, &f, on_dups, o, &e);
+  engine_filters_release(&f);
+  err_release(&e);
+  if (rc) {
+    free(o->created);
+    o->created = NULL;
+    o->i++;
+    ensure_next(o);
+  }
 }
 
 /* A compose file's key/value list as the engine takes it. */

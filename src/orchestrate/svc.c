@@ -199,6 +199,7 @@ static void on_connected(void *ctx, struct engine_result *res)
 #define CONFLICT_RETRIES 100 /* 10 s for the other create to land */
 
 static void on_conflict_inspected(void *ctx, struct engine_result *res);
+static void on_started(void *ctx, struct engine_result *res);
 static void timer_ensure(struct svc *s);
 
 /* Look at the holders again: a create the engine is still finishing holds
@@ -220,7 +221,28 @@ static void on_conflict_retry(uv_timer_t *t)
       call_done(c);
     }
   }
+  for (size_t i = 0; i < s->nctrs; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (!c->start_wait)
+      continue;
+    c->start_wait = 0;
+    struct err e = ERR_INIT;
+    int rc = engine_container_start(s->run->engine, c->name, on_started, c, &e);
+    if (rc) {
+      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
+      err_release(&e);
+      call_done(c);
+    }
+  }
   tell(s->run);
+}
+
+/* Ask again after a while (the call stays counted as pending). */
+static void retry_later(struct svc *s)
+{
+  timer_ensure(s);
+  if (!uv_is_active((uv_handle_t *)&s->timer))
+    uv_timer_start(&s->timer, on_conflict_retry, CONFLICT_RETRY_MS, 0);
 }
 
 /* A name conflict on create: another actor (a killed wcompose whose
@@ -235,9 +257,7 @@ static void on_conflict_inspected(void *ctx, struct engine_result *res)
     /* the name is reserved by a create still under way: ask again soon
      * (the call stays counted as pending meanwhile) */
     c->conflict_wait = 1;
-    timer_ensure(s);
-    if (!uv_is_active((uv_handle_t *)&s->timer))
-      uv_timer_start(&s->timer, on_conflict_retry, CONFLICT_RETRY_MS, 0);
+    retry_later(s);
     return;
   }
   const struct engine_container_info *in = res->rc ? NULL : res->container;
@@ -327,6 +347,15 @@ static void on_started(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
+  if (res->rc && res->status == 400 && res->err && res->err->text &&
+      strstr(res->err->text, "is ambiguous") &&
+      c->start_tries++ < CONFLICT_RETRIES) {
+    /* two networks of one name, made by racing ups: the racer that made
+     * the later one removes it at once; start again after it did */
+    c->start_wait = 1;
+    retry_later(s);
+    return;
+  }
   if (res->rc == ERR_NOTFOUND && c->op == PLAN_START && !c->start_after) {
     /* observed, then removed by another actor (a killed up's recreate the
      * engine finished): make it again, once, and start that */

@@ -67,6 +67,8 @@ struct svc_ctr {
   int conflict_wait;   /* waiting for the svc's timer to look again */
   int start_after;     /* made again while starting (it had vanished):
                           start it once created */
+  int start_wait;      /* a start to send again when the timer fires */
+  int start_tries;
 };
 
 /* What a service must reach before its dependents go on. */

@@ -49,3 +49,27 @@ for k in 1 4 $N; do
     "$names" "$want"
   W down -t 0 >/dev/null 2>&1
 done
+
+# Two ups of one project at once: both succeed, one network, one running
+# container per service (the later network and the racing creates are
+# resolved by the runtime, not left to the next up).
+W up -d >race1.out 2>&1 &
+p1=$!
+W up -d >race2.out 2>&1 &
+p2=$!
+wait $p1
+rc1=$?
+wait $p2
+rc2=$?
+check_eq "two ups at once: both succeed" "$rc1 $rc2" "0 0"
+[ "$rc1$rc2" != 00 ] && sed 's/^/#   /' race1.out race2.out
+nets=$(docker network ls -q --filter "name=${T_PROJECT}_default" | wc -l |
+  tr -d ' ')
+check_eq "two ups at once: one network" "$nets" 1
+names=$(docker ps -a --filter "label=com.docker.compose.project=$T_PROJECT" \
+  --format '{{.Names}} {{.State}}' | sort)
+check_eq "two ups at once: one running container per service" "$names" "$want"
+check "down after the race" W down -t 0
+nets=$(docker network ls -q --filter "name=${T_PROJECT}_default" | wc -l |
+  tr -d ' ')
+check_eq "down leaves no network" "$nets" 0

@@ -6,6 +6,7 @@
 #include "tap.h"
 #include "../lib/fake-engine.h"
 #include "orchestrate/converge.h"
+#include "orchestrate/resources.h"
 #include "orchestrate/session.h"
 #include "util/err.h"
 #include "util/strvec.h"
@@ -74,6 +75,10 @@ static void script_two(void)
   fake_engine_reply(F, "GET", "/networks/p_default", 404,
                     "{\"message\":\"network p_default not found\"}");
   fake_engine_reply(F, "POST", "/networks/create", 201, "{\"Id\":\"n1\"}");
+  /* the look for a racing up's duplicate: ours alone */
+  fake_engine_reply(F, "GET", "/networks", 200,
+                    "[{\"Id\":\"n1\",\"Name\":\"p_default\","
+                    "\"Created\":\"2026-01-01T00:00:00Z\"}]");
   fake_engine_reply(F, "GET", "/containers/json", 200, "[]");
   fake_engine_reply(F, "POST", "/containers/create?name=p-a-1", 201,
                     "{\"Id\":\"ca\"}");
@@ -214,6 +219,36 @@ static void test_converge_from_callback(void)
   session_close(&s);
 }
 
+/* Two ups racing made two networks of one name: the one that made the
+ * later one removes it, and both go on with the older. */
+static void test_network_race(void)
+{
+  struct session s;
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/images/img-a/json", 200,
+                    "{\"Id\":\"sha256:aaa\"}");
+  fake_engine_reply(F, "GET", "/networks/p_default", 404,
+                    "{\"message\":\"network p_default not found\"}");
+  fake_engine_reply(F, "POST", "/networks/create", 201, "{\"Id\":\"ours\"}");
+  fake_engine_reply(F, "GET", "/networks", 200,
+                    "[{\"Id\":\"ours\",\"Name\":\"p_default\","
+                    "\"Created\":\"2026-01-01T00:00:00.5Z\"},"
+                    "{\"Id\":\"theirs\",\"Name\":\"p_default\","
+                    "\"Created\":\"2026-01-01T00:00:00.2Z\"},"
+                    "{\"Id\":\"other\",\"Name\":\"p_default2\","
+                    "\"Created\":\"2025-01-01T00:00:00Z\"}]");
+  fake_engine_reply(F, "DELETE", "/networks/ours", 204, NULL);
+  is_int(open_session(&s, "services:\n  a:\n    image: img-a\n"), 0,
+         "session opens");
+  is_int(resources_ensure(&s), 0, "the network step succeeds");
+  is_int((int)fake_engine_count(F, "DELETE", "/networks/ours"), 1,
+         "the later of the two, ours, is removed");
+  is_int((int)fake_engine_count(F, "DELETE", "/networks/*"), 1,
+         "nothing else is removed");
+  session_close(&s);
+}
+
 /* --- watch actions --- */
 
 static const char *listing =
@@ -326,6 +361,7 @@ int main(void)
   test_converge_order();
   test_converge_refuses();
   test_converge_from_callback();
+  test_network_race();
   test_watch_actions();
   fake_engine_stop(F);
   char *rm = xasprintf("rm -rf '%s'", dir);
