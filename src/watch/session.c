@@ -8,6 +8,9 @@
 #include "util/xalloc.h"
 #include "watch/watch.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,11 +356,99 @@ static void on_due(void *data)
 
 /* --- the session --- */
 
+#define TIMES_KEY "x-wcompose-watch"
+#define TIMES_ENV "WCOMPOSE_WATCH_SETTLE"
+
+/* "30ms", "1.5s", "250" (milliseconds) into *ms; -1 when it is none. */
+static int parse_ms(const char *text, uint64_t *ms)
+{
+  char *end;
+  errno = 0;
+  double v = strtod(text, &end);
+  if (end == text || errno || !isfinite(v) || v < 0)
+    return -1;
+  if (!strcmp(end, "s"))
+    v *= 1000;
+  else if (*end && strcmp(end, "ms"))
+    return -1;
+  *ms = (uint64_t)(v + 0.5);
+  return 0;
+}
+
+static int set_time(const char *where, const char *text, uint64_t max,
+                    uint64_t *ms, struct err *err)
+{
+  uint64_t v;
+  if (!text || parse_ms(text, &v))
+    return err_set(err, ERR_CONFIG,
+                   "%s: '%s' is not a duration (want e.g. 30ms, 1.5s, or a "
+                   "number of milliseconds)",
+                   where, text ? text : "");
+  if (v > max)
+    return err_set(err, ERR_CONFIG, "%s: '%s' is too long (at most %llu ms)",
+                   where, text, (unsigned long long)max);
+  *ms = v;
+  return 0;
+}
+
+static const char *scalar(const struct mval *v)
+{
+  if (!v)
+    return NULL;
+  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
+    return v->str;
+  return NULL;
+}
+
+int watch_session_times(const struct project *p,
+                        const char *(*env)(const char *name),
+                        struct debounce_times *out, struct err *err)
+{
+  static const struct debounce_times defaults = DEBOUNCE_TIMES_INIT;
+  static const struct {
+    const char *key;
+    size_t off;
+    uint64_t max;
+  } keys[] = {
+      {"settle", offsetof(struct debounce_times, settle_ms), 60000},
+      {"quiet", offsetof(struct debounce_times, quiet_ms), 60000},
+      {"max_wait", offsetof(struct debounce_times, max_wait_ms), 600000}};
+  *out = defaults;
+  const struct mval *x = mval_get(p->extensions, TIMES_KEY);
+  if (x && x->kind != MVAL_MAP && x->kind != MVAL_NULL)
+    return err_set(err, ERR_CONFIG,
+                   TIMES_KEY ": want a map (settle, quiet, max_wait)");
+  for (size_t i = 0; x && x->kind == MVAL_MAP && i < x->n; i++) {
+    size_t k = 0;
+    while (k < sizeof(keys) / sizeof(keys[0]) &&
+           strcmp(keys[k].key, x->keys[i]))
+      k++;
+    char *where = xasprintf(TIMES_KEY ".%s", x->keys[i]);
+    int rc = 0;
+    if (k == sizeof(keys) / sizeof(keys[0]))
+      rc = err_set(err, ERR_CONFIG,
+                   "%s: unknown (want settle, quiet or max_wait)", where);
+    else
+      rc = set_time(where, scalar(x->items[i]), keys[k].max,
+                    (uint64_t *)((char *)out + keys[k].off), err);
+    free(where);
+    if (rc)
+      return rc;
+  }
+  const char *e = env ? env(TIMES_ENV) : getenv(TIMES_ENV);
+  if (e && *e && set_time(TIMES_ENV, e, 60000, &out->settle_ms, err))
+    return ERR_CONFIG;
+  return 0;
+}
+
 int watch_session_check(struct session *s, const unsigned char *want)
 {
   struct watch_rules r;
+  struct debounce_times t;
   struct strvec notes = STRVEC_INIT;
-  int rc = watch_rules_init(&r, s->project, want, &notes, &s->err);
+  int rc = watch_session_times(s->project, NULL, &t, &s->err);
+  if (!rc)
+    rc = watch_rules_init(&r, s->project, want, &notes, &s->err);
   if (!rc)
     watch_rules_release(&r);
   strvec_clear(&notes);
@@ -368,6 +459,10 @@ int watch_session_start(struct session *s, const unsigned char *want,
                         unsigned flags, const struct watch_session_hooks *h,
                         void *data, struct watch_session **out)
 {
+  struct debounce_times times;
+  *out = NULL;
+  if (watch_session_times(s->project, NULL, &times, &s->err))
+    return ERR_CONFIG;
   struct watch_session *ws = xcalloc(1, sizeof(*ws));
   struct strvec notes = STRVEC_INIT;
   ws->s = s;
@@ -384,7 +479,7 @@ int watch_session_start(struct session *s, const unsigned char *want,
     free(ws);
     return rc;
   }
-  rc = watch_new(&s->loop, &ws->rules, &hooks, ws, &ws->w, &s->err);
+  rc = watch_new(&s->loop, &ws->rules, &times, &hooks, ws, &ws->w, &s->err);
   if (rc) {
     watch_rules_release(&ws->rules);
     free(ws);

@@ -15,6 +15,7 @@
 #define WCOMPOSE_WATCH_SESSION_H
 
 #include "orchestrate/session.h"
+#include "watch/debounce.h"
 
 struct watch_session;
 
@@ -33,8 +34,17 @@ struct watch_session_hooks {
   int (*recreated)(void *data, session_done_cb done, void *arg);
 };
 
-/* Check the rules of the services in want (per service) without
- * watching. Errors as watch_rules_init, in s->err. */
+/* How long changes are left to come to rest (debounce.h): the defaults,
+ * then the project's top-level x-wcompose-watch map (settle, quiet,
+ * max_wait: "30ms", "1.5s", or a number of milliseconds), then the
+ * environment's WCOMPOSE_WATCH_SETTLE (env; NULL: getenv) for the settle.
+ * ERR_CONFIG for a value that is no such duration or is too long
+ * (settle and quiet up to 60 s, max_wait up to 10 min). */
+int watch_session_times(const struct project *p,
+                        const char *(*env)(const char *name),
+                        struct debounce_times *out, struct err *err);
+/* Check the rules of the services in want (per service) and the times
+ * without watching. Errors as watch_rules_init, in s->err. */
 int watch_session_check(struct session *s, const unsigned char *want);
 /* Watch the services in want. Notes about skipped services go to the
  * session's note hook, then "Watch enabled". */

@@ -2,7 +2,6 @@
  * when the batch is due, and the batch matched against the rules. */
 #include "watch/watch.h"
 
-#include "watch/debounce.h"
 #include "watch/fswatch.h"
 #include "util/xalloc.h"
 
@@ -63,15 +62,15 @@ static void on_warn(void *data, const char *text)
 static const struct fswatch_hooks fs_hooks = {on_changed, on_skip_dir, on_warn};
 
 int watch_new(uv_loop_t *loop, const struct watch_rules *r,
-              const struct watch_hooks *h, void *data, struct watch **out,
-              struct err *err)
+              const struct debounce_times *times, const struct watch_hooks *h,
+              void *data, struct watch **out, struct err *err)
 {
   struct watch *w = xcalloc(1, sizeof(*w));
   w->loop = loop;
   w->rules = r;
   w->h = h;
   w->data = data;
-  debounce_init(&w->deb, DEBOUNCE_QUIET_MS, DEBOUNCE_MAX_WAIT_MS, DEBOUNCE_CAP);
+  debounce_init(&w->deb, times, DEBOUNCE_CAP);
   int rc = fswatch_new(loop, &fs_hooks, w, &w->fs, err);
   if (rc) {
     free(w);

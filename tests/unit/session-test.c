@@ -12,6 +12,7 @@
 #include "util/xalloc.h"
 #include "watch/actions.h"
 #include "watch/rules.h"
+#include "watch/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,65 @@ static void test_watch_actions(void)
   session_close(&s);
 }
 
+/* --- the watch's times --- */
+
+static const char *fake_settle;
+
+static const char *fake_env(const char *name)
+{
+  return strcmp(name, "WCOMPOSE_WATCH_SETTLE") ? NULL : fake_settle;
+}
+
+/* Times of a project whose top level has extra (YAML) after its service. */
+static int times_of(const char *extra, const char *settle,
+                    struct debounce_times *t, struct err *e)
+{
+  struct session s;
+  char *text = xasprintf("services:\n  a:\n    image: img-a\n%s", extra);
+  fake_settle = settle;
+  int rc = open_session(&s, text);
+  free(text);
+  if (!rc)
+    rc = watch_session_times(s.project, fake_env, t, e);
+  session_close(&s);
+  return rc;
+}
+
+static void test_watch_times(void)
+{
+  struct debounce_times t;
+  struct err e = ERR_INIT;
+  fake_engine_clear(F);
+  is_int(times_of("", NULL, &t, &e), 0, "no setting: the defaults");
+  ok(t.settle_ms == DEBOUNCE_SETTLE_MS && t.quiet_ms == DEBOUNCE_QUIET_MS &&
+         t.max_wait_ms == DEBOUNCE_MAX_WAIT_MS,
+     "settle, quiet and max_wait as debounce.h says");
+  is_int(times_of("x-wcompose-watch:\n  settle: 50ms\n  quiet: 0.3s\n"
+                  "  max_wait: 5000\n",
+                  NULL, &t, &e),
+         0, "x-wcompose-watch is read");
+  ok(t.settle_ms == 50 && t.quiet_ms == 300 && t.max_wait_ms == 5000,
+     "ms, s and bare milliseconds");
+  is_int(times_of("x-wcompose-watch:\n  settle: 50ms\n", "10ms", &t, &e), 0,
+         "the environment too");
+  is_int((int)t.settle_ms, 10, "WCOMPOSE_WATCH_SETTLE wins over the file");
+  is_int(times_of("x-wcompose-watch:\n  settle: soon\n", NULL, &t, &e),
+         ERR_CONFIG, "a value that is no duration");
+  ok(e.text && strstr(e.text, "x-wcompose-watch.settle: 'soon' is not a "
+                              "duration"),
+     "is named with its key");
+  err_release(&e);
+  is_int(times_of("x-wcompose-watch:\n  settel: 5ms\n", NULL, &t, &e),
+         ERR_CONFIG, "an unknown key is refused");
+  err_release(&e);
+  is_int(times_of("", "-5", &t, &e), ERR_CONFIG,
+         "a negative WCOMPOSE_WATCH_SETTLE is refused");
+  ok(e.text && strstr(e.text, "WCOMPOSE_WATCH_SETTLE"), "and named");
+  err_release(&e);
+  is_int(times_of("", "2min", &t, &e), ERR_CONFIG, "so is an unknown unit");
+  err_release(&e);
+}
+
 int main(void)
 {
   snprintf(dir, sizeof(dir), "/tmp/wcompose-session-test.XXXXXX");
@@ -327,6 +387,7 @@ int main(void)
   test_converge_refuses();
   test_converge_from_callback();
   test_watch_actions();
+  test_watch_times();
   fake_engine_stop(F);
   char *rm = xasprintf("rm -rf '%s'", dir);
   if (system(rm) != 0)
