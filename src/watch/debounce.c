@@ -82,11 +82,33 @@ int debounce_add(struct debounce *d, const char *path, uint64_t now)
   return 1;
 }
 
+int debounce_settling(const struct debounce *d)
+{
+  return !d->follows && d->last - d->first < d->t.settle_ms;
+}
+
+void debounce_hold(struct debounce *d)
+{
+  d->follows = 1;
+}
+
+int debounce_each(const struct debounce *d,
+                  int (*fn)(void *arg, const char *path), void *arg)
+{
+  for (size_t i = 0; i < d->nslots; i++)
+    if (d->slots[i]) {
+      int r = fn(arg, d->slots[i]);
+      if (r)
+        return r;
+    }
+  return 0;
+}
+
 uint64_t debounce_wait(const struct debounce *d, uint64_t now)
 {
   if (!d->n && !d->dropped)
     return UINT64_MAX;
-  int burst = d->follows || d->last - d->first >= d->t.settle_ms;
+  int burst = !debounce_settling(d);
   uint64_t quiet = d->last + (burst ? d->t.quiet_ms : d->t.settle_ms);
   uint64_t latest = d->first + d->t.max_wait_ms;
   uint64_t due = quiet < latest ? quiet : latest;

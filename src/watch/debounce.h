@@ -23,7 +23,7 @@
 #include "util/strvec.h"
 
 /* The defaults of struct debounce_times. */
-#define DEBOUNCE_SETTLE_MS 30
+#define DEBOUNCE_SETTLE_MS 20
 #define DEBOUNCE_QUIET_MS 150
 #define DEBOUNCE_MAX_WAIT_MS 2000
 #define DEBOUNCE_CAP 65536
@@ -68,6 +68,16 @@ uint64_t debounce_wait(const struct debounce *d, uint64_t now);
  * paths left out of the batch taken). Else return 0 and leave out alone. */
 int debounce_take(struct debounce *d, uint64_t now, struct strvec *out,
                   size_t *dropped);
+/* 1 when the batch would go after the short settle (no burst so far). */
+int debounce_settling(const struct debounce *d);
+/* Take the batch for a burst: it goes after quiet_ms of quiet (an
+ * editor's save that moved the file away and has not written it back
+ * yet). */
+void debounce_hold(struct debounce *d);
+/* fn(arg, path) for each path of the batch, in no order, until one returns
+ * nonzero: that value; else 0. */
+int debounce_each(const struct debounce *d,
+                  int (*fn)(void *arg, const char *path), void *arg);
 void debounce_release(struct debounce *d);
 
 #endif

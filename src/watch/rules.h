@@ -4,7 +4,7 @@
  * include patterns (when it has some), and is not ignored: by the rule's
  * ignore patterns (relative to its path), by the .dockerignore of the
  * service's build context (relative to the context, for paths inside it),
- * or by the editor and VCS files compose always leaves out (see
+ * or by the editor and VCS files always left out (see
  * WATCH_DEFAULT_IGNORES). Pure: nothing here watches or talks to the
  * engine.
  *
@@ -21,11 +21,14 @@
 
 struct ignore;
 
-/* Files compose ignores in every rule: editors' swap, backup and lock
- * files (vim, emacs, JetBrains, kate), go's umask probes, and .git. */
+/* Files no rule ever takes: editors' swap, backup, lock and temporary
+ * files (vim's *.swp, *.swx and 4913 probe, emacs's *~ and .#*, *.tmp
+ * written and renamed into place, JetBrains, kate), go's umask probes,
+ * and .git. The rename of a temporary file into place is seen under the
+ * file's own name, which is what triggers. */
 #define WATCH_DEFAULT_IGNORES                                                  \
   "**/*___jb_old___\n**/*___jb_tmp___\n**/.idea/**\n**/.#*\n**/#*#\n"          \
-  "**/4913\n**/*~\n**/.*.swp\n**/.*.swx\n**/.*.swo\n**/.*.swn\n"               \
+  "**/4913\n**/*~\n**/*.swp\n**/*.swx\n**/.*.swo\n**/.*.swn\n**/*.tmp\n"       \
   "**/.*.kate-swp\n**/*-go-tmp-umask\n**/.git\n"
 
 /* One rule, compiled. */

@@ -1,12 +1,18 @@
 /* watch: fswatch events into the debouncer, a timer that wakes the loop
  * when the batch is due, and the batch matched against the rules. */
+
+/* A batch of at most this many paths is looked at before it goes after
+ * the short settle. */
+#define HOLD_CHECK_MAX 64
 #include "watch/watch.h"
 
 #include "watch/fswatch.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 struct watch {
   uv_loop_t *loop;
@@ -89,11 +95,33 @@ int watch_new(uv_loop_t *loop, const struct watch_rules *r,
   return rc;
 }
 
+/* path is gone and a rule would take it. */
+static int gone_taken(void *arg, const char *path)
+{
+  struct watch *w = arg;
+  struct stat st;
+  if (!lstat(path, &st) || (errno != ENOENT && errno != ENOTDIR))
+    return 0;
+  for (size_t i = 0; i < w->rules->n; i++)
+    if (watch_target_match(w->rules, &w->rules->v[i], path, NULL))
+      return 1;
+  return 0;
+}
+
 int watch_take(struct watch *w, struct watch_batch *out)
 {
   struct strvec paths = STRVEC_INIT;
   size_t dropped = 0;
   uv_update_time(w->loop);
+  /* a save that moves the file away before writing it anew (vim's
+   * backup rename) looks like a delete for a moment: a short batch with
+   * a path gone waits a burst's quiet, so one save is one action */
+  if (!debounce_wait(&w->deb, uv_now(w->loop)) && debounce_settling(&w->deb) &&
+      w->deb.n <= HOLD_CHECK_MAX && debounce_each(&w->deb, gone_taken, w)) {
+    debounce_hold(&w->deb);
+    arm(w);
+    return 0;
+  }
   /* the batch's latest event, for tracing */
   w->last = w->deb.last;
   if (!debounce_take(&w->deb, uv_now(w->loop), &paths, &dropped)) {

@@ -150,6 +150,17 @@ static void check_settle(void)
   strvec_clear(&v);
   debounce_release(&D);
 
+  /* held: a short batch made to wait a burst's quiet */
+  debounce_add(&D, "/h", 30000);
+  ok(debounce_settling(&D), "a lone save is settling");
+  debounce_hold(&D);
+  ok(!debounce_settling(&D), "held, it is not");
+  is_int(debounce_wait(&D, 30000), DEBOUNCE_QUIET_MS, "and waits the quiet");
+  t = take(30000 + DEBOUNCE_QUIET_MS, NULL);
+  is_str(t, "/h", "then goes");
+  free(t);
+  debounce_release(&D);
+
   /* a settle above the quiet is taken as the quiet */
   struct debounce_times odd = {400, 100, 5000};
   debounce_init(&D, &odd, 100);
