@@ -327,9 +327,10 @@ static void on_job_created(void *ctx, struct engine_result *res)
   err_release(&e);
 }
 
-/* Start a job running argv (taken) in container c. */
+/* Start a job running argv (taken) in container c, as x says (NULL: as
+ * the container's user, in its working directory). */
 static void job_start(struct apply *a, const struct ctr *c, struct strvec *argv,
-                      int is_rm)
+                      int is_rm, const struct watch_exec *x)
 {
   struct job *j = xcalloc(1, sizeof(*j));
   j->a = a;
@@ -343,6 +344,12 @@ static void job_start(struct apply *a, const struct ctr *c, struct strvec *argv,
   struct engine_exec_config cfg = {.cmd = (const char *const *)j->argv.v,
                                    .attach_stdout = !is_rm,
                                    .attach_stderr = 1};
+  if (x) {
+    cfg.user = x->user;
+    cfg.working_dir = x->working_dir;
+    cfg.privileged = x->privileged;
+    cfg.env = x->env.n ? (const char *const *)x->env.v : NULL;
+  }
   struct err e = ERR_INIT;
   a->pending++;
   job_set_state(j, JOB_CREATING);
@@ -410,12 +417,12 @@ static void state_deleting(struct apply *a)
       strvec_push(&argv, path);
       bytes += strlen(path) + 1;
       if (bytes >= RM_ARGS_MAX) {
-        job_start(a, c, &argv, 1);
+        job_start(a, c, &argv, 1, NULL);
         bytes = 0;
       }
     }
     if (argv.n)
-      job_start(a, c, &argv, 1);
+      job_start(a, c, &argv, 1, NULL);
     strvec_clear(&argv);
   }
 }
@@ -590,11 +597,11 @@ static void state_executing(struct apply *a)
     if (!c->running && !d->restart)
       continue;
     for (size_t k = 0; k < d->nexecs; k++) {
-      const struct watch_rule *w = a->r->v[d->execs[k]].rule;
+      const struct watch_target *wt = &a->r->v[d->execs[k]];
       struct strvec argv = STRVEC_INIT;
-      for (size_t x = 0; x < w->exec_command.n; x++)
-        strvec_push(&argv, w->exec_command.v[x]);
-      job_start(a, c, &argv, 0);
+      for (size_t x = 0; x < wt->rule->exec_command.n; x++)
+        strvec_push(&argv, wt->rule->exec_command.v[x]);
+      job_start(a, c, &argv, 0, &wt->exec);
     }
   }
 }

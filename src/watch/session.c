@@ -487,6 +487,16 @@ int watch_session_start(struct session *s, const unsigned char *want,
   }
   session_note(s, "Watch enabled");
   *out = ws;
+  /* initial_sync: what the rules take goes over first, as one batch */
+  size_t dropped = 0;
+  watch_batch_initial(&ws->rules, DEBOUNCE_CAP, &ws->b, &dropped);
+  if (dropped)
+    session_warn(s, "initial sync: %zu paths were left out (more than %d)",
+                 dropped, DEBOUNCE_CAP);
+  if (ws->b.n)
+    handle(ws);
+  else
+    watch_batch_release(&ws->b);
   return 0;
 }
 

@@ -47,7 +47,9 @@ int watch_session_times(const struct project *p,
  * without watching. Errors as watch_rules_init, in s->err. */
 int watch_session_check(struct session *s, const unsigned char *want);
 /* Watch the services in want. Notes about skipped services go to the
- * session's note hook, then "Watch enabled". */
+ * session's note hook, then "Watch enabled"; then the rules with
+ * initial_sync have their paths synced (the first batch, handled from the
+ * loop). */
 int watch_session_start(struct session *s, const unsigned char *want,
                         unsigned flags, const struct watch_session_hooks *h,
                         void *data, struct watch_session **out);

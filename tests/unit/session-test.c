@@ -3,6 +3,7 @@
  * order compose makes its calls, errors that stop it before anything is
  * created, a converge started from a loop callback, and the watch actions
  * (sync, restart, exec) as a state machine of their own. */
+#define _GNU_SOURCE
 #include "tap.h"
 #include "../lib/fake-engine.h"
 #include "orchestrate/converge.h"
@@ -316,6 +317,102 @@ static void test_watch_actions(void)
   session_close(&s);
 }
 
+/* initial_sync of a sync+exec rule: every file of its path in one upload,
+ * then its command with the rule's user, privileges, directory and
+ * environment. */
+static const char *exec_rule = "services:\n"
+                               "  a:\n"
+                               "    image: img-a\n"
+                               "    develop:\n"
+                               "      watch:\n"
+                               "        - action: sync+exec\n"
+                               "          path: ./src\n"
+                               "          target: /app\n"
+                               "          initial_sync: true\n"
+                               "          ignore: [\"skip.txt\"]\n"
+                               "          exec:\n"
+                               "            command: [\"make\", \"x\"]\n"
+                               "            user: \"1000:1000\"\n"
+                               "            privileged: true\n"
+                               "            working_dir: /app/sub\n"
+                               "            environment:\n"
+                               "              A: \"1\"\n"
+                               "              NOPE:\n";
+
+static void test_watch_initial_exec(void)
+{
+  char *sub = xasprintf("%s/src/sub", dir);
+  mkdir(sub, 0755);
+  free(sub);
+  write_file("src/sub/y.txt", "y\n");
+  write_file("src/skip.txt", "not synced\n");
+  struct session s;
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, listing);
+  fake_engine_reply(F, "PUT", "/containers/ca/archive*", 200, NULL);
+  fake_engine_reply(F, "POST", "/containers/ca/exec", 201, "{\"Id\":\"e1\"}");
+  fake_engine_add(F, &(struct fake_rule){.method = "POST",
+                                         .pattern = "/exec/e1/start",
+                                         .type = "application/"
+                                                 "vnd.docker.raw-stream"});
+  fake_engine_reply(F, "GET", "/exec/e1/json", 200,
+                    "{\"Running\":false,\"ExitCode\":0}");
+  is_int(open_session(&s, exec_rule), 0, "session opens");
+  struct watch_rules r;
+  struct strvec notes = STRVEC_INIT;
+  struct err e = ERR_INIT;
+  is_int(watch_rules_init(&r, s.project, NULL, &notes, &e), 0, "rules");
+  strvec_clear(&notes);
+  ok(r.n == 1 && r.v[0].initial_sync, "initial_sync is read");
+  struct watch_batch b;
+  size_t dropped = 9;
+  watch_batch_initial(&r, 100, &b, &dropped);
+  is_int((int)dropped, 0, "nothing dropped");
+  is_int((int)b.n, 1, "one service asked");
+  /* src itself, src/sub, src/sub/y.txt, src/x.txt (skip.txt ignored) */
+  is_int(b.n ? (int)b.v[0].nsync : -1, 4, "the tree without what it ignores");
+  is_int(b.n ? (int)b.v[0].nexecs : -1, 1, "and its command");
+  struct applied a = {0, 0};
+  struct watch_apply *wa;
+  watch_apply_start(&s.loop, s.engine, s.project, &r, &b, NULL, NULL, &e,
+                    on_applied, &a, &wa);
+  while (!a.done)
+    if (!uv_run(&s.loop, UV_RUN_ONCE) && !a.done)
+      break;
+  is_int(a.rc, 0, "applied");
+  watch_apply_free(wa);
+  uv_run(&s.loop, UV_RUN_NOWAIT);
+  is_int((int)fake_engine_count(F, "PUT", "/containers/ca/archive*"), 1,
+         "one upload for the whole tree");
+  struct fake_request req;
+  fake_engine_get(F, at_("PUT", "/containers/ca/archive*"), &req);
+  size_t n = req.body_len < FAKE_BODY_MAX ? req.body_len : FAKE_BODY_MAX;
+  ok(req.body && memmem(req.body, n, "app/sub/y.txt", 13) &&
+         memmem(req.body, n, "app/x.txt", 9) &&
+         !memmem(req.body, n, "skip.txt", 8),
+     "the tar holds the tree's files, not the ignored one");
+  fake_request_release(&req);
+  char *body = fake_engine_body(F, "POST", "/containers/ca/exec", 0);
+  ok(body && strstr(body, "\"User\":\"1000:1000\""), "exec: the rule's user");
+  ok(body && strstr(body, "\"Privileged\":true"), "exec: privileged");
+  ok(body && strstr(body, "\"WorkingDir\":\"/app/sub\""),
+     "exec: its working_dir");
+  ok(body && strstr(body, "\"Env\":[\"A=1\"]"),
+     "exec: its environment (a bare key without a value left out)");
+  ok(at_("PUT", "/containers/ca/archive*") < at_("POST", "/containers/ca/exec"),
+     "the command runs after the upload");
+  free(body);
+  watch_batch_release(&b);
+  watch_rules_release(&r);
+  err_release(&e);
+  session_close(&s);
+  char *rm = xasprintf("rm -rf '%s/src/sub' '%s/src/skip.txt'", dir, dir);
+  if (system(rm) != 0)
+    printf("# could not clean up\n");
+  free(rm);
+}
+
 /* --- the watch's times --- */
 
 static const char *fake_settle;
@@ -387,6 +484,7 @@ int main(void)
   test_converge_refuses();
   test_converge_from_callback();
   test_watch_actions();
+  test_watch_initial_exec();
   test_watch_times();
   fake_engine_stop(F);
   char *rm = xasprintf("rm -rf '%s'", dir);
