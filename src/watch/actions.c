@@ -10,6 +10,7 @@
 #include "orchestrate/plan.h"
 #include "orchestrate/svc.h"
 #include "util/buf.h"
+#include "util/path.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -25,12 +26,14 @@
 
 struct apply;
 
-/* A container of a service the batch asks something of. */
+/* A container of a service the batch asks something of, or with deletes
+ * kept for it. */
 struct ctr {
   const struct plan_container *pc;
-  size_t todo; /* index in the batch */
+  size_t todo; /* index in the batch; NO_TODO: only kept deletes */
   int running;
 };
+#define NO_TODO ((size_t)-1)
 
 enum job_state {
   JOB_CREATING,   /* POST /containers/{id}/exec */
@@ -67,6 +70,7 @@ struct apply {
   const struct project *p;
   const struct watch_rules *r;
   const struct watch_batch *b;
+  struct watch_pending *pd;
   const struct watch_hooks *h;
   void *data;
   enum watch_apply_state state;
@@ -212,7 +216,59 @@ static void state_listing(struct apply *a)
   engine_filters_release(&filters);
 }
 
-/* The containers of the batch's services, from the listing. */
+/* --- kept deletes --- */
+
+int watch_pending_has(const struct watch_pending *pd, const char *id)
+{
+  for (size_t i = 0; pd && i < pd->n; i++)
+    if (!strcmp(pd->v[i].id, id))
+      return 1;
+  return 0;
+}
+
+static void pending_drop(struct watch_pending *pd, size_t i)
+{
+  free(pd->v[i].id);
+  free(pd->v[i].path);
+  pd->v[i] = pd->v[--pd->n];
+}
+
+static void pending_add(struct watch_pending *pd, const char *id,
+                        const char *path)
+{
+  for (size_t i = 0; i < pd->n; i++)
+    if (!strcmp(pd->v[i].id, id) && !strcmp(pd->v[i].path, path))
+      return;
+  pd->v = xrealloc(pd->v, (pd->n + 1) * sizeof(*pd->v));
+  pd->v[pd->n].id = xstrdup(id);
+  pd->v[pd->n].path = xstrdup(path);
+  pd->n++;
+}
+
+/* path was synced to container id again: a kept delete at, below or above
+ * it would undo that */
+static void pending_synced(struct watch_pending *pd, const char *id,
+                           const char *path)
+{
+  for (size_t i = 0; pd && i < pd->n;)
+    if (!strcmp(pd->v[i].id, id) &&
+        (path_below(pd->v[i].path, path) || path_below(path, pd->v[i].path)))
+      pending_drop(pd, i);
+    else
+      i++;
+}
+
+void watch_pending_release(struct watch_pending *pd)
+{
+  while (pd->n)
+    pending_drop(pd, pd->n - 1);
+  free(pd->v);
+  pd->v = NULL;
+}
+
+/* The containers of the batch's services, and those with kept deletes,
+ * from the listing; kept deletes of containers that are gone are
+ * dropped. */
 static void listed(struct apply *a)
 {
   size_t n = a->listed->n;
@@ -224,14 +280,26 @@ static void listed(struct apply *a)
     if (pc->oneoff || !pc->service)
       continue;
     a->nhave++;
-    for (size_t t = 0; t < a->b->n; t++)
-      if (!strcmp(a->b->v[t].svc->name, pc->service)) {
-        struct ctr *c = &a->ctrs[a->nctrs++];
-        c->pc = pc;
-        c->todo = t;
-        c->running = pc->state && (!strcmp(pc->state, "running") ||
-                                   !strcmp(pc->state, "restarting"));
-      }
+    size_t todo = NO_TODO;
+    for (size_t t = 0; t < a->b->n && todo == NO_TODO; t++)
+      if (!strcmp(a->b->v[t].svc->name, pc->service))
+        todo = t;
+    if (todo == NO_TODO && !watch_pending_has(a->pd, pc->id))
+      continue;
+    struct ctr *c = &a->ctrs[a->nctrs++];
+    c->pc = pc;
+    c->todo = todo;
+    c->running = pc->state && (!strcmp(pc->state, "running") ||
+                               !strcmp(pc->state, "restarting"));
+  }
+  for (size_t i = 0; a->pd && i < a->pd->n;) {
+    size_t k = 0;
+    while (k < a->nhave && strcmp(a->have[k].id, a->pd->v[i].id))
+      k++;
+    if (k == a->nhave)
+      pending_drop(a->pd, i);
+    else
+      i++;
   }
 }
 
@@ -248,7 +316,6 @@ static void on_job_inspected(void *ctx, struct engine_result *res)
 {
   struct job *j = ctx;
   struct apply *a = j->a;
-  const struct watch_todo *d = &a->b->v[j->c->todo];
   int code = res->exec ? res->exec->exit_code : -1;
   if (res->rc) {
     fail(a, res, NULL);
@@ -261,6 +328,7 @@ static void on_job_inspected(void *ctx, struct engine_result *res)
             j->c->pc->name, code, n ? ": " : "", (int)n,
             n ? j->stderr_text.data : "");
   } else if (code > 0) {
+    const struct watch_todo *d = &a->b->v[j->c->todo];
     struct buf cmd = BUF_INIT;
     for (size_t i = 0; i < j->argv.n; i++)
       buf_addf(&cmd, "%s%s", i ? " " : "", j->argv.v[i]);
@@ -400,14 +468,29 @@ static void state_deleting(struct apply *a)
   }
   for (size_t i = 0; i < a->nctrs; i++) {
     const struct ctr *c = &a->ctrs[i];
-    const struct watch_todo *d = &a->b->v[c->todo];
-    const struct split *s = &a->splits[c->todo];
-    if (!c->running || !s->ndeletes)
-      continue; /* a stopped container cannot exec: nothing to do there */
+    const struct watch_todo *d = c->todo == NO_TODO ? NULL : &a->b->v[c->todo];
+    const struct split *s = d ? &a->splits[c->todo] : NULL;
+    struct strvec paths = STRVEC_INIT;
+    for (size_t k = 0; s && k < s->ndeletes; k++)
+      strvec_push(&paths, d->sync[s->deletes[k]].container);
+    if (!c->running) {
+      /* a stopped container cannot exec: when it runs again */
+      for (size_t k = 0; a->pd && k < paths.n; k++)
+        pending_add(a->pd, c->pc->id, paths.v[k]);
+      strvec_clear(&paths);
+      continue;
+    }
+    for (size_t k = 0; a->pd && k < a->pd->n;)
+      if (!strcmp(a->pd->v[k].id, c->pc->id)) {
+        strvec_push(&paths, a->pd->v[k].path);
+        pending_drop(a->pd, k);
+      } else {
+        k++;
+      }
     struct strvec argv = STRVEC_INIT;
     size_t bytes = 0;
-    for (size_t k = 0; k < s->ndeletes; k++) {
-      const char *path = d->sync[s->deletes[k]].container;
+    for (size_t k = 0; k < paths.n; k++) {
+      const char *path = paths.v[k];
       if (!strcmp(path, "/"))
         continue; /* never the container's root */
       if (!argv.n) {
@@ -424,6 +507,7 @@ static void state_deleting(struct apply *a)
     if (argv.n)
       job_start(a, c, &argv, 1, NULL);
     strvec_clear(&argv);
+    strvec_clear(&paths);
   }
 }
 
@@ -491,9 +575,9 @@ static void state_copying(struct apply *a)
   a->puts = xcalloc(a->nctrs ? a->nctrs : 1, sizeof(*a->puts));
   for (size_t i = 0; i < a->nctrs; i++) {
     const struct ctr *c = &a->ctrs[i];
-    const struct split *s = &a->splits[c->todo];
-    if (!s->ncopies)
+    if (c->todo == NO_TODO || !a->splits[c->todo].ncopies)
       continue;
+    const struct split *s = &a->splits[c->todo];
     struct put *u = &a->puts[a->nputs++];
     struct err e = ERR_INIT;
     u->a = a;
@@ -507,6 +591,7 @@ static void state_copying(struct apply *a)
       const struct watch_change *ch = change_at(a, c->todo, k);
       if (*watch_tar_name(ch->container))
         tarball_add_path(u->tb, ch->host, watch_tar_name(ch->container));
+      pending_synced(a->pd, c->pc->id, ch->container);
     }
     /* a container that is not running takes the files too (the engine
      * writes into its filesystem): a restart then finds them */
@@ -554,6 +639,8 @@ static void state_restarting(struct apply *a)
   a->restart_plan.alloc = a->nctrs;
   for (size_t i = 0; i < a->nctrs; i++) {
     const struct ctr *c = &a->ctrs[i];
+    if (c->todo == NO_TODO)
+      continue;
     const struct watch_todo *d = &a->b->v[c->todo];
     if (d->restart)
       a->restart_plan.v[a->restart_plan.n++] = (struct plan_action){
@@ -592,6 +679,8 @@ static void state_executing(struct apply *a)
 {
   for (size_t i = 0; i < a->nctrs; i++) {
     const struct ctr *c = &a->ctrs[i];
+    if (c->todo == NO_TODO)
+      continue;
     const struct watch_todo *d = &a->b->v[c->todo];
     /* restarted just now: running, whatever the listing said */
     if (!c->running && !d->restart)
@@ -690,9 +779,10 @@ static void on_kick(uv_timer_t *t)
 
 int watch_apply_start(uv_loop_t *loop, struct engine *e,
                       const struct project *p, const struct watch_rules *r,
-                      const struct watch_batch *b, const struct watch_hooks *h,
-                      void *data, struct err *err, watch_apply_done_cb done,
-                      void *arg, struct watch_apply **out)
+                      const struct watch_batch *b, struct watch_pending *pd,
+                      const struct watch_hooks *h, void *data, struct err *err,
+                      watch_apply_done_cb done, void *arg,
+                      struct watch_apply **out)
 {
   struct apply *a = xcalloc(1, sizeof(*a));
   *a = (struct apply){.loop = loop,
@@ -700,6 +790,7 @@ int watch_apply_start(uv_loop_t *loop, struct engine *e,
                       .p = p,
                       .r = r,
                       .b = b,
+                      .pd = pd,
                       .h = h,
                       .data = data,
                       .state = WATCH_LISTING,

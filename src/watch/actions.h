@@ -1,7 +1,8 @@
 /* actions: what a batch of changes asks of the running containers, done
  * on the engine the way compose does it: sync (deleted paths removed with
- * `rm -rf` exec'ed in each running container of the service, changed ones
- * sent as one tar per container with PUT /containers/{id}/archive at "/"),
+ * `rm -rf` exec'ed in each running container of the service, and kept for
+ * the containers that are not running until they run; changed ones sent
+ * as one tar per container with PUT /containers/{id}/archive at "/"),
  * then restart (the services' containers, along the dependency order),
  * then the exec commands of sync+exec rules in each running container.
  * Rebuilds are the watch session's (watch/session.h): they go first.
@@ -53,21 +54,39 @@ enum watch_apply_state {
   WATCH_APPLIED     /* done, with or without errors */
 };
 
+/* Deletes a container could not take because it was not running: each
+ * is applied (rm -rf) by the first run that finds the container running,
+ * and dropped when the path is synced to it again or the container is
+ * gone. Owned by the watch session, lent to each run. */
+struct watch_pending_delete {
+  char *id;   /* the container's */
+  char *path; /* in the container */
+};
+struct watch_pending {
+  struct watch_pending_delete *v;
+  size_t n;
+};
+/* 1 when a delete waits for the container id. */
+int watch_pending_has(const struct watch_pending *pd, const char *id);
+void watch_pending_release(struct watch_pending *pd);
+
 struct watch_apply;
 /* rc: 0 or the first failure's code (all of them in err). */
 typedef void (*watch_apply_done_cb)(void *arg, int rc);
 
-/* Apply batch b (rules r, project p) on engine e, whose loop is loop.
- * Failures do not stop the other services' work; all are in err (pass an
- * empty one), each saying what was done ("copying files to '/' in
- * container 'p-web-1': ...", "service 'web': 'make reload' exited with
- * code 2 in container 'p-web-1'"). done(arg, rc) is called once, never
- * before this returns. */
+/* Apply batch b (rules r, project p) on engine e, whose loop is loop,
+ * with the deletes pd holds (NULL: none kept; b may be empty to apply
+ * only those). Failures do not stop the other services' work; all are in
+ * err (pass an empty one), each saying what was done ("copying files to
+ * '/' in container 'p-web-1': ...", "service 'web': 'make reload' exited
+ * with code 2 in container 'p-web-1'"). done(arg, rc) is called once,
+ * never before this returns. */
 int watch_apply_start(uv_loop_t *loop, struct engine *e,
                       const struct project *p, const struct watch_rules *r,
-                      const struct watch_batch *b, const struct watch_hooks *h,
-                      void *data, struct err *err, watch_apply_done_cb done,
-                      void *arg, struct watch_apply **out);
+                      const struct watch_batch *b, struct watch_pending *pd,
+                      const struct watch_hooks *h, void *data, struct err *err,
+                      watch_apply_done_cb done, void *arg,
+                      struct watch_apply **out);
 void watch_apply_free(struct watch_apply *a);
 
 const char *watch_apply_state_name(enum watch_apply_state st);

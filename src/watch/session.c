@@ -5,6 +5,7 @@
 #include "orchestrate/converge.h"
 #include "orchestrate/create.h"
 #include "orchestrate/images.h"
+#include "orchestrate/labels.h"
 #include "util/xalloc.h"
 #include "watch/watch.h"
 
@@ -25,6 +26,14 @@ enum ws_state {
   WS_APPLYING    /* sync, restart, exec (actions.h) */
 };
 
+/* The engine's container starts, followed while deletes wait for a
+ * container to run; it outlives the session when the call is still being
+ * cancelled (ws NULL). */
+struct ws_events {
+  struct watch_session *ws;
+  struct engine_call *call;
+};
+
 struct watch_session {
   struct session *s;
   unsigned flags;
@@ -43,6 +52,10 @@ struct watch_session {
   int rebuilt;
   struct watch_apply *apply;
   struct err apply_err;
+  struct watch_pending pending; /* deletes waiting for a container to run */
+  struct ws_events *events;
+  int pending_due; /* a container with deletes waiting has started */
+  int run_pending; /* this batch is for those deletes */
 };
 
 static int tracing(void)
@@ -136,6 +149,60 @@ static void batch_release(struct watch_session *ws)
 
 static void take_next(struct watch_session *ws);
 
+static int on_event(void *ctx, const struct engine_event *ev)
+{
+  struct ws_events *sub = ctx;
+  struct watch_session *ws = sub->ws;
+  if (ws && ev->action && !strcmp(ev->action, "start") && ev->id &&
+      watch_pending_has(&ws->pending, ev->id)) {
+    ws->pending_due = 1;
+    take_next(ws);
+  }
+  return 0;
+}
+
+static void on_events_end(void *ctx, struct engine_result *res)
+{
+  struct ws_events *sub = ctx;
+  struct watch_session *ws = sub->ws;
+  if (ws) {
+    ws->events = NULL;
+    if (res->rc != ERR_CANCELED)
+      session_warn(ws->s,
+                   "following container starts: %s (deletes kept for stopped "
+                   "containers now wait for the next change)",
+                   res->err && res->err->text ? res->err->text
+                                              : err_text(res->rc));
+  }
+  free(sub);
+}
+
+/* Deletes wait for stopped containers: be told when one starts. */
+static void follow_starts(struct watch_session *ws)
+{
+  if (ws->events || !ws->pending.n || ws->quiet)
+    return;
+  struct ws_events *sub = xcalloc(1, sizeof(*sub));
+  struct engine_filters f = ENGINE_FILTERS_INIT;
+  char *label = xasprintf("%s=%s", LABELS_PROJECT, ws->s->project->name);
+  engine_filters_add(&f, "type", "container");
+  engine_filters_add(&f, "event", "start");
+  engine_filters_add(&f, "label", label);
+  free(label);
+  struct err e = ERR_INIT;
+  sub->ws = ws;
+  if (engine_events_typed(ws->s->engine, &f, NULL, NULL, on_event,
+                          on_events_end, sub, &sub->call, &e)) {
+    session_warn(ws->s, "following container starts: %s",
+                 e.text ? e.text : err_text(e.code));
+    free(sub);
+  } else {
+    ws->events = sub;
+  }
+  err_release(&e);
+  engine_filters_release(&f);
+}
+
 static void idle(struct watch_session *ws)
 {
   batch_release(ws);
@@ -156,12 +223,14 @@ static void on_applied(void *arg, int rc)
     warn_err(ws, "Error handling changed files");
   }
   session_flush(ws->s);
+  follow_starts(ws);
   idle(ws);
 }
 
 static void apply(struct watch_session *ws)
 {
-  int rest = 0;
+  int rest = ws->run_pending;
+  ws->run_pending = 0;
   for (size_t t = 0; t < ws->b.n; t++)
     rest |= ws->b.v[t].nsync || ws->b.v[t].restart || ws->b.v[t].nexecs;
   if (!rest) {
@@ -170,8 +239,9 @@ static void apply(struct watch_session *ws)
   }
   set_state(ws, WS_APPLYING);
   struct session *s = ws->s;
-  watch_apply_start(&s->loop, s->engine, s->project, &ws->rules, &ws->b, &hooks,
-                    ws, &ws->apply_err, on_applied, ws, &ws->apply);
+  watch_apply_start(&s->loop, s->engine, s->project, &ws->rules, &ws->b,
+                    &ws->pending, &hooks, ws, &ws->apply_err, on_applied, ws,
+                    &ws->apply);
 }
 
 static void on_followed(void *arg, int rc)
@@ -345,8 +415,17 @@ static void take_next(struct watch_session *ws)
 {
   if (ws->quiet || ws->state != WS_IDLE || !ws->w)
     return;
-  if (watch_take(ws->w, &ws->b))
+  if (watch_take(ws->w, &ws->b)) {
+    ws->run_pending = ws->pending_due;
+    ws->pending_due = 0;
     handle(ws);
+  } else if (ws->pending_due) {
+    /* a container with deletes waiting started: an empty batch for them */
+    ws->pending_due = 0;
+    ws->run_pending = 1;
+    memset(&ws->b, 0, sizeof(ws->b));
+    handle(ws);
+  }
 }
 
 static void on_due(void *data)
@@ -517,6 +596,11 @@ void watch_session_free(struct watch_session *ws)
     return;
   watch_free(ws->w);
   batch_release(ws);
+  if (ws->events) {
+    ws->events->ws = NULL;
+    engine_call_cancel(ws->events->call);
+  }
+  watch_pending_release(&ws->pending);
   /* the watcher's handles close on the next turn and borrow the rules:
    * run the loop before the rules go */
   uv_run(&ws->s->loop, UV_RUN_NOWAIT);

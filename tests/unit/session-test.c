@@ -251,8 +251,8 @@ static int apply_batch(struct session *s, struct err *err)
   watch_batch_make(&r, &path, 1, &b);
   struct applied a = {0, 0};
   struct watch_apply *wa;
-  watch_apply_start(&s->loop, s->engine, s->project, &r, &b, NULL, NULL, err,
-                    on_applied, &a, &wa);
+  watch_apply_start(&s->loop, s->engine, s->project, &r, &b, NULL, NULL, NULL,
+                    err, on_applied, &a, &wa);
   ok(!a.done, "the run has not ended when it is started");
   while (!a.done)
     if (!uv_run(&s->loop, UV_RUN_ONCE) && !a.done)
@@ -375,7 +375,7 @@ static void test_watch_initial_exec(void)
   is_int(b.n ? (int)b.v[0].nexecs : -1, 1, "and its command");
   struct applied a = {0, 0};
   struct watch_apply *wa;
-  watch_apply_start(&s.loop, s.engine, s.project, &r, &b, NULL, NULL, &e,
+  watch_apply_start(&s.loop, s.engine, s.project, &r, &b, NULL, NULL, NULL, &e,
                     on_applied, &a, &wa);
   while (!a.done)
     if (!uv_run(&s.loop, UV_RUN_ONCE) && !a.done)
@@ -408,6 +408,109 @@ static void test_watch_initial_exec(void)
   err_release(&e);
   session_close(&s);
   char *rm = xasprintf("rm -rf '%s/src/sub' '%s/src/skip.txt'", dir, dir);
+  if (system(rm) != 0)
+    printf("# could not clean up\n");
+  free(rm);
+}
+
+/* A delete for a stopped container waits until it runs: then one rm -rf;
+ * a path synced again meanwhile is not deleted. */
+static const char *stopped =
+    "[{\"Id\":\"ca\",\"Names\":[\"/p-a-1\"],\"State\":\"exited\","
+    "\"Labels\":{\"com.docker.compose.project\":\"p\","
+    "\"com.docker.compose.service\":\"a\","
+    "\"com.docker.compose.container-number\":\"1\","
+    "\"com.docker.compose.oneoff\":\"False\"}}]";
+
+static const char *sync_only = "services:\n"
+                               "  a:\n"
+                               "    image: img-a\n"
+                               "    develop:\n"
+                               "      watch:\n"
+                               "        - action: sync\n"
+                               "          path: ./src\n"
+                               "          target: /app\n";
+
+/* Apply the changes rels (under dir) with pd; the run's rc. */
+static int apply_paths(struct session *s, const char *const *rels, size_t n,
+                       struct watch_pending *pd)
+{
+  struct watch_rules r;
+  struct strvec notes = STRVEC_INIT, paths = STRVEC_INIT;
+  struct err e = ERR_INIT;
+  watch_rules_init(&r, s->project, NULL, &notes, &e);
+  strvec_clear(&notes);
+  for (size_t i = 0; i < n; i++)
+    strvec_pushf(&paths, "%s/%s", dir, rels[i]);
+  struct watch_batch b;
+  watch_batch_make(&r, paths.v, paths.n, &b);
+  struct applied a = {0, 0};
+  struct watch_apply *wa;
+  watch_apply_start(&s->loop, s->engine, s->project, &r, &b, pd, NULL, NULL, &e,
+                    on_applied, &a, &wa);
+  while (!a.done)
+    if (!uv_run(&s->loop, UV_RUN_ONCE) && !a.done)
+      break;
+  watch_apply_free(wa);
+  uv_run(&s->loop, UV_RUN_NOWAIT);
+  watch_batch_release(&b);
+  watch_rules_release(&r);
+  strvec_clear(&paths);
+  err_release(&e);
+  return a.done ? a.rc : ERR_STATE;
+}
+
+static void test_watch_pending(void)
+{
+  struct session s;
+  struct watch_pending pd = {NULL, 0};
+  const char *gone[] = {"src/gone.txt", "src/back.txt"};
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, stopped);
+  is_int(open_session(&s, sync_only), 0, "session opens");
+  is_int(apply_paths(&s, gone, 2, &pd), 0, "deletes for a stopped container");
+  is_int((int)fake_engine_count(F, "POST", "/containers/ca/exec"), 0,
+         "no exec in a stopped container");
+  is_int((int)pd.n, 2, "both deletes are kept");
+  ok(watch_pending_has(&pd, "ca"), "for that container");
+
+  /* back.txt comes back while it is stopped: synced, no longer deleted */
+  write_file("src/back.txt", "back\n");
+  fake_engine_reply(F, "PUT", "/containers/ca/archive*", 200, NULL);
+  is_int(apply_paths(&s, gone + 1, 1, &pd), 0, "a path synced again");
+  is_int((int)pd.n, 1, "its kept delete is dropped");
+
+  /* it runs: the next run (an empty batch) deletes what is kept */
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, listing);
+  fake_engine_reply(F, "POST", "/containers/ca/exec", 201, "{\"Id\":\"e2\"}");
+  fake_engine_add(F, &(struct fake_rule){.method = "POST",
+                                         .pattern = "/exec/e2/start",
+                                         .type = "application/"
+                                                 "vnd.docker.raw-stream"});
+  fake_engine_reply(F, "GET", "/exec/e2/json", 200,
+                    "{\"Running\":false,\"ExitCode\":0}");
+  is_int(apply_paths(&s, NULL, 0, &pd), 0, "the container runs again");
+  char *body = fake_engine_body(F, "POST", "/containers/ca/exec", 0);
+  ok(body && strstr(body, "[\"rm\",\"-rf\",\"/app/gone.txt\"]"),
+     "the kept delete is applied, alone");
+  free(body);
+  is_int((int)pd.n, 0, "and no longer kept");
+
+  /* a container that is gone takes its kept deletes with it */
+  fake_engine_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, stopped);
+  apply_paths(&s, gone, 1, &pd);
+  is_int((int)pd.n, 1, "kept again");
+  fake_engine_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, "[]");
+  apply_paths(&s, NULL, 0, &pd);
+  is_int((int)pd.n, 0, "dropped when the container is gone");
+  watch_pending_release(&pd);
+  session_close(&s);
+  char *rm = xasprintf("rm -f '%s/src/back.txt'", dir);
   if (system(rm) != 0)
     printf("# could not clean up\n");
   free(rm);
@@ -485,6 +588,7 @@ int main(void)
   test_converge_from_callback();
   test_watch_actions();
   test_watch_initial_exec();
+  test_watch_pending();
   test_watch_times();
   fake_engine_stop(F);
   char *rm = xasprintf("rm -rf '%s'", dir);
