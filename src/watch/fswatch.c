@@ -103,6 +103,19 @@ static void drop_at(struct fswatch *w, size_t i)
   }
 }
 
+/* fs.inotify.max_user_watches, or -1 when it cannot be read. */
+static long watch_limit(void)
+{
+  long v = -1;
+  FILE *f = fopen("/proc/sys/fs/inotify/max_user_watches", "r");
+  if (!f)
+    return -1;
+  if (fscanf(f, "%ld", &v) != 1)
+    v = -1;
+  fclose(f);
+  return v;
+}
+
 /* Watch the directory path. 0 also when it is gone (or not a directory)
  * by now; ERR_LIMIT or ERR_IO with the reason in err. */
 static int watch_dir(struct fswatch *w, const char *path, struct err *err)
@@ -116,11 +129,19 @@ static int watch_dir(struct fswatch *w, const char *path, struct err *err)
   if (wd < 0) {
     if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
       return 0;
-    if (errno == ENOSPC)
+    if (errno == ENOSPC) {
+      long max = watch_limit();
+      if (max > 0)
+        return err_set(err, ERR_LIMIT,
+                       "watching '%s': the kernel's inotify watch limit is "
+                       "reached (fs.inotify.max_user_watches = %ld; raise "
+                       "it: sysctl fs.inotify.max_user_watches=%ld)",
+                       path, max, 2 * max);
       return err_set(err, ERR_LIMIT,
                      "watching '%s': the kernel's inotify watch limit is "
                      "reached (raise it: sysctl fs.inotify.max_user_watches)",
                      path);
+    }
     return err_set(err, ERR_IO, "watching '%s': %s", path, strerror(errno));
   }
   int found;

@@ -48,7 +48,9 @@ int fswatch_new(uv_loop_t *loop, const struct fswatch_hooks *hooks, void *data,
                 struct fswatch **out, struct err *err);
 /* Watch root (absolute). Nothing is reported for what exists now. ERR_LIMIT
  * when the tree has more directories than the kernel or FSWATCH_MAX_DIRS
- * allow ("raise fs.inotify.max_user_watches"), ERR_IO for other errors. */
+ * allow (the kernel's: "fs.inotify.max_user_watches = 8192; raise it:
+ * sysctl fs.inotify.max_user_watches=16384"), ERR_IO for other errors.
+ * Directories the skip_dir hook rules out get no watch at all. */
 int fswatch_add(struct fswatch *w, const char *root, struct err *err);
 /* Directories watched now (tests, tracing). */
 size_t fswatch_count(const struct fswatch *w);
