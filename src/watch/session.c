@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum ws_state {
   WS_IDLE,       /* waiting for a batch */
@@ -54,8 +55,9 @@ struct watch_session {
   struct err apply_err;
   struct watch_pending pending; /* deletes waiting for a container to run */
   struct ws_events *events;
-  int pending_due; /* a container with deletes waiting has started */
-  int run_pending; /* this batch is for those deletes */
+  int pending_due;            /* a container with deletes waiting has started */
+  struct timespec applied_at; /* when the last run began (wall clock) */
+  int run_pending;            /* this batch is for those deletes */
 };
 
 static int tracing(void)
@@ -191,7 +193,12 @@ static void follow_starts(struct watch_session *ws)
   free(label);
   struct err e = ERR_INIT;
   sub->ws = ws;
-  if (engine_events_typed(ws->s->engine, &f, NULL, NULL, on_event,
+  /* from when the run that kept the deletes began: a start since then
+   * (before this call reached the engine) is told too */
+  char since[48];
+  snprintf(since, sizeof(since), "%lld.%09ld",
+           (long long)ws->applied_at.tv_sec - 1, ws->applied_at.tv_nsec);
+  if (engine_events_typed(ws->s->engine, &f, since, NULL, on_event,
                           on_events_end, sub, &sub->call, &e)) {
     session_warn(ws->s, "following container starts: %s",
                  e.text ? e.text : err_text(e.code));
@@ -239,6 +246,7 @@ static void apply(struct watch_session *ws)
   }
   set_state(ws, WS_APPLYING);
   struct session *s = ws->s;
+  clock_gettime(CLOCK_REALTIME, &ws->applied_at);
   watch_apply_start(&s->loop, s->engine, s->project, &ws->rules, &ws->b,
                     &ws->pending, &hooks, ws, &ws->apply_err, on_applied, ws,
                     &ws->apply);
