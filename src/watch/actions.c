@@ -81,6 +81,8 @@ struct apply {
   struct ctr *ctrs;
   size_t nctrs;
   struct split *splits; /* like b->v */
+  size_t nsplits;       /* b->n when they were made (the batch may be
+                           released before the run's memory) */
   struct job **jobs;
   size_t njobs;
   struct put *puts;
@@ -441,6 +443,7 @@ static void job_free(struct job *j)
 static void split_sync(struct apply *a)
 {
   a->splits = xcalloc(a->b->n ? a->b->n : 1, sizeof(*a->splits));
+  a->nsplits = a->b->n;
   for (size_t t = 0; t < a->b->n; t++) {
     const struct watch_todo *d = &a->b->v[t];
     struct split *s = &a->splits[t];
@@ -811,14 +814,13 @@ int watch_apply_start(uv_loop_t *loop, struct engine *e,
 static void on_kick_closed(uv_handle_t *h)
 {
   struct apply *a = h->data;
-  const struct watch_batch *b = a->b;
   for (size_t i = 0; i < a->njobs; i++)
     job_free(a->jobs[i]);
   free(a->jobs);
   for (size_t i = 0; i < a->nputs; i++)
     tarball_free(a->puts[i].tb);
   free(a->puts);
-  for (size_t t = 0; a->splits && t < b->n; t++) {
+  for (size_t t = 0; t < a->nsplits; t++) {
     free(a->splits[t].copies);
     free(a->splits[t].deletes);
   }
