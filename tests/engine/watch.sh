@@ -5,8 +5,8 @@
 # one sync each, initial_sync, deletes for a stopped container applied
 # when it starts, sync+restart (a new StartedAt), sync+exec (with the
 # rule's user, working_dir and environment), a rebuild (a new image, the
-# container recreated, the old image pruned), a burst of saves makes one
-# sync, Ctrl-C ends with 130 and leaves the containers up, --no-up, and the
+# container recreated, the old image pruned; edits during a build make one
+# more build), a burst of saves makes one sync, Ctrl-C ends with 130 and leaves the containers up, --no-up, and the
 # errors before anything starts. Prints the rebuild's latency (the sync
 # latency is tests/engine/watch-cycles.sh's).
 . "$TOP_SRCDIR/tests/lib/common.sh"
@@ -286,6 +286,22 @@ check "--prune: the old image is gone" \
 old_images="$old_images $(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")"
 check "an edit made during the rebuild is synced after it" \
   wait_until 15 has web /srv/web/during.txt during
+
+# edits during a build queue one more build, not one each
+before=$(count 'Rebuilding service')
+echo third >app/src/code.txt
+wait_until 30 sh -c "[ \$(grep -c 'Rebuilding service' out.txt) -gt $before ]"
+for i in 1 2 3; do
+  echo "during $i" >app/src/extra$i.txt
+  sleep 0.1
+done
+echo fourth >app/src/code.txt
+check "rebuild: the last edit made during a build is built after it" \
+  wait_until 90 has built /src/src/code.txt fourth
+check "rebuild: with the others" has built /src/src/extra3.txt "during 3"
+check_eq "rebuild: four edits during a build make one more build" \
+  "$(($(count 'Rebuilding service') - before))" 2
+old_images="$old_images $(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")"
 
 # Ctrl-C
 kill -INT "$pid"
