@@ -47,7 +47,8 @@ struct job {
   enum job_state state;
   const struct ctr *c;
   struct strvec argv;
-  int is_rm; /* else a sync+exec command */
+  int is_rm;    /* rm or chown: else a sync+exec command */
+  int is_chown; /* chown */
   char *exec_id;
   struct buf stderr_text; /* rm only, capped */
 };
@@ -56,6 +57,12 @@ struct put {
   struct apply *a;
   const struct ctr *c;
   struct tarball *tb;
+};
+
+/* An inspect of a container whose user is not known yet. */
+struct insp {
+  struct apply *a;
+  const struct ctr *c;
 };
 
 /* The sync work of one service: indexes into its todo's sync array. */
@@ -70,7 +77,7 @@ struct apply {
   const struct project *p;
   const struct watch_rules *r;
   const struct watch_batch *b;
-  struct watch_pending *pd;
+  struct watch_memo *pd;
   const struct watch_hooks *h;
   void *data;
   enum watch_apply_state state;
@@ -87,6 +94,8 @@ struct apply {
   size_t njobs;
   struct put *puts;
   size_t nputs;
+  struct insp *insps;
+  size_t ninsps;
   struct svc_run restart;
   int restarting;
   struct plan restart_plan;
@@ -100,8 +109,9 @@ struct apply {
   int entered; /* the current state was entered */
 };
 
-static const char *const state_names[] = {"listing",    "deleting",  "copying",
-                                          "restarting", "executing", "applied"};
+static const char *const state_names[] = {
+    "listing",  "inspecting", "deleting",  "copying",
+    "chowning", "restarting", "executing", "applied"};
 
 const char *watch_apply_state_name(enum watch_apply_state st)
 {
@@ -218,9 +228,11 @@ static void state_listing(struct apply *a)
   engine_filters_release(&filters);
 }
 
-/* --- kept deletes --- */
+static void split_sync(struct apply *a);
 
-int watch_pending_has(const struct watch_pending *pd, const char *id)
+/* --- kept deletes, users --- */
+
+int watch_memo_has_deletes(const struct watch_memo *pd, const char *id)
 {
   for (size_t i = 0; pd && i < pd->n; i++)
     if (!strcmp(pd->v[i].id, id))
@@ -228,15 +240,14 @@ int watch_pending_has(const struct watch_pending *pd, const char *id)
   return 0;
 }
 
-static void pending_drop(struct watch_pending *pd, size_t i)
+static void pending_drop(struct watch_memo *pd, size_t i)
 {
   free(pd->v[i].id);
   free(pd->v[i].path);
   pd->v[i] = pd->v[--pd->n];
 }
 
-static void pending_add(struct watch_pending *pd, const char *id,
-                        const char *path)
+static void pending_add(struct watch_memo *pd, const char *id, const char *path)
 {
   for (size_t i = 0; i < pd->n; i++)
     if (!strcmp(pd->v[i].id, id) && !strcmp(pd->v[i].path, path))
@@ -249,7 +260,7 @@ static void pending_add(struct watch_pending *pd, const char *id,
 
 /* path was synced to container id again: a kept delete at, below or above
  * it would undo that */
-static void pending_synced(struct watch_pending *pd, const char *id,
+static void pending_synced(struct watch_memo *pd, const char *id,
                            const char *path)
 {
   for (size_t i = 0; pd && i < pd->n;)
@@ -260,12 +271,52 @@ static void pending_synced(struct watch_pending *pd, const char *id,
       i++;
 }
 
-void watch_pending_release(struct watch_pending *pd)
+/* The user container id runs as, or NULL when not asked yet. */
+static const char *memo_user(const struct watch_memo *m, const char *id)
+{
+  for (size_t i = 0; m && i < m->nusers; i++)
+    if (!strcmp(m->users[i].id, id))
+      return m->users[i].user;
+  return NULL;
+}
+
+static void memo_set_user(struct watch_memo *m, const char *id,
+                          const char *user)
+{
+  if (memo_user(m, id))
+    return;
+  m->users = xrealloc(m->users, (m->nusers + 1) * sizeof(*m->users));
+  m->users[m->nusers].id = xstrdup(id);
+  m->users[m->nusers].user = xstrdup(user ? user : "");
+  m->nusers++;
+}
+
+void watch_memo_release(struct watch_memo *pd)
 {
   while (pd->n)
     pending_drop(pd, pd->n - 1);
   free(pd->v);
   pd->v = NULL;
+  for (size_t i = 0; i < pd->nusers; i++) {
+    free(pd->users[i].id);
+    free(pd->users[i].user);
+  }
+  free(pd->users);
+  pd->users = NULL;
+  pd->nusers = 0;
+}
+
+const char *watch_owner(const char *user, char *buf, size_t size)
+{
+  if (!user || !*user || !strcmp(user, "root") || !strcmp(user, "0") ||
+      !strcmp(user, "0:0") || !strcmp(user, "root:root"))
+    return NULL;
+  size_t digits = strspn(user, "0123456789");
+  if (strchr(user, ':') || !user[digits])
+    snprintf(buf, size, "%s", user);
+  else
+    snprintf(buf, size, "%s:", user);
+  return buf;
 }
 
 /* The containers of the batch's services, and those with kept deletes,
@@ -286,7 +337,7 @@ static void listed(struct apply *a)
     for (size_t t = 0; t < a->b->n && todo == NO_TODO; t++)
       if (!strcmp(a->b->v[t].svc->name, pc->service))
         todo = t;
-    if (todo == NO_TODO && !watch_pending_has(a->pd, pc->id))
+    if (todo == NO_TODO && !watch_memo_has_deletes(a->pd, pc->id))
       continue;
     struct ctr *c = &a->ctrs[a->nctrs++];
     c->pc = pc;
@@ -303,6 +354,19 @@ static void listed(struct apply *a)
     else
       i++;
   }
+  for (size_t i = 0; a->pd && i < a->pd->nusers;) {
+    size_t k = 0;
+    while (k < a->nhave && strcmp(a->have[k].id, a->pd->users[i].id))
+      k++;
+    if (k == a->nhave) {
+      free(a->pd->users[i].id);
+      free(a->pd->users[i].user);
+      a->pd->users[i] = a->pd->users[--a->pd->nusers];
+    } else {
+      i++;
+    }
+  }
+  split_sync(a);
 }
 
 /* --- exec jobs --- */
@@ -325,10 +389,17 @@ static void on_job_inspected(void *ctx, struct engine_result *res)
     size_t n = j->stderr_text.len;
     while (n && j->stderr_text.data[n - 1] == '\n')
       n--;
-    err_set(a->err, ERR_ENGINE,
-            "deleting files in container '%s': rm exited with code %d%s%.*s",
-            j->c->pc->name, code, n ? ": " : "", (int)n,
-            n ? j->stderr_text.data : "");
+    if (j->is_chown)
+      err_set(a->err, ERR_ENGINE,
+              "giving synced files to '%s' in container '%s': chown exited "
+              "with code %d%s%.*s",
+              j->argv.v[2], j->c->pc->name, code, n ? ": " : "", (int)n,
+              n ? j->stderr_text.data : "");
+    else
+      err_set(a->err, ERR_ENGINE,
+              "deleting files in container '%s': rm exited with code %d%s%.*s",
+              j->c->pc->name, code, n ? ": " : "", (int)n,
+              n ? j->stderr_text.data : "");
   } else if (code > 0) {
     const struct watch_todo *d = &a->b->v[j->c->todo];
     struct buf cmd = BUF_INIT;
@@ -397,17 +468,21 @@ static void on_job_created(void *ctx, struct engine_result *res)
   err_release(&e);
 }
 
-/* Start a job running argv (taken) in container c, as x says (NULL: as
- * the container's user, in its working directory). */
+enum { JOB_CMD, JOB_RM, JOB_CHOWN };
+
+/* Start a job (JOB_*) running argv (taken) in container c, as x says
+ * (NULL: as the container's user, in its working directory). */
 static void job_start(struct apply *a, const struct ctr *c, struct strvec *argv,
-                      int is_rm, const struct watch_exec *x)
+                      int kind, const struct watch_exec *x)
 {
+  int is_rm = kind != JOB_CMD;
   struct job *j = xcalloc(1, sizeof(*j));
   j->a = a;
   j->c = c;
   j->argv = *argv;
   *argv = (struct strvec)STRVEC_INIT;
   j->is_rm = is_rm;
+  j->is_chown = kind == JOB_CHOWN;
   j->stderr_text = (struct buf)BUF_INIT_CAP(RM_STDERR_MAX);
   a->jobs = xrealloc(a->jobs, (a->njobs + 1) * sizeof(*a->jobs));
   a->jobs[a->njobs++] = j;
@@ -462,7 +537,6 @@ static void split_sync(struct apply *a)
 
 static void state_deleting(struct apply *a)
 {
-  split_sync(a);
   for (size_t t = 0; t < a->b->n; t++) {
     const struct watch_todo *d = &a->b->v[t];
     if (d->nsync)
@@ -503,12 +577,12 @@ static void state_deleting(struct apply *a)
       strvec_push(&argv, path);
       bytes += strlen(path) + 1;
       if (bytes >= RM_ARGS_MAX) {
-        job_start(a, c, &argv, 1, NULL);
+        job_start(a, c, &argv, JOB_RM, NULL);
         bytes = 0;
       }
     }
     if (argv.n)
-      job_start(a, c, &argv, 1, NULL);
+      job_start(a, c, &argv, JOB_RM, NULL);
     strvec_clear(&argv);
     strvec_clear(&paths);
   }
@@ -607,6 +681,88 @@ static void state_copying(struct apply *a)
   }
 }
 
+/* --- inspecting, chowning --- */
+
+/* c gets files in this run and can exec. */
+static int takes_files(const struct apply *a, const struct ctr *c)
+{
+  return c->running && c->todo != NO_TODO && a->splits[c->todo].ncopies;
+}
+
+static void on_inspected(void *ctx, struct engine_result *res)
+{
+  struct insp *in = ctx;
+  struct apply *a = in->a;
+  a->pending--;
+  answered(a);
+  if (res->rc) {
+    fail(a, res, NULL);
+    return;
+  }
+  memo_set_user(a->pd, in->c->pc->id,
+                res->container ? res->container->config.user : "");
+}
+
+static void state_inspecting(struct apply *a)
+{
+  if (!a->pd)
+    return;
+  a->insps = xcalloc(a->nctrs ? a->nctrs : 1, sizeof(*a->insps));
+  for (size_t i = 0; i < a->nctrs; i++) {
+    const struct ctr *c = &a->ctrs[i];
+    if (!takes_files(a, c) || memo_user(a->pd, c->pc->id))
+      continue;
+    struct insp *in = &a->insps[a->ninsps++];
+    struct err e = ERR_INIT;
+    in->a = a;
+    in->c = c;
+    if (engine_container_inspect(a->e, c->pc->id, on_inspected, in, &e))
+      err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+    else
+      a->pending++;
+    err_release(&e);
+  }
+}
+
+/* The files copied into a container that runs as a user of its own are
+ * that user's, as if the image had made them (the engine writes them as
+ * root). */
+static void state_chowning(struct apply *a)
+{
+  static const struct watch_exec as_root = {.user = "0"};
+  for (size_t i = 0; i < a->nctrs; i++) {
+    const struct ctr *c = &a->ctrs[i];
+    char buf[256];
+    const char *owner = NULL;
+    if (takes_files(a, c))
+      owner = watch_owner(memo_user(a->pd, c->pc->id), buf, sizeof(buf));
+    if (!owner)
+      continue;
+    const struct split *s = &a->splits[c->todo];
+    struct strvec argv = STRVEC_INIT;
+    size_t bytes = 0;
+    for (size_t k = 0; k < s->ncopies; k++) {
+      const char *path = change_at(a, c->todo, k)->container;
+      if (!strcmp(path, "/"))
+        continue;
+      if (!argv.n) {
+        strvec_push(&argv, "chown");
+        strvec_push(&argv, "-h");
+        strvec_push(&argv, owner);
+      }
+      strvec_push(&argv, path);
+      bytes += strlen(path) + 1;
+      if (bytes >= RM_ARGS_MAX) {
+        job_start(a, c, &argv, JOB_CHOWN, &as_root);
+        bytes = 0;
+      }
+    }
+    if (argv.n)
+      job_start(a, c, &argv, JOB_CHOWN, &as_root);
+    strvec_clear(&argv);
+  }
+}
+
 /* --- restarting --- */
 
 static void on_restart_progress(void *data, const char *name,
@@ -693,7 +849,7 @@ static void state_executing(struct apply *a)
       struct strvec argv = STRVEC_INIT;
       for (size_t x = 0; x < wt->rule->exec_command.n; x++)
         strvec_push(&argv, wt->rule->exec_command.v[x]);
-      job_start(a, c, &argv, 0, &wt->exec);
+      job_start(a, c, &argv, JOB_CMD, &wt->exec);
     }
   }
 }
@@ -706,11 +862,17 @@ static void enter(struct apply *a)
   case WATCH_LISTING:
     state_listing(a);
     break;
+  case WATCH_INSPECTING:
+    state_inspecting(a);
+    break;
   case WATCH_DELETING:
     state_deleting(a);
     break;
   case WATCH_COPYING:
     state_copying(a);
+    break;
+  case WATCH_CHOWNING:
+    state_chowning(a);
     break;
   case WATCH_RESTARTING:
     state_restarting(a);
@@ -733,12 +895,18 @@ static void leave(struct apply *a)
       return;
     }
     listed(a);
+    watch_apply_set_state(a, WATCH_INSPECTING);
+    break;
+  case WATCH_INSPECTING:
     watch_apply_set_state(a, WATCH_DELETING);
     break;
   case WATCH_DELETING:
     watch_apply_set_state(a, WATCH_COPYING);
     break;
   case WATCH_COPYING:
+    watch_apply_set_state(a, WATCH_CHOWNING);
+    break;
+  case WATCH_CHOWNING:
     watch_apply_set_state(a, WATCH_RESTARTING);
     break;
   case WATCH_RESTARTING:
@@ -782,7 +950,7 @@ static void on_kick(uv_timer_t *t)
 
 int watch_apply_start(uv_loop_t *loop, struct engine *e,
                       const struct project *p, const struct watch_rules *r,
-                      const struct watch_batch *b, struct watch_pending *pd,
+                      const struct watch_batch *b, struct watch_memo *pd,
                       const struct watch_hooks *h, void *data, struct err *err,
                       watch_apply_done_cb done, void *arg,
                       struct watch_apply **out)
@@ -820,6 +988,7 @@ static void on_kick_closed(uv_handle_t *h)
   for (size_t i = 0; i < a->nputs; i++)
     tarball_free(a->puts[i].tb);
   free(a->puts);
+  free(a->insps);
   for (size_t t = 0; t < a->nsplits; t++) {
     free(a->splits[t].copies);
     free(a->splits[t].deletes);

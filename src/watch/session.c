@@ -53,7 +53,7 @@ struct watch_session {
   int rebuilt;
   struct watch_apply *apply;
   struct err apply_err;
-  struct watch_pending pending; /* deletes waiting for a container to run */
+  struct watch_memo pending; /* deletes kept, containers' users */
   struct ws_events *events;
   int pending_due;            /* a container with deletes waiting has started */
   struct timespec applied_at; /* when the last run began (wall clock) */
@@ -156,7 +156,7 @@ static int on_event(void *ctx, const struct engine_event *ev)
   struct ws_events *sub = ctx;
   struct watch_session *ws = sub->ws;
   if (ws && ev->action && !strcmp(ev->action, "start") && ev->id &&
-      watch_pending_has(&ws->pending, ev->id)) {
+      watch_memo_has_deletes(&ws->pending, ev->id)) {
     ws->pending_due = 1;
     take_next(ws);
   }
@@ -608,7 +608,7 @@ void watch_session_free(struct watch_session *ws)
     ws->events->ws = NULL;
     engine_call_cancel(ws->events->call);
   }
-  watch_pending_release(&ws->pending);
+  watch_memo_release(&ws->pending);
   /* the watcher's handles close on the next turn and borrow the rules:
    * run the loop before the rules go */
   uv_run(&ws->s->loop, UV_RUN_NOWAIT);

@@ -3,7 +3,8 @@
 # and editor files left out), an editor's save that moves the file away
 # first and one written to a temporary file and renamed into place are
 # one sync each, initial_sync, deletes for a stopped container applied
-# when it starts, sync+restart (a new StartedAt), sync+exec (with the
+# when it starts, files given to the user a container runs as (modes
+# kept), sync+restart (a new StartedAt), sync+exec (with the
 # rule's user, working_dir and environment), a rebuild (a new image, the
 # container recreated, the old image pruned; edits during a build make one
 # more build), a burst of saves makes one sync, Ctrl-C ends with 130 and leaves the containers up, --no-up, and the
@@ -45,7 +46,7 @@ reap() {
   return $rc
 }
 
-mkdir -p web/static conf hook app/src init/sub
+mkdir -p web/static conf hook app/src init/sub owned
 echo early >init/sub/early.txt
 echo v0 >web/index.html
 echo css >web/static/site.css
@@ -90,6 +91,15 @@ services:
             working_dir: /hook
             environment:
               GREETING: hi
+  owned:
+    image: $BB
+    command: $loop
+    user: "1000:1000"
+    develop:
+      watch:
+        - path: ./owned
+          target: /srv/owned
+          action: sync
   init:
     image: $BB
     command: $loop
@@ -131,7 +141,7 @@ t_ok "watch builds, starts and watches"
 check_match "db is skipped with a note" "$(cat out.txt)" \
   'service "db" has no develop.watch section: not watched'
 check_eq "the services run" \
-  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 6
+  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 7
 check "initial_sync: what was there before is in the container" \
   wait_until 15 has init /init/sub/early.txt early
 
@@ -183,6 +193,15 @@ check "a deleted file is deleted in the container" \
   wait_until 15 gone web /srv/web/marker.txt
 check "a deleted tree too" wait_until 15 gone web /srv/web/new
 check "the rest stays" has web /srv/web/index.html v10
+
+# a container with a user of its own: the files are that user's, modes kept
+echo "echo run" >owned/run.sh
+chmod 750 owned/run.sh
+check "a file synced to a container running as 1000:1000" \
+  wait_until 15 has owned /srv/owned/run.sh "echo run"
+check_eq "is owned by its user" \
+  "$(in_ctr owned stat -c %u:%g /srv/owned/run.sh 2>&1)" 1000:1000
+check_eq "with its mode" "$(in_ctr owned stat -c %a /srv/owned/run.sh 2>&1)" 750
 
 # a burst of 20 saves, back to back: one sync
 before=$(count 'Syncing service "web"')
@@ -308,7 +327,7 @@ kill -INT "$pid"
 reap
 check_eq "Ctrl-C: exit 130" "$?" 130
 check_eq "the containers stay up" \
-  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 6
+  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 7
 check_eq "no errors or warnings" "$(grep -v '^\[built\]\| Service \| Container \| Network ' err.txt)" ""
 
 # --no-up, one service, SIGTERM

@@ -433,7 +433,7 @@ static const char *sync_only = "services:\n"
 
 /* Apply the changes rels (under dir) with pd; the run's rc. */
 static int apply_paths(struct session *s, const char *const *rels, size_t n,
-                       struct watch_pending *pd)
+                       struct watch_memo *pd)
 {
   struct watch_rules r;
   struct strvec notes = STRVEC_INIT, paths = STRVEC_INIT;
@@ -463,7 +463,7 @@ static int apply_paths(struct session *s, const char *const *rels, size_t n,
 static void test_watch_pending(void)
 {
   struct session s;
-  struct watch_pending pd = {NULL, 0};
+  struct watch_memo pd = {NULL, 0, NULL, 0};
   const char *gone[] = {"src/gone.txt", "src/back.txt"};
   fake_engine_clear(F);
   fake_engine_log_clear(F);
@@ -473,7 +473,7 @@ static void test_watch_pending(void)
   is_int((int)fake_engine_count(F, "POST", "/containers/ca/exec"), 0,
          "no exec in a stopped container");
   is_int((int)pd.n, 2, "both deletes are kept");
-  ok(watch_pending_has(&pd, "ca"), "for that container");
+  ok(watch_memo_has_deletes(&pd, "ca"), "for that container");
 
   /* back.txt comes back while it is stopped: synced, no longer deleted */
   write_file("src/back.txt", "back\n");
@@ -508,12 +508,61 @@ static void test_watch_pending(void)
   fake_engine_reply(F, "GET", "/containers/json", 200, "[]");
   apply_paths(&s, NULL, 0, &pd);
   is_int((int)pd.n, 0, "dropped when the container is gone");
-  watch_pending_release(&pd);
+  watch_memo_release(&pd);
   session_close(&s);
   char *rm = xasprintf("rm -f '%s/src/back.txt'", dir);
   if (system(rm) != 0)
     printf("# could not clean up\n");
   free(rm);
+}
+
+/* A container that runs as a user of its own gets the synced files given
+ * to that user (as root, by chown in it); its user is asked once. */
+static void test_watch_owner(void)
+{
+  char buf[64];
+  ok(!watch_owner("", buf, sizeof(buf)) && !watch_owner("root", buf, 64) &&
+         !watch_owner("0:0", buf, 64) && !watch_owner(NULL, buf, 64),
+     "root's containers: no chown");
+  is_str(watch_owner("app", buf, sizeof(buf)),
+         "app:", "a name: with its login group");
+  is_str(watch_owner("1000", buf, sizeof(buf)), "1000", "a uid alone");
+  is_str(watch_owner("1000:50", buf, sizeof(buf)), "1000:50", "uid:gid");
+
+  struct session s;
+  struct watch_memo m = {NULL, 0, NULL, 0};
+  const char *x[] = {"src/x.txt"};
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, listing);
+  fake_engine_reply(F, "GET", "/containers/ca/json", 200,
+                    "{\"Id\":\"ca\",\"Name\":\"/p-a-1\","
+                    "\"Config\":{\"User\":\"app\"},"
+                    "\"State\":{\"Status\":\"running\",\"Running\":true}}");
+  fake_engine_reply(F, "PUT", "/containers/ca/archive*", 200, NULL);
+  fake_engine_reply(F, "POST", "/containers/ca/exec", 201, "{\"Id\":\"e3\"}");
+  fake_engine_add(F, &(struct fake_rule){.method = "POST",
+                                         .pattern = "/exec/e3/start",
+                                         .type = "application/"
+                                                 "vnd.docker.raw-stream"});
+  fake_engine_reply(F, "GET", "/exec/e3/json", 200,
+                    "{\"Running\":false,\"ExitCode\":0}");
+  is_int(open_session(&s, sync_only), 0, "session opens");
+  is_int(apply_paths(&s, x, 1, &m), 0, "a sync to a container running as app");
+  char *body = fake_engine_body(F, "POST", "/containers/ca/exec", 0);
+  ok(body && strstr(body, "[\"chown\",\"-h\",\"app:\",\"/app/x.txt\"]"),
+     "the synced file is given to app");
+  ok(body && strstr(body, "\"User\":\"0\""), "by root");
+  free(body);
+  ok(at_("PUT", "/containers/ca/archive*") < at_("POST", "/containers/ca/exec"),
+     "after the upload");
+  is_int(apply_paths(&s, x, 1, &m), 0, "a second sync");
+  is_int((int)fake_engine_count(F, "GET", "/containers/ca/json"), 1,
+         "the container's user is asked once");
+  is_int((int)fake_engine_count(F, "POST", "/containers/ca/exec"), 2,
+         "and each sync gives the files");
+  watch_memo_release(&m);
+  session_close(&s);
 }
 
 /* --- the watch's times --- */
@@ -589,6 +638,7 @@ int main(void)
   test_watch_actions();
   test_watch_initial_exec();
   test_watch_pending();
+  test_watch_owner();
   test_watch_times();
   fake_engine_stop(F);
   char *rm = xasprintf("rm -rf '%s'", dir);
