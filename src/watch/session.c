@@ -53,7 +53,7 @@ struct watch_session {
   int rebuilt;
   struct watch_apply *apply;
   struct err apply_err;
-  struct watch_memo pending; /* deletes kept, containers' users */
+  struct watch_memo memo; /* deletes kept, containers' users */
   struct ws_events *events;
   int pending_due;            /* a container with deletes waiting has started */
   struct timespec applied_at; /* when the last run began (wall clock) */
@@ -156,7 +156,7 @@ static int on_event(void *ctx, const struct engine_event *ev)
   struct ws_events *sub = ctx;
   struct watch_session *ws = sub->ws;
   if (ws && ev->action && !strcmp(ev->action, "start") && ev->id &&
-      watch_memo_has_deletes(&ws->pending, ev->id)) {
+      watch_memo_has_deletes(&ws->memo, ev->id)) {
     ws->pending_due = 1;
     take_next(ws);
   }
@@ -169,12 +169,14 @@ static void on_events_end(void *ctx, struct engine_result *res)
   struct watch_session *ws = sub->ws;
   if (ws) {
     ws->events = NULL;
-    if (res->rc != ERR_CANCELED)
+    if (res->rc != ERR_CANCELED) {
+      const char *t =
+          res->err && res->err->text ? res->err->text : err_text(res->rc);
       session_warn(ws->s,
-                   "following container starts: %s (deletes kept for stopped "
-                   "containers now wait for the next change)",
-                   res->err && res->err->text ? res->err->text
-                                              : err_text(res->rc));
+                   "following container starts: %.*s (deletes kept for "
+                   "stopped containers now wait for the next change)",
+                   (int)strcspn(t, "\n"), t);
+    }
   }
   free(sub);
 }
@@ -182,7 +184,7 @@ static void on_events_end(void *ctx, struct engine_result *res)
 /* Deletes wait for stopped containers: be told when one starts. */
 static void follow_starts(struct watch_session *ws)
 {
-  if (ws->events || !ws->pending.n || ws->quiet)
+  if (ws->events || !ws->memo.n || ws->quiet)
     return;
   struct ws_events *sub = xcalloc(1, sizeof(*sub));
   struct engine_filters f = ENGINE_FILTERS_INIT;
@@ -200,8 +202,9 @@ static void follow_starts(struct watch_session *ws)
            (long long)ws->applied_at.tv_sec - 1, ws->applied_at.tv_nsec);
   if (engine_events_typed(ws->s->engine, &f, since, NULL, on_event,
                           on_events_end, sub, &sub->call, &e)) {
-    session_warn(ws->s, "following container starts: %s",
-                 e.text ? e.text : err_text(e.code));
+    const char *t = e.text ? e.text : err_text(e.code);
+    session_warn(ws->s, "following container starts: %.*s",
+                 (int)strcspn(t, "\n"), t);
     free(sub);
   } else {
     ws->events = sub;
@@ -248,7 +251,7 @@ static void apply(struct watch_session *ws)
   struct session *s = ws->s;
   clock_gettime(CLOCK_REALTIME, &ws->applied_at);
   watch_apply_start(&s->loop, s->engine, s->project, &ws->rules, &ws->b,
-                    &ws->pending, &hooks, ws, &ws->apply_err, on_applied, ws,
+                    &ws->memo, &hooks, ws, &ws->apply_err, on_applied, ws,
                     &ws->apply);
 }
 
@@ -608,7 +611,7 @@ void watch_session_free(struct watch_session *ws)
     ws->events->ws = NULL;
     engine_call_cancel(ws->events->call);
   }
-  watch_memo_release(&ws->pending);
+  watch_memo_release(&ws->memo);
   /* the watcher's handles close on the next turn and borrow the rules:
    * run the loop before the rules go */
   uv_run(&ws->s->loop, UV_RUN_NOWAIT);

@@ -5,8 +5,11 @@
  * ask for it are rebuilt (their images built, then their containers
  * recreated by a converge of those services alone), then files are synced,
  * containers restarted and commands run (actions.h). Batches that come
- * while one is handled wait for it. Notes and warnings leave through the
- * session's hooks; failures are warned about and watching goes on.
+ * while one is handled wait for it (so edits during a build make at most
+ * one more). Deletes a stopped container could not take are kept and
+ * applied when it starts: the engine's container starts are followed
+ * while some wait. Notes and warnings leave through the session's hooks;
+ * failures are warned about and watching goes on.
  *
  * Ownership: a watch session borrows the session (which must outlive it)
  * and owns its rules, watcher and the batch at hand (watch_session_free;
