@@ -92,6 +92,13 @@ void debounce_hold(struct debounce *d)
   d->follows = 1;
 }
 
+int debounce_has(const struct debounce *d, const char *path)
+{
+  if (!d->nslots)
+    return 0;
+  return *slot(d->slots, d->nslots, path) != NULL;
+}
+
 int debounce_each(const struct debounce *d,
                   int (*fn)(void *arg, const char *path), void *arg)
 {

@@ -74,6 +74,8 @@ int debounce_settling(const struct debounce *d);
  * editor's save that moved the file away and has not written it back
  * yet). */
 void debounce_hold(struct debounce *d);
+/* 1 when path is in the batch. */
+int debounce_has(const struct debounce *d, const char *path);
 /* fn(arg, path) for each path of the batch, in no order, until one returns
  * nonzero: that value; else 0. */
 int debounce_each(const struct debounce *d,

@@ -200,7 +200,7 @@ static int add_tree(struct fswatch *w, const char *top, int emit,
     for (int i = 0; i < n; i++) {
       char *p = join(dir, ents[i]->d_name);
       if (emit && w->hooks.changed)
-        w->hooks.changed(w->data, p);
+        w->hooks.changed(w->data, p, 0);
       int sub = ents[i]->d_type == DT_DIR ||
                 (ents[i]->d_type == DT_UNKNOWN && is_dir(p));
       if (sub && !(w->hooks.skip_dir && w->hooks.skip_dir(w->data, p)))
@@ -257,7 +257,7 @@ static int reach_root(struct fswatch *w, const char *root, int emit,
   if (rc || lstat(root, &st))
     return rc;
   if (emit && w->hooks.changed)
-    w->hooks.changed(w->data, root);
+    w->hooks.changed(w->data, root, 0);
   if (S_ISDIR(st.st_mode))
     rc = add_tree(w, root, emit, err);
   return rc;
@@ -302,6 +302,18 @@ static void lost(struct fswatch *w, const char *dir, struct err *e)
       reach_root(w, w->roots.v[i], 1, e);
 }
 
+static unsigned event_flags(uint32_t mask)
+{
+  unsigned f = 0;
+  if (mask & IN_MODIFY)
+    f |= FSWATCH_WRITTEN;
+  if (mask & IN_CLOSE_WRITE)
+    f |= FSWATCH_CLOSED;
+  if (mask & (IN_DELETE | IN_MOVED_FROM))
+    f |= FSWATCH_GONE;
+  return f;
+}
+
 static void handle(struct fswatch *w, const struct inotify_event *ev)
 {
   struct err e = ERR_INIT;
@@ -344,11 +356,11 @@ static void handle(struct fswatch *w, const struct inotify_event *ev)
     if (ev->mask & IN_MOVED_FROM)
       unwatch_tree(w, path);
     if (in_root(w, path) && w->hooks.changed)
-      w->hooks.changed(w->data, path);
+      w->hooks.changed(w->data, path, event_flags(ev->mask));
     if (ev->mask & (IN_CREATE | IN_MOVED_TO))
       dir_added(w, path, &e);
   } else if (in_root(w, path) && w->hooks.changed) {
-    w->hooks.changed(w->data, path);
+    w->hooks.changed(w->data, path, event_flags(ev->mask));
   }
   free(path);
   runtime_error(w, &e);

@@ -31,10 +31,18 @@
 
 struct fswatch;
 
+/* What an event says beyond "changed" (a path reported again after lost
+ * events, or found in a new directory, has none of them). */
+enum fswatch_flags {
+  FSWATCH_WRITTEN = 1 << 0, /* data written (IN_MODIFY): maybe more to come */
+  FSWATCH_CLOSED = 1 << 1,  /* a writer closed it (IN_CLOSE_WRITE) */
+  FSWATCH_GONE = 1 << 2     /* deleted or moved away */
+};
+
 /* Called from the loop. None may free the watcher. */
 struct fswatch_hooks {
-  /* path (absolute, clean) changed */
-  void (*changed)(void *data, const char *path);
+  /* path (absolute, clean) changed; flags: enum fswatch_flags */
+  void (*changed)(void *data, const char *path, unsigned flags);
   /* 1: do not watch below the directory dir (optional) */
   int (*skip_dir)(void *data, const char *dir);
   /* something cannot be watched or events were lost: one line of text,

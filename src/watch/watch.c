@@ -4,6 +4,9 @@
 /* A batch of at most this many paths is looked at before it goes after
  * the short settle. */
 #define HOLD_CHECK_MAX 64
+/* Files written and not closed yet that are remembered (a writer that
+ * keeps more open is not waited for). */
+#define WRITING_MAX 1024
 #include "watch/watch.h"
 
 #include "watch/fswatch.h"
@@ -12,6 +15,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 struct watch {
@@ -23,6 +27,7 @@ struct watch {
   struct debounce deb;
   uv_timer_t timer;
   uint64_t last;
+  struct strvec writing; /* files written and not closed by their writer */
 };
 
 static void on_timer(uv_timer_t *t)
@@ -45,9 +50,25 @@ static void arm(struct watch *w)
     uv_timer_start(&w->timer, on_timer, wait, 0);
 }
 
-static void on_changed(void *data, const char *path)
+static void writing_drop(struct watch *w, const char *path)
+{
+  for (size_t i = 0; i < w->writing.n; i++)
+    if (!strcmp(w->writing.v[i], path)) {
+      free(w->writing.v[i]);
+      w->writing.v[i] = w->writing.v[--w->writing.n];
+      w->writing.v[w->writing.n] = NULL;
+      return;
+    }
+}
+
+static void on_changed(void *data, const char *path, unsigned flags)
 {
   struct watch *w = data;
+  if (flags & (FSWATCH_CLOSED | FSWATCH_GONE))
+    writing_drop(w, path);
+  else if ((flags & FSWATCH_WRITTEN) && w->writing.n < WRITING_MAX &&
+           !strvec_has(&w->writing, path))
+    strvec_push(&w->writing, path);
   debounce_add(&w->deb, path, uv_now(w->loop));
   arm(w);
 }
@@ -95,6 +116,14 @@ int watch_new(uv_loop_t *loop, const struct watch_rules *r,
   return rc;
 }
 
+static int taken(const struct watch *w, const char *path)
+{
+  for (size_t i = 0; i < w->rules->n; i++)
+    if (watch_target_match(w->rules, &w->rules->v[i], path, NULL))
+      return 1;
+  return 0;
+}
+
 /* path is gone and a rule would take it. */
 static int gone_taken(void *arg, const char *path)
 {
@@ -102,8 +131,15 @@ static int gone_taken(void *arg, const char *path)
   struct stat st;
   if (!lstat(path, &st) || (errno != ENOENT && errno != ENOTDIR))
     return 0;
-  for (size_t i = 0; i < w->rules->n; i++)
-    if (watch_target_match(w->rules, &w->rules->v[i], path, NULL))
+  return taken(w, path);
+}
+
+/* Some file a rule takes was written and its writer has not closed it:
+ * the save is not over. */
+static int still_written(const struct watch *w)
+{
+  for (size_t i = 0; i < w->writing.n; i++)
+    if (debounce_has(&w->deb, w->writing.v[i]) && taken(w, w->writing.v[i]))
       return 1;
   return 0;
 }
@@ -120,6 +156,15 @@ int watch_take(struct watch *w, struct watch_batch *out)
       w->deb.n <= HOLD_CHECK_MAX && debounce_each(&w->deb, gone_taken, w)) {
     debounce_hold(&w->deb);
     arm(w);
+    return 0;
+  }
+  /* a writer that stalls between its writes (a busy machine, a slow
+   * disk) has not finished the save: wait for it to close the file, at
+   * most until the batch's longest wait */
+  uint64_t now = uv_now(w->loop);
+  uint64_t latest = w->deb.first + w->deb.t.max_wait_ms;
+  if (!debounce_wait(&w->deb, now) && now < latest && still_written(w)) {
+    uv_timer_start(&w->timer, on_timer, latest - now, 0);
     return 0;
   }
   /* the batch's latest event, for tracing */
@@ -155,6 +200,7 @@ static void on_timer_closed(uv_handle_t *h)
 {
   struct watch *w = h->data;
   debounce_release(&w->deb);
+  strvec_clear(&w->writing);
   free(w);
 }
 

@@ -29,7 +29,12 @@ int watch_new(uv_loop_t *loop, const struct watch_rules *r,
               const struct debounce_times *times, const struct watch_hooks *h,
               void *data, struct watch **out, struct err *err);
 /* When changes have come to rest (debounce.h): group them into out
- * (release it) and return 1; else 0. Check after each loop iteration. */
+ * (release it) and return 1; else 0. Check after each loop iteration. A
+ * batch does not go while a file a rule takes is still being written (its
+ * writer has not closed it: a stall in the middle of a save) or, after
+ * only the short settle, while a path a rule takes is missing (an editor
+ * that moved the file away to write it anew); either way one save stays
+ * one batch, and the longest wait still holds. */
 int watch_take(struct watch *w, struct watch_batch *out);
 /* Directories watched (tests, tracing). */
 size_t watch_dirs(const struct watch *w);

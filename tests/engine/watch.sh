@@ -2,7 +2,8 @@
 # wcompose watch on the engine: sync (edits, new trees, deletes; ignored
 # and editor files left out), an editor's save that moves the file away
 # first and one written to a temporary file and renamed into place are
-# one sync each, initial_sync, deletes for a stopped container applied
+# one sync each, so is one whose writer stalls before closing the file,
+# initial_sync, deletes for a stopped container applied
 # when it starts, files given to the user a container runs as (modes
 # kept), sync+restart (a new StartedAt), sync+exec (with the
 # rule's user, working_dir and environment), a rebuild (a new image, the
@@ -241,6 +242,17 @@ check "a save through a renamed temporary file arrives" \
 check_eq "and is one sync" "$(($(count 'Syncing service "web"') - before))" 1
 check "the temporary file is not in the container" \
   gone web /srv/web/index.html.tmp
+
+# a writer that stalls between two writes of one save: one sync, whole
+before=$(count 'Syncing service "web"')
+exec 3>web/slow.txt
+echo part1 >&3
+sleep 0.3 # far longer than the settle and the quiet
+echo part2 >&3
+exec 3>&-
+whole() { [ "$(in_ctr web cat /srv/web/slow.txt | tr '\n' ' ')" = "part1 part2 " ]; }
+check "a save written in two parts arrives whole" wait_until 15 whole
+check_eq "and is one sync" "$(($(count 'Syncing service "web"') - before))" 1
 
 # deletes while the container is stopped: applied when it starts
 echo doomed >web/doomed.txt

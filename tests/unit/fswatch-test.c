@@ -54,9 +54,13 @@ static void sh(const char *what, const char *a, const char *b)
   free(cmd);
 }
 
-static void on_changed(void *data, const char *path)
+static unsigned last_flags; /* of the latest event for "root/f.txt" */
+
+static void on_changed(void *data, const char *path, unsigned flags)
 {
   (void)data;
+  if (strlen(path) > strlen(top) && !strcmp(path + strlen(top), "/root/f.txt"))
+    last_flags |= flags;
   if (!strncmp(path, top, strlen(top)))
     strvec_push(&seen, path + strlen(top) + 1);
   else
@@ -165,6 +169,9 @@ int main(void)
 
   put("root/f.txt", "1\n");
   ok(wait_for("root/f.txt"), "a new file");
+  settle(50);
+  ok((last_flags & FSWATCH_WRITTEN) && (last_flags & FSWATCH_CLOSED),
+     "written, and closed by its writer");
   reset();
   put("root/a/old.txt", "changed\n");
   ok(wait_for("root/a/old.txt"), "a file written, deeper");
