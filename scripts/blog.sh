@@ -1,5 +1,5 @@
 #!/bin/sh
-# The main job: build wcompose and bring the blog sample up
+# The main job: build wcompose and bring the blog sample up, watching
 # (samples/blog-build-serve); the page is on http://localhost:8000.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,4 +35,4 @@ if ! answers && [ -z "${DOCKER_HOST:-}" ] && command -v dockerd >/dev/null; then
 fi
 cd samples/blog-build-serve
 if [ -x ./setup.sh ]; then ./setup.sh; fi
-exec "$top/build/wcompose" up --build "$@"
+exec "$top/build/wcompose" up --build --watch "$@"

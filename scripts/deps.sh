@@ -1,11 +1,12 @@
 #!/bin/sh
 # Install what wcompose needs to build, test and run its sample on Debian
-# (as root). Quiet when everything is already there.
+# (as root). Quiet when everything is already there. chromium is for the
+# blog sample's test, which looks at the served page headless.
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config libyaml-dev
   libuv1-dev libcurl4-openssl-dev libcjson-dev libarchive-dev busybox-static
   debootstrap curl ca-certificates python3 socat openssl docker-registry apache2-utils clang clang-format docker.io
-  docker-compose time"
+  docker-compose time chromium"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

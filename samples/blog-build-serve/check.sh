@@ -1,12 +1,14 @@
 #!/bin/sh
-# End-to-end check of the sample with a compose tool ($COMPOSE, default
-# docker-compose; COMPOSE=../../wcompose for ours): setup, up -d --build,
-# page served, an edit shows, a new post is listed, down -v --rmi local
-# leaves nothing. Prints timings; exits non-zero on the first failure.
+# End-to-end check of the sample with a compose tool that watches
+# ($COMPOSE, default wcompose on the PATH; COMPOSE=../../build/wcompose
+# for the one built in the repository): setup, up --build --watch, page
+# served, an edit shows, a new post is listed and unlisted, Ctrl-C, down -v
+# --rmi local leaves nothing. Prints timings; exits non-zero on the first
+# failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
-COMPOSE=${COMPOSE:-docker-compose}
+COMPOSE=${COMPOSE:-wcompose}
 p=blogcheck$$
 url=http://localhost:8000
 backup=$(mktemp /tmp/blogcheck.XXXXXX)
@@ -43,9 +45,14 @@ leftovers() {
   docker image ls -q --filter "reference=${p}-*"
 }
 
+pid=
 cleanup() {
   cp "$backup" source/welcome.rst
   rm -f "$backup" source/check-extra.rst
+  if [ -n "$pid" ]; then
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  fi
   if [ $status -ne 0 ]; then
     $COMPOSE -p "$p" logs --no-color 2>&1 | tail -n 40 >&2
   fi
@@ -73,8 +80,16 @@ t=$(now)
 echo "setup: $(since "$t")"
 
 t=$(now)
-$COMPOSE -p "$p" up -d --build || fail "$COMPOSE up -d --build"
-echo "up -d --build: $(since "$t")"
+log=$(mktemp /tmp/blogcheck-up.XXXXXX)
+$COMPOSE -p "$p" up --build --watch >"$log" 2>&1 &
+pid=$!
+end=$(($(date +%s) + 180))
+until grep -q "Watch enabled" "$log"; do
+  kill -0 $pid 2>/dev/null || { tail -n 30 "$log" >&2; fail "$COMPOSE up --build --watch"; }
+  [ "$(date +%s)" -ge "$end" ] && fail "watching never started"
+  sleep 0.2
+done
+echo "up --build --watch: $(since "$t")"
 wait_for 120 index.html "Hello from three containers" ||
   fail "index.html never listed the posts"
 wait_for 10 welcome.html "Change this paragraph" ||
@@ -100,6 +115,12 @@ wait_gone 20 index.html "A late post" || fail "the removed post stayed listed"
 wait_for 5 index.html "Hello from three containers" || fail "index.html broke"
 echo "new post listed: $(since "$t")"
 
+kill -INT $pid
+wait $pid
+rc=$?
+pid=
+[ $rc -eq 130 ] || [ $rc -eq 0 ] || fail "Ctrl-C: exit $rc"
+rm -f "$log"
 t=$(now)
 $COMPOSE -p "$p" down -v --rmi local || fail "$COMPOSE down"
 echo "down -v --rmi local: $(since "$t")"

@@ -1,20 +1,32 @@
 #!/usr/bin/env python3
-"""Render every *.rst under SOURCE into SITE as .html with docutils, then
-again whenever a source changes (mtimes polled twice a second). Writes an
-index.html listing the pages unless one is rendered from index.rst.
+"""Render every *.rst under SOURCE into SITE as .html with docutils: all of
+them at start, then, each time the process gets SIGHUP, those that changed
+(a page for each new or rewritten source, none for a removed one). Writes
+an index.html listing the pages unless one is rendered from index.rst.
+
+Nothing polls: `wcompose up --watch` syncs a saved post into SOURCE and
+runs `render-now` (develop.watch in compose.yaml), which sends the SIGHUP.
+Signals that come during a render are kept by the kernel and taken after
+it, so no save is missed.
 
 usage: rebuild.py [SOURCE [SITE]]   (defaults: /source /build)
 """
 
-import html
 import os
 import signal
 import sys
-import time
 
-from docutils.core import publish_parts
+# Blocked before anything slow: a render-now that comes while this starts
+# up waits in the kernel instead of being lost (PID 1 ignores what it does
+# not handle).
+WAIT = {signal.SIGHUP, signal.SIGTERM, signal.SIGINT}
+signal.pthread_sigmask(signal.SIG_BLOCK, WAIT)
+READY = "/run/rebuild.ready"
 
-POLL = 0.5
+import html  # noqa: E402
+
+from docutils.core import publish_parts  # noqa: E402
+
 SETTINGS = {
     "input_encoding": "utf-8",
     "output_encoding": "utf-8",
@@ -31,7 +43,9 @@ def say(line):
 
 
 def scan(source):
-    """Map relative .rst path -> (mtime_ns, size) for the tree."""
+    """Map relative .rst path -> what tells a new write: (mtime, ctime,
+    size). A file the sync rewrote has a new ctime even when its mtime (in
+    whole seconds in a tar) and size are the same."""
     found = {}
     for top, dirs, files in os.walk(source):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -44,6 +58,7 @@ def scan(source):
             except OSError:
                 continue        # removed while we looked
             found[os.path.relpath(path, source)] = (st.st_mtime_ns,
+                                                    st.st_ctime_ns,
                                                     st.st_size)
     return found
 
@@ -74,7 +89,7 @@ def render(source, site, rel):
         if isinstance(page, str):
             page = page.encode("utf-8")
         write_atomic(os.path.join(site, html_name(rel)), page)
-    except Exception as e:      # a bad post must not stop the watcher
+    except Exception as e:      # a bad post must not stop the renderer
         say("failed %s: %s" % (rel, e))
         return None
     title = parts.get("title") or rel
@@ -105,9 +120,13 @@ def remove(site, rel):
 def main(argv):
     source = argv[1] if len(argv) > 1 else "/source"
     site = argv[2] if len(argv) > 2 else "/build"
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     os.makedirs(site, exist_ok=True)
-    say("watching %s, writing %s" % (source, site))
+    try:
+        with open(READY, "w") as f:
+            f.write("%d\n" % os.getpid())
+    except OSError:
+        pass    # not in the container: render-now is not used there
+    say("rendering %s into %s on SIGHUP" % (source, site))
     seen = {}
     titles = {}
     index_listed = None
@@ -125,11 +144,16 @@ def main(argv):
             index_listed = dict(titles)
         elif "index.rst" in titles:
             index_listed = None
-        time.sleep(POLL)
+        if signal.sigwait(WAIT) != signal.SIGHUP:
+            return
 
 
 if __name__ == "__main__":
     try:
         main(sys.argv)
-    except KeyboardInterrupt:
-        pass
+    finally:
+        # a renderer started later must say it listens itself
+        try:
+            os.remove(READY)
+        except OSError:
+            pass

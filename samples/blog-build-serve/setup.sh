@@ -4,7 +4,7 @@
 # and docutils (for `build` and `serve`). Run as root; quick when done.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../../tests/lib/images.sh"
+. "$here/images.sh"
 if ! docker version >/dev/null 2>&1; then
   echo "setup.sh: no Docker engine answers${DOCKER_HOST:+ at $DOCKER_HOST}" >&2
   exit 1

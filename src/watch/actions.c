@@ -10,6 +10,7 @@
 #include "orchestrate/plan.h"
 #include "orchestrate/svc.h"
 #include "util/buf.h"
+#include "util/path.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -25,12 +26,14 @@
 
 struct apply;
 
-/* A container of a service the batch asks something of. */
+/* A container of a service the batch asks something of, or with deletes
+ * kept for it. */
 struct ctr {
   const struct plan_container *pc;
-  size_t todo; /* index in the batch */
+  size_t todo; /* index in the batch; NO_TODO: only kept deletes */
   int running;
 };
+#define NO_TODO ((size_t)-1)
 
 enum job_state {
   JOB_CREATING,   /* POST /containers/{id}/exec */
@@ -44,7 +47,8 @@ struct job {
   enum job_state state;
   const struct ctr *c;
   struct strvec argv;
-  int is_rm; /* else a sync+exec command */
+  int is_rm;    /* rm or chown: else a sync+exec command */
+  int is_chown; /* chown */
   char *exec_id;
   struct buf stderr_text; /* rm only, capped */
 };
@@ -53,6 +57,12 @@ struct put {
   struct apply *a;
   const struct ctr *c;
   struct tarball *tb;
+};
+
+/* An inspect of a container whose user is not known yet. */
+struct insp {
+  struct apply *a;
+  const struct ctr *c;
 };
 
 /* The sync work of one service: indexes into its todo's sync array. */
@@ -67,6 +77,7 @@ struct apply {
   const struct project *p;
   const struct watch_rules *r;
   const struct watch_batch *b;
+  struct watch_memo *pd;
   const struct watch_hooks *h;
   void *data;
   enum watch_apply_state state;
@@ -77,11 +88,14 @@ struct apply {
   struct ctr *ctrs;
   size_t nctrs;
   struct split *splits; /* like b->v */
-  size_t nsplits;
+  size_t nsplits;       /* b->n when they were made (the batch may be
+                           released before the run's memory) */
   struct job **jobs;
   size_t njobs;
   struct put *puts;
   size_t nputs;
+  struct insp *insps;
+  size_t ninsps;
   struct svc_run restart;
   int restarting;
   struct plan restart_plan;
@@ -95,8 +109,9 @@ struct apply {
   int entered; /* the current state was entered */
 };
 
-static const char *const state_names[] = {"listing",    "deleting",  "copying",
-                                          "restarting", "executing", "applied"};
+static const char *const state_names[] = {
+    "listing",  "inspecting", "deleting",  "copying",
+    "chowning", "restarting", "executing", "applied"};
 
 const char *watch_apply_state_name(enum watch_apply_state st)
 {
@@ -213,7 +228,100 @@ static void state_listing(struct apply *a)
   engine_filters_release(&filters);
 }
 
-/* The containers of the batch's services, from the listing. */
+static void split_sync(struct apply *a);
+
+/* --- kept deletes, users --- */
+
+int watch_memo_has_deletes(const struct watch_memo *pd, const char *id)
+{
+  for (size_t i = 0; pd && i < pd->n; i++)
+    if (!strcmp(pd->v[i].id, id))
+      return 1;
+  return 0;
+}
+
+static void pending_drop(struct watch_memo *pd, size_t i)
+{
+  free(pd->v[i].id);
+  free(pd->v[i].path);
+  pd->v[i] = pd->v[--pd->n];
+}
+
+static void pending_add(struct watch_memo *pd, const char *id, const char *path)
+{
+  for (size_t i = 0; i < pd->n; i++)
+    if (!strcmp(pd->v[i].id, id) && !strcmp(pd->v[i].path, path))
+      return;
+  pd->v = xrealloc(pd->v, (pd->n + 1) * sizeof(*pd->v));
+  pd->v[pd->n].id = xstrdup(id);
+  pd->v[pd->n].path = xstrdup(path);
+  pd->n++;
+}
+
+/* path was synced to container id again: a kept delete at, below or above
+ * it would undo that */
+static void pending_synced(struct watch_memo *pd, const char *id,
+                           const char *path)
+{
+  for (size_t i = 0; pd && i < pd->n;)
+    if (!strcmp(pd->v[i].id, id) &&
+        (path_below(pd->v[i].path, path) || path_below(path, pd->v[i].path)))
+      pending_drop(pd, i);
+    else
+      i++;
+}
+
+/* The user container id runs as, or NULL when not asked yet. */
+static const char *memo_user(const struct watch_memo *m, const char *id)
+{
+  for (size_t i = 0; m && i < m->nusers; i++)
+    if (!strcmp(m->users[i].id, id))
+      return m->users[i].user;
+  return NULL;
+}
+
+static void memo_set_user(struct watch_memo *m, const char *id,
+                          const char *user)
+{
+  if (memo_user(m, id))
+    return;
+  m->users = xrealloc(m->users, (m->nusers + 1) * sizeof(*m->users));
+  m->users[m->nusers].id = xstrdup(id);
+  m->users[m->nusers].user = xstrdup(user ? user : "");
+  m->nusers++;
+}
+
+void watch_memo_release(struct watch_memo *pd)
+{
+  while (pd->n)
+    pending_drop(pd, pd->n - 1);
+  free(pd->v);
+  pd->v = NULL;
+  for (size_t i = 0; i < pd->nusers; i++) {
+    free(pd->users[i].id);
+    free(pd->users[i].user);
+  }
+  free(pd->users);
+  pd->users = NULL;
+  pd->nusers = 0;
+}
+
+const char *watch_owner(const char *user, char *buf, size_t size)
+{
+  if (!user || !*user || !strcmp(user, "root") || !strcmp(user, "0") ||
+      !strcmp(user, "0:0") || !strcmp(user, "root:root"))
+    return NULL;
+  size_t digits = strspn(user, "0123456789");
+  if (strchr(user, ':') || !user[digits])
+    snprintf(buf, size, "%s", user);
+  else
+    snprintf(buf, size, "%s:", user);
+  return buf;
+}
+
+/* The containers of the batch's services, and those with kept deletes,
+ * from the listing; kept deletes of containers that are gone are
+ * dropped. */
 static void listed(struct apply *a)
 {
   size_t n = a->listed->n;
@@ -225,15 +333,40 @@ static void listed(struct apply *a)
     if (pc->oneoff || !pc->service)
       continue;
     a->nhave++;
-    for (size_t t = 0; t < a->b->n; t++)
-      if (!strcmp(a->b->v[t].svc->name, pc->service)) {
-        struct ctr *c = &a->ctrs[a->nctrs++];
-        c->pc = pc;
-        c->todo = t;
-        c->running = pc->state && (!strcmp(pc->state, "running") ||
-                                   !strcmp(pc->state, "restarting"));
-      }
+    size_t todo = NO_TODO;
+    for (size_t t = 0; t < a->b->n && todo == NO_TODO; t++)
+      if (!strcmp(a->b->v[t].svc->name, pc->service))
+        todo = t;
+    if (todo == NO_TODO && !watch_memo_has_deletes(a->pd, pc->id))
+      continue;
+    struct ctr *c = &a->ctrs[a->nctrs++];
+    c->pc = pc;
+    c->todo = todo;
+    c->running = pc->state && (!strcmp(pc->state, "running") ||
+                               !strcmp(pc->state, "restarting"));
   }
+  for (size_t i = 0; a->pd && i < a->pd->n;) {
+    size_t k = 0;
+    while (k < a->nhave && strcmp(a->have[k].id, a->pd->v[i].id))
+      k++;
+    if (k == a->nhave)
+      pending_drop(a->pd, i);
+    else
+      i++;
+  }
+  for (size_t i = 0; a->pd && i < a->pd->nusers;) {
+    size_t k = 0;
+    while (k < a->nhave && strcmp(a->have[k].id, a->pd->users[i].id))
+      k++;
+    if (k == a->nhave) {
+      free(a->pd->users[i].id);
+      free(a->pd->users[i].user);
+      a->pd->users[i] = a->pd->users[--a->pd->nusers];
+    } else {
+      i++;
+    }
+  }
+  split_sync(a);
 }
 
 /* --- exec jobs --- */
@@ -249,7 +382,6 @@ static void on_job_inspected(void *ctx, struct engine_result *res)
 {
   struct job *j = ctx;
   struct apply *a = j->a;
-  const struct watch_todo *d = &a->b->v[j->c->todo];
   int code = res->exec ? res->exec->exit_code : -1;
   if (res->rc) {
     fail(a, res, NULL);
@@ -257,11 +389,19 @@ static void on_job_inspected(void *ctx, struct engine_result *res)
     size_t n = j->stderr_text.len;
     while (n && j->stderr_text.data[n - 1] == '\n')
       n--;
-    err_set(a->err, ERR_ENGINE,
-            "deleting files in container '%s': rm exited with code %d%s%.*s",
-            j->c->pc->name, code, n ? ": " : "", (int)n,
-            n ? j->stderr_text.data : "");
+    if (j->is_chown)
+      err_set(a->err, ERR_ENGINE,
+              "giving synced files to '%s' in container '%s': chown exited "
+              "with code %d%s%.*s",
+              j->argv.v[2], j->c->pc->name, code, n ? ": " : "", (int)n,
+              n ? j->stderr_text.data : "");
+    else
+      err_set(a->err, ERR_ENGINE,
+              "deleting files in container '%s': rm exited with code %d%s%.*s",
+              j->c->pc->name, code, n ? ": " : "", (int)n,
+              n ? j->stderr_text.data : "");
   } else if (code > 0) {
+    const struct watch_todo *d = &a->b->v[j->c->todo];
     struct buf cmd = BUF_INIT;
     for (size_t i = 0; i < j->argv.n; i++)
       buf_addf(&cmd, "%s%s", i ? " " : "", j->argv.v[i]);
@@ -328,22 +468,33 @@ static void on_job_created(void *ctx, struct engine_result *res)
   err_release(&e);
 }
 
-/* Start a job running argv (taken) in container c. */
+enum { JOB_CMD, JOB_RM, JOB_CHOWN };
+
+/* Start a job (JOB_*) running argv (taken) in container c, as x says
+ * (NULL: as the container's user, in its working directory). */
 static void job_start(struct apply *a, const struct ctr *c, struct strvec *argv,
-                      int is_rm)
+                      int kind, const struct watch_exec *x)
 {
+  int is_rm = kind != JOB_CMD;
   struct job *j = xcalloc(1, sizeof(*j));
   j->a = a;
   j->c = c;
   j->argv = *argv;
   *argv = (struct strvec)STRVEC_INIT;
   j->is_rm = is_rm;
+  j->is_chown = kind == JOB_CHOWN;
   j->stderr_text = (struct buf)BUF_INIT_CAP(RM_STDERR_MAX);
   a->jobs = xrealloc(a->jobs, (a->njobs + 1) * sizeof(*a->jobs));
   a->jobs[a->njobs++] = j;
   struct engine_exec_config cfg = {.cmd = (const char *const *)j->argv.v,
                                    .attach_stdout = !is_rm,
                                    .attach_stderr = 1};
+  if (x) {
+    cfg.user = x->user;
+    cfg.working_dir = x->working_dir;
+    cfg.privileged = x->privileged;
+    cfg.env = x->env.n ? (const char *const *)x->env.v : NULL;
+  }
   struct err e = ERR_INIT;
   a->pending++;
   job_set_state(j, JOB_CREATING);
@@ -386,7 +537,6 @@ static void split_sync(struct apply *a)
 
 static void state_deleting(struct apply *a)
 {
-  split_sync(a);
   for (size_t t = 0; t < a->b->n; t++) {
     const struct watch_todo *d = &a->b->v[t];
     if (d->nsync)
@@ -395,14 +545,29 @@ static void state_deleting(struct apply *a)
   }
   for (size_t i = 0; i < a->nctrs; i++) {
     const struct ctr *c = &a->ctrs[i];
-    const struct watch_todo *d = &a->b->v[c->todo];
-    const struct split *s = &a->splits[c->todo];
-    if (!c->running || !s->ndeletes)
-      continue; /* a stopped container cannot exec: nothing to do there */
+    const struct watch_todo *d = c->todo == NO_TODO ? NULL : &a->b->v[c->todo];
+    const struct split *s = d ? &a->splits[c->todo] : NULL;
+    struct strvec paths = STRVEC_INIT;
+    for (size_t k = 0; s && k < s->ndeletes; k++)
+      strvec_push(&paths, d->sync[s->deletes[k]].container);
+    if (!c->running) {
+      /* a stopped container cannot exec: when it runs again */
+      for (size_t k = 0; a->pd && k < paths.n; k++)
+        pending_add(a->pd, c->pc->id, paths.v[k]);
+      strvec_clear(&paths);
+      continue;
+    }
+    for (size_t k = 0; a->pd && k < a->pd->n;)
+      if (!strcmp(a->pd->v[k].id, c->pc->id)) {
+        strvec_push(&paths, a->pd->v[k].path);
+        pending_drop(a->pd, k);
+      } else {
+        k++;
+      }
     struct strvec argv = STRVEC_INIT;
     size_t bytes = 0;
-    for (size_t k = 0; k < s->ndeletes; k++) {
-      const char *path = d->sync[s->deletes[k]].container;
+    for (size_t k = 0; k < paths.n; k++) {
+      const char *path = paths.v[k];
       if (!strcmp(path, "/"))
         continue; /* never the container's root */
       if (!argv.n) {
@@ -412,13 +577,14 @@ static void state_deleting(struct apply *a)
       strvec_push(&argv, path);
       bytes += strlen(path) + 1;
       if (bytes >= RM_ARGS_MAX) {
-        job_start(a, c, &argv, 1);
+        job_start(a, c, &argv, JOB_RM, NULL);
         bytes = 0;
       }
     }
     if (argv.n)
-      job_start(a, c, &argv, 1);
+      job_start(a, c, &argv, JOB_RM, NULL);
     strvec_clear(&argv);
+    strvec_clear(&paths);
   }
 }
 
@@ -486,9 +652,9 @@ static void state_copying(struct apply *a)
   a->puts = xcalloc(a->nctrs ? a->nctrs : 1, sizeof(*a->puts));
   for (size_t i = 0; i < a->nctrs; i++) {
     const struct ctr *c = &a->ctrs[i];
-    const struct split *s = &a->splits[c->todo];
-    if (!s->ncopies)
+    if (c->todo == NO_TODO || !a->splits[c->todo].ncopies)
       continue;
+    const struct split *s = &a->splits[c->todo];
     struct put *u = &a->puts[a->nputs++];
     struct err e = ERR_INIT;
     u->a = a;
@@ -502,6 +668,7 @@ static void state_copying(struct apply *a)
       const struct watch_change *ch = change_at(a, c->todo, k);
       if (*watch_tar_name(ch->container))
         tarball_add_path(u->tb, ch->host, watch_tar_name(ch->container));
+      pending_synced(a->pd, c->pc->id, ch->container);
     }
     /* a container that is not running takes the files too (the engine
      * writes into its filesystem): a restart then finds them */
@@ -511,6 +678,88 @@ static void state_copying(struct apply *a)
     else
       a->pending++;
     err_release(&e);
+  }
+}
+
+/* --- inspecting, chowning --- */
+
+/* c gets files in this run and can exec. */
+static int takes_files(const struct apply *a, const struct ctr *c)
+{
+  return c->running && c->todo != NO_TODO && a->splits[c->todo].ncopies;
+}
+
+static void on_inspected(void *ctx, struct engine_result *res)
+{
+  struct insp *in = ctx;
+  struct apply *a = in->a;
+  a->pending--;
+  answered(a);
+  if (res->rc) {
+    fail(a, res, NULL);
+    return;
+  }
+  memo_set_user(a->pd, in->c->pc->id,
+                res->container ? res->container->config.user : "");
+}
+
+static void state_inspecting(struct apply *a)
+{
+  if (!a->pd)
+    return;
+  a->insps = xcalloc(a->nctrs ? a->nctrs : 1, sizeof(*a->insps));
+  for (size_t i = 0; i < a->nctrs; i++) {
+    const struct ctr *c = &a->ctrs[i];
+    if (!takes_files(a, c) || memo_user(a->pd, c->pc->id))
+      continue;
+    struct insp *in = &a->insps[a->ninsps++];
+    struct err e = ERR_INIT;
+    in->a = a;
+    in->c = c;
+    if (engine_container_inspect(a->e, c->pc->id, on_inspected, in, &e))
+      err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+    else
+      a->pending++;
+    err_release(&e);
+  }
+}
+
+/* The files copied into a container that runs as a user of its own are
+ * that user's, as if the image had made them (the engine writes them as
+ * root). */
+static void state_chowning(struct apply *a)
+{
+  static const struct watch_exec as_root = {.user = "0"};
+  for (size_t i = 0; i < a->nctrs; i++) {
+    const struct ctr *c = &a->ctrs[i];
+    char buf[256];
+    const char *owner = NULL;
+    if (takes_files(a, c))
+      owner = watch_owner(memo_user(a->pd, c->pc->id), buf, sizeof(buf));
+    if (!owner)
+      continue;
+    const struct split *s = &a->splits[c->todo];
+    struct strvec argv = STRVEC_INIT;
+    size_t bytes = 0;
+    for (size_t k = 0; k < s->ncopies; k++) {
+      const char *path = change_at(a, c->todo, k)->container;
+      if (!strcmp(path, "/"))
+        continue;
+      if (!argv.n) {
+        strvec_push(&argv, "chown");
+        strvec_push(&argv, "-h");
+        strvec_push(&argv, owner);
+      }
+      strvec_push(&argv, path);
+      bytes += strlen(path) + 1;
+      if (bytes >= RM_ARGS_MAX) {
+        job_start(a, c, &argv, JOB_CHOWN, &as_root);
+        bytes = 0;
+      }
+    }
+    if (argv.n)
+      job_start(a, c, &argv, JOB_CHOWN, &as_root);
+    strvec_clear(&argv);
   }
 }
 
@@ -549,6 +798,8 @@ static void state_restarting(struct apply *a)
   a->restart_plan.alloc = a->nctrs;
   for (size_t i = 0; i < a->nctrs; i++) {
     const struct ctr *c = &a->ctrs[i];
+    if (c->todo == NO_TODO)
+      continue;
     const struct watch_todo *d = &a->b->v[c->todo];
     if (d->restart)
       a->restart_plan.v[a->restart_plan.n++] = (struct plan_action){
@@ -587,16 +838,18 @@ static void state_executing(struct apply *a)
 {
   for (size_t i = 0; i < a->nctrs; i++) {
     const struct ctr *c = &a->ctrs[i];
+    if (c->todo == NO_TODO)
+      continue;
     const struct watch_todo *d = &a->b->v[c->todo];
     /* restarted just now: running, whatever the listing said */
     if (!c->running && !d->restart)
       continue;
     for (size_t k = 0; k < d->nexecs; k++) {
-      const struct watch_rule *w = a->r->v[d->execs[k]].rule;
+      const struct watch_target *wt = &a->r->v[d->execs[k]];
       struct strvec argv = STRVEC_INIT;
-      for (size_t x = 0; x < w->exec_command.n; x++)
-        strvec_push(&argv, w->exec_command.v[x]);
-      job_start(a, c, &argv, 0);
+      for (size_t x = 0; x < wt->rule->exec_command.n; x++)
+        strvec_push(&argv, wt->rule->exec_command.v[x]);
+      job_start(a, c, &argv, JOB_CMD, &wt->exec);
     }
   }
 }
@@ -609,11 +862,17 @@ static void enter(struct apply *a)
   case WATCH_LISTING:
     state_listing(a);
     break;
+  case WATCH_INSPECTING:
+    state_inspecting(a);
+    break;
   case WATCH_DELETING:
     state_deleting(a);
     break;
   case WATCH_COPYING:
     state_copying(a);
+    break;
+  case WATCH_CHOWNING:
+    state_chowning(a);
     break;
   case WATCH_RESTARTING:
     state_restarting(a);
@@ -636,12 +895,18 @@ static void leave(struct apply *a)
       return;
     }
     listed(a);
+    watch_apply_set_state(a, WATCH_INSPECTING);
+    break;
+  case WATCH_INSPECTING:
     watch_apply_set_state(a, WATCH_DELETING);
     break;
   case WATCH_DELETING:
     watch_apply_set_state(a, WATCH_COPYING);
     break;
   case WATCH_COPYING:
+    watch_apply_set_state(a, WATCH_CHOWNING);
+    break;
+  case WATCH_CHOWNING:
     watch_apply_set_state(a, WATCH_RESTARTING);
     break;
   case WATCH_RESTARTING:
@@ -685,9 +950,10 @@ static void on_kick(uv_timer_t *t)
 
 int watch_apply_start(uv_loop_t *loop, struct engine *e,
                       const struct project *p, const struct watch_rules *r,
-                      const struct watch_batch *b, const struct watch_hooks *h,
-                      void *data, struct err *err, watch_apply_done_cb done,
-                      void *arg, struct watch_apply **out)
+                      const struct watch_batch *b, struct watch_memo *pd,
+                      const struct watch_hooks *h, void *data, struct err *err,
+                      watch_apply_done_cb done, void *arg,
+                      struct watch_apply **out)
 {
   struct apply *a = xcalloc(1, sizeof(*a));
   *a = (struct apply){.loop = loop,
@@ -695,6 +961,7 @@ int watch_apply_start(uv_loop_t *loop, struct engine *e,
                       .p = p,
                       .r = r,
                       .b = b,
+                      .pd = pd,
                       .h = h,
                       .data = data,
                       .state = WATCH_LISTING,
@@ -721,7 +988,7 @@ static void on_kick_closed(uv_handle_t *h)
   for (size_t i = 0; i < a->nputs; i++)
     tarball_free(a->puts[i].tb);
   free(a->puts);
-  /* the batch may be gone by now: the splits know their own count */
+  free(a->insps);
   for (size_t t = 0; t < a->nsplits; t++) {
     free(a->splits[t].copies);
     free(a->splits[t].deletes);

@@ -1,7 +1,10 @@
 /* actions: what a batch of changes asks of the running containers, done
  * on the engine the way compose does it: sync (deleted paths removed with
- * `rm -rf` exec'ed in each running container of the service, changed ones
- * sent as one tar per container with PUT /containers/{id}/archive at "/"),
+ * `rm -rf` exec'ed in each running container of the service, and kept for
+ * the containers that are not running until they run; changed ones sent
+ * as one tar per container with PUT /containers/{id}/archive at "/", file
+ * modes kept, then given with chown to the user a running container runs
+ * as when its image or service names one),
  * then restart (the services' containers, along the dependency order),
  * then the exec commands of sync+exec rules in each running container.
  * Rebuilds are the watch session's (watch/session.h): they go first.
@@ -46,28 +49,61 @@ struct watch_hooks {
 
 enum watch_apply_state {
   WATCH_LISTING,    /* listing the project's containers */
+  WATCH_INSPECTING, /* the user of containers files go to, once each */
   WATCH_DELETING,   /* rm -rf of deleted paths in running containers */
   WATCH_COPYING,    /* a tar of changed paths into every container */
+  WATCH_CHOWNING,   /* the files copied given to a non-root user */
   WATCH_RESTARTING, /* restarting the containers of services that ask */
   WATCH_EXECUTING,  /* sync+exec commands in running containers */
   WATCH_APPLIED     /* done, with or without errors */
 };
 
+/* What the watch session remembers from one run to the next (owned by
+ * it, lent to each run): deletes a container could not take because it
+ * was not running, each applied (rm -rf) by the first run that finds the
+ * container running and dropped when the path is synced to it again or
+ * the container is gone; and the user each container runs as (its
+ * Config.User, "" for the image's root), asked once per container. */
+struct watch_memo_delete {
+  char *id;   /* the container's */
+  char *path; /* in the container */
+};
+struct watch_memo_user {
+  char *id;
+  char *user;
+};
+struct watch_memo {
+  struct watch_memo_delete *v; /* deletes kept */
+  size_t n;
+  struct watch_memo_user *users;
+  size_t nusers;
+};
+/* 1 when a delete waits for the container id. */
+int watch_memo_has_deletes(const struct watch_memo *m, const char *id);
+void watch_memo_release(struct watch_memo *m);
+/* The owner that synced files get in a container running as user
+ * (Config.User), as chown(1) takes it there: "app" -> "app:" (its login
+ * group), "1000" -> "1000", "app:staff" as it is; NULL for root ("",
+ * "root", "0", "0:0"). Into buf. */
+const char *watch_owner(const char *user, char *buf, size_t size);
+
 struct watch_apply;
 /* rc: 0 or the first failure's code (all of them in err). */
 typedef void (*watch_apply_done_cb)(void *arg, int rc);
 
-/* Apply batch b (rules r, project p) on engine e, whose loop is loop.
- * Failures do not stop the other services' work; all are in err (pass an
- * empty one), each saying what was done ("copying files to '/' in
- * container 'p-web-1': ...", "service 'web': 'make reload' exited with
- * code 2 in container 'p-web-1'"). done(arg, rc) is called once, never
- * before this returns. */
+/* Apply batch b (rules r, project p) on engine e, whose loop is loop,
+ * with what m remembers (NULL: nothing kept; b may be empty to apply only
+ * the deletes it keeps). Failures do not stop the other services' work; all are
+ * in err (pass an empty one), each saying what was done ("copying files to
+ * '/' in container 'p-web-1': ...", "service 'web': 'make reload' exited
+ * with code 2 in container 'p-web-1'"). done(arg, rc) is called once,
+ * never before this returns. */
 int watch_apply_start(uv_loop_t *loop, struct engine *e,
                       const struct project *p, const struct watch_rules *r,
-                      const struct watch_batch *b, const struct watch_hooks *h,
-                      void *data, struct err *err, watch_apply_done_cb done,
-                      void *arg, struct watch_apply **out);
+                      const struct watch_batch *b, struct watch_memo *m,
+                      const struct watch_hooks *h, void *data, struct err *err,
+                      watch_apply_done_cb done, void *arg,
+                      struct watch_apply **out);
 void watch_apply_free(struct watch_apply *a);
 
 const char *watch_apply_state_name(enum watch_apply_state st);

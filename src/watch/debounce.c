@@ -1,5 +1,5 @@
 /* debounce: a set of changed paths (FNV-1a, linear probing) and the clock
- * arithmetic of compose's quiet period. */
+ * arithmetic of settle, quiet and the longest wait. */
 #include "watch/debounce.h"
 
 #include "util/err.h"
@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-void debounce_init(struct debounce *d, uint64_t quiet_ms, uint64_t max_wait_ms,
+void debounce_init(struct debounce *d, const struct debounce_times *times,
                    size_t cap)
 {
+  static const struct debounce_times defaults = DEBOUNCE_TIMES_INIT;
   memset(d, 0, sizeof(*d));
-  d->quiet_ms = quiet_ms;
-  d->max_wait_ms = max_wait_ms;
+  d->t = times ? *times : defaults;
+  if (d->t.settle_ms > d->t.quiet_ms)
+    d->t.quiet_ms = d->t.settle_ms;
   d->cap = cap;
 }
 
@@ -47,8 +49,11 @@ static void grow(struct debounce *d)
 
 static void touch(struct debounce *d, uint64_t now)
 {
-  if (!d->n && !d->dropped)
+  if (!d->n && !d->dropped) {
     d->first = now;
+    /* what comes right after a batch is the rest of a burst */
+    d->follows = d->taken && now - d->prev < d->t.quiet_ms;
+  }
   d->last = now;
 }
 
@@ -77,11 +82,42 @@ int debounce_add(struct debounce *d, const char *path, uint64_t now)
   return 1;
 }
 
+int debounce_settling(const struct debounce *d)
+{
+  return !d->follows && d->last - d->first < d->t.settle_ms;
+}
+
+void debounce_hold(struct debounce *d)
+{
+  d->follows = 1;
+}
+
+int debounce_has(const struct debounce *d, const char *path)
+{
+  if (!d->nslots)
+    return 0;
+  return *slot(d->slots, d->nslots, path) != NULL;
+}
+
+int debounce_each(const struct debounce *d,
+                  int (*fn)(void *arg, const char *path), void *arg)
+{
+  for (size_t i = 0; i < d->nslots; i++)
+    if (d->slots[i]) {
+      int r = fn(arg, d->slots[i]);
+      if (r)
+        return r;
+    }
+  return 0;
+}
+
 uint64_t debounce_wait(const struct debounce *d, uint64_t now)
 {
   if (!d->n && !d->dropped)
     return UINT64_MAX;
-  uint64_t quiet = d->last + d->quiet_ms, latest = d->first + d->max_wait_ms;
+  int burst = !debounce_settling(d);
+  uint64_t quiet = d->last + (burst ? d->t.quiet_ms : d->t.settle_ms);
+  uint64_t latest = d->first + d->t.max_wait_ms;
   uint64_t due = quiet < latest ? quiet : latest;
   return now >= due ? 0 : due - now;
 }
@@ -109,6 +145,8 @@ int debounce_take(struct debounce *d, uint64_t now, struct strvec *out,
   free(v);
   if (dropped)
     *dropped = d->dropped;
+  d->taken = 1;
+  d->prev = d->last;
   free(d->slots);
   d->slots = NULL;
   d->nslots = d->n = d->dropped = 0;

@@ -103,6 +103,19 @@ static void drop_at(struct fswatch *w, size_t i)
   }
 }
 
+/* fs.inotify.max_user_watches, or -1 when it cannot be read. */
+static long watch_limit(void)
+{
+  long v = -1;
+  FILE *f = fopen("/proc/sys/fs/inotify/max_user_watches", "r");
+  if (!f)
+    return -1;
+  if (fscanf(f, "%ld", &v) != 1)
+    v = -1;
+  fclose(f);
+  return v;
+}
+
 /* Watch the directory path. 0 also when it is gone (or not a directory)
  * by now; ERR_LIMIT or ERR_IO with the reason in err. */
 static int watch_dir(struct fswatch *w, const char *path, struct err *err)
@@ -116,11 +129,19 @@ static int watch_dir(struct fswatch *w, const char *path, struct err *err)
   if (wd < 0) {
     if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
       return 0;
-    if (errno == ENOSPC)
+    if (errno == ENOSPC) {
+      long max = watch_limit();
+      if (max > 0)
+        return err_set(err, ERR_LIMIT,
+                       "watching '%s': the kernel's inotify watch limit is "
+                       "reached (fs.inotify.max_user_watches = %ld; raise "
+                       "it: sysctl fs.inotify.max_user_watches=%ld)",
+                       path, max, 2 * max);
       return err_set(err, ERR_LIMIT,
                      "watching '%s': the kernel's inotify watch limit is "
                      "reached (raise it: sysctl fs.inotify.max_user_watches)",
                      path);
+    }
     return err_set(err, ERR_IO, "watching '%s': %s", path, strerror(errno));
   }
   int found;
@@ -179,7 +200,7 @@ static int add_tree(struct fswatch *w, const char *top, int emit,
     for (int i = 0; i < n; i++) {
       char *p = join(dir, ents[i]->d_name);
       if (emit && w->hooks.changed)
-        w->hooks.changed(w->data, p);
+        w->hooks.changed(w->data, p, 0);
       int sub = ents[i]->d_type == DT_DIR ||
                 (ents[i]->d_type == DT_UNKNOWN && is_dir(p));
       if (sub && !(w->hooks.skip_dir && w->hooks.skip_dir(w->data, p)))
@@ -236,7 +257,7 @@ static int reach_root(struct fswatch *w, const char *root, int emit,
   if (rc || lstat(root, &st))
     return rc;
   if (emit && w->hooks.changed)
-    w->hooks.changed(w->data, root);
+    w->hooks.changed(w->data, root, 0);
   if (S_ISDIR(st.st_mode))
     rc = add_tree(w, root, emit, err);
   return rc;
@@ -281,6 +302,18 @@ static void lost(struct fswatch *w, const char *dir, struct err *e)
       reach_root(w, w->roots.v[i], 1, e);
 }
 
+static unsigned event_flags(uint32_t mask)
+{
+  unsigned f = 0;
+  if (mask & IN_MODIFY)
+    f |= FSWATCH_WRITTEN;
+  if (mask & IN_CLOSE_WRITE)
+    f |= FSWATCH_CLOSED;
+  if (mask & (IN_DELETE | IN_MOVED_FROM))
+    f |= FSWATCH_GONE;
+  return f;
+}
+
 static void handle(struct fswatch *w, const struct inotify_event *ev)
 {
   struct err e = ERR_INIT;
@@ -323,11 +356,11 @@ static void handle(struct fswatch *w, const struct inotify_event *ev)
     if (ev->mask & IN_MOVED_FROM)
       unwatch_tree(w, path);
     if (in_root(w, path) && w->hooks.changed)
-      w->hooks.changed(w->data, path);
+      w->hooks.changed(w->data, path, event_flags(ev->mask));
     if (ev->mask & (IN_CREATE | IN_MOVED_TO))
       dir_added(w, path, &e);
   } else if (in_root(w, path) && w->hooks.changed) {
-    w->hooks.changed(w->data, path);
+    w->hooks.changed(w->data, path, event_flags(ev->mask));
   }
   free(path);
   runtime_error(w, &e);

@@ -31,10 +31,18 @@
 
 struct fswatch;
 
+/* What an event says beyond "changed" (a path reported again after lost
+ * events, or found in a new directory, has none of them). */
+enum fswatch_flags {
+  FSWATCH_WRITTEN = 1 << 0, /* data written (IN_MODIFY): maybe more to come */
+  FSWATCH_CLOSED = 1 << 1,  /* a writer closed it (IN_CLOSE_WRITE) */
+  FSWATCH_GONE = 1 << 2     /* deleted or moved away */
+};
+
 /* Called from the loop. None may free the watcher. */
 struct fswatch_hooks {
-  /* path (absolute, clean) changed */
-  void (*changed)(void *data, const char *path);
+  /* path (absolute, clean) changed; flags: enum fswatch_flags */
+  void (*changed)(void *data, const char *path, unsigned flags);
   /* 1: do not watch below the directory dir (optional) */
   int (*skip_dir)(void *data, const char *dir);
   /* something cannot be watched or events were lost: one line of text,
@@ -48,7 +56,9 @@ int fswatch_new(uv_loop_t *loop, const struct fswatch_hooks *hooks, void *data,
                 struct fswatch **out, struct err *err);
 /* Watch root (absolute). Nothing is reported for what exists now. ERR_LIMIT
  * when the tree has more directories than the kernel or FSWATCH_MAX_DIRS
- * allow ("raise fs.inotify.max_user_watches"), ERR_IO for other errors. */
+ * allow (the kernel's: "fs.inotify.max_user_watches = 8192; raise it:
+ * sysctl fs.inotify.max_user_watches=16384"), ERR_IO for other errors.
+ * Directories the skip_dir hook rules out get no watch at all. */
 int fswatch_add(struct fswatch *w, const char *root, struct err *err);
 /* Directories watched now (tests, tracing). */
 size_t fswatch_count(const struct fswatch *w);

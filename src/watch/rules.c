@@ -8,9 +8,11 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define DOCKERIGNORE_MAX (4 * 1024 * 1024)
 
@@ -130,6 +132,58 @@ static int check_rule(const struct service *s, size_t k, struct err *err)
   return 0;
 }
 
+/* A scalar's text ("true" for a boolean), or NULL. */
+static const char *mtext(const struct mval *v)
+{
+  if (!v)
+    return NULL;
+  if (v->kind == MVAL_BOOL)
+    return v->i ? "true" : "false";
+  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
+    return v->str;
+  return NULL;
+}
+
+/* KEY=value into env; a bare KEY takes the project's value, or is left
+ * out without one. */
+static void env_add(struct strvec *env, const struct project *p,
+                    const char *key, const char *value)
+{
+  if (!value)
+    value = kvlist_get(&p->environment, key);
+  if (value)
+    strvec_pushf(env, "%s=%s", key, value);
+}
+
+/* What the model keeps only as written: develop.watch[k]'s initial_sync
+ * and exec options. */
+static void rule_extras(struct watch_target *t, const struct project *p,
+                        const struct service *s, size_t k)
+{
+  const struct mval *w = mval_get(mval_get(s->other, "develop"), "watch");
+  if (!w || w->kind != MVAL_SEQ || k >= w->n)
+    return;
+  const struct mval *it = w->items[k];
+  const struct mval *is = mval_get(it, "initial_sync");
+  t->initial_sync = is && is->kind == MVAL_BOOL && is->i;
+  const struct mval *x = mval_get(it, "exec");
+  t->exec.user = mtext(mval_get(x, "user"));
+  t->exec.working_dir = mtext(mval_get(x, "working_dir"));
+  const struct mval *pr = mval_get(x, "privileged");
+  t->exec.privileged = pr && pr->kind == MVAL_BOOL && pr->i;
+  const struct mval *env = mval_get(x, "environment");
+  for (size_t i = 0; env && env->kind == MVAL_MAP && i < env->n; i++)
+    env_add(&t->exec.env, p, env->keys[i], mtext(env->items[i]));
+  for (size_t i = 0; env && env->kind == MVAL_SEQ && i < env->n; i++) {
+    const char *e = mtext(env->items[i]);
+    const char *eq = e ? strchr(e, '=') : NULL;
+    if (eq)
+      strvec_push(&t->exec.env, e);
+    else if (e)
+      env_add(&t->exec.env, p, e, NULL);
+  }
+}
+
 int watch_rules_init(struct watch_rules *r, const struct project *p,
                      const unsigned char *want, struct strvec *notes,
                      struct err *err)
@@ -181,6 +235,7 @@ int watch_rules_init(struct watch_rules *r, const struct project *p,
         t->dockerignore = r->contexts[i];
         t->context = resolved(s->build->context);
       }
+      rule_extras(t, p, s, k);
       if (!strvec_has(&r->roots, t->path))
         strvec_push(&r->roots, t->path);
     }
@@ -203,6 +258,7 @@ void watch_rules_release(struct watch_rules *r)
     free(r->v[i].context);
     ignore_free(r->v[i].ignore);
     ignore_free(r->v[i].include);
+    strvec_clear(&r->v[i].exec.env);
   }
   free(r->v);
   for (size_t i = 0; i < r->ncontexts; i++)
@@ -366,6 +422,80 @@ void watch_batch_make(const struct watch_rules *r, char *const *paths, size_t n,
     }
     out->matched += taken;
   }
+}
+
+static int keep_names(const struct dirent *d)
+{
+  return strcmp(d->d_name, ".") && strcmp(d->d_name, "..");
+}
+
+static void add_sync(struct watch_todo *d, const char *host, char *container)
+{
+  d->sync = xrealloc(d->sync, (d->nsync + 1) * sizeof(*d->sync));
+  d->sync[d->nsync].host = xstrdup(host);
+  d->sync[d->nsync].container = container;
+  d->nsync++;
+}
+
+/* Every path at or below t->path that t takes, into d (depth first, with
+ * an explicit stack). */
+static void walk_initial(const struct watch_rules *r, size_t ti,
+                         struct watch_batch *b, size_t cap, size_t *dropped)
+{
+  const struct watch_target *t = &r->v[ti];
+  struct watch_todo *d = NULL;
+  struct strvec todo = STRVEC_INIT;
+  strvec_push(&todo, t->path);
+  while (todo.n) {
+    char *path = todo.v[--todo.n];
+    todo.v[todo.n] = NULL;
+    struct stat st;
+    char *cpath = NULL;
+    if (!lstat(path, &st) && watch_target_match(r, t, path, &cpath)) {
+      if (!d)
+        d = todo_for(b, t);
+      if (b->paths < cap) {
+        add_sync(d, path, cpath);
+        b->paths++;
+        b->matched++;
+      } else {
+        free(cpath);
+        (*dropped)++;
+      }
+    }
+    if (!lstat(path, &st) && S_ISDIR(st.st_mode) &&
+        (!strcmp(path, t->path) || !watch_rules_skip_dir(r, path))) {
+      struct dirent **ents = NULL;
+      int n = scandir(path, &ents, keep_names, alphasort);
+      /* pushed backwards: popped in name order */
+      for (int i = n - 1; i >= 0; i--) {
+        char *sub = strcmp(path, "/")
+                        ? xasprintf("%s/%s", path, ents[i]->d_name)
+                        : xasprintf("/%s", ents[i]->d_name);
+        strvec_push(&todo, sub);
+        free(sub);
+      }
+      for (int i = 0; i < n; i++)
+        free(ents[i]);
+      free(ents);
+    }
+    free(path);
+  }
+  strvec_clear(&todo);
+  if (d && t->rule->action == WATCH_SYNC_EXEC) {
+    d->execs = xrealloc(d->execs, (d->nexecs + 1) * sizeof(*d->execs));
+    d->execs[d->nexecs++] = ti;
+  }
+}
+
+void watch_batch_initial(const struct watch_rules *r, size_t cap,
+                         struct watch_batch *out, size_t *dropped)
+{
+  memset(out, 0, sizeof(*out));
+  *dropped = 0;
+  for (size_t i = 0; i < r->n; i++)
+    if (r->v[i].initial_sync && syncs(r->v[i].rule->action))
+      walk_initial(r, i, out, cap, dropped);
 }
 
 void watch_batch_release(struct watch_batch *b)

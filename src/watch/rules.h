@@ -4,7 +4,7 @@
  * include patterns (when it has some), and is not ignored: by the rule's
  * ignore patterns (relative to its path), by the .dockerignore of the
  * service's build context (relative to the context, for paths inside it),
- * or by the editor and VCS files compose always leaves out (see
+ * or by the editor and VCS files always left out (see
  * WATCH_DEFAULT_IGNORES). Pure: nothing here watches or talks to the
  * engine.
  *
@@ -21,12 +21,25 @@
 
 struct ignore;
 
-/* Files compose ignores in every rule: editors' swap, backup and lock
- * files (vim, emacs, JetBrains, kate), go's umask probes, and .git. */
+/* Files no rule ever takes: editors' swap, backup, lock and temporary
+ * files (vim's *.swp, *.swx and 4913 probe, emacs's *~ and .#*, *.tmp
+ * written and renamed into place, JetBrains, kate), go's umask probes,
+ * and .git. The rename of a temporary file into place is seen under the
+ * file's own name, which is what triggers. */
 #define WATCH_DEFAULT_IGNORES                                                  \
   "**/*___jb_old___\n**/*___jb_tmp___\n**/.idea/**\n**/.#*\n**/#*#\n"          \
-  "**/4913\n**/*~\n**/.*.swp\n**/.*.swx\n**/.*.swo\n**/.*.swn\n"               \
+  "**/4913\n**/*~\n**/*.swp\n**/*.swx\n**/.*.swo\n**/.*.swn\n**/*.tmp\n"       \
   "**/.*.kate-swp\n**/*-go-tmp-umask\n**/.git\n"
+
+/* How a sync+exec rule's command runs (exec: user, privileged,
+ * working_dir, environment), from the rule as written. */
+struct watch_exec {
+  const char *user;        /* NULL: the container's */
+  const char *working_dir; /* NULL: the container's */
+  int privileged;
+  struct strvec env; /* "KEY=value"; a bare KEY took the project
+                        environment's value (left out when it has none) */
+};
 
 /* One rule, compiled. */
 struct watch_target {
@@ -38,6 +51,8 @@ struct watch_target {
   struct ignore *include;            /* NULL: everything under path */
   const struct ignore *dockerignore; /* the context's, or NULL */
   char *context;                     /* the build context, resolved */
+  int initial_sync;                  /* sync everything when watching starts */
+  struct watch_exec exec;            /* sync+exec: how the command runs */
 };
 
 struct watch_rules {
@@ -110,6 +125,14 @@ struct watch_batch {
   size_t paths;   /* changed paths seen */
   size_t matched; /* of those, taken by some rule */
 };
+
+/* What watching asks first: for each sync rule with initial_sync, every
+ * path under its path that it takes (directories the watcher skips left
+ * out), to sync to its service; sync+exec rules run their command after.
+ * At most cap paths (more are left out and counted in *dropped). Into out
+ * (release it); out->n is 0 when no rule asks. */
+void watch_batch_initial(const struct watch_rules *r, size_t cap,
+                         struct watch_batch *out, size_t *dropped);
 
 /* Match each changed path against every rule and group what is asked by
  * service; services asked nothing are left out. */

@@ -5,12 +5,17 @@
 #include "orchestrate/converge.h"
 #include "orchestrate/create.h"
 #include "orchestrate/images.h"
+#include "orchestrate/labels.h"
 #include "util/xalloc.h"
 #include "watch/watch.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum ws_state {
   WS_IDLE,       /* waiting for a batch */
@@ -20,6 +25,14 @@ enum ws_state {
   WS_PRUNING,    /* --prune: removing images the rebuild left dangling */
   WS_FOLLOWING,  /* the owner looks at the recreated containers */
   WS_APPLYING    /* sync, restart, exec (actions.h) */
+};
+
+/* The engine's container starts, followed while deletes wait for a
+ * container to run; it outlives the session when the call is still being
+ * cancelled (ws NULL). */
+struct ws_events {
+  struct watch_session *ws;
+  struct engine_call *call;
 };
 
 struct watch_session {
@@ -40,6 +53,11 @@ struct watch_session {
   int rebuilt;
   struct watch_apply *apply;
   struct err apply_err;
+  struct watch_memo memo; /* deletes kept, containers' users */
+  struct ws_events *events;
+  int pending_due;            /* a container with deletes waiting has started */
+  struct timespec applied_at; /* when the last run began (wall clock) */
+  int run_pending;            /* this batch is for those deletes */
 };
 
 static int tracing(void)
@@ -133,6 +151,68 @@ static void batch_release(struct watch_session *ws)
 
 static void take_next(struct watch_session *ws);
 
+static int on_event(void *ctx, const struct engine_event *ev)
+{
+  struct ws_events *sub = ctx;
+  struct watch_session *ws = sub->ws;
+  if (ws && ev->action && !strcmp(ev->action, "start") && ev->id &&
+      watch_memo_has_deletes(&ws->memo, ev->id)) {
+    ws->pending_due = 1;
+    take_next(ws);
+  }
+  return 0;
+}
+
+static void on_events_end(void *ctx, struct engine_result *res)
+{
+  struct ws_events *sub = ctx;
+  struct watch_session *ws = sub->ws;
+  if (ws) {
+    ws->events = NULL;
+    if (res->rc != ERR_CANCELED) {
+      const char *t =
+          res->err && res->err->text ? res->err->text : err_text(res->rc);
+      session_warn(ws->s,
+                   "following container starts: %.*s (deletes kept for "
+                   "stopped containers now wait for the next change)",
+                   (int)strcspn(t, "\n"), t);
+    }
+  }
+  free(sub);
+}
+
+/* Deletes wait for stopped containers: be told when one starts. */
+static void follow_starts(struct watch_session *ws)
+{
+  if (ws->events || !ws->memo.n || ws->quiet)
+    return;
+  struct ws_events *sub = xcalloc(1, sizeof(*sub));
+  struct engine_filters f = ENGINE_FILTERS_INIT;
+  char *label = xasprintf("%s=%s", LABELS_PROJECT, ws->s->project->name);
+  engine_filters_add(&f, "type", "container");
+  engine_filters_add(&f, "event", "start");
+  engine_filters_add(&f, "label", label);
+  free(label);
+  struct err e = ERR_INIT;
+  sub->ws = ws;
+  /* from when the run that kept the deletes began: a start since then
+   * (before this call reached the engine) is told too */
+  char since[48];
+  snprintf(since, sizeof(since), "%lld.%09ld",
+           (long long)ws->applied_at.tv_sec - 1, ws->applied_at.tv_nsec);
+  if (engine_events_typed(ws->s->engine, &f, since, NULL, on_event,
+                          on_events_end, sub, &sub->call, &e)) {
+    const char *t = e.text ? e.text : err_text(e.code);
+    session_warn(ws->s, "following container starts: %.*s",
+                 (int)strcspn(t, "\n"), t);
+    free(sub);
+  } else {
+    ws->events = sub;
+  }
+  err_release(&e);
+  engine_filters_release(&f);
+}
+
 static void idle(struct watch_session *ws)
 {
   batch_release(ws);
@@ -153,12 +233,14 @@ static void on_applied(void *arg, int rc)
     warn_err(ws, "Error handling changed files");
   }
   session_flush(ws->s);
+  follow_starts(ws);
   idle(ws);
 }
 
 static void apply(struct watch_session *ws)
 {
-  int rest = 0;
+  int rest = ws->run_pending;
+  ws->run_pending = 0;
   for (size_t t = 0; t < ws->b.n; t++)
     rest |= ws->b.v[t].nsync || ws->b.v[t].restart || ws->b.v[t].nexecs;
   if (!rest) {
@@ -167,8 +249,10 @@ static void apply(struct watch_session *ws)
   }
   set_state(ws, WS_APPLYING);
   struct session *s = ws->s;
-  watch_apply_start(&s->loop, s->engine, s->project, &ws->rules, &ws->b, &hooks,
-                    ws, &ws->apply_err, on_applied, ws, &ws->apply);
+  clock_gettime(CLOCK_REALTIME, &ws->applied_at);
+  watch_apply_start(&s->loop, s->engine, s->project, &ws->rules, &ws->b,
+                    &ws->memo, &hooks, ws, &ws->apply_err, on_applied, ws,
+                    &ws->apply);
 }
 
 static void on_followed(void *arg, int rc)
@@ -342,8 +426,17 @@ static void take_next(struct watch_session *ws)
 {
   if (ws->quiet || ws->state != WS_IDLE || !ws->w)
     return;
-  if (watch_take(ws->w, &ws->b))
+  if (watch_take(ws->w, &ws->b)) {
+    ws->run_pending = ws->pending_due;
+    ws->pending_due = 0;
     handle(ws);
+  } else if (ws->pending_due) {
+    /* a container with deletes waiting started: an empty batch for them */
+    ws->pending_due = 0;
+    ws->run_pending = 1;
+    memset(&ws->b, 0, sizeof(ws->b));
+    handle(ws);
+  }
 }
 
 static void on_due(void *data)
@@ -353,11 +446,99 @@ static void on_due(void *data)
 
 /* --- the session --- */
 
+#define TIMES_KEY "x-wcompose-watch"
+#define TIMES_ENV "WCOMPOSE_WATCH_SETTLE"
+
+/* "30ms", "1.5s", "250" (milliseconds) into *ms; -1 when it is none. */
+static int parse_ms(const char *text, uint64_t *ms)
+{
+  char *end;
+  errno = 0;
+  double v = strtod(text, &end);
+  if (end == text || errno || !isfinite(v) || v < 0)
+    return -1;
+  if (!strcmp(end, "s"))
+    v *= 1000;
+  else if (*end && strcmp(end, "ms"))
+    return -1;
+  *ms = (uint64_t)(v + 0.5);
+  return 0;
+}
+
+static int set_time(const char *where, const char *text, uint64_t max,
+                    uint64_t *ms, struct err *err)
+{
+  uint64_t v;
+  if (!text || parse_ms(text, &v))
+    return err_set(err, ERR_CONFIG,
+                   "%s: '%s' is not a duration (want e.g. 30ms, 1.5s, or a "
+                   "number of milliseconds)",
+                   where, text ? text : "");
+  if (v > max)
+    return err_set(err, ERR_CONFIG, "%s: '%s' is too long (at most %llu ms)",
+                   where, text, (unsigned long long)max);
+  *ms = v;
+  return 0;
+}
+
+static const char *scalar(const struct mval *v)
+{
+  if (!v)
+    return NULL;
+  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
+    return v->str;
+  return NULL;
+}
+
+int watch_session_times(const struct project *p,
+                        const char *(*env)(const char *name),
+                        struct debounce_times *out, struct err *err)
+{
+  static const struct debounce_times defaults = DEBOUNCE_TIMES_INIT;
+  static const struct {
+    const char *key;
+    size_t off;
+    uint64_t max;
+  } keys[] = {
+      {"settle", offsetof(struct debounce_times, settle_ms), 60000},
+      {"quiet", offsetof(struct debounce_times, quiet_ms), 60000},
+      {"max_wait", offsetof(struct debounce_times, max_wait_ms), 600000}};
+  *out = defaults;
+  const struct mval *x = mval_get(p->extensions, TIMES_KEY);
+  if (x && x->kind != MVAL_MAP && x->kind != MVAL_NULL)
+    return err_set(err, ERR_CONFIG,
+                   TIMES_KEY ": want a map (settle, quiet, max_wait)");
+  for (size_t i = 0; x && x->kind == MVAL_MAP && i < x->n; i++) {
+    size_t k = 0;
+    while (k < sizeof(keys) / sizeof(keys[0]) &&
+           strcmp(keys[k].key, x->keys[i]))
+      k++;
+    char *where = xasprintf(TIMES_KEY ".%s", x->keys[i]);
+    int rc = 0;
+    if (k == sizeof(keys) / sizeof(keys[0]))
+      rc = err_set(err, ERR_CONFIG,
+                   "%s: unknown (want settle, quiet or max_wait)", where);
+    else
+      rc = set_time(where, scalar(x->items[i]), keys[k].max,
+                    (uint64_t *)((char *)out + keys[k].off), err);
+    free(where);
+    if (rc)
+      return rc;
+  }
+  const char *e = env ? env(TIMES_ENV) : getenv(TIMES_ENV);
+  if (e && *e && set_time(TIMES_ENV, e, 60000, &out->settle_ms, err))
+    return ERR_CONFIG;
+  return 0;
+}
+
 int watch_session_check(struct session *s, const unsigned char *want)
 {
   struct watch_rules r;
+  struct debounce_times t;
   struct strvec notes = STRVEC_INIT;
-  int rc = watch_rules_init(&r, s->project, want, &notes, &s->err);
+  int rc = watch_session_times(s->project, NULL, &t, &s->err);
+  if (!rc)
+    rc = watch_rules_init(&r, s->project, want, &notes, &s->err);
   if (!rc)
     watch_rules_release(&r);
   strvec_clear(&notes);
@@ -368,6 +549,10 @@ int watch_session_start(struct session *s, const unsigned char *want,
                         unsigned flags, const struct watch_session_hooks *h,
                         void *data, struct watch_session **out)
 {
+  struct debounce_times times;
+  *out = NULL;
+  if (watch_session_times(s->project, NULL, &times, &s->err))
+    return ERR_CONFIG;
   struct watch_session *ws = xcalloc(1, sizeof(*ws));
   struct strvec notes = STRVEC_INIT;
   ws->s = s;
@@ -384,7 +569,7 @@ int watch_session_start(struct session *s, const unsigned char *want,
     free(ws);
     return rc;
   }
-  rc = watch_new(&s->loop, &ws->rules, &hooks, ws, &ws->w, &s->err);
+  rc = watch_new(&s->loop, &ws->rules, &times, &hooks, ws, &ws->w, &s->err);
   if (rc) {
     watch_rules_release(&ws->rules);
     free(ws);
@@ -392,6 +577,16 @@ int watch_session_start(struct session *s, const unsigned char *want,
   }
   session_note(s, "Watch enabled");
   *out = ws;
+  /* initial_sync: what the rules take goes over first, as one batch */
+  size_t dropped = 0;
+  watch_batch_initial(&ws->rules, DEBOUNCE_CAP, &ws->b, &dropped);
+  if (dropped)
+    session_warn(s, "initial sync: %zu paths were left out (more than %d)",
+                 dropped, DEBOUNCE_CAP);
+  if (ws->b.n)
+    handle(ws);
+  else
+    watch_batch_release(&ws->b);
   return 0;
 }
 
@@ -412,6 +607,11 @@ void watch_session_free(struct watch_session *ws)
     return;
   watch_free(ws->w);
   batch_release(ws);
+  if (ws->events) {
+    ws->events->ws = NULL;
+    engine_call_cancel(ws->events->call);
+  }
+  watch_memo_release(&ws->memo);
   /* the watcher's handles close on the next turn and borrow the rules:
    * run the loop before the rules go */
   uv_run(&ws->s->loop, UV_RUN_NOWAIT);

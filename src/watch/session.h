@@ -5,8 +5,11 @@
  * ask for it are rebuilt (their images built, then their containers
  * recreated by a converge of those services alone), then files are synced,
  * containers restarted and commands run (actions.h). Batches that come
- * while one is handled wait for it. Notes and warnings leave through the
- * session's hooks; failures are warned about and watching goes on.
+ * while one is handled wait for it (so edits during a build make at most
+ * one more). Deletes a stopped container could not take are kept and
+ * applied when it starts: the engine's container starts are followed
+ * while some wait. Notes and warnings leave through the session's hooks;
+ * failures are warned about and watching goes on.
  *
  * Ownership: a watch session borrows the session (which must outlive it)
  * and owns its rules, watcher and the batch at hand (watch_session_free;
@@ -15,6 +18,7 @@
 #define WCOMPOSE_WATCH_SESSION_H
 
 #include "orchestrate/session.h"
+#include "watch/debounce.h"
 
 struct watch_session;
 
@@ -33,11 +37,22 @@ struct watch_session_hooks {
   int (*recreated)(void *data, session_done_cb done, void *arg);
 };
 
-/* Check the rules of the services in want (per service) without
- * watching. Errors as watch_rules_init, in s->err. */
+/* How long changes are left to come to rest (debounce.h): the defaults,
+ * then the project's top-level x-wcompose-watch map (settle, quiet,
+ * max_wait: "30ms", "1.5s", or a number of milliseconds), then the
+ * environment's WCOMPOSE_WATCH_SETTLE (env; NULL: getenv) for the settle.
+ * ERR_CONFIG for a value that is no such duration or is too long
+ * (settle and quiet up to 60 s, max_wait up to 10 min). */
+int watch_session_times(const struct project *p,
+                        const char *(*env)(const char *name),
+                        struct debounce_times *out, struct err *err);
+/* Check the rules of the services in want (per service) and the times
+ * without watching. Errors as watch_rules_init, in s->err. */
 int watch_session_check(struct session *s, const unsigned char *want);
 /* Watch the services in want. Notes about skipped services go to the
- * session's note hook, then "Watch enabled". */
+ * session's note hook, then "Watch enabled"; then the rules with
+ * initial_sync have their paths synced (the first batch, handled from the
+ * loop). */
 int watch_session_start(struct session *s, const unsigned char *want,
                         unsigned flags, const struct watch_session_hooks *h,
                         void *data, struct watch_session **out);

@@ -1,13 +1,22 @@
 /* watch: fswatch events into the debouncer, a timer that wakes the loop
  * when the batch is due, and the batch matched against the rules. */
+
+/* A batch of at most this many paths is looked at before it goes after
+ * the short settle. */
+#define HOLD_CHECK_MAX 64
+/* Files written and not closed yet that are remembered (a writer that
+ * keeps more open is not waited for). */
+#define WRITING_MAX 1024
 #include "watch/watch.h"
 
-#include "watch/debounce.h"
 #include "watch/fswatch.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 struct watch {
   uv_loop_t *loop;
@@ -18,6 +27,7 @@ struct watch {
   struct debounce deb;
   uv_timer_t timer;
   uint64_t last;
+  struct strvec writing; /* files written and not closed by their writer */
 };
 
 static void on_timer(uv_timer_t *t)
@@ -40,9 +50,25 @@ static void arm(struct watch *w)
     uv_timer_start(&w->timer, on_timer, wait, 0);
 }
 
-static void on_changed(void *data, const char *path)
+static void writing_drop(struct watch *w, const char *path)
+{
+  for (size_t i = 0; i < w->writing.n; i++)
+    if (!strcmp(w->writing.v[i], path)) {
+      free(w->writing.v[i]);
+      w->writing.v[i] = w->writing.v[--w->writing.n];
+      w->writing.v[w->writing.n] = NULL;
+      return;
+    }
+}
+
+static void on_changed(void *data, const char *path, unsigned flags)
 {
   struct watch *w = data;
+  if (flags & (FSWATCH_CLOSED | FSWATCH_GONE))
+    writing_drop(w, path);
+  else if ((flags & FSWATCH_WRITTEN) && w->writing.n < WRITING_MAX &&
+           !strvec_has(&w->writing, path))
+    strvec_push(&w->writing, path);
   debounce_add(&w->deb, path, uv_now(w->loop));
   arm(w);
 }
@@ -63,15 +89,15 @@ static void on_warn(void *data, const char *text)
 static const struct fswatch_hooks fs_hooks = {on_changed, on_skip_dir, on_warn};
 
 int watch_new(uv_loop_t *loop, const struct watch_rules *r,
-              const struct watch_hooks *h, void *data, struct watch **out,
-              struct err *err)
+              const struct debounce_times *times, const struct watch_hooks *h,
+              void *data, struct watch **out, struct err *err)
 {
   struct watch *w = xcalloc(1, sizeof(*w));
   w->loop = loop;
   w->rules = r;
   w->h = h;
   w->data = data;
-  debounce_init(&w->deb, DEBOUNCE_QUIET_MS, DEBOUNCE_MAX_WAIT_MS, DEBOUNCE_CAP);
+  debounce_init(&w->deb, times, DEBOUNCE_CAP);
   int rc = fswatch_new(loop, &fs_hooks, w, &w->fs, err);
   if (rc) {
     free(w);
@@ -90,11 +116,57 @@ int watch_new(uv_loop_t *loop, const struct watch_rules *r,
   return rc;
 }
 
+static int taken(const struct watch *w, const char *path)
+{
+  for (size_t i = 0; i < w->rules->n; i++)
+    if (watch_target_match(w->rules, &w->rules->v[i], path, NULL))
+      return 1;
+  return 0;
+}
+
+/* path is gone and a rule would take it. */
+static int gone_taken(void *arg, const char *path)
+{
+  struct watch *w = arg;
+  struct stat st;
+  if (!lstat(path, &st) || (errno != ENOENT && errno != ENOTDIR))
+    return 0;
+  return taken(w, path);
+}
+
+/* Some file a rule takes was written and its writer has not closed it:
+ * the save is not over. */
+static int still_written(const struct watch *w)
+{
+  for (size_t i = 0; i < w->writing.n; i++)
+    if (debounce_has(&w->deb, w->writing.v[i]) && taken(w, w->writing.v[i]))
+      return 1;
+  return 0;
+}
+
 int watch_take(struct watch *w, struct watch_batch *out)
 {
   struct strvec paths = STRVEC_INIT;
   size_t dropped = 0;
   uv_update_time(w->loop);
+  /* a save that moves the file away before writing it anew (vim's
+   * backup rename) looks like a delete for a moment: a short batch with
+   * a path gone waits a burst's quiet, so one save is one action */
+  if (!debounce_wait(&w->deb, uv_now(w->loop)) && debounce_settling(&w->deb) &&
+      w->deb.n <= HOLD_CHECK_MAX && debounce_each(&w->deb, gone_taken, w)) {
+    debounce_hold(&w->deb);
+    arm(w);
+    return 0;
+  }
+  /* a writer that stalls between its writes (a busy machine, a slow
+   * disk) has not finished the save: wait for it to close the file, at
+   * most until the batch's longest wait */
+  uint64_t now = uv_now(w->loop);
+  uint64_t latest = w->deb.first + w->deb.t.max_wait_ms;
+  if (!debounce_wait(&w->deb, now) && now < latest && still_written(w)) {
+    uv_timer_start(&w->timer, on_timer, latest - now, 0);
+    return 0;
+  }
   /* the batch's latest event, for tracing */
   w->last = w->deb.last;
   if (!debounce_take(&w->deb, uv_now(w->loop), &paths, &dropped)) {
@@ -128,6 +200,7 @@ static void on_timer_closed(uv_handle_t *h)
 {
   struct watch *w = h->data;
   debounce_release(&w->deb);
+  strvec_clear(&w->writing);
   free(w);
 }
 

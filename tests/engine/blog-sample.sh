@@ -1,22 +1,35 @@
 #!/bin/sh
-# The blog sample end to end on the real engine, from a copy in $T_TMP:
-# setup.sh, up -d --build, the rendered index served, an edit shows on its
-# page, down -v --rmi local leaves nothing; then attached up and SIGINT.
+# The blog sample end to end on the real engine, from a copy in $T_TMP (so
+# it works copied out on its own: its setup.sh is the copy's): up -d
+# --build serves the posts as built; then the README's command, up --build
+# --watch: the page in headless Chromium before and after an edit (the
+# screenshots are kept beside the test's log), the median time from a save
+# to the new page served over 20 saves, one sync per save, a new post
+# listed and a removed one unlisted, Ctrl-C stops it (130), down -v --rmi
+# local leaves nothing.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 
 sample=$TOP_SRCDIR/samples/blog-build-serve
-if ! sh "$sample/setup.sh" >"$T_TMP/setup.log" 2>&1; then
-  t_fail "setup.sh makes the base images" "$(tail -n 20 "$T_TMP/setup.log")"
-  exit 1
-fi
-t_ok "setup.sh makes the base images"
+shots=$(pwd)/tests/engine/blog-sample.shots
+rm -rf "$shots"
+mkdir -p "$shots"
+
+check_eq "the sample uses nothing of the tests" \
+  "$(grep -rl 'tests/lib' "$sample" 2>/dev/null)" ""
+check_eq "its setup reaches nowhere outside its folder" \
+  "$(grep -l '\.\./' "$sample/setup.sh" "$sample/images.sh")" ""
 
 blog=$T_TMP/blog
 mkdir -p "$blog"
 cp -R "$sample/." "$blog/"
 rm -rf "$blog/site" && mkdir -p "$blog/site"
 cd "$blog" || exit 99
+if ! sh ./setup.sh >"$T_TMP/setup.log" 2>&1; then
+  t_fail "setup.sh makes the base images" "$(tail -n 20 "$T_TMP/setup.log")"
+  exit 1
+fi
+t_ok "setup.sh makes the base images"
 
 # port_busy PORT: something already listens there
 port_busy() {
@@ -42,14 +55,17 @@ page_has() {
 
 W() { "$WCOMPOSE" -p "$T_PROJECT" --progress plain "$@"; }
 
+pid=
 # Root-owned rendered pages are removed before common.sh's rm -rf; the
 # project is torn down first whatever happened.
 blog_cleanup() {
+  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
   cd "$blog" && W down -v -t 1 --rmi local >/dev/null 2>&1
   rm -rf "$blog/site"
 }
 trap 'blog_cleanup; t_finish' EXIT
 
+# --- without watching: the posts as built ---
 out=$(W up -d --build 2>&1)
 rc=$?
 check_eq "up -d --build" "$rc" 0
@@ -58,40 +74,89 @@ check "index lists the posts" \
   wait_until 120 page_has index.html "Hello from three containers"
 check "index lists the nested post" \
   wait_until 10 page_has index.html "notes/volumes-from.html"
-check "a post's page is rendered" \
-  wait_until 10 page_has welcome.html "Change this paragraph"
 check_eq "volumes exited 0" \
   "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' \
     "$T_PROJECT-volumes-1" 2>&1)" "exited 0"
-
-token="edited-$T_PROJECT"
-printf '\nThis line (%s) was added by the test.\n' "$token" \
-  >>source/welcome.rst
-check "an edit shows on its page" wait_until 30 page_has welcome.html "$token"
-
 out=$(W down -v --rmi local 2>&1)
 check_eq "down -v --rmi local" "$?" 0
 check_eq "down left nothing" "$(project_leftovers "$T_PROJECT")" ""
-check "built images removed" sh -c \
-  "! docker image inspect $T_PROJECT-build >/dev/null 2>&1 &&
-   ! docker image inspect $T_PROJECT-serve >/dev/null 2>&1"
-check "base images stay" docker image inspect busybox:latest \
-  debian:bookworm-slim
+rm -rf "$blog/site" && mkdir -p "$blog/site"
 
-# attached: the first SIGINT stops gracefully, exit code 130
-"$WCOMPOSE" -p "$T_PROJECT" --progress plain up --build >out.txt 2>err.txt &
+# --- the README's command: up --build --watch ---
+"$WCOMPOSE" -p "$T_PROJECT" --progress plain up --build --watch \
+  >out.txt 2>err.txt &
 pid=$!
-check "attached: the page is served" \
-  wait_until 120 page_has index.html "Hello from three containers"
-check_match "attached: build's output is prefixed" "$(cat out.txt)" \
-  '^build-1 +\| '
+if ! wait_until 180 grep -q "Watch enabled" out.txt; then
+  t_fail "up --build --watch starts watching" "$(tail -n 30 out.txt err.txt)"
+  exit 1
+fi
+t_ok "up --build --watch starts watching"
+check "the page is served" \
+  wait_until 60 page_has welcome.html "Change this paragraph"
+check "the initial sync is one sync" \
+  wait_until 10 grep -q '^Syncing service "build" after 4 changes' out.txt
+check_match "build's output is prefixed" "$(cat out.txt)" \
+  '^build-1 +\| rendered welcome.rst'
+
+# chromium DOM|PNG NAME: the page as headless Chromium sees it
+chromium_page() {
+  timeout 60 chromium --headless --no-sandbox --disable-gpu \
+    --user-data-dir="$T_TMP/chromium" --window-size=1024,768 "$@" \
+    "$url/welcome.html" 2>>"$T_TMP/chromium.log"
+}
+token="edited-$T_PROJECT"
+if command -v chromium >/dev/null 2>&1; then
+  check_match "Chromium: the page before the edit" \
+    "$(chromium_page --dump-dom)" "Change this paragraph"
+  chromium_page --screenshot="$shots/before.png" >/dev/null
+  check "Chromium: a screenshot before" test -s "$shots/before.png"
+  printf '\nThis line (%s) was added by the test.\n' "$token" \
+    >>source/welcome.rst
+  check "the edit is served" wait_until 30 page_has welcome.html "$token"
+  check_match "Chromium: the page after the edit" \
+    "$(chromium_page --dump-dom)" "$token"
+  chromium_page --screenshot="$shots/after.png" >/dev/null
+  check "Chromium: a screenshot after" test -s "$shots/after.png"
+  echo "# screenshots: $shots/before.png $shots/after.png"
+else
+  echo "# chromium is not installed (scripts/deps.sh): the page is checked with curl only"
+  printf '\nThis line (%s) was added by the test.\n' "$token" \
+    >>source/welcome.rst
+  check "the edit is served" wait_until 30 page_has welcome.html "$token"
+fi
+
+# 20 saves: the time from each to the new page served; one sync each
+wait_until 10 sh -c "[ \$(grep -c '^Syncing service' out.txt) -ge 2 ]"
+before=$(grep -c '^Syncing service' out.txt)
+lat=$(python3 "$TOP_SRCDIR/tests/engine/blog-latency.py" source/welcome.rst \
+  "$url/welcome.html" 20)
+check_match "20 saves, each served" "$lat" '"median_ms"'
+echo "# save -> new page served (ms): $lat"
+median=$(printf '%s\n' "$lat" | sed -n 's/.*"median_ms": \([0-9.]*\).*/\1/p')
+check "the median save -> page is under 750 ms (${median:-?} ms)" \
+  awk -v m="${median:-99999}" 'BEGIN { exit !(m < 750) }'
+# the 20 saves and the post put back at the end
+check "one sync per save" wait_until 10 sh -c \
+  "[ \$(grep -c '^Syncing service' out.txt) -eq $((before + 21)) ]"
+check_eq "and no more" "$(($(grep -c '^Syncing service' out.txt) - before))" 21
+
+printf 'A late post\n###########\n\nWritten by %s.\n' "$T_PROJECT" \
+  >source/late.rst
+check "a new post is listed" wait_until 20 page_has index.html "A late post"
+rm -f source/late.rst
+check "a removed post is unlisted" wait_until 20 sh -c \
+  "! curl -fsS $url/index.html | grep -q 'A late post'"
+check "the index still lists the rest" \
+  page_has index.html "Hello from three containers"
+
 kill -INT $pid
 wait $pid
-check_eq "attached: exit code after SIGINT" "$?" 130
-check_eq "attached: no container left running" \
+check_eq "Ctrl-C: exit code 130" "$?" 130
+pid=
+check_eq "Ctrl-C: no container left running" \
   "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT")" ""
-check "attached: page no longer served" \
-  wait_until 10 sh -c "! curl -fs -o /dev/null $url/"
+check_eq "no warnings but version's" \
+  "$(grep -i 'warn\|error' err.txt | grep -v 'attribute .version. is obsolete')" ""
 
 blog_cleanup
 check_eq "nothing left after down" "$(project_leftovers "$T_PROJECT")" ""

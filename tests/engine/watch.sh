@@ -1,10 +1,16 @@
 #!/bin/sh
 # wcompose watch on the engine: sync (edits, new trees, deletes; ignored
-# and editor files left out), sync+restart (a new StartedAt), sync+exec, a
-# rebuild (a new image, the container recreated, the old image pruned), a
-# burst of 20 saves makes one sync, Ctrl-C ends with 130 and leaves the
-# containers up, --no-up, and the errors before anything starts. Prints the
-# edit-to-container latency of sync and the rebuild's.
+# and editor files left out), an editor's save that moves the file away
+# first and one written to a temporary file and renamed into place are
+# one sync each, so is one whose writer stalls before closing the file,
+# initial_sync, deletes for a stopped container applied
+# when it starts, files given to the user a container runs as (modes
+# kept), sync+restart (a new StartedAt), sync+exec (with the
+# rule's user, working_dir and environment), a rebuild (a new image, the
+# container recreated, the old image pruned; edits during a build make one
+# more build), a burst of saves makes one sync, Ctrl-C ends with 130 and leaves the containers up, --no-up, and the
+# errors before anything starts. Prints the rebuild's latency (the sync
+# latency is tests/engine/watch-cycles.sh's).
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -41,7 +47,8 @@ reap() {
   return $rc
 }
 
-mkdir -p web/static conf hook app/src
+mkdir -p web/static conf hook app/src init/sub owned
+echo early >init/sub/early.txt
 echo v0 >web/index.html
 echo css >web/static/site.css
 echo one >conf/app.conf
@@ -80,7 +87,29 @@ services:
           target: /hook
           action: sync+exec
           exec:
-            command: ["sh", "-c", "tr a-z A-Z </hook/in >/hook/out; echo hooked"]
+            command: ["sh", "-c", "tr a-z A-Z </hook/in; echo \"hooked uid=\$\$(id -u) pwd=\$\$(pwd) env=\$\$GREETING\""]
+            user: "1000"
+            working_dir: /hook
+            environment:
+              GREETING: hi
+  owned:
+    image: $BB
+    command: $loop
+    user: "1000:1000"
+    develop:
+      watch:
+        - path: ./owned
+          target: /srv/owned
+          action: sync
+  init:
+    image: $BB
+    command: $loop
+    develop:
+      watch:
+        - path: ./init
+          target: /init
+          action: sync
+          initial_sync: true
   built:
     build: ./app
     develop:
@@ -113,7 +142,9 @@ t_ok "watch builds, starts and watches"
 check_match "db is skipped with a note" "$(cat out.txt)" \
   'service "db" has no develop.watch section: not watched'
 check_eq "the services run" \
-  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 5
+  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 7
+check "initial_sync: what was there before is in the container" \
+  wait_until 15 has init /init/sub/early.txt early
 
 # sync: ten edits, each seen in the container; the latency of each
 lat=
@@ -135,7 +166,7 @@ case $lat in
 *) t_ok "ten edits reach the container" ;;
 esac
 median=$(printf '%s\n' $lat | sort -n | sed -n 5,6p | paste -sd' ')
-echo "# sync edit->container latency (ms):$lat; median of 10: $median"
+echo "# edit -> seen by docker exec (ms, the exec itself included):$lat; median of 10: $median"
 check_match "compose's sync line" "$(cat out.txt)" \
   '^Syncing service "web" after 1 changes were detected$'
 
@@ -164,16 +195,76 @@ check "a deleted file is deleted in the container" \
 check "a deleted tree too" wait_until 15 gone web /srv/web/new
 check "the rest stays" has web /srv/web/index.html v10
 
-# a burst of 20 saves: one sync
+# a container with a user of its own: the files are that user's, modes kept
+echo "echo run" >owned/run.sh
+chmod 750 owned/run.sh
+check "a file synced to a container running as 1000:1000" \
+  wait_until 15 has owned /srv/owned/run.sh "echo run"
+check_eq "is owned by its user" \
+  "$(in_ctr owned stat -c %u:%g /srv/owned/run.sh 2>&1)" 1000:1000
+check_eq "with its mode" "$(in_ctr owned stat -c %a /srv/owned/run.sh 2>&1)" 750
+
+# a burst of 20 saves, back to back: one sync
 before=$(count 'Syncing service "web"')
 for i in $(seq 1 20); do
   echo "save $i" >web/burst.txt
-  sleep 0.02
 done
 check "the last save of the burst arrives" \
   wait_until 15 has web /srv/web/burst.txt "save 20"
 check_eq "20 saves in a burst make one sync" \
   "$(($(count 'Syncing service "web"') - before))" 1
+
+# a checkout: 50 files at once, one sync
+before=$(count 'Syncing service "web"')
+mkdir -p web/co
+for i in $(seq 1 50); do echo "file $i" >web/co/f$i.txt; done
+check "a checkout's files all arrive" wait_until 15 has web /srv/web/co/f50.txt "file 50"
+check_eq "a checkout makes one sync" \
+  "$(($(count 'Syncing service "web"') - before))" 1
+
+# an editor's save: the file moved away (backup), written again a moment
+# later, the backup removed: one sync, and the file never missing for long
+before=$(count 'Syncing service "web"')
+mv web/index.html web/index.html~
+sleep 0.06 # longer than the settle: the save is not over yet
+echo v11 >web/index.html
+rm web/index.html~
+check "a save through a backup rename arrives" \
+  wait_until 15 has web /srv/web/index.html v11
+check_eq "and is one sync" "$(($(count 'Syncing service "web"') - before))" 1
+# a save through a temporary file renamed into place: one sync, the
+# temporary file never in the container
+before=$(count 'Syncing service "web"')
+echo v12 >web/index.html.tmp
+mv web/index.html.tmp web/index.html
+check "a save through a renamed temporary file arrives" \
+  wait_until 15 has web /srv/web/index.html v12
+check_eq "and is one sync" "$(($(count 'Syncing service "web"') - before))" 1
+check "the temporary file is not in the container" \
+  gone web /srv/web/index.html.tmp
+
+# a writer that stalls between two writes of one save: one sync, whole
+before=$(count 'Syncing service "web"')
+exec 3>web/slow.txt
+echo part1 >&3
+sleep 0.3 # far longer than the settle and the quiet
+echo part2 >&3
+exec 3>&-
+whole() { [ "$(in_ctr web cat /srv/web/slow.txt | tr '\n' ' ')" = "part1 part2 " ]; }
+check "a save written in two parts arrives whole" wait_until 15 whole
+check_eq "and is one sync" "$(($(count 'Syncing service "web"') - before))" 1
+
+# deletes while the container is stopped: applied when it starts
+echo doomed >web/doomed.txt
+check "a file to delete later arrives" wait_until 15 has web /srv/web/doomed.txt doomed
+docker stop -t 0 "$(ctr web)" >/dev/null
+before=$(count 'Syncing service "web"')
+rm web/doomed.txt
+wait_until 15 sh -c "[ \$(grep -c 'Syncing service \"web\"' out.txt) -gt $before ]"
+docker start "$(ctr web)" >/dev/null
+check "a delete made while stopped is applied when it starts" \
+  wait_until 15 gone web /srv/web/doomed.txt
+check "the rest stays" has web /srv/web/index.html v12
 
 # sync+restart
 started=$(docker inspect -f '{{.State.StartedAt}}' "$(ctr conf)")
@@ -191,8 +282,9 @@ check "sync+restart: compose's line" wait_until 10 \
 # sync+exec
 echo hello >hook/in
 check "sync+exec: the command ran after the sync" \
-  wait_until 15 has hook /hook/out HELLO
-check "sync+exec: its output is shown" wait_until 10 grep -q '^hooked$' out.txt
+  wait_until 15 grep -q '^HELLO$' out.txt
+check "sync+exec: as the rule's user, in its directory, with its environment" \
+  wait_until 10 grep -q '^hooked uid=1000 pwd=/hook env=hi$' out.txt
 
 # rebuild
 img=$(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")
@@ -226,12 +318,28 @@ old_images="$old_images $(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")"
 check "an edit made during the rebuild is synced after it" \
   wait_until 15 has web /srv/web/during.txt during
 
+# edits during a build queue one more build, not one each
+before=$(count 'Rebuilding service')
+echo third >app/src/code.txt
+wait_until 30 sh -c "[ \$(grep -c 'Rebuilding service' out.txt) -gt $before ]"
+for i in 1 2 3; do
+  echo "during $i" >app/src/extra$i.txt
+  sleep 0.1
+done
+echo fourth >app/src/code.txt
+check "rebuild: the last edit made during a build is built after it" \
+  wait_until 90 has built /src/src/code.txt fourth
+check "rebuild: with the others" has built /src/src/extra3.txt "during 3"
+check_eq "rebuild: four edits during a build make one more build" \
+  "$(($(count 'Rebuilding service') - before))" 2
+old_images="$old_images $(docker image inspect -f '{{.Id}}' "$T_PROJECT-built")"
+
 # Ctrl-C
 kill -INT "$pid"
 reap
 check_eq "Ctrl-C: exit 130" "$?" 130
 check_eq "the containers stay up" \
-  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 5
+  "$(docker ps -q --filter "label=com.docker.compose.project=$T_PROJECT" | wc -l)" 7
 check_eq "no errors or warnings" "$(grep -v '^\[built\]\| Service \| Container \| Network ' err.txt)" ""
 
 # --no-up, one service, SIGTERM

@@ -3,6 +3,7 @@
  * order compose makes its calls, errors that stop it before anything is
  * created, a converge started from a loop callback, and the watch actions
  * (sync, restart, exec) as a state machine of their own. */
+#define _GNU_SOURCE
 #include "tap.h"
 #include "../lib/fake-engine.h"
 #include "orchestrate/converge.h"
@@ -13,6 +14,7 @@
 #include "util/xalloc.h"
 #include "watch/actions.h"
 #include "watch/rules.h"
+#include "watch/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,8 +286,8 @@ static int apply_batch(struct session *s, struct err *err)
   watch_batch_make(&r, &path, 1, &b);
   struct applied a = {0, 0};
   struct watch_apply *wa;
-  watch_apply_start(&s->loop, s->engine, s->project, &r, &b, NULL, NULL, err,
-                    on_applied, &a, &wa);
+  watch_apply_start(&s->loop, s->engine, s->project, &r, &b, NULL, NULL, NULL,
+                    err, on_applied, &a, &wa);
   ok(!a.done, "the run has not ended when it is started");
   while (!a.done)
     if (!uv_run(&s->loop, UV_RUN_ONCE) && !a.done)
@@ -350,6 +352,313 @@ static void test_watch_actions(void)
   session_close(&s);
 }
 
+/* initial_sync of a sync+exec rule: every file of its path in one upload,
+ * then its command with the rule's user, privileges, directory and
+ * environment. */
+static const char *exec_rule = "services:\n"
+                               "  a:\n"
+                               "    image: img-a\n"
+                               "    develop:\n"
+                               "      watch:\n"
+                               "        - action: sync+exec\n"
+                               "          path: ./src\n"
+                               "          target: /app\n"
+                               "          initial_sync: true\n"
+                               "          ignore: [\"skip.txt\"]\n"
+                               "          exec:\n"
+                               "            command: [\"make\", \"x\"]\n"
+                               "            user: \"1000:1000\"\n"
+                               "            privileged: true\n"
+                               "            working_dir: /app/sub\n"
+                               "            environment:\n"
+                               "              A: \"1\"\n"
+                               "              NOPE:\n";
+
+static void test_watch_initial_exec(void)
+{
+  char *sub = xasprintf("%s/src/sub", dir);
+  mkdir(sub, 0755);
+  free(sub);
+  write_file("src/sub/y.txt", "y\n");
+  write_file("src/skip.txt", "not synced\n");
+  struct session s;
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, listing);
+  fake_engine_reply(F, "PUT", "/containers/ca/archive*", 200, NULL);
+  fake_engine_reply(F, "POST", "/containers/ca/exec", 201, "{\"Id\":\"e1\"}");
+  fake_engine_add(F, &(struct fake_rule){.method = "POST",
+                                         .pattern = "/exec/e1/start",
+                                         .type = "application/"
+                                                 "vnd.docker.raw-stream"});
+  fake_engine_reply(F, "GET", "/exec/e1/json", 200,
+                    "{\"Running\":false,\"ExitCode\":0}");
+  is_int(open_session(&s, exec_rule), 0, "session opens");
+  struct watch_rules r;
+  struct strvec notes = STRVEC_INIT;
+  struct err e = ERR_INIT;
+  is_int(watch_rules_init(&r, s.project, NULL, &notes, &e), 0, "rules");
+  strvec_clear(&notes);
+  ok(r.n == 1 && r.v[0].initial_sync, "initial_sync is read");
+  struct watch_batch b;
+  size_t dropped = 9;
+  watch_batch_initial(&r, 100, &b, &dropped);
+  is_int((int)dropped, 0, "nothing dropped");
+  is_int((int)b.n, 1, "one service asked");
+  /* src itself, src/sub, src/sub/y.txt, src/x.txt (skip.txt ignored) */
+  is_int(b.n ? (int)b.v[0].nsync : -1, 4, "the tree without what it ignores");
+  is_int(b.n ? (int)b.v[0].nexecs : -1, 1, "and its command");
+  struct applied a = {0, 0};
+  struct watch_apply *wa;
+  watch_apply_start(&s.loop, s.engine, s.project, &r, &b, NULL, NULL, NULL, &e,
+                    on_applied, &a, &wa);
+  while (!a.done)
+    if (!uv_run(&s.loop, UV_RUN_ONCE) && !a.done)
+      break;
+  is_int(a.rc, 0, "applied");
+  watch_apply_free(wa);
+  uv_run(&s.loop, UV_RUN_NOWAIT);
+  is_int((int)fake_engine_count(F, "PUT", "/containers/ca/archive*"), 1,
+         "one upload for the whole tree");
+  struct fake_request req;
+  fake_engine_get(F, at_("PUT", "/containers/ca/archive*"), &req);
+  size_t n = req.body_len < FAKE_BODY_MAX ? req.body_len : FAKE_BODY_MAX;
+  ok(req.body && memmem(req.body, n, "app/sub/y.txt", 13) &&
+         memmem(req.body, n, "app/x.txt", 9) &&
+         !memmem(req.body, n, "skip.txt", 8),
+     "the tar holds the tree's files, not the ignored one");
+  fake_request_release(&req);
+  char *body = fake_engine_body(F, "POST", "/containers/ca/exec", 0);
+  ok(body && strstr(body, "\"User\":\"1000:1000\""), "exec: the rule's user");
+  ok(body && strstr(body, "\"Privileged\":true"), "exec: privileged");
+  ok(body && strstr(body, "\"WorkingDir\":\"/app/sub\""),
+     "exec: its working_dir");
+  ok(body && strstr(body, "\"Env\":[\"A=1\"]"),
+     "exec: its environment (a bare key without a value left out)");
+  ok(at_("PUT", "/containers/ca/archive*") < at_("POST", "/containers/ca/exec"),
+     "the command runs after the upload");
+  free(body);
+  watch_batch_release(&b);
+  watch_rules_release(&r);
+  err_release(&e);
+  session_close(&s);
+  char *rm = xasprintf("rm -rf '%s/src/sub' '%s/src/skip.txt'", dir, dir);
+  if (system(rm) != 0)
+    printf("# could not clean up\n");
+  free(rm);
+}
+
+/* A delete for a stopped container waits until it runs: then one rm -rf;
+ * a path synced again meanwhile is not deleted. */
+static const char *stopped =
+    "[{\"Id\":\"ca\",\"Names\":[\"/p-a-1\"],\"State\":\"exited\","
+    "\"Labels\":{\"com.docker.compose.project\":\"p\","
+    "\"com.docker.compose.service\":\"a\","
+    "\"com.docker.compose.container-number\":\"1\","
+    "\"com.docker.compose.oneoff\":\"False\"}}]";
+
+static const char *sync_only = "services:\n"
+                               "  a:\n"
+                               "    image: img-a\n"
+                               "    develop:\n"
+                               "      watch:\n"
+                               "        - action: sync\n"
+                               "          path: ./src\n"
+                               "          target: /app\n";
+
+/* Apply the changes rels (under dir) with pd; the run's rc. */
+static int apply_paths(struct session *s, const char *const *rels, size_t n,
+                       struct watch_memo *pd)
+{
+  struct watch_rules r;
+  struct strvec notes = STRVEC_INIT, paths = STRVEC_INIT;
+  struct err e = ERR_INIT;
+  watch_rules_init(&r, s->project, NULL, &notes, &e);
+  strvec_clear(&notes);
+  for (size_t i = 0; i < n; i++)
+    strvec_pushf(&paths, "%s/%s", dir, rels[i]);
+  struct watch_batch b;
+  watch_batch_make(&r, paths.v, paths.n, &b);
+  struct applied a = {0, 0};
+  struct watch_apply *wa;
+  watch_apply_start(&s->loop, s->engine, s->project, &r, &b, pd, NULL, NULL, &e,
+                    on_applied, &a, &wa);
+  while (!a.done)
+    if (!uv_run(&s->loop, UV_RUN_ONCE) && !a.done)
+      break;
+  watch_apply_free(wa);
+  uv_run(&s->loop, UV_RUN_NOWAIT);
+  watch_batch_release(&b);
+  watch_rules_release(&r);
+  strvec_clear(&paths);
+  err_release(&e);
+  return a.done ? a.rc : ERR_STATE;
+}
+
+static void test_watch_pending(void)
+{
+  struct session s;
+  struct watch_memo pd = {NULL, 0, NULL, 0};
+  const char *gone[] = {"src/gone.txt", "src/back.txt"};
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, stopped);
+  is_int(open_session(&s, sync_only), 0, "session opens");
+  is_int(apply_paths(&s, gone, 2, &pd), 0, "deletes for a stopped container");
+  is_int((int)fake_engine_count(F, "POST", "/containers/ca/exec"), 0,
+         "no exec in a stopped container");
+  is_int((int)pd.n, 2, "both deletes are kept");
+  ok(watch_memo_has_deletes(&pd, "ca"), "for that container");
+
+  /* back.txt comes back while it is stopped: synced, no longer deleted */
+  write_file("src/back.txt", "back\n");
+  fake_engine_reply(F, "PUT", "/containers/ca/archive*", 200, NULL);
+  is_int(apply_paths(&s, gone + 1, 1, &pd), 0, "a path synced again");
+  is_int((int)pd.n, 1, "its kept delete is dropped");
+
+  /* it runs: the next run (an empty batch) deletes what is kept */
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, listing);
+  fake_engine_reply(F, "POST", "/containers/ca/exec", 201, "{\"Id\":\"e2\"}");
+  fake_engine_add(F, &(struct fake_rule){.method = "POST",
+                                         .pattern = "/exec/e2/start",
+                                         .type = "application/"
+                                                 "vnd.docker.raw-stream"});
+  fake_engine_reply(F, "GET", "/exec/e2/json", 200,
+                    "{\"Running\":false,\"ExitCode\":0}");
+  is_int(apply_paths(&s, NULL, 0, &pd), 0, "the container runs again");
+  char *body = fake_engine_body(F, "POST", "/containers/ca/exec", 0);
+  ok(body && strstr(body, "[\"rm\",\"-rf\",\"/app/gone.txt\"]"),
+     "the kept delete is applied, alone");
+  free(body);
+  is_int((int)pd.n, 0, "and no longer kept");
+
+  /* a container that is gone takes its kept deletes with it */
+  fake_engine_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, stopped);
+  apply_paths(&s, gone, 1, &pd);
+  is_int((int)pd.n, 1, "kept again");
+  fake_engine_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, "[]");
+  apply_paths(&s, NULL, 0, &pd);
+  is_int((int)pd.n, 0, "dropped when the container is gone");
+  watch_memo_release(&pd);
+  session_close(&s);
+  char *rm = xasprintf("rm -f '%s/src/back.txt'", dir);
+  if (system(rm) != 0)
+    printf("# could not clean up\n");
+  free(rm);
+}
+
+/* A container that runs as a user of its own gets the synced files given
+ * to that user (as root, by chown in it); its user is asked once. */
+static void test_watch_owner(void)
+{
+  char buf[64];
+  ok(!watch_owner("", buf, sizeof(buf)) && !watch_owner("root", buf, 64) &&
+         !watch_owner("0:0", buf, 64) && !watch_owner(NULL, buf, 64),
+     "root's containers: no chown");
+  is_str(watch_owner("app", buf, sizeof(buf)),
+         "app:", "a name: with its login group");
+  is_str(watch_owner("1000", buf, sizeof(buf)), "1000", "a uid alone");
+  is_str(watch_owner("1000:50", buf, sizeof(buf)), "1000:50", "uid:gid");
+
+  struct session s;
+  struct watch_memo m = {NULL, 0, NULL, 0};
+  const char *x[] = {"src/x.txt"};
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, listing);
+  fake_engine_reply(F, "GET", "/containers/ca/json", 200,
+                    "{\"Id\":\"ca\",\"Name\":\"/p-a-1\","
+                    "\"Config\":{\"User\":\"app\"},"
+                    "\"State\":{\"Status\":\"running\",\"Running\":true}}");
+  fake_engine_reply(F, "PUT", "/containers/ca/archive*", 200, NULL);
+  fake_engine_reply(F, "POST", "/containers/ca/exec", 201, "{\"Id\":\"e3\"}");
+  fake_engine_add(F, &(struct fake_rule){.method = "POST",
+                                         .pattern = "/exec/e3/start",
+                                         .type = "application/"
+                                                 "vnd.docker.raw-stream"});
+  fake_engine_reply(F, "GET", "/exec/e3/json", 200,
+                    "{\"Running\":false,\"ExitCode\":0}");
+  is_int(open_session(&s, sync_only), 0, "session opens");
+  is_int(apply_paths(&s, x, 1, &m), 0, "a sync to a container running as app");
+  char *body = fake_engine_body(F, "POST", "/containers/ca/exec", 0);
+  ok(body && strstr(body, "[\"chown\",\"-h\",\"app:\",\"/app/x.txt\"]"),
+     "the synced file is given to app");
+  ok(body && strstr(body, "\"User\":\"0\""), "by root");
+  free(body);
+  ok(at_("PUT", "/containers/ca/archive*") < at_("POST", "/containers/ca/exec"),
+     "after the upload");
+  is_int(apply_paths(&s, x, 1, &m), 0, "a second sync");
+  is_int((int)fake_engine_count(F, "GET", "/containers/ca/json"), 1,
+         "the container's user is asked once");
+  is_int((int)fake_engine_count(F, "POST", "/containers/ca/exec"), 2,
+         "and each sync gives the files");
+  watch_memo_release(&m);
+  session_close(&s);
+}
+
+/* --- the watch's times --- */
+
+static const char *fake_settle;
+
+static const char *fake_env(const char *name)
+{
+  return strcmp(name, "WCOMPOSE_WATCH_SETTLE") ? NULL : fake_settle;
+}
+
+/* Times of a project whose top level has extra (YAML) after its service. */
+static int times_of(const char *extra, const char *settle,
+                    struct debounce_times *t, struct err *e)
+{
+  struct session s;
+  char *text = xasprintf("services:\n  a:\n    image: img-a\n%s", extra);
+  fake_settle = settle;
+  int rc = open_session(&s, text);
+  free(text);
+  if (!rc)
+    rc = watch_session_times(s.project, fake_env, t, e);
+  session_close(&s);
+  return rc;
+}
+
+static void test_watch_times(void)
+{
+  struct debounce_times t;
+  struct err e = ERR_INIT;
+  fake_engine_clear(F);
+  is_int(times_of("", NULL, &t, &e), 0, "no setting: the defaults");
+  ok(t.settle_ms == DEBOUNCE_SETTLE_MS && t.quiet_ms == DEBOUNCE_QUIET_MS &&
+         t.max_wait_ms == DEBOUNCE_MAX_WAIT_MS,
+     "settle, quiet and max_wait as debounce.h says");
+  is_int(times_of("x-wcompose-watch:\n  settle: 50ms\n  quiet: 0.3s\n"
+                  "  max_wait: 5000\n",
+                  NULL, &t, &e),
+         0, "x-wcompose-watch is read");
+  ok(t.settle_ms == 50 && t.quiet_ms == 300 && t.max_wait_ms == 5000,
+     "ms, s and bare milliseconds");
+  is_int(times_of("x-wcompose-watch:\n  settle: 50ms\n", "10ms", &t, &e), 0,
+         "the environment too");
+  is_int((int)t.settle_ms, 10, "WCOMPOSE_WATCH_SETTLE wins over the file");
+  is_int(times_of("x-wcompose-watch:\n  settle: soon\n", NULL, &t, &e),
+         ERR_CONFIG, "a value that is no duration");
+  ok(e.text && strstr(e.text, "x-wcompose-watch.settle: 'soon' is not a "
+                              "duration"),
+     "is named with its key");
+  err_release(&e);
+  is_int(times_of("x-wcompose-watch:\n  settel: 5ms\n", NULL, &t, &e),
+         ERR_CONFIG, "an unknown key is refused");
+  err_release(&e);
+  is_int(times_of("", "-5", &t, &e), ERR_CONFIG,
+         "a negative WCOMPOSE_WATCH_SETTLE is refused");
+  ok(e.text && strstr(e.text, "WCOMPOSE_WATCH_SETTLE"), "and named");
+  err_release(&e);
+  is_int(times_of("", "2min", &t, &e), ERR_CONFIG, "so is an unknown unit");
+  err_release(&e);
+}
+
 int main(void)
 {
   snprintf(dir, sizeof(dir), "/tmp/wcompose-session-test.XXXXXX");
@@ -363,6 +672,10 @@ int main(void)
   test_converge_from_callback();
   test_network_race();
   test_watch_actions();
+  test_watch_initial_exec();
+  test_watch_pending();
+  test_watch_owner();
+  test_watch_times();
   fake_engine_stop(F);
   char *rm = xasprintf("rm -rf '%s'", dir);
   if (system(rm) != 0)

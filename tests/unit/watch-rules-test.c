@@ -148,9 +148,11 @@ static void check_matching(void)
   MATCH(&r, "web/srcfoo/a.js", "3", "a sibling with the same prefix is not");
   MATCH(&r, "web/src/node_modules/x/y.js", "3",
         "ignore 'node_modules/' leaves out its tree (rebuild still sees it)");
-  MATCH(&r, "web/src/b.tmp", "3", "ignore '*.tmp'");
-  MATCH(&r, "web/src/sub/b.tmp", "1,3 /app/src/sub/b.tmp",
-        "'*.tmp' is relative to the rule's path, as in .dockerignore");
+  MATCH(&r, "web/src/b.tmp", "-", "*.tmp: an editor's temporary file");
+  MATCH(&r, "web/src/sub/b.tmp", "-", "at any depth");
+  MATCH(&r, "web/src/b.tmpl", "1,3 /app/src/b.tmpl", "but not *.tmpl");
+  MATCH(&r, "web/src/a.js.swp", "-", "swap files without the dot too");
+  MATCH(&r, "web/src/.a.js.swx", "-", "and vim's second swap name");
   MATCH(&r, "web/src/app.log", "-", "the context's .dockerignore (**/*.log)");
   MATCH(&r, "web/src/.a.js.swp", "-", "vim swap files");
   MATCH(&r, "web/src/a.js~", "-", "backup files");
@@ -231,10 +233,14 @@ static void check_batch(void)
   struct err e = ERR_INIT;
   unsigned char want[3] = {1, 1, 1};
   watch_rules_init(&r, &proj, want, &notes, &e);
-  const char *rels[] = {"api/conf.ini",     "web/src/a.js",
-                        "web/src/b.js",     "web/src/x.swp~",
-                        "web/static/a.css", "web/static/b.css",
-                        "web/src/skip.tmp", "nowhere"};
+  const char *rels[] = {"api/conf.ini",
+                        "web/src/a.js",
+                        "web/src/b.js",
+                        "web/src/x.swp~",
+                        "web/static/a.css",
+                        "web/static/b.css",
+                        "web/src/node_modules/m.js",
+                        "nowhere"};
   char *v[8];
   for (int i = 0; i < 8; i++)
     v[i] = at(rels[i]);
