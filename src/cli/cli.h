@@ -9,6 +9,8 @@
 #include "orchestrate/session.h"
 #include "util/strvec.h"
 
+#include <termios.h>
+
 /* Exit codes (documented in doc/wcompose.1). */
 enum cli_exit {
   EXIT_OK = 0,
@@ -84,6 +86,26 @@ int cli_verb(struct cli_global *g, const struct cli_args *args,
  * and stderr as it comes (ctx unused). */
 int cli_print_output(void *ctx, enum stream_kind kind, const char *data,
                      size_t n);
+
+/* The terminal of an interactive session (cli/term.c): raw (a hook; data
+ * is the cli_term) when the container has a TTY, our size sent on with
+ * resize; open catches SIGINT, SIGTERM (to signal) and SIGWINCH; close
+ * restores the mode and closes them. */
+struct cli_term {
+  int tty, raw, signals;
+  struct termios saved;
+  uv_signal_t sigint, sigterm, sigwinch;
+  void (*resize)(void *obj, int rows, int cols);
+  void (*signal)(void *obj, int signum);
+  void *obj;
+};
+void cli_term_raw(void *data);
+void cli_term_size(void *data);
+void cli_term_open(struct cli_term *t, uv_loop_t *loop);
+void cli_term_close(struct cli_term *t);
+/* A closed stdin would be taken by the first socket or file opened: hold
+ * its place with /dev/null (an empty input). */
+void cli_stdin_hold(void);
 
 /* Print "wcompose: <text>" lines of an error report to stderr. */
 struct err;

@@ -271,6 +271,19 @@ int engine_exec_inspect(struct engine *e, const char *exec_id, engine_cb cb,
   return call_start(k, cb, ctx, NULL, err);
 }
 
+int engine_exec_resize(struct engine *e, const char *exec_id, int h, int w,
+                       engine_cb cb, void *ctx, struct err *err)
+{
+  char *what = xasprintf("resizing exec '%.12s'", exec_id);
+  char *eid = call_escape(exec_id);
+  struct engine_call *k = call_new(e, "POST", what, "/exec/%s/resize", eid);
+  free(eid);
+  free(what);
+  call_query_int(k, "h", h);
+  call_query_int(k, "w", w);
+  return call_start(k, cb, ctx, NULL, err);
+}
+
 int engine_container_resize(struct engine *e, const char *id, int h, int w,
                             engine_cb cb, void *ctx, struct err *err)
 {

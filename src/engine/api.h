@@ -255,6 +255,10 @@ int engine_exec_create_typed(struct engine *e, const char *id,
 int engine_exec_start(struct engine *e, const char *exec_id, int tty,
                       int detach, engine_output_cb out, engine_cb cb, void *ctx,
                       struct engine_call **call, struct err *err);
+/* POST /exec/{id}/resize?h=&w=: the exec's TTY size, in characters
+ * (ERR_CONFLICT or ERR_ENGINE until its process runs). */
+int engine_exec_resize(struct engine *e, const char *exec_id, int h, int w,
+                       engine_cb cb, void *ctx, struct err *err);
 /* GET /exec/{id}/json: res->exec (running, exit code, pid). */
 int engine_exec_inspect(struct engine *e, const char *exec_id, engine_cb cb,
                         void *ctx, struct err *err);

@@ -14,4 +14,5 @@ libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/converge.c src/orchestrate/converge.h \
   src/orchestrate/supervise.c src/orchestrate/supervise.h \
   src/orchestrate/oneoff.c src/orchestrate/oneoff.h \
-  src/orchestrate/exec.c src/orchestrate/exec.h
+  src/orchestrate/exec.c src/orchestrate/exec.h \
+  src/orchestrate/pump.c src/orchestrate/pump.h
