@@ -6,10 +6,10 @@
 
 #include "cli/cmdtab.h"
 #include "views/progress.h"
+#include "orchestrate/pump.h"
 #include "orchestrate/session.h"
 #include "util/strvec.h"
-
-#include <termios.h>
+#include "util/term.h"
 
 /* Exit codes (documented in doc/wcompose.1). */
 enum cli_exit {
@@ -38,10 +38,10 @@ struct cli_global {
 
 /* Each command's declaration, defined beside its handler in cli/cmd-*.c
  * and listed in cli_commands[] (cli/cmdtab.c). */
-extern const struct cli_command cmd_build_entry, cmd_config_entry,
-    cmd_create_entry, cmd_down_entry, cmd_events_entry, cmd_exec_entry,
-    cmd_images_entry, cmd_kill_entry, cmd_logs_entry, cmd_ls_entry,
-    cmd_pause_entry, cmd_port_entry, cmd_ps_entry, cmd_pull_entry,
+extern const struct cli_command cmd_attach_entry, cmd_build_entry,
+    cmd_config_entry, cmd_create_entry, cmd_down_entry, cmd_events_entry,
+    cmd_exec_entry, cmd_images_entry, cmd_kill_entry, cmd_logs_entry,
+    cmd_ls_entry, cmd_pause_entry, cmd_port_entry, cmd_ps_entry, cmd_pull_entry,
     cmd_push_entry, cmd_restart_entry, cmd_rm_entry, cmd_run_entry,
     cmd_start_entry, cmd_stop_entry, cmd_top_entry, cmd_unpause_entry,
     cmd_up_entry, cmd_version_entry, cmd_watch_entry;
@@ -88,24 +88,20 @@ int cli_print_output(void *ctx, enum stream_kind kind, const char *data,
                      size_t n);
 
 /* The terminal of an interactive session (cli/term.c): raw (a hook; data
- * is the cli_term) when the container has a TTY, our size sent on with
- * resize; open catches SIGINT, SIGTERM (to signal) and SIGWINCH; close
- * restores the mode and closes them. */
+ * is the cli_term) when the container has a TTY, our size sent to obj;
+ * open catches SIGINT, SIGTERM (to obj; before obj is set they exit 130)
+ * and SIGWINCH; close restores the mode and closes them. */
 struct cli_term {
-  int tty, raw, signals;
-  struct termios saved;
+  int tty, signals;
+  struct term_mode mode;
   uv_signal_t sigint, sigterm, sigwinch;
-  void (*resize)(void *obj, int rows, int cols);
-  void (*signal)(void *obj, int signum);
+  const struct pump_target *ops; /* drive obj */
   void *obj;
 };
 void cli_term_raw(void *data);
 void cli_term_size(void *data);
 void cli_term_open(struct cli_term *t, uv_loop_t *loop);
 void cli_term_close(struct cli_term *t);
-/* A closed stdin would be taken by the first socket or file opened: hold
- * its place with /dev/null (an empty input). */
-void cli_stdin_hold(void);
 
 /* Print "wcompose: <text>" lines of an error report to stderr. */
 struct err;

@@ -13,21 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void on_resize(void *obj, int rows, int cols)
-{
-  if (obj)
-    exec_resize(obj, rows, cols);
-}
-
-/* Before the exec exists nothing was started: just go. */
-static void on_signal(void *obj, int signum)
-{
-  (void)signum;
-  if (!obj)
-    exit(EXIT_SIGINT);
-  exec_interrupt(obj);
-}
-
 static void on_bind(void *data, struct exec *x)
 {
   ((struct cli_term *)data)->obj = x;
@@ -76,26 +61,19 @@ static int cmd_exec(struct cli_global *g, const struct cli_args *args)
       .interactive = !detach,
       .stdin_fd = STDIN_FILENO,
       .detach_keys = cli_value(args, O_DETACH_KEYS)};
-  if (!args->pos.n) {
+  if (args->pos.n < 2) {
     fprintf(stderr, "wcompose exec: name a service and a command\n");
     cli_help(stderr, args->cmd);
     goto out;
   }
-  if (args->pos.n < 2) {
-    fprintf(stderr, "wcompose exec: name a command to run in '%s'\n",
-            args->pos.v[0]);
-    cli_help(stderr, args->cmd);
-    goto out;
-  }
-  cli_stdin_hold();
+  term_stdin_hold();
   struct cli_session cs;
   struct session *lc = &cs.s;
   int rc = cli_session_load(&cs, g, args->pos.v, 1, 0);
   const struct service *s =
       rc ? NULL : project_service(lc->project, args->pos.v[0]);
   int exit_code = -1, how = 0;
-  struct cli_term t = {
-      .tty = spec.tty, .resize = on_resize, .signal = on_signal};
+  struct cli_term t = {.tty = spec.tty, .ops = &exec_target};
   if (!rc)
     rc = cli_session_open(&cs);
   progress_end(&cs.progress);

@@ -14,16 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void on_resize(void *obj, int rows, int cols)
-{
-  oneoff_resize(obj, rows, cols);
-}
-
-static void on_signal(void *obj, int signum)
-{
-  oneoff_kill(obj, signum == SIGINT ? "SIGINT" : "SIGTERM");
-}
-
 static int run_container(struct session *lc, const struct service *s,
                          struct oneoff_options *oo, int *exit_code)
 {
@@ -35,8 +25,7 @@ static int run_container(struct session *lc, const struct service *s,
   int rc = oneoff_prepare(lc, (size_t)(s - p->services), &image_id);
   session_flush(lc);
   oo->image_id = image_id;
-  struct cli_term t = {
-      .tty = oo->tty, .resize = on_resize, .signal = on_signal};
+  struct cli_term t = {.tty = oo->tty, .ops = &oneoff_target};
   if (!rc) {
     struct oneoff *o = oneoff_new(&lc->loop, lc->engine, p, s, oo, &hooks, &t);
     t.obj = o;
@@ -125,7 +114,7 @@ static int cmd_run(struct cli_global *g, const struct cli_args *args)
     cli_help(stderr, args->cmd);
     goto out;
   }
-  cli_stdin_hold();
+  term_stdin_hold();
   struct cli_session cs;
   struct session *lc = &cs.s;
   int rc =

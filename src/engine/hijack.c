@@ -440,22 +440,23 @@ int engine_attach_open(struct engine *e, const char *id, int tty,
                        engine_attach_drain_cb drain, void *ctx,
                        struct engine_attach **ap, struct err *err)
 {
-  return engine_attach_open_keys(e, id, tty, NULL, out, done, drain, ctx, ap,
+  return engine_attach_open_keys(e, id, tty, 1, NULL, out, done, drain, ctx, ap,
                                  err);
 }
 
 int engine_attach_open_keys(struct engine *e, const char *id, int tty,
-                            const char *detach_keys, engine_output_cb out,
-                            engine_attach_done_cb done,
+                            int with_stdin, const char *detach_keys,
+                            engine_output_cb out, engine_attach_done_cb done,
                             engine_attach_drain_cb drain, void *ctx,
                             struct engine_attach **ap, struct err *err)
 {
   char *what = xasprintf("attaching to container '%s'", id);
   char *eid = call_escape(id);
   char *keys = detach_keys ? call_escape(detach_keys) : NULL;
-  char *path = xasprintf("/containers/%s/attach?stream=1&stdin=1&stdout=1&"
+  char *path = xasprintf("/containers/%s/attach?stream=1&stdin=%d&stdout=1&"
                          "stderr=1%s%s",
-                         eid, keys ? "&detachKeys=" : "", keys ? keys : "");
+                         eid, with_stdin ? 1 : 0, keys ? "&detachKeys=" : "",
+                         keys ? keys : "");
   int rc =
       hijack_open(e, what, path, NULL, tty, out, done, drain, ctx, ap, err);
   free(keys);

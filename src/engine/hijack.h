@@ -55,12 +55,13 @@ int engine_attach_open(struct engine *e, const char *id, int tty,
                        engine_output_cb out, engine_attach_done_cb done,
                        engine_attach_drain_cb drain, void *ctx,
                        struct engine_attach **a, struct err *err);
-/* The same with the engine's detach keys ("ctrl-p,ctrl-q"; NULL: its
- * default): typed in stdin, they end the stream and leave the container
- * running. */
+/* The same with stdin or without (with_stdin 0: the container's stdin is
+ * not touched; write nothing), and the engine's detach keys
+ * ("ctrl-p,ctrl-q"; NULL: its default): typed in stdin, they end the
+ * stream and leave the container running. */
 int engine_attach_open_keys(struct engine *e, const char *id, int tty,
-                            const char *detach_keys, engine_output_cb out,
-                            engine_attach_done_cb done,
+                            int with_stdin, const char *detach_keys,
+                            engine_output_cb out, engine_attach_done_cb done,
                             engine_attach_drain_cb drain, void *ctx,
                             struct engine_attach **a, struct err *err);
 /* POST /exec/{id}/start hijacked the same way: the exec (created with

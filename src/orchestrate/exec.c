@@ -521,6 +521,19 @@ void exec_interrupt(struct exec *x)
   }
 }
 
+static void target_resize(void *obj, int rows, int cols)
+{
+  exec_resize(obj, rows, cols);
+}
+
+static void target_signal(void *obj, int signum)
+{
+  (void)signum;
+  exec_interrupt(obj);
+}
+
+const struct pump_target exec_target = {target_resize, target_signal};
+
 static void on_timer_closed(uv_handle_t *h)
 {
   struct exec *x = h->data;

@@ -26,6 +26,7 @@
 #include "compose/model.h"
 #include "engine/api.h"
 #include "orchestrate/plan.h"
+#include "orchestrate/pump.h"
 #include "util/err.h"
 
 enum exec_state {
@@ -105,6 +106,8 @@ void exec_resize(struct exec *x, int rows, int cols);
 /* Stop following the output (Ctrl-C): the engine has no call to signal an
  * exec'ed process, so it is left to finish in the container. */
 void exec_interrupt(struct exec *x);
+/* exec_resize and, for SIGINT and SIGTERM, exec_interrupt. */
+extern const struct pump_target exec_target;
 /* Free x; the memory goes from the last close callback, so run the loop
  * once more afterwards. NULL: nothing. */
 void exec_free(struct exec *x);

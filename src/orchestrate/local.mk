@@ -15,4 +15,5 @@ libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/supervise.c src/orchestrate/supervise.h \
   src/orchestrate/oneoff.c src/orchestrate/oneoff.h \
   src/orchestrate/exec.c src/orchestrate/exec.h \
-  src/orchestrate/pump.c src/orchestrate/pump.h
+  src/orchestrate/pump.c src/orchestrate/pump.h \
+  src/orchestrate/attach.c src/orchestrate/attach.h

@@ -10,6 +10,7 @@
 #include "engine/hijack.h"
 #include "util/xalloc.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,6 +524,18 @@ void oneoff_resize(struct oneoff *o, int rows, int cols)
   engine_container_resize(o->engine, o->id, rows, cols, on_fire, NULL, &e);
   err_release(&e);
 }
+
+static void target_resize(void *obj, int rows, int cols)
+{
+  oneoff_resize(obj, rows, cols);
+}
+
+static void target_signal(void *obj, int signum)
+{
+  oneoff_kill(obj, signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+const struct pump_target oneoff_target = {target_resize, target_signal};
 
 void oneoff_free(struct oneoff *o)
 {

@@ -20,6 +20,7 @@
 #include "compose/model.h"
 #include "engine/api.h"
 #include "orchestrate/create.h"
+#include "orchestrate/pump.h"
 #include "util/err.h"
 
 enum oneoff_state {
@@ -103,6 +104,8 @@ void oneoff_kill(struct oneoff *o, const char *signal);
 /* The container's TTY size, in characters; nothing unless it runs with a
  * TTY. */
 void oneoff_resize(struct oneoff *o, int rows, int cols);
+/* oneoff_resize, and oneoff_kill with the signal (SIGINT or SIGTERM). */
+extern const struct pump_target oneoff_target;
 
 /* Free o, hanging up what is still open; the memory goes from the last
  * close callback, so run the loop once more afterwards. NULL: nothing. */
