@@ -3,15 +3,8 @@
 #include "cli/cli.h"
 #include "orchestrate/attach.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static void on_bind(void *data, struct attach *a, int tty)
-{
-  ((struct cli_term *)data)->obj = a;
-  ((struct cli_term *)data)->tty = tty;
-}
 
 enum { O_INDEX = 1, O_NO_STDIN, O_DETACH_KEYS, O_SIG_PROXY };
 
@@ -19,8 +12,7 @@ static const struct cli_option options[] = {
     {O_INDEX, 0, "index", "N", "Index of the container (default 1)",
      CLI_OPT_REPLICA},
     {O_NO_STDIN, 0, "no-stdin", NULL, "Do not attach STDIN"},
-    {O_DETACH_KEYS, 0, "detach-keys", "KEYS",
-     "Keys that detach (default ctrl-p,ctrl-q)"},
+    {O_DETACH_KEYS, 0, "detach-keys", "KEYS", "Detach keys (ctrl-p,ctrl-q)"},
     {O_SIG_PROXY, 0, "sig-proxy", "BOOL",
      "Proxy SIGINT and SIGTERM to the process (default true)", 0, "true|false"},
     {0}};
@@ -28,7 +20,6 @@ static const struct cli_option options[] = {
 static int cmd_attach(struct cli_global *g, const struct cli_args *args)
 {
   static const struct attach_hooks hooks = {.output = cli_print_output,
-                                            .bind = on_bind,
                                             .attached = cli_term_raw,
                                             .started = cli_term_size};
   const char *proxy = cli_value(args, O_SIG_PROXY);
@@ -44,8 +35,6 @@ static int cmd_attach(struct cli_global *g, const struct cli_args *args)
   term_stdin_hold();
   struct cli_session cs;
   int rc = cli_session_load(&cs, g, args->pos.v, 1, 0), exit_code, how = 0;
-  const struct service *s =
-      rc ? NULL : project_service(cs.s.project, args->pos.v[0]);
   const char *name = NULL;
   struct cli_term t = {.ops = &attach_target};
   if (!rc)
@@ -53,15 +42,14 @@ static int cmd_attach(struct cli_global *g, const struct cli_args *args)
   progress_end(&cs.progress);
   if (!rc) {
     cli_term_open(&t, &cs.s.loop);
-    rc = attach_session_run(&cs.s, s, &o, &hooks, &t, &exit_code, &how, &name);
+    const struct service *s = project_service(cs.s.project, args->pos.v[0]);
+    rc = attach_session_run(&cs.s, s, &o, &hooks, &t, &t.obj, &t.tty,
+                            &exit_code, &how, &name);
     cli_term_close(&t);
   }
-  if (!rc && how)
-    fprintf(stderr, "%swcompose: %s; '%s' runs on\n", t.tty ? "\n" : "",
-            how == 1 ? "interrupted" : "detached", name);
   int code = cli_session_exit(&cs, rc);
   if (!rc)
-    code = how == 1 ? EXIT_SIGINT : how == 2 ? 0 : exit_code;
+    code = cli_term_ended(&t, how, name, exit_code);
   cli_session_close(&cs);
   return code;
 }

@@ -7,16 +7,7 @@
 #include "cli/cli.h"
 #include "orchestrate/exec.h"
 
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
-
-static void on_bind(void *data, struct exec *x)
-{
-  ((struct cli_term *)data)->obj = x;
-}
 
 enum { O_DETACH = 1, O_ENV, O_WORKDIR, O_USER, O_PRIV, O_INDEX, O_NO_TTY, O_I };
 enum { O_DETACH_KEYS = O_I + 1 };
@@ -25,19 +16,15 @@ static const struct cli_option options[] = {
     {O_DETACH, 'd', "detach", NULL, "Run the command in the background"},
     {O_ENV, 'e', "env", "KEY[=VAL]", "Set an environment variable",
      CLI_OPT_REPEAT},
-    {O_INDEX, 0, "index", "N",
-     "Index of the container if the service has several replicas (default "
-     "1)",
+    {O_INDEX, 0, "index", "N", "Index of the replica (default 1)",
      CLI_OPT_REPLICA},
     {O_PRIV, 0, "privileged", NULL, "Give extended privileges to the process"},
     {O_USER, 'u', "user", "USER", "Run the command as this user"},
     {O_WORKDIR, 'w', "workdir", "DIR", "Working directory of the command"},
     {O_NO_TTY, 'T', "no-TTY", NULL,
-     "Don't allocate a TTY (by default one is allocated when stdin is a "
-     "terminal)"},
+     "Don't allocate a TTY (one is when stdin is a terminal)"},
     {O_I, 'i', "interactive", NULL, "Keep STDIN open (the default)"},
-    {O_DETACH_KEYS, 0, "detach-keys", "KEYS",
-     "Keys that detach from the session (default ctrl-p,ctrl-q)"},
+    {O_DETACH_KEYS, 0, "detach-keys", "KEYS", "Detach keys (ctrl-p,ctrl-q)"},
     {0}};
 
 /* Options end at the service name: the command's own flags stay its own. */
@@ -80,15 +67,11 @@ static int cmd_exec(struct cli_global *g, const struct cli_args *args)
   if (!rc) {
     cli_term_open(&t, &lc->loop);
     rc = exec_session_run(lc, s, cli_int(args, O_INDEX, 1), &spec, &hooks, &t,
-                          on_bind, &exit_code, &how);
+                          &t.obj, &exit_code, &how);
     cli_term_close(&t);
   }
-  if (!rc && how)
-    fprintf(stderr, "%swcompose: %s; the command may still run in '%s'\n",
-            t.tty ? "\n" : "", how == 1 ? "interrupted" : "detached",
-            spec.container_name);
-  if (!rc && how == 1)
-    exit_code = EXIT_SIGINT;
+  if (!rc)
+    exit_code = cli_term_ended(&t, how, spec.container_name, exit_code);
   code = cli_session_exit(&cs, rc);
   if (!rc && exit_code >= 0)
     code = exit_code;

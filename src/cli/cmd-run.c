@@ -8,55 +8,12 @@
 #include "orchestrate/oneoff.h"
 #include "util/xalloc.h"
 
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-static int run_container(struct session *lc, const struct service *s,
-                         struct oneoff_options *oo, int *exit_code)
-{
-  static const struct oneoff_hooks hooks = {.output = cli_print_output,
-                                            .attached = cli_term_raw,
-                                            .started = cli_term_size};
-  const struct project *p = lc->project;
-  char *image_id = NULL;
-  int rc = oneoff_prepare(lc, (size_t)(s - p->services), &image_id);
-  session_flush(lc);
-  oo->image_id = image_id;
-  struct cli_term t = {.tty = oo->tty, .ops = &oneoff_target};
-  if (!rc) {
-    struct oneoff *o = oneoff_new(&lc->loop, lc->engine, p, s, oo, &hooks, &t);
-    t.obj = o;
-    if (!oo->detach)
-      cli_term_open(&t, &lc->loop);
-    oneoff_start(o);
-    while (!oneoff_finished(o))
-      if (!uv_run(&lc->loop, UV_RUN_ONCE))
-        break;
-    cli_term_close(&t);
-    rc = oneoff_result(o, exit_code, &lc->err);
-    if (!rc && oo->detach)
-      printf("%s\n", oneoff_name(o));
-    oneoff_free(o);
-    uv_run(&lc->loop, UV_RUN_NOWAIT);
-  }
-  free(image_id);
-  return rc;
-}
-
-enum {
-  O_DETACH = 1,
-  O_RM,
-  O_ENV,
-  O_VOLUME,
-  O_PUBLISH,
-  O_ENTRYPOINT,
-  O_WORKDIR
-};
-enum { O_USER = O_WORKDIR + 1, O_NAME, O_NO_DEPS, O_SERVICE_PORTS, O_NO_TTY };
-enum { O_INTERACTIVE = O_NO_TTY + 1, O_USE_ALIASES, O_LABEL };
+enum { O_DETACH = 1, O_RM, O_ENV, O_VOLUME, O_PUBLISH, O_ENTRYPOINT };
+enum { O_WORKDIR = O_ENTRYPOINT + 1, O_USER, O_NAME, O_NO_DEPS, O_PORTS };
+enum { O_NO_TTY = O_PORTS + 1, O_INTERACTIVE, O_USE_ALIASES, O_LABEL };
 
 static const struct cli_option options[] = {
     {O_DETACH, 'd', "detach", NULL, "Run in the background, print its name"},
@@ -67,16 +24,15 @@ static const struct cli_option options[] = {
     {O_PUBLISH, 'p', "publish", "SPEC", "Publish [HOST:]CONTAINER[/PROTO]",
      CLI_OPT_REPEAT},
     {O_ENTRYPOINT, 0, "entrypoint", "CMD", "Override the entrypoint"},
-    {O_WORKDIR, 'w', "workdir", "DIR",
-     "Working directory inside the container"},
+    {O_WORKDIR, 'w', "workdir", "DIR", "Working directory in the container"},
     {O_USER, 'u', "user", "USER", "Run as this user"},
     {O_NAME, 0, "name", "NAME", "Name the container"},
     {O_NO_DEPS, 0, "no-deps", NULL, "Don't start linked services"},
-    {O_SERVICE_PORTS, 0, "service-ports", NULL, "Publish the service's ports"},
+    {O_PORTS, 0, "service-ports", NULL, "Publish the service's ports"},
     {O_NO_TTY, 'T', "no-TTY", NULL, "Don't allocate a TTY"},
     {O_INTERACTIVE, 'i', "interactive", NULL, "Keep STDIN open (the default)"},
     {O_USE_ALIASES, 0, "use-aliases", NULL,
-     "Use the service's network aliases in the network(s) it joins"},
+     "Use the service's network aliases"},
     {O_LABEL, 'l', "label", "KEY=VAL", "Add or override a label",
      CLI_OPT_REPEAT},
     {0}};
@@ -106,7 +62,7 @@ static int cmd_run(struct cli_global *g, const struct cli_args *args)
              isatty(STDOUT_FILENO) && isatty(STDIN_FILENO),
       .detach = detach,
       .rm = cli_flag(args, O_RM) > 0,
-      .service_ports = cli_flag(args, O_SERVICE_PORTS) > 0,
+      .service_ports = cli_flag(args, O_PORTS) > 0,
       .use_aliases = cli_flag(args, O_USE_ALIASES) > 0,
       .stdin_fd = detach ? -1 : STDIN_FILENO};
   if (!args->pos.n) {
@@ -121,7 +77,12 @@ static int cmd_run(struct cli_global *g, const struct cli_args *args)
       cli_session_load(&cs, g, args->pos.v, 1, cli_flag(args, O_NO_DEPS) <= 0);
   const struct service *s =
       rc ? NULL : project_service(lc->project, args->pos.v[0]);
+  static const struct oneoff_hooks hooks = {.output = cli_print_output,
+                                            .attached = cli_term_raw,
+                                            .started = cli_term_size};
+  struct cli_term t = {.tty = oo.tty, .ops = &oneoff_target};
   int exit_code = -1;
+  char *name = NULL;
   if (!rc)
     rc = oneoff_check(lc->project, s, &oo, &lc->err);
   if (!rc)
@@ -132,7 +93,14 @@ static int cmd_run(struct cli_global *g, const struct cli_args *args)
     rc = oneoff_deps(lc, (size_t)(s - lc->project->services));
   progress_end(&cs.progress);
   if (!rc)
-    rc = run_container(lc, s, &oo, &exit_code);
+    cli_term_open(&t, &lc->loop);
+  if (!rc)
+    rc = oneoff_session_run(lc, (size_t)(s - lc->project->services), &oo,
+                            &hooks, &t, &t.obj, &exit_code, &name);
+  cli_term_close(&t);
+  if (!rc && detach)
+    printf("%s\n", name);
+  free(name);
   code = cli_session_exit(&cs, rc);
   if (rc == ERR_CANCELED)
     code = EXIT_SIGINT;

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -52,4 +53,13 @@ void cli_term_close(struct cli_term *t)
   for (size_t i = 0; i < 3 && t->signals; i++)
     uv_close((uv_handle_t *)h[i], NULL);
   t->signals = 0;
+}
+
+int cli_term_ended(const struct cli_term *t, int how, const char *name,
+                   int exit_code)
+{
+  if (how)
+    fprintf(stderr, "%swcompose: %s; the process may still run in '%s'\n",
+            t->tty ? "\n" : "", how == 1 ? "interrupted" : "detached", name);
+  return how == 1 ? EXIT_SIGINT : how == 2 ? 0 : exit_code;
 }

@@ -181,6 +181,20 @@ int engine_container_attach(struct engine *e, const char *id, int tty, int logs,
   return call_start(k, cb, ctx, call, err);
 }
 
+int engine_container_archive_get(struct engine *e, const char *id,
+                                 const char *path, engine_output_cb out,
+                                 engine_cb cb, void *ctx,
+                                 struct engine_call **call, struct err *err)
+{
+  char *verb = xasprintf("copying '%s' from", path);
+  struct engine_call *k = on_container(e, "GET", verb, id, "archive");
+  free(verb);
+  call_query(k, "path", path);
+  k->out = out;
+  call_stream(k, DEC_RAW);
+  return call_start(k, cb, ctx, call, err);
+}
+
 int engine_container_archive_put(struct engine *e, const char *id,
                                  const char *path, http_read_cb read,
                                  void *read_ctx, engine_cb cb, void *ctx,

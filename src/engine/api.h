@@ -220,6 +220,13 @@ int engine_container_attach(struct engine *e, const char *id, int tty, int logs,
 int engine_container_resize(struct engine *e, const char *id, int h, int w,
                             engine_cb cb, void *ctx, struct err *err);
 /* A hijacked attach with stdin: see engine/hijack.h. */
+/* GET /containers/{id}/archive?path=: the tar of path (its root entry
+ * named as path's last component) streamed raw to out (STREAM_STDOUT) as
+ * it comes; ERR_NOTFOUND when path does not exist. call may be NULL. */
+int engine_container_archive_get(struct engine *e, const char *id,
+                                 const char *path, engine_output_cb out,
+                                 engine_cb cb, void *ctx,
+                                 struct engine_call **call, struct err *err);
 /* PUT /containers/{id}/archive?path=: extract the tar read from read into
  * the directory path of the container (watch sync). */
 int engine_container_archive_put(struct engine *e, const char *id,

@@ -129,8 +129,8 @@ static int exit_code_of(struct session *s, const char *id, int *code)
 
 int attach_session_run(struct session *s, const struct service *svc,
                        const struct attach_options *o,
-                       const struct attach_hooks *h, void *data, int *exit_code,
-                       int *how, const char **name)
+                       const struct attach_hooks *h, void *data, void **obj,
+                       int *ttyp, int *exit_code, int *how, const char **name)
 {
   const struct plan_container *c = NULL;
   unsigned char keys[PUMP_KEYS_MAX];
@@ -158,8 +158,8 @@ int attach_session_run(struct session *s, const struct service *svc,
   if (in)
     a.pump =
         pump_new(&s->loop, o->stdin_fd, keys, tty ? nkeys : 0, on_detached, &a);
-  if (h->bind)
-    h->bind(data, &a, tty);
+  *obj = &a;
+  *ttyp = tty;
   rc = engine_attach_open_keys(s->engine, c->id, tty, in, tty ? k : NULL,
                                on_output, on_done, on_drain, &a, &a.att,
                                &s->err);
@@ -174,8 +174,7 @@ int attach_session_run(struct session *s, const struct service *svc,
       if (!uv_run(&s->loop, UV_RUN_ONCE))
         break;
   }
-  if (h->bind)
-    h->bind(data, NULL, tty);
+  *obj = NULL;
   pump_free(a.pump);
   engine_attach_free(a.att);
   uv_run(&s->loop, UV_RUN_NOWAIT);

@@ -5,9 +5,8 @@
  * from ours, the detach keys with a TTY; when the stream ends the
  * container's exit code is read (a wait). Nothing here prints.
  *
- * Ownership: a struct attach lives inside attach_session_run; the hooks
- * get it (bind) to resize, signal or interrupt it from the caller's
- * signal handlers while it runs. */
+ * Ownership: a struct attach lives inside attach_session_run, which
+ * publishes it to the caller's signal handlers while it runs. */
 #ifndef WCOMPOSE_ORCHESTRATE_ATTACH_H
 #define WCOMPOSE_ORCHESTRATE_ATTACH_H
 
@@ -30,9 +29,6 @@ struct attach;
 struct attach_hooks {
   /* the output as it comes; 0 to go on */
   int (*output)(void *data, enum stream_kind kind, const char *p, size_t n);
-  /* told the attach before it opens (NULL after it ends): tty is the
-   * container's */
-  void (*bind)(void *data, struct attach *a, int tty);
   /* attached: our terminal may go raw; then send the size (attach_resize) */
   void (*attached)(void *data);
   void (*started)(void *data);
@@ -40,15 +36,17 @@ struct attach_hooks {
 
 /* At the top of a command (runs the loop): observe, pick the running
  * replica o->index of svc, inspect it for its TTY and stdin, attach, and
- * follow until the stream ends, the detach keys or attach_interrupt. 0
+ * follow until the stream ends, the detach keys or attach_interrupt
+ * (*obj holds the attach meanwhile, NULL after; *tty is the container's,
+ * set before the attached hook). 0
  * with *exit_code (-1 unless it exited), *how (0 the container exited, 1
  * interrupted, 2 detached) and *name (borrowed from s, the container's);
  * or the failure's code with its message in s->err. */
 struct session;
 int attach_session_run(struct session *s, const struct service *svc,
                        const struct attach_options *o,
-                       const struct attach_hooks *h, void *data, int *exit_code,
-                       int *how, const char **name);
+                       const struct attach_hooks *h, void *data, void **obj,
+                       int *tty, int *exit_code, int *how, const char **name);
 
 /* The TTY's size in characters (nothing without a TTY). */
 void attach_resize(struct attach *a, int rows, int cols);

@@ -560,8 +560,7 @@ void exec_free(struct exec *x)
 
 int exec_session_run(struct session *s, const struct service *svc, int index,
                      struct exec_spec *spec, const struct exec_hooks *hooks,
-                     void *data, void (*bind)(void *data, struct exec *x),
-                     int *exit_code, int *how)
+                     void *data, void **obj, int *exit_code, int *how)
 {
   const struct plan_container *c = NULL;
   int rc = session_observe(s);
@@ -572,12 +571,13 @@ int exec_session_run(struct session *s, const struct service *svc, int index,
   spec->container = c->id;
   spec->container_name = c->name;
   struct exec *x = exec_new(&s->loop, s->engine, s->project, spec, hooks, data);
-  bind(data, x);
+  *obj = x;
   exec_start(x);
   while (!exec_finished(x))
     if (!uv_run(&s->loop, UV_RUN_ONCE))
       break;
   int interrupted = 0;
+  *obj = NULL;
   rc = exec_result(x, exit_code, &interrupted, &s->err);
   *how = interrupted ? 1 : x->detached ? 2 : 0;
   exec_free(x);

@@ -114,15 +114,15 @@ void exec_free(struct exec *x);
 
 /* At the top of a command (it runs the loop): observe the session's
  * containers, pick the running replica index of service svc, fill spec's
- * container and name, make the exec (hooks and data as exec_new; bind is
- * told of it before it starts, for the caller's signals) and run it to
+ * container and name, make the exec (hooks and data as exec_new; *obj
+ * holds it while it runs, NULL before and after, for the caller's signal
+ * handlers) and run it to
  * its end. 0 with *exit_code and *how (0 exited, 1 interrupted, 2
  * detached); or the failure's code with its message in s->err. */
 struct session;
 int exec_session_run(struct session *s, const struct service *svc, int index,
                      struct exec_spec *spec, const struct exec_hooks *hooks,
-                     void *data, void (*bind)(void *data, struct exec *x),
-                     int *exit_code, int *how);
+                     void *data, void **obj, int *exit_code, int *how);
 
 void exec_set_state(struct exec *x, enum exec_state to);
 const char *exec_state_name(enum exec_state st);

@@ -582,3 +582,32 @@ int oneoff_prepare(struct session *s, size_t target, char **image_id)
   free(ids);
   return rc;
 }
+
+int oneoff_session_run(struct session *s, size_t target,
+                       struct oneoff_options *opt,
+                       const struct oneoff_hooks *hooks, void *data, void **obj,
+                       int *exit_code, char **name)
+{
+  char *image_id = NULL;
+  int rc = oneoff_prepare(s, target, &image_id);
+  session_flush(s);
+  opt->image_id = image_id;
+  if (!rc) {
+    struct oneoff *o =
+        oneoff_new(&s->loop, s->engine, s->project,
+                   &s->project->services[target], opt, hooks, data);
+    *obj = o;
+    oneoff_start(o);
+    while (!oneoff_finished(o))
+      if (!uv_run(&s->loop, UV_RUN_ONCE))
+        break;
+    *obj = NULL;
+    rc = oneoff_result(o, exit_code, &s->err);
+    *name = xstrdup(o->name);
+    oneoff_free(o);
+    uv_run(&s->loop, UV_RUN_NOWAIT);
+  }
+  opt->image_id = NULL;
+  free(image_id);
+  return rc;
+}

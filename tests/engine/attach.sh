@@ -50,6 +50,8 @@ wait_until 20 test -s mode.before
 session() {
   rm -f rc.txt mode.after
   send "clear; \"$WCOMPOSE\" -p $T_PROJECT attach $1 shell; echo \$? >rc.txt; stty -g >mode.after"
+  # the screen was cleared once wcompose runs: no stale prompt matches
+  wait_until 20 pgrep -f "$T_PROJECT attach"
 }
 ended() {
   if wait_until 20 test -s mode.after; then t_ok "$1: wcompose ended"; else

@@ -45,6 +45,8 @@ wait_until 20 test -s mode.before
 session() {
   rm -f rc.txt mode.after
   send "clear; \"$WCOMPOSE\" -p $T_PROJECT exec $1 web sh; echo \$? >rc.txt; stty -g >mode.after"
+  # the screen was cleared once wcompose runs: no stale prompt matches
+  wait_until 20 pgrep -f "$T_PROJECT exec"
 }
 ended() {
   if wait_until 20 test -s mode.after; then t_ok "$1: wcompose ended"; else
@@ -79,7 +81,7 @@ expect "second session: prompt" '^/ # ?$'
 send 'sleep 4321 &'
 tm send-keys -t s C-p C-q
 ended "ctrl-p,ctrl-q" 0
-check_match "detach: said" "$(screen)" 'detached; the command may still run'
+check_match "detach: said" "$(screen)" 'detached; the process may still run'
 check "detach: the process runs on" \
   sh -c "docker top $T_PROJECT-web-1 | grep -q 'sleep 4321'"
 
@@ -93,7 +95,7 @@ ended "--detach-keys ctrl-x,y" 0
 
 session ""
 expect "SIGTERM session: prompt" '^/ # ?$'
-pid=$(pgrep -n -f "$T_PROJECT exec web sh")
+pid=$(pgrep -n -f "$T_PROJECT exec")
 if [ -n "$pid" ]; then kill -TERM "$pid"; fi
 ended "SIGTERM to wcompose" 130
 
