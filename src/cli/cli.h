@@ -6,7 +6,6 @@
 
 #include "cli/cmdtab.h"
 #include "views/progress.h"
-#include "orchestrate/pump.h"
 #include "orchestrate/session.h"
 #include "util/strvec.h"
 #include "util/term.h"
@@ -43,8 +42,9 @@ extern const struct cli_command cmd_attach_entry, cmd_build_entry,
     cmd_events_entry, cmd_exec_entry, cmd_images_entry, cmd_kill_entry,
     cmd_logs_entry, cmd_ls_entry, cmd_pause_entry, cmd_port_entry, cmd_ps_entry,
     cmd_pull_entry, cmd_push_entry, cmd_restart_entry, cmd_rm_entry,
-    cmd_run_entry, cmd_start_entry, cmd_stop_entry, cmd_top_entry,
-    cmd_unpause_entry, cmd_up_entry, cmd_version_entry, cmd_watch_entry;
+    cmd_run_entry, cmd_start_entry, cmd_stats_entry, cmd_stop_entry,
+    cmd_top_entry, cmd_unpause_entry, cmd_up_entry, cmd_version_entry,
+    cmd_watch_entry;
 
 /* A command's session (orchestrate/session.h) with the progress display
  * as its hooks (cli/runtime.c). */
@@ -87,23 +87,9 @@ int cli_verb(struct cli_global *g, const struct cli_args *args,
 int cli_print_output(void *ctx, enum stream_kind kind, const char *data,
                      size_t n);
 
-/* The terminal of an interactive session (cli/term.c): raw (a hook; data
- * is the cli_term) when the container has a TTY, our size sent to obj;
- * open catches SIGINT, SIGTERM (to obj; before obj is set they exit 130)
- * and SIGWINCH; close restores the mode and closes them. */
-struct cli_term {
-  int tty, signals;
-  struct term_mode mode;
-  uv_signal_t sigint, sigterm, sigwinch;
-  const struct pump_target *ops; /* drive obj */
-  void *obj;
-};
-void cli_term_raw(void *data);
-void cli_term_size(void *data);
-void cli_term_open(struct cli_term *t, uv_loop_t *loop);
-void cli_term_close(struct cli_term *t);
-/* Say how it ended (0 exited, 1 interrupted, 2 detached); the exit code. */
-int cli_term_ended(const struct cli_term *t, int how, const char *name,
+/* An interactive session ended how (0 exited, 1 interrupted, 2 detached):
+ * said (cli/term.c); the exit code (exit_code, 130, 0). */
+int cli_term_ended(const struct term_session *t, int how, const char *name,
                    int exit_code);
 
 /* Print "wcompose: <text>" lines of an error report to stderr. */

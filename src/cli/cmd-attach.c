@@ -1,5 +1,5 @@
 /* wcompose attach: our terminal on a service's running container
- * (orchestrate/attach), the terminal as run's (cli/term.c). */
+ * (orchestrate/attach), the terminal as run's (util/term.h). */
 #include "cli/cli.h"
 #include "orchestrate/attach.h"
 
@@ -20,8 +20,8 @@ static const struct cli_option options[] = {
 static int cmd_attach(struct cli_global *g, const struct cli_args *args)
 {
   static const struct attach_hooks hooks = {.output = cli_print_output,
-                                            .attached = cli_term_raw,
-                                            .started = cli_term_size};
+                                            .attached = term_session_raw,
+                                            .started = term_session_size};
   const char *proxy = cli_value(args, O_SIG_PROXY);
   struct attach_options o = {.index = cli_int(args, O_INDEX, 1),
                              .no_stdin = cli_flag(args, O_NO_STDIN) > 0,
@@ -36,16 +36,16 @@ static int cmd_attach(struct cli_global *g, const struct cli_args *args)
   struct cli_session cs;
   int rc = cli_session_load(&cs, g, args->pos.v, 1, 0), exit_code, how = 0;
   const char *name = NULL;
-  struct cli_term t = {.ops = &attach_target};
+  struct term_session t = {.ops = &attach_target};
   if (!rc)
     rc = cli_session_open(&cs);
   progress_end(&cs.progress);
   if (!rc) {
-    cli_term_open(&t, &cs.s.loop);
+    term_session_open(&t, &cs.s.loop);
     const struct service *s = project_service(cs.s.project, args->pos.v[0]);
     rc = attach_session_run(&cs.s, s, &o, &hooks, &t, &t.obj, &t.tty,
                             &exit_code, &how, &name);
-    cli_term_close(&t);
+    term_session_close(&t);
   }
   int code = cli_session_exit(&cs, rc);
   if (!rc)

@@ -1,7 +1,7 @@
 /* wcompose exec: run a command in the running container of a service
  * (replica --index) through the exec runtime (orchestrate/exec): our stdin
  * forwarded, a TTY when stdin is a terminal (-T: none), the terminal as
- * run's (cli/term.c), the detach keys, and the exit code passed through.
+ * run's (util/term.h), the detach keys, and the exit code passed through.
  * Ctrl-C: with a TTY it is a key for the container; without, it stops
  * following (the command may go on in the container). */
 #include "cli/cli.h"
@@ -31,8 +31,8 @@ static const struct cli_option options[] = {
 static int cmd_exec(struct cli_global *g, const struct cli_args *args)
 {
   static const struct exec_hooks hooks = {.output = cli_print_output,
-                                          .attached = cli_term_raw,
-                                          .started = cli_term_size};
+                                          .attached = term_session_raw,
+                                          .started = term_session_size};
   struct strvec env = STRVEC_INIT;
   int code = EXIT_USAGE, detach = cli_flag(args, O_DETACH) > 0;
   cli_values_copy(args, O_ENV, &env);
@@ -60,15 +60,15 @@ static int cmd_exec(struct cli_global *g, const struct cli_args *args)
   const struct service *s =
       rc ? NULL : project_service(lc->project, args->pos.v[0]);
   int exit_code = -1, how = 0;
-  struct cli_term t = {.tty = spec.tty, .ops = &exec_target};
+  struct term_session t = {.tty = spec.tty, .ops = &exec_target};
   if (!rc)
     rc = cli_session_open(&cs);
   progress_end(&cs.progress);
   if (!rc) {
-    cli_term_open(&t, &lc->loop);
+    term_session_open(&t, &lc->loop);
     rc = exec_session_run(lc, s, cli_int(args, O_INDEX, 1), &spec, &hooks, &t,
                           &t.obj, &exit_code, &how);
-    cli_term_close(&t);
+    term_session_close(&t);
   }
   if (!rc)
     exit_code = cli_term_ended(&t, how, spec.container_name, exit_code);

@@ -2,7 +2,7 @@
  * <project>-<service>-run-<hex>: dependencies first (as up), then the
  * one-off runtime (orchestrate/oneoff) creates, attaches (stdin forwarded),
  * starts, waits and removes it, and its exit code passes through. The
- * terminal (cli/term.c): raw with a TTY, SIGINT and SIGTERM sent to the
+ * terminal (util/term.h): raw with a TTY, SIGINT and SIGTERM sent to the
  * container, SIGWINCH resizes its TTY. */
 #include "cli/cli.h"
 #include "orchestrate/oneoff.h"
@@ -78,9 +78,9 @@ static int cmd_run(struct cli_global *g, const struct cli_args *args)
   const struct service *s =
       rc ? NULL : project_service(lc->project, args->pos.v[0]);
   static const struct oneoff_hooks hooks = {.output = cli_print_output,
-                                            .attached = cli_term_raw,
-                                            .started = cli_term_size};
-  struct cli_term t = {.tty = oo.tty, .ops = &oneoff_target};
+                                            .attached = term_session_raw,
+                                            .started = term_session_size};
+  struct term_session t = {.tty = oo.tty, .ops = &oneoff_target};
   int exit_code = -1;
   char *name = NULL;
   if (!rc)
@@ -93,11 +93,11 @@ static int cmd_run(struct cli_global *g, const struct cli_args *args)
     rc = oneoff_deps(lc, (size_t)(s - lc->project->services));
   progress_end(&cs.progress);
   if (!rc)
-    cli_term_open(&t, &lc->loop);
+    term_session_open(&t, &lc->loop);
   if (!rc)
     rc = oneoff_session_run(lc, (size_t)(s - lc->project->services), &oo,
                             &hooks, &t, &t.obj, &exit_code, &name);
-  cli_term_close(&t);
+  term_session_close(&t);
   if (!rc && detach)
     printf("%s\n", name);
   free(name);

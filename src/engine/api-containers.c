@@ -181,6 +181,16 @@ int engine_container_attach(struct engine *e, const char *id, int tty, int logs,
   return call_start(k, cb, ctx, call, err);
 }
 
+int engine_container_stats(struct engine *e, const char *id, engine_cb cb,
+                           void *ctx, struct err *err)
+{
+  struct engine_call *k =
+      on_container(e, "GET", "reading the stats of", id, "stats");
+  call_query(k, "stream", "0");
+  k->typed = TYPED_STATS;
+  return call_start(k, cb, ctx, NULL, err);
+}
+
 int engine_container_archive_get(struct engine *e, const char *id,
                                  const char *path, engine_output_cb out,
                                  engine_cb cb, void *ctx,

@@ -197,4 +197,4 @@ static void target_signal(void *obj, int signum)
   attach_signal(obj, signum);
 }
 
-const struct pump_target attach_target = {target_resize, target_signal};
+const struct term_target attach_target = {target_resize, target_signal};

@@ -13,6 +13,7 @@
 #include "compose/model.h"
 #include "engine/api.h"
 #include "orchestrate/pump.h"
+#include "util/term.h"
 
 struct attach_options {
   int index;               /* the replica, 1.. */
@@ -56,6 +57,6 @@ void attach_signal(struct attach *a, int signum);
 /* Stop following: the container runs on. */
 void attach_interrupt(struct attach *a);
 /* attach_resize and attach_signal. */
-extern const struct pump_target attach_target;
+extern const struct term_target attach_target;
 
 #endif

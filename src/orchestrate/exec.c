@@ -532,7 +532,7 @@ static void target_signal(void *obj, int signum)
   exec_interrupt(obj);
 }
 
-const struct pump_target exec_target = {target_resize, target_signal};
+const struct term_target exec_target = {target_resize, target_signal};
 
 static void on_timer_closed(uv_handle_t *h)
 {

@@ -28,6 +28,7 @@
 #include "orchestrate/plan.h"
 #include "orchestrate/pump.h"
 #include "util/err.h"
+#include "util/term.h"
 
 enum exec_state {
   EXEC_IDLE,       /* not started yet */
@@ -107,7 +108,7 @@ void exec_resize(struct exec *x, int rows, int cols);
  * exec'ed process, so it is left to finish in the container. */
 void exec_interrupt(struct exec *x);
 /* exec_resize and, for SIGINT and SIGTERM, exec_interrupt. */
-extern const struct pump_target exec_target;
+extern const struct term_target exec_target;
 /* Free x; the memory goes from the last close callback, so run the loop
  * once more afterwards. NULL: nothing. */
 void exec_free(struct exec *x);

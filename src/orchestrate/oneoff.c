@@ -535,7 +535,7 @@ static void target_signal(void *obj, int signum)
   oneoff_kill(obj, signum == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
-const struct pump_target oneoff_target = {target_resize, target_signal};
+const struct term_target oneoff_target = {target_resize, target_signal};
 
 void oneoff_free(struct oneoff *o)
 {

@@ -22,6 +22,7 @@
 #include "orchestrate/create.h"
 #include "orchestrate/pump.h"
 #include "util/err.h"
+#include "util/term.h"
 
 enum oneoff_state {
   ONEOFF_IDLE,       /* not started yet */
@@ -105,7 +106,7 @@ void oneoff_kill(struct oneoff *o, const char *signal);
  * TTY. */
 void oneoff_resize(struct oneoff *o, int rows, int cols);
 /* oneoff_resize, and oneoff_kill with the signal (SIGINT or SIGTERM). */
-extern const struct pump_target oneoff_target;
+extern const struct term_target oneoff_target;
 
 /* Free o, hanging up what is still open; the memory goes from the last
  * close callback, so run the loop once more afterwards. NULL: nothing. */

@@ -30,14 +30,6 @@
 int pump_keys_parse(const char *text, unsigned char out[PUMP_KEYS_MAX],
                     size_t *n, struct err *err);
 
-/* What our terminal's events drive in an interactive session (run's
- * one-off, an exec, an attach): its TTY's new size, and SIGINT or SIGTERM
- * as the session takes them. obj is the session's struct. */
-struct pump_target {
-  void (*resize)(void *obj, int rows, int cols);
-  void (*signal)(void *obj, int signum);
-};
-
 struct pump;
 
 /* Forward input fd (dup'ed; -1: none, the stream's stdin ends at once).

@@ -3,6 +3,7 @@
 #include "util/term.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -60,4 +61,54 @@ void term_stdin_hold(void)
     if (fd > STDIN_FILENO)
       close(fd);
   }
+}
+
+void term_session_raw(void *data)
+{
+  struct term_session *t = data;
+  if (t->tty)
+    term_raw(&t->mode);
+}
+
+void term_session_size(void *data)
+{
+  struct term_session *t = data;
+  int rows, cols;
+  if (t->tty && t->obj && !term_size(&rows, &cols))
+    t->ops->resize(t->obj, rows, cols);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+  struct term_session *t = h->data;
+  if (signum == SIGWINCH) {
+    term_session_size(t);
+  } else if (t->obj) {
+    t->ops->signal(t->obj, signum);
+  } else { /* nothing was started yet */
+    term_restore(&t->mode);
+    signal(signum, SIG_DFL);
+    raise(signum);
+  }
+}
+
+void term_session_open(struct term_session *t, uv_loop_t *loop)
+{
+  uv_signal_t *h[] = {&t->sigint, &t->sigterm, &t->sigwinch};
+  int sig[] = {SIGINT, SIGTERM, SIGWINCH};
+  for (size_t i = 0; i < 3; i++) {
+    uv_signal_init(loop, h[i]);
+    h[i]->data = t;
+    uv_signal_start(h[i], on_signal, sig[i]);
+  }
+  t->signals = 1;
+}
+
+void term_session_close(struct term_session *t)
+{
+  uv_signal_t *h[] = {&t->sigint, &t->sigterm, &t->sigwinch};
+  term_restore(&t->mode);
+  for (size_t i = 0; i < 3 && t->signals; i++)
+    uv_close((uv_handle_t *)h[i], NULL);
+  t->signals = 0;
 }
