@@ -8,6 +8,7 @@
 #include "views/progress.h"
 #include "orchestrate/session.h"
 #include "util/strvec.h"
+#include "util/term.h"
 
 /* Exit codes (documented in doc/wcompose.1). */
 enum cli_exit {
@@ -36,13 +37,14 @@ struct cli_global {
 
 /* Each command's declaration, defined beside its handler in cli/cmd-*.c
  * and listed in cli_commands[] (cli/cmdtab.c). */
-extern const struct cli_command cmd_build_entry, cmd_config_entry,
-    cmd_create_entry, cmd_down_entry, cmd_events_entry, cmd_exec_entry,
-    cmd_images_entry, cmd_kill_entry, cmd_logs_entry, cmd_ls_entry,
-    cmd_pause_entry, cmd_port_entry, cmd_ps_entry, cmd_pull_entry,
-    cmd_push_entry, cmd_restart_entry, cmd_rm_entry, cmd_run_entry,
-    cmd_start_entry, cmd_stop_entry, cmd_top_entry, cmd_unpause_entry,
-    cmd_up_entry, cmd_version_entry, cmd_watch_entry;
+extern const struct cli_command cmd_attach_entry, cmd_build_entry,
+    cmd_config_entry, cmd_cp_entry, cmd_create_entry, cmd_down_entry,
+    cmd_events_entry, cmd_exec_entry, cmd_images_entry, cmd_kill_entry,
+    cmd_logs_entry, cmd_ls_entry, cmd_pause_entry, cmd_port_entry, cmd_ps_entry,
+    cmd_pull_entry, cmd_push_entry, cmd_restart_entry, cmd_rm_entry,
+    cmd_run_entry, cmd_start_entry, cmd_stats_entry, cmd_stop_entry,
+    cmd_top_entry, cmd_unpause_entry, cmd_up_entry, cmd_version_entry,
+    cmd_watch_entry;
 
 /* A command's session (orchestrate/session.h) with the progress display
  * as its hooks (cli/runtime.c). */
@@ -84,6 +86,11 @@ int cli_verb(struct cli_global *g, const struct cli_args *args,
  * and stderr as it comes (ctx unused). */
 int cli_print_output(void *ctx, enum stream_kind kind, const char *data,
                      size_t n);
+
+/* An interactive session ended how (0 exited, 1 interrupted, 2 detached):
+ * said (cli/term.c); the exit code (exit_code, 130, 0). */
+int cli_term_ended(const struct term_session *t, int how, const char *name,
+                   int exit_code);
 
 /* Print "wcompose: <text>" lines of an error report to stderr. */
 struct err;

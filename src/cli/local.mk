@@ -1,8 +1,10 @@
 # cli: one thin file per command, and the output they share.
-libwcompose_a_SOURCES += src/cli/cli.h src/cli/output.c \
+libwcompose_a_SOURCES += src/cli/cli.h src/cli/output.c src/cli/term.c \
   src/cli/cmdtab.c src/cli/cmdtab.h \
   src/cli/runtime.c src/cli/verbs.c \
-  src/cli/cmd-build.c src/cli/cmd-config.c src/cli/cmd-create.c \
+  src/cli/cmd-attach.c src/cli/cmd-build.c src/cli/cmd-config.c \
+  src/cli/cmd-cp.c src/cli/cmd-stats.c \
+  src/cli/cmd-create.c \
   src/cli/cmd-down.c src/cli/cmd-events.c src/cli/cmd-exec.c \
   src/cli/cmd-images.c src/cli/cmd-kill.c src/cli/cmd-logs.c \
   src/cli/cmd-ls.c src/cli/cmd-pause.c src/cli/cmd-port.c src/cli/cmd-ps.c \

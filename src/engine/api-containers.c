@@ -181,6 +181,30 @@ int engine_container_attach(struct engine *e, const char *id, int tty, int logs,
   return call_start(k, cb, ctx, call, err);
 }
 
+int engine_container_stats(struct engine *e, const char *id, engine_cb cb,
+                           void *ctx, struct err *err)
+{
+  struct engine_call *k =
+      on_container(e, "GET", "reading the stats of", id, "stats");
+  call_query(k, "stream", "0");
+  k->typed = TYPED_STATS;
+  return call_start(k, cb, ctx, NULL, err);
+}
+
+int engine_container_archive_get(struct engine *e, const char *id,
+                                 const char *path, engine_output_cb out,
+                                 engine_cb cb, void *ctx,
+                                 struct engine_call **call, struct err *err)
+{
+  char *verb = xasprintf("copying '%s' from", path);
+  struct engine_call *k = on_container(e, "GET", verb, id, "archive");
+  free(verb);
+  call_query(k, "path", path);
+  k->out = out;
+  call_stream(k, DEC_RAW);
+  return call_start(k, cb, ctx, call, err);
+}
+
 int engine_container_archive_put(struct engine *e, const char *id,
                                  const char *path, http_read_cb read,
                                  void *read_ctx, engine_cb cb, void *ctx,
@@ -268,6 +292,19 @@ int engine_exec_inspect(struct engine *e, const char *exec_id, engine_cb cb,
   free(eid);
   free(what);
   k->typed = TYPED_EXEC_INFO;
+  return call_start(k, cb, ctx, NULL, err);
+}
+
+int engine_exec_resize(struct engine *e, const char *exec_id, int h, int w,
+                       engine_cb cb, void *ctx, struct err *err)
+{
+  char *what = xasprintf("resizing exec '%.12s'", exec_id);
+  char *eid = call_escape(exec_id);
+  struct engine_call *k = call_new(e, "POST", what, "/exec/%s/resize", eid);
+  free(eid);
+  free(what);
+  call_query_int(k, "h", h);
+  call_query_int(k, "w", w);
   return call_start(k, cb, ctx, NULL, err);
 }
 

@@ -31,6 +31,7 @@ enum call_typed {
   TYPED_TOP,
   TYPED_EXEC_INFO,
   TYPED_WAIT,
+  TYPED_STATS,
   TYPED_VERSION
 };
 

@@ -201,6 +201,9 @@ static int typed_fill(struct engine_call *k, struct engine_result *res)
   case TYPED_WAIT:
     rc = types_wait_from_json(j, &res->wait, &e);
     break;
+  case TYPED_STATS:
+    rc = types_stats_from_json(j, &res->stats, &e);
+    break;
   case TYPED_VERSION:
     rc = types_version_info_from_json(j, &res->version, &e);
     break;
@@ -231,6 +234,7 @@ static void typed_release(struct engine_result *res)
   engine_top_free(res->top);
   engine_exec_info_free(res->exec);
   engine_wait_free(res->wait);
+  engine_stats_free(res->stats);
   engine_version_info_free(res->version);
 }
 

@@ -79,6 +79,7 @@ struct engine_result {
   struct engine_volume_list *volumes;       /* volume list */
   struct engine_top *top;                   /* container top */
   struct engine_exec_info *exec;            /* exec inspect */
+  struct engine_stats *stats;               /* container stats */
   struct engine_wait *wait;                 /* container wait */
   struct engine_version_info *version;      /* version */
 };
@@ -220,6 +221,17 @@ int engine_container_attach(struct engine *e, const char *id, int tty, int logs,
 int engine_container_resize(struct engine *e, const char *id, int h, int w,
                             engine_cb cb, void *ctx, struct err *err);
 /* A hijacked attach with stdin: see engine/hijack.h. */
+/* GET /containers/{id}/stats?stream=0: res->stats, one sample (the
+ * engine takes about a second, for the CPU share). */
+int engine_container_stats(struct engine *e, const char *id, engine_cb cb,
+                           void *ctx, struct err *err);
+/* GET /containers/{id}/archive?path=: the tar of path (its root entry
+ * named as path's last component) streamed raw to out (STREAM_STDOUT) as
+ * it comes; ERR_NOTFOUND when path does not exist. call may be NULL. */
+int engine_container_archive_get(struct engine *e, const char *id,
+                                 const char *path, engine_output_cb out,
+                                 engine_cb cb, void *ctx,
+                                 struct engine_call **call, struct err *err);
 /* PUT /containers/{id}/archive?path=: extract the tar read from read into
  * the directory path of the container (watch sync). */
 int engine_container_archive_put(struct engine *e, const char *id,
@@ -255,6 +267,10 @@ int engine_exec_create_typed(struct engine *e, const char *id,
 int engine_exec_start(struct engine *e, const char *exec_id, int tty,
                       int detach, engine_output_cb out, engine_cb cb, void *ctx,
                       struct engine_call **call, struct err *err);
+/* POST /exec/{id}/resize?h=&w=: the exec's TTY size, in characters
+ * (ERR_CONFLICT or ERR_ENGINE until its process runs). */
+int engine_exec_resize(struct engine *e, const char *exec_id, int h, int w,
+                       engine_cb cb, void *ctx, struct err *err);
 /* GET /exec/{id}/json: res->exec (running, exit code, pid). */
 int engine_exec_inspect(struct engine *e, const char *exec_id, engine_cb cb,
                         void *ctx, struct err *err);

@@ -363,10 +363,12 @@ void engine_attach_free(struct engine_attach *a)
   free(a);
 }
 
-int engine_attach_open(struct engine *e, const char *id, int tty,
-                       engine_output_cb out, engine_attach_done_cb done,
-                       engine_attach_drain_cb drain, void *ctx,
-                       struct engine_attach **ap, struct err *err)
+/* Send "POST path" (and body, JSON, when not NULL) asking for the upgrade,
+ * read the head, and start the stream; what names the call in errors. */
+static int hijack_open(struct engine *e, const char *what, const char *path,
+                       const char *body, int tty, engine_output_cb out,
+                       engine_attach_done_cb done, engine_attach_drain_cb drain,
+                       void *ctx, struct engine_attach **ap, struct err *err)
 {
   const struct dockerhost *h = http_client_dockerhost(engine_http(e));
   struct engine_attach *a = xcalloc(1, sizeof(*a));
@@ -381,7 +383,6 @@ int engine_attach_open(struct engine *e, const char *id, int tty,
   a->easy = curl_easy_init();
   if (!a->easy)
     BUG("curl_easy_init failed");
-  char *what = xasprintf("attaching to container '%s'", id);
   time_t deadline = time(NULL) + HANDSHAKE_SECONDS;
   struct buf in = BUF_INIT_CAP(HIJACK_HEAD_MAX + HTTP_ERROR_BODY_MAX);
   int rc = connect_engine(a, h, err);
@@ -391,14 +392,13 @@ int engine_attach_open(struct engine *e, const char *id, int tty,
     host = host ? host + 3 : h->base_url;
     size_t hl = strcspn(host, "/");
     const char *v = engine_api_version(e);
-    char *eid = call_escape(id);
-    char *req = xasprintf(
-        "POST /v%s/containers/%s/attach?stream=1&stdin=1&stdout=1&stderr=1 "
-        "HTTP/1.1\r\nHost: %.*s\r\nUser-Agent: wcompose/" PACKAGE_VERSION
-        "\r\nContent-Type: text/plain\r\nConnection: Upgrade\r\n"
-        "Upgrade: tcp\r\n\r\n",
-        v ? v : ENGINE_API_MIN, eid, (int)hl, host);
-    free(eid);
+    char *req = xasprintf("POST /v%s%s HTTP/1.1\r\nHost: %.*s\r\nUser-Agent: "
+                          "wcompose/" PACKAGE_VERSION "\r\nContent-Type: %s\r\n"
+                          "Content-Length: %zu\r\nConnection: Upgrade\r\n"
+                          "Upgrade: tcp\r\n\r\n%s",
+                          v ? v : ENGINE_API_MIN, path, (int)hl, host,
+                          body ? "application/json" : "text/plain",
+                          body ? strlen(body) : 0, body ? body : "");
     rc = send_all(a, req, strlen(req), deadline);
     free(req);
     if (rc)
@@ -421,11 +421,9 @@ int engine_attach_open(struct engine *e, const char *id, int tty,
     rc = err_set(err, ERR_IO, "%s: cannot watch the connection", what);
   if (rc) {
     buf_release(&in);
-    free(what);
     engine_attach_free(a);
     return rc;
   }
-  free(what);
   a->polling = 1;
   *ap = a;
   /* Output that came with the head. A decoding error here is reported
@@ -435,6 +433,55 @@ int engine_attach_open(struct engine *e, const char *id, int tty,
   buf_release(&in);
   start_events(a);
   return 0;
+}
+
+int engine_attach_open(struct engine *e, const char *id, int tty,
+                       engine_output_cb out, engine_attach_done_cb done,
+                       engine_attach_drain_cb drain, void *ctx,
+                       struct engine_attach **ap, struct err *err)
+{
+  return engine_attach_open_keys(e, id, tty, 1, NULL, out, done, drain, ctx, ap,
+                                 err);
+}
+
+int engine_attach_open_keys(struct engine *e, const char *id, int tty,
+                            int with_stdin, const char *detach_keys,
+                            engine_output_cb out, engine_attach_done_cb done,
+                            engine_attach_drain_cb drain, void *ctx,
+                            struct engine_attach **ap, struct err *err)
+{
+  char *what = xasprintf("attaching to container '%s'", id);
+  char *eid = call_escape(id);
+  char *keys = detach_keys ? call_escape(detach_keys) : NULL;
+  char *path = xasprintf("/containers/%s/attach?stream=1&stdin=%d&stdout=1&"
+                         "stderr=1%s%s",
+                         eid, with_stdin ? 1 : 0, keys ? "&detachKeys=" : "",
+                         keys ? keys : "");
+  int rc =
+      hijack_open(e, what, path, NULL, tty, out, done, drain, ctx, ap, err);
+  free(keys);
+  free(eid);
+  free(path);
+  free(what);
+  return rc;
+}
+
+int engine_exec_attach_open(struct engine *e, const char *exec_id, int tty,
+                            engine_output_cb out, engine_attach_done_cb done,
+                            engine_attach_drain_cb drain, void *ctx,
+                            struct engine_attach **ap, struct err *err)
+{
+  char *what = xasprintf("starting exec '%.12s'", exec_id);
+  char *eid = call_escape(exec_id);
+  char *path = xasprintf("/exec/%s/start", eid);
+  const char *body = tty ? "{\"Detach\":false,\"Tty\":true}"
+                         : "{\"Detach\":false,\"Tty\":false}";
+  int rc =
+      hijack_open(e, what, path, body, tty, out, done, drain, ctx, ap, err);
+  free(eid);
+  free(path);
+  free(what);
+  return rc;
 }
 
 long engine_attach_write(struct engine_attach *a, const char *data, size_t n)

@@ -55,6 +55,23 @@ int engine_attach_open(struct engine *e, const char *id, int tty,
                        engine_output_cb out, engine_attach_done_cb done,
                        engine_attach_drain_cb drain, void *ctx,
                        struct engine_attach **a, struct err *err);
+/* The same with stdin or without (with_stdin 0: the container's stdin is
+ * not touched; write nothing), and the engine's detach keys
+ * ("ctrl-p,ctrl-q"; NULL: its default): typed in stdin, they end the
+ * stream and leave the container running. */
+int engine_attach_open_keys(struct engine *e, const char *id, int tty,
+                            int with_stdin, const char *detach_keys,
+                            engine_output_cb out, engine_attach_done_cb done,
+                            engine_attach_drain_cb drain, void *ctx,
+                            struct engine_attach **a, struct err *err);
+/* POST /exec/{id}/start hijacked the same way: the exec (created with
+ * AttachStdin) starts, its stdin is what engine_attach_write sends and its
+ * output comes to out until the process ends. Errors as above, with
+ * "starting exec" in the message. */
+int engine_exec_attach_open(struct engine *e, const char *exec_id, int tty,
+                            engine_output_cb out, engine_attach_done_cb done,
+                            engine_attach_drain_cb drain, void *ctx,
+                            struct engine_attach **a, struct err *err);
 /* Queue stdin bytes. Returns the bytes now pending, or ERR_LIMIT (nothing
  * taken) when that would pass HIJACK_PENDING_MAX, or ERR_STATE after
  * engine_attach_close_stdin or the end. Stop reading when it is at or

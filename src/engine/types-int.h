@@ -39,6 +39,8 @@ int types_top_from_json(const cJSON *j, struct engine_top **out,
                         struct err *err);
 int types_exec_info_from_json(const cJSON *j, struct engine_exec_info **out,
                               struct err *err);
+int types_stats_from_json(const cJSON *j, struct engine_stats **out,
+                          struct err *err);
 int types_wait_from_json(const cJSON *j, struct engine_wait **out,
                          struct err *err);
 int types_created_from_json(const cJSON *j, struct engine_created **out,

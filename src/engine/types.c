@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* --- the box --- */
 
@@ -747,6 +748,59 @@ static int fill_exec_info(struct box *b, const cJSON *j,
   return 0;
 }
 
+static long long sum_blkio(const cJSON *list, const char *op)
+{
+  long long n = 0;
+  const cJSON *it, *arr = cJSON_IsArray(list) ? list : NULL;
+  cJSON_ArrayForEach(it, arr)
+  {
+    const cJSON *o = get(it, "op");
+    if (cJSON_IsString(o) && !strcasecmp(o->valuestring, op))
+      n += num(it, "value", 0);
+  }
+  return n;
+}
+
+static int fill_stats(struct box *b, const cJSON *j, struct engine_stats *x,
+                      struct err *err)
+{
+  int rc = want_object(j, "the stats", err);
+  if (rc)
+    return rc;
+  x->id = str(b, j, "id");
+  const char *name = str(b, j, "name");
+  x->name = name && name[0] == '/' ? name + 1 : name;
+  const cJSON *cpu = get(j, "cpu_stats"), *pre = get(j, "precpu_stats");
+  x->cpu_total = num(get(cpu, "cpu_usage"), "total_usage", 0);
+  x->precpu_total = num(get(pre, "cpu_usage"), "total_usage", 0);
+  x->system_cpu = num(cpu, "system_cpu_usage", 0);
+  x->presystem_cpu = num(pre, "system_cpu_usage", 0);
+  x->online_cpus = inum(cpu, "online_cpus", 0);
+  if (!x->online_cpus)
+    x->online_cpus =
+        cJSON_GetArraySize(get(get(cpu, "cpu_usage"), "percpu_usage"));
+  const cJSON *mem = get(j, "memory_stats"), *ms = get(mem, "stats");
+  x->mem_usage = num(mem, "usage", 0);
+  x->mem_limit = num(mem, "limit", 0);
+  x->mem_inactive = get(ms, "inactive_file") ? num(ms, "inactive_file", 0)
+                    : get(ms, "total_inactive_file")
+                        ? num(ms, "total_inactive_file", 0)
+                        : num(ms, "cache", 0);
+  const cJSON *it, *nets = get(j, "networks");
+  if (!cJSON_IsObject(nets))
+    nets = NULL;
+  cJSON_ArrayForEach(it, nets)
+  {
+    x->net_rx += num(it, "rx_bytes", 0);
+    x->net_tx += num(it, "tx_bytes", 0);
+  }
+  const cJSON *io = get(get(j, "blkio_stats"), "io_service_bytes_recursive");
+  x->blk_read = sum_blkio(io, "read");
+  x->blk_write = sum_blkio(io, "write");
+  x->pids = num(get(j, "pids_stats"), "current", 0);
+  return 0;
+}
+
 static int fill_wait(struct box *b, const cJSON *j, struct engine_wait *w,
                      struct err *err)
 {
@@ -835,4 +889,5 @@ TYPED_ENTRY(version_info, fill_version, "the version")
 TYPED_ENTRY(top, fill_top, "the process list")
 TYPED_ENTRY(exec_info, fill_exec_info, "the exec")
 TYPED_ENTRY(wait, fill_wait, "the wait answer")
+TYPED_ENTRY(stats, fill_stats, "the stats")
 TYPED_ENTRY(created, fill_created, "the create answer")

@@ -295,6 +295,18 @@ struct engine_exec_info {
   long long pid;
 };
 
+/* GET /containers/{id}/stats?stream=0: a sample, and the one before it
+ * (pre*) for the CPU share; zero where the engine sent nothing. */
+struct engine_stats {
+  const char *id;
+  const char *name; /* without its leading '/' */
+  long long cpu_total, precpu_total, system_cpu, presystem_cpu;
+  int online_cpus;
+  long long mem_usage, mem_limit, mem_inactive; /* inactive_file or cache */
+  long long net_rx, net_tx, blk_read, blk_write;
+  long long pids;
+};
+
 /* POST /containers/{id}/wait. */
 struct engine_wait {
   int status_code;   /* -1 when the engine sent none */
@@ -361,6 +373,9 @@ void engine_version_info_free(struct engine_version_info *v);
 void engine_top_free(struct engine_top *t);
 void engine_exec_info_free(struct engine_exec_info *x);
 void engine_wait_free(struct engine_wait *w);
+int engine_stats_parse(const char *data, size_t len, struct engine_stats **out,
+                       struct err *err);
+void engine_stats_free(struct engine_stats *x);
 void engine_created_free(struct engine_created *c);
 
 #endif

@@ -2,6 +2,8 @@
  * changes; the exit code is polled on a timer, never by sleeping. */
 #include "orchestrate/exec.h"
 #include "orchestrate/create.h"
+#include "orchestrate/pump.h"
+#include "orchestrate/session.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -10,6 +12,9 @@
 
 #define INSPECT_PAUSE_MS 20
 #define INSPECT_TRIES 50
+#define RESIZE_PAUSE_MS 10
+#define RESIZE_TRIES 20
+#define DEFAULT_DETACH_KEYS "ctrl-p,ctrl-q"
 
 struct exec {
   uv_loop_t *loop;
@@ -19,9 +24,16 @@ struct exec {
   const struct exec_hooks *hooks;
   void *data;
   enum exec_state state;
-  char *id;                 /* the exec's, once created */
-  struct engine_call *call; /* the attached start, while it streams */
-  int pending;              /* tracked engine calls out */
+  char *id;                  /* the exec's, once created */
+  struct engine_call *call;  /* the attached start, while it streams */
+  struct engine_attach *att; /* the hijacked start, while it streams */
+  struct pump *pump;         /* our input into att */
+  int detached;              /* the detach keys were typed */
+  int resizing;              /* resize calls out */
+  int rows, cols;            /* the size to set; 0: none */
+  int resize_tries;
+  int resize_due; /* the timer waits to resize again */
+  int pending;    /* tracked engine calls out */
   int interrupted;
   int running; /* INSPECTING: the engine still says it runs */
   int tries;
@@ -78,7 +90,7 @@ int exec_find_container(const struct plan_container *have, size_t n,
 
 static void release(struct exec *x)
 {
-  if (!x->freed || x->pending || x->closing)
+  if (!x->freed || x->pending || x->closing || x->resizing)
     return;
   free(x->id);
   err_release(&x->err);
@@ -132,7 +144,8 @@ static enum exec_state next_state(const struct exec *x)
   case EXEC_CREATING:
     return x->interrupted ? EXEC_DONE : EXEC_RUNNING;
   case EXEC_RUNNING:
-    return x->spec->detach || x->interrupted ? EXEC_DONE : EXEC_INSPECTING;
+    return x->spec->detach || x->interrupted || x->detached ? EXEC_DONE
+                                                            : EXEC_INSPECTING;
   case EXEC_INSPECTING:
   case EXEC_DONE:
   case EXEC_FAILED:
@@ -153,7 +166,7 @@ static void on_pause(uv_timer_t *t);
  * after a pause while the engine still says the process runs. */
 static void settle(struct exec *x)
 {
-  if (x->pending)
+  if (x->pending || x->att)
     return;
   if (x->state == EXEC_INSPECTING && !x->err.code && x->running &&
       !x->interrupted) {
@@ -221,11 +234,124 @@ static int on_output(void *ctx, enum stream_kind kind, const char *data,
   return 0;
 }
 
+/* --- the hijacked start --- */
+
+static void hang_up(struct exec *x)
+{
+  pump_stop(x->pump);
+  engine_attach_free(x->att);
+  x->att = NULL;
+}
+
+static void on_attach_done(void *ctx, int rc, const struct err *err)
+{
+  struct exec *x = ctx;
+  hang_up(x);
+  if (rc && !x->interrupted && !x->detached)
+    err_set(&x->err, rc, "%s", err && err->text ? err->text : err_text(rc));
+  if (x->state == EXEC_RUNNING)
+    settle(x);
+}
+
+static void on_drain(void *ctx)
+{
+  struct exec *x = ctx;
+  pump_drain(x->pump);
+}
+
+static void on_detached(void *ctx)
+{
+  struct exec *x = ctx;
+  x->detached = 1;
+  hang_up(x);
+  settle(x);
+}
+
+static void ensure_timer(struct exec *x)
+{
+  if (x->timer_init)
+    return;
+  uv_timer_init(x->loop, &x->timer);
+  x->timer.data = x;
+  x->timer_init = 1;
+}
+
+static void on_resize_pause(uv_timer_t *t);
+
+static void on_resized(void *ctx, struct engine_result *res)
+{
+  struct exec *x = ctx;
+  x->resizing--;
+  if (x->freed) {
+    release(x);
+    return;
+  }
+  /* the process may not run yet: try again shortly */
+  if (res->rc && x->att && x->resize_tries < RESIZE_TRIES &&
+      x->state == EXEC_RUNNING) {
+    x->resize_due = 1;
+    uv_timer_start(&x->timer, on_resize_pause,
+                   (uint64_t)RESIZE_PAUSE_MS * (uint64_t)x->resize_tries, 0);
+  }
+}
+
+static void send_size(struct exec *x)
+{
+  struct err e = ERR_INIT;
+  x->resize_tries++;
+  if (!engine_exec_resize(x->engine, x->id, x->rows, x->cols, on_resized, x,
+                          &e))
+    x->resizing++;
+  err_release(&e);
+}
+
+static void on_resize_pause(uv_timer_t *t)
+{
+  struct exec *x = t->data;
+  x->resize_due = 0;
+  if (x->att && x->state == EXEC_RUNNING)
+    send_size(x);
+}
+
+/* Interactive: the start, hijacked; our input flows once it answered. */
+static void start_hijacked(struct exec *x)
+{
+  const struct exec_spec *sp = x->spec;
+  unsigned char keys[PUMP_KEYS_MAX];
+  size_t nkeys = 0;
+  struct err e = ERR_INIT;
+  const char *k = sp->detach_keys ? sp->detach_keys : DEFAULT_DETACH_KEYS;
+  if (pump_keys_parse(k, keys, &nkeys, &x->err))
+    return;
+  ensure_timer(x);
+  /* as docker: the keys detach from a TTY only, other input is data */
+  x->pump = pump_new(x->loop, sp->stdin_fd, keys, sp->tty ? nkeys : 0,
+                     on_detached, x);
+  int rc = engine_exec_attach_open(x->engine, x->id, sp->tty, on_output,
+                                   on_attach_done, on_drain, x, &x->att, &e);
+  if (rc) {
+    err_set(&x->err, rc, "%s", e.text ? e.text : err_text(rc));
+    err_release(&e);
+    x->att = NULL;
+    return;
+  }
+  if (x->hooks && x->hooks->attached)
+    x->hooks->attached(x->data);
+  pump_start(x->pump, x->att);
+  if (x->att && x->hooks && x->hooks->started)
+    x->hooks->started(x->data);
+}
+
 /* --- one function per state --- */
 
 static void state_creating(struct exec *x)
 {
   const struct exec_spec *sp = x->spec;
+  unsigned char keys[PUMP_KEYS_MAX];
+  size_t nkeys;
+  if (sp->interactive && sp->detach_keys &&
+      pump_keys_parse(sp->detach_keys, keys, &nkeys, &x->err))
+    return;
   struct strvec env = STRVEC_INIT;
   const char **cmd = xcalloc(sp->command.n + 1, sizeof(*cmd));
   for (size_t i = 0; i < sp->command.n; i++)
@@ -237,15 +363,19 @@ static void state_creating(struct exec *x)
       strvec_push(&env, e);
     free(e);
   }
-  struct engine_exec_config c = {.cmd = cmd,
-                                 .env =
-                                     env.n ? (const char *const *)env.v : NULL,
-                                 .user = sp->user,
-                                 .working_dir = sp->working_dir,
-                                 .privileged = sp->privileged,
-                                 .tty = sp->tty,
-                                 .attach_stdout = !sp->detach,
-                                 .attach_stderr = !sp->detach};
+  struct engine_exec_config c = {
+      .cmd = cmd,
+      .env = env.n ? (const char *const *)env.v : NULL,
+      .user = sp->user,
+      .working_dir = sp->working_dir,
+      .privileged = sp->privileged,
+      .tty = sp->tty,
+      .detach_keys = !sp->interactive || !sp->tty ? NULL
+                     : sp->detach_keys            ? sp->detach_keys
+                                                  : DEFAULT_DETACH_KEYS,
+      .attach_stdin = sp->interactive && !sp->detach,
+      .attach_stdout = !sp->detach,
+      .attach_stderr = !sp->detach};
   struct err e = ERR_INIT;
   issue(x,
         engine_exec_create_typed(x->engine, x->spec->container, &c, on_created,
@@ -264,6 +394,8 @@ static void state_running(struct exec *x)
         x,
         engine_exec_start(x->engine, x->id, 0, 1, NULL, on_ended, x, NULL, &e),
         &e);
+  else if (sp->interactive)
+    start_hijacked(x);
   else
     issue(x,
           engine_exec_start(x->engine, x->id, sp->tty, 0, on_output, on_ended,
@@ -273,11 +405,8 @@ static void state_running(struct exec *x)
 
 static void state_inspecting(struct exec *x)
 {
-  if (!x->timer_init) {
-    uv_timer_init(x->loop, &x->timer);
-    x->timer.data = x;
-    x->timer_init = 1;
-  }
+  ensure_timer(x);
+  uv_timer_stop(&x->timer); /* a resize due is moot now */
   x->tries++;
   struct err e = ERR_INIT;
   issue(x, engine_exec_inspect(x->engine, x->id, on_inspected, x, &e), &e);
@@ -360,12 +489,50 @@ int exec_result(const struct exec *x, int *exit_code, int *interrupted,
   return err_set(err, x->err.code, "%.*s", (int)n, t);
 }
 
+int exec_detached(const struct exec *x)
+{
+  return x->detached;
+}
+
+void exec_resize(struct exec *x, int rows, int cols)
+{
+  if (x->state != EXEC_RUNNING || !x->spec->tty || !x->att || rows <= 0 ||
+      cols <= 0)
+    return;
+  x->rows = rows;
+  x->cols = cols;
+  x->resize_tries = 0;
+  if (x->resize_due) {
+    uv_timer_stop(&x->timer);
+    x->resize_due = 0;
+  }
+  send_size(x);
+}
+
 void exec_interrupt(struct exec *x)
 {
   x->interrupted = 1;
   if (x->call)
     engine_call_cancel(x->call);
+  if (x->att) {
+    hang_up(x);
+    if (x->state == EXEC_RUNNING)
+      settle(x);
+  }
 }
+
+static void target_resize(void *obj, int rows, int cols)
+{
+  exec_resize(obj, rows, cols);
+}
+
+static void target_signal(void *obj, int signum)
+{
+  (void)signum;
+  exec_interrupt(obj);
+}
+
+const struct term_target exec_target = {target_resize, target_signal};
 
 static void on_timer_closed(uv_handle_t *h)
 {
@@ -381,9 +548,39 @@ void exec_free(struct exec *x)
   x->freed = 1;
   if (x->call)
     engine_call_cancel(x->call);
+  hang_up(x);
+  pump_free(x->pump);
+  x->pump = NULL;
   if (x->timer_init) {
     x->closing++;
     uv_close((uv_handle_t *)&x->timer, on_timer_closed);
   }
   release(x);
+}
+
+int exec_session_run(struct session *s, const struct service *svc, int index,
+                     struct exec_spec *spec, const struct exec_hooks *hooks,
+                     void *data, void **obj, int *exit_code, int *how)
+{
+  const struct plan_container *c = NULL;
+  int rc = session_observe(s);
+  if (!rc)
+    rc = exec_find_container(s->have, s->nhave, svc, index, &c, &s->err);
+  if (rc)
+    return rc;
+  spec->container = c->id;
+  spec->container_name = c->name;
+  struct exec *x = exec_new(&s->loop, s->engine, s->project, spec, hooks, data);
+  *obj = x;
+  exec_start(x);
+  while (!exec_finished(x))
+    if (!uv_run(&s->loop, UV_RUN_ONCE))
+      break;
+  int interrupted = 0;
+  *obj = NULL;
+  rc = exec_result(x, exit_code, &interrupted, &s->err);
+  *how = interrupted ? 1 : x->detached ? 2 : 0;
+  exec_free(x);
+  uv_run(&s->loop, UV_RUN_NOWAIT);
+  return rc;
 }

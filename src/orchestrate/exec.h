@@ -5,11 +5,17 @@
  * inspect, polled briefly while the engine still says it runs. Every
  * transition goes through exec_set_state (traced to stderr when
  * WCOMPOSE_TRACE is set). Nothing here awaits: the caller runs the loop
- * at its top level until exec_finished. Standard input is not forwarded.
+ * at its top level until exec_finished.
  *
- * Ownership: a struct exec owns the exec's id and its poll timer; the
- * loop, engine, project, spec (its strings and lists) and hooks are
- * borrowed and must outlive it. */
+ * Interactive (spec.interactive), the start is hijacked as run's attach
+ * is: our input goes to the process's stdin through orchestrate/pump (its
+ * end half-closes stdin; with a TTY, the detach keys end the session and
+ * leave the process running), its output comes back on the same connection, and
+ * with a TTY exec_resize sets its size (retried until the process runs).
+ *
+ * Ownership: a struct exec owns the exec's id, its timer, the hijacked
+ * connection and the pump; the loop, engine, project, spec (its strings
+ * and lists) and hooks are borrowed and must outlive it. */
 #ifndef WCOMPOSE_ORCHESTRATE_EXEC_H
 #define WCOMPOSE_ORCHESTRATE_EXEC_H
 
@@ -20,7 +26,9 @@
 #include "compose/model.h"
 #include "engine/api.h"
 #include "orchestrate/plan.h"
+#include "orchestrate/pump.h"
 #include "util/err.h"
+#include "util/term.h"
 
 enum exec_state {
   EXEC_IDLE,       /* not started yet */
@@ -43,8 +51,14 @@ struct exec_spec {
                          environment (left out when unset there) */
   const char *user, *working_dir;
   int privileged;
-  int tty;    /* give the process a TTY */
-  int detach; /* start it and be done: no output, no exit code */
+  int tty;         /* give the process a TTY */
+  int detach;      /* start it and be done: no output, no exit code */
+  int interactive; /* forward stdin_fd to the process (hijacked start) */
+  int stdin_fd;    /* interactive: our input (dup'ed), -1: none (the
+                      process's stdin ends at once) */
+  const char *detach_keys; /* interactive: "ctrl-p,ctrl-q" (the default
+                              when NULL); bad keys fail the exec with
+                              ERR_USAGE before anything is created */
 };
 
 /* What the caller hears about (optional; data is the hook's ctx). */
@@ -53,6 +67,11 @@ struct exec_hooks {
    * TTY, tagged STREAM_STDOUT); 0 to go on, or an ERR_* code that ends
    * the stream */
   int (*output)(void *data, enum stream_kind kind, const char *p, size_t n);
+  /* interactive: the connection is up, our terminal may go raw */
+  void (*attached)(void *data);
+  /* interactive: the process starts; with a TTY, send its size
+   * (exec_resize) */
+  void (*started)(void *data);
 };
 
 struct exec;
@@ -79,12 +98,32 @@ int exec_finished(const struct exec *x);
  * called unfinished. */
 int exec_result(const struct exec *x, int *exit_code, int *interrupted,
                 struct err *err);
+/* 1 when the detach keys ended the session (the process runs on). */
+int exec_detached(const struct exec *x);
+/* The TTY's size, in characters: nothing unless it runs with a TTY.
+ * Before the process runs the engine refuses; it is tried again on a
+ * timer a few times. */
+void exec_resize(struct exec *x, int rows, int cols);
 /* Stop following the output (Ctrl-C): the engine has no call to signal an
  * exec'ed process, so it is left to finish in the container. */
 void exec_interrupt(struct exec *x);
+/* exec_resize and, for SIGINT and SIGTERM, exec_interrupt. */
+extern const struct term_target exec_target;
 /* Free x; the memory goes from the last close callback, so run the loop
  * once more afterwards. NULL: nothing. */
 void exec_free(struct exec *x);
+
+/* At the top of a command (it runs the loop): observe the session's
+ * containers, pick the running replica index of service svc, fill spec's
+ * container and name, make the exec (hooks and data as exec_new; *obj
+ * holds it while it runs, NULL before and after, for the caller's signal
+ * handlers) and run it to
+ * its end. 0 with *exit_code and *how (0 exited, 1 interrupted, 2
+ * detached); or the failure's code with its message in s->err. */
+struct session;
+int exec_session_run(struct session *s, const struct service *svc, int index,
+                     struct exec_spec *spec, const struct exec_hooks *hooks,
+                     void *data, void **obj, int *exit_code, int *how);
 
 void exec_set_state(struct exec *x, enum exec_state to);
 const char *exec_state_name(enum exec_state st);

@@ -15,4 +15,8 @@ libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/supervise.c src/orchestrate/supervise.h \
   src/orchestrate/oneoff.c src/orchestrate/oneoff.h \
   src/orchestrate/exec.c src/orchestrate/exec.h \
-  src/orchestrate/teardown.c src/orchestrate/teardown.h
+  src/orchestrate/teardown.c src/orchestrate/teardown.h \
+  src/orchestrate/pump.c src/orchestrate/pump.h \
+  src/orchestrate/attach.c src/orchestrate/attach.h \
+  src/orchestrate/cp.c src/orchestrate/cp.h \
+  src/orchestrate/stats.c src/orchestrate/stats.h

@@ -6,25 +6,14 @@
 #include "orchestrate/images.h"
 #include "orchestrate/resources.h"
 #include "orchestrate/session.h"
+#include "orchestrate/pump.h"
 #include "engine/hijack.h"
 #include "util/xalloc.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-/* The input forwarded to the attach. */
-enum stdin_kind {
-  STDIN_NONE,   /* none, closed or unusable: EOF at once */
-  STDIN_STREAM, /* a pipe, socket or terminal: read by uv */
-  STDIN_FILE    /* a file or device (/dev/null): epoll cannot watch it, so
-                   it is read in chunks while the attach has room */
-};
-
-#define STDIN_CHUNK ((size_t)64 << 10)
 
 struct oneoff {
   uv_loop_t *loop;
@@ -45,21 +34,10 @@ struct oneoff {
   int waited;   /* RUNNING: the wait answered */
   int exit_code;
   struct engine_attach *att;
-  int attach_done; /* the output is over (or was never opened) */
-  /* stdin */
-  enum stdin_kind kind;
-  union {
-    uv_pipe_t pipe;
-    uv_tty_t tty;
-  } in;
-  int in_open; /* in is initialized: close it */
-  int in_fd;   /* our dup of the input when not in a handle, or -1 */
-  int reading; /* uv_read_start is on */
-  int in_eof;  /* the input is over */
-  int closing; /* handles whose close callback is still due */
-  int freed;   /* oneoff_free was called: release when nothing is left */
+  int attach_done;   /* the output is over (or was never opened) */
+  struct pump *pump; /* our stdin into the attach */
+  int freed;         /* oneoff_free was called: release when nothing is left */
   struct err err;
-  char buf[STDIN_CHUNK];
 };
 
 static const char *const state_names[] = {"idle",      "creating", "connecting",
@@ -86,7 +64,7 @@ void oneoff_set_state(struct oneoff *o, enum oneoff_state to)
 
 static void release(struct oneoff *o)
 {
-  if (!o->freed || o->pending || o->closing)
+  if (!o->freed || o->pending)
     return;
   free(o->name);
   free(o->id);
@@ -144,150 +122,17 @@ static void on_fire(void *ctx, struct engine_result *res)
   (void)res;
 }
 
-/* --- stdin --- */
-
-static void stdin_over(struct oneoff *o)
-{
-  if (o->in_eof)
-    return;
-  o->in_eof = 1;
-  if (o->reading)
-    uv_read_stop((uv_stream_t *)&o->in);
-  o->reading = 0;
-  if (o->att && !o->attach_done)
-    engine_attach_close_stdin(o->att);
-}
-
-/* Hand bytes on; 1 when the attach is full enough to stop reading. */
-static int stdin_give(struct oneoff *o, const char *p, size_t n)
-{
-  if (o->attach_done || !o->att)
-    return 1;
-  long r = engine_attach_write(o->att, p, n);
-  if (r < 0) {
-    stdin_over(o); /* cannot happen while we respect the cap */
-    return 1;
-  }
-  return (size_t)r >= HIJACK_PENDING_MAX / 2;
-}
-
-/* A file: read while the attach has room. */
-static void stdin_pump(struct oneoff *o)
-{
-  while (!o->in_eof && !o->attach_done) {
-    ssize_t n = read(o->in_fd, o->buf, sizeof(o->buf));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      stdin_over(o);
-      return;
-    }
-    if (stdin_give(o, o->buf, (size_t)n))
-      return; /* on_drain comes back */
-  }
-}
-
-static void on_alloc(uv_handle_t *h, size_t want, uv_buf_t *b)
-{
-  struct oneoff *o = h->data;
-  (void)want;
-  *b = uv_buf_init(o->buf, sizeof(o->buf));
-}
-
-static void on_stdin(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
-{
-  struct oneoff *o = s->data;
-  if (n == 0)
-    return;
-  if (n < 0) {
-    stdin_over(o);
-    return;
-  }
-  if (stdin_give(o, b->base, (size_t)n) && o->reading) {
-    uv_read_stop(s);
-    o->reading = 0;
-  }
-}
-
 static void on_drain(void *ctx)
 {
   struct oneoff *o = ctx;
-  if (o->in_eof || o->attach_done)
-    return;
-  if (o->kind == STDIN_FILE) {
-    stdin_pump(o);
-  } else if (o->kind == STDIN_STREAM && !o->reading) {
-    if (!uv_read_start((uv_stream_t *)&o->in, on_alloc, on_stdin))
-      o->reading = 1;
-  }
-}
-
-/* Open the input for forwarding: a uv stream when it can be one, else
- * read as a file. */
-static void stdin_open(struct oneoff *o)
-{
-  int fd = o->opt.stdin_fd;
-  uv_handle_type t = fd >= 0 ? uv_guess_handle(fd) : UV_UNKNOWN_HANDLE;
-  o->kind = t == UV_FILE                                       ? STDIN_FILE
-            : t == UV_TTY || t == UV_NAMED_PIPE || t == UV_TCP ? STDIN_STREAM
-                                                               : STDIN_NONE;
-  if (o->kind != STDIN_NONE)
-    o->in_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-  if (o->in_fd < 0)
-    o->kind = STDIN_NONE;
-  if (o->kind != STDIN_STREAM)
-    return;
-  int rc = t == UV_TTY ? uv_tty_init(o->loop, &o->in.tty, o->in_fd, 1)
-                       : uv_pipe_init(o->loop, &o->in.pipe, 0);
-  if (!rc && t != UV_TTY) {
-    o->in_open = 1;
-    rc = uv_pipe_open(&o->in.pipe, o->in_fd);
-  }
-  if (rc && !o->in_open) {
-    o->kind = STDIN_FILE; /* read it in chunks then */
-    return;
-  }
-  o->in_open = 1;
-  o->in.pipe.data = o;
-  if (rc)
-    o->kind = STDIN_NONE;
-  else
-    o->in_fd = -1; /* the handle owns it */
-}
-
-static void stdin_start(struct oneoff *o)
-{
-  if (o->kind == STDIN_NONE)
-    stdin_over(o);
-  else if (o->kind == STDIN_FILE)
-    stdin_pump(o);
-  else if (!uv_read_start((uv_stream_t *)&o->in, on_alloc, on_stdin))
-    o->reading = 1;
-  else
-    stdin_over(o);
-}
-
-static void on_in_closed(uv_handle_t *h)
-{
-  struct oneoff *o = h->data;
-  o->closing--;
-  release(o);
+  pump_drain(o->pump);
 }
 
 /* The input closed and the attach hung up (when still open). */
 static void io_close(struct oneoff *o)
 {
-  if (o->in_open) {
-    if (o->reading)
-      uv_read_stop((uv_stream_t *)&o->in);
-    o->reading = 0;
-    o->closing++;
-    uv_close((uv_handle_t *)&o->in, on_in_closed);
-    o->in_open = 0;
-  }
-  if (o->in_fd >= 0)
-    close(o->in_fd);
-  o->in_fd = -1;
+  pump_free(o->pump);
+  o->pump = NULL;
   engine_attach_free(o->att);
   o->att = NULL;
   o->attach_done = 1;
@@ -433,9 +278,7 @@ static void on_attach_done(void *ctx, int rc, const struct err *err)
   o->attach_done = 1;
   if (rc && rc != ERR_CANCELED)
     err_set(&o->err, rc, "%s", err && err->text ? err->text : err_text(rc));
-  if (o->reading)
-    uv_read_stop((uv_stream_t *)&o->in);
-  o->reading = 0;
+  pump_stop(o->pump);
   if (o->state == ONEOFF_RUNNING)
     settle(o);
 }
@@ -485,7 +328,7 @@ static void state_attaching(struct oneoff *o)
     o->attach_done = 1;
     return;
   }
-  stdin_open(o);
+  o->pump = pump_new(o->loop, o->opt.stdin_fd, NULL, 0, NULL, NULL);
   if (o->hooks && o->hooks->attached)
     o->hooks->attached(o->data);
 }
@@ -506,7 +349,8 @@ static void state_running(struct oneoff *o)
     free(o->kill);
     o->kill = NULL;
   }
-  stdin_start(o);
+  if (!o->attach_done)
+    pump_start(o->pump, o->att);
   struct err e = ERR_INIT;
   issue(o, engine_container_wait(o->engine, o->id, NULL, on_waited, o, &e), &e);
 }
@@ -597,7 +441,6 @@ struct oneoff *oneoff_new(uv_loop_t *loop, struct engine *e,
   o->opt = *opt;
   o->hooks = hooks;
   o->data = data;
-  o->in_fd = -1;
   o->attach_done = 1;
   o->exit_code = -1;
   ctx_init(p, s, opt, &o->ov, &o->ctx);
@@ -682,6 +525,18 @@ void oneoff_resize(struct oneoff *o, int rows, int cols)
   err_release(&e);
 }
 
+static void target_resize(void *obj, int rows, int cols)
+{
+  oneoff_resize(obj, rows, cols);
+}
+
+static void target_signal(void *obj, int signum)
+{
+  oneoff_kill(obj, signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+const struct term_target oneoff_target = {target_resize, target_signal};
+
 void oneoff_free(struct oneoff *o)
 {
   if (!o)
@@ -725,5 +580,34 @@ int oneoff_prepare(struct session *s, size_t target, char **image_id)
     if (i != target)
       free(ids[i]);
   free(ids);
+  return rc;
+}
+
+int oneoff_session_run(struct session *s, size_t target,
+                       struct oneoff_options *opt,
+                       const struct oneoff_hooks *hooks, void *data, void **obj,
+                       int *exit_code, char **name)
+{
+  char *image_id = NULL;
+  int rc = oneoff_prepare(s, target, &image_id);
+  session_flush(s);
+  opt->image_id = image_id;
+  if (!rc) {
+    struct oneoff *o =
+        oneoff_new(&s->loop, s->engine, s->project,
+                   &s->project->services[target], opt, hooks, data);
+    *obj = o;
+    oneoff_start(o);
+    while (!oneoff_finished(o))
+      if (!uv_run(&s->loop, UV_RUN_ONCE))
+        break;
+    *obj = NULL;
+    rc = oneoff_result(o, exit_code, &s->err);
+    *name = xstrdup(o->name);
+    oneoff_free(o);
+    uv_run(&s->loop, UV_RUN_NOWAIT);
+  }
+  opt->image_id = NULL;
+  free(image_id);
   return rc;
 }

@@ -20,7 +20,9 @@
 #include "compose/model.h"
 #include "engine/api.h"
 #include "orchestrate/create.h"
+#include "orchestrate/pump.h"
 #include "util/err.h"
+#include "util/term.h"
 
 enum oneoff_state {
   ONEOFF_IDLE,       /* not started yet */
@@ -103,6 +105,8 @@ void oneoff_kill(struct oneoff *o, const char *signal);
 /* The container's TTY size, in characters; nothing unless it runs with a
  * TTY. */
 void oneoff_resize(struct oneoff *o, int rows, int cols);
+/* oneoff_resize, and oneoff_kill with the signal (SIGINT or SIGTERM). */
+extern const struct term_target oneoff_target;
 
 /* Free o, hanging up what is still open; the memory goes from the last
  * close callback, so run the loop once more afterwards. NULL: nothing. */
@@ -111,10 +115,21 @@ void oneoff_free(struct oneoff *o);
 void oneoff_set_state(struct oneoff *o, enum oneoff_state to);
 const char *oneoff_state_name(enum oneoff_state st);
 
+/* At the top of a command (it runs the loop): prepare target as
+ * oneoff_prepare does (opt->image_id is set, and reset after), run the
+ * one-off with hooks and data (*obj holds it while it runs, for the
+ * caller's signal handlers; NULL after), to its end. 0 with *exit_code and
+ * *name (its name, malloc'ed); or the failure's code with its message in
+ * s->err. */
+struct session;
+int oneoff_session_run(struct session *s, size_t target,
+                       struct oneoff_options *opt,
+                       const struct oneoff_hooks *hooks, void *data, void **obj,
+                       int *exit_code, char **name);
+
 /* Before a one-off of service target, on a session whose selection is the
  * target and its dependencies: the dependencies converged as up would
  * (nothing when it has none). Top level only; errors in s->err. */
-struct session;
 int oneoff_deps(struct session *s, size_t target);
 /* Then the target alone: its networks and volumes, and its image (built
  * or pulled as its policy says), whose ID goes to *image_id (malloc'ed).

@@ -2,4 +2,5 @@
 # and JSON (ps, images, ls, top, port, events, version, config), made from
 # a session's typed engine answers, and the progress display.
 libwcompose_a_SOURCES += src/views/views.c src/views/views.h \
-  src/views/progress.c src/views/progress.h
+  src/views/progress.c src/views/progress.h \
+  src/views/stats.c src/views/stats.h

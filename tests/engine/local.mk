@@ -10,4 +10,6 @@ TESTS += tests/engine/endpoints.sh tests/engine/up-down.sh \
   tests/engine/watch.sh tests/engine/views.sh tests/engine/logs-follow.sh \
   tests/engine/blog-sample.sh tests/engine/run.sh tests/engine/run-stdin.sh \
   tests/engine/pull.sh tests/engine/pull-registry.sh tests/engine/exec.sh \
-  tests/engine/converge-crash.sh tests/engine/watch-cycles.sh
+  tests/engine/converge-crash.sh tests/engine/watch-cycles.sh \
+  tests/engine/exec-tty.sh tests/engine/attach.sh tests/engine/cp.sh \
+  tests/engine/stats.sh

@@ -426,7 +426,7 @@ static void test_table(void)
   ok(cli_command_find("up") == &cmd_up_entry, "find: up");
   ok(cli_command_find("help") != NULL, "find: help");
   ok(!cli_command_find("u"), "find: no abbreviations");
-  is_str(cli_command_suggest("stat"), "start", "suggest: a typo");
+  is_str(cli_command_suggest("strat"), "start", "suggest: a typo");
   is_str(cli_command_suggest("ver"), "version", "suggest: a prefix");
   is_str(cli_command_suggest("upp"), "up", "suggest: one too many");
   ok(!cli_command_suggest("frobnicate"), "suggest: nothing near");

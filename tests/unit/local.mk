@@ -133,3 +133,7 @@ tests_unit_logs_test_LDADD = $(LDADD) -lpthread
 check_PROGRAMS += tests/unit/views-test
 TESTS += tests/unit/views-test
 tests_unit_views_test_SOURCES = tests/unit/views-test.c
+
+check_PROGRAMS += tests/unit/cp-test
+TESTS += tests/unit/cp-test
+tests_unit_cp_test_SOURCES = tests/unit/cp-test.c
