@@ -8,7 +8,7 @@ libwcompose_a_SOURCES += src/compose/ydoc.c src/compose/ydoc.h \
   src/compose/schema.c src/compose/schema.h src/compose/model.c \
   src/compose/model.h src/compose/model-parse.c src/compose/model-int.h \
   src/compose/graph.c src/compose/graph.h src/compose/emit.c \
-  src/compose/emit.h
+  src/compose/emit.h src/compose/sindex.c src/compose/sindex.h
 
 nodist_libwcompose_a_SOURCES += src/compose/schema-data.c
 BUILT_SOURCES += src/compose/schema-data.c
