@@ -9,20 +9,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_ENV_FILE ((size_t)16 << 20)
+#define MAX_ENV_FILE DOTENV_FILE_MAX
 
 void env_init(struct env *e, struct arena *a)
 {
   memset(e, 0, sizeof(*e));
   e->arena = a;
+  sindex_init(&e->index, a);
 }
 
 static struct env_var *find(const struct env *e, const char *name)
 {
-  for (size_t i = 0; i < e->n; i++)
-    if (!strcmp(e->vars[i].name, name))
-      return &e->vars[i];
-  return NULL;
+  size_t i = sindex_get(&e->index, name, strlen(name));
+  return i == SINDEX_NONE ? NULL : &e->vars[i];
 }
 
 void env_set(struct env *e, const char *name, const char *value)
@@ -43,6 +42,7 @@ void env_set(struct env *e, const char *name, const char *value)
   }
   e->vars[e->n].name = arena_strdup(e->arena, name);
   e->vars[e->n].value = val;
+  sindex_put(&e->index, e->vars[e->n].name, strlen(name), e->n);
   e->n++;
 }
 
@@ -77,6 +77,9 @@ struct dparse {
   const char *s; /* text with CRLF turned into LF */
   size_t len;
   struct err *err;
+  /* the last position computed, where the next search starts from */
+  size_t at_off, at_bol;
+  int at_line;
 };
 
 /* compose-go's isSpace: blanks that are not a line break */
@@ -90,17 +93,23 @@ static int space(int c)
   return blank(c) || c == '\n';
 }
 
-static struct err_pos pos_at(const struct dparse *p, size_t off)
+/* The line and column of offset off. Positions are asked for in file
+ * order, so each search goes on from the previous one: the whole file is
+ * scanned once, not once per value. */
+static struct err_pos pos_at(struct dparse *p, size_t off)
 {
-  struct err_pos pos = {p->file, 1, 1};
-  size_t bol = 0;
-  for (size_t i = 0; i < off && i < p->len; i++) {
+  if (off < p->at_off) {
+    p->at_off = p->at_bol = 0;
+    p->at_line = 1;
+  }
+  for (size_t i = p->at_off; i < off && i < p->len; i++) {
     if (p->s[i] == '\n') {
-      pos.line++;
-      bol = i + 1;
+      p->at_line++;
+      p->at_bol = i + 1;
     }
   }
-  pos.col = (int)(off - bol) + 1;
+  p->at_off = off;
+  struct err_pos pos = {p->file, p->at_line, (int)(off - p->at_bol) + 1};
   return pos;
 }
 
@@ -171,8 +180,8 @@ static int expand(struct dparse *p, const char *key, const char *raw,
                   size_t off, char **val)
 {
   struct err_pos pos = pos_at(p, off);
-  return interp_string_with(p->out->arena, raw, file_then_lookup, p, &pos, key,
-                            val, NULL, p->err);
+  return interp_string_with(p->out->arena, raw, file_then_lookup, p,
+                            p->out->budget, &pos, key, val, NULL, p->err);
 }
 
 /* One statement at s[*i]: a key and its value (or a key alone). */
@@ -272,7 +281,7 @@ static int statement(struct dparse *p, size_t *i)
 int dotenv_parse(struct env *out, const char *file, const char *text,
                  size_t len, const struct env *lookup, struct err *err)
 {
-  struct dparse p = {out, lookup, NULL, NULL, 0, err};
+  struct dparse p = {out, lookup, NULL, NULL, 0, err, 0, 0, 1};
   p.file = arena_strdup(out->arena, file ? file : ".env");
   if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
     text += 3;
@@ -287,6 +296,12 @@ int dotenv_parse(struct env *out, const char *file, const char *text,
   }
   p.s = s;
   p.len = n;
+  const char *nul = memchr(s, '\0', n);
+  if (nul) {
+    struct err_pos pos = pos_at(&p, (size_t)(nul - s));
+    return err_at(err, ERR_SCHEMA, &pos,
+                  "a NUL byte in the file (env files are text)");
+  }
   size_t i = 0;
   for (;;) {
     while (i < n && space((unsigned char)s[i]))

@@ -6,8 +6,16 @@
 
 #include <stddef.h>
 
+#include "compose/sindex.h"
 #include "util/arena.h"
 #include "util/err.h"
+
+/* The total of interpolated text one load may produce, shared by every
+ * variable set and compose file it reads (see interp.h). */
+struct interp_budget {
+  size_t used; /* bytes of interpolated values so far */
+  size_t max;  /* the cap; 0: INTERP_TOTAL_MAX */
+};
 
 struct env_var {
   const char *name;
@@ -18,10 +26,14 @@ struct env {
   struct arena *arena;
   struct env_var *vars;
   size_t n, alloc;
+  struct sindex index; /* name -> position in vars */
+  /* What interpolation with these variables (and of the dotenv files read
+   * into them) draws from; NULL: only the cap on each value. */
+  struct interp_budget *budget;
 };
 
 void env_init(struct env *e, struct arena *a);
-/* Set (replace or append, keeping first-insertion order). */
+/* Set (replace or append, keeping first-insertion order); constant time. */
 void env_set(struct env *e, const char *name, const char *value);
 /* The value, or NULL when unset or declared without a value. */
 const char *env_get(const struct env *e, const char *name);
@@ -38,11 +50,14 @@ void env_add_environ(struct env *e, char **environ);
  * NULL value). Double quotes also take \a \b \f \r \v \0ooo, and \$ for a
  * literal $. Interpolation inside the file looks up earlier keys of the
  * same file, then lookup (may be NULL); unset variables give "" silently.
- * Errors: ERR_SCHEMA ("file:3:4: unexpected character '/' in variable
- * name ...", unterminated quotes) or ERR_INTERP, with file:line:col. */
+ * Interpolation draws from out->budget. Errors: ERR_SCHEMA ("file:3:4:
+ * unexpected character '/' in variable name ...", unterminated quotes, a
+ * NUL byte), ERR_INTERP, or ERR_LIMIT (interpolation), with file:line:col. */
 int dotenv_parse(struct env *out, const char *file, const char *text,
                  size_t len, const struct env *lookup, struct err *err);
-/* Read and parse a file; ERR_IO "env file 'x' not found" when missing. */
+/* Read and parse a file; ERR_IO "env file 'x' not found" when missing,
+ * ERR_LIMIT when it is larger than DOTENV_FILE_MAX. */
+#define DOTENV_FILE_MAX ((size_t)16 << 20)
 int dotenv_parse_file(struct env *out, const char *path,
                       const struct env *lookup, struct err *err);
 

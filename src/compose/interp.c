@@ -4,10 +4,11 @@
 #include "compose/interp.h"
 #include "util/buf.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_NESTING 64
-#define MAX_RESULT ((size_t)64 << 20)
 
 enum fail { FAIL_NONE, FAIL_FORMAT, FAIL_REQUIRED, FAIL_NESTING, FAIL_SIZE };
 
@@ -17,6 +18,10 @@ struct ctx {
   struct strvec *warnings;
   enum fail fail;
   struct buf msg; /* FAIL_REQUIRED: the message */
+  size_t cap;     /* the most bytes a result (or a default) may hold */
+  /* the variable that brought the most text, for messages about size */
+  char big[256];
+  size_t big_len;
 };
 
 static int name_start(int c)
@@ -42,7 +47,13 @@ static int add(struct ctx *c, struct buf *out, const char *s, size_t n)
  * caller's copy. */
 static const char *look(struct ctx *c, const char *name)
 {
-  return c->lookup ? c->lookup(c->data, name) : NULL;
+  const char *v = c->lookup ? c->lookup(c->data, name) : NULL;
+  size_t n = v ? strlen(v) : 0;
+  if (n > c->big_len) {
+    c->big_len = n;
+    snprintf(c->big, sizeof(c->big), "%s", name);
+  }
+  return v;
 }
 
 static void warn_unset(struct ctx *c, const char *name)
@@ -112,7 +123,7 @@ static int braced(struct ctx *c, const char *body, size_t len, struct buf *out,
   }
   char op = body[i++];
   /* compose substitutes the argument before it knows whether it is used */
-  struct buf arg = BUF_INIT_CAP(MAX_RESULT);
+  struct buf arg = BUF_INIT_CAP(c->cap);
   if (subst(c, body + i, len - i, &arg, level + 1)) {
     buf_release(&arg);
     return -1;
@@ -212,18 +223,31 @@ static int subst(struct ctx *c, const char *s, size_t len, struct buf *out,
 }
 
 int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
-                       void *data, const struct err_pos *pos, const char *path,
-                       char **out, struct strvec *warnings, struct err *err)
+                       void *data, struct interp_budget *budget,
+                       const struct err_pos *pos, const char *path, char **out,
+                       struct strvec *warnings, struct err *err)
 {
   struct ctx c = {lookup, data, warnings, FAIL_NONE, BUF_INIT};
-  struct buf res = BUF_INIT_CAP(MAX_RESULT);
+  size_t left = SIZE_MAX, total = 0;
+  int counted = budget && strchr(in, '$');
+  if (counted) {
+    total = budget->max ? budget->max : INTERP_TOTAL_MAX;
+    left = total > budget->used ? total - budget->used : 0;
+  }
+  c.cap = left < INTERP_VALUE_MAX ? left : INTERP_VALUE_MAX;
+  /* a cap of 0 means none to struct buf: 1 byte, then the check below */
+  struct buf res = BUF_INIT_CAP(c.cap ? c.cap : 1);
   *out = NULL;
-  if (!subst(&c, in, strlen(in), &res, 0)) {
+  if (!subst(&c, in, strlen(in), &res, 0) && res.len <= left) {
     *out = arena_strndup(a, res.data ? res.data : "", res.len);
+    if (counted)
+      budget->used += res.len;
     buf_release(&res);
     buf_release(&c.msg);
     return 0;
   }
+  if (c.fail == FAIL_NONE)
+    c.fail = FAIL_SIZE;
   buf_release(&res);
   int rc = ERR_INTERP;
   const char *sep = path ? ": " : "";
@@ -237,11 +261,21 @@ int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
                 "%s%sinterpolation nested more than %d levels deep", path, sep,
                 MAX_NESTING);
     break;
-  case FAIL_SIZE:
-    rc = err_at(err, ERR_LIMIT, pos,
-                "%s%sinterpolation result larger than %zu bytes", path, sep,
-                MAX_RESULT);
+  case FAIL_SIZE: {
+    char by[320] = "";
+    if (c.big_len)
+      snprintf(by, sizeof(by), " ($%s adds %zu bytes here)", c.big, c.big_len);
+    if (left < INTERP_VALUE_MAX)
+      rc = err_at(err, ERR_LIMIT, pos,
+                  "%s%sinterpolation passes the limit of %zu bytes of "
+                  "interpolated text for the project%s",
+                  path, sep, total, by);
+    else
+      rc = err_at(err, ERR_LIMIT, pos,
+                  "%s%sinterpolation result larger than %zu bytes%s", path, sep,
+                  INTERP_VALUE_MAX, by);
     break;
+  }
   default:
     err_at(err, rc, pos,
            "invalid interpolation format%s%s: \"%s\"; you may need to "
@@ -262,7 +296,8 @@ int interp_string(struct arena *a, const char *in, const struct env *vars,
                   const struct err_pos *pos, const char *path, char **out,
                   struct strvec *warnings, struct err *err)
 {
-  return interp_string_with(a, in, env_lookup, (void *)vars, pos, path, out,
+  return interp_string_with(a, in, env_lookup, (void *)vars,
+                            vars ? vars->budget : NULL, pos, path, out,
                             warnings, err);
 }
 

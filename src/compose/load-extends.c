@@ -458,6 +458,7 @@ static int include_one(struct load_session *s, struct ynode *root,
 
   /* the includer's variables win over the include's env_file */
   env_init(&sub_env, s->a);
+  sub_env.budget = env->budget;
   for (size_t i = 0; i < env->n; i++)
     env_set(&sub_env, env->vars[i].name, env->vars[i].value);
   {
@@ -465,6 +466,7 @@ static int include_one(struct load_session *s, struct ynode *root,
     struct strvec envs = STRVEC_INIT;
     struct stat st;
     env_init(&from_files, s->a);
+    from_files.budget = env->budget;
     if (envf)
       rebase_list(s->a, envf, NULL, dir);
     if (is_scalar(envf)) {

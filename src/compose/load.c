@@ -205,6 +205,7 @@ int compose_load(const struct load_options *opt, struct project **out,
   struct ynode *merged;
   char **envp = opt->environ ? opt->environ : environ;
   char cwdbuf[4096];
+  struct interp_budget budget = {0, 0};
   int rc = 0;
 
   struct strvec dropped = STRVEC_INIT;
@@ -264,10 +265,12 @@ int compose_load(const struct load_options *opt, struct project **out,
   else
     project_dir = cwd;
   env_init(&env, a);
+  env.budget = &budget;
   {
     struct strvec envfiles = STRVEC_INIT;
     struct env dot;
     env_init(&dot, a);
+    dot.budget = &budget;
     if (opt->env_files && opt->env_files->n) {
       for (i = 0; i < opt->env_files->n; i++)
         strvec_push(&envfiles, load_join(a, cwd, opt->env_files->v[i]));

@@ -680,6 +680,7 @@ static int read_envfile(struct mc *m, const struct ynode *at, const char *path,
     return bad(m, at, "env file %s not found", path);
   }
   env_init(&e, &tmp);
+  e.budget = m->ctx->environment ? m->ctx->environment->budget : NULL;
   rc = dotenv_parse_file(&e, path, m->ctx->environment, m->err);
   for (i = 0; !rc && i < e.n; i++)
     kvset(m, out, e.vars[i].name,
