@@ -4,14 +4,32 @@
 #include "compose/model.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "compose/model-int.h"
 #include "compose/graph.h"
+#include "compose/sindex.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
+
+/* Key/value lists shorter than this are searched in order. */
+#define KV_INDEX_MIN 8
+/* Consistency problems told at most; a hostile file gets the first ones. */
+#define MAX_PROBLEMS 100
+
+/* The key table of the key/value list kvset worked on last: lists are
+ * filled one at a time, so one table serves them all. Valid while the list
+ * has the array and the count it was built for (arrays come from the arena
+ * and are never reused, so an old table cannot pass for a new list's). */
+struct kvtable {
+  const struct kvlist *l;
+  const struct kv *v;
+  size_t n;
+  struct sindex ix;
+};
 
 struct mc {
   struct project *p;
@@ -19,20 +37,15 @@ struct mc {
   const struct model_ctx *ctx;
   struct err *err;
   const char *where; /* "services.web" for messages */
+  struct kvtable kvt;
+  size_t problems; /* reported by check_service */
 };
 
-/* ---- tree access (local: the model needs nothing else from ydoc) ---- */
+/* ---- tree access ---- */
 
 static struct ynode *get(const struct ynode *map, const char *key)
 {
-  size_t i;
-
-  if (!map || map->kind != YNODE_MAP)
-    return NULL;
-  for (i = 0; i < map->n; i++)
-    if (!strcmp(map->keys[i]->str, key))
-      return map->items[i];
-  return NULL;
+  return ydoc_get(map, key);
 }
 
 static int is_null(const struct ynode *n)
@@ -70,6 +83,12 @@ static int bad(struct mc *m, const struct ynode *n, const char *fmt, ...)
   va_list ap;
   int rc;
 
+  if (++m->problems > MAX_PROBLEMS) {
+    if (m->problems == MAX_PROBLEMS + 1)
+      err_set(m->err, ERR_CONFIG,
+              "and more problems (only the first %d are told)", MAX_PROBLEMS);
+    return ERR_CONFIG;
+  }
   va_start(ap, fmt);
   rc = err_vat(m->err, ERR_CONFIG, n ? &n->pos : NULL, fmt, ap);
   va_end(ap);
@@ -126,6 +145,17 @@ static void mval_set(struct mc *m, struct mval *map, const char *key,
   map->n++;
 }
 
+/* Append to a map whose keys are known to differ (they come from a YAML
+ * mapping, which has no key twice). */
+static void mval_append(struct mc *m, struct mval *map, const char *key,
+                        struct mval *v)
+{
+  map->keys = (const char **)arena_push(m->a, (void **)map->keys, map->n,
+                                        arena_strdup(m->a, key));
+  map->items = (struct mval **)arena_push(m->a, (void **)map->items, map->n, v);
+  map->n++;
+}
+
 static void mval_push(struct mc *m, struct mval *seq, struct mval *v)
 {
   seq->items = (struct mval **)arena_push(m->a, (void **)seq->items, seq->n, v);
@@ -145,7 +175,7 @@ static struct mval *to_mval(struct mc *m, const struct ynode *n)
       if (n->kind == YNODE_SEQ)
         mval_push(m, v, to_mval(m, n->items[i]));
       else
-        mval_set(m, v, n->keys[i]->str, to_mval(m, n->items[i]));
+        mval_append(m, v, n->keys[i]->str, to_mval(m, n->items[i]));
     }
     return v;
   }
@@ -183,7 +213,7 @@ static struct mval *extensions(struct mc *m, const struct ynode *map)
       continue;
     if (!x)
       x = mval_new(m, MVAL_MAP);
-    mval_set(m, x, map->keys[i]->str, to_mval(m, map->items[i]));
+    mval_append(m, x, map->keys[i]->str, to_mval(m, map->items[i]));
   }
   return x;
 }
@@ -212,14 +242,29 @@ static void strlist(struct mc *m, const struct ynode *n, struct strlist *out)
       slpush(m, out, text(m, n->items[i]));
 }
 
-static struct kv *kvfind(struct kvlist *l, const char *key)
+/* The position of key in l, or SINDEX_NONE. */
+static size_t kvpos(struct mc *m, const struct kvlist *l, const char *key)
 {
+  struct kvtable *t = &m->kvt;
   size_t i;
 
-  for (i = 0; i < l->n; i++)
-    if (!strcmp(l->v[i].key, key))
-      return &l->v[i];
-  return NULL;
+  if (l->n < KV_INDEX_MIN) {
+    for (i = 0; i < l->n; i++)
+      if (!strcmp(l->v[i].key, key))
+        return i;
+    return SINDEX_NONE;
+  }
+  if (t->l != l || t->v != l->v || t->n != l->n) {
+    if (!t->ix.a)
+      sindex_init(&t->ix, m->a);
+    sindex_clear(&t->ix);
+    for (i = 0; i < l->n; i++)
+      sindex_add(&t->ix, l->v[i].key, strlen(l->v[i].key), i);
+    t->l = l;
+    t->v = l->v;
+    t->n = l->n;
+  }
+  return sindex_get(&t->ix, key, strlen(key));
 }
 
 const char *kvlist_get(const struct kvlist *l, const char *key)
@@ -232,22 +277,32 @@ const char *kvlist_get(const struct kvlist *l, const char *key)
   return NULL;
 }
 
+/* Set key in l (lists made here have room for the next power of two of
+ * entries, as arena_push's arrays). */
 static void kvset(struct mc *m, struct kvlist *l, const char *key,
                   const char *value)
 {
-  struct kv *kv = kvfind(l, key), *nv;
+  size_t i = kvpos(m, l, key);
+  int tabled = m->kvt.l == l && m->kvt.v == l->v && m->kvt.n == l->n;
 
-  if (kv) {
-    kv->value = value;
+  if (i != SINDEX_NONE) {
+    l->v[i].value = value;
     return;
   }
-  nv = arena_alloc(m->a, (l->n + 1) * sizeof(*nv));
-  if (l->n)
-    memcpy(nv, l->v, l->n * sizeof(*nv));
-  nv[l->n].key = arena_strdup(m->a, key);
-  nv[l->n].value = value;
-  l->v = nv;
+  if (!l->n || !(l->n & (l->n - 1))) {
+    struct kv *nv = arena_alloc(m->a, (l->n ? 2 * l->n : 4) * sizeof(*nv));
+    if (l->n)
+      memcpy(nv, l->v, l->n * sizeof(*nv));
+    l->v = nv;
+  }
+  l->v[l->n].key = arena_strdup(m->a, key);
+  l->v[l->n].value = value;
   l->n++;
+  if (tabled) {
+    sindex_add(&m->kvt.ix, l->v[l->n - 1].key, strlen(key), l->n - 1);
+    m->kvt.v = l->v;
+    m->kvt.n = l->n;
+  }
 }
 
 /* A mapping or a list of "KEY=VALUE" as key/value pairs; a key without
@@ -452,7 +507,7 @@ static int build(struct mc *m, struct service *s, const struct ynode *n)
 
 static int ports(struct mc *m, struct service *s, const struct ynode *n)
 {
-  size_t i;
+  size_t i, cap = 0;
 
   if (!n || n->kind != YNODE_SEQ)
     return 0;
@@ -484,11 +539,15 @@ static int ports(struct mc *m, struct service *s, const struct ynode *n)
     } else {
       continue;
     }
-    np = arena_alloc(m->a, (s->nports + k) * sizeof(*np));
-    if (s->nports)
-      memcpy(np, s->ports, s->nports * sizeof(*np));
-    memcpy(np + s->nports, ps, k * sizeof(*np));
-    s->ports = np;
+    if (s->nports + k > cap) {
+      while (s->nports + k > cap)
+        cap = cap ? 2 * cap : 4;
+      np = arena_alloc(m->a, cap * sizeof(*np));
+      if (s->nports)
+        memcpy(np, s->ports, s->nports * sizeof(*np));
+      s->ports = np;
+    }
+    memcpy(s->ports + s->nports, ps, k * sizeof(*np));
     s->nports += k;
   }
   return 0;
@@ -597,25 +656,35 @@ static int depends_on(struct mc *m, struct service *s, const struct ynode *n)
   return 0;
 }
 
+/* The dependencies of one service while normalize adds implied ones:
+ * names already there, and the room left in the array. */
+struct deps {
+  struct sindex names;
+  size_t cap;
+};
+
 /* Add an implied dependency unless one on that service exists. */
-static void add_dep(struct mc *m, struct service *s, const char *name,
-                    int restart)
+static void add_dep(struct mc *m, struct service *s, struct deps *d,
+                    const char *name, int restart)
 {
   struct dependency *nd;
-  size_t i;
 
-  for (i = 0; i < s->ndepends_on; i++)
-    if (!strcmp(s->depends_on[i].service, name))
-      return;
-  nd = arena_alloc(m->a, (s->ndepends_on + 1) * sizeof(*nd));
-  if (s->ndepends_on)
-    memcpy(nd, s->depends_on, s->ndepends_on * sizeof(*nd));
-  nd[s->ndepends_on].service = name;
-  nd[s->ndepends_on].condition = DEP_STARTED;
-  nd[s->ndepends_on].required = 1;
-  nd[s->ndepends_on].restart = restart;
-  s->depends_on = nd;
-  s->ndepends_on++;
+  if (sindex_add(&d->names, name, strlen(name), s->ndepends_on) !=
+      s->ndepends_on)
+    return;
+  if (s->ndepends_on == d->cap) {
+    d->cap = d->cap ? 2 * d->cap : 4;
+    nd = arena_alloc(m->a, d->cap * sizeof(*nd));
+    if (s->ndepends_on)
+      memcpy(nd, s->depends_on, s->ndepends_on * sizeof(*nd));
+    s->depends_on = nd;
+  }
+  nd = &s->depends_on[s->ndepends_on++];
+  memset(nd, 0, sizeof(*nd));
+  nd->service = name;
+  nd->condition = DEP_STARTED;
+  nd->required = 1;
+  nd->restart = restart;
 }
 
 static int svc_networks(struct mc *m, struct service *s, const struct ynode *n)
@@ -1418,15 +1487,22 @@ static int profile_active(const struct model_ctx *ctx, const struct ynode *svc)
 static void normalize(struct mc *m)
 {
   struct project *p = m->p;
+  struct arena tmp = ARENA_INIT; /* the tables of names, per service */
   int uses_default = 0;
   size_t i, k;
 
   for (i = 0; i < p->nservices; i++) {
     struct service *s = &p->services[i];
     const char *ns[5];
+    struct deps d;
 
+    sindex_init(&d.names, &tmp);
+    d.cap = s->ndepends_on;
+    for (k = 0; k < s->ndepends_on; k++)
+      sindex_add(&d.names, s->depends_on[k].service,
+                 strlen(s->depends_on[k].service), k);
     for (k = 0; k < s->links.n; k++)
-      add_dep(m, s,
+      add_dep(m, s, &d,
               arena_strndup(m->a, s->links.v[k], strcspn(s->links.v[k], ":")),
               1);
     ns[0] = s->network_mode;
@@ -1436,10 +1512,10 @@ static void normalize(struct mc *m)
     ns[4] = s->cgroup;
     for (k = 0; k < 5; k++)
       if (ns[k] && !strncmp(ns[k], "service:", 8))
-        add_dep(m, s, ns[k] + 8, 1);
+        add_dep(m, s, &d, ns[k] + 8, 1);
     for (k = 0; k < s->nvolumes_from; k++)
       if (s->volumes_from[k].service)
-        add_dep(m, s, s->volumes_from[k].service, 0);
+        add_dep(m, s, &d, s->volumes_from[k].service, 0);
     if (!s->network_mode) {
       if (!s->nnetworks) {
         s->networks = arena_alloc(m->a, sizeof(*s->networks));
@@ -1457,6 +1533,7 @@ static void normalize(struct mc *m)
     nw->key = "default";
     nw->name = arena_printf(m->a, "%s_default", p->name);
   }
+  arena_release(&tmp);
 }
 
 /* The node of seq/map n that names ref (an item, or a key), else n. */
@@ -1652,7 +1729,7 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
 {
   struct project *p = xcalloc(1, sizeof(*p));
   const struct ynode *svcs = get(root, "services");
-  struct mc m;
+  struct mc m = {0};
   size_t i, cnt = svcs && svcs->kind == YNODE_MAP ? svcs->n : 0;
   int rc = 0;
 
@@ -1717,7 +1794,7 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   sort(p->secrets, p->nsecrets, sizeof(*p->secrets), cmp_file);
   sort(p->configs, p->nconfigs, sizeof(*p->configs), cmp_file);
   if (!ctx->no_consistency) {
-    for (i = 0; i < p->nservices; i++)
+    for (i = 0; i < p->nservices && m.problems <= MAX_PROBLEMS; i++)
       if (check_service(&m, &p->services[i], get(svcs, p->services[i].name)))
         rc = ERR_CONFIG;
     if (!rc)
@@ -1740,32 +1817,45 @@ void project_free(struct project *p)
   free(p);
 }
 
+/* The element of v[0..n) (each size bytes, its name a const char * at
+ * offset off) named name: a binary search, as model_build sorts them, then
+ * a scan for arrays made in another order. */
+static void *find_named(const void *v, size_t n, size_t size, size_t off,
+                        const char *name)
+{
+  const char *base = v;
+  size_t lo = 0, hi = n, i;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(*(const char *const *)(base + mid * size + off), name);
+    if (!c)
+      return (void *)(base + mid * size);
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (i = 0; i < n; i++)
+    if (!strcmp(*(const char *const *)(base + i * size + off), name))
+      return (void *)(base + i * size);
+  return NULL;
+}
+
 struct service *project_service(const struct project *p, const char *name)
 {
-  size_t i;
-
-  for (i = 0; i < p->nservices; i++)
-    if (!strcmp(p->services[i].name, name))
-      return &p->services[i];
-  return NULL;
+  return find_named(p->services, p->nservices, sizeof(*p->services),
+                    offsetof(struct service, name), name);
 }
 
 struct network *project_network(const struct project *p, const char *key)
 {
-  size_t i;
-
-  for (i = 0; i < p->nnetworks; i++)
-    if (!strcmp(p->networks[i].key, key))
-      return &p->networks[i];
-  return NULL;
+  return find_named(p->networks, p->nnetworks, sizeof(*p->networks),
+                    offsetof(struct network, key), key);
 }
 
 struct volume *project_volume(const struct project *p, const char *key)
 {
-  size_t i;
-
-  for (i = 0; i < p->nvolumes; i++)
-    if (!strcmp(p->volumes[i].key, key))
-      return &p->volumes[i];
-  return NULL;
+  return find_named(p->volumes, p->nvolumes, sizeof(*p->volumes),
+                    offsetof(struct volume, key), key);
 }
