@@ -89,9 +89,15 @@ static void add_kv(cJSON *o, const char *k, const struct kvlist *l)
   free(v);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A key of a generic map with its value, for sorting. */
+struct ent {
+  const char *key;
+  const struct mval *value;
+};
+
+static int cmp_ent(const void *a, const void *b)
 {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
+  return strcmp(((const struct ent *)a)->key, ((const struct ent *)b)->key);
 }
 
 /* A generic value; map keys in order[] first (when given), the rest
@@ -100,7 +106,7 @@ static cJSON *mval_json(const struct mval *v, const char *const *order)
 {
   cJSON *o;
   size_t i, j;
-  const char **keys;
+  struct ent *ents;
 
   switch (v->kind) {
   case MVAL_NULL:
@@ -122,23 +128,26 @@ static cJSON *mval_json(const struct mval *v, const char *const *order)
     break;
   }
   o = cJSON_CreateObject();
-  keys = xmalloc((v->n + 1) * sizeof(*keys));
   for (i = 0; order && order[i]; i++) {
     const struct mval *x = mval_get(v, order[i]);
     if (x)
       cJSON_AddItemToObject(o, order[i], mval_json(x, NULL));
   }
+  /* the rest sorted by key; entries point into v, so no lookup is needed */
+  ents = xmalloc((v->n + 1) * sizeof(*ents));
   for (i = j = 0; i < v->n; i++) {
     size_t k = 0;
     while (order && order[k] && strcmp(order[k], v->keys[i]))
       k++;
-    if (!order || !order[k])
-      keys[j++] = v->keys[i];
+    if (!order || !order[k]) {
+      ents[j].key = v->keys[i];
+      ents[j++].value = v->items[i];
+    }
   }
-  qsort(keys, j, sizeof(*keys), cmp_str);
+  qsort(ents, j, sizeof(*ents), cmp_ent);
   for (i = 0; i < j; i++)
-    cJSON_AddItemToObject(o, keys[i], mval_json(mval_get(v, keys[i]), NULL));
-  free(keys);
+    cJSON_AddItemToObject(o, ents[i].key, mval_json(ents[i].value, NULL));
+  free(ents);
   return o;
 }
 
