@@ -11,11 +11,18 @@
 
 #define MAX_ENV_FILE DOTENV_FILE_MAX
 
+static const char *var_name(const void *owner, size_t pos, size_t *len)
+{
+  const char *s = ((const struct env *)owner)->vars[pos].name;
+  *len = strlen(s);
+  return s;
+}
+
 void env_init(struct env *e, struct arena *a)
 {
   memset(e, 0, sizeof(*e));
   e->arena = a;
-  sindex_init(&e->index, a);
+  sindex_init(&e->index, a, var_name, e);
 }
 
 static struct env_var *find(const struct env *e, const char *name)
@@ -24,12 +31,11 @@ static struct env_var *find(const struct env *e, const char *name)
   return i == SINDEX_NONE ? NULL : &e->vars[i];
 }
 
-void env_set(struct env *e, const char *name, const char *value)
+void env_set_shared(struct env *e, const char *name, const char *value)
 {
   struct env_var *v = find(e, name);
-  const char *val = value ? arena_strdup(e->arena, value) : NULL;
   if (v) {
-    v->value = val;
+    v->value = value;
     return;
   }
   if (e->n == e->alloc) {
@@ -40,10 +46,20 @@ void env_set(struct env *e, const char *name, const char *value)
     e->vars = nv;
     e->alloc = alloc;
   }
-  e->vars[e->n].name = arena_strdup(e->arena, name);
-  e->vars[e->n].value = val;
-  sindex_put(&e->index, e->vars[e->n].name, strlen(name), e->n);
+  e->vars[e->n].name = name;
+  e->vars[e->n].value = value;
+  sindex_add(&e->index, name, strlen(name), e->n);
   e->n++;
+}
+
+void env_set(struct env *e, const char *name, const char *value)
+{
+  struct env_var *v = find(e, name);
+  const char *val = value ? arena_strdup(e->arena, value) : NULL;
+  if (v)
+    v->value = val;
+  else
+    env_set_shared(e, arena_strdup(e->arena, name), val);
 }
 
 const char *env_get(const struct env *e, const char *name)
@@ -64,7 +80,7 @@ void env_add_environ(struct env *e, char **environ)
     if (!eq || eq == *environ)
       continue;
     char *name = arena_strndup(e->arena, *environ, (size_t)(eq - *environ));
-    env_set(e, name, eq + 1);
+    env_set_shared(e, name, arena_strdup(e->arena, eq + 1));
   }
 }
 
@@ -142,8 +158,9 @@ static void add_utf8(struct buf *b, unsigned cp)
 
 /* Double-quoted escapes as compose reads them: \a \b \f \n \r \t \v \" \\,
  * \0ooo (octal), and \$ kept as `$$` so it stays a literal dollar; any
- * other backslash is kept as written. */
-static void unescape(struct buf *b, const char *s, size_t len)
+ * other backslash is kept as written. Returns 0, or 1 + the offset of a
+ * \0000, which would make a NUL byte no value can hold. */
+static size_t unescape(struct buf *b, const char *s, size_t len)
 {
   for (size_t i = 0; i < len; i++) {
     if (s[i] != '\\' || i + 1 >= len) {
@@ -168,17 +185,26 @@ static void unescape(struct buf *b, const char *s, size_t len)
         buf_addch(b, s[i]);
         continue;
       }
+      if (!v)
+        return i + 1;
       add_utf8(b, v);
       i += 4;
     } else {
       buf_addch(b, s[i]);
     }
   }
+  return 0;
 }
 
-static int expand(struct dparse *p, const char *key, const char *raw,
-                  size_t off, char **val)
+/* Interpolate raw (from the out arena) into *val; text without a `$` is
+ * its own value. */
+static int expand(struct dparse *p, const char *key, char *raw, size_t off,
+                  char **val)
 {
+  if (!strchr(raw, '$')) {
+    *val = raw;
+    return 0;
+  }
   struct err_pos pos = pos_at(p, off);
   return interp_string_with(p->out->arena, raw, file_then_lookup, p,
                             p->out->budget, &pos, key, val, NULL, p->err);
@@ -248,9 +274,19 @@ static int statement(struct dparse *p, size_t *i)
       val = arena_strndup(p->out->arena, s + v + 1, e - v - 1);
     } else {
       struct buf raw = BUF_INIT;
-      unescape(&raw, s + v + 1, e - v - 1);
-      int rc = expand(p, key, raw.data ? raw.data : "", v, &val);
+      size_t nul = unescape(&raw, s + v + 1, e - v - 1);
+      if (nul) {
+        struct err_pos pos = pos_at(p, v + nul);
+        buf_release(&raw);
+        return err_at(p->err, ERR_SCHEMA, &pos,
+                      "'\\0000' in the value of '%s' makes a NUL byte, "
+                      "which a variable cannot hold",
+                      key);
+      }
+      char *text =
+          arena_strndup(p->out->arena, raw.data ? raw.data : "", raw.len);
       buf_release(&raw);
+      int rc = expand(p, key, text, v, &val);
       if (rc)
         return rc;
     }
@@ -274,7 +310,7 @@ static int statement(struct dparse *p, size_t *i)
     if (rc)
       return rc;
   }
-  env_set(p->out, key, val);
+  env_set_shared(p->out, key, val);
   return 0;
 }
 

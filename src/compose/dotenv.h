@@ -22,6 +22,8 @@ struct env_var {
   const char *value; /* NULL: declared without a value (`FOO` alone) */
 };
 
+/* A struct env must stay where env_init put it (its table reads names
+ * back through it). */
 struct env {
   struct arena *arena;
   struct env_var *vars;
@@ -35,6 +37,9 @@ struct env {
 void env_init(struct env *e, struct arena *a);
 /* Set (replace or append, keeping first-insertion order); constant time. */
 void env_set(struct env *e, const char *name, const char *value);
+/* env_set for strings that already live as long as e's arena (from it, or
+ * static): they are kept, not copied. */
+void env_set_shared(struct env *e, const char *name, const char *value);
 /* The value, or NULL when unset or declared without a value. */
 const char *env_get(const struct env *e, const char *name);
 /* 1 when the name is present at all (even without a value). */

@@ -321,35 +321,28 @@ static int resolve_one(struct load_session *s, struct ynode *root,
                        const struct ext_frame *me, struct ynode *ext);
 
 /* Resolve the extends of service name of root (if it has one), after its
- * base's own: the services on the way are in s->busy, so a cycle is found
- * in constant time, whatever the depth. */
+ * base's own: the services on the way are flagged busy, so a cycle is
+ * found in constant time, whatever the depth. */
 static int resolve(struct load_session *s, struct ynode *root, const char *path,
                    const char *display, const struct env *env, const char *name,
                    const struct ext_frame *up)
 {
-  struct ynode *ext =
-      ydoc_get(ydoc_get(ydoc_get(root, "services"), name), "extends");
+  struct ynode *svc = ydoc_get(ydoc_get(root, "services"), name);
+  struct ynode *ext = ydoc_get(svc, "extends");
   struct ext_frame me = {up, path, name};
   if (!ext)
     return 0;
-  if (!s->busy.a)
-    sindex_init(&s->busy, s->a);
-  size_t plen = strlen(path), nlen = strlen(name), klen = plen + 1 + nlen;
-  char *key = arena_alloc(s->a, klen + 1);
-  memcpy(key, path, plen);
-  key[plen] = '\n';
-  memcpy(key + plen + 1, name, nlen);
-  if (sindex_get(&s->busy, key, klen) == 1)
+  if (svc->flags & YNODE_BUSY)
     return cycle_error(s, &me, ext);
   if (s->depth >= LOAD_EXTENDS_DEPTH_MAX)
     return err_at(s->err, ERR_LIMIT, &ext->pos,
                   "services.%s: extends chain deeper than %d services", name,
                   LOAD_EXTENDS_DEPTH_MAX);
-  sindex_put(&s->busy, key, klen, 1);
+  svc->flags |= YNODE_BUSY;
   s->depth++;
   int rc = resolve_one(s, root, path, display, env, name, &me, ext);
   s->depth--;
-  sindex_put(&s->busy, key, klen, 0);
+  svc->flags &= ~(unsigned)YNODE_BUSY;
   return rc;
 }
 
@@ -512,8 +505,9 @@ static int include_one(struct load_session *s, struct ynode *root,
   /* the includer's variables win over the include's env_file */
   env_init(&sub_env, s->a);
   sub_env.budget = env->budget;
+  /* every set here lives in s->a: strings are shared, not copied */
   for (size_t i = 0; i < env->n; i++)
-    env_set(&sub_env, env->vars[i].name, env->vars[i].value);
+    env_set_shared(&sub_env, env->vars[i].name, env->vars[i].value);
   {
     struct env from_files;
     struct strvec envs = STRVEC_INIT;
@@ -540,7 +534,8 @@ static int include_one(struct load_session *s, struct ynode *root,
       goto out;
     for (size_t i = 0; i < from_files.n; i++)
       if (!env_has(env, from_files.vars[i].name))
-        env_set(&sub_env, from_files.vars[i].name, from_files.vars[i].value);
+        env_set_shared(&sub_env, from_files.vars[i].name,
+                       from_files.vars[i].value);
   }
 
   for (size_t i = 0; i < files.n; i++) {

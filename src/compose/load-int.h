@@ -53,9 +53,9 @@ struct load_session {
   const char *cwd;
   struct strvec stack;       /* files being included, for cycles */
   struct loaded_file *cache; /* extends bases by absolute path */
-  /* extends: the services being resolved ("path\nname" -> 1 while on the
-   * way), how deep, and the nodes its copies of bases made so far */
-  struct sindex busy;
+  /* extends: how deep the chain being resolved is, and the nodes its
+   * copies of bases made so far (the services on the way are flagged
+   * YNODE_BUSY) */
   size_t depth, copied;
 };
 

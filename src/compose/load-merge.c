@@ -226,16 +226,31 @@ static const char *item_key(struct arena *a, struct ynode *it, enum rule r)
 static struct ynode *merge_node(struct arena *a, struct ynode *base,
                                 struct ynode *over, const char *path);
 
+/* The keys of the items of a merged list, by position, for its table. */
+struct item_keys {
+  const char **v;
+};
+
+static const char *item_key_at(const void *owner, size_t pos, size_t *len)
+{
+  const char *k = ((const struct item_keys *)owner)->v[pos];
+  *len = strlen(k);
+  return k;
+}
+
 /* Items of base, then those of over; an item of over whose key an item
  * already has takes that item's place (the first with the key). */
 static struct ynode *merge_unique(struct arena *a, struct ynode *base,
                                   struct ynode *over, enum rule r)
 {
   struct ynode *res = ydoc_new_seq(a, &base->pos);
+  struct item_keys ks = {
+      arena_alloc(a, (base->n + over->n + 1) * sizeof(*ks.v))};
   struct sindex keys;
-  sindex_init(&keys, a);
+  sindex_init(&keys, a, item_key_at, &ks);
   for (size_t i = 0; i < base->n; i++) {
     const char *k = item_key(a, base->items[i], r);
+    ks.v[res->n] = k;
     if (k)
       sindex_add(&keys, k, strlen(k), res->n);
     ydoc_seq_push(a, res, base->items[i]);
@@ -246,10 +261,12 @@ static struct ynode *merge_unique(struct arena *a, struct ynode *base,
       continue;
     const char *k = item_key(a, it, r);
     size_t j = k ? sindex_add(&keys, k, strlen(k), res->n) : res->n;
-    if (j < res->n)
+    if (j < res->n) {
       res->items[j] = it;
-    else
+    } else {
+      ks.v[res->n] = k;
       ydoc_seq_push(a, res, it);
+    }
   }
   return res;
 }
@@ -272,12 +289,15 @@ static struct ynode *merge_seq(struct arena *a, struct ynode *base,
                                struct ynode *over)
 {
   struct ynode *res = ydoc_new_seq(a, &base->pos);
+  struct item_keys ks = {
+      arena_alloc(a, (base->n + over->n + 1) * sizeof(*ks.v))};
   struct sindex seen;
   size_t len;
-  sindex_init(&seen, a);
+  sindex_init(&seen, a, item_key_at, &ks);
   for (size_t i = 0; i < base->n; i++) {
     if (scalar_like(base->items[i])) {
       const char *k = scalar_key(a, base->items[i], &len);
+      ks.v[res->n] = k;
       sindex_add(&seen, k, len, res->n);
     }
     ydoc_seq_push(a, res, base->items[i]);
@@ -290,6 +310,7 @@ static struct ynode *merge_seq(struct arena *a, struct ynode *base,
       const char *k = scalar_key(a, it, &len);
       if (sindex_add(&seen, k, len, res->n) != res->n)
         continue;
+      ks.v[res->n] = k;
     }
     ydoc_seq_push(a, res, it);
   }

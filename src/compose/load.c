@@ -178,16 +178,23 @@ static int parse_stdin(struct load_session *s, const struct load_options *opt,
   return 0;
 }
 
-/* Parse a file without interpolating, to learn its `name:` early. */
+/* Parse a file without interpolating, to learn its `name:` early (in an
+ * arena of its own: only the name is kept, in a). */
 static const struct ynode *peek_name(struct arena *a, const char *path)
 {
-  struct ynode *root = NULL;
-  struct err tmp = ERR_INIT;
+  struct arena tmp = ARENA_INIT;
+  struct ynode *root = NULL, *copy = NULL;
+  struct err e = ERR_INIT;
   if (strcmp(path, "-"))
-    ydoc_parse_file(a, path, NULL, &root, &tmp);
-  err_release(&tmp);
+    ydoc_parse_file(&tmp, path, NULL, &root, &e);
+  err_release(&e);
   const struct ynode *n = ydoc_get(root, "name");
-  return n && n->kind == YNODE_SCALAR ? n : NULL;
+  if (n && n->kind == YNODE_SCALAR) {
+    copy = ydoc_new_scalar(a, &n->pos, n->str, n->flags);
+    copy->pos.file = NULL; /* the caller names the file */
+  }
+  arena_release(&tmp);
+  return copy;
 }
 
 int compose_load(const struct load_options *opt, struct project **out,
@@ -267,10 +274,9 @@ int compose_load(const struct load_options *opt, struct project **out,
   env_init(&env, a);
   env.budget = &budget;
   {
+    /* the .env files are read into env, then the process environment
+     * goes over them */
     struct strvec envfiles = STRVEC_INIT;
-    struct env dot;
-    env_init(&dot, a);
-    dot.budget = &budget;
     if (opt->env_files && opt->env_files->n) {
       for (i = 0; i < opt->env_files->n; i++)
         strvec_push(&envfiles, load_join(a, cwd, opt->env_files->v[i]));
@@ -285,15 +291,14 @@ int compose_load(const struct load_options *opt, struct project **out,
         rc =
             err_set(err, ERR_IO, "env file '%s' is a directory", envfiles.v[i]);
       else
-        rc = dotenv_parse_file(&dot, envfiles.v[i], &penv, err);
+        rc = dotenv_parse_file(&env, envfiles.v[i], &penv, err);
     }
     strvec_clear(&envfiles);
     if (rc)
       goto out;
-    for (i = 0; i < dot.n; i++)
-      env_set(&env, dot.vars[i].name, dot.vars[i].value);
+    /* both live in a: the strings are shared, not copied */
     for (i = 0; i < penv.n; i++)
-      env_set(&env, penv.vars[i].name, penv.vars[i].value);
+      env_set_shared(&env, penv.vars[i].name, penv.vars[i].value);
   }
 
   /* project name: -p, COMPOSE_PROJECT_NAME, name:, the directory */

@@ -242,6 +242,13 @@ static void strlist(struct mc *m, const struct ynode *n, struct strlist *out)
       slpush(m, out, text(m, n->items[i]));
 }
 
+static const char *kv_key(const void *owner, size_t pos, size_t *len)
+{
+  const char *k = ((const struct kvlist *)owner)->v[pos].key;
+  *len = strlen(k);
+  return k;
+}
+
 /* The position of key in l, or SINDEX_NONE. */
 static size_t kvpos(struct mc *m, const struct kvlist *l, const char *key)
 {
@@ -256,8 +263,9 @@ static size_t kvpos(struct mc *m, const struct kvlist *l, const char *key)
   }
   if (t->l != l || t->v != l->v || t->n != l->n) {
     if (!t->ix.a)
-      sindex_init(&t->ix, m->a);
+      sindex_init(&t->ix, m->a, kv_key, l);
     sindex_clear(&t->ix);
+    t->ix.owner = l;
     for (i = 0; i < l->n; i++)
       sindex_add(&t->ix, l->v[i].key, strlen(l->v[i].key), i);
     t->l = l;
@@ -657,11 +665,42 @@ static int depends_on(struct mc *m, struct service *s, const struct ynode *n)
 }
 
 /* The dependencies of one service while normalize adds implied ones:
- * names already there, and the room left in the array. */
+ * the room in the array, and a table of the names once there are many. */
 struct deps {
+  struct arena *a;
   struct sindex names;
+  int tabled;
   size_t cap;
 };
+
+static const char *dep_name(const void *owner, size_t pos, size_t *len)
+{
+  const char *k = ((const struct service *)owner)->depends_on[pos].service;
+  *len = strlen(k);
+  return k;
+}
+
+/* 1 when s depends on name already; else records that it will. */
+static int dep_known(struct service *s, struct deps *d, const char *name)
+{
+  size_t k;
+
+  if (!d->tabled && s->ndepends_on < KV_INDEX_MIN) {
+    for (k = 0; k < s->ndepends_on; k++)
+      if (!strcmp(s->depends_on[k].service, name))
+        return 1;
+    return 0;
+  }
+  if (!d->tabled) {
+    sindex_init(&d->names, d->a, dep_name, s);
+    for (k = 0; k < s->ndepends_on; k++)
+      sindex_add(&d->names, s->depends_on[k].service,
+                 strlen(s->depends_on[k].service), k);
+    d->tabled = 1;
+  }
+  return sindex_add(&d->names, name, strlen(name), s->ndepends_on) !=
+         s->ndepends_on;
+}
 
 /* Add an implied dependency unless one on that service exists. */
 static void add_dep(struct mc *m, struct service *s, struct deps *d,
@@ -669,8 +708,7 @@ static void add_dep(struct mc *m, struct service *s, struct deps *d,
 {
   struct dependency *nd;
 
-  if (sindex_add(&d->names, name, strlen(name), s->ndepends_on) !=
-      s->ndepends_on)
+  if (dep_known(s, d, name))
     return;
   if (s->ndepends_on == d->cap) {
     d->cap = d->cap ? 2 * d->cap : 4;
@@ -1496,11 +1534,9 @@ static void normalize(struct mc *m)
     const char *ns[5];
     struct deps d;
 
-    sindex_init(&d.names, &tmp);
+    d.a = &tmp;
+    d.tabled = 0;
     d.cap = s->ndepends_on;
-    for (k = 0; k < s->ndepends_on; k++)
-      sindex_add(&d.names, s->depends_on[k].service,
-                 strlen(s->depends_on[k].service), k);
     for (k = 0; k < s->links.n; k++)
       add_dep(m, s, &d,
               arena_strndup(m->a, s->links.v[k], strcspn(s->links.v[k], ":")),
@@ -1730,7 +1766,7 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   struct project *p = xcalloc(1, sizeof(*p));
   const struct ynode *svcs = get(root, "services");
   struct mc m = {0};
-  size_t i, cnt = svcs && svcs->kind == YNODE_MAP ? svcs->n : 0;
+  size_t i, k, cnt = svcs && svcs->kind == YNODE_MAP ? svcs->n : 0;
   int rc = 0;
 
   *out = NULL;
@@ -1749,12 +1785,16 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
       ctx->working_dir ? arena_strdup(m.a, ctx->working_dir) : NULL;
   for (i = 0; i < ctx->nconfig_files; i++)
     slpush(&m, &p->config_files, arena_strdup(m.a, ctx->config_files[i]));
-  if (ctx->environment)
-    for (i = 0; i < ctx->environment->n; i++)
-      kvset(&m, &p->environment, ctx->environment->vars[i].name,
-            ctx->environment->vars[i].value
-                ? arena_strdup(m.a, ctx->environment->vars[i].value)
-                : NULL);
+  if (ctx->environment && ctx->environment->n) {
+    /* names of a variable set differ: copied as they are */
+    const struct env *e = ctx->environment;
+    p->environment.v = arena_alloc(m.a, e->n * sizeof(*p->environment.v));
+    for (i = 0; i < e->n; i++) {
+      p->environment.v[i].key = arena_strdup(m.a, e->vars[i].name);
+      p->environment.v[i].value = arena_strdup(m.a, e->vars[i].value);
+    }
+    p->environment.n = e->n;
+  }
   p->extensions = extensions(&m, root);
   networks(&m, get(root, "networks"));
   if (!p->networks)
@@ -1763,8 +1803,11 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   files_top(&m, get(root, "secrets"), &p->secrets, &p->nsecrets);
   files_top(&m, get(root, "configs"), &p->configs, &p->nconfigs);
 
-  p->services = arena_alloc(m.a, (cnt ? cnt : 1) * sizeof(*p->services));
-  p->disabled = arena_alloc(m.a, (cnt ? cnt : 1) * sizeof(*p->disabled));
+  for (i = 0, k = 0; i < cnt; i++)
+    k += profile_active(ctx, svcs->items[i]);
+  p->services = arena_alloc(m.a, (k ? k : 1) * sizeof(*p->services));
+  p->disabled =
+      arena_alloc(m.a, (cnt - k ? cnt - k : 1) * sizeof(*p->disabled));
   for (i = 0; i < cnt; i++) {
     const struct ynode *sn = svcs->items[i];
     struct service *s;

@@ -41,13 +41,20 @@ static void index_fill(struct yindex *y, const struct ynode *map)
   y->n = map->n;
 }
 
-/* Give map a fresh table from arena a. */
+static const char *map_key(const void *owner, size_t pos, size_t *len)
+{
+  const struct ynode *k = ((const struct ynode *)owner)->keys[pos];
+  *len = k->len;
+  return k->str;
+}
+
+/* Give map a table from arena a, filled by its first lookup (many large
+ * maps, environment or labels, are only ever walked). */
 static struct yindex *index_new(struct arena *a, struct ynode *map)
 {
   struct yindex *y = arena_alloc(a, sizeof(*y));
   y->owner = map;
-  sindex_init(&y->ix, a);
-  index_fill(y, map);
+  sindex_init(&y->ix, a, map_key, map);
   map->index = y;
   return y;
 }
@@ -150,8 +157,9 @@ static char in_progress;
 
 struct frame {
   struct ynode *node;
-  struct ynode **kv; /* MAP: key, value, key, value... while building */
-  size_t nkv;
+  struct ynode **kv; /* MAP: key, value, key, value... while building
+                        (malloc'ed scratch, freed when the map closes) */
+  size_t nkv, akv;
   const char *anchor;
 };
 
@@ -406,8 +414,11 @@ static int attach(struct parser *p, struct ynode *n)
       n = k;
     }
   }
-  f->kv = (struct ynode **)arena_push(p->a, (void **)f->kv, f->nkv, n);
-  f->nkv++;
+  if (f->nkv == f->akv) {
+    f->akv = f->akv ? 2 * f->akv : 16;
+    f->kv = xrealloc(f->kv, f->akv * sizeof(*f->kv));
+  }
+  f->kv[f->nkv++] = n;
   return 0;
 }
 
@@ -463,6 +474,8 @@ static int close_collection(struct parser *p)
   struct ynode *n = f->node;
   if (f->anchor)
     anchor_set(p, f->anchor, n);
+  free(f->kv);
+  f->kv = NULL;
   p->depth--;
   return attach(p, n);
 }
@@ -646,6 +659,8 @@ int ydoc_parse(struct arena *a, const char *file, const char *text, size_t len,
       break;
   }
   yaml_parser_delete(&yp);
+  for (size_t i = 0; i < p.depth; i++)
+    free(p.stack[i].kv); /* maps left open by an error */
   free(p.stack);
   htab_release(&p.anchors);
   if (rc)
@@ -961,7 +976,7 @@ void ydoc_map_set(struct arena *a, struct ynode *map, const char *key,
     sindex_add(&y->ix, k->str, k->len, map->n - 1);
     y->keys = map->keys;
     y->n = map->n;
-  } else if (map->n >= INDEX_MIN) {
+  } else if (map->n >= INDEX_MIN && !map->index) {
     index_new(a, map);
   }
 }

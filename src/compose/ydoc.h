@@ -22,7 +22,8 @@ enum ynode_flags {
   YNODE_QUOTED = 1 << 0,   /* single/double quoted or block scalar: a string */
   YNODE_RESET = 1 << 1,    /* tagged !reset: remove/empty in merges */
   YNODE_OVERRIDE = 1 << 2, /* tagged !override: replace instead of merge */
-  YNODE_NOINTERP = 1 << 3  /* produced by the loader; never interpolated */
+  YNODE_NOINTERP = 1 << 3, /* produced by the loader; never interpolated */
+  YNODE_BUSY = 1 << 4      /* a service whose extends the loader resolves */
 };
 
 /* The type a plain scalar has under YAML 1.1 / compose-go resolution:
