@@ -2,6 +2,7 @@
  * :- - :? ? :+ + forms, nested), on one string or on every scalar value of
  * a YAML tree. */
 #include "compose/interp.h"
+#include "compose/problems.h"
 #include "util/buf.h"
 
 #include <stdint.h>
@@ -222,10 +223,13 @@ static int subst(struct ctx *c, const char *s, size_t len, struct buf *out,
   return 0;
 }
 
-int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
-                       void *data, struct interp_budget *budget,
-                       const struct err_pos *pos, const char *path, char **out,
-                       struct strvec *warnings, struct err *err)
+/* Interpolate in; on failure the message is pre + path + post, told to
+ * err, or added to ps when ps is given (interp_tree groups them). */
+static int interp_one(struct arena *a, const char *in, interp_lookup_cb lookup,
+                      void *data, struct interp_budget *budget,
+                      const struct err_pos *pos, const char *path, char **out,
+                      struct strvec *warnings, struct err *err,
+                      struct problems *ps)
 {
   struct ctx c = {lookup, data, warnings, FAIL_NONE, BUF_INIT};
   size_t left = SIZE_MAX, total = 0;
@@ -250,41 +254,56 @@ int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
     c.fail = FAIL_SIZE;
   buf_release(&res);
   int rc = ERR_INTERP;
+  struct buf pre = BUF_INIT, post = BUF_INIT;
   const char *sep = path ? ": " : "";
-  path = path ? path : "";
   switch (c.fail) {
   case FAIL_REQUIRED:
-    err_at(err, rc, pos, "%s%s%s", path, sep, c.msg.data);
+    buf_addf(&post, "%s%s", sep, c.msg.data);
     break;
   case FAIL_NESTING:
-    rc = err_at(err, ERR_LIMIT, pos,
-                "%s%sinterpolation nested more than %d levels deep", path, sep,
-                MAX_NESTING);
+    rc = ERR_LIMIT;
+    buf_addf(&post, "%sinterpolation nested more than %d levels deep", sep,
+             MAX_NESTING);
     break;
   case FAIL_SIZE: {
     char by[320] = "";
+    rc = ERR_LIMIT;
     if (c.big_len)
       snprintf(by, sizeof(by), " ($%s adds %zu bytes here)", c.big, c.big_len);
     if (left < INTERP_VALUE_MAX)
-      rc = err_at(err, ERR_LIMIT, pos,
-                  "%s%sinterpolation passes the limit of %zu bytes of "
-                  "interpolated text for the project%s",
-                  path, sep, total, by);
+      buf_addf(&post,
+               "%sinterpolation passes the limit of %zu bytes of "
+               "interpolated text for the project%s",
+               sep, total, by);
     else
-      rc = err_at(err, ERR_LIMIT, pos,
-                  "%s%sinterpolation result larger than %zu bytes%s", path, sep,
-                  INTERP_VALUE_MAX, by);
+      buf_addf(&post, "%sinterpolation result larger than %zu bytes%s", sep,
+               INTERP_VALUE_MAX, by);
     break;
   }
   default:
-    err_at(err, rc, pos,
-           "invalid interpolation format%s%s: \"%s\"; you may need to "
-           "escape any $ with another $",
-           *path ? " for " : "", path, in);
+    buf_addf(&pre, "invalid interpolation format%s", path ? " for " : "");
+    buf_addf(&post, ": \"%s\"; you may need to escape any $ with another $",
+             in);
     break;
   }
+  if (ps)
+    problems_add(ps, pos, pre.data, path, post.data);
+  else
+    err_at(err, rc, pos, "%s%s%s", pre.data ? pre.data : "", path ? path : "",
+           post.data ? post.data : "");
+  buf_release(&pre);
+  buf_release(&post);
   buf_release(&c.msg);
   return rc;
+}
+
+int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
+                       void *data, struct interp_budget *budget,
+                       const struct err_pos *pos, const char *path, char **out,
+                       struct strvec *warnings, struct err *err)
+{
+  return interp_one(a, in, lookup, data, budget, pos, path, out, warnings, err,
+                    NULL);
 }
 
 static const char *env_lookup(void *data, const char *name)
@@ -305,7 +324,7 @@ struct walk {
   struct arena *a;
   const struct env *vars;
   struct strvec *warnings;
-  struct err *err;
+  struct problems ps;
   struct buf path;
   int rc;
 };
@@ -323,9 +342,10 @@ static void walk_node(struct walk *w, struct ynode *n)
     if (!n->str || !memchr(n->str, '$', n->len) || strlen(n->str) != n->len)
       return;
     char *res;
-    int rc = interp_string(w->a, n->str, w->vars, &n->pos,
-                           w->path.len ? w->path.data : NULL, &res, w->warnings,
-                           w->err);
+    int rc = interp_one(w->a, n->str, env_lookup, (void *)w->vars,
+                        w->vars ? w->vars->budget : NULL, &n->pos,
+                        w->path.len ? w->path.data : NULL, &res, w->warnings,
+                        NULL, &w->ps);
     if (rc) {
       if (!w->rc)
         w->rc = rc;
@@ -360,8 +380,10 @@ static void walk_node(struct walk *w, struct ynode *n)
 int interp_tree(struct arena *a, struct ynode *root, const struct env *vars,
                 struct strvec *warnings, struct err *err)
 {
-  struct walk w = {a, vars, warnings, err, BUF_INIT, 0};
+  struct walk w = {a, vars, warnings, PROBLEMS_INIT, BUF_INIT, 0};
   walk_node(&w, root);
   buf_release(&w.path);
+  /* in walk order; the first code found is the one returned */
+  problems_flush(&w.ps, w.rc ? w.rc : ERR_INTERP, 0, 0, err);
   return w.rc;
 }

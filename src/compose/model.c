@@ -11,14 +11,18 @@
 
 #include "compose/model-int.h"
 #include "compose/graph.h"
+#include "compose/problems.h"
 #include "compose/sindex.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
 /* Key/value lists shorter than this are searched in order. */
 #define KV_INDEX_MIN 8
-/* Consistency problems told at most; a hostile file gets the first ones. */
-#define MAX_PROBLEMS 100
+/* Problems told at most, and found at most (a mistake copied to many
+ * services is told once: see problems.h); a hostile file gets the first
+ * ones. */
+#define MAX_TOLD 100
+#define MAX_PROBLEMS 1000
 
 /* The key table of the key/value list kvset worked on last: lists are
  * filled one at a time, so one table serves them all. Valid while the list
@@ -38,7 +42,8 @@ struct mc {
   struct err *err;
   const char *where; /* "services.web" for messages */
   struct kvtable kvt;
-  size_t problems; /* reported by check_service */
+  struct problems ps; /* told when model_build ends */
+  size_t problems;
 };
 
 /* ---- tree access ---- */
@@ -81,18 +86,16 @@ static int bad(struct mc *m, const struct ynode *n, const char *fmt, ...)
 static int bad(struct mc *m, const struct ynode *n, const char *fmt, ...)
 {
   va_list ap;
-  int rc;
+  struct buf b = BUF_INIT;
 
-  if (++m->problems > MAX_PROBLEMS) {
-    if (m->problems == MAX_PROBLEMS + 1)
-      err_set(m->err, ERR_CONFIG,
-              "and more problems (only the first %d are told)", MAX_PROBLEMS);
+  if (++m->problems > MAX_PROBLEMS)
     return ERR_CONFIG;
-  }
   va_start(ap, fmt);
-  rc = err_vat(m->err, ERR_CONFIG, n ? &n->pos : NULL, fmt, ap);
+  buf_vaddf(&b, fmt, ap);
   va_end(ap);
-  return rc;
+  problems_addf(&m->ps, n ? &n->pos : NULL, m->where, "%s", b.data);
+  buf_release(&b);
+  return ERR_CONFIG;
 }
 
 static int boolean(const struct ynode *n)
@@ -1848,6 +1851,12 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   *out = p;
   return 0;
 fail:
+  /* in the order found: problems follow the services */
+  problems_flush(&m.ps, ERR_CONFIG, 0, MAX_TOLD, err);
+  if (m.problems > MAX_PROBLEMS)
+    err_set(err, ERR_CONFIG,
+            "and more problems (the checks stopped after %d of them)",
+            MAX_PROBLEMS);
   project_free(p);
   return rc;
 }

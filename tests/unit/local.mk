@@ -128,3 +128,8 @@ TESTS += tests/unit/logs-test
 tests_unit_logs_test_SOURCES = tests/unit/logs-test.c \
   tests/lib/fake-engine.c tests/lib/fake-engine.h
 tests_unit_logs_test_LDADD = $(LDADD) -lpthread
+
+# Loader bounds: errors told once, limits, time and memory in proportion.
+check_PROGRAMS += tests/unit/problems-test
+TESTS += tests/unit/problems-test
+tests_unit_problems_test_SOURCES = tests/unit/problems-test.c
