@@ -15,6 +15,7 @@
 struct interp_budget {
   size_t used; /* bytes of interpolated values so far */
   size_t max;  /* the cap; 0: INTERP_TOTAL_MAX */
+  int told;    /* passing the cap was reported (once is enough) */
 };
 
 struct env_var {

@@ -286,9 +286,14 @@ static int interp_one(struct arena *a, const char *in, interp_lookup_cb lookup,
              in);
     break;
   }
-  if (ps)
+  /* the values after the one that passed the project's cap fail too: the
+   * first says it all */
+  int quiet = c.fail == FAIL_SIZE && left < INTERP_VALUE_MAX && budget->told;
+  if (c.fail == FAIL_SIZE && left < INTERP_VALUE_MAX)
+    budget->told = 1;
+  if (!quiet && ps)
     problems_add(ps, pos, pre.data, path, post.data);
-  else
+  else if (!quiet)
     err_at(err, rc, pos, "%s%s%s", pre.data ? pre.data : "", path ? path : "",
            post.data ? post.data : "");
   buf_release(&pre);

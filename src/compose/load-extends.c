@@ -435,6 +435,8 @@ int load_extends(struct load_session *s, struct ynode *root, const char *path,
     int r = resolve(s, root, path, display, env, svcs->keys[i]->str, NULL);
     if (r && !rc)
       rc = r;
+    if (r == ERR_LIMIT)
+      break; /* the others would pass the same limit */
   }
   return rc;
 }

@@ -425,6 +425,7 @@ int compose_load(const struct load_options *opt, struct project **out,
         .nconfig_files = nfiles,
         .no_normalize = opt->no_normalize,
         .no_consistency = opt->no_consistency,
+        .no_interpolate = opt->no_interpolate,
         .warnings = warnings,
         .environment = &env,
     };

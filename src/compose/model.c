@@ -70,6 +70,14 @@ static const char *text(struct mc *m, const struct ynode *n)
   return arena_strdup(m->a, n->str);
 }
 
+/* A string field: as compose's Go structs (omitempty), "" is no value. */
+static const char *ftext(struct mc *m, const struct ynode *n)
+{
+  if (!is_scalar(n) || !*n->str)
+    return NULL;
+  return arena_strdup(m->a, n->str);
+}
+
 static enum model_stype stype(const struct ynode *n)
 {
   if (is_null(n))
@@ -416,12 +424,32 @@ static void file_refs(struct mc *m, const struct ynode *n,
       f->source = text(m, it);
       continue;
     }
-    f->source = text(m, get(it, "source"));
-    f->target = text(m, get(it, "target"));
-    f->uid = text(m, get(it, "uid"));
-    f->gid = text(m, get(it, "gid"));
+    f->source = ftext(m, get(it, "source"));
+    f->target = ftext(m, get(it, "target"));
+    f->uid = ftext(m, get(it, "uid"));
+    f->gid = ftext(m, get(it, "gid"));
     f->mode = intval(get(it, "mode"), -1);
   }
+}
+
+/* Build arguments written without a value take it from the environment
+ * (.env included) and are left out when it has none, as compose does. */
+static void resolve_args(struct mc *m, struct kvlist *args)
+{
+  size_t i, o = 0;
+
+  for (i = 0; i < args->n; i++) {
+    struct kv kv = args->v[i];
+    if (!kv.value) {
+      const char *v =
+          m->ctx->environment ? env_get(m->ctx->environment, kv.key) : NULL;
+      if (!v)
+        continue;
+      kv.value = arena_strdup(m->a, v);
+    }
+    args->v[o++] = kv;
+  }
+  args->n = o;
 }
 
 static int build(struct mc *m, struct service *s, const struct ynode *n)
@@ -435,18 +463,18 @@ static int build(struct mc *m, struct service *s, const struct ynode *n)
   if (is_scalar(n)) {
     b->context = n->str;
   } else {
-    b->context = text(m, get(n, "context"));
-    b->dockerfile = text(m, get(n, "dockerfile"));
-    b->dockerfile_inline = text(m, get(n, "dockerfile_inline"));
+    b->context = ftext(m, get(n, "context"));
+    b->dockerfile = ftext(m, get(n, "dockerfile"));
+    b->dockerfile_inline = ftext(m, get(n, "dockerfile_inline"));
     kvmap(m, get(n, "args"), &b->args, NULL, '=');
-    b->target = text(m, get(n, "target"));
+    b->target = ftext(m, get(n, "target"));
     kvmap(m, get(n, "labels"), &b->labels, "", '=');
     strlist(m, get(n, "cache_from"), &b->cache_from);
     strlist(m, get(n, "cache_to"), &b->cache_to);
     strlist(m, get(n, "tags"), &b->tags);
     strlist(m, get(n, "platforms"), &b->platforms);
     strlist(m, get(n, "ssh"), &b->ssh);
-    b->network = text(m, get(n, "network"));
+    b->network = ftext(m, get(n, "network"));
     if (bytes(m, get(n, "shm_size"), &b->shm_size))
       return ERR_CONFIG;
     v = get(n, "no_cache");
@@ -513,6 +541,8 @@ static int build(struct mc *m, struct service *s, const struct ynode *n)
   }
   if (!b->dockerfile && !b->dockerfile_inline)
     b->dockerfile = "Dockerfile";
+  if (!m->ctx->no_normalize)
+    resolve_args(m, &b->args);
   return 0;
 }
 
@@ -536,13 +566,13 @@ static int ports(struct mc *m, struct service *s, const struct ynode *n)
       const struct ynode *pub = get(it, "published");
       ps = arena_alloc(m->a, sizeof(*ps));
       k = 1;
-      ps->name = text(m, get(it, "name"));
+      ps->name = ftext(m, get(it, "name"));
       ps->target = (uint32_t)intval(get(it, "target"), 0);
-      ps->published = is_scalar(pub) ? text(m, pub) : NULL;
-      ps->host_ip = text(m, get(it, "host_ip"));
-      ps->protocol = text(m, get(it, "protocol"));
-      ps->mode = text(m, get(it, "mode"));
-      ps->app_protocol = text(m, get(it, "app_protocol"));
+      ps->published = ftext(m, pub);
+      ps->host_ip = ftext(m, get(it, "host_ip"));
+      ps->protocol = ftext(m, get(it, "protocol"));
+      ps->mode = ftext(m, get(it, "mode"));
+      ps->app_protocol = ftext(m, get(it, "app_protocol"));
       if (!ps->protocol)
         ps->protocol = "tcp";
       if (!ps->mode)
@@ -591,16 +621,16 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
                  : !strcmp(type, "cluster") ? MOUNT_CLUSTER
                  : !strcmp(type, "image")   ? MOUNT_IMAGE
                                             : MOUNT_VOLUME;
-      mt->source = text(m, get(it, "source"));
-      mt->target = text(m, get(it, "target"));
+      mt->source = ftext(m, get(it, "source"));
+      mt->target = ftext(m, get(it, "target"));
       mt->read_only = boolean(get(it, "read_only"));
-      mt->consistency = text(m, get(it, "consistency"));
+      mt->consistency = ftext(m, get(it, "consistency"));
       v = get(it, "bind");
       if (v) {
         const struct ynode *c = get(v, "create_host_path");
         mt->has_bind = 1;
-        mt->bind_propagation = text(m, get(v, "propagation"));
-        mt->bind_selinux = text(m, get(v, "selinux"));
+        mt->bind_propagation = ftext(m, get(v, "propagation"));
+        mt->bind_selinux = ftext(m, get(v, "selinux"));
         mt->bind_create_host_path = is_null(c)   ? TRI_UNSET
                                     : boolean(c) ? TRI_TRUE
                                                  : TRI_FALSE;
@@ -609,7 +639,7 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
       if (v) {
         mt->has_volume = 1;
         mt->volume_nocopy = boolean(get(v, "nocopy"));
-        mt->volume_subpath = text(m, get(v, "subpath"));
+        mt->volume_subpath = ftext(m, get(v, "subpath"));
       }
       v = get(it, "tmpfs");
       if (v) {
@@ -743,10 +773,10 @@ static int svc_networks(struct mc *m, struct service *s, const struct ynode *n)
     if (c && c->kind == YNODE_MAP) {
       sn->has_config = 1;
       strlist(m, get(c, "aliases"), &sn->aliases);
-      sn->ipv4_address = text(m, get(c, "ipv4_address"));
-      sn->ipv6_address = text(m, get(c, "ipv6_address"));
+      sn->ipv4_address = ftext(m, get(c, "ipv4_address"));
+      sn->ipv6_address = ftext(m, get(c, "ipv6_address"));
       strlist(m, get(c, "link_local_ips"), &sn->link_local_ips);
-      sn->mac_address = text(m, get(c, "mac_address"));
+      sn->mac_address = ftext(m, get(c, "mac_address"));
       sn->priority = (int)intval(get(c, "priority"), 0);
     }
   }
@@ -816,7 +846,7 @@ static int env_files(struct mc *m, struct service *s, const struct ynode *n,
       f->path = it->str;
     } else if (is_scalar(get(it, "path"))) {
       f->path = get(it, "path")->str;
-      f->format = text(m, get(it, "format"));
+      f->format = ftext(m, get(it, "format"));
       r = get(it, "required");
       if (is_scalar(r)) {
         f->required_set = 1;
@@ -884,9 +914,9 @@ static void devices(struct mc *m, struct service *s, const struct ynode *n)
       if (!d->permissions)
         d->permissions = "rwm";
     } else {
-      d->source = text(m, get(v, "source"));
-      d->target = text(m, get(v, "target"));
-      d->permissions = text(m, get(v, "permissions"));
+      d->source = ftext(m, get(v, "source"));
+      d->target = ftext(m, get(v, "target"));
+      d->permissions = ftext(m, get(v, "permissions"));
     }
   }
 }
@@ -975,7 +1005,7 @@ static void watch(struct mc *m, struct service *s, const struct ynode *n)
                                                : WATCH_SYNC;
     r->path =
         is_scalar(get(it, "path")) ? abspath(m, get(it, "path")->str) : NULL;
-    r->target = text(m, get(it, "target"));
+    r->target = ftext(m, get(it, "target"));
     strlist(m, get(it, "ignore"), &r->ignore);
     strlist(m, get(it, "include"), &r->include);
     strlist(m, get(get(it, "exec"), "command"), &r->exec_command);
@@ -1138,7 +1168,7 @@ static int simple_field(struct mc *m, struct service *s, const char *key,
 static const char *ostr(const struct service *s, const char *key)
 {
   const struct mval *v = mval_get(s->other, key);
-  return v && v->kind == MVAL_STR ? v->str : NULL;
+  return v && v->kind == MVAL_STR && *v->str ? v->str : NULL;
 }
 
 static int64_t oint(const struct service *s, const char *key, int64_t dflt)
@@ -1367,7 +1397,7 @@ static int service(struct mc *m, struct service *s, const char *name,
   v = get(n, "logging");
   if (v && v->kind == YNODE_MAP) {
     s->logging = arena_alloc(m->a, sizeof(*s->logging));
-    s->logging->driver = text(m, get(v, "driver"));
+    s->logging->driver = ftext(m, get(v, "driver"));
     kvmap(m, get(v, "options"), &s->logging->options, "", '=');
   }
   ulimits(m, s, get(n, "ulimits"));
@@ -1398,7 +1428,7 @@ static const char *external(struct mc *m, const struct ynode *n, int *ext)
     *ext = model_bool(e->str) == 1;
   } else if (e && e->kind == YNODE_MAP) {
     *ext = 1;
-    return text(m, get(e, "name"));
+    return ftext(m, get(e, "name"));
   }
   return NULL;
 }
@@ -1432,15 +1462,15 @@ static void networks(struct mc *m, const struct ynode *top)
     nw->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &nw->external);
     nw->name =
-        resname(m, text(m, get(n, "name")), legacy, nw->external, nw->key);
-    nw->driver = text(m, get(n, "driver"));
+        resname(m, ftext(m, get(n, "name")), legacy, nw->external, nw->key);
+    nw->driver = ftext(m, get(n, "driver"));
     kvmap(m, get(n, "driver_opts"), &nw->driver_opts, "", '=');
     kvmap(m, get(n, "labels"), &nw->labels, "", '=');
     nw->internal = boolean(get(n, "internal"));
     nw->attachable = boolean(get(n, "attachable"));
     nw->enable_ipv6 = boolean(get(n, "enable_ipv6"));
     nw->extensions = extensions(m, n);
-    nw->ipam_driver = text(m, get(ipam, "driver"));
+    nw->ipam_driver = ftext(m, get(ipam, "driver"));
     kvmap(m, get(ipam, "options"), &nw->ipam_options, "", '=');
     cfg = get(ipam, "config");
     if (cfg && cfg->kind == YNODE_SEQ) {
@@ -1448,9 +1478,9 @@ static void networks(struct mc *m, const struct ynode *top)
           arena_alloc(m->a, (cfg->n ? cfg->n : 1) * sizeof(*nw->ipam_config));
       for (j = 0; j < cfg->n; j++) {
         struct ipam_pool *pl = &nw->ipam_config[nw->nipam_config++];
-        pl->subnet = text(m, get(cfg->items[j], "subnet"));
-        pl->gateway = text(m, get(cfg->items[j], "gateway"));
-        pl->ip_range = text(m, get(cfg->items[j], "ip_range"));
+        pl->subnet = ftext(m, get(cfg->items[j], "subnet"));
+        pl->gateway = ftext(m, get(cfg->items[j], "gateway"));
+        pl->ip_range = ftext(m, get(cfg->items[j], "ip_range"));
         kvmap(m, get(cfg->items[j], "aux_addresses"), &pl->aux_addresses, "",
               '=');
       }
@@ -1472,8 +1502,8 @@ static void volumes_top(struct mc *m, const struct ynode *top)
 
     v->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &v->external);
-    v->name = resname(m, text(m, get(n, "name")), legacy, v->external, v->key);
-    v->driver = text(m, get(n, "driver"));
+    v->name = resname(m, ftext(m, get(n, "name")), legacy, v->external, v->key);
+    v->driver = ftext(m, get(n, "driver"));
     kvmap(m, get(n, "driver_opts"), &v->driver_opts, "", '=');
     kvmap(m, get(n, "labels"), &v->labels, "", '=');
     v->extensions = extensions(m, n);
@@ -1495,12 +1525,12 @@ static void files_top(struct mc *m, const struct ynode *top,
 
     f->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &f->external);
-    f->name = resname(m, text(m, get(n, "name")), legacy, f->external, f->key);
+    f->name = resname(m, ftext(m, get(n, "name")), legacy, f->external, f->key);
     f->file =
         is_scalar(get(n, "file")) ? abspath(m, get(n, "file")->str) : NULL;
-    f->environment = text(m, get(n, "environment"));
-    f->content = text(m, get(n, "content"));
-    f->template_driver = text(m, get(n, "template_driver"));
+    f->environment = ftext(m, get(n, "environment"));
+    f->content = ftext(m, get(n, "content"));
+    f->template_driver = ftext(m, get(n, "template_driver"));
     kvmap(m, get(n, "labels"), &f->labels, "", '=');
     f->extensions = extensions(m, n);
   }
@@ -1784,6 +1814,7 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
     p->name = arena_strdup(m.a, get(root, "name")->str);
   else
     p->name = "";
+  p->uninterpolated = ctx->no_interpolate;
   p->working_dir =
       ctx->working_dir ? arena_strdup(m.a, ctx->working_dir) : NULL;
   for (i = 0; i < ctx->nconfig_files; i++)

@@ -133,3 +133,7 @@ tests_unit_logs_test_LDADD = $(LDADD) -lpthread
 check_PROGRAMS += tests/unit/problems-test
 TESTS += tests/unit/problems-test
 tests_unit_problems_test_SOURCES = tests/unit/problems-test.c
+
+check_PROGRAMS += tests/unit/bounds-test
+TESTS += tests/unit/bounds-test
+tests_unit_bounds_test_SOURCES = tests/unit/bounds-test.c
