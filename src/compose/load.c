@@ -180,13 +180,38 @@ static int parse_stdin(struct load_session *s, const struct load_options *opt,
 
 /* Parse a file without interpolating, to learn its `name:` early (in an
  * arena of its own: only the name is kept, in a). */
+/* Whether text may give a top-level `name:`: a line starting with the key
+ * (plain or quoted, after blanks), or forms where it may hide (a flow
+ * mapping, a merge key, aliases). Most files have none, and need no
+ * second parse. */
+static int may_name(const char *t, size_t len)
+{
+  if (memchr(t, '{', len) || memchr(t, '&', len) || memchr(t, '*', len) ||
+      memchr(t, '<', len))
+    return 1;
+  for (const char *l = t, *end = t + len; l < end;) {
+    const char *k = l;
+    while (k < end && (*k == ' ' || *k == '\t'))
+      k++; /* a whole document may be indented */
+    k += k < end && (*k == '"' || *k == '\'');
+    if ((size_t)(end - k) >= 4 && !memcmp(k, "name", 4))
+      return 1;
+    const char *nl = memchr(l, '\n', (size_t)(end - l));
+    l = nl ? nl + 1 : end;
+  }
+  return 0;
+}
+
 static const struct ynode *peek_name(struct arena *a, const char *path)
 {
   struct arena tmp = ARENA_INIT;
   struct ynode *root = NULL, *copy = NULL;
   struct err e = ERR_INIT;
-  if (strcmp(path, "-"))
-    ydoc_parse_file(&tmp, path, NULL, &root, &e);
+  struct buf b = BUF_INIT_CAP((size_t)16 << 20);
+  if (strcmp(path, "-") && !buf_read_file(&b, path) && b.data &&
+      may_name(b.data, b.len))
+    ydoc_parse(&tmp, path, b.data, b.len, NULL, &root, &e);
+  buf_release(&b);
   err_release(&e);
   const struct ynode *n = ydoc_get(root, "name");
   if (n && n->kind == YNODE_SCALAR) {
