@@ -9,4 +9,5 @@ TESTS += tests/engine/endpoints.sh tests/engine/up-down.sh \
   tests/engine/up-build.sh tests/engine/memory.sh tests/engine/depends.sh \
   tests/engine/watch.sh tests/engine/views.sh tests/engine/logs-follow.sh \
   tests/engine/blog-sample.sh tests/engine/run.sh tests/engine/run-stdin.sh \
-  tests/engine/pull.sh tests/engine/pull-registry.sh tests/engine/exec.sh
+  tests/engine/pull.sh tests/engine/pull-registry.sh tests/engine/exec.sh \
+  tests/engine/build-args.sh
