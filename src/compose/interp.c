@@ -10,6 +10,9 @@
 #include <string.h>
 
 #define MAX_NESTING 64
+/* Warnings kept at most: each new one is checked against those before it,
+ * and a file naming 100,000 unset variables needs no 100,000 lines. */
+#define MAX_WARNINGS 100
 
 enum fail { FAIL_NONE, FAIL_FORMAT, FAIL_REQUIRED, FAIL_NESTING, FAIL_SIZE };
 
@@ -59,7 +62,7 @@ static const char *look(struct ctx *c, const char *name)
 
 static void warn_unset(struct ctx *c, const char *name)
 {
-  if (!c->warnings)
+  if (!c->warnings || c->warnings->n >= MAX_WARNINGS)
     return;
   struct buf w = BUF_INIT;
   buf_addf(&w,
@@ -282,8 +285,10 @@ static int interp_one(struct arena *a, const char *in, interp_lookup_cb lookup,
   }
   default:
     buf_addf(&pre, "invalid interpolation format%s", path ? " for " : "");
-    buf_addf(&post, ": \"%s\"; you may need to escape any $ with another $",
-             in);
+    /* the value as written, cut where it gets long */
+    buf_addf(&post, ": \"%.*s%s\"; you may need to escape any $ with another $",
+             (int)(strlen(in) > 200 ? 200 : strlen(in)), in,
+             strlen(in) > 200 ? "..." : "");
     break;
   }
   /* the values after the one that passed the project's cap fail too: the

@@ -18,10 +18,11 @@
 
 /* Interpolate one string. An unset variable without a default becomes ""
  * and pushes one warning ("The \"FOO\" variable is not set. Defaulting to a
- * blank string.", once per name) to warnings (may be NULL). A variable
- * declared without a value (env_get gives NULL) counts as unset. Errors
- * (ERR_INTERP, at pos): "services.web.image: required variable ID is
- * missing a value: ID variable must be set", "invalid interpolation format
+ * blank string.", once per name, while warnings holds fewer than 100) to
+ * warnings (may be NULL). A variable declared without a value (env_get
+ * gives NULL) counts as unset. Errors (ERR_INTERP, at pos):
+ * "services.web.image: required variable ID is missing a value: ID
+ * variable must be set", "invalid interpolation format
  * for services.web.image: \"${FOO\"; you may need to escape any $ with
  * another $"; ERR_LIMIT past 64 nested ${...}, a result over
  * INTERP_VALUE_MAX, or when the result would take vars->budget past its
