@@ -44,6 +44,7 @@ struct mc {
   struct kvtable kvt;
   struct problems ps; /* told when model_build ends */
   size_t problems;
+  size_t ports; /* expanded from ranges so far */
 };
 
 /* ---- tree access ---- */
@@ -562,6 +563,12 @@ static int ports(struct mc *m, struct service *s, const struct ynode *n)
       if (model_parse_ports(m->a, it->str, &ps, &k, &why))
         return bad(m, it, "%s.ports[%zu]: '%s' is not a port mapping: %s",
                    m->where, i, it->str, why);
+      m->ports += k;
+      if (m->ports > MODEL_PORTS_MAX)
+        return bad(m, it,
+                   "%s.ports[%zu]: the project publishes more than %d ports "
+                   "in all (a range makes one port per number)",
+                   m->where, i, MODEL_PORTS_MAX);
     } else if (it->kind == YNODE_MAP) {
       const struct ynode *pub = get(it, "published");
       ps = arena_alloc(m->a, sizeof(*ps));

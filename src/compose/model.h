@@ -361,12 +361,18 @@ struct model_ctx {
   const struct env *environment;
 };
 
+/* Port ranges expand to one struct port per number: a project may hold
+ * this many in all. */
+#define MODEL_PORTS_MAX 100000
+
 /* Build the project from a merged, interpolated tree. The project takes a
  * fresh arena of its own (tree strings are copied). Consistency checks
  * (unknown services in depends_on/volumes_from/links/network_mode,
  * undeclared volumes and networks, dependency cycles named in full,
  * network_mode with networks, neither image nor build, port range
- * mismatches) report at the node's position with ERR_CONFIG. */
+ * mismatches, more than MODEL_PORTS_MAX ports) report at the node's
+ * position with ERR_CONFIG; a mistake copied to several services by an
+ * anchor or extends is told once (see problems.h). */
 int model_build(const struct ynode *root, const struct model_ctx *ctx,
                 struct project **out, struct err *err);
 void project_free(struct project *p);

@@ -168,6 +168,27 @@ static void extends_limits(void)
   err_release(&err);
 }
 
+static void port_ranges(void)
+{
+  struct project *p;
+  struct err err = ERR_INIT;
+
+  put("compose.yaml", "services:\n  a:\n    image: x\n    ports:\n"
+                      "      - \"1000-60999:1000-60999\"\n"
+                      "      - \"1000-60999:1000-60999/udp\"\n");
+  is_int(load(&p, &err, 0), ERR_CONFIG, "port ranges past the cap stop");
+  ok(has(&err, "compose.yaml:6:9: services.a.ports[1]: the project publishes "
+               "more than 100000 ports in all"),
+     "at the range that passes it: %s", err.text);
+  put("compose.yaml", "services:\n  a:\n    image: x\n    ports:\n"
+                      "      - \"1000-60999:1000-60999\"\n");
+  is_int(load(&p, &err, 0), 0, "a range of 60,000 ports loads");
+  if (p)
+    is_int(p->services[0].nports, 60000, "one port per number");
+  project_free(p);
+  err_release(&err);
+}
+
 static void alias_text(void)
 {
   struct arena a = ARENA_INIT;
@@ -289,6 +310,7 @@ int main(void)
   control_characters();
   interpolation_total();
   extends_limits();
+  port_ranges();
   alias_text();
   key_tables();
   config_output();
