@@ -55,7 +55,8 @@ struct ynode {
 /* items and keys are grown with arena_push: an array of n entries must have
  * room for the next power of two at least n. Build them with the helpers
  * below (or ydoc_clone) rather than by hand; code that edits keys[] in
- * place may only remove or reorder entries. */
+ * place may only remove entries (a map's key table notices a new count,
+ * not a new order). */
 
 /* Limits that make hostile input fail fast (0 = default). */
 struct ydoc_limits {

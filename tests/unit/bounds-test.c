@@ -234,15 +234,16 @@ static void key_tables(void)
     snprintf(k, sizeof(k), "k%d", i);
     ydoc_map_del(m, k);
   }
-  /* by hand: reverse the first half of the entries */
-  for (size_t i = 0, j = m->n / 2 - 1; i < j; i++, j--) {
-    struct ynode *t = m->keys[i];
-    m->keys[i] = m->keys[j];
-    m->keys[j] = t;
-    t = m->items[i];
-    m->items[i] = m->items[j];
-    m->items[j] = t;
+  ok(ydoc_index(m, "k1") >= 0, "a lookup fills the table");
+  /* by hand, as load_strip_tags does: drop every fourth entry */
+  size_t o = 0;
+  for (size_t i = 0; i < m->n; i++) {
+    if (i % 4 == 3)
+      continue;
+    m->keys[o] = m->keys[i];
+    m->items[o++] = m->items[i];
   }
+  m->n = o;
   copy = ydoc_clone(&a, m);
   for (int i = 0; i < 1100; i++) {
     snprintf(k, sizeof(k), "k%d", i);
@@ -253,7 +254,7 @@ static void key_tables(void)
     if (ydoc_index(m, k) != want || ydoc_index(copy, k) != want)
       bad++;
   }
-  is_int(bad, 0, "lookups agree with a search after deletes and swaps");
+  is_int(bad, 0, "lookups agree with a search after deletes and edits");
   arena_release(&a);
 }
 
