@@ -13,6 +13,7 @@
  * src/compose/sindex.c src/compose/problems.c gen:schema-data.c
  * src/util/err.c src/util/arena.c src/util/xalloc.c src/util/buf.c
  * src/util/strvec.c src/util/similar.c src/util/path.c */
+/* fuzz-seeds: tests/conformance/good tests/conformance/bad */
 #define _GNU_SOURCE
 #include "compose/emit.h"
 #include "compose/load.h"

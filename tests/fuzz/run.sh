@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build every libFuzzer target tests/fuzz/*-fuzz.c and run each for a
 # bounded time (FUZZ_SECONDS, default 5) in a temp dir, seeded from
-# tests/fuzz/corpus/<name>/ when present; then run each target once over
+# tests/fuzz/corpus/<name>/ when present (and the directories named on a
+# `fuzz-seeds:` line of the target); then run each target once over
 # tests/fuzz/regress/<name>/ (inputs that once crashed, leaked, timed out or
 # ran out of memory). Fails on any finding; skips with a notice when clang
 # is missing.
@@ -116,6 +117,10 @@ for name in $targets; do
   mkdir -p "$work/corpus-$name"
   seeds=
   [ -d "$top/tests/fuzz/corpus/$name" ] && seeds="$top/tests/fuzz/corpus/$name"
+  # more seed directories may be named on a `fuzz-seeds: dir...` line
+  for d in $(sed -n 's/.*fuzz-seeds: *\([^*]*\).*/\1/p' "$src"); do
+    [ -d "$top/$d" ] && seeds="$seeds $top/$d"
+  done
   dict=
   [ -f "$top/tests/fuzz/$name.dict" ] && dict="-dict=$top/tests/fuzz/$name.dict"
   # shellcheck disable=SC2086

@@ -4,6 +4,7 @@
  * src/compose/dotenv.c src/compose/sindex.c src/compose/problems.c
  * src/util/err.c src/util/arena.c src/util/xalloc.c src/util/buf.c
  * src/util/strvec.c */
+/* fuzz-seeds: tests/conformance/good tests/conformance/bad */
 #include "compose/interp.h"
 #include "compose/ydoc.h"
 
