@@ -366,6 +366,9 @@ int dotenv_parse_file(struct env *out, const char *path,
   } else if (S_ISDIR(st.st_mode)) {
     return err_set(err, ERR_IO, "env file '%s' is a directory", path);
   }
+  /* past the budget, no more reading */
+  if (load_budget_read(out->budget, 0, path, err))
+    return ERR_LIMIT;
   struct buf b = BUF_INIT_CAP(MAX_ENV_FILE);
   int rc = buf_read_file(&b, path);
   if (rc == ERR_LIMIT) {
@@ -381,7 +384,25 @@ int dotenv_parse_file(struct env *out, const char *path,
     return err_set(err, ERR_IO, "cannot read env file '%s': %s", path,
                    strerror(e));
   }
-  rc = dotenv_parse(out, path, b.data, b.len, lookup, err);
+  rc = load_budget_read(out->budget, b.len, path, err);
+  if (!rc)
+    rc = dotenv_parse(out, path, b.data, b.len, lookup, err);
   buf_release(&b);
   return rc;
+}
+
+int load_budget_read(struct load_budget *b, size_t n, const char *file,
+                     struct err *err)
+{
+  if (!b)
+    return 0;
+  if (b->read > LOAD_FILES_MAX)
+    return ERR_LIMIT; /* told already */
+  b->read += n;
+  if (b->read <= LOAD_FILES_MAX)
+    return 0;
+  return err_set(err, ERR_LIMIT,
+                 "%s: the files of the project hold more than %zu bytes in "
+                 "all (is one included or named too often?)",
+                 file, LOAD_FILES_MAX);
 }

@@ -10,13 +10,22 @@
 #include "util/arena.h"
 #include "util/err.h"
 
-/* The total of interpolated text one load may produce, shared by every
- * variable set and compose file it reads (see interp.h). */
-struct interp_budget {
+/* What one load may spend, shared by every variable set and file it
+ * reads: interpolated text (see interp.h), and the bytes of the files it
+ * reads (compose files, env and label files, however often each is
+ * included or named: LOAD_FILES_MAX in all). */
+struct load_budget {
   size_t used; /* bytes of interpolated values so far */
-  size_t max;  /* the cap; 0: INTERP_TOTAL_MAX */
-  int told;    /* passing the cap was reported (once is enough) */
+  size_t max;  /* their cap; 0: INTERP_TOTAL_MAX */
+  int told;    /* passing that cap was reported (once is enough) */
+  size_t read; /* bytes of the files read so far */
 };
+#define LOAD_FILES_MAX ((size_t)64 << 20)
+
+/* Count n more bytes read against b (may be NULL): ERR_LIMIT with a
+ * message naming file when that passes LOAD_FILES_MAX. */
+int load_budget_read(struct load_budget *b, size_t n, const char *file,
+                     struct err *err);
 
 struct env_var {
   const char *name;
@@ -32,7 +41,7 @@ struct env {
   struct sindex index; /* name -> position in vars */
   /* What interpolation with these variables (and of the dotenv files read
    * into them) draws from; NULL: only the cap on each value. */
-  struct interp_budget *budget;
+  struct load_budget *budget;
 };
 
 void env_init(struct env *e, struct arena *a);
@@ -62,7 +71,8 @@ void env_add_environ(struct env *e, char **environ);
 int dotenv_parse(struct env *out, const char *file, const char *text,
                  size_t len, const struct env *lookup, struct err *err);
 /* Read and parse a file; ERR_IO "env file 'x' not found" when missing,
- * ERR_LIMIT when it is larger than DOTENV_FILE_MAX. */
+ * ERR_LIMIT when it is larger than DOTENV_FILE_MAX or its bytes pass
+ * out->budget's LOAD_FILES_MAX. */
 #define DOTENV_FILE_MAX ((size_t)16 << 20)
 int dotenv_parse_file(struct env *out, const char *path,
                       const struct env *lookup, struct err *err);

@@ -229,7 +229,7 @@ static int subst(struct ctx *c, const char *s, size_t len, struct buf *out,
 /* Interpolate in; on failure the message is pre + path + post, told to
  * err, or added to ps when ps is given (interp_tree groups them). */
 static int interp_one(struct arena *a, const char *in, interp_lookup_cb lookup,
-                      void *data, struct interp_budget *budget,
+                      void *data, struct load_budget *budget,
                       const struct err_pos *pos, const char *path, char **out,
                       struct strvec *warnings, struct err *err,
                       struct problems *ps)
@@ -308,7 +308,7 @@ static int interp_one(struct arena *a, const char *in, interp_lookup_cb lookup,
 }
 
 int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
-                       void *data, struct interp_budget *budget,
+                       void *data, struct load_budget *budget,
                        const struct err_pos *pos, const char *path, char **out,
                        struct strvec *warnings, struct err *err)
 {

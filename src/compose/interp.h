@@ -42,7 +42,7 @@ typedef const char *(*interp_lookup_cb)(void *data, const char *name);
  * keys of the file being read before the environment), drawing from
  * budget (may be NULL). */
 int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
-                       void *data, struct interp_budget *budget,
+                       void *data, struct load_budget *budget,
                        const struct err_pos *pos, const char *path, char **out,
                        struct strvec *warnings, struct err *err);
 

@@ -178,6 +178,9 @@ static int read_file(struct load_session *s, const char *path,
     return err_at(s->err, ERR_IO, &fpos, "no such file or directory");
   if (S_ISDIR(st.st_mode))
     return err_at(s->err, ERR_IO, &fpos, "is a directory, not a compose file");
+  rc = load_budget_read(s->budget, (size_t)st.st_size, display, s->err);
+  if (rc)
+    return rc;
   struct err tmp = ERR_INIT;
   rc = ydoc_parse_file(s->a, path, NULL, out, &tmp);
   if (rc) {

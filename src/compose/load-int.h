@@ -57,6 +57,7 @@ struct load_session {
    * copies of bases made so far (the services on the way are flagged
    * YNODE_BUSY) */
   size_t depth, copied;
+  struct load_budget *budget; /* what the load may spend (dotenv.h) */
 };
 
 /* The deepest chain of extends, and the most nodes copies of extended

@@ -155,6 +155,8 @@ static int parse_stdin(struct load_session *s, const struct load_options *opt,
   const char *text = NULL;
   size_t len = 0;
   int rc = read_stdin(s->a, opt, &text, &len, s->err);
+  if (!rc)
+    rc = load_budget_read(s->budget, len, "-", s->err);
   if (rc)
     return rc;
   rc = ydoc_parse(s->a, "-", text, len, NULL, out, s->err);
@@ -237,7 +239,7 @@ int compose_load(const struct load_options *opt, struct project **out,
   struct ynode *merged;
   char **envp = opt->environ ? opt->environ : environ;
   char cwdbuf[4096];
-  struct interp_budget budget = {0, 0};
+  struct load_budget budget = {0};
   int rc = 0;
 
   struct strvec dropped = STRVEC_INIT;
@@ -245,6 +247,7 @@ int compose_load(const struct load_options *opt, struct project **out,
     warnings = &dropped;
   *out = NULL;
   s.a = a;
+  s.budget = &budget;
   s.warnings = warnings;
   s.err = err;
   s.no_interpolate = opt->no_interpolate;

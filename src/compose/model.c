@@ -866,8 +866,9 @@ static int env_files(struct mc *m, struct service *s, const struct ynode *n,
       f->required = 1;
     f->path = abspath(m, f->path);
     s->nenv_files++;
-    if (read_envfile(m, it, f->path, f->required, vars))
-      return ERR_CONFIG;
+    int rc = read_envfile(m, it, f->path, f->required, vars);
+    if (rc)
+      return rc;
   }
   return 0;
 }
@@ -1854,8 +1855,11 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
     struct service *s;
     if (profile_active(ctx, sn)) {
       s = &p->services[p->nservices++];
-      if (service(&m, s, svcs->keys[i]->str, sn))
-        rc = ERR_CONFIG;
+      int r = service(&m, s, svcs->keys[i]->str, sn);
+      if (r)
+        rc = r == ERR_LIMIT ? ERR_LIMIT : ERR_CONFIG;
+      if (r == ERR_LIMIT)
+        break; /* the other services would pass it too */
     } else {
       /* kept unparsed beyond its name and profiles: a missing env_file of
        * a disabled service is not an error, as in compose */

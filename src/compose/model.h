@@ -372,7 +372,9 @@ struct model_ctx {
  * network_mode with networks, neither image nor build, port range
  * mismatches, more than MODEL_PORTS_MAX ports) report at the node's
  * position with ERR_CONFIG; a mistake copied to several services by an
- * anchor or extends is told once (see problems.h). */
+ * anchor or extends is told once (see problems.h). ERR_LIMIT when the
+ * env_file and label_file files read pass the budget of
+ * ctx->environment. */
 int model_build(const struct ynode *root, const struct model_ctx *ctx,
                 struct project **out, struct err *err);
 void project_free(struct project *p);

@@ -189,6 +189,31 @@ static void port_ranges(void)
   err_release(&err);
 }
 
+/* One file named over and over is read over and over: all the files of a
+ * load count against LOAD_FILES_MAX. */
+static void files_read(void)
+{
+  struct project *p;
+  struct err err = ERR_INIT;
+  struct buf b = BUF_INIT;
+
+  for (int i = 0; i < (1 << 20) / 32; i++)
+    buf_addf(&b, "VARIABLE_%08d=0123456789abc\n", i);
+  put("big.env", b.data);
+  buf_reset(&b);
+  buf_addstr(&b, "services:\n");
+  for (int i = 0; i < 70; i++)
+    buf_addf(&b, "  s%d:\n    image: x\n    env_file: big.env\n", i);
+  put("compose.yaml", b.data);
+  is_int(load(&p, &err, 0), ERR_LIMIT, "a 1 MiB env file named 70 times");
+  ok(has(&err, "big.env: the files of the project hold more than 67108864 "
+               "bytes in all"),
+     "stops at the cap: %s", err.text);
+  unlink("big.env");
+  buf_release(&b);
+  err_release(&err);
+}
+
 static void alias_text(void)
 {
   struct arena a = ARENA_INIT;
@@ -312,6 +337,7 @@ int main(void)
   interpolation_total();
   extends_limits();
   port_ranges();
+  files_read();
   alias_text();
   key_tables();
   config_output();
