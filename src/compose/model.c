@@ -274,7 +274,9 @@ static size_t kvpos(struct mc *m, const struct kvlist *l, const char *key)
     return SINDEX_NONE;
   }
   if (t->l != l || t->v != l->v || t->n != l->n) {
-    if (!t->ix.a)
+    /* a table much larger than this list needs is left behind: clearing
+     * it for every small list would cost its size each time */
+    if (!t->ix.a || t->ix.cap > 4 * (l->n + 16))
       sindex_init(&t->ix, m->a, kv_key, l);
     sindex_clear(&t->ix);
     t->ix.owner = l;
