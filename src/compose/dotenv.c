@@ -9,28 +9,33 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_ENV_FILE ((size_t)16 << 20)
+#define MAX_ENV_FILE DOTENV_FILE_MAX
+
+static const char *var_name(const void *owner, size_t pos, size_t *len)
+{
+  const char *s = ((const struct env *)owner)->vars[pos].name;
+  *len = strlen(s);
+  return s;
+}
 
 void env_init(struct env *e, struct arena *a)
 {
   memset(e, 0, sizeof(*e));
   e->arena = a;
+  sindex_init(&e->index, a, var_name, e);
 }
 
 static struct env_var *find(const struct env *e, const char *name)
 {
-  for (size_t i = 0; i < e->n; i++)
-    if (!strcmp(e->vars[i].name, name))
-      return &e->vars[i];
-  return NULL;
+  size_t i = sindex_get(&e->index, name, strlen(name));
+  return i == SINDEX_NONE ? NULL : &e->vars[i];
 }
 
-void env_set(struct env *e, const char *name, const char *value)
+void env_set_shared(struct env *e, const char *name, const char *value)
 {
   struct env_var *v = find(e, name);
-  const char *val = value ? arena_strdup(e->arena, value) : NULL;
   if (v) {
-    v->value = val;
+    v->value = value;
     return;
   }
   if (e->n == e->alloc) {
@@ -41,9 +46,20 @@ void env_set(struct env *e, const char *name, const char *value)
     e->vars = nv;
     e->alloc = alloc;
   }
-  e->vars[e->n].name = arena_strdup(e->arena, name);
-  e->vars[e->n].value = val;
+  e->vars[e->n].name = name;
+  e->vars[e->n].value = value;
+  sindex_add(&e->index, name, strlen(name), e->n);
   e->n++;
+}
+
+void env_set(struct env *e, const char *name, const char *value)
+{
+  struct env_var *v = find(e, name);
+  const char *val = value ? arena_strdup(e->arena, value) : NULL;
+  if (v)
+    v->value = val;
+  else
+    env_set_shared(e, arena_strdup(e->arena, name), val);
 }
 
 const char *env_get(const struct env *e, const char *name)
@@ -64,7 +80,7 @@ void env_add_environ(struct env *e, char **environ)
     if (!eq || eq == *environ)
       continue;
     char *name = arena_strndup(e->arena, *environ, (size_t)(eq - *environ));
-    env_set(e, name, eq + 1);
+    env_set_shared(e, name, arena_strdup(e->arena, eq + 1));
   }
 }
 
@@ -77,6 +93,9 @@ struct dparse {
   const char *s; /* text with CRLF turned into LF */
   size_t len;
   struct err *err;
+  /* the last position computed, where the next search starts from */
+  size_t at_off, at_bol;
+  int at_line;
 };
 
 /* compose-go's isSpace: blanks that are not a line break */
@@ -90,17 +109,23 @@ static int space(int c)
   return blank(c) || c == '\n';
 }
 
-static struct err_pos pos_at(const struct dparse *p, size_t off)
+/* The line and column of offset off. Positions are asked for in file
+ * order, so each search goes on from the previous one: the whole file is
+ * scanned once, not once per value. */
+static struct err_pos pos_at(struct dparse *p, size_t off)
 {
-  struct err_pos pos = {p->file, 1, 1};
-  size_t bol = 0;
-  for (size_t i = 0; i < off && i < p->len; i++) {
+  if (off < p->at_off) {
+    p->at_off = p->at_bol = 0;
+    p->at_line = 1;
+  }
+  for (size_t i = p->at_off; i < off && i < p->len; i++) {
     if (p->s[i] == '\n') {
-      pos.line++;
-      bol = i + 1;
+      p->at_line++;
+      p->at_bol = i + 1;
     }
   }
-  pos.col = (int)(off - bol) + 1;
+  p->at_off = off;
+  struct err_pos pos = {p->file, p->at_line, (int)(off - p->at_bol) + 1};
   return pos;
 }
 
@@ -133,8 +158,9 @@ static void add_utf8(struct buf *b, unsigned cp)
 
 /* Double-quoted escapes as compose reads them: \a \b \f \n \r \t \v \" \\,
  * \0ooo (octal), and \$ kept as `$$` so it stays a literal dollar; any
- * other backslash is kept as written. */
-static void unescape(struct buf *b, const char *s, size_t len)
+ * other backslash is kept as written. Returns 0, or 1 + the offset of a
+ * \0000, which would make a NUL byte no value can hold. */
+static size_t unescape(struct buf *b, const char *s, size_t len)
 {
   for (size_t i = 0; i < len; i++) {
     if (s[i] != '\\' || i + 1 >= len) {
@@ -159,20 +185,29 @@ static void unescape(struct buf *b, const char *s, size_t len)
         buf_addch(b, s[i]);
         continue;
       }
+      if (!v)
+        return i + 1;
       add_utf8(b, v);
       i += 4;
     } else {
       buf_addch(b, s[i]);
     }
   }
+  return 0;
 }
 
-static int expand(struct dparse *p, const char *key, const char *raw,
-                  size_t off, char **val)
+/* Interpolate raw (from the out arena) into *val; text without a `$` is
+ * its own value. */
+static int expand(struct dparse *p, const char *key, char *raw, size_t off,
+                  char **val)
 {
+  if (!strchr(raw, '$')) {
+    *val = raw;
+    return 0;
+  }
   struct err_pos pos = pos_at(p, off);
-  return interp_string_with(p->out->arena, raw, file_then_lookup, p, &pos, key,
-                            val, NULL, p->err);
+  return interp_string_with(p->out->arena, raw, file_then_lookup, p,
+                            p->out->budget, &pos, key, val, NULL, p->err);
 }
 
 /* One statement at s[*i]: a key and its value (or a key alone). */
@@ -239,9 +274,19 @@ static int statement(struct dparse *p, size_t *i)
       val = arena_strndup(p->out->arena, s + v + 1, e - v - 1);
     } else {
       struct buf raw = BUF_INIT;
-      unescape(&raw, s + v + 1, e - v - 1);
-      int rc = expand(p, key, raw.data ? raw.data : "", v, &val);
+      size_t nul = unescape(&raw, s + v + 1, e - v - 1);
+      if (nul) {
+        struct err_pos pos = pos_at(p, v + nul);
+        buf_release(&raw);
+        return err_at(p->err, ERR_SCHEMA, &pos,
+                      "'\\0000' in the value of '%s' makes a NUL byte, "
+                      "which a variable cannot hold",
+                      key);
+      }
+      char *text =
+          arena_strndup(p->out->arena, raw.data ? raw.data : "", raw.len);
       buf_release(&raw);
+      int rc = expand(p, key, text, v, &val);
       if (rc)
         return rc;
     }
@@ -265,14 +310,14 @@ static int statement(struct dparse *p, size_t *i)
     if (rc)
       return rc;
   }
-  env_set(p->out, key, val);
+  env_set_shared(p->out, key, val);
   return 0;
 }
 
 int dotenv_parse(struct env *out, const char *file, const char *text,
                  size_t len, const struct env *lookup, struct err *err)
 {
-  struct dparse p = {out, lookup, NULL, NULL, 0, err};
+  struct dparse p = {out, lookup, NULL, NULL, 0, err, 0, 0, 1};
   p.file = arena_strdup(out->arena, file ? file : ".env");
   if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
     text += 3;
@@ -287,6 +332,12 @@ int dotenv_parse(struct env *out, const char *file, const char *text,
   }
   p.s = s;
   p.len = n;
+  const char *nul = memchr(s, '\0', n);
+  if (nul) {
+    struct err_pos pos = pos_at(&p, (size_t)(nul - s));
+    return err_at(err, ERR_SCHEMA, &pos,
+                  "a NUL byte in the file (env files are text)");
+  }
   size_t i = 0;
   for (;;) {
     while (i < n && space((unsigned char)s[i]))
@@ -315,6 +366,9 @@ int dotenv_parse_file(struct env *out, const char *path,
   } else if (S_ISDIR(st.st_mode)) {
     return err_set(err, ERR_IO, "env file '%s' is a directory", path);
   }
+  /* past the budget, no more reading */
+  if (load_budget_read(out->budget, 0, path, err))
+    return ERR_LIMIT;
   struct buf b = BUF_INIT_CAP(MAX_ENV_FILE);
   int rc = buf_read_file(&b, path);
   if (rc == ERR_LIMIT) {
@@ -330,7 +384,25 @@ int dotenv_parse_file(struct env *out, const char *path,
     return err_set(err, ERR_IO, "cannot read env file '%s': %s", path,
                    strerror(e));
   }
-  rc = dotenv_parse(out, path, b.data, b.len, lookup, err);
+  rc = load_budget_read(out->budget, b.len, path, err);
+  if (!rc)
+    rc = dotenv_parse(out, path, b.data, b.len, lookup, err);
   buf_release(&b);
   return rc;
+}
+
+int load_budget_read(struct load_budget *b, size_t n, const char *file,
+                     struct err *err)
+{
+  if (!b)
+    return 0;
+  if (b->read > LOAD_FILES_MAX)
+    return ERR_LIMIT; /* told already */
+  b->read += n;
+  if (b->read <= LOAD_FILES_MAX)
+    return 0;
+  return err_set(err, ERR_LIMIT,
+                 "%s: the files of the project hold more than %zu bytes in "
+                 "all (is one included or named too often?)",
+                 file, LOAD_FILES_MAX);
 }

@@ -13,6 +13,7 @@
 struct em {
   enum emit_format fmt;
   int json;
+  const struct project *p;
 };
 
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -89,9 +90,15 @@ static void add_kv(cJSON *o, const char *k, const struct kvlist *l)
   free(v);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A key of a generic map with its value, for sorting. */
+struct ent {
+  const char *key;
+  const struct mval *value;
+};
+
+static int cmp_ent(const void *a, const void *b)
 {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
+  return strcmp(((const struct ent *)a)->key, ((const struct ent *)b)->key);
 }
 
 /* A generic value; map keys in order[] first (when given), the rest
@@ -100,7 +107,7 @@ static cJSON *mval_json(const struct mval *v, const char *const *order)
 {
   cJSON *o;
   size_t i, j;
-  const char **keys;
+  struct ent *ents;
 
   switch (v->kind) {
   case MVAL_NULL:
@@ -122,23 +129,26 @@ static cJSON *mval_json(const struct mval *v, const char *const *order)
     break;
   }
   o = cJSON_CreateObject();
-  keys = xmalloc((v->n + 1) * sizeof(*keys));
   for (i = 0; order && order[i]; i++) {
     const struct mval *x = mval_get(v, order[i]);
     if (x)
       cJSON_AddItemToObject(o, order[i], mval_json(x, NULL));
   }
+  /* the rest sorted by key; entries point into v, so no lookup is needed */
+  ents = xmalloc((v->n + 1) * sizeof(*ents));
   for (i = j = 0; i < v->n; i++) {
     size_t k = 0;
     while (order && order[k] && strcmp(order[k], v->keys[i]))
       k++;
-    if (!order || !order[k])
-      keys[j++] = v->keys[i];
+    if (!order || !order[k]) {
+      ents[j].key = v->keys[i];
+      ents[j++].value = v->items[i];
+    }
   }
-  qsort(keys, j, sizeof(*keys), cmp_str);
+  qsort(ents, j, sizeof(*ents), cmp_ent);
   for (i = 0; i < j; i++)
-    cJSON_AddItemToObject(o, keys[i], mval_json(mval_get(v, keys[i]), NULL));
-  free(keys);
+    cJSON_AddItemToObject(o, ents[i].key, mval_json(ents[i].value, NULL));
+  free(ents);
   return o;
 }
 
@@ -240,15 +250,21 @@ static int cmp_dep(const void *a, const void *b)
                 ((const struct dependency *)b)->service);
 }
 
-static cJSON *depends_json(const struct service *s)
+/* The dependencies of s, sorted; those that are not required and name a
+ * service the project leaves out (disabled by its profiles) mean nothing
+ * here and are left out, so that the output loads again. */
+static cJSON *depends_json(const struct project *p, const struct service *s)
 {
   struct dependency *d = xmalloc(s->ndepends_on * sizeof(*d));
   cJSON *o = cJSON_CreateObject();
-  size_t i;
+  size_t i, n = 0;
 
-  memcpy(d, s->depends_on, s->ndepends_on * sizeof(*d));
-  qsort(d, s->ndepends_on, sizeof(*d), cmp_dep);
-  for (i = 0; i < s->ndepends_on; i++) {
+  for (i = 0; i < s->ndepends_on; i++)
+    if (s->depends_on[i].required ||
+        project_service(p, s->depends_on[i].service))
+      d[n++] = s->depends_on[i];
+  qsort(d, n, sizeof(*d), cmp_dep);
+  for (i = 0; i < n; i++) {
     cJSON *x = cJSON_AddObjectToObject(o, d[i].service);
     add_str(x, "condition", condition(d[i].condition));
     add_bool_if(x, "restart", d[i].restart);
@@ -572,8 +588,11 @@ static cJSON *service_json(const struct em *e, const struct service *s)
                               c ? file_refs(s->configs, s->nconfigs)
                                 : file_refs(s->secrets, s->nsecrets));
     } else if (!strcmp(key, "depends_on")) {
-      if (s->ndepends_on)
-        cJSON_AddItemToObject(o, key, depends_json(s));
+      cJSON *d = s->ndepends_on ? depends_json(e->p, s) : NULL;
+      if (d && d->child)
+        cJSON_AddItemToObject(o, key, d);
+      else
+        cJSON_Delete(d);
     } else if (!strcmp(key, "deploy")) {
       if (s->deploy)
         cJSON_AddItemToObject(o, key, deploy_json(s->deploy));
@@ -666,6 +685,8 @@ static cJSON *service_json(const struct em *e, const struct service *s)
         continue; /* false booleans are omitted, as compose does */
       if ((v->kind == MVAL_SEQ || v->kind == MVAL_MAP) && !v->n)
         continue;
+      if (v->kind == MVAL_STR && !*v->str)
+        continue; /* an empty string field is no value, as in compose */
       cJSON_AddItemToObject(o, key, mval_json(v, NULL));
     }
   }
@@ -735,6 +756,45 @@ static cJSON *file_json(const struct em *e, const struct file_obj *f)
   return o;
 }
 
+/* s with every `$` doubled (malloc'ed with cJSON's allocator), or NULL
+ * when it has none. */
+static char *doubled(const char *s)
+{
+  size_t n = 0, len = strlen(s);
+  for (const char *p = s; (p = strchr(p, '$')); p++)
+    n++;
+  if (!n)
+    return NULL;
+  char *d = cJSON_malloc(len + n + 1), *o = d;
+  if (!d)
+    return NULL;
+  for (; *s; s++) {
+    *o++ = *s;
+    if (*s == '$')
+      *o++ = '$';
+  }
+  *o = '\0';
+  return d;
+}
+
+/* Interpolated values are final: their `$` are written `$$`, as docker
+ * compose config does, so that the output loads back to the same values.
+ * Keys are left as they are: they are never interpolated, so doubling
+ * theirs (as docker compose does) would change them on the way back. (The
+ * tree is as deep as the YAML was, at most ydoc's limit.) */
+static void escape_dollars(cJSON *n)
+{
+  for (; n; n = n->next) {
+    char *d;
+    if (cJSON_IsString(n) && !(n->type & cJSON_IsReference) &&
+        (d = doubled(n->valuestring))) {
+      cJSON_free(n->valuestring);
+      n->valuestring = d;
+    }
+    escape_dollars(n->child);
+  }
+}
+
 static int cmp_item(const void *a, const void *b)
 {
   return strcmp((*(cJSON *const *)a)->string, (*(cJSON *const *)b)->string);
@@ -764,7 +824,7 @@ static void sort_object(cJSON *o)
 
 cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
 {
-  struct em e = {fmt, fmt == EMIT_FORMAT_JSON};
+  struct em e = {fmt, fmt == EMIT_FORMAT_JSON, p};
   cJSON *o = cJSON_CreateObject(), *x;
   size_t i;
 
@@ -801,6 +861,8 @@ cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
   add_ext(&e, o, p->extensions);
   if (fmt == EMIT_FORMAT_JSON)
     sort_object(o);
+  if (!p->uninterpolated)
+    escape_dollars(o);
   return o;
 }
 
@@ -831,14 +893,30 @@ static void number_text(double d, char *buf, size_t size)
     model_format_float(d, buf, size);
 }
 
+/* A scalar without a tag: quoted_implicit is always set, so that where
+ * the emitter picks quotes itself (a string with a trailing space, say) it
+ * writes 'a b ', not ! 'a b ' (a tag docker compose does not write and
+ * readers may not take). */
 static int scalar(yaml_emitter_t *em, const char *s, int plain_ok,
                   yaml_scalar_style_t style)
 {
   yaml_event_t ev;
 
   yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s,
-                               (int)strlen(s), plain_ok, !plain_ok, style);
+                               (int)strlen(s), plain_ok, 1, style);
   return yaml_emitter_emit(em, &ev);
+}
+
+/* A string, quoted when plain it would read back as something else (a
+ * number, a boolean, null, a date, a merge key). */
+static int string_scalar(yaml_emitter_t *em, const char *s)
+{
+  if (strchr(s, '\n'))
+    return scalar(em, s, 0, YAML_LITERAL_SCALAR_STYLE);
+  if (model_scalar_type(s) != STYPE_STR || looks_like_date(s) ||
+      !strcmp(s, "<<") || !strcmp(s, "="))
+    return scalar(em, s, 0, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+  return scalar(em, s, 1, YAML_ANY_SCALAR_STYLE);
 }
 
 static int yaml_node(yaml_emitter_t *em, const cJSON *n)
@@ -854,7 +932,7 @@ static int yaml_node(yaml_emitter_t *em, const cJSON *n)
     if (!yaml_emitter_emit(em, &ev))
       return 0;
     for (c = n->child; c; c = c->next)
-      if (!scalar(em, c->string, 1, YAML_ANY_SCALAR_STYLE) || !yaml_node(em, c))
+      if (!string_scalar(em, c->string) || !yaml_node(em, c))
         return 0;
     yaml_mapping_end_event_initialize(&ev);
     return yaml_emitter_emit(em, &ev);
@@ -871,15 +949,8 @@ static int yaml_node(yaml_emitter_t *em, const cJSON *n)
     yaml_sequence_end_event_initialize(&ev);
     return yaml_emitter_emit(em, &ev);
   }
-  if (cJSON_IsString(n)) {
-    const char *s = n->valuestring;
-    if (strchr(s, '\n'))
-      return scalar(em, s, 0, YAML_LITERAL_SCALAR_STYLE);
-    if (model_scalar_type(s) != STYPE_STR || looks_like_date(s) ||
-        !strcmp(s, "<<") || !strcmp(s, "="))
-      return scalar(em, s, 0, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
-    return scalar(em, s, 1, YAML_ANY_SCALAR_STYLE);
-  }
+  if (cJSON_IsString(n))
+    return string_scalar(em, n->valuestring);
   if (cJSON_IsNumber(n)) {
     number_text(n->valuedouble, num, sizeof(num));
     return scalar(em, num, 1, YAML_PLAIN_SCALAR_STYLE);

@@ -14,14 +14,20 @@
  * unset and `ipam: {}` on every network; YAML keeps compose's field order
  * and every extension. */
 enum emit_format { EMIT_FORMAT_JSON, EMIT_FORMAT_YAML };
-/* A new cJSON tree of the project (caller frees with cJSON_Delete). */
+/* A new cJSON tree of the project (caller frees with cJSON_Delete). Unless
+ * the project was loaded without interpolation, every `$` in its string
+ * values is written `$$`, as docker compose config writes it, so that the
+ * output is a compose file that loads back to the same project (keys,
+ * never interpolated, are kept as they are); string fields that are empty
+ * are left out. */
 cJSON *emit_project_as(const struct project *p, enum emit_format fmt);
 /* emit_project_as(p, EMIT_FORMAT_JSON). */
 cJSON *emit_project(const struct project *p);
 /* Render a cJSON tree as block-style YAML (through libyaml's emitter);
- * strings that would read back as another type ("8000", "true", "") are
- * double-quoted, multi-line strings use literal style. Both renderers
- * return 0, or ERR_LIMIT when out's cap is reached. */
+ * strings and keys that would read back as another type ("8000", "true",
+ * "") are double-quoted, multi-line strings use literal style, and no tag
+ * is ever written. Both renderers return 0, or ERR_LIMIT when out's cap is
+ * reached. */
 int emit_yaml(const cJSON *root, struct buf *out);
 /* Render as JSON indented by two spaces, escaped as Go's encoder does
  * (<, > and & as \u003c...), ending with a newline. */

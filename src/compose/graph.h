@@ -1,8 +1,10 @@
 /* graph: the dependency DAG of a project's services. Pure: nodes are
  * indices with names, edges say "a depends on b". Gives start order
  * (dependencies first), stop order (dependents first), the dependency
- * closure of a set of nodes, and cycles named in full. A graph owns its
- * edge arrays (graph_release); names are borrowed from the caller. */
+ * closure of a set of nodes, and cycles named in full, each in time linear
+ * in nodes and edges (a heap picks among ready nodes: n log n). A graph
+ * owns its edge arrays and tables (graph_release); names are borrowed from
+ * the caller. */
 #ifndef WCOMPOSE_COMPOSE_GRAPH_H
 #define WCOMPOSE_COMPOSE_GRAPH_H
 
@@ -21,10 +23,15 @@ struct graph_node {
 struct graph {
   struct graph_node *nodes;
   size_t n;
+  /* private: names -> index, and the edges recorded (as from * n + to),
+   * open-addressed tables of a power-of-two size */
+  size_t *names, nnames;
+  unsigned long long *edges;
+  size_t nedges, cedges;
 };
 #define GRAPH_INIT                                                             \
   {                                                                            \
-    NULL, 0                                                                    \
+    NULL, 0, NULL, 0, NULL, 0, 0                                               \
   }
 
 /* Make n nodes named names[0..n) (borrowed). Ties in every order below are

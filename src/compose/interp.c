@@ -2,12 +2,17 @@
  * :- - :? ? :+ + forms, nested), on one string or on every scalar value of
  * a YAML tree. */
 #include "compose/interp.h"
+#include "compose/problems.h"
 #include "util/buf.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_NESTING 64
-#define MAX_RESULT ((size_t)64 << 20)
+/* Warnings kept at most: each new one is checked against those before it,
+ * and a file naming 100,000 unset variables needs no 100,000 lines. */
+#define MAX_WARNINGS 100
 
 enum fail { FAIL_NONE, FAIL_FORMAT, FAIL_REQUIRED, FAIL_NESTING, FAIL_SIZE };
 
@@ -17,6 +22,10 @@ struct ctx {
   struct strvec *warnings;
   enum fail fail;
   struct buf msg; /* FAIL_REQUIRED: the message */
+  size_t cap;     /* the most bytes a result (or a default) may hold */
+  /* the variable that brought the most text, for messages about size */
+  char big[256];
+  size_t big_len;
 };
 
 static int name_start(int c)
@@ -42,12 +51,18 @@ static int add(struct ctx *c, struct buf *out, const char *s, size_t n)
  * caller's copy. */
 static const char *look(struct ctx *c, const char *name)
 {
-  return c->lookup ? c->lookup(c->data, name) : NULL;
+  const char *v = c->lookup ? c->lookup(c->data, name) : NULL;
+  size_t n = v ? strlen(v) : 0;
+  if (n > c->big_len) {
+    c->big_len = n;
+    snprintf(c->big, sizeof(c->big), "%s", name);
+  }
+  return v;
 }
 
 static void warn_unset(struct ctx *c, const char *name)
 {
-  if (!c->warnings)
+  if (!c->warnings || c->warnings->n >= MAX_WARNINGS)
     return;
   struct buf w = BUF_INIT;
   buf_addf(&w,
@@ -112,7 +127,7 @@ static int braced(struct ctx *c, const char *body, size_t len, struct buf *out,
   }
   char op = body[i++];
   /* compose substitutes the argument before it knows whether it is used */
-  struct buf arg = BUF_INIT_CAP(MAX_RESULT);
+  struct buf arg = BUF_INIT_CAP(c->cap);
   if (subst(c, body + i, len - i, &arg, level + 1)) {
     buf_release(&arg);
     return -1;
@@ -211,46 +226,94 @@ static int subst(struct ctx *c, const char *s, size_t len, struct buf *out,
   return 0;
 }
 
-int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
-                       void *data, const struct err_pos *pos, const char *path,
-                       char **out, struct strvec *warnings, struct err *err)
+/* Interpolate in; on failure the message is pre + path + post, told to
+ * err, or added to ps when ps is given (interp_tree groups them). */
+static int interp_one(struct arena *a, const char *in, interp_lookup_cb lookup,
+                      void *data, struct load_budget *budget,
+                      const struct err_pos *pos, const char *path, char **out,
+                      struct strvec *warnings, struct err *err,
+                      struct problems *ps)
 {
   struct ctx c = {lookup, data, warnings, FAIL_NONE, BUF_INIT};
-  struct buf res = BUF_INIT_CAP(MAX_RESULT);
+  size_t left = SIZE_MAX, total = 0;
+  int counted = budget && strchr(in, '$');
+  if (counted) {
+    total = budget->max ? budget->max : INTERP_TOTAL_MAX;
+    left = total > budget->used ? total - budget->used : 0;
+  }
+  c.cap = left < INTERP_VALUE_MAX ? left : INTERP_VALUE_MAX;
+  /* a cap of 0 means none to struct buf: 1 byte, then the check below */
+  struct buf res = BUF_INIT_CAP(c.cap ? c.cap : 1);
   *out = NULL;
-  if (!subst(&c, in, strlen(in), &res, 0)) {
+  if (!subst(&c, in, strlen(in), &res, 0) && res.len <= left) {
     *out = arena_strndup(a, res.data ? res.data : "", res.len);
+    if (counted)
+      budget->used += res.len;
     buf_release(&res);
     buf_release(&c.msg);
     return 0;
   }
+  if (c.fail == FAIL_NONE)
+    c.fail = FAIL_SIZE;
   buf_release(&res);
   int rc = ERR_INTERP;
+  struct buf pre = BUF_INIT, post = BUF_INIT;
   const char *sep = path ? ": " : "";
-  path = path ? path : "";
   switch (c.fail) {
   case FAIL_REQUIRED:
-    err_at(err, rc, pos, "%s%s%s", path, sep, c.msg.data);
+    buf_addf(&post, "%s%s", sep, c.msg.data);
     break;
   case FAIL_NESTING:
-    rc = err_at(err, ERR_LIMIT, pos,
-                "%s%sinterpolation nested more than %d levels deep", path, sep,
-                MAX_NESTING);
+    rc = ERR_LIMIT;
+    buf_addf(&post, "%sinterpolation nested more than %d levels deep", sep,
+             MAX_NESTING);
     break;
-  case FAIL_SIZE:
-    rc = err_at(err, ERR_LIMIT, pos,
-                "%s%sinterpolation result larger than %zu bytes", path, sep,
-                MAX_RESULT);
-    break;
-  default:
-    err_at(err, rc, pos,
-           "invalid interpolation format%s%s: \"%s\"; you may need to "
-           "escape any $ with another $",
-           *path ? " for " : "", path, in);
+  case FAIL_SIZE: {
+    char by[320] = "";
+    rc = ERR_LIMIT;
+    if (c.big_len)
+      snprintf(by, sizeof(by), " ($%s adds %zu bytes here)", c.big, c.big_len);
+    if (left < INTERP_VALUE_MAX)
+      buf_addf(&post,
+               "%sinterpolation passes the limit of %zu bytes of "
+               "interpolated text for the project%s",
+               sep, total, by);
+    else
+      buf_addf(&post, "%sinterpolation result larger than %zu bytes%s", sep,
+               INTERP_VALUE_MAX, by);
     break;
   }
+  default:
+    buf_addf(&pre, "invalid interpolation format%s", path ? " for " : "");
+    /* the value as written, cut where it gets long */
+    buf_addf(&post, ": \"%.*s%s\"; you may need to escape any $ with another $",
+             (int)(strlen(in) > 200 ? 200 : strlen(in)), in,
+             strlen(in) > 200 ? "..." : "");
+    break;
+  }
+  /* the values after the one that passed the project's cap fail too: the
+   * first says it all */
+  int quiet = c.fail == FAIL_SIZE && left < INTERP_VALUE_MAX && budget->told;
+  if (c.fail == FAIL_SIZE && left < INTERP_VALUE_MAX)
+    budget->told = 1;
+  if (!quiet && ps)
+    problems_add(ps, pos, pre.data, path, post.data);
+  else if (!quiet)
+    err_at(err, rc, pos, "%s%s%s", pre.data ? pre.data : "", path ? path : "",
+           post.data ? post.data : "");
+  buf_release(&pre);
+  buf_release(&post);
   buf_release(&c.msg);
   return rc;
+}
+
+int interp_string_with(struct arena *a, const char *in, interp_lookup_cb lookup,
+                       void *data, struct load_budget *budget,
+                       const struct err_pos *pos, const char *path, char **out,
+                       struct strvec *warnings, struct err *err)
+{
+  return interp_one(a, in, lookup, data, budget, pos, path, out, warnings, err,
+                    NULL);
 }
 
 static const char *env_lookup(void *data, const char *name)
@@ -262,7 +325,8 @@ int interp_string(struct arena *a, const char *in, const struct env *vars,
                   const struct err_pos *pos, const char *path, char **out,
                   struct strvec *warnings, struct err *err)
 {
-  return interp_string_with(a, in, env_lookup, (void *)vars, pos, path, out,
+  return interp_string_with(a, in, env_lookup, (void *)vars,
+                            vars ? vars->budget : NULL, pos, path, out,
                             warnings, err);
 }
 
@@ -270,7 +334,7 @@ struct walk {
   struct arena *a;
   const struct env *vars;
   struct strvec *warnings;
-  struct err *err;
+  struct problems ps;
   struct buf path;
   int rc;
 };
@@ -288,9 +352,10 @@ static void walk_node(struct walk *w, struct ynode *n)
     if (!n->str || !memchr(n->str, '$', n->len) || strlen(n->str) != n->len)
       return;
     char *res;
-    int rc = interp_string(w->a, n->str, w->vars, &n->pos,
-                           w->path.len ? w->path.data : NULL, &res, w->warnings,
-                           w->err);
+    int rc = interp_one(w->a, n->str, env_lookup, (void *)w->vars,
+                        w->vars ? w->vars->budget : NULL, &n->pos,
+                        w->path.len ? w->path.data : NULL, &res, w->warnings,
+                        NULL, &w->ps);
     if (rc) {
       if (!w->rc)
         w->rc = rc;
@@ -325,8 +390,10 @@ static void walk_node(struct walk *w, struct ynode *n)
 int interp_tree(struct arena *a, struct ynode *root, const struct env *vars,
                 struct strvec *warnings, struct err *err)
 {
-  struct walk w = {a, vars, warnings, err, BUF_INIT, 0};
+  struct walk w = {a, vars, warnings, PROBLEMS_INIT, BUF_INIT, 0};
   walk_node(&w, root);
   buf_release(&w.path);
+  /* in walk order; the first code found is the one returned */
+  problems_flush(&w.ps, w.rc ? w.rc : ERR_INTERP, 0, 0, err);
   return w.rc;
 }

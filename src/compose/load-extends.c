@@ -3,6 +3,7 @@
  * environment) and the rebasing of relative paths they need. */
 #include "compose/interp.h"
 #include "compose/load-int.h"
+#include "util/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,9 @@ static int read_file(struct load_session *s, const char *path,
     return err_at(s->err, ERR_IO, &fpos, "no such file or directory");
   if (S_ISDIR(st.st_mode))
     return err_at(s->err, ERR_IO, &fpos, "is a directory, not a compose file");
+  rc = load_budget_read(s->budget, (size_t)st.st_size, display, s->err);
+  if (rc)
+    return rc;
   struct err tmp = ERR_INIT;
   rc = ydoc_parse_file(s->a, path, NULL, out, &tmp);
   if (rc) {
@@ -285,41 +289,77 @@ static struct loaded_file *cached(struct load_session *s, const char *path)
   return NULL;
 }
 
+/* Nodes in a tree (what a copy of it costs). */
+static size_t count_nodes(const struct ynode *n)
+{
+  size_t c = 1;
+  if (n && (n->kind == YNODE_MAP || n->kind == YNODE_SEQ))
+    for (size_t i = 0; i < n->n; i++)
+      c += count_nodes(n->items[i]) + (n->keys ? 1 : 0);
+  return c;
+}
+
+/* "services.a: circular reference with extends: a -> b -> a", the chain
+ * read from the frames (me is the service met again). */
+static int cycle_error(struct load_session *s, const struct ext_frame *me,
+                       const struct ynode *ext)
+{
+  struct strvec chain = STRVEC_INIT;
+  struct buf b = BUF_INIT;
+  for (const struct ext_frame *g = me; g; g = g->up)
+    strvec_push(&chain, g->service);
+  for (size_t i = chain.n; i-- > 0;)
+    buf_addf(&b, "%s%s", chain.v[i], i ? " -> " : "");
+  int rc = err_at(s->err, ERR_CONFIG, &ext->pos,
+                  "services.%s: circular reference with extends: %s",
+                  me->service, b.data);
+  strvec_clear(&chain);
+  buf_release(&b);
+  return rc;
+}
+
+static int resolve_one(struct load_session *s, struct ynode *root,
+                       const char *path, const char *display,
+                       const struct env *env, const char *name,
+                       const struct ext_frame *me, struct ynode *ext);
+
+/* Resolve the extends of service name of root (if it has one), after its
+ * base's own: the services on the way are flagged busy, so a cycle is
+ * found in constant time, whatever the depth. */
 static int resolve(struct load_session *s, struct ynode *root, const char *path,
                    const char *display, const struct env *env, const char *name,
                    const struct ext_frame *up)
 {
-  struct ynode *svcs = ydoc_get(root, "services");
-  struct ynode *svc = ydoc_get(svcs, name);
+  struct ynode *svc = ydoc_get(ydoc_get(root, "services"), name);
   struct ynode *ext = ydoc_get(svc, "extends");
-  struct ynode *base_root = root, *base, *target, *file = NULL;
-  const char *base_path = path, *base_display = display;
   struct ext_frame me = {up, path, name};
-  int rc;
-
   if (!ext)
     return 0;
-  for (const struct ext_frame *f = up; f; f = f->up)
-    if (!strcmp(f->path, path) && !strcmp(f->service, name)) {
-      struct strvec chain = STRVEC_INIT;
-      const struct ext_frame *g;
-      char *txt;
-      size_t len = 0;
-      for (g = &me; g; g = g->up)
-        strvec_push(&chain, g->service);
-      for (size_t i = chain.n; i-- > 0;)
-        len += strlen(chain.v[i]) + 4;
-      txt = arena_alloc(s->a, len + 1);
-      for (size_t i = chain.n; i-- > 0;) {
-        strcat(txt, chain.v[i]);
-        if (i)
-          strcat(txt, " -> ");
-      }
-      strvec_clear(&chain);
-      return err_at(s->err, ERR_CONFIG, &ext->pos,
-                    "services.%s: circular reference with extends: %s", name,
-                    txt);
-    }
+  if (svc->flags & YNODE_BUSY)
+    return cycle_error(s, &me, ext);
+  if (s->depth >= LOAD_EXTENDS_DEPTH_MAX)
+    return err_at(s->err, ERR_LIMIT, &ext->pos,
+                  "services.%s: extends chain deeper than %d services", name,
+                  LOAD_EXTENDS_DEPTH_MAX);
+  svc->flags |= YNODE_BUSY;
+  s->depth++;
+  int rc = resolve_one(s, root, path, display, env, name, &me, ext);
+  s->depth--;
+  svc->flags &= ~(unsigned)YNODE_BUSY;
+  return rc;
+}
+
+static int resolve_one(struct load_session *s, struct ynode *root,
+                       const char *path, const char *display,
+                       const struct env *env, const char *name,
+                       const struct ext_frame *me, struct ynode *ext)
+{
+  struct ynode *svcs = ydoc_get(root, "services");
+  struct ynode *svc = ydoc_get(svcs, name);
+  struct ynode *base_root = root, *base, *target, *file = NULL;
+  const char *base_path = path, *base_display = display;
+  int rc;
+
   target = is_scalar(ext) ? ext : ydoc_get(ext, "service");
   if (ext->kind == YNODE_MAP)
     file = ydoc_get(ext, "file");
@@ -359,12 +399,21 @@ static int resolve(struct load_session *s, struct ynode *root, const char *path,
                   name, target->str, file ? " in " : "", file ? file->str : "");
   if (base->kind != YNODE_MAP && base->kind != YNODE_NULL)
     return 0; /* the schema reports it */
-  rc = resolve(s, base_root, base_path, base_display, env, target->str, &me);
+  rc = resolve(s, base_root, base_path, base_display, env, target->str, me);
   if (rc)
     return rc;
   base = ydoc_get(ydoc_get(base_root, "services"), target->str);
-  base = base->kind == YNODE_MAP ? ydoc_clone(s->a, base)
-                                 : ydoc_new_map(s->a, &base->pos);
+  if (base->kind == YNODE_MAP) {
+    s->copied += count_nodes(base);
+    if (s->copied > LOAD_EXTENDS_COPY_MAX)
+      return err_at(s->err, ERR_LIMIT, &ext->pos,
+                    "services.%s: extends copies more than %zu nodes in all "
+                    "(each service that extends a base gets a copy of it)",
+                    name, LOAD_EXTENDS_COPY_MAX);
+    base = ydoc_clone(s->a, base);
+  } else {
+    base = ydoc_new_map(s->a, &base->pos);
+  }
   if (file)
     load_rebase_service(s->a, base, load_dirname(s->a, base_path));
   ydoc_map_del(svc, "extends");
@@ -389,6 +438,8 @@ int load_extends(struct load_session *s, struct ynode *root, const char *path,
     int r = resolve(s, root, path, display, env, svcs->keys[i]->str, NULL);
     if (r && !rc)
       rc = r;
+    if (r == ERR_LIMIT)
+      break; /* the others would pass the same limit */
   }
   return rc;
 }
@@ -458,13 +509,16 @@ static int include_one(struct load_session *s, struct ynode *root,
 
   /* the includer's variables win over the include's env_file */
   env_init(&sub_env, s->a);
+  sub_env.budget = env->budget;
+  /* every set here lives in s->a: strings are shared, not copied */
   for (size_t i = 0; i < env->n; i++)
-    env_set(&sub_env, env->vars[i].name, env->vars[i].value);
+    env_set_shared(&sub_env, env->vars[i].name, env->vars[i].value);
   {
     struct env from_files;
     struct strvec envs = STRVEC_INIT;
     struct stat st;
     env_init(&from_files, s->a);
+    from_files.budget = env->budget;
     if (envf)
       rebase_list(s->a, envf, NULL, dir);
     if (is_scalar(envf)) {
@@ -485,7 +539,8 @@ static int include_one(struct load_session *s, struct ynode *root,
       goto out;
     for (size_t i = 0; i < from_files.n; i++)
       if (!env_has(env, from_files.vars[i].name))
-        env_set(&sub_env, from_files.vars[i].name, from_files.vars[i].value);
+        env_set_shared(&sub_env, from_files.vars[i].name,
+                       from_files.vars[i].value);
   }
 
   for (size_t i = 0; i < files.n; i++) {

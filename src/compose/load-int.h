@@ -5,6 +5,7 @@
 #define WCOMPOSE_COMPOSE_LOAD_INT_H
 
 #include "compose/dotenv.h"
+#include "compose/sindex.h"
 #include "compose/ydoc.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -52,7 +53,18 @@ struct load_session {
   const char *cwd;
   struct strvec stack;       /* files being included, for cycles */
   struct loaded_file *cache; /* extends bases by absolute path */
+  /* extends: how deep the chain being resolved is, and the nodes its
+   * copies of bases made so far (the services on the way are flagged
+   * YNODE_BUSY) */
+  size_t depth, copied;
+  struct load_budget *budget; /* what the load may spend (dotenv.h) */
 };
+
+/* The deepest chain of extends, and the most nodes copies of extended
+ * services may make in one load (a base extended by many services is
+ * copied for each). */
+#define LOAD_EXTENDS_DEPTH_MAX 1000
+#define LOAD_EXTENDS_COPY_MAX ((size_t)1000000)
 
 /* Read one compose file: parse, refuse empty and non-mapping documents,
  * warn about `version`, interpolate with env (unless no_interpolate).
@@ -62,7 +74,9 @@ int load_parse_compose(struct load_session *s, const char *path,
                        struct ynode **out);
 
 /* Resolve every `extends` of the services of root (a file at path shown
- * as display, with dir its directory): chains, other files, cycles. */
+ * as display, with dir its directory): chains, other files, cycles.
+ * ERR_LIMIT past LOAD_EXTENDS_DEPTH_MAX levels or LOAD_EXTENDS_COPY_MAX
+ * nodes copied. */
 int load_extends(struct load_session *s, struct ynode *root, const char *path,
                  const char *display, const struct env *env);
 

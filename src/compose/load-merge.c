@@ -2,6 +2,7 @@
  * Specification (merge.md) as compose-go applies them: per-field rules for
  * sequences, !reset and !override. */
 #include "compose/load-int.h"
+#include "compose/sindex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -225,48 +226,93 @@ static const char *item_key(struct arena *a, struct ynode *it, enum rule r)
 static struct ynode *merge_node(struct arena *a, struct ynode *base,
                                 struct ynode *over, const char *path);
 
+/* The keys of the items of a merged list, by position, for its table. */
+struct item_keys {
+  const char **v;
+};
+
+static const char *item_key_at(const void *owner, size_t pos, size_t *len)
+{
+  const char *k = ((const struct item_keys *)owner)->v[pos];
+  *len = strlen(k);
+  return k;
+}
+
+/* Items of base, then those of over; an item of over whose key an item
+ * already has takes that item's place (the first with the key). */
 static struct ynode *merge_unique(struct arena *a, struct ynode *base,
                                   struct ynode *over, enum rule r)
 {
   struct ynode *res = ydoc_new_seq(a, &base->pos);
-  for (size_t i = 0; i < base->n; i++)
+  struct item_keys ks = {
+      arena_alloc(a, (base->n + over->n + 1) * sizeof(*ks.v))};
+  struct sindex keys;
+  sindex_init(&keys, a, item_key_at, &ks);
+  for (size_t i = 0; i < base->n; i++) {
+    const char *k = item_key(a, base->items[i], r);
+    ks.v[res->n] = k;
+    if (k)
+      sindex_add(&keys, k, strlen(k), res->n);
     ydoc_seq_push(a, res, base->items[i]);
+  }
   for (size_t i = 0; i < over->n; i++) {
     struct ynode *it = load_strip_tags(over->items[i]);
-    const char *k = it ? item_key(a, it, r) : NULL;
-    size_t j = res->n;
     if (!it)
       continue;
-    if (k)
-      for (j = 0; j < res->n; j++) {
-        const char *bk = item_key(a, res->items[j], r);
-        if (bk && !strcmp(bk, k))
-          break;
-      }
-    if (j < res->n)
+    const char *k = item_key(a, it, r);
+    size_t j = k ? sindex_add(&keys, k, strlen(k), res->n) : res->n;
+    if (j < res->n) {
       res->items[j] = it;
-    else
+    } else {
+      ks.v[res->n] = k;
       ydoc_seq_push(a, res, it);
+    }
   }
   return res;
 }
 
+/* The text node_equal compares scalars by: their kind, then their text. */
+static const char *scalar_key(struct arena *a, const struct ynode *n,
+                              size_t *len)
+{
+  const char *s = n->str ? n->str : "";
+  size_t l = strlen(s);
+  char *k = arena_alloc(a, l + 2);
+  k[0] = n->kind == YNODE_NULL ? 'n' : 's';
+  memcpy(k + 1, s, l + 1);
+  *len = l + 1;
+  return k;
+}
+
+/* Items of base, then those of over, leaving out scalars already there. */
 static struct ynode *merge_seq(struct arena *a, struct ynode *base,
                                struct ynode *over)
 {
   struct ynode *res = ydoc_new_seq(a, &base->pos);
-  for (size_t i = 0; i < base->n; i++)
+  struct item_keys ks = {
+      arena_alloc(a, (base->n + over->n + 1) * sizeof(*ks.v))};
+  struct sindex seen;
+  size_t len;
+  sindex_init(&seen, a, item_key_at, &ks);
+  for (size_t i = 0; i < base->n; i++) {
+    if (scalar_like(base->items[i])) {
+      const char *k = scalar_key(a, base->items[i], &len);
+      ks.v[res->n] = k;
+      sindex_add(&seen, k, len, res->n);
+    }
     ydoc_seq_push(a, res, base->items[i]);
+  }
   for (size_t i = 0; i < over->n; i++) {
     struct ynode *it = load_strip_tags(over->items[i]);
-    size_t j;
     if (!it)
       continue;
-    for (j = 0; scalar_like(it) && j < res->n; j++)
-      if (node_equal(res->items[j], it))
-        break;
-    if (!scalar_like(it) || j == res->n)
-      ydoc_seq_push(a, res, it);
+    if (scalar_like(it)) {
+      const char *k = scalar_key(a, it, &len);
+      if (sindex_add(&seen, k, len, res->n) != res->n)
+        continue;
+      ks.v[res->n] = k;
+    }
+    ydoc_seq_push(a, res, it);
   }
   return res;
 }
@@ -275,6 +321,7 @@ static struct ynode *merge_map(struct arena *a, struct ynode *base,
                                struct ynode *over, const char *path)
 {
   char sub[512];
+  size_t removed = 0;
   for (size_t i = 0; i < over->n; i++) {
     struct ynode *k = over->keys[i], *v = over->items[i];
     long j = ydoc_index(base, k->str);
@@ -286,10 +333,20 @@ static struct ynode *merge_map(struct arena *a, struct ynode *base,
       continue;
     }
     struct ynode *m = merge_node(a, base->items[j], v, sub);
-    if (m)
-      base->items[j] = m;
-    else
-      ydoc_map_del(base, k->str);
+    base->items[j] = m;
+    removed += !m;
+  }
+  if (removed) {
+    /* entries reset: dropped in one pass (keys of over differ, so none
+     * was looked up again after its removal) */
+    size_t o = 0;
+    for (size_t i = 0; i < base->n; i++) {
+      if (!base->items[i])
+        continue;
+      base->keys[o] = base->keys[i];
+      base->items[o++] = base->items[i];
+    }
+    base->n = o;
   }
   return base;
 }

@@ -155,6 +155,8 @@ static int parse_stdin(struct load_session *s, const struct load_options *opt,
   const char *text = NULL;
   size_t len = 0;
   int rc = read_stdin(s->a, opt, &text, &len, s->err);
+  if (!rc)
+    rc = load_budget_read(s->budget, len, "-", s->err);
   if (rc)
     return rc;
   rc = ydoc_parse(s->a, "-", text, len, NULL, out, s->err);
@@ -178,16 +180,48 @@ static int parse_stdin(struct load_session *s, const struct load_options *opt,
   return 0;
 }
 
-/* Parse a file without interpolating, to learn its `name:` early. */
+/* Parse a file without interpolating, to learn its `name:` early (in an
+ * arena of its own: only the name is kept, in a). */
+/* Whether text may give a top-level `name:`: a line starting with the key
+ * (plain or quoted, after blanks), or forms where it may hide (a flow
+ * mapping, a merge key, aliases). Most files have none, and need no
+ * second parse. */
+static int may_name(const char *t, size_t len)
+{
+  if (memchr(t, '{', len) || memchr(t, '&', len) || memchr(t, '*', len) ||
+      memchr(t, '<', len))
+    return 1;
+  for (const char *l = t, *end = t + len; l < end;) {
+    const char *k = l;
+    while (k < end && (*k == ' ' || *k == '\t'))
+      k++; /* a whole document may be indented */
+    k += k < end && (*k == '"' || *k == '\'');
+    if ((size_t)(end - k) >= 4 && !memcmp(k, "name", 4))
+      return 1;
+    const char *nl = memchr(l, '\n', (size_t)(end - l));
+    l = nl ? nl + 1 : end;
+  }
+  return 0;
+}
+
 static const struct ynode *peek_name(struct arena *a, const char *path)
 {
-  struct ynode *root = NULL;
-  struct err tmp = ERR_INIT;
-  if (strcmp(path, "-"))
-    ydoc_parse_file(a, path, NULL, &root, &tmp);
-  err_release(&tmp);
+  struct arena tmp = ARENA_INIT;
+  struct ynode *root = NULL, *copy = NULL;
+  struct err e = ERR_INIT;
+  struct buf b = BUF_INIT_CAP((size_t)16 << 20);
+  if (strcmp(path, "-") && !buf_read_file(&b, path) && b.data &&
+      may_name(b.data, b.len))
+    ydoc_parse(&tmp, path, b.data, b.len, NULL, &root, &e);
+  buf_release(&b);
+  err_release(&e);
   const struct ynode *n = ydoc_get(root, "name");
-  return n && n->kind == YNODE_SCALAR ? n : NULL;
+  if (n && n->kind == YNODE_SCALAR) {
+    copy = ydoc_new_scalar(a, &n->pos, n->str, n->flags);
+    copy->pos.file = NULL; /* the caller names the file */
+  }
+  arena_release(&tmp);
+  return copy;
 }
 
 int compose_load(const struct load_options *opt, struct project **out,
@@ -205,6 +239,7 @@ int compose_load(const struct load_options *opt, struct project **out,
   struct ynode *merged;
   char **envp = opt->environ ? opt->environ : environ;
   char cwdbuf[4096];
+  struct load_budget budget = {0};
   int rc = 0;
 
   struct strvec dropped = STRVEC_INIT;
@@ -212,6 +247,7 @@ int compose_load(const struct load_options *opt, struct project **out,
     warnings = &dropped;
   *out = NULL;
   s.a = a;
+  s.budget = &budget;
   s.warnings = warnings;
   s.err = err;
   s.no_interpolate = opt->no_interpolate;
@@ -264,10 +300,11 @@ int compose_load(const struct load_options *opt, struct project **out,
   else
     project_dir = cwd;
   env_init(&env, a);
+  env.budget = &budget;
   {
+    /* the .env files are read into env, then the process environment
+     * goes over them */
     struct strvec envfiles = STRVEC_INIT;
-    struct env dot;
-    env_init(&dot, a);
     if (opt->env_files && opt->env_files->n) {
       for (i = 0; i < opt->env_files->n; i++)
         strvec_push(&envfiles, load_join(a, cwd, opt->env_files->v[i]));
@@ -282,15 +319,14 @@ int compose_load(const struct load_options *opt, struct project **out,
         rc =
             err_set(err, ERR_IO, "env file '%s' is a directory", envfiles.v[i]);
       else
-        rc = dotenv_parse_file(&dot, envfiles.v[i], &penv, err);
+        rc = dotenv_parse_file(&env, envfiles.v[i], &penv, err);
     }
     strvec_clear(&envfiles);
     if (rc)
       goto out;
-    for (i = 0; i < dot.n; i++)
-      env_set(&env, dot.vars[i].name, dot.vars[i].value);
+    /* both live in a: the strings are shared, not copied */
     for (i = 0; i < penv.n; i++)
-      env_set(&env, penv.vars[i].name, penv.vars[i].value);
+      env_set_shared(&env, penv.vars[i].name, penv.vars[i].value);
   }
 
   /* project name: -p, COMPOSE_PROJECT_NAME, name:, the directory */
@@ -417,6 +453,7 @@ int compose_load(const struct load_options *opt, struct project **out,
         .nconfig_files = nfiles,
         .no_normalize = opt->no_normalize,
         .no_consistency = opt->no_consistency,
+        .no_interpolate = opt->no_interpolate,
         .warnings = warnings,
         .environment = &env,
     };

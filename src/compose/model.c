@@ -4,14 +4,36 @@
 #include "compose/model.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "compose/model-int.h"
 #include "compose/graph.h"
+#include "compose/problems.h"
+#include "compose/sindex.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
+
+/* Key/value lists shorter than this are searched in order. */
+#define KV_INDEX_MIN 8
+/* Problems told at most, and found at most (a mistake copied to many
+ * services is told once: see problems.h); a hostile file gets the first
+ * ones. */
+#define MAX_TOLD 100
+#define MAX_PROBLEMS 1000
+
+/* The key table of the key/value list kvset worked on last: lists are
+ * filled one at a time, so one table serves them all. Valid while the list
+ * has the array and the count it was built for (arrays come from the arena
+ * and are never reused, so an old table cannot pass for a new list's). */
+struct kvtable {
+  const struct kvlist *l;
+  const struct kv *v;
+  size_t n;
+  struct sindex ix;
+};
 
 struct mc {
   struct project *p;
@@ -19,20 +41,17 @@ struct mc {
   const struct model_ctx *ctx;
   struct err *err;
   const char *where; /* "services.web" for messages */
+  struct kvtable kvt;
+  struct problems ps; /* told when model_build ends */
+  size_t problems;
+  size_t ports; /* expanded from ranges so far */
 };
 
-/* ---- tree access (local: the model needs nothing else from ydoc) ---- */
+/* ---- tree access ---- */
 
 static struct ynode *get(const struct ynode *map, const char *key)
 {
-  size_t i;
-
-  if (!map || map->kind != YNODE_MAP)
-    return NULL;
-  for (i = 0; i < map->n; i++)
-    if (!strcmp(map->keys[i]->str, key))
-      return map->items[i];
-  return NULL;
+  return ydoc_get(map, key);
 }
 
 static int is_null(const struct ynode *n)
@@ -48,6 +67,14 @@ static int is_scalar(const struct ynode *n)
 static const char *text(struct mc *m, const struct ynode *n)
 {
   if (!is_scalar(n))
+    return NULL;
+  return arena_strdup(m->a, n->str);
+}
+
+/* A string field: as compose's Go structs (omitempty), "" is no value. */
+static const char *ftext(struct mc *m, const struct ynode *n)
+{
+  if (!is_scalar(n) || !*n->str)
     return NULL;
   return arena_strdup(m->a, n->str);
 }
@@ -68,12 +95,16 @@ static int bad(struct mc *m, const struct ynode *n, const char *fmt, ...)
 static int bad(struct mc *m, const struct ynode *n, const char *fmt, ...)
 {
   va_list ap;
-  int rc;
+  struct buf b = BUF_INIT;
 
+  if (++m->problems > MAX_PROBLEMS)
+    return ERR_CONFIG;
   va_start(ap, fmt);
-  rc = err_vat(m->err, ERR_CONFIG, n ? &n->pos : NULL, fmt, ap);
+  buf_vaddf(&b, fmt, ap);
   va_end(ap);
-  return rc;
+  problems_addf(&m->ps, n ? &n->pos : NULL, m->where, "%s", b.data);
+  buf_release(&b);
+  return ERR_CONFIG;
 }
 
 static int boolean(const struct ynode *n)
@@ -126,6 +157,17 @@ static void mval_set(struct mc *m, struct mval *map, const char *key,
   map->n++;
 }
 
+/* Append to a map whose keys are known to differ (they come from a YAML
+ * mapping, which has no key twice). */
+static void mval_append(struct mc *m, struct mval *map, const char *key,
+                        struct mval *v)
+{
+  map->keys = (const char **)arena_push(m->a, (void **)map->keys, map->n,
+                                        arena_strdup(m->a, key));
+  map->items = (struct mval **)arena_push(m->a, (void **)map->items, map->n, v);
+  map->n++;
+}
+
 static void mval_push(struct mc *m, struct mval *seq, struct mval *v)
 {
   seq->items = (struct mval **)arena_push(m->a, (void **)seq->items, seq->n, v);
@@ -145,7 +187,7 @@ static struct mval *to_mval(struct mc *m, const struct ynode *n)
       if (n->kind == YNODE_SEQ)
         mval_push(m, v, to_mval(m, n->items[i]));
       else
-        mval_set(m, v, n->keys[i]->str, to_mval(m, n->items[i]));
+        mval_append(m, v, n->keys[i]->str, to_mval(m, n->items[i]));
     }
     return v;
   }
@@ -183,7 +225,7 @@ static struct mval *extensions(struct mc *m, const struct ynode *map)
       continue;
     if (!x)
       x = mval_new(m, MVAL_MAP);
-    mval_set(m, x, map->keys[i]->str, to_mval(m, map->items[i]));
+    mval_append(m, x, map->keys[i]->str, to_mval(m, map->items[i]));
   }
   return x;
 }
@@ -212,14 +254,39 @@ static void strlist(struct mc *m, const struct ynode *n, struct strlist *out)
       slpush(m, out, text(m, n->items[i]));
 }
 
-static struct kv *kvfind(struct kvlist *l, const char *key)
+static const char *kv_key(const void *owner, size_t pos, size_t *len)
 {
+  const char *k = ((const struct kvlist *)owner)->v[pos].key;
+  *len = strlen(k);
+  return k;
+}
+
+/* The position of key in l, or SINDEX_NONE. */
+static size_t kvpos(struct mc *m, const struct kvlist *l, const char *key)
+{
+  struct kvtable *t = &m->kvt;
   size_t i;
 
-  for (i = 0; i < l->n; i++)
-    if (!strcmp(l->v[i].key, key))
-      return &l->v[i];
-  return NULL;
+  if (l->n < KV_INDEX_MIN) {
+    for (i = 0; i < l->n; i++)
+      if (!strcmp(l->v[i].key, key))
+        return i;
+    return SINDEX_NONE;
+  }
+  if (t->l != l || t->v != l->v || t->n != l->n) {
+    /* a table much larger than this list needs is left behind: clearing
+     * it for every small list would cost its size each time */
+    if (!t->ix.a || t->ix.cap > 4 * (l->n + 16))
+      sindex_init(&t->ix, m->a, kv_key, l);
+    sindex_clear(&t->ix);
+    t->ix.owner = l;
+    for (i = 0; i < l->n; i++)
+      sindex_add(&t->ix, l->v[i].key, strlen(l->v[i].key), i);
+    t->l = l;
+    t->v = l->v;
+    t->n = l->n;
+  }
+  return sindex_get(&t->ix, key, strlen(key));
 }
 
 const char *kvlist_get(const struct kvlist *l, const char *key)
@@ -232,22 +299,32 @@ const char *kvlist_get(const struct kvlist *l, const char *key)
   return NULL;
 }
 
+/* Set key in l (lists made here have room for the next power of two of
+ * entries, as arena_push's arrays). */
 static void kvset(struct mc *m, struct kvlist *l, const char *key,
                   const char *value)
 {
-  struct kv *kv = kvfind(l, key), *nv;
+  size_t i = kvpos(m, l, key);
+  int tabled = m->kvt.l == l && m->kvt.v == l->v && m->kvt.n == l->n;
 
-  if (kv) {
-    kv->value = value;
+  if (i != SINDEX_NONE) {
+    l->v[i].value = value;
     return;
   }
-  nv = arena_alloc(m->a, (l->n + 1) * sizeof(*nv));
-  if (l->n)
-    memcpy(nv, l->v, l->n * sizeof(*nv));
-  nv[l->n].key = arena_strdup(m->a, key);
-  nv[l->n].value = value;
-  l->v = nv;
+  if (!l->n || !(l->n & (l->n - 1))) {
+    struct kv *nv = arena_alloc(m->a, (l->n ? 2 * l->n : 4) * sizeof(*nv));
+    if (l->n)
+      memcpy(nv, l->v, l->n * sizeof(*nv));
+    l->v = nv;
+  }
+  l->v[l->n].key = arena_strdup(m->a, key);
+  l->v[l->n].value = value;
   l->n++;
+  if (tabled) {
+    sindex_add(&m->kvt.ix, l->v[l->n - 1].key, strlen(key), l->n - 1);
+    m->kvt.v = l->v;
+    m->kvt.n = l->n;
+  }
 }
 
 /* A mapping or a list of "KEY=VALUE" as key/value pairs; a key without
@@ -350,12 +427,32 @@ static void file_refs(struct mc *m, const struct ynode *n,
       f->source = text(m, it);
       continue;
     }
-    f->source = text(m, get(it, "source"));
-    f->target = text(m, get(it, "target"));
-    f->uid = text(m, get(it, "uid"));
-    f->gid = text(m, get(it, "gid"));
+    f->source = ftext(m, get(it, "source"));
+    f->target = ftext(m, get(it, "target"));
+    f->uid = ftext(m, get(it, "uid"));
+    f->gid = ftext(m, get(it, "gid"));
     f->mode = intval(get(it, "mode"), -1);
   }
+}
+
+/* Build arguments written without a value take it from the environment
+ * (.env included) and are left out when it has none, as compose does. */
+static void resolve_args(struct mc *m, struct kvlist *args)
+{
+  size_t i, o = 0;
+
+  for (i = 0; i < args->n; i++) {
+    struct kv kv = args->v[i];
+    if (!kv.value) {
+      const char *v =
+          m->ctx->environment ? env_get(m->ctx->environment, kv.key) : NULL;
+      if (!v)
+        continue;
+      kv.value = arena_strdup(m->a, v);
+    }
+    args->v[o++] = kv;
+  }
+  args->n = o;
 }
 
 static int build(struct mc *m, struct service *s, const struct ynode *n)
@@ -369,18 +466,18 @@ static int build(struct mc *m, struct service *s, const struct ynode *n)
   if (is_scalar(n)) {
     b->context = n->str;
   } else {
-    b->context = text(m, get(n, "context"));
-    b->dockerfile = text(m, get(n, "dockerfile"));
-    b->dockerfile_inline = text(m, get(n, "dockerfile_inline"));
+    b->context = ftext(m, get(n, "context"));
+    b->dockerfile = ftext(m, get(n, "dockerfile"));
+    b->dockerfile_inline = ftext(m, get(n, "dockerfile_inline"));
     kvmap(m, get(n, "args"), &b->args, NULL, '=');
-    b->target = text(m, get(n, "target"));
+    b->target = ftext(m, get(n, "target"));
     kvmap(m, get(n, "labels"), &b->labels, "", '=');
     strlist(m, get(n, "cache_from"), &b->cache_from);
     strlist(m, get(n, "cache_to"), &b->cache_to);
     strlist(m, get(n, "tags"), &b->tags);
     strlist(m, get(n, "platforms"), &b->platforms);
     strlist(m, get(n, "ssh"), &b->ssh);
-    b->network = text(m, get(n, "network"));
+    b->network = ftext(m, get(n, "network"));
     if (bytes(m, get(n, "shm_size"), &b->shm_size))
       return ERR_CONFIG;
     v = get(n, "no_cache");
@@ -447,12 +544,14 @@ static int build(struct mc *m, struct service *s, const struct ynode *n)
   }
   if (!b->dockerfile && !b->dockerfile_inline)
     b->dockerfile = "Dockerfile";
+  if (!m->ctx->no_normalize)
+    resolve_args(m, &b->args);
   return 0;
 }
 
 static int ports(struct mc *m, struct service *s, const struct ynode *n)
 {
-  size_t i;
+  size_t i, cap = 0;
 
   if (!n || n->kind != YNODE_SEQ)
     return 0;
@@ -466,17 +565,23 @@ static int ports(struct mc *m, struct service *s, const struct ynode *n)
       if (model_parse_ports(m->a, it->str, &ps, &k, &why))
         return bad(m, it, "%s.ports[%zu]: '%s' is not a port mapping: %s",
                    m->where, i, it->str, why);
+      m->ports += k;
+      if (m->ports > MODEL_PORTS_MAX)
+        return bad(m, it,
+                   "%s.ports[%zu]: the project publishes more than %d ports "
+                   "in all (a range makes one port per number)",
+                   m->where, i, MODEL_PORTS_MAX);
     } else if (it->kind == YNODE_MAP) {
       const struct ynode *pub = get(it, "published");
       ps = arena_alloc(m->a, sizeof(*ps));
       k = 1;
-      ps->name = text(m, get(it, "name"));
+      ps->name = ftext(m, get(it, "name"));
       ps->target = (uint32_t)intval(get(it, "target"), 0);
-      ps->published = is_scalar(pub) ? text(m, pub) : NULL;
-      ps->host_ip = text(m, get(it, "host_ip"));
-      ps->protocol = text(m, get(it, "protocol"));
-      ps->mode = text(m, get(it, "mode"));
-      ps->app_protocol = text(m, get(it, "app_protocol"));
+      ps->published = ftext(m, pub);
+      ps->host_ip = ftext(m, get(it, "host_ip"));
+      ps->protocol = ftext(m, get(it, "protocol"));
+      ps->mode = ftext(m, get(it, "mode"));
+      ps->app_protocol = ftext(m, get(it, "app_protocol"));
       if (!ps->protocol)
         ps->protocol = "tcp";
       if (!ps->mode)
@@ -484,11 +589,15 @@ static int ports(struct mc *m, struct service *s, const struct ynode *n)
     } else {
       continue;
     }
-    np = arena_alloc(m->a, (s->nports + k) * sizeof(*np));
-    if (s->nports)
-      memcpy(np, s->ports, s->nports * sizeof(*np));
-    memcpy(np + s->nports, ps, k * sizeof(*np));
-    s->ports = np;
+    if (s->nports + k > cap) {
+      while (s->nports + k > cap)
+        cap = cap ? 2 * cap : 4;
+      np = arena_alloc(m->a, cap * sizeof(*np));
+      if (s->nports)
+        memcpy(np, s->ports, s->nports * sizeof(*np));
+      s->ports = np;
+    }
+    memcpy(s->ports + s->nports, ps, k * sizeof(*np));
     s->nports += k;
   }
   return 0;
@@ -521,16 +630,16 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
                  : !strcmp(type, "cluster") ? MOUNT_CLUSTER
                  : !strcmp(type, "image")   ? MOUNT_IMAGE
                                             : MOUNT_VOLUME;
-      mt->source = text(m, get(it, "source"));
-      mt->target = text(m, get(it, "target"));
+      mt->source = ftext(m, get(it, "source"));
+      mt->target = ftext(m, get(it, "target"));
       mt->read_only = boolean(get(it, "read_only"));
-      mt->consistency = text(m, get(it, "consistency"));
+      mt->consistency = ftext(m, get(it, "consistency"));
       v = get(it, "bind");
       if (v) {
         const struct ynode *c = get(v, "create_host_path");
         mt->has_bind = 1;
-        mt->bind_propagation = text(m, get(v, "propagation"));
-        mt->bind_selinux = text(m, get(v, "selinux"));
+        mt->bind_propagation = ftext(m, get(v, "propagation"));
+        mt->bind_selinux = ftext(m, get(v, "selinux"));
         mt->bind_create_host_path = is_null(c)   ? TRI_UNSET
                                     : boolean(c) ? TRI_TRUE
                                                  : TRI_FALSE;
@@ -539,7 +648,7 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
       if (v) {
         mt->has_volume = 1;
         mt->volume_nocopy = boolean(get(v, "nocopy"));
-        mt->volume_subpath = text(m, get(v, "subpath"));
+        mt->volume_subpath = ftext(m, get(v, "subpath"));
       }
       v = get(it, "tmpfs");
       if (v) {
@@ -597,25 +706,65 @@ static int depends_on(struct mc *m, struct service *s, const struct ynode *n)
   return 0;
 }
 
+/* The dependencies of one service while normalize adds implied ones:
+ * the room in the array, and a table of the names once there are many. */
+struct deps {
+  struct arena *a;
+  struct sindex names;
+  int tabled;
+  size_t cap;
+};
+
+static const char *dep_name(const void *owner, size_t pos, size_t *len)
+{
+  const char *k = ((const struct service *)owner)->depends_on[pos].service;
+  *len = strlen(k);
+  return k;
+}
+
+/* 1 when s depends on name already; else records that it will. */
+static int dep_known(struct service *s, struct deps *d, const char *name)
+{
+  size_t k;
+
+  if (!d->tabled && s->ndepends_on < KV_INDEX_MIN) {
+    for (k = 0; k < s->ndepends_on; k++)
+      if (!strcmp(s->depends_on[k].service, name))
+        return 1;
+    return 0;
+  }
+  if (!d->tabled) {
+    sindex_init(&d->names, d->a, dep_name, s);
+    for (k = 0; k < s->ndepends_on; k++)
+      sindex_add(&d->names, s->depends_on[k].service,
+                 strlen(s->depends_on[k].service), k);
+    d->tabled = 1;
+  }
+  return sindex_add(&d->names, name, strlen(name), s->ndepends_on) !=
+         s->ndepends_on;
+}
+
 /* Add an implied dependency unless one on that service exists. */
-static void add_dep(struct mc *m, struct service *s, const char *name,
-                    int restart)
+static void add_dep(struct mc *m, struct service *s, struct deps *d,
+                    const char *name, int restart)
 {
   struct dependency *nd;
-  size_t i;
 
-  for (i = 0; i < s->ndepends_on; i++)
-    if (!strcmp(s->depends_on[i].service, name))
-      return;
-  nd = arena_alloc(m->a, (s->ndepends_on + 1) * sizeof(*nd));
-  if (s->ndepends_on)
-    memcpy(nd, s->depends_on, s->ndepends_on * sizeof(*nd));
-  nd[s->ndepends_on].service = name;
-  nd[s->ndepends_on].condition = DEP_STARTED;
-  nd[s->ndepends_on].required = 1;
-  nd[s->ndepends_on].restart = restart;
-  s->depends_on = nd;
-  s->ndepends_on++;
+  if (dep_known(s, d, name))
+    return;
+  if (s->ndepends_on == d->cap) {
+    d->cap = d->cap ? 2 * d->cap : 4;
+    nd = arena_alloc(m->a, d->cap * sizeof(*nd));
+    if (s->ndepends_on)
+      memcpy(nd, s->depends_on, s->ndepends_on * sizeof(*nd));
+    s->depends_on = nd;
+  }
+  nd = &s->depends_on[s->ndepends_on++];
+  memset(nd, 0, sizeof(*nd));
+  nd->service = name;
+  nd->condition = DEP_STARTED;
+  nd->required = 1;
+  nd->restart = restart;
 }
 
 static int svc_networks(struct mc *m, struct service *s, const struct ynode *n)
@@ -633,10 +782,10 @@ static int svc_networks(struct mc *m, struct service *s, const struct ynode *n)
     if (c && c->kind == YNODE_MAP) {
       sn->has_config = 1;
       strlist(m, get(c, "aliases"), &sn->aliases);
-      sn->ipv4_address = text(m, get(c, "ipv4_address"));
-      sn->ipv6_address = text(m, get(c, "ipv6_address"));
+      sn->ipv4_address = ftext(m, get(c, "ipv4_address"));
+      sn->ipv6_address = ftext(m, get(c, "ipv6_address"));
       strlist(m, get(c, "link_local_ips"), &sn->link_local_ips);
-      sn->mac_address = text(m, get(c, "mac_address"));
+      sn->mac_address = ftext(m, get(c, "mac_address"));
       sn->priority = (int)intval(get(c, "priority"), 0);
     }
   }
@@ -680,6 +829,7 @@ static int read_envfile(struct mc *m, const struct ynode *at, const char *path,
     return bad(m, at, "env file %s not found", path);
   }
   env_init(&e, &tmp);
+  e.budget = m->ctx->environment ? m->ctx->environment->budget : NULL;
   rc = dotenv_parse_file(&e, path, m->ctx->environment, m->err);
   for (i = 0; !rc && i < e.n; i++)
     kvset(m, out, e.vars[i].name,
@@ -705,7 +855,7 @@ static int env_files(struct mc *m, struct service *s, const struct ynode *n,
       f->path = it->str;
     } else if (is_scalar(get(it, "path"))) {
       f->path = get(it, "path")->str;
-      f->format = text(m, get(it, "format"));
+      f->format = ftext(m, get(it, "format"));
       r = get(it, "required");
       if (is_scalar(r)) {
         f->required_set = 1;
@@ -718,8 +868,9 @@ static int env_files(struct mc *m, struct service *s, const struct ynode *n,
       f->required = 1;
     f->path = abspath(m, f->path);
     s->nenv_files++;
-    if (read_envfile(m, it, f->path, f->required, vars))
-      return ERR_CONFIG;
+    int rc = read_envfile(m, it, f->path, f->required, vars);
+    if (rc)
+      return rc;
   }
   return 0;
 }
@@ -773,9 +924,9 @@ static void devices(struct mc *m, struct service *s, const struct ynode *n)
       if (!d->permissions)
         d->permissions = "rwm";
     } else {
-      d->source = text(m, get(v, "source"));
-      d->target = text(m, get(v, "target"));
-      d->permissions = text(m, get(v, "permissions"));
+      d->source = ftext(m, get(v, "source"));
+      d->target = ftext(m, get(v, "target"));
+      d->permissions = ftext(m, get(v, "permissions"));
     }
   }
 }
@@ -864,7 +1015,7 @@ static void watch(struct mc *m, struct service *s, const struct ynode *n)
                                                : WATCH_SYNC;
     r->path =
         is_scalar(get(it, "path")) ? abspath(m, get(it, "path")->str) : NULL;
-    r->target = text(m, get(it, "target"));
+    r->target = ftext(m, get(it, "target"));
     strlist(m, get(it, "ignore"), &r->ignore);
     strlist(m, get(it, "include"), &r->include);
     strlist(m, get(get(it, "exec"), "command"), &r->exec_command);
@@ -1027,7 +1178,7 @@ static int simple_field(struct mc *m, struct service *s, const char *key,
 static const char *ostr(const struct service *s, const char *key)
 {
   const struct mval *v = mval_get(s->other, key);
-  return v && v->kind == MVAL_STR ? v->str : NULL;
+  return v && v->kind == MVAL_STR && *v->str ? v->str : NULL;
 }
 
 static int64_t oint(const struct service *s, const char *key, int64_t dflt)
@@ -1256,7 +1407,7 @@ static int service(struct mc *m, struct service *s, const char *name,
   v = get(n, "logging");
   if (v && v->kind == YNODE_MAP) {
     s->logging = arena_alloc(m->a, sizeof(*s->logging));
-    s->logging->driver = text(m, get(v, "driver"));
+    s->logging->driver = ftext(m, get(v, "driver"));
     kvmap(m, get(v, "options"), &s->logging->options, "", '=');
   }
   ulimits(m, s, get(n, "ulimits"));
@@ -1287,7 +1438,7 @@ static const char *external(struct mc *m, const struct ynode *n, int *ext)
     *ext = model_bool(e->str) == 1;
   } else if (e && e->kind == YNODE_MAP) {
     *ext = 1;
-    return text(m, get(e, "name"));
+    return ftext(m, get(e, "name"));
   }
   return NULL;
 }
@@ -1321,15 +1472,15 @@ static void networks(struct mc *m, const struct ynode *top)
     nw->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &nw->external);
     nw->name =
-        resname(m, text(m, get(n, "name")), legacy, nw->external, nw->key);
-    nw->driver = text(m, get(n, "driver"));
+        resname(m, ftext(m, get(n, "name")), legacy, nw->external, nw->key);
+    nw->driver = ftext(m, get(n, "driver"));
     kvmap(m, get(n, "driver_opts"), &nw->driver_opts, "", '=');
     kvmap(m, get(n, "labels"), &nw->labels, "", '=');
     nw->internal = boolean(get(n, "internal"));
     nw->attachable = boolean(get(n, "attachable"));
     nw->enable_ipv6 = boolean(get(n, "enable_ipv6"));
     nw->extensions = extensions(m, n);
-    nw->ipam_driver = text(m, get(ipam, "driver"));
+    nw->ipam_driver = ftext(m, get(ipam, "driver"));
     kvmap(m, get(ipam, "options"), &nw->ipam_options, "", '=');
     cfg = get(ipam, "config");
     if (cfg && cfg->kind == YNODE_SEQ) {
@@ -1337,9 +1488,9 @@ static void networks(struct mc *m, const struct ynode *top)
           arena_alloc(m->a, (cfg->n ? cfg->n : 1) * sizeof(*nw->ipam_config));
       for (j = 0; j < cfg->n; j++) {
         struct ipam_pool *pl = &nw->ipam_config[nw->nipam_config++];
-        pl->subnet = text(m, get(cfg->items[j], "subnet"));
-        pl->gateway = text(m, get(cfg->items[j], "gateway"));
-        pl->ip_range = text(m, get(cfg->items[j], "ip_range"));
+        pl->subnet = ftext(m, get(cfg->items[j], "subnet"));
+        pl->gateway = ftext(m, get(cfg->items[j], "gateway"));
+        pl->ip_range = ftext(m, get(cfg->items[j], "ip_range"));
         kvmap(m, get(cfg->items[j], "aux_addresses"), &pl->aux_addresses, "",
               '=');
       }
@@ -1361,8 +1512,8 @@ static void volumes_top(struct mc *m, const struct ynode *top)
 
     v->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &v->external);
-    v->name = resname(m, text(m, get(n, "name")), legacy, v->external, v->key);
-    v->driver = text(m, get(n, "driver"));
+    v->name = resname(m, ftext(m, get(n, "name")), legacy, v->external, v->key);
+    v->driver = ftext(m, get(n, "driver"));
     kvmap(m, get(n, "driver_opts"), &v->driver_opts, "", '=');
     kvmap(m, get(n, "labels"), &v->labels, "", '=');
     v->extensions = extensions(m, n);
@@ -1384,12 +1535,12 @@ static void files_top(struct mc *m, const struct ynode *top,
 
     f->key = arena_strdup(m->a, top->keys[i]->str);
     legacy = external(m, n, &f->external);
-    f->name = resname(m, text(m, get(n, "name")), legacy, f->external, f->key);
+    f->name = resname(m, ftext(m, get(n, "name")), legacy, f->external, f->key);
     f->file =
         is_scalar(get(n, "file")) ? abspath(m, get(n, "file")->str) : NULL;
-    f->environment = text(m, get(n, "environment"));
-    f->content = text(m, get(n, "content"));
-    f->template_driver = text(m, get(n, "template_driver"));
+    f->environment = ftext(m, get(n, "environment"));
+    f->content = ftext(m, get(n, "content"));
+    f->template_driver = ftext(m, get(n, "template_driver"));
     kvmap(m, get(n, "labels"), &f->labels, "", '=');
     f->extensions = extensions(m, n);
   }
@@ -1417,15 +1568,20 @@ static int profile_active(const struct model_ctx *ctx, const struct ynode *svc)
 static void normalize(struct mc *m)
 {
   struct project *p = m->p;
+  struct arena tmp = ARENA_INIT; /* the tables of names, per service */
   int uses_default = 0;
   size_t i, k;
 
   for (i = 0; i < p->nservices; i++) {
     struct service *s = &p->services[i];
     const char *ns[5];
+    struct deps d;
 
+    d.a = &tmp;
+    d.tabled = 0;
+    d.cap = s->ndepends_on;
     for (k = 0; k < s->links.n; k++)
-      add_dep(m, s,
+      add_dep(m, s, &d,
               arena_strndup(m->a, s->links.v[k], strcspn(s->links.v[k], ":")),
               1);
     ns[0] = s->network_mode;
@@ -1435,10 +1591,10 @@ static void normalize(struct mc *m)
     ns[4] = s->cgroup;
     for (k = 0; k < 5; k++)
       if (ns[k] && !strncmp(ns[k], "service:", 8))
-        add_dep(m, s, ns[k] + 8, 1);
+        add_dep(m, s, &d, ns[k] + 8, 1);
     for (k = 0; k < s->nvolumes_from; k++)
       if (s->volumes_from[k].service)
-        add_dep(m, s, s->volumes_from[k].service, 0);
+        add_dep(m, s, &d, s->volumes_from[k].service, 0);
     if (!s->network_mode) {
       if (!s->nnetworks) {
         s->networks = arena_alloc(m->a, sizeof(*s->networks));
@@ -1456,6 +1612,7 @@ static void normalize(struct mc *m)
     nw->key = "default";
     nw->name = arena_printf(m->a, "%s_default", p->name);
   }
+  arena_release(&tmp);
 }
 
 /* The node of seq/map n that names ref (an item, or a key), else n. */
@@ -1651,8 +1808,8 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
 {
   struct project *p = xcalloc(1, sizeof(*p));
   const struct ynode *svcs = get(root, "services");
-  struct mc m;
-  size_t i, cnt = svcs && svcs->kind == YNODE_MAP ? svcs->n : 0;
+  struct mc m = {0};
+  size_t i, k, cnt = svcs && svcs->kind == YNODE_MAP ? svcs->n : 0;
   int rc = 0;
 
   *out = NULL;
@@ -1667,16 +1824,21 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
     p->name = arena_strdup(m.a, get(root, "name")->str);
   else
     p->name = "";
+  p->uninterpolated = ctx->no_interpolate;
   p->working_dir =
       ctx->working_dir ? arena_strdup(m.a, ctx->working_dir) : NULL;
   for (i = 0; i < ctx->nconfig_files; i++)
     slpush(&m, &p->config_files, arena_strdup(m.a, ctx->config_files[i]));
-  if (ctx->environment)
-    for (i = 0; i < ctx->environment->n; i++)
-      kvset(&m, &p->environment, ctx->environment->vars[i].name,
-            ctx->environment->vars[i].value
-                ? arena_strdup(m.a, ctx->environment->vars[i].value)
-                : NULL);
+  if (ctx->environment && ctx->environment->n) {
+    /* names of a variable set differ: copied as they are */
+    const struct env *e = ctx->environment;
+    p->environment.v = arena_alloc(m.a, e->n * sizeof(*p->environment.v));
+    for (i = 0; i < e->n; i++) {
+      p->environment.v[i].key = arena_strdup(m.a, e->vars[i].name);
+      p->environment.v[i].value = arena_strdup(m.a, e->vars[i].value);
+    }
+    p->environment.n = e->n;
+  }
   p->extensions = extensions(&m, root);
   networks(&m, get(root, "networks"));
   if (!p->networks)
@@ -1685,15 +1847,21 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   files_top(&m, get(root, "secrets"), &p->secrets, &p->nsecrets);
   files_top(&m, get(root, "configs"), &p->configs, &p->nconfigs);
 
-  p->services = arena_alloc(m.a, (cnt ? cnt : 1) * sizeof(*p->services));
-  p->disabled = arena_alloc(m.a, (cnt ? cnt : 1) * sizeof(*p->disabled));
+  for (i = 0, k = 0; i < cnt; i++)
+    k += profile_active(ctx, svcs->items[i]);
+  p->services = arena_alloc(m.a, (k ? k : 1) * sizeof(*p->services));
+  p->disabled =
+      arena_alloc(m.a, (cnt - k ? cnt - k : 1) * sizeof(*p->disabled));
   for (i = 0; i < cnt; i++) {
     const struct ynode *sn = svcs->items[i];
     struct service *s;
     if (profile_active(ctx, sn)) {
       s = &p->services[p->nservices++];
-      if (service(&m, s, svcs->keys[i]->str, sn))
-        rc = ERR_CONFIG;
+      int r = service(&m, s, svcs->keys[i]->str, sn);
+      if (r)
+        rc = r == ERR_LIMIT ? ERR_LIMIT : ERR_CONFIG;
+      if (r == ERR_LIMIT)
+        break; /* the other services would pass it too */
     } else {
       /* kept unparsed beyond its name and profiles: a missing env_file of
        * a disabled service is not an error, as in compose */
@@ -1716,7 +1884,7 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   sort(p->secrets, p->nsecrets, sizeof(*p->secrets), cmp_file);
   sort(p->configs, p->nconfigs, sizeof(*p->configs), cmp_file);
   if (!ctx->no_consistency) {
-    for (i = 0; i < p->nservices; i++)
+    for (i = 0; i < p->nservices && m.problems <= MAX_PROBLEMS; i++)
       if (check_service(&m, &p->services[i], get(svcs, p->services[i].name)))
         rc = ERR_CONFIG;
     if (!rc)
@@ -1727,6 +1895,12 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   *out = p;
   return 0;
 fail:
+  /* in the order found: problems follow the services */
+  problems_flush(&m.ps, ERR_CONFIG, 0, MAX_TOLD, err);
+  if (m.problems > MAX_PROBLEMS)
+    err_set(err, ERR_CONFIG,
+            "and more problems (the checks stopped after %d of them)",
+            MAX_PROBLEMS);
   project_free(p);
   return rc;
 }
@@ -1739,32 +1913,45 @@ void project_free(struct project *p)
   free(p);
 }
 
+/* The element of v[0..n) (each size bytes, its name a const char * at
+ * offset off) named name: a binary search, as model_build sorts them, then
+ * a scan for arrays made in another order. */
+static void *find_named(const void *v, size_t n, size_t size, size_t off,
+                        const char *name)
+{
+  const char *base = v;
+  size_t lo = 0, hi = n, i;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(*(const char *const *)(base + mid * size + off), name);
+    if (!c)
+      return (void *)(base + mid * size);
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (i = 0; i < n; i++)
+    if (!strcmp(*(const char *const *)(base + i * size + off), name))
+      return (void *)(base + i * size);
+  return NULL;
+}
+
 struct service *project_service(const struct project *p, const char *name)
 {
-  size_t i;
-
-  for (i = 0; i < p->nservices; i++)
-    if (!strcmp(p->services[i].name, name))
-      return &p->services[i];
-  return NULL;
+  return find_named(p->services, p->nservices, sizeof(*p->services),
+                    offsetof(struct service, name), name);
 }
 
 struct network *project_network(const struct project *p, const char *key)
 {
-  size_t i;
-
-  for (i = 0; i < p->nnetworks; i++)
-    if (!strcmp(p->networks[i].key, key))
-      return &p->networks[i];
-  return NULL;
+  return find_named(p->networks, p->nnetworks, sizeof(*p->networks),
+                    offsetof(struct network, key), key);
 }
 
 struct volume *project_volume(const struct project *p, const char *key)
 {
-  size_t i;
-
-  for (i = 0; i < p->nvolumes; i++)
-    if (!strcmp(p->volumes[i].key, key))
-      return &p->volumes[i];
-  return NULL;
+  return find_named(p->volumes, p->nvolumes, sizeof(*p->volumes),
+                    offsetof(struct volume, key), key);
 }

@@ -60,11 +60,16 @@ const struct mval *mval_get(const struct mval *m, const char *key);
 /* Tri-state booleans for fields compose prints only when set. */
 enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };
 
+/* Strings are never "" in the structs below: compose drops an empty
+ * string field (`platform: ${UNSET:-}`) as if it were not written, and so
+ * does the model; key/value values and list items keep "". */
 struct build {
   const char *context;    /* absolute path or URL */
   const char *dockerfile; /* relative to context, or absolute */
   const char *dockerfile_inline;
-  struct kvlist args;
+  struct kvlist args; /* resolved: an argument written without a value
+                         takes it from the environment (or .env), and is
+                         left out when that has none */
   const char *target;
   struct kvlist labels;
   struct strlist cache_from, cache_to, tags, platforms;
@@ -334,6 +339,8 @@ struct project {
   size_t nsecrets, nconfigs;
   struct kvlist environment; /* the interpolation variables, for labels */
   struct mval *extensions;   /* MAP of top-level x-* keys, or NULL */
+  int uninterpolated;        /* loaded without interpolation: a `$` in a
+                                string is still a reference */
 };
 
 /* What model_build needs besides the tree. */
@@ -346,6 +353,7 @@ struct model_ctx {
   size_t nconfig_files;
   int no_normalize; /* keep relative paths, no default network */
   int no_consistency;
+  int no_interpolate; /* the tree was not interpolated */
   struct strvec *warnings;
   /* The interpolation variables: values for `FOO` alone in environment,
    * lookups inside env_file files, secrets from `environment:`. May be
@@ -353,12 +361,20 @@ struct model_ctx {
   const struct env *environment;
 };
 
+/* Port ranges expand to one struct port per number: a project may hold
+ * this many in all. */
+#define MODEL_PORTS_MAX 100000
+
 /* Build the project from a merged, interpolated tree. The project takes a
  * fresh arena of its own (tree strings are copied). Consistency checks
  * (unknown services in depends_on/volumes_from/links/network_mode,
  * undeclared volumes and networks, dependency cycles named in full,
  * network_mode with networks, neither image nor build, port range
- * mismatches) report at the node's position with ERR_CONFIG. */
+ * mismatches, more than MODEL_PORTS_MAX ports) report at the node's
+ * position with ERR_CONFIG; a mistake copied to several services by an
+ * anchor or extends is told once (see problems.h). ERR_LIMIT when the
+ * env_file and label_file files read pass the budget of
+ * ctx->environment. */
 int model_build(const struct ynode *root, const struct model_ctx *ctx,
                 struct project **out, struct err *err);
 void project_free(struct project *p);

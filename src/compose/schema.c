@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "compose/problems.h"
 #include "util/buf.h"
 #include "util/similar.h"
 #include "util/xalloc.h"
@@ -353,6 +354,7 @@ struct verr {
   struct err_pos pos;
   size_t seq; /* order found, to keep sorting stable */
   char *msg;
+  size_t plen; /* msg starts with the node's path, this long */
 };
 
 struct vctx {
@@ -383,6 +385,9 @@ static void report(struct vctx *c, const struct ynode *at, const char *fmt, ...)
     e->pos = at->pos;
   e->seq = c->seq++;
   e->msg = buf_detach(&b);
+  e->plen = c->path.len && !strncmp(e->msg, c->path.data, c->path.len)
+                ? c->path.len
+                : 0;
 }
 
 static void truncate_errs(struct vctx *c, size_t n)
@@ -958,50 +963,22 @@ static size_t validate(struct vctx *c, const cJSON *sch, const struct ynode *n)
   return c->n - before;
 }
 
-static int cmp_pos(const struct err_pos *a, const struct err_pos *b)
-{
-  int r = strcmp(a->file ? a->file : "", b->file ? b->file : "");
-  if (r)
-    return r;
-  if (a->line != b->line)
-    return a->line < b->line ? -1 : 1;
-  if (a->col != b->col)
-    return a->col < b->col ? -1 : 1;
-  return 0;
-}
-
-static int cmp_verr(const void *a, const void *b)
-{
-  const struct verr *x = a, *y = b;
-  int r = cmp_pos(&x->pos, &y->pos);
-  if (r)
-    return r;
-  return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 int schema_validate(const struct schema *s, const struct ynode *root,
                     struct err *err)
 {
   if (!s)
     return err_set(err, ERR_SCHEMA, "no schema to validate against");
   struct vctx c = {.s = s, .path = BUF_INIT};
+  struct problems ps = PROBLEMS_INIT;
   validate(&c, s->root, root);
-  if (c.n)
-    qsort(c.errs, c.n, sizeof(*c.errs), cmp_verr);
-  int rc = 0;
-  size_t shown_n = 0;
+  /* one mistake copied by aliases or extends is told once, at its place */
   for (size_t i = 0; i < c.n; i++) {
-    if (i > 0 && !cmp_pos(&c.errs[i - 1].pos, &c.errs[i].pos) &&
-        !strcmp(c.errs[i - 1].msg, c.errs[i].msg))
-      continue;
-    if (shown_n == MAX_REPORTED) {
-      rc = err_at(err, ERR_SCHEMA, &c.errs[i].pos,
-                  "and more problems after this one (%zu in all)", c.n);
-      break;
-    }
-    rc = err_at(err, ERR_SCHEMA, &c.errs[i].pos, "%s", c.errs[i].msg);
-    shown_n++;
+    struct verr *e = &c.errs[i];
+    char *path = e->plen ? xstrndup(e->msg, e->plen) : NULL;
+    problems_add(&ps, &e->pos, NULL, path, e->msg + e->plen);
+    free(path);
   }
+  int rc = problems_flush(&ps, ERR_SCHEMA, 1, MAX_REPORTED, err);
   truncate_errs(&c, 0);
   free(c.errs);
   buf_release(&c.path);

@@ -2,6 +2,7 @@
  * under a budget, merge keys applied and duplicate keys refused, plus the
  * small helpers later stages use to read, type and rewrite the trees. */
 #include "compose/ydoc.h"
+#include "compose/sindex.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -15,8 +16,63 @@
 #define DEFAULT_MAX_BYTES ((size_t)16 << 20)
 #define DEFAULT_MAX_DEPTH 200
 #define DEFAULT_MAX_ALIAS 1000000
+#define DEFAULT_MAX_ALIAS_BYTES ((size_t)64 << 20)
 #define ALIAS_RATIO 100
 #define MAX_DUP_REPORTS 20
+/* Maps with fewer keys are searched in order; larger ones keep a table. */
+#define INDEX_MIN 16
+
+/* The key table of a large map: valid while the map still has the keys
+ * array and the count it was built for (ydoc's builders keep it so; an
+ * edit by hand makes the next lookup rebuild it). */
+struct yindex {
+  const struct ynode *owner;
+  struct ynode **keys;
+  size_t n;
+  struct sindex ix;
+};
+
+static void index_fill(struct yindex *y, const struct ynode *map)
+{
+  sindex_clear(&y->ix);
+  for (size_t i = 0; i < map->n; i++)
+    sindex_add(&y->ix, map->keys[i]->str, map->keys[i]->len, i);
+  y->keys = map->keys;
+  y->n = map->n;
+}
+
+static const char *map_key(const void *owner, size_t pos, size_t *len)
+{
+  const struct ynode *k = ((const struct ynode *)owner)->keys[pos];
+  *len = k->len;
+  return k->str;
+}
+
+/* Give map a table from arena a, filled by its first lookup (many large
+ * maps, environment or labels, are only ever walked). */
+static struct yindex *index_new(struct arena *a, struct ynode *map)
+{
+  struct yindex *y = arena_alloc(a, sizeof(*y));
+  y->owner = map;
+  sindex_init(&y->ix, a, map_key, map);
+  map->index = y;
+  return y;
+}
+
+/* The table of map, valid, or NULL for a small map (or one built by hand
+ * that never had one: no arena is known to build it in). */
+static struct yindex *index_of(const struct ynode *map)
+{
+  struct ynode *m = (struct ynode *)map; /* the table is a cache */
+  struct yindex *y = m->index;
+  if (m->n < INDEX_MIN || !y)
+    return NULL;
+  if (y->owner != m)
+    return index_new(y->ix.a, m); /* a copy of a map that had one */
+  if (y->keys != m->keys || y->n != m->n)
+    index_fill(y, m);
+  return y;
+}
 
 /* A string-keyed open-addressing table (keys may hold NUL bytes). */
 struct hent {
@@ -101,8 +157,9 @@ static char in_progress;
 
 struct frame {
   struct ynode *node;
-  struct ynode **kv; /* MAP: key, value, key, value... while building */
-  size_t nkv;
+  struct ynode **kv; /* MAP: key, value, key, value... while building
+                        (malloc'ed scratch, freed when the map closes) */
+  size_t nkv, akv;
   const char *anchor;
 };
 
@@ -115,8 +172,8 @@ struct parser {
   struct frame *stack;
   size_t depth, alloc;
   struct htab anchors;
-  size_t written, expanded;
-  size_t max_depth, max_alias;
+  size_t written, expanded, expanded_bytes;
+  size_t max_depth, max_alias, max_alias_bytes;
   struct ynode *root;
   int have_root;
 };
@@ -207,8 +264,18 @@ static struct ynode *clone_counted(struct parser *p, const struct ynode *n,
   }
   struct ynode *c = arena_alloc(p->a, sizeof(*c));
   *c = *n;
-  if (n->kind != YNODE_SEQ && n->kind != YNODE_MAP)
+  c->index = NULL;
+  if (n->kind != YNODE_SEQ && n->kind != YNODE_MAP) {
+    p->expanded_bytes += n->len;
+    if (p->expanded_bytes > p->max_alias_bytes) {
+      *rc = err_at(p->err, ERR_LIMIT, at,
+                   "excessive aliasing (alias expansion copies more than "
+                   "%zu bytes of text)",
+                   p->max_alias_bytes);
+      return NULL;
+    }
     return c;
+  }
   if (level > p->max_depth) {
     *rc = err_at(p->err, ERR_LIMIT, at,
                  "nesting too deep (more than %zu levels)", p->max_depth);
@@ -226,6 +293,8 @@ static struct ynode *clone_counted(struct parser *p, const struct ynode *n,
     if (!c->items[i])
       return NULL;
   }
+  if (c->kind == YNODE_MAP && c->n >= INDEX_MIN)
+    index_new(p->a, c);
   return c;
 }
 
@@ -313,6 +382,8 @@ static int finish_map(struct parser *p, struct frame *f)
     }
   }
   htab_release(&seen);
+  if (m->n >= INDEX_MIN)
+    index_new(p->a, m);
   return 0;
 }
 
@@ -343,8 +414,11 @@ static int attach(struct parser *p, struct ynode *n)
       n = k;
     }
   }
-  f->kv = (struct ynode **)arena_push(p->a, (void **)f->kv, f->nkv, n);
-  f->nkv++;
+  if (f->nkv == f->akv) {
+    f->akv = f->akv ? 2 * f->akv : 16;
+    f->kv = xrealloc(f->kv, f->akv * sizeof(*f->kv));
+  }
+  f->kv[f->nkv++] = n;
   return 0;
 }
 
@@ -400,6 +474,8 @@ static int close_collection(struct parser *p)
   struct ynode *n = f->node;
   if (f->anchor)
     anchor_set(p, f->anchor, n);
+  free(f->kv);
+  f->kv = NULL;
   p->depth--;
   return attach(p, n);
 }
@@ -453,16 +529,41 @@ static int indent_has_tab(const struct parser *p, int line)
   return 0;
 }
 
+/* The line and column (in characters) of a byte offset of the text. */
+static struct err_pos offset_pos(const struct parser *p, size_t off)
+{
+  struct err_pos pos = {p->file, 1, 1};
+  size_t i = 0;
+  if (p->len >= 3 && !memcmp(p->text, "\xef\xbb\xbf", 3))
+    i = 3;
+  for (; i < off && i < p->len; i++) {
+    unsigned char c = (unsigned char)p->text[i];
+    if (c == '\n' ||
+        (c == '\r' && (i + 1 >= p->len || p->text[i + 1] != '\n'))) {
+      pos.line++;
+      pos.col = 1;
+    } else if ((c & 0xc0) != 0x80) {
+      pos.col++;
+    }
+  }
+  return pos;
+}
+
 static int libyaml_error(struct parser *p, yaml_parser_t *yp)
 {
   if (yp->error == YAML_MEMORY_ERROR)
     return err_at(p->err, ERR_NOMEM, &(struct err_pos){p->file, 0, 0},
                   "out of memory while parsing");
   if (yp->error == YAML_READER_ERROR) {
-    return err_at(p->err, ERR_YAML, &(struct err_pos){p->file, 0, 0},
-                  "%s (byte %zu)",
-                  yp->problem ? yp->problem : "cannot read the input",
-                  yp->problem_offset);
+    struct err_pos pos = offset_pos(p, yp->problem_offset);
+    const char *problem = yp->problem ? yp->problem : "cannot read the input";
+    if (yp->problem_value >= 0 && yp->problem_value < 0x100)
+      return err_at(p->err, ERR_YAML, &pos, "%s (byte 0x%02x)", problem,
+                    (unsigned)yp->problem_value);
+    if (yp->problem_value >= 0)
+      return err_at(p->err, ERR_YAML, &pos, "%s (U+%04X)", problem,
+                    (unsigned)yp->problem_value);
+    return err_at(p->err, ERR_YAML, &pos, "%s", problem);
   }
   struct err_pos pos = mark_pos(p, &yp->problem_mark);
   const char *problem = yp->problem ? yp->problem : "invalid YAML";
@@ -494,6 +595,10 @@ static int on_event(struct parser *p, yaml_event_t *ev, int *docs)
     return 0;
   case YAML_SCALAR_EVENT:
     n = scalar_from_event(p, ev);
+    if (memchr(n->str, '\0', n->len))
+      return err_at(p->err, ERR_YAML, &n->pos,
+                    "a string holds a NUL character (\\0), which compose "
+                    "files cannot carry");
     p->written++;
     if (ev->data.scalar.anchor)
       anchor_set(p, (const char *)ev->data.scalar.anchor, n);
@@ -527,6 +632,8 @@ int ydoc_parse(struct arena *a, const char *file, const char *text, size_t len,
   p.max_depth = lim && lim->max_depth ? lim->max_depth : DEFAULT_MAX_DEPTH;
   p.max_alias =
       lim && lim->max_alias_nodes ? lim->max_alias_nodes : DEFAULT_MAX_ALIAS;
+  p.max_alias_bytes = lim && lim->max_alias_bytes ? lim->max_alias_bytes
+                                                  : DEFAULT_MAX_ALIAS_BYTES;
   *out = NULL;
   if (len > max_bytes)
     return err_at(err, ERR_LIMIT, &(struct err_pos){p.file, 0, 0},
@@ -552,6 +659,8 @@ int ydoc_parse(struct arena *a, const char *file, const char *text, size_t len,
       break;
   }
   yaml_parser_delete(&yp);
+  for (size_t i = 0; i < p.depth; i++)
+    free(p.stack[i].kv); /* maps left open by an error */
   free(p.stack);
   htab_release(&p.anchors);
   if (rc)
@@ -601,6 +710,11 @@ long ydoc_index(const struct ynode *map, const char *key)
   if (!map || map->kind != YNODE_MAP || !key)
     return -1;
   size_t len = strlen(key);
+  const struct yindex *y = index_of(map);
+  if (y) {
+    size_t i = sindex_get(&y->ix, key, len);
+    return i == SINDEX_NONE ? -1 : (long)i;
+  }
   for (size_t i = 0; i < map->n; i++) {
     const struct ynode *k = map->keys[i];
     if (k->len == len && !memcmp(k->str, key, len))
@@ -853,10 +967,18 @@ void ydoc_map_set(struct arena *a, struct ynode *map, const char *key,
   }
   /* keys and items grow together, so arena_push keeps them in step */
   struct ynode *k = ydoc_new_scalar(a, value ? &value->pos : NULL, key, 0);
+  struct yindex *y = index_of(map); /* valid for the map before the push */
   map->keys = (struct ynode **)arena_push(a, (void **)map->keys, map->n, k);
   map->items =
       (struct ynode **)arena_push(a, (void **)map->items, map->n, value);
   map->n++;
+  if (y) {
+    sindex_add(&y->ix, k->str, k->len, map->n - 1);
+    y->keys = map->keys;
+    y->n = map->n;
+  } else if (map->n >= INDEX_MIN && !map->index) {
+    index_new(a, map);
+  }
 }
 
 void ydoc_map_del(struct ynode *map, const char *key)
@@ -880,6 +1002,7 @@ struct ynode *ydoc_clone(struct arena *a, const struct ynode *n)
     return c;
   c->items = NULL;
   c->keys = NULL;
+  c->index = NULL;
   c->n = 0;
   for (size_t i = 0; i < n->n; i++) {
     if (n->kind == YNODE_MAP)
@@ -889,5 +1012,7 @@ struct ynode *ydoc_clone(struct arena *a, const struct ynode *n)
                                            ydoc_clone(a, n->items[i]));
   }
   c->n = n->n;
+  if (c->kind == YNODE_MAP && c->n >= INDEX_MIN)
+    index_new(a, c);
   return c;
 }

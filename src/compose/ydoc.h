@@ -22,7 +22,8 @@ enum ynode_flags {
   YNODE_QUOTED = 1 << 0,   /* single/double quoted or block scalar: a string */
   YNODE_RESET = 1 << 1,    /* tagged !reset: remove/empty in merges */
   YNODE_OVERRIDE = 1 << 2, /* tagged !override: replace instead of merge */
-  YNODE_NOINTERP = 1 << 3  /* produced by the loader; never interpolated */
+  YNODE_NOINTERP = 1 << 3, /* produced by the loader; never interpolated */
+  YNODE_BUSY = 1 << 4      /* a service whose extends the loader resolves */
 };
 
 /* The type a plain scalar has under YAML 1.1 / compose-go resolution:
@@ -47,10 +48,15 @@ struct ynode {
   size_t n;             /* SEQ/MAP: number of items */
   struct ynode **items; /* SEQ/MAP: values */
   struct ynode **keys;  /* MAP: keys (scalars), NULL for SEQ */
+  struct yindex *index; /* MAP: key table of a large map (private to ydoc:
+                           kept by the builders below, rebuilt by a lookup
+                           after the arrays were edited by hand) */
 };
 /* items and keys are grown with arena_push: an array of n entries must have
  * room for the next power of two at least n. Build them with the helpers
- * below (or ydoc_clone) rather than by hand. */
+ * below (or ydoc_clone) rather than by hand; code that edits keys[] in
+ * place may only remove entries (a map's key table notices a new count,
+ * not a new order). */
 
 /* Limits that make hostile input fail fast (0 = default). */
 struct ydoc_limits {
@@ -59,6 +65,8 @@ struct ydoc_limits {
   size_t max_alias_nodes; /* nodes produced by alias expansion; default
                              1,000,000 and never more than 100x the nodes
                              written in the file */
+  size_t max_alias_bytes; /* text of the scalars copied by alias expansion;
+                             default 64 MiB */
 };
 
 /* Parse one YAML document (a second document in the stream is an error).
@@ -71,9 +79,11 @@ struct ydoc_limits {
  * its anchor, positioned where the anchor was written. An empty document
  * (nothing, comments only, a lone `---` or `null`) gives *out = NULL and
  * returns 0. Errors: ERR_YAML (syntax, with libyaml's problem text and a
- * hint for tabs; a second document; unknown or self-referring anchors;
- * non-scalar keys; bad merge values), ERR_LIMIT ("excessive aliasing
- * (alias expansion exceeds N nodes)", nesting, size). */
+ * hint for tabs; control characters and bytes that are not UTF-8, at their
+ * line and column; a NUL written as "\0" in a string; a second document;
+ * unknown or self-referring anchors; non-scalar keys; bad merge values),
+ * ERR_LIMIT ("excessive aliasing (alias expansion exceeds N nodes)", or N
+ * bytes of text, nesting, size). */
 int ydoc_parse(struct arena *a, const char *file, const char *text, size_t len,
                const struct ydoc_limits *lim, struct ynode **out,
                struct err *err);
@@ -83,9 +93,11 @@ int ydoc_parse_file(struct arena *a, const char *path,
                     const struct ydoc_limits *lim, struct ynode **out,
                     struct err *err);
 
-/* Map lookup by key text; NULL when absent or map is not a MAP. */
+/* Map lookup by key text; NULL when absent or map is not a MAP. Constant
+ * time in the size of the map (a large map keeps a key table, which a
+ * lookup rebuilds when keys[] was edited by hand). */
 struct ynode *ydoc_get(const struct ynode *map, const char *key);
-/* Index of key in map, or -1. */
+/* Index of key in map (the first when a key repeats), or -1. */
 long ydoc_index(const struct ynode *map, const char *key);
 /* Type of a scalar under the rules above (NULL nodes give YSCALAR_NULL).
  * Booleans: y Y yes Yes YES n N no No NO true True TRUE false False FALSE

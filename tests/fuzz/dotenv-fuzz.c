@@ -1,8 +1,9 @@
 /* libFuzzer target: dotenv_parse on arbitrary bytes, with a lookup set.
  * Run by run.sh. */
 /* fuzz-sources: src/compose/dotenv.c src/compose/interp.c
- * src/compose/ydoc.c src/util/err.c src/util/arena.c
- * src/util/xalloc.c src/util/buf.c src/util/strvec.c */
+ * src/compose/ydoc.c src/compose/sindex.c src/compose/problems.c
+ * src/util/err.c src/util/arena.c src/util/xalloc.c src/util/buf.c
+ * src/util/strvec.c */
 #include "compose/dotenv.h"
 
 #include <stdint.h>

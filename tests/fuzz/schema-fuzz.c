@@ -1,8 +1,10 @@
 /* libFuzzer target: arbitrary bytes parsed by ydoc, then validated against
  * the compose schema (read from schemas/ beside this file). Run by run.sh. */
-/* fuzz-sources: src/compose/schema.c src/compose/ydoc.c src/util/err.c
+/* fuzz-sources: src/compose/schema.c src/compose/ydoc.c
+ * src/compose/sindex.c src/compose/problems.c src/util/err.c
  * src/util/arena.c src/util/xalloc.c src/util/buf.c src/util/strvec.c
  * src/util/similar.c */
+/* fuzz-seeds: tests/conformance/good tests/conformance/bad */
 #include "compose/schema.h"
 #include "util/buf.h"
 

@@ -1,8 +1,10 @@
 /* libFuzzer target: ydoc_parse then interp_tree on arbitrary bytes, plus
  * the typing helpers and a clone of whatever parsed. Run by run.sh. */
 /* fuzz-sources: src/compose/ydoc.c src/compose/interp.c
- * src/compose/dotenv.c src/util/err.c src/util/arena.c
- * src/util/xalloc.c src/util/buf.c src/util/strvec.c */
+ * src/compose/dotenv.c src/compose/sindex.c src/compose/problems.c
+ * src/util/err.c src/util/arena.c src/util/xalloc.c src/util/buf.c
+ * src/util/strvec.c */
+/* fuzz-seeds: tests/conformance/good tests/conformance/bad */
 #include "compose/interp.h"
 #include "compose/ydoc.h"
 

@@ -214,9 +214,9 @@ static void quoting(void)
   is_int(emit_yaml(o, &out), 0, "yaml emits");
   is_str(out.data,
          "port: \"8000\"\nflag: \"true\"\nver: \"1.0\"\nempty: \"\"\n"
-         "nul: \"null\"\nyes: \"yes\"\nplain: hello world\nmulti: |\n  a\n"
-         "  b\nn: 42\nf: 0.001\nnothing: null\nem: {}\nea: []\n",
-         "strings that read back as other types are quoted");
+         "nul: \"null\"\n\"yes\": \"yes\"\nplain: hello world\nmulti: |\n"
+         "  a\n  b\n\"n\": 42\nf: 0.001\nnothing: null\nem: {}\nea: []\n",
+         "strings and keys that read back as other types are quoted");
   buf_reset(&out);
   is_int(emit_json(o, &out), 0, "json emits");
   ok(strstr(out.data, "\"multi\": \"a\\nb\\n\"") != NULL, "json escapes");

@@ -137,3 +137,12 @@ tests_unit_views_test_SOURCES = tests/unit/views-test.c
 check_PROGRAMS += tests/unit/cp-test
 TESTS += tests/unit/cp-test
 tests_unit_cp_test_SOURCES = tests/unit/cp-test.c
+
+# Loader bounds: errors told once, limits, time and memory in proportion.
+check_PROGRAMS += tests/unit/problems-test
+TESTS += tests/unit/problems-test
+tests_unit_problems_test_SOURCES = tests/unit/problems-test.c
+
+check_PROGRAMS += tests/unit/bounds-test
+TESTS += tests/unit/bounds-test
+tests_unit_bounds_test_SOURCES = tests/unit/bounds-test.c
