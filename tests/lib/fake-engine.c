@@ -587,6 +587,7 @@ static void *conn_main(void *arg)
   struct fake_request *e = log_find_seq(f, seq);
   if (e)
     e->seq_out = ++f->seq;
+  pthread_cond_broadcast(&f->cond); /* for fake_engine_settle */
   pthread_mutex_unlock(&f->mu);
   close(c->fd);
   c->fd = -1;
@@ -815,6 +816,34 @@ size_t fake_engine_count(struct fake_engine *f, const char *method,
     n += request_match(&f->log[i], method, pattern);
   pthread_mutex_unlock(&f->mu);
   return n;
+}
+
+int fake_engine_settle(struct fake_engine *f, unsigned ms)
+{
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_sec += ms / 1000;
+  until.tv_nsec += (long)(ms % 1000) * 1000000;
+  if (until.tv_nsec >= 1000000000) {
+    until.tv_sec++;
+    until.tv_nsec -= 1000000000;
+  }
+  int rc = 0;
+  pthread_mutex_lock(&f->mu);
+  for (;;) {
+    size_t open = 0;
+    for (size_t i = 0; i < f->nlog; i++)
+      if (!f->log[i].seq_out)
+        open++;
+    if (!open || f->stopping)
+      break;
+    if (pthread_cond_timedwait(&f->cond, &f->mu, &until) == ETIMEDOUT) {
+      rc = 1;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&f->mu);
+  return rc;
 }
 
 long fake_engine_find(struct fake_engine *f, const char *method,

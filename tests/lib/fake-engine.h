@@ -141,6 +141,10 @@ void fake_engine_open(struct fake_engine *f, const char *gate);
 /* How many requests match (method as for rules; pattern NULL: any). */
 size_t fake_engine_count(struct fake_engine *f, const char *method,
                          const char *pattern);
+/* Wait until the answer to every request in the log has ended (its
+ * seq_out is set): a client may have read a whole answer before the
+ * server's thread noted its end. 0, or 1 after ms without that. */
+int fake_engine_settle(struct fake_engine *f, unsigned ms);
 /* Index in the log of the nth (from 0) request that matches, or -1. */
 long fake_engine_find(struct fake_engine *f, const char *method,
                       const char *pattern, size_t nth);

@@ -157,6 +157,7 @@ static void test_match(void)
          "the log in order, without version prefixes");
   free(log);
   struct fake_request q;
+  is_int(fake_engine_settle(fe, 5000), 0, "every answer ended");
   is_int(fake_engine_get(fe, 1, &q), 0, "get request 1");
   is_str(q.target, "/v1.45/containers/create?name=p-a-1", "target as sent");
   is_int(q.rule, 1, "answered by rule 1");
@@ -269,6 +270,7 @@ static void test_slow_and_gates(void)
   send_req("GET", "/opener", NULL, 0, &b);
   uv_run(&loop, UV_RUN_DEFAULT);
   ok(a.rc == 0 && b.rc == 0, "both answered");
+  is_int(fake_engine_settle(fe, 5000), 0, "both answers ended");
   long ih = fake_engine_find(fe, "GET", "/held", 0);
   long io = fake_engine_find(fe, "GET", "/opener", 0);
   struct fake_request qh, qo;

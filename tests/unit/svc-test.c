@@ -722,6 +722,7 @@ static void test_slow_answer(void)
   struct outcome o;
   run(p, NULL, 0, &opt, &o);
   is_int(o.rc, 0, "both up");
+  is_int(fake_engine_settle(fe, 5000), 0, "every answer ended");
   struct fake_request ac, bs;
   fake_engine_get(
       fe, fake_engine_find(fe, "POST", "/containers/create?name=p-a-1", 0),
