@@ -29,8 +29,11 @@ check_eq "--no-stream: a row per running container" \
   "$(tail -n +2 out.txt | awk '{print $2}' | sort | tr '\n' ' ')" \
   "$T_PROJECT-busy-1 $T_PROJECT-web-1 $T_PROJECT-web-2 "
 busy=$(grep -- "-busy-1 " out.txt | awk '{print $3}' | tr -d %)
-check "the busy loop shows CPU use (${busy}%)" \
-  awk -v c="$busy" 'BEGIN { exit !(c > 20) }'
+idle=$(grep -- "-web-1 " out.txt | awk '{print $3}' | tr -d %)
+# a shared machine may give the loop little of a core: compare it with the
+# sleeping container rather than with a fixed share
+check "the busy loop shows CPU use (${busy}%, the sleeper ${idle}%)" \
+  awk -v c="$busy" -v i="$idle" 'BEGIN { exit !(c >= 1 && c > 10 * i) }'
 check_match "memory in docker's units" "$(grep -- '-web-1 ' out.txt)" \
   '[0-9.]+(B|KiB|MiB) / [0-9.]+(MiB|GiB|TiB)'
 
