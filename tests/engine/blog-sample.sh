@@ -86,7 +86,7 @@ rm -rf "$blog/site" && mkdir -p "$blog/site"
 "$WCOMPOSE" -p "$T_PROJECT" --progress plain up --build --watch \
   >out.txt 2>err.txt &
 pid=$!
-if ! wait_until 180 grep -q "Watch enabled" out.txt; then
+if ! wait_until 420 grep -q "Watch enabled" out.txt; then
   t_fail "up --build --watch starts watching" "$(tail -n 30 out.txt err.txt)"
   exit 1
 fi
