@@ -11,6 +11,7 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -242,10 +243,26 @@ static int curl_error(struct http_req *r, CURLcode res)
   }
 }
 
+/* With WCOMPOSE_TRACE set, one line per request that ended: how many round
+ * trips a command makes is visible (and countable by the tests). */
+static void trace_req(const struct http_req *r, int rc)
+{
+  static int trace = -1;
+  if (trace < 0) {
+    const char *t = getenv("WCOMPOSE_TRACE");
+    trace = t && *t;
+  }
+  if (trace)
+    fprintf(stderr, "wcompose: http %s %s%s%s -> %ld%s\n", r->method, r->path,
+            r->query.len ? "?" : "", r->query.len ? r->query.data : "",
+            r->resp.status, rc ? " (failed)" : "");
+}
+
 /* The one place a request ends: the callback runs once, then r is freed. */
 static void finish(struct http_req *r, int rc)
 {
   struct http_client *c = r->c;
+  trace_req(r, rc);
   if (r->state == REQ_ACTIVE && c->multi)
     sym_curl_multi_remove_handle(c->multi, r->easy);
   req_unlink(r);
