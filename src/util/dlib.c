@@ -1,6 +1,8 @@
 /* dlopen on first use, as systemd's dlopen_many_sym_or_warn: the library is
- * kept open for the life of the process (RTLD_NODELETE semantics by never
- * closing it), so bound pointers never dangle. */
+ * kept open for the life of the process (never closed), so bound pointers
+ * never dangle. RTLD_LAZY: a missing library or symbol of ours still fails
+ * here; the functions of its own dependency tree are bound when called, not
+ * all at once (libcurl's tree has thousands). */
 #include "config.h"
 
 #include "util/dlib.h"
@@ -10,7 +12,7 @@
 int dlib_load(struct dlib *l, struct err *err)
 {
   if (l->rc == 0) {
-    void *h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
+    void *h = dlopen(l->soname, RTLD_LAZY | RTLD_LOCAL);
     if (!h) {
       const char *why = dlerror();
       l->rc = ERR_NOTFOUND;
