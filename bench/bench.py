@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import signal
 import socket
@@ -39,7 +40,9 @@ RUNS = {
     "rss": (3, 1),
     "logs": (7, 1),
     "watch": (20, 5),  # edits, in one watch session per tool
+    "scale": (3, 1),   # rounds per size
 }
+SCALE_SIZES = (5, 20, 100, 200)
 LOG_LINES = 200000
 BUILD_FILES = 2000
 
@@ -260,13 +263,32 @@ def find_tools(wcompose):
                               ["docker-compose"], v, "dc"))
     else:
         log("docker-compose is not installed: no docker-compose column")
-    rc, out = run_text(["docker", "compose", "version"])
-    if rc == 0:
-        tools.append(Tool("docker compose", "docker compose",
-                          ["docker", "compose"], out, "dc2"))
+    # docker compose v2+: a binary named by COMPOSE_V2, else the CLI plugin
+    v2 = os.environ.get("COMPOSE_V2")
+    argv = [v2] if v2 else ["docker", "compose"]
+    rc, out = run_text(argv + ["version"])
+    if rc == 0 and compose_major(out) >= 2:
+        tools.append(Tool("docker compose", "docker compose", argv, out, "dc2"))
+    elif rc == 0:
+        log("%s is not v2 or later (%s): no column for it"
+            % (" ".join(argv), out))
     else:
-        log("`docker compose` is not installed: no column for it")
+        log("%s does not answer: no `docker compose` column (install the "
+            "docker CLI plugin or set COMPOSE_V2=/path/to/docker-compose)"
+            % " ".join(argv))
     return tools
+
+
+def compose_major(version_text):
+    """2 for "Docker Compose version v2.24.1", 0 when there is no number."""
+    for word in version_text.replace(",", " ").split():
+        w = word.lstrip("v")
+        if w[:1].isdigit():
+            try:
+                return int(w.split(".")[0])
+            except ValueError:
+                return 0
+    return 0
 
 
 # ---------------------------------------------------------------- measuring
@@ -440,6 +462,19 @@ def up_compose(image, command):
                   "    stop_signal: SIGKILL"]
         if dep:
             lines += ["    depends_on:", "      - %s" % dep]
+    return "\n".join(lines) + "\n"
+
+
+def scale_compose(image, n):
+    """n busybox services in chains of 5, as up_compose for 20."""
+    lines = ["services:"]
+    for i in range(n):
+        lines += ["  s%d:" % i,
+                  "    image: %s" % image,
+                  "    command: [\"sleep\", \"86400\"]",
+                  "    stop_signal: SIGKILL"]
+        if i % CHAIN_LEN:
+            lines += ["    depends_on: [s%d]" % (i - 1)]
     return "\n".join(lines) + "\n"
 
 
@@ -765,6 +800,58 @@ class Bench:
         self.notes["rss"] = ", ".join(
             "%s %d" % (k, statistics.median(v)) for k, v in lines.items())
 
+    # 8. scale: config, cold up -d, no-op up -d, ps, down at 5 ... 200 -------
+
+    def s_scale(self):
+        sizes = self.args.scale_sizes or SCALE_SIZES
+        for n in sizes:
+            text = scale_compose(self.image, n)
+            dirs = {}
+            for t in self.tools:
+                d = os.path.join(self.tmp, "scale%d-%s" % (n, t.short))
+                os.makedirs(d, exist_ok=True)
+                f = os.path.join(d, "compose.yaml")
+                with open(f, "w") as fh:
+                    fh.write(text)
+                p = "%s-n%03d" % (self.project("scale", t), n)
+                self.owned.append((t, p, d, f))
+                dirs[t.key] = (d, f, p)
+            for r in range(self.runs("scale")):
+                for t in rotated(self.tools, r):
+                    d, f, p = dirs[t.key]
+                    o = self.out("scale-" + t.short)
+                    timeout = 120 + 6 * n
+                    self.add("scale-config-%d" % n, t,
+                             measure(t.cmd(p, f, "config"), d, o))
+                    if self.engine.project_containers(p):
+                        raise CommandFailed("%s: containers left before a cold "
+                                            "up" % p)
+                    self.add("scale-up-%d" % n, t, measure(
+                        t.cmd(p, f, "up", "-d"), d, o, timeout=timeout))
+                    running = self.engine.project_containers(p, all_=False)
+                    if len(running) != n:
+                        raise CommandFailed("%s: %d containers running after "
+                                            "up -d, want %d"
+                                            % (p, len(running), n))
+                    self.add("scale-up-noop-%d" % n, t, measure(
+                        t.cmd(p, f, "up", "-d"), d, o, timeout=timeout))
+                    self.add("scale-ps-%d" % n, t,
+                             measure(t.cmd(p, f, "ps"), d, o))
+                    # docker-compose 1.x names containers p_s0_1, v2 p-s0-1
+                    row = re.compile(rb"\b%s[-_]s[0-9]+[-_]1\b"
+                                     % re.escape(p.encode()))
+                    with open(o, "rb") as fh:
+                        rows = sum(1 for l in fh if row.search(l))
+                    if rows != n:
+                        raise CommandFailed("%s ps: %d rows, want %d"
+                                            % (t.key, rows, n))
+                    self.add("scale-down-%d" % n, t, measure(
+                        t.cmd(p, f, "down", "-t", "0"), d, o, timeout=timeout))
+                    left = self.engine.leftovers(p)
+                    if left:
+                        raise CommandFailed("%s: left after down: %s"
+                                            % (p, left))
+
     # 6. logs throughput ------------------------------------------------------
 
     def s_logs(self):
@@ -866,6 +953,7 @@ class Bench:
         self.scenario("rss", self.s_rss)
         self.scenario("logs", self.s_logs)
         self.scenario("watch", self.s_watch)
+        self.scenario("scale", self.s_scale)
         self.end()
 
     def begin(self):
@@ -1000,6 +1088,54 @@ def machine_facts(b):
     return facts
 
 
+SCALE_ROWS = [
+    ("config", "`config`"),
+    ("up", "cold `up -d`"),
+    ("up-noop", "no-op `up -d`"),
+    ("ps", "`ps`"),
+    ("down", "`down -t 0`"),
+]
+
+
+def scale_table(b, L):
+    """Medians per service count, and the growth from the smallest count to
+    the largest (time at the largest / time at the smallest, beside the
+    ratio of the counts)."""
+    sizes = sorted({int(m.rsplit("-", 1)[1]) for m in b.results
+                    if m.startswith("scale-")})
+    if not sizes and "scale" not in b.failures:
+        return
+    L.append("### Scale")
+    L.append("")
+    L.append("Scenario 8: the same commands on projects of %s services "
+             "(busybox, chains of 5). *growth* is the median at the largest "
+             "count over the median at the smallest: %s× the services."
+             % (", ".join(str(n) for n in sizes) or "–",
+                "%g" % (sizes[-1] / sizes[0]) if len(sizes) > 1 else "1"))
+    L.append("")
+    head = ["command", "tool"] + ["%d" % n for n in sizes] + ["growth"]
+    L.append("| " + " | ".join(head) + " |")
+    L.append("|" + "|".join(["---", "---"] + ["---:"] * (len(head) - 2)) + "|")
+    for key, what in SCALE_ROWS:
+        for t in b.tools:
+            meds = []
+            for n in sizes:
+                res = b.results.get("scale-%s-%d" % (key, n), {}).get(t.key)
+                meds.append(med(res, "wall") if res else None)
+            if not any(m is not None for m in meds):
+                continue
+            cells = [what, t.key] + [fmt_time(m) if m is not None else "–"
+                                     for m in meds]
+            g = "%.1f×" % (meds[-1] / meds[0]) \
+                if len(meds) > 1 and meds[0] and meds[-1] is not None else "–"
+            cells.append(g)
+            L.append("| " + " | ".join(cells) + " |")
+    if "scale" in b.failures:
+        L.append("")
+        L.append("The scale scenario stopped early: see the failures below.")
+    L.append("")
+
+
 def report(b):
     tools = b.tools
     w = tools[0]
@@ -1021,8 +1157,9 @@ def report(b):
              "`time`, python3), builds wcompose (`scripts/build.sh`), finds the "
              "engine as the docker CLI does or starts a private one, and builds "
              "the busybox image (`tests/lib/`). The peers are Debian's "
-             "`docker-compose` (1.29.2, Python) and `docker compose` (v2) "
-             "when `docker compose version` answers. Each scenario writes its "
+             "`docker-compose` (1.29.2, Python) and `docker compose` "
+             "(v2 or later) when `docker compose version` answers, or the "
+             "binary `COMPOSE_V2=/path/to/docker-compose` names. Each scenario writes its "
              "compose files into a temp dir and uses project names unique to "
              "the run; each project is taken down by the tool that made it and "
              "then swept by label and name, also on Ctrl-C. Benchmarks are not "
@@ -1085,6 +1222,13 @@ def report(b):
              "way). Floor: after each edit the harness uploads the same kind "
              "of one-file tar with PUT /containers/{id}/archive." %
              RUNS["watch"][0])
+    L.append("8. **scale**: `config`, cold `up -d`, no-op `up -d`, `ps` "
+             "(checked: one row per service) and `down -t 0` on projects of "
+             "%s busybox services in chains of 5 (`sleep 86400`, SIGKILL "
+             "stop signal), %d rounds per size "
+             "(`--scale-sizes 5,20` for fewer)."
+             % (", ".join(str(n) for n in (b.args.scale_sizes or SCALE_SIZES)),
+                b.runs("scale")))
     L.append("")
     L.append("## Results")
     L.append("")
@@ -1113,6 +1257,7 @@ def report(b):
         cells.append("/".join(str(c) for c in counts))
         L.append("| " + " | ".join(cells) + " |")
     L.append("")
+    scale_table(b, L)
     if b.floors:
         L.append("### The engine floor")
         L.append("")
@@ -1371,6 +1516,9 @@ def main():
     ap.add_argument("--image", required=True, help="busybox image to run")
     ap.add_argument("--quick", action="store_true", help="fewer runs")
     ap.add_argument("--out", default="doc/benchmarks.md", help="report file")
+    ap.add_argument("--scale-sizes", type=lambda s: [int(x) for x in s.split(",")],
+                    help="service counts of the scale scenario (default "
+                    "5,20,100,200)")
     ap.add_argument("--only", action="append",
                     help="run only this scenario (repeatable; for debugging)")
     args = ap.parse_args()

@@ -7,9 +7,9 @@
 #include "engine/hijack.h"
 #include "engine/api-int.h"
 #include "engine/dockerhost.h"
+#include "engine/libs.h"
 #include "util/xalloc.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -113,28 +113,28 @@ static int connect_engine(struct engine_attach *a, const struct dockerhost *h,
 {
   CURL *e = a->easy;
   char *url = xasprintf("%s/", h->base_url);
-  curl_easy_setopt(e, CURLOPT_URL, url);
+  sym_curl_easy_setopt(e, CURLOPT_URL, url);
   free(url);
-  curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)HANDSHAKE_SECONDS);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, a->errbuf);
+  sym_curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+  sym_curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  sym_curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)HANDSHAKE_SECONDS);
+  sym_curl_easy_setopt(e, CURLOPT_ERRORBUFFER, a->errbuf);
   if (h->socket_path)
-    curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, h->socket_path);
+    sym_curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, h->socket_path);
   if (h->tls) {
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->tls_verify ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->tls_verify ? 2L : 0L);
+    sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->tls_verify ? 1L : 0L);
+    sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->tls_verify ? 2L : 0L);
     if (h->ca)
-      curl_easy_setopt(e, CURLOPT_CAINFO, h->ca);
+      sym_curl_easy_setopt(e, CURLOPT_CAINFO, h->ca);
     if (h->cert)
-      curl_easy_setopt(e, CURLOPT_SSLCERT, h->cert);
+      sym_curl_easy_setopt(e, CURLOPT_SSLCERT, h->cert);
     if (h->key)
-      curl_easy_setopt(e, CURLOPT_SSLKEY, h->key);
+      sym_curl_easy_setopt(e, CURLOPT_SSLKEY, h->key);
   }
-  CURLcode res = curl_easy_perform(e);
+  CURLcode res = sym_curl_easy_perform(e);
   if (res != CURLE_OK) {
     long oserr = 0;
-    curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+    sym_curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
     if ((oserr == EACCES || oserr == EPERM) && h->socket_path)
       return err_set(err, ERR_CONNECT,
                      "permission denied on %s: run as root or join the "
@@ -142,9 +142,9 @@ static int connect_engine(struct engine_attach *a, const struct dockerhost *h,
                      h->socket_path);
     return err_set(err, ERR_CONNECT,
                    "cannot connect to the Docker engine at %s: %s", h->host,
-                   a->errbuf[0] ? a->errbuf : curl_easy_strerror(res));
+                   a->errbuf[0] ? a->errbuf : sym_curl_easy_strerror(res));
   }
-  if (curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &a->fd) != CURLE_OK ||
+  if (sym_curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &a->fd) != CURLE_OK ||
       a->fd == CURL_SOCKET_BAD)
     return err_set(err, ERR_CONNECT, "no socket to the engine at %s", h->host);
   return 0;
@@ -155,7 +155,7 @@ static int send_all(struct engine_attach *a, const char *p, size_t n,
 {
   while (n) {
     size_t k = 0;
-    CURLcode r = curl_easy_send(a->easy, p, n, &k);
+    CURLcode r = sym_curl_easy_send(a->easy, p, n, &k);
     if (r == CURLE_AGAIN) {
       int rc = wait_fd(a->fd, POLLOUT, deadline);
       if (rc)
@@ -176,7 +176,7 @@ static int recv_some(struct engine_attach *a, struct buf *b, time_t deadline)
   char tmp[4096];
   for (;;) {
     size_t k = 0;
-    CURLcode r = curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
+    CURLcode r = sym_curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
     if (r == CURLE_AGAIN) {
       int rc = wait_fd(a->fd, POLLIN, deadline);
       if (rc)
@@ -260,7 +260,8 @@ static void flush(struct engine_attach *a)
 {
   while (a->pending.len && !a->write_shut) {
     size_t k = 0;
-    CURLcode r = curl_easy_send(a->easy, a->pending.data, a->pending.len, &k);
+    CURLcode r =
+        sym_curl_easy_send(a->easy, a->pending.data, a->pending.len, &k);
     if (r == CURLE_AGAIN)
       break;
     if (r != CURLE_OK) {
@@ -312,12 +313,12 @@ static void on_poll(uv_poll_t *h, int status, int events)
   while (events & UV_READABLE) {
     char tmp[RECV_CHUNK];
     size_t k = 0;
-    CURLcode r = curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
+    CURLcode r = sym_curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
     if (r == CURLE_AGAIN)
       break;
     if (r != CURLE_OK) {
       err_set(&a->err, ERR_IO, "the attach connection broke: %s",
-              curl_easy_strerror(r));
+              sym_curl_easy_strerror(r));
       finish(a, ERR_IO);
       return;
     }
@@ -340,7 +341,7 @@ static void on_poll(uv_poll_t *h, int status, int events)
 static void closed(uv_handle_t *h)
 {
   struct engine_attach *a = (struct engine_attach *)h;
-  curl_easy_cleanup(a->easy);
+  sym_curl_easy_cleanup(a->easy);
   stream_mux_release(&a->mux);
   buf_release(&a->pending);
   err_release(&a->err);
@@ -356,7 +357,7 @@ void engine_attach_free(struct engine_attach *a)
     uv_close((uv_handle_t *)&a->poll, closed);
     return;
   }
-  curl_easy_cleanup(a->easy);
+  sym_curl_easy_cleanup(a->easy);
   stream_mux_release(&a->mux);
   buf_release(&a->pending);
   err_release(&a->err);
@@ -380,7 +381,7 @@ static int hijack_open(struct engine *e, const char *what, const char *path,
   a->fd = CURL_SOCKET_BAD;
   a->pending.cap = HIJACK_PENDING_MAX;
   stream_mux_init(&a->mux, 0, on_frame, a);
-  a->easy = curl_easy_init();
+  a->easy = sym_curl_easy_init();
   if (!a->easy)
     BUG("curl_easy_init failed");
   time_t deadline = time(NULL) + HANDSHAKE_SECONDS;

@@ -7,10 +7,11 @@
 
 #include "engine/http.h"
 #include "engine/dockerhost.h"
+#include "engine/libs.h"
 #include "util/xalloc.h"
 
-#include <curl/curl.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,8 +72,6 @@ struct http_req {
   struct http_req *prev, *next;
 };
 
-static int curl_ready;
-
 /* --- client lifetime --- */
 
 static void handle_closed(uv_handle_t *h)
@@ -111,7 +110,7 @@ static void poll_close(struct poll_ctx *p)
 static void teardown(struct http_client *c)
 {
   if (c->multi) {
-    curl_multi_cleanup(c->multi); /* may call on_socket to remove */
+    sym_curl_multi_cleanup(c->multi); /* may call on_socket to remove */
     c->multi = NULL;
   }
   while (c->polls)
@@ -147,12 +146,12 @@ void http_req_free(struct http_req *r)
   if (!r)
     return;
   if (r->easy)
-    curl_easy_cleanup(r->easy);
+    sym_curl_easy_cleanup(r->easy);
   free(r->method);
   free(r->path);
   free(r->prefix);
   buf_release(&r->query);
-  curl_slist_free_all(r->headers);
+  sym_curl_slist_free_all(r->headers);
   free(r->body);
   strvec_clear(&r->resp.headers);
   buf_release(&r->resp.body);
@@ -203,12 +202,12 @@ static int status_error(struct http_req *r)
 static int curl_error(struct http_req *r, CURLcode res)
 {
   struct http_client *c = r->c;
-  const char *why = r->errbuf[0] ? r->errbuf : curl_easy_strerror(res);
+  const char *why = r->errbuf[0] ? r->errbuf : sym_curl_easy_strerror(res);
   long oserr = 0;
   switch (res) {
   case CURLE_COULDNT_CONNECT:
   case CURLE_COULDNT_RESOLVE_HOST:
-    curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
+    sym_curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
     if ((oserr == EACCES || oserr == EPERM) && c->host.socket_path)
       return err_set(&r->resp.err, ERR_CONNECT,
                      "permission denied on %s: run as root or join the "
@@ -244,12 +243,28 @@ static int curl_error(struct http_req *r, CURLcode res)
   }
 }
 
+/* With WCOMPOSE_TRACE set, one line per request that ended: how many round
+ * trips a command makes is visible (and countable by the tests). */
+static void trace_req(const struct http_req *r, int rc)
+{
+  static int trace = -1;
+  if (trace < 0) {
+    const char *t = getenv("WCOMPOSE_TRACE");
+    trace = t && *t;
+  }
+  if (trace)
+    fprintf(stderr, "wcompose: http %s %s%s%s -> %ld%s\n", r->method, r->path,
+            r->query.len ? "?" : "", r->query.len ? r->query.data : "",
+            r->resp.status, rc ? " (failed)" : "");
+}
+
 /* The one place a request ends: the callback runs once, then r is freed. */
 static void finish(struct http_req *r, int rc)
 {
   struct http_client *c = r->c;
+  trace_req(r, rc);
   if (r->state == REQ_ACTIVE && c->multi)
-    curl_multi_remove_handle(c->multi, r->easy);
+    sym_curl_multi_remove_handle(c->multi, r->easy);
   req_unlink(r);
   r->state = REQ_DONE;
   if (!rc && r->resp.status >= 400)
@@ -266,14 +281,14 @@ static void check_done(struct http_client *c)
 {
   CURLMsg *msg;
   int left;
-  while (c->multi && (msg = curl_multi_info_read(c->multi, &left))) {
+  while (c->multi && (msg = sym_curl_multi_info_read(c->multi, &left))) {
     if (msg->msg != CURLMSG_DONE)
       continue;
     struct http_req *r = NULL;
     CURLcode res = msg->data.result;
-    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+    sym_curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
     if (!r->status_known)
-      curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
+      sym_curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
     int rc = 0;
     if (r->canceled)
       rc = err_set(&r->resp.err, ERR_CANCELED, "request canceled");
@@ -314,7 +329,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
   if (r->canceled)
     return 0;
   if (!r->status_known) {
-    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
+    sym_curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &r->resp.status);
     r->status_known = 1;
     r->resp.body.cap =
         r->resp.status >= 400 && r->data ? HTTP_ERROR_BODY_MAX : r->cap;
@@ -370,7 +385,7 @@ static void on_poll(uv_poll_t *h, int status, int events)
     flags |= CURL_CSELECT_OUT;
   int running;
   c->dispatching++;
-  curl_multi_socket_action(c->multi, p->fd, flags, &running);
+  sym_curl_multi_socket_action(c->multi, p->fd, flags, &running);
   check_done(c);
   dispatch_end(c);
 }
@@ -382,7 +397,7 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp,
   struct poll_ctx *p = socketp;
   if (what == CURL_POLL_REMOVE) {
     if (p) {
-      curl_multi_assign(c->multi, s, NULL);
+      sym_curl_multi_assign(c->multi, s, NULL);
       poll_close(p);
     }
     return 0;
@@ -400,7 +415,7 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp,
       c->polls->prev = p;
     c->polls = p;
     c->open_handles++;
-    curl_multi_assign(c->multi, s, p);
+    sym_curl_multi_assign(c->multi, s, p);
   }
   int ev = 0;
   if (what & CURL_POLL_IN)
@@ -418,7 +433,7 @@ static void on_timeout(uv_timer_t *t)
   if (!c->multi)
     return;
   c->dispatching++;
-  curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  sym_curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
   check_done(c);
   dispatch_end(c);
 }
@@ -447,10 +462,10 @@ again:
       goto again;
     }
     if (r->state == REQ_QUEUED) {
-      CURLMcode mc = curl_multi_add_handle(c->multi, r->easy);
+      CURLMcode mc = sym_curl_multi_add_handle(c->multi, r->easy);
       if (mc != CURLM_OK) {
         finish(r, err_set(&r->resp.err, ERR_ENGINE, "cannot start %s %s: %s",
-                          r->method, r->path, curl_multi_strerror(mc)));
+                          r->method, r->path, sym_curl_multi_strerror(mc)));
         goto again;
       }
       r->state = REQ_ACTIVE;
@@ -464,14 +479,12 @@ again:
 int http_client_new(uv_loop_t *loop, const struct dockerhost *host,
                     struct http_client **out, struct err *err)
 {
-  if (!curl_ready) {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-      return err_set(err, ERR_ENGINE, "cannot initialize libcurl");
-    curl_ready = 1;
-  }
+  int rc = engine_libcurl_load(err);
+  if (rc)
+    return rc;
   struct http_client *c = xcalloc(1, sizeof(*c));
   c->loop = loop;
-  c->multi = curl_multi_init();
+  c->multi = sym_curl_multi_init();
   if (!c->multi) {
     free(c);
     return err_set(err, ERR_ENGINE, "cannot initialize libcurl multi");
@@ -491,10 +504,10 @@ int http_client_new(uv_loop_t *loop, const struct dockerhost *host,
   c->timer.data = c;
   c->kick.data = c;
   c->open_handles = 2;
-  curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-  curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-  curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
-  curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+  sym_curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+  sym_curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+  sym_curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+  sym_curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
   *out = c;
   return 0;
 }
@@ -531,7 +544,7 @@ struct http_req *http_req_new(struct http_client *c, const char *method,
   r->method = xstrdup(method);
   r->path = xstrdup(path);
   r->cap = HTTP_BODY_MAX;
-  r->easy = curl_easy_init();
+  r->easy = sym_curl_easy_init();
   if (!r->easy)
     BUG("curl_easy_init failed");
   return r;
@@ -545,19 +558,19 @@ void http_req_prefix(struct http_req *r, const char *prefix)
 
 void http_req_query(struct http_req *r, const char *key, const char *value)
 {
-  char *k = curl_easy_escape(r->easy, key, 0);
-  char *v = curl_easy_escape(r->easy, value, 0);
+  char *k = sym_curl_easy_escape(r->easy, key, 0);
+  char *v = sym_curl_easy_escape(r->easy, value, 0);
   if (!k || !v)
     BUG("curl_easy_escape failed");
   buf_addf(&r->query, "%s%s=%s", r->query.len ? "&" : "", k, v);
-  curl_free(k);
-  curl_free(v);
+  sym_curl_free(k);
+  sym_curl_free(v);
 }
 
 void http_req_header(struct http_req *r, const char *name, const char *value)
 {
   char *line = xasprintf("%s: %s", name, value);
-  struct curl_slist *l = curl_slist_append(r->headers, line);
+  struct curl_slist *l = sym_curl_slist_append(r->headers, line);
   free(line);
   if (!l)
     BUG("curl_slist_append failed");
@@ -618,56 +631,59 @@ static void setup_easy(struct http_req *r)
   char *url = xasprintf(
       "%s%s%s%s%s", c->host.base_url, r->prefix ? r->prefix : "", r->path,
       r->query.len ? "?" : "", r->query.len ? r->query.data : "");
-  curl_easy_setopt(e, CURLOPT_URL, url);
+  sym_curl_easy_setopt(e, CURLOPT_URL, url);
   free(url);
-  curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
-  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
+  sym_curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
+  sym_curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+  sym_curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  sym_curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
   if (r->timeout > 0)
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, r->timeout);
-  curl_easy_setopt(e, CURLOPT_USERAGENT, "wcompose/" PACKAGE_VERSION);
+    sym_curl_easy_setopt(e, CURLOPT_TIMEOUT, r->timeout);
+  sym_curl_easy_setopt(e, CURLOPT_USERAGENT, "wcompose/" PACKAGE_VERSION);
   if (c->host.socket_path)
-    curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, c->host.socket_path);
+    sym_curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, c->host.socket_path);
   if (c->host.tls) {
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, c->host.tls_verify ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c->host.tls_verify ? 2L : 0L);
+    sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
+                         c->host.tls_verify ? 1L : 0L);
+    sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST,
+                         c->host.tls_verify ? 2L : 0L);
     if (c->host.ca)
-      curl_easy_setopt(e, CURLOPT_CAINFO, c->host.ca);
+      sym_curl_easy_setopt(e, CURLOPT_CAINFO, c->host.ca);
     if (c->host.cert)
-      curl_easy_setopt(e, CURLOPT_SSLCERT, c->host.cert);
+      sym_curl_easy_setopt(e, CURLOPT_SSLCERT, c->host.cert);
     if (c->host.key)
-      curl_easy_setopt(e, CURLOPT_SSLKEY, c->host.key);
+      sym_curl_easy_setopt(e, CURLOPT_SSLKEY, c->host.key);
   }
-  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+  sym_curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  sym_curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+  sym_curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+  sym_curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
   /* No "Expect: 100-continue" round trip before bodies. */
-  struct curl_slist *l = curl_slist_append(r->headers, "Expect:");
+  struct curl_slist *l = sym_curl_slist_append(r->headers, "Expect:");
   if (!l)
     BUG("curl_slist_append failed");
   r->headers = l;
   if (!strcmp(r->method, "GET")) {
-    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    sym_curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
   } else if (!strcmp(r->method, "HEAD")) {
-    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    sym_curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
   } else {
     if (r->read) {
-      curl_easy_setopt(e, CURLOPT_POST, 1L);
-      curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
-      curl_easy_setopt(e, CURLOPT_READDATA, r);
+      sym_curl_easy_setopt(e, CURLOPT_POST, 1L);
+      sym_curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+      sym_curl_easy_setopt(e, CURLOPT_READDATA, r);
       http_req_header(r, "Transfer-Encoding", "chunked");
     } else if (r->has_body) {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
+      sym_curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                           (curl_off_t)r->body_len);
+      sym_curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
     } else if (!strcmp(r->method, "POST") || !strcmp(r->method, "PUT")) {
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
-      curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+      sym_curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+      sym_curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
     }
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+    sym_curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
   }
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+  sym_curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
 }
 
 int http_req_send(struct http_req *r, http_done_cb cb, void *ctx,

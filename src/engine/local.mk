@@ -8,4 +8,5 @@ libwcompose_a_SOURCES += src/engine/dockerhost.c src/engine/dockerhost.h \
   src/engine/api-objects.c src/engine/types.c src/engine/types.h \
   src/engine/types-int.h src/engine/hijack.c src/engine/hijack.h \
   src/engine/auth.c src/engine/auth.h src/engine/ignore.c \
-  src/engine/ignore.h src/engine/tarball.c src/engine/tarball.h
+  src/engine/ignore.h src/engine/tarball.c src/engine/tarball.h \
+  src/engine/libs.c src/engine/libs.h

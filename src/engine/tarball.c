@@ -5,12 +5,11 @@
 #include "engine/tarball.h"
 
 #include "engine/ignore.h"
+#include "engine/libs.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/xalloc.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +104,7 @@ static la_ssize_t on_write(struct archive *a, void *data, const void *p,
     while (want < tb->olen + n)
       want *= 2;
     if (want > OBUF_MAX) {
-      archive_set_error(a, ENOBUFS, "tar output buffer limit exceeded");
+      sym_archive_set_error(a, ENOBUFS, "tar output buffer limit exceeded");
       return -1;
     }
     tb->obuf = xrealloc(tb->obuf, want);
@@ -139,7 +138,7 @@ static int fail_io(struct tarball *tb, const char *what, const char *path,
 
 static int archive_fail(struct tarball *tb, const char *what)
 {
-  const char *msg = archive_error_string(tb->a);
+  const char *msg = sym_archive_error_string(tb->a);
   return err_set(&tb->err, ERR_IO, "writing tar entry '%s': %s", what,
                  msg ? msg : "unknown error");
 }
@@ -219,16 +218,16 @@ static int start_extra(struct tarball *tb, struct extra *x, mode_t mode,
                        time_t mtime)
 {
   struct archive_entry *e = tb->entry;
-  archive_entry_clear(e);
-  archive_entry_copy_pathname(e, x->name);
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_entry_set_perm(e, mode & 07777);
-  archive_entry_set_uid(e, 0);
-  archive_entry_set_gid(e, 0);
-  archive_entry_set_mtime(e, mtime, 0);
-  archive_entry_set_size(e, (la_int64_t)x->len);
+  sym_archive_entry_clear(e);
+  sym_archive_entry_copy_pathname(e, x->name);
+  sym_archive_entry_set_filetype(e, AE_IFREG);
+  sym_archive_entry_set_perm(e, mode & 07777);
+  sym_archive_entry_set_uid(e, 0);
+  sym_archive_entry_set_gid(e, 0);
+  sym_archive_entry_set_mtime(e, mtime, 0);
+  sym_archive_entry_set_size(e, (la_int64_t)x->len);
   x->sent = 1;
-  if (archive_write_header(tb->a, e) < ARCHIVE_WARN)
+  if (sym_archive_write_header(tb->a, e) < ARCHIVE_WARN)
     return archive_fail(tb, x->name);
   tb->mem = x->data;
   tb->remaining = (int64_t)x->len;
@@ -288,7 +287,7 @@ static int add_entry(struct tarball *tb, const char *rel, struct stat *st,
   char *target = NULL;
   int fd = -1, rc = 0;
   struct archive_entry *e = tb->entry;
-  archive_entry_clear(e);
+  sym_archive_entry_clear(e);
 
   if (S_ISREG(st->st_mode)) {
     fd = open(host, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -306,15 +305,15 @@ static int add_entry(struct tarball *tb, const char *rel, struct stat *st,
     if (st->st_nlink > 1) {
       const char *first = seen_link(tb, st, name);
       if (first) {
-        archive_entry_set_hardlink(e, first);
+        sym_archive_entry_set_hardlink(e, first);
         close(fd);
         fd = -1;
       }
     }
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_size(e, fd < 0 ? 0 : st->st_size);
+    sym_archive_entry_set_filetype(e, AE_IFREG);
+    sym_archive_entry_set_size(e, fd < 0 ? 0 : st->st_size);
   } else if (S_ISDIR(st->st_mode)) {
-    archive_entry_set_filetype(e, AE_IFDIR);
+    sym_archive_entry_set_filetype(e, AE_IFDIR);
   } else if (S_ISLNK(st->st_mode)) {
     target = read_link(host, st);
     if (!target) {
@@ -322,17 +321,17 @@ static int add_entry(struct tarball *tb, const char *rel, struct stat *st,
         rc = fail_io(tb, "reading link", host, errno);
       goto out;
     }
-    archive_entry_set_filetype(e, AE_IFLNK);
-    archive_entry_set_symlink(e, target);
+    sym_archive_entry_set_filetype(e, AE_IFLNK);
+    sym_archive_entry_set_symlink(e, target);
   } else {
     goto out; /* fifos, sockets, devices */
   }
-  archive_entry_copy_pathname(e, name);
-  archive_entry_set_perm(e, st->st_mode & 07777);
-  archive_entry_set_uid(e, 0);
-  archive_entry_set_gid(e, 0);
-  archive_entry_set_mtime(e, st->st_mtime, 0);
-  if (archive_write_header(tb->a, e) < ARCHIVE_WARN) {
+  sym_archive_entry_copy_pathname(e, name);
+  sym_archive_entry_set_perm(e, st->st_mode & 07777);
+  sym_archive_entry_set_uid(e, 0);
+  sym_archive_entry_set_gid(e, 0);
+  sym_archive_entry_set_mtime(e, st->st_mtime, 0);
+  if (sym_archive_write_header(tb->a, e) < ARCHIVE_WARN) {
     rc = archive_fail(tb, name);
     goto out;
   }
@@ -423,12 +422,12 @@ static int step_data(struct tarball *tb)
       return fail_io(tb, "reading", tb->cur_path, errno);
     p = tb->chunk;
   }
-  if (n > 0 && archive_write_data(tb->a, p, (size_t)n) < 0)
+  if (n > 0 && sym_archive_write_data(tb->a, p, (size_t)n) < 0)
     return archive_fail(tb, tb->cur_path ? tb->cur_path : "file");
   tb->remaining -= n;
   /* a file that shrank meanwhile is padded with zeros by libarchive */
   if (n == 0 || tb->remaining <= 0) {
-    if (archive_write_finish_entry(tb->a) < ARCHIVE_WARN)
+    if (sym_archive_write_finish_entry(tb->a) < ARCHIVE_WARN)
       return archive_fail(tb, tb->cur_path ? tb->cur_path : "file");
     if (tb->fd >= 0)
       close(tb->fd);
@@ -495,7 +494,7 @@ static int step(struct tarball *tb)
     tb->state = ST_CLOSE;
     return 0;
   case ST_CLOSE:
-    if (archive_write_close(tb->a) < ARCHIVE_WARN)
+    if (sym_archive_write_close(tb->a) < ARCHIVE_WARN)
       return archive_fail(tb, "end of archive");
     tb->state = ST_DONE;
     return 0;
@@ -543,31 +542,36 @@ size_t tarball_buffer_peak(const struct tarball *tb)
   return tb->opeak;
 }
 
-static struct tarball *alloc(const char *root, struct err *err)
+/* A fresh stream in *out, 0; or an error code, *out NULL. */
+static int alloc(struct tarball **out, const char *root, struct err *err)
 {
+  *out = NULL;
+  int rc = engine_libarchive_load(err);
+  if (rc)
+    return rc;
   struct tarball *tb = xcalloc(1, sizeof(*tb));
   tb->fd = -1;
   tb->root = xstrdup(root);
   tb->prefix = xstrdup("");
   tb->chunk = xmalloc(TARBALL_CHUNK);
-  tb->entry = archive_entry_new();
-  tb->a = archive_write_new();
+  tb->entry = sym_archive_entry_new();
+  tb->a = sym_archive_write_new();
   if (!tb->a || !tb->entry) {
     tarball_free(tb);
-    err_set(err, ERR_NOMEM, "out of memory starting a tar stream");
-    return NULL;
+    return err_set(err, ERR_NOMEM, "out of memory starting a tar stream");
   }
   /* pax headers only where ustar cannot hold a field; no blocking, so the
    * stream ends after its two zero records, as docker's */
-  if (archive_write_set_format_pax_restricted(tb->a) != ARCHIVE_OK ||
-      archive_write_set_bytes_per_block(tb->a, 0) != ARCHIVE_OK ||
-      archive_write_open(tb->a, tb, NULL, on_write, NULL) != ARCHIVE_OK) {
+  if (sym_archive_write_set_format_pax_restricted(tb->a) != ARCHIVE_OK ||
+      sym_archive_write_set_bytes_per_block(tb->a, 0) != ARCHIVE_OK ||
+      sym_archive_write_open(tb->a, tb, NULL, on_write, NULL) != ARCHIVE_OK) {
     err_set(err, ERR_IO, "starting a tar stream: %s",
-            archive_error_string(tb->a));
+            sym_archive_error_string(tb->a));
     tarball_free(tb);
-    return NULL;
+    return ERR_IO;
   }
-  return tb;
+  *out = tb;
+  return 0;
 }
 
 /* "!" + name with its wildcards escaped, so exactly that file is kept. */
@@ -658,10 +662,10 @@ int tarball_new(struct tarball **out, const char *context_dir,
     return rc;
   }
 
-  tb = alloc(context_dir, err);
-  if (!tb) {
+  rc = alloc(&tb, context_dir, err);
+  if (rc) {
     ignore_free(m);
-    return ERR_NOMEM;
+    return rc;
   }
   tb->own_ign = m;
   tb->ign = m;
@@ -688,9 +692,10 @@ int tarball_new_path(struct tarball **out, const char *host_path,
     return err_set(err, ERR_IO, "can't stat '%s': %s", host_path,
                    strerror(errno));
   }
-  struct tarball *tb = alloc(host_path, err);
-  if (!tb)
-    return ERR_NOMEM;
+  struct tarball *tb;
+  int rc = alloc(&tb, host_path, err);
+  if (rc)
+    return rc;
   tb->single = 1;
   tb->single_name = xstrdup(name);
   tb->ign = ign;
@@ -704,9 +709,9 @@ int tarball_new_path(struct tarball **out, const char *host_path,
 
 int tarball_new_list(struct tarball **out, struct err *err)
 {
-  *out = alloc("", err);
-  if (!*out)
-    return ERR_NOMEM;
+  int rc = alloc(out, "", err);
+  if (rc)
+    return rc;
   (*out)->list = 1;
   return 0;
 }
@@ -791,9 +796,9 @@ void tarball_free(struct tarball *tb)
   if (!tb)
     return;
   if (tb->a)
-    archive_write_free(tb->a);
+    sym_archive_write_free(tb->a);
   if (tb->entry)
-    archive_entry_free(tb->entry);
+    sym_archive_entry_free(tb->entry);
   while (tb->depth)
     frame_release(&tb->stack[--tb->depth]);
   free(tb->stack);

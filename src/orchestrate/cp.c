@@ -2,11 +2,11 @@
 #include "orchestrate/cp.h"
 #include "orchestrate/exec.h"
 #include "orchestrate/session.h"
+#include "engine/libs.h"
 #include "engine/tarball.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
-#include <archive_entry.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -53,7 +53,7 @@ static la_ssize_t pull_read(struct archive *a, void *ctx, const void **out)
   while (!u->q.len && !u->ended)
     uv_run(&u->s->loop, UV_RUN_ONCE);
   if (!u->q.len && u->rc) {
-    archive_set_error(a, EIO, "%s", u->err.text ? u->err.text : "");
+    sym_archive_set_error(a, EIO, "%s", u->err.text ? u->err.text : "");
     return -1;
   }
   *out = u->q.data;
@@ -89,28 +89,31 @@ int cp_extract(struct archive *in, const char *dest_dir, const char *rename,
                int owners, struct err *err)
 {
   char real[PATH_MAX];
+  int lrc = engine_libarchive_load(err);
+  if (lrc)
+    return lrc;
   if (!realpath(dest_dir, real))
     return err_set(err, ERR_NOTFOUND, "'%s': %s", dest_dir, strerror(errno));
-  struct archive *out = archive_write_disk_new();
+  struct archive *out = sym_archive_write_disk_new();
   int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
               ARCHIVE_EXTRACT_SECURE_SYMLINKS |
               ARCHIVE_EXTRACT_SECURE_NODOTDOT |
               (owners ? ARCHIVE_EXTRACT_OWNER : 0);
-  archive_write_disk_set_options(out, flags);
-  archive_write_disk_set_standard_lookup(out);
+  sym_archive_write_disk_set_options(out, flags);
+  sym_archive_write_disk_set_standard_lookup(out);
   int rc = 0;
   struct archive_entry *e;
   for (;;) {
-    int r = archive_read_next_header(in, &e);
+    int r = sym_archive_read_next_header(in, &e);
     if (r == ARCHIVE_EOF)
       break;
     if (r < ARCHIVE_WARN) {
       rc = err_set(err, ERR_IO, "reading the archive: %s",
-                   archive_error_string(in));
+                   sym_archive_error_string(in));
       break;
     }
-    const char *name = archive_entry_pathname(e);
-    const char *link = archive_entry_hardlink(e);
+    const char *name = sym_archive_entry_pathname(e);
+    const char *link = sym_archive_entry_hardlink(e);
     if (!name_ok(name) || (link && !name_ok(link))) {
       rc = err_set(err, ERR_PROTO,
                    "archive entry '%s' escapes the destination: refused",
@@ -120,44 +123,46 @@ int cp_extract(struct archive *in, const char *dest_dir, const char *rename,
       break;
     }
     char *path = target(real, name, rename);
-    archive_entry_set_pathname(e, path);
+    sym_archive_entry_set_pathname(e, path);
     free(path);
     if (link) {
       char *lp = target(real, link, rename);
-      archive_entry_set_hardlink(e, lp);
+      sym_archive_entry_set_hardlink(e, lp);
       free(lp);
     }
-    r = archive_write_header(out, e);
+    r = sym_archive_write_header(out, e);
     if (r < ARCHIVE_WARN) {
       rc = err_set(err, ERR_IO, "extracting '%s': %s", name,
-                   archive_error_string(out));
+                   sym_archive_error_string(out));
       break;
     }
     const void *blk;
     size_t n;
     la_int64_t off;
-    while ((r = archive_read_data_block(in, &blk, &n, &off)) == ARCHIVE_OK)
-      if (archive_write_data_block(out, blk, n, off) < ARCHIVE_WARN) {
+    while ((r = sym_archive_read_data_block(in, &blk, &n, &off)) == ARCHIVE_OK)
+      if (sym_archive_write_data_block(out, blk, n, off) < ARCHIVE_WARN) {
         r = ARCHIVE_FATAL;
         break;
       }
     if (r != ARCHIVE_EOF) {
       rc = err_set(err, ERR_IO, "extracting '%s': %s", name,
-                   archive_error_string(out)  ? archive_error_string(out)
-                   : archive_error_string(in) ? archive_error_string(in)
-                                              : "failed");
+                   sym_archive_error_string(out) ? sym_archive_error_string(out)
+                   : sym_archive_error_string(in) ? sym_archive_error_string(in)
+                                                  : "failed");
       break;
     }
   }
-  if (archive_write_close(out) < ARCHIVE_WARN && !rc)
-    rc = err_set(err, ERR_IO, "extracting: %s", archive_error_string(out));
-  archive_write_free(out);
+  if (sym_archive_write_close(out) < ARCHIVE_WARN && !rc)
+    rc = err_set(err, ERR_IO, "extracting: %s", sym_archive_error_string(out));
+  sym_archive_write_free(out);
   return rc;
 }
 
 static int from_container(struct session *s, const char *id, const char *src,
                           const char *host, const struct cp_options *o)
 {
+  if (engine_libarchive_load(&s->err))
+    return s->err.code;
   /* an existing directory receives the source; anything else is its name */
   struct stat st;
   char *dir, *rename = NULL;
@@ -174,15 +179,15 @@ static int from_container(struct session *s, const char *id, const char *src,
   int rc = engine_container_archive_get(s->engine, id, src, on_data, on_end, &u,
                                         NULL, &s->err);
   if (!rc) {
-    struct archive *in = archive_read_new();
-    archive_read_support_format_tar(in);
+    struct archive *in = sym_archive_read_new();
+    sym_archive_read_support_format_tar(in);
     struct err e = ERR_INIT;
-    if (archive_read_open(in, &u, NULL, pull_read, NULL) != ARCHIVE_OK)
+    if (sym_archive_read_open(in, &u, NULL, pull_read, NULL) != ARCHIVE_OK)
       rc = err_set(&e, ERR_IO, "copying '%s': %s", src,
-                   archive_error_string(in));
+                   sym_archive_error_string(in));
     else
       rc = cp_extract(in, dir, rename, o->archive, &e);
-    archive_read_free(in);
+    sym_archive_read_free(in);
     while (!u.ended) /* the rest of the stream */
       uv_run(&s->loop, UV_RUN_ONCE);
     /* the engine's failure says more than libarchive's */

@@ -445,6 +445,7 @@ struct ensure_op {
   size_t i; /* the service at hand */
   enum ensure_step step;
   int fetched; /* built or pulled after a lookup missed */
+  int first;   /* the lookup is the service's first step */
   char *name;  /* its image's name */
 };
 
@@ -467,9 +468,33 @@ static void ensure_issue(struct ensure_op *o, int rc)
     ensure_answer(o, rc); /* the error is in s->err */
 }
 
+/* The ID an earlier service of this walk found for the same name (the
+ * latest lookup: a build in between looked again), or NULL. */
+static const char *seen_id(const struct ensure_op *o)
+{
+  const struct project *p = o->op.s->project;
+  for (size_t k = o->i; k-- > 0;) {
+    if (!o->ids[k])
+      continue;
+    char *name = create_image_name_new(p, &p->services[k]);
+    int same = !strcmp(name, o->name);
+    free(name);
+    if (same)
+      return o->ids[k];
+  }
+  return NULL;
+}
+
 static void ensure_lookup(struct ensure_op *o)
 {
   o->step = ENSURE_LOOKUP;
+  /* twenty services of one image: one round trip, not twenty */
+  const char *id = o->first && !o->fetched ? seen_id(o) : NULL;
+  if (id) {
+    o->ids[o->i] = xstrdup(id);
+    ensure_answer(o, 0);
+    return;
+  }
   ensure_issue(
       o, images_id_start(o->op.s, o->name, &o->ids[o->i], ensure_answer, o));
 }
@@ -546,13 +571,16 @@ static void ensure_next(struct ensure_op *o)
   free(o->name);
   o->name = create_image_name_new(p, sv);
   o->fetched = 0;
+  o->first = 0;
   o->step = ENSURE_FIRST;
   if (can_build && (o->want.force || pol == PULL_BUILD))
     ensure_issue(o, images_build_start(s, sv, ensure_answer, o));
   else if (pol == PULL_ALWAYS && sv->image)
     ensure_issue(o, images_xfer_start(s, o->name, 0, 0, ensure_answer, o));
-  else
+  else {
+    o->first = 1;
     ensure_lookup(o);
+  }
 }
 
 int images_ensure_start(struct session *s, const struct images_want *w,

@@ -8,9 +8,9 @@
  * src/engine/api-containers.c src/engine/api-images.c
  * src/engine/api-objects.c src/engine/auth.c src/engine/dockerhost.c
  * src/engine/http.c src/engine/ignore.c src/engine/stream.c
- * src/engine/tarball.c src/engine/types.c src/util/arena.c src/util/buf.c
- * src/util/err.c src/util/path.c src/util/similar.c src/util/strvec.c
- * src/util/xalloc.c */
+ * src/engine/tarball.c src/engine/types.c src/engine/libs.c src/util/arena.c
+ * src/util/buf.c src/util/dlib.c src/util/err.c src/util/path.c
+ * src/util/similar.c src/util/strvec.c src/util/xalloc.c */
 #include "engine/hijack.h"
 #include "util/err.h"
 

@@ -38,7 +38,13 @@ else
   trap 'rm -rf "$work"' EXIT INT TERM
 fi
 mkdir -p "$work/obj" "$work/gen"
-printf '#define PACKAGE_VERSION "fuzz"\n' >"$work/gen/config.h"
+# the sonames of the libraries loaded on first use, read as configure does
+soname() {
+  readelf -d "$(pkg-config --variable=libdir "$1")/$1.so" 2>/dev/null |
+    sed -n 's/.*Library soname: .\(.*\).$/\1/p'
+}
+printf '#define PACKAGE_VERSION "fuzz"\n#define CURL_SONAME "%s"\n#define ARCHIVE_SONAME "%s"\n' \
+  "$(soname libcurl)" "$(soname libarchive)" >"$work/gen/config.h"
 san="-g -O1 -fno-sanitize-recover=undefined -Werror=implicit-function-declaration -I$top/src -I$work/gen"
 
 sources_of() { # the fuzz-sources list of a target

@@ -6,8 +6,8 @@
  * docker does (an excluded directory is entered only when an exception
  * may re-include something below it), plus the Dockerfile and
  * .dockerignore, which are always sent. Run by run.sh. */
-/* fuzz-sources: src/engine/tarball.c src/engine/ignore.c src/util/buf.c
- * src/util/err.c src/util/xalloc.c */
+/* fuzz-sources: src/engine/tarball.c src/engine/ignore.c src/engine/libs.c
+ * src/util/buf.c src/util/dlib.c src/util/err.c src/util/xalloc.c */
 #define _GNU_SOURCE
 #include "engine/ignore.h"
 #include "engine/tarball.h"

@@ -7,13 +7,16 @@
 #include "tap.h"
 #include "../lib/fake-engine.h"
 #include "orchestrate/converge.h"
+#include "orchestrate/create.h"
 #include "orchestrate/resources.h"
 #include "orchestrate/session.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
 #include "watch/actions.h"
 #include "watch/rules.h"
+#include "views/views.h"
 #include "watch/session.h"
 
 #include <stdio.h>
@@ -123,6 +126,93 @@ static void test_converge_order(void)
   ok(body && strstr(body, "\"com.docker.compose.network\":\"default\""),
      "the network carries compose's network label");
   free(body);
+  plan_release(&plan);
+  session_close(&s);
+}
+
+/* The round trips of a converged project: twenty services of one image,
+ * all running and up to date. After the ping that negotiates the API
+ * version, ps is one labelled list; a no-op up is the
+ * image looked up once, the network looked up, and the same list; no
+ * container is inspected, and nothing is created or started. */
+#define NOOP_SERVICES 20
+static void test_noop_requests(void)
+{
+  struct buf y = BUF_INIT;
+  buf_addstr(&y, "services:\n");
+  for (int i = 0; i < NOOP_SERVICES; i++) {
+    buf_addf(&y, "  s%d:\n    image: img\n", i);
+    if (i % 5) /* 4 chains of 5 */
+      buf_addf(&y, "    depends_on: [s%d]\n", i - 1);
+  }
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  struct session s;
+  int rc = open_session(&s, y.data);
+  is_int(rc, 0, "a 20-service session opens");
+  buf_release(&y);
+  if (rc)
+    return;
+  const struct project *p = s.project;
+  struct buf l = BUF_INIT;
+  buf_addch(&l, '[');
+  for (size_t i = 0; i < p->nservices; i++) {
+    char hash[65];
+    struct err e = ERR_INIT;
+    create_config_hash(p, &p->services[i], hash, &e);
+    err_release(&e);
+    const char *n = p->services[i].name;
+    buf_addf(&l,
+             "%s{\"Id\":\"c%zu\",\"Names\":[\"/p-%s-1\"],\"Image\":\"img\","
+             "\"State\":\"running\",\"Status\":\"Up 1 minute\","
+             "\"Labels\":{\"com.docker.compose.project\":\"p\","
+             "\"com.docker.compose.service\":\"%s\","
+             "\"com.docker.compose.container-number\":\"1\","
+             "\"com.docker.compose.oneoff\":\"False\","
+             "\"com.docker.compose.config-hash\":\"%s\","
+             "\"com.docker.compose.image\":\"sha256:iii\"}}",
+             i ? "," : "", i, n, n, hash);
+  }
+  buf_addch(&l, ']');
+  fake_engine_reply(F, "GET", "/images/img/json", 200,
+                    "{\"Id\":\"sha256:iii\"}");
+  fake_engine_reply(F, "GET", "/networks/p_default", 200,
+                    "{\"Id\":\"n1\",\"Name\":\"p_default\"}");
+  fake_engine_reply(F, "GET", "/containers/json", 200, l.data);
+  buf_release(&l);
+
+  struct buf out = BUF_INIT;
+  struct views_ps_options po = {.format = VIEWS_PS_TABLE};
+  is_int(views_ps(&s, &po, &out), 0, "ps succeeds");
+  ok(out.data && strstr(out.data, "p-s19-1"), "ps lists the 20th container");
+  buf_release(&out);
+  fake_engine_settle(F, 5000);
+  is_int((int)fake_engine_count(F, "GET", "/_ping"), 1,
+         "the first call negotiates the API version, once");
+  is_int((int)fake_engine_count(F, NULL, NULL), 2,
+         "ps: then one round trip, the labelled list");
+  is_int((int)fake_engine_count(F, "GET", "/containers/json"), 1,
+         "ps: it is the container list");
+
+  fake_engine_log_clear(F);
+  struct converge_options co = {.timeout = -1};
+  struct plan plan = PLAN_INIT;
+  rc = converge(&s, &co, &plan);
+  is_int(rc, 0, "a no-op converge succeeds");
+  if (rc)
+    printf("# %s\n", s.err.text ? s.err.text : "");
+  fake_engine_settle(F, 5000);
+  is_int((int)fake_engine_count(F, "GET", "/images/*"), 1,
+         "no-op up: one image lookup for 20 services of one image");
+  is_int((int)fake_engine_count(F, "GET", "/containers/json"), 1,
+         "no-op up: one container list");
+  is_int((int)fake_engine_count(F, NULL, "/containers/*/json"), 0,
+         "no-op up: no container inspected");
+  is_int((int)fake_engine_count(F, "POST", NULL), 0,
+         "no-op up: nothing created, started or stopped");
+  is_int((int)fake_engine_count(F, NULL, NULL), 3,
+         "no-op up: 3 round trips (image, network, list)");
+  is_int((int)fake_engine_unmatched(F), 0, "no call outside the script");
   plan_release(&plan);
   session_close(&s);
 }
@@ -668,6 +758,7 @@ int main(void)
   setenv("DOCKER_HOST", fake_engine_url(F), 1);
   unsetenv("DOCKER_API_VERSION");
   test_converge_order();
+  test_noop_requests();
   test_converge_refuses();
   test_converge_from_callback();
   test_network_race();

@@ -1,12 +1,18 @@
-/* Unit tests for util: err, buf, arena, strvec. */
+/* Unit tests for util: err, buf, arena, strvec, dlib. */
 #include "tap.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/dlib.h"
 #include "util/err.h"
 #include "util/path.h"
 #include "util/strvec.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Pointers for the dlib tests: one symbol libc has, one no library has. */
+static void *sym_present, *sym_absent;
 
 int main(void)
 {
@@ -57,5 +63,31 @@ int main(void)
   ok(path_below("/src", "/srcx/a") == NULL, "path_below: a sibling prefix");
   ok(path_below("/src", "/other") == NULL, "path_below: outside");
   is_str(path_below("/", "/etc"), "etc", "path_below: below the root");
+
+  /* a library missing at run time: an error that names it and the need */
+  struct dlib_sym none[] = {{"strlen", &sym_present}};
+  struct dlib gone = {"libwcompose-absent.so.9", "testing", none, 1, 0};
+  struct err de = ERR_INIT;
+  is_int(dlib_load(&gone, &de), ERR_NOTFOUND, "dlib: missing library");
+  ok(de.text && strstr(de.text, "cannot load libwcompose-absent.so.9 (needed "
+                                "for testing)"),
+     "dlib: the error names the library and what it is for: %s", de.text);
+  err_reset(&de);
+  is_int(dlib_load(&gone, &de), ERR_NOTFOUND, "dlib: the failure sticks");
+  err_release(&de);
+  struct dlib_sym syms[] = {{"strlen", &sym_present},
+                            {"wcompose_no_such_symbol", &sym_absent}};
+  struct dlib libc = {"libc.so.6", "testing", syms, 2, 0};
+  is_int(dlib_load(&libc, &de), ERR_NOTFOUND, "dlib: missing symbol");
+  ok(de.text && strstr(de.text, "'wcompose_no_such_symbol'"),
+     "dlib: the error names the symbol");
+  err_release(&de);
+  struct dlib here = {"libc.so.6", "testing", syms, 1, 0};
+  is_int(dlib_load(&here, &de), 0, "dlib: present library and symbol");
+  void *libc_h = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+  /* libc's own, not a sanitizer's interceptor of the same name */
+  ok(libc_h && sym_present == dlsym(libc_h, "strlen"),
+     "dlib: the pointer is the library's function");
+  is_int(dlib_load(&here, &de), 0, "dlib: loaded once, then remembered");
   return tap_done();
 }
