@@ -16,6 +16,7 @@
 #include <time.h>
 
 #define POLL_MS 250
+#define STUCK_S 30 /* a task no node takes for that long fails the deploy */
 
 static int await(struct session *s, struct session_call *c, int rc)
 {
@@ -215,7 +216,8 @@ struct deploy_svc {
   int rolled;  /* new tasks are due: created, or its task template changed */
   int touched; /* created or updated */
   int done;
-  int shown; /* running tasks last shown, plus one (0: none yet) */
+  int shown;          /* running tasks last shown, plus one (0: none yet) */
+  double stuck_since; /* a task has waited for a node since then */
 };
 
 static int list_services(struct session *s, const char *ns,
@@ -372,7 +374,7 @@ static int follow_one(struct session *s, struct deploy_svc *ss,
                       const struct engine_task_list *tasks, double t0)
 {
   int running = 0, want = 0, stale = 0;
-  const struct engine_task *bad = NULL;
+  const struct engine_task *bad = NULL, *stuck = NULL;
   for (size_t i = 0; i < tasks->n; i++) {
     const struct engine_task *t = &tasks->v[i];
     if (strcmp(t->service_id, ss->id))
@@ -381,6 +383,11 @@ static int follow_one(struct session *s, struct deploy_svc *ss,
     int fresh = created >= t0 - 1;
     if (fresh && failed_state(t->state) && !bad)
       bad = t;
+    /* nothing can take it: no node satisfies the constraints, or the
+     * host-mode port is taken on every node that could (for a while:
+     * during a rollout an old task may still hold the port) */
+    if (fresh && !strcmp(t->state, "pending") && *t->error && !stuck)
+      stuck = t;
     if (strcmp(t->desired_state, "running"))
       continue;
     want += svc->global;
@@ -391,6 +398,12 @@ static int follow_one(struct session *s, struct deploy_svc *ss,
   }
   if (!svc->global)
     want = (int)svc->replicas;
+  if (!stuck)
+    ss->stuck_since = 0;
+  else if (!ss->stuck_since)
+    ss->stuck_since = now_s();
+  else if (now_s() - ss->stuck_since > STUCK_S)
+    bad = stuck;
   const char *us = svc->update_state;
   if (!strcmp(us, "paused") || !strncmp(us, "rollback_", 9) || bad) {
     const char *why =

@@ -212,8 +212,9 @@ void views_stack_ps_render(const struct engine_service_list *l,
         at ? xstrndup(tk->image, (size_t)(at - tk->image)) : xstrdup(tk->image);
     r[3] = xstrdup(node_name(nodes, tk->node_id));
     r[4] = xstrdup(state_word(tk->desired_state));
-    char *ago = views_ago_new(tk->status_at, now);
-    r[5] = xasprintf("%s %s", state_word(tk->state), ago);
+    char *ago = tk->status_at ? views_ago_new(tk->status_at, now) : NULL;
+    r[5] = ago ? xasprintf("%s %s", state_word(tk->state), ago)
+               : xstrdup(state_word(tk->state));
     free(ago);
     const char *e = tk->error;
     r[6] = !no_trunc && strlen(e) > 29 ? xasprintf("\"%.29s…\"", e)

@@ -152,7 +152,9 @@ check_eq "and says so per service" \
 # --- a changed image rolls out: stop-first, two at a time, 1 s apart ---
 write_file "$SWARM_IMAGE_V2" 8080
 out=$("$WCOMPOSE" stack deploy --detach=false "$NS" 2>&1)
-check_eq "the changed stack converges" "$?" 0
+rc=$?
+check_eq "the changed stack converges" "$rc" 0
+[ $rc = 0 ] || echo "$out" | tail -5 | sed 's/^/#   /'
 check_eq "the services of the changed image were updated" \
   "$(echo "$out" | grep -c 'Service .* Updated')" 3
 # per task: slot, image, created and last change (running, or shut down)

@@ -6,6 +6,7 @@
 #include "compose/load.h"
 #include "stack/stack.h"
 #include "util/err.h"
+#include "views/stack.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,8 +265,69 @@ static void test_errors(void)
   err_release(&err);
 }
 
+/* The engine's answers, typed, and the tables made of them. */
+static void test_views(void)
+{
+  static const char services[] =
+      "[{\"ID\":\"svc1234567890abc\",\"Version\":{\"Index\":29},"
+      "\"Spec\":{\"Name\":\"prod_web\",\"Labels\":{"
+      "\"com.docker.stack.namespace\":\"prod\"},\"TaskTemplate\":{"
+      "\"ContainerSpec\":{\"Image\":\"reg/bb:v1@sha256:abc\"}},"
+      "\"Mode\":{\"Replicated\":{\"Replicas\":2}}},"
+      "\"Endpoint\":{\"Ports\":[{\"Protocol\":\"tcp\",\"TargetPort\":80,"
+      "\"PublishedPort\":8080,\"PublishMode\":\"host\"}]},"
+      "\"UpdateStatus\":{\"State\":\"completed\"}}]";
+  static const char tasks[] =
+      "[{\"ID\":\"task1aaaaaaaaaaaaa\",\"ServiceID\":\"svc1234567890abc\","
+      "\"NodeID\":\"n1\",\"Slot\":1,\"DesiredState\":\"running\","
+      "\"CreatedAt\":\"2024-01-02T03:04:05.5Z\",\"Status\":{\"State\":"
+      "\"running\",\"Timestamp\":\"2024-01-02T03:04:06Z\"},\"Spec\":{"
+      "\"ContainerSpec\":{\"Image\":\"reg/bb:v1@sha256:abc\"}}},"
+      "{\"ID\":\"task2bbbbbbbbbbbbb\",\"ServiceID\":\"svc1234567890abc\","
+      "\"NodeID\":\"n2\",\"Slot\":2,\"DesiredState\":\"running\","
+      "\"Status\":{\"State\":\"pending\",\"Err\":\"no suitable node\"}}]";
+  static const char nodes[] = "[{\"ID\":\"n1\",\"Description\":{"
+                              "\"Hostname\":\"node1\"},\"Status\":{"
+                              "\"State\":\"ready\"}}]";
+  struct engine_service_list *sl = NULL;
+  struct engine_task_list *tl = NULL;
+  struct engine_node_list *nl = NULL;
+  struct err err = ERR_INIT;
+  is_int(engine_service_list_parse(services, sizeof(services) - 1, &sl, &err),
+         0, "services parse");
+  is_int(engine_task_list_parse(tasks, sizeof(tasks) - 1, &tl, &err), 0,
+         "tasks parse");
+  is_int(engine_node_list_parse(nodes, sizeof(nodes) - 1, &nl, &err), 0,
+         "nodes parse");
+  is_int(sl->v[0].version, 29, "the version an update names");
+  is_int(tl->v[0].created_nsec, 500000000, "task created, to the ns");
+  is_str(tl->v[1].error, "no suitable node", "a task's error");
+  struct buf out = BUF_INIT;
+  views_stack_services_render(sl, tl, &out);
+  is_str(out.data,
+         "ID             NAME       MODE         REPLICAS   IMAGE       PORTS\n"
+         "svc123456789   prod_web   replicated   1/2        reg/bb:v1   "
+         "*:8080->80/tcp (host)\n",
+         "stack services");
+  buf_release(&out);
+  views_stack_ps_render(sl, tl, nl, 0, 1704164646 + 120, &out);
+  ok(out.data && strstr(out.data, "prod_web.1   reg/bb:v1   node1   Running") &&
+         strstr(out.data, "\"no suitable node\""),
+     "stack ps: names, nodes, errors");
+  printf("%s", out.data ? out.data : "");
+  buf_release(&out);
+  views_stack_ls_render(sl, &out);
+  is_str(out.data, "NAME   SERVICES\nprod   1\n", "stack ls");
+  buf_release(&out);
+  engine_service_list_free(sl);
+  engine_task_list_free(tl);
+  engine_node_list_free(nl);
+  err_release(&err);
+}
+
 int main(void)
 {
+  test_views();
   if (!mkdtemp(dir))
     return 1;
   test_translate();
