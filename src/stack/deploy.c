@@ -16,7 +16,8 @@
 #include <time.h>
 
 #define POLL_MS 250
-#define STUCK_S 30 /* a task no node takes for that long fails the deploy */
+#define FAILURES_MAX 3 /* failed tasks of a service that fail the deploy */
+#define STUCK_S 30     /* a task no node takes for that long fails the deploy */
 
 static int await(struct session *s, struct session_call *c, int rc)
 {
@@ -373,7 +374,7 @@ static int follow_one(struct session *s, struct deploy_svc *ss,
                       const struct engine_service *svc,
                       const struct engine_task_list *tasks, double t0)
 {
-  int running = 0, want = 0, stale = 0;
+  int running = 0, want = 0, stale = 0, failures = 0;
   const struct engine_task *bad = NULL, *stuck = NULL;
   for (size_t i = 0; i < tasks->n; i++) {
     const struct engine_task *t = &tasks->v[i];
@@ -381,7 +382,10 @@ static int follow_one(struct session *s, struct deploy_svc *ss,
       continue;
     double created = t->created + t->created_nsec / 1e9;
     int fresh = created >= t0 - 1;
-    if (fresh && failed_state(t->state) && !bad)
+    /* one failure may be a race the swarm retries (a port not yet
+     * freed); a third is the service's own */
+    if (fresh && failed_state(t->state) && ++failures >= FAILURES_MAX &&
+        (!bad || t->created > bad->created))
       bad = t;
     /* nothing can take it: no node satisfies the constraints, or the
      * host-mode port is taken on every node that could (for a while:
