@@ -7,8 +7,9 @@
 # and secrets readable in the tasks); `docker stack` sees it; an unchanged
 # re-deploy makes no update; a changed image rolls out per update_config
 # (order and parallelism seen in the task timestamps); a stopped node's
-# tasks run elsewhere; `stack rm` leaves nothing. Timings next to `docker
-# stack deploy` of the same file are printed as comments.
+# tasks run elsewhere; --prune removes a service gone from the file; `stack
+# rm` leaves nothing. Timings (and, with STACK_BENCH=1, those of `docker
+# stack deploy` of the same file) are printed as comments.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 . "$TOP_SRCDIR/tests/lib/swarm.sh"
 cd "$T_TMP" || exit 1
@@ -199,6 +200,17 @@ fi
 echo "# node loss to 3/3 workers running on the other nodes: $(($(ms) - t0)) ms"
 check_match "the node is seen down" \
   "$(docker node ls --format '{{.Hostname}} {{.Status}}')" "node3 Down"
+
+# --- --prune: a service gone from the file goes from the swarm ---
+awk '/^  client:/ {skip = 1} /^configs:/ {skip = 0} !skip' compose.yaml >c2.yaml
+out=$("$WCOMPOSE" -f c2.yaml stack deploy --prune "$NS" 2>&1)
+check_eq "deploy --prune succeeds" "$?" 0
+check_eq "the service no longer in the file is removed, the others kept" \
+  "$(docker service ls --format '{{.Name}}' \
+    --filter "label=com.docker.stack.namespace=$NS" | sort | tr '\n' ' ')" \
+  "${NS}_web ${NS}_worker "
+check_eq "and nothing else was updated" \
+  "$(echo "$out" | grep -c 'Service .* Unchanged')" 2
 
 # --- rm ---
 out=$("$WCOMPOSE" stack rm "$NS" 2>&1)
