@@ -6,7 +6,7 @@ set -e
 pkgs="build-essential autoconf automake libtool pkg-config libyaml-dev
   libuv1-dev libcurl4-openssl-dev libcjson-dev libarchive-dev busybox-static
   debootstrap curl ca-certificates python3 socat openssl docker-registry apache2-utils clang clang-format docker.io
-  docker-compose time chromium tmux"
+  docker-compose time chromium tmux iproute2"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -32,7 +32,15 @@ enum call_typed {
   TYPED_EXEC_INFO,
   TYPED_WAIT,
   TYPED_STATS,
-  TYPED_VERSION
+  TYPED_VERSION,
+  TYPED_SWARM_CREATED, /* {"ID"}: created and id */
+  TYPED_SWARM_INFO,
+  TYPED_NODE_LIST,
+  TYPED_SERVICE_LIST,
+  TYPED_SERVICE_INFO, /* one service, as a list of one */
+  TYPED_TASK_LIST,
+  TYPED_OBJECT_LIST,
+  TYPED_DISTRIBUTION
 };
 
 struct engine_call {

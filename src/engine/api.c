@@ -207,6 +207,36 @@ static int typed_fill(struct engine_call *k, struct engine_result *res)
   case TYPED_VERSION:
     rc = types_version_info_from_json(j, &res->version, &e);
     break;
+  case TYPED_SWARM_CREATED:
+    rc = types_swarm_created_from_json(j, &res->created, &e);
+    if (!rc)
+      res->id = res->created->id;
+    break;
+  case TYPED_SWARM_INFO:
+    rc = types_swarm_info_from_json(j, &res->swarm, &e);
+    break;
+  case TYPED_NODE_LIST:
+    rc = types_node_list_from_json(j, &res->nodes, &e);
+    break;
+  case TYPED_SERVICE_LIST:
+    rc = types_service_list_from_json(j, &res->services, &e);
+    break;
+  case TYPED_SERVICE_INFO: {
+    cJSON *one = cJSON_CreateArray();
+    cJSON_AddItemReferenceToArray(one, (cJSON *)j);
+    rc = types_service_list_from_json(one, &res->services, &e);
+    cJSON_Delete(one);
+    break;
+  }
+  case TYPED_TASK_LIST:
+    rc = types_task_list_from_json(j, &res->tasks, &e);
+    break;
+  case TYPED_OBJECT_LIST:
+    rc = types_swarm_object_list_from_json(j, &res->objects, &e);
+    break;
+  case TYPED_DISTRIBUTION:
+    rc = types_distribution_from_json(j, &res->distribution, &e);
+    break;
   }
   if (rc) {
     size_t n = e.len;
@@ -236,6 +266,12 @@ static void typed_release(struct engine_result *res)
   engine_wait_free(res->wait);
   engine_stats_free(res->stats);
   engine_version_info_free(res->version);
+  engine_swarm_info_free(res->swarm);
+  engine_node_list_free(res->nodes);
+  engine_service_list_free(res->services);
+  engine_task_list_free(res->tasks);
+  engine_swarm_object_list_free(res->objects);
+  engine_distribution_free(res->distribution);
 }
 
 void call_finish(struct engine_call *k, int rc, struct http_resp *resp)

@@ -82,6 +82,12 @@ struct engine_result {
   struct engine_stats *stats;               /* container stats */
   struct engine_wait *wait;                 /* container wait */
   struct engine_version_info *version;      /* version */
+  struct engine_swarm_info *swarm;          /* swarm inspect */
+  struct engine_node_list *nodes;           /* node list */
+  struct engine_service_list *services;     /* service list, inspect (one) */
+  struct engine_task_list *tasks;           /* task list */
+  struct engine_swarm_object_list *objects; /* config list, secret list */
+  struct engine_distribution *distribution; /* distribution inspect */
 };
 
 typedef void (*engine_cb)(void *ctx, struct engine_result *res);
@@ -443,6 +449,61 @@ int engine_events_typed(struct engine *e, const struct engine_filters *filters,
                         const char *since, const char *until,
                         engine_event_typed_cb ev, engine_cb cb, void *ctx,
                         struct engine_call **call, struct err *err);
+
+/* --- swarm (a manager's API) --- */
+
+/* GET /swarm: res->swarm. ERR_ENGINE "This node is not a swarm manager"
+ * (503) when it is none. */
+int engine_swarm_inspect(struct engine *e, engine_cb cb, void *ctx,
+                         struct err *err);
+/* GET /nodes: res->nodes. */
+int engine_node_list(struct engine *e, const struct engine_filters *filters,
+                     engine_cb cb, void *ctx, struct err *err);
+/* GET /services?status=1 (filters may be NULL): res->services. */
+int engine_service_list(struct engine *e, const struct engine_filters *filters,
+                        engine_cb cb, void *ctx, struct err *err);
+/* GET /services/{id}: res->services with the one service. */
+int engine_service_inspect(struct engine *e, const char *id, engine_cb cb,
+                           void *ctx, struct err *err);
+/* POST /services/create: spec (taken) is a ServiceSpec; auth the
+ * X-Registry-Auth value for the nodes' pulls, or NULL. res->id and
+ * res->created (the warnings). */
+int engine_service_create(struct engine *e, cJSON *spec, const char *auth,
+                          engine_cb cb, void *ctx, struct err *err);
+/* POST /services/{id}/update?version=: spec (taken) replaces the service's
+ * spec; version is the one read with it (a stale one fails, ERR_ENGINE). */
+int engine_service_update(struct engine *e, const char *id, long long version,
+                          cJSON *spec, const char *auth, engine_cb cb,
+                          void *ctx, struct err *err);
+int engine_service_remove(struct engine *e, const char *id, engine_cb cb,
+                          void *ctx, struct err *err);
+/* GET /tasks: res->tasks. */
+int engine_task_list(struct engine *e, const struct engine_filters *filters,
+                     engine_cb cb, void *ctx, struct err *err);
+/* POST /configs/create, /secrets/create: name, labels (nlabels, borrowed)
+ * and n bytes of data. res->id. */
+int engine_config_create(struct engine *e, const char *name,
+                         const struct engine_kv *labels, size_t nlabels,
+                         const void *data, size_t n, engine_cb cb, void *ctx,
+                         struct err *err);
+int engine_secret_create(struct engine *e, const char *name,
+                         const struct engine_kv *labels, size_t nlabels,
+                         const void *data, size_t n, engine_cb cb, void *ctx,
+                         struct err *err);
+/* GET /configs, /secrets: res->objects. */
+int engine_config_list(struct engine *e, const struct engine_filters *filters,
+                       engine_cb cb, void *ctx, struct err *err);
+int engine_secret_list(struct engine *e, const struct engine_filters *filters,
+                       engine_cb cb, void *ctx, struct err *err);
+int engine_config_remove(struct engine *e, const char *id, engine_cb cb,
+                         void *ctx, struct err *err);
+int engine_secret_remove(struct engine *e, const char *id, engine_cb cb,
+                         void *ctx, struct err *err);
+/* GET /distribution/{name}/json (the registry asked through the engine):
+ * res->distribution. */
+int engine_distribution_inspect(struct engine *e, const char *name,
+                                const char *auth, engine_cb cb, void *ctx,
+                                struct err *err);
 
 /* --- helpers --- */
 

@@ -46,4 +46,23 @@ int types_wait_from_json(const cJSON *j, struct engine_wait **out,
 int types_created_from_json(const cJSON *j, struct engine_created **out,
                             struct err *err);
 
+int types_swarm_info_from_json(const cJSON *j, struct engine_swarm_info **out,
+                               struct err *err);
+int types_node_list_from_json(const cJSON *j, struct engine_node_list **out,
+                              struct err *err);
+int types_service_list_from_json(const cJSON *j,
+                                 struct engine_service_list **out,
+                                 struct err *err);
+int types_task_list_from_json(const cJSON *j, struct engine_task_list **out,
+                              struct err *err);
+int types_swarm_object_list_from_json(const cJSON *j,
+                                      struct engine_swarm_object_list **out,
+                                      struct err *err);
+int types_distribution_from_json(const cJSON *j,
+                                 struct engine_distribution **out,
+                                 struct err *err);
+/* {"ID": ...} of service, config and secret create, as a created reply. */
+int types_swarm_created_from_json(const cJSON *j, struct engine_created **out,
+                                  struct err *err);
+
 #endif

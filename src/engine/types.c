@@ -891,3 +891,221 @@ TYPED_ENTRY(exec_info, fill_exec_info, "the exec")
 TYPED_ENTRY(wait, fill_wait, "the wait answer")
 TYPED_ENTRY(stats, fill_stats, "the stats")
 TYPED_ENTRY(created, fill_created, "the create answer")
+
+/* --- swarm --- */
+
+static int fill_swarm_info(struct box *b, const cJSON *j,
+                           struct engine_swarm_info *s, struct err *err)
+{
+  int rc = want_object(j, "the swarm", err);
+  if (!rc)
+    rc = need(b, j, "ID", "the swarm", &s->id, err);
+  if (rc)
+    return rc;
+  s->join_worker = str(b, get(j, "JoinTokens"), "Worker");
+  s->join_manager = str(b, get(j, "JoinTokens"), "Manager");
+  return 0;
+}
+
+static int fill_node(struct box *b, const cJSON *j, struct engine_node *n,
+                     struct err *err)
+{
+  int rc = want_object(j, "the node", err);
+  if (!rc)
+    rc = need(b, j, "ID", "the node", &n->id, err);
+  if (rc)
+    return rc;
+  n->hostname = str(b, get(j, "Description"), "Hostname");
+  n->role = str(b, get(j, "Spec"), "Role");
+  n->availability = str(b, get(j, "Spec"), "Availability");
+  n->state = str(b, get(j, "Status"), "State");
+  n->addr = str(b, get(j, "Status"), "Addr");
+  n->leader = flag(get(j, "ManagerStatus"), "Leader");
+  return 0;
+}
+
+static size_t service_ports(struct box *b, const cJSON *arr,
+                            struct engine_service_port **out)
+{
+  size_t n = cJSON_IsArray(arr) ? (size_t)cJSON_GetArraySize(arr) : 0;
+  struct engine_service_port *v = box_array(b, n, sizeof(*v));
+  size_t i = 0;
+  const cJSON *it;
+  if (n) {
+    cJSON_ArrayForEach(it, arr)
+    {
+      v[i].target = inum(it, "TargetPort", 0);
+      v[i].published = inum(it, "PublishedPort", 0);
+      v[i].protocol = str(b, it, "Protocol");
+      v[i].mode = str(b, it, "PublishMode");
+      i++;
+    }
+  }
+  *out = v;
+  return n;
+}
+
+static int fill_service(struct box *b, const cJSON *j, struct engine_service *s,
+                        struct err *err)
+{
+  int rc = want_object(j, "the service", err);
+  if (!rc)
+    rc = need(b, j, "ID", "the service", &s->id, err);
+  if (rc)
+    return rc;
+  const cJSON *spec = get(j, "Spec");
+  s->name = str(b, spec, "Name");
+  s->version = num(get(j, "Version"), "Index", 0);
+  s->nlabels = kvs(b, get(spec, "Labels"), &s->labels);
+  s->image = str(b, get(get(spec, "TaskTemplate"), "ContainerSpec"), "Image");
+  const cJSON *mode = get(spec, "Mode");
+  s->global = get(mode, "Global") != NULL;
+  s->replicas = num(get(mode, "Replicated"), "Replicas", 0);
+  char *text = cJSON_IsObject(spec) ? cJSON_PrintUnformatted(spec) : NULL;
+  s->spec = box_strdup(b, text);
+  free(text);
+  s->update_state = str(b, get(j, "UpdateStatus"), "State");
+  s->update_message = str(b, get(j, "UpdateStatus"), "Message");
+  const cJSON *ports = get(get(j, "Endpoint"), "Ports");
+  if (!cJSON_IsArray(ports))
+    ports = get(get(spec, "EndpointSpec"), "Ports");
+  s->nports = service_ports(b, ports, &s->ports);
+  return 0;
+}
+
+static void stamp(const cJSON *o, const char *key, long long *sec,
+                  long long *nsec)
+{
+  const cJSON *v = get(o, key);
+  long ns = 0;
+  if (!cJSON_IsString(v) || engine_time_parse(v->valuestring, sec, &ns))
+    *sec = 0, ns = 0;
+  *nsec = ns;
+}
+
+static int fill_task(struct box *b, const cJSON *j, struct engine_task *t,
+                     struct err *err)
+{
+  int rc = want_object(j, "the task", err);
+  if (!rc)
+    rc = need(b, j, "ID", "the task", &t->id, err);
+  if (rc)
+    return rc;
+  const cJSON *st = get(j, "Status");
+  t->service_id = str(b, j, "ServiceID");
+  t->node_id = str(b, j, "NodeID");
+  t->slot = inum(j, "Slot", 0);
+  t->desired_state = str(b, j, "DesiredState");
+  t->state = str(b, st, "State");
+  t->message = str(b, st, "Message");
+  t->error = str(b, st, "Err");
+  t->container_id = str(b, get(st, "ContainerStatus"), "ContainerID");
+  t->exit_code = inum(get(st, "ContainerStatus"), "ExitCode", -1);
+  t->image = str(b, get(get(j, "Spec"), "ContainerSpec"), "Image");
+  stamp(j, "CreatedAt", &t->created, &t->created_nsec);
+  stamp(st, "Timestamp", &t->status_at, &t->status_nsec);
+  return 0;
+}
+
+static int fill_swarm_object(struct box *b, const cJSON *j,
+                             struct engine_swarm_object *o, struct err *err)
+{
+  int rc = want_object(j, "the object", err);
+  if (!rc)
+    rc = need(b, j, "ID", "the object", &o->id, err);
+  if (rc)
+    return rc;
+  o->name = str(b, get(j, "Spec"), "Name");
+  o->version = num(get(j, "Version"), "Index", 0);
+  o->nlabels = kvs(b, get(get(j, "Spec"), "Labels"), &o->labels);
+  return 0;
+}
+
+static int fill_distribution(struct box *b, const cJSON *j,
+                             struct engine_distribution *d, struct err *err)
+{
+  int rc = want_object(j, "the distribution answer", err);
+  if (rc)
+    return rc;
+  d->digest = str(b, get(j, "Descriptor"), "digest");
+  if (!*d->digest)
+    return err_set(err, ERR_PROTO, "the distribution answer has no digest");
+  return 0;
+}
+
+static int fill_swarm_created(struct box *b, const cJSON *j,
+                              struct engine_created *c, struct err *err)
+{
+  int rc = want_object(j, "the create answer", err);
+  if (!rc)
+    rc = need(b, j, "ID", "the create answer", &c->id, err);
+  if (rc)
+    return rc;
+  c->nwarnings = strings(b, get(j, "Warnings"), &c->warnings);
+  return 0;
+}
+
+LIST_FILLER(node_list, node, "the node list")
+LIST_FILLER(service_list, service, "the service list")
+LIST_FILLER(task_list, task, "the task list")
+LIST_FILLER(swarm_object_list, swarm_object, "the list")
+
+TYPED_ENTRY(swarm_info, fill_swarm_info, "the swarm")
+TYPED_ENTRY(node_list, fill_node_list, "the node list")
+TYPED_ENTRY(service_list, fill_service_list, "the service list")
+TYPED_ENTRY(task_list, fill_task_list, "the task list")
+TYPED_ENTRY(swarm_object_list, fill_swarm_object_list, "the list")
+TYPED_ENTRY(distribution, fill_distribution, "the distribution answer")
+
+int types_swarm_created_from_json(const cJSON *j, struct engine_created **out,
+                                  struct err *err)
+{
+  struct box *b = box_new(sizeof(struct engine_created));
+  struct engine_created *obj = (void *)b->obj;
+  int rc = fill_swarm_created(b, j, obj, err);
+  if (rc) {
+    box_free(obj);
+    return rc;
+  }
+  *out = obj;
+  return 0;
+}
+
+static int covers(const cJSON *have, const cJSON *want)
+{
+  if (cJSON_IsObject(want)) {
+    if (!cJSON_IsObject(have))
+      return 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, want)
+    {
+      if (!covers(cJSON_GetObjectItemCaseSensitive(have, it->string), it))
+        return 0;
+    }
+    return 1;
+  }
+  if (cJSON_IsArray(want)) {
+    if (!cJSON_IsArray(have) ||
+        cJSON_GetArraySize(have) != cJSON_GetArraySize(want))
+      return 0;
+    const cJSON *h = have->child, *w = want->child;
+    for (; w; w = w->next, h = h->next)
+      if (!covers(h, w))
+        return 0;
+    return 1;
+  }
+  /* false and 0 are what the engine leaves out */
+  if (!have)
+    return cJSON_IsFalse(want) ||
+           (cJSON_IsNumber(want) && want->valuedouble == 0) ||
+           (cJSON_IsString(want) && !*want->valuestring);
+  return cJSON_Compare(have, want, 1);
+}
+
+int engine_spec_covers(const char *deployed, const struct cJSON *desired)
+{
+  cJSON *have = deployed && *deployed ? cJSON_Parse(deployed) : NULL;
+  int r = have && covers(have, desired);
+  cJSON_Delete(have);
+  return r;
+}

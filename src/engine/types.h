@@ -378,4 +378,125 @@ int engine_stats_parse(const char *data, size_t len, struct engine_stats **out,
 void engine_stats_free(struct engine_stats *x);
 void engine_created_free(struct engine_created *c);
 
+/* --- swarm: GET /swarm, /nodes, /services, /tasks, /configs, /secrets,
+ * /distribution --- */
+
+/* GET /swarm. */
+struct engine_swarm_info {
+  const char *id;
+  const char *join_worker, *join_manager; /* JoinTokens */
+};
+
+/* One item of GET /nodes. */
+struct engine_node {
+  const char *id;
+  const char *hostname;     /* Description.Hostname */
+  const char *role;         /* Spec.Role: "manager", "worker" */
+  const char *availability; /* Spec.Availability: "active", "drain" ... */
+  const char *state;        /* Status.State: "ready", "down" ... */
+  const char *addr;         /* Status.Addr */
+  int leader;               /* ManagerStatus.Leader */
+};
+struct engine_node_list {
+  struct engine_node *v;
+  size_t n;
+};
+
+/* A port of a service's endpoint (Endpoint.Ports, else Spec's). */
+struct engine_service_port {
+  int target, published;
+  const char *protocol; /* "tcp" ... */
+  const char *mode;     /* "ingress", "host" */
+};
+
+/* One item of GET /services (or GET /services/{id}). */
+struct engine_service {
+  const char *id;
+  const char *name;         /* Spec.Name */
+  long long version;        /* Version.Index: what an update must name */
+  struct engine_kv *labels; /* Spec.Labels */
+  size_t nlabels;
+  const char *image;  /* Spec.TaskTemplate.ContainerSpec.Image */
+  int global;         /* Spec.Mode.Global */
+  long long replicas; /* Spec.Mode.Replicated.Replicas (0 when global) */
+  const char *spec;   /* Spec as deployed, JSON text (engine_spec_covers) */
+  const char *update_state;   /* UpdateStatus.State, "" when none */
+  const char *update_message; /* UpdateStatus.Message */
+  struct engine_service_port *ports;
+  size_t nports;
+};
+struct engine_service_list {
+  struct engine_service *v;
+  size_t n;
+};
+
+/* One item of GET /tasks. */
+struct engine_task {
+  const char *id;
+  const char *service_id;
+  const char *node_id;              /* "" until scheduled */
+  int slot;                         /* 0 for a global service's tasks */
+  const char *desired_state;        /* "running", "shutdown" ... */
+  const char *state;                /* Status.State: "new" ... "running",
+                                       "complete", "failed", "rejected" ... */
+  const char *message;              /* Status.Message */
+  const char *error;                /* Status.Err, "" when none */
+  const char *container_id;         /* Status.ContainerStatus.ContainerID */
+  int exit_code;                    /* Status.ContainerStatus.ExitCode, -1 */
+  const char *image;                /* Spec.ContainerSpec.Image */
+  long long created, created_nsec;  /* CreatedAt */
+  long long status_at, status_nsec; /* Status.Timestamp: the last change */
+};
+struct engine_task_list {
+  struct engine_task *v;
+  size_t n;
+};
+
+/* One item of GET /configs or GET /secrets. */
+struct engine_swarm_object {
+  const char *id;
+  const char *name; /* Spec.Name */
+  long long version;
+  struct engine_kv *labels; /* Spec.Labels */
+  size_t nlabels;
+};
+struct engine_swarm_object_list {
+  struct engine_swarm_object *v;
+  size_t n;
+};
+
+/* GET /distribution/{name}/json. */
+struct engine_distribution {
+  const char *digest; /* Descriptor.digest ("sha256:...") */
+};
+
+/* Whether the spec as deployed (JSON text, struct engine_service's spec)
+ * holds everything desired holds: every member of an object equal (the
+ * engine's own defaults beside them do not count), arrays of the same
+ * length item by item, scalars equal. 1 yes, 0 no (or not JSON). */
+struct cJSON;
+int engine_spec_covers(const char *deployed, const struct cJSON *desired);
+
+int engine_service_list_parse(const char *data, size_t len,
+                              struct engine_service_list **out,
+                              struct err *err);
+int engine_task_list_parse(const char *data, size_t len,
+                           struct engine_task_list **out, struct err *err);
+int engine_node_list_parse(const char *data, size_t len,
+                           struct engine_node_list **out, struct err *err);
+int engine_swarm_info_parse(const char *data, size_t len,
+                            struct engine_swarm_info **out, struct err *err);
+int engine_swarm_object_list_parse(const char *data, size_t len,
+                                   struct engine_swarm_object_list **out,
+                                   struct err *err);
+int engine_distribution_parse(const char *data, size_t len,
+                              struct engine_distribution **out,
+                              struct err *err);
+void engine_swarm_info_free(struct engine_swarm_info *s);
+void engine_node_list_free(struct engine_node_list *l);
+void engine_service_list_free(struct engine_service_list *l);
+void engine_task_list_free(struct engine_task_list *l);
+void engine_swarm_object_list_free(struct engine_swarm_object_list *l);
+void engine_distribution_free(struct engine_distribution *d);
+
 #endif

@@ -297,6 +297,18 @@ void session_call_cb(void *ctx, struct engine_result *res)
   res->wait = NULL;
   c->version = res->version;
   res->version = NULL;
+  c->swarm = res->swarm;
+  res->swarm = NULL;
+  c->nodes = res->nodes;
+  res->nodes = NULL;
+  c->services = res->services;
+  res->services = NULL;
+  c->tasks = res->tasks;
+  res->tasks = NULL;
+  c->objects = res->objects;
+  res->objects = NULL;
+  c->distribution = res->distribution;
+  res->distribution = NULL;
 
   if (c->loop)
     uv_stop(c->loop);
@@ -331,6 +343,12 @@ void session_call_release(struct session_call *c)
   engine_exec_info_free(c->exec);
   engine_wait_free(c->wait);
   engine_version_info_free(c->version);
+  engine_swarm_info_free(c->swarm);
+  engine_node_list_free(c->nodes);
+  engine_service_list_free(c->services);
+  engine_task_list_free(c->tasks);
+  engine_swarm_object_list_free(c->objects);
+  engine_distribution_free(c->distribution);
   struct session_call keep = {
       .done = c->done, .rc = c->rc, .err = c->err, .loop = c->loop};
   *c = keep;

@@ -147,6 +147,12 @@ struct session_call {
   struct engine_exec_info *exec;
   struct engine_wait *wait;
   struct engine_version_info *version;
+  struct engine_swarm_info *swarm;
+  struct engine_node_list *nodes;
+  struct engine_service_list *services;
+  struct engine_task_list *tasks;
+  struct engine_swarm_object_list *objects;
+  struct engine_distribution *distribution;
 
   struct err *err;
   uv_loop_t *loop; /* set by session_call_wait: the callback ends the loop's

@@ -146,3 +146,7 @@ tests_unit_problems_test_SOURCES = tests/unit/problems-test.c
 check_PROGRAMS += tests/unit/bounds-test
 TESTS += tests/unit/bounds-test
 tests_unit_bounds_test_SOURCES = tests/unit/bounds-test.c
+
+check_PROGRAMS += tests/unit/stack-test
+TESTS += tests/unit/stack-test
+tests_unit_stack_test_SOURCES = tests/unit/stack-test.c
