@@ -1673,7 +1673,8 @@ static int check_service(struct mc *m, const struct service *s,
              "service %s declares mutually exclusive network_mode and "
              "networks",
              s->name);
-  if (!s->image && !s->build)
+  /* a provider service runs no image (compose asks a plugin for it) */
+  if (!s->image && !s->build && !get(n, "provider"))
     rc = bad(m, n,
              "service \"%s\" has neither an image nor a build context "
              "specified",
