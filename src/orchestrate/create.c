@@ -3,6 +3,8 @@
  * API 1.41 reference (ContainerConfig, HostConfig, NetworkingConfig). */
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
+#include "engine/auth.h"
+#include "engine/tarball.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/strvec.h"
@@ -774,12 +776,16 @@ static void add_annotations(const struct service *s, cJSON *host)
     labels_set(o, an->keys[i], mtext(an->items[i]));
 }
 
-/* One warning: where, which field, the version it needs. */
+#define IGNORED "the engine ignores it"
+
+/* One warning: where, which field, the version it needs, what happens. */
 static void api_warn(struct strvec *out, const struct err_pos *pos,
-                     const char *api, const char *need, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+                     const char *api, const char *need, const char *then,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 static void api_warn(struct strvec *out, const struct err_pos *pos,
-                     const char *api, const char *need, const char *fmt, ...)
+                     const char *api, const char *need, const char *then,
+                     const char *fmt, ...)
 {
   char at[512], what[512];
   va_list ap;
@@ -787,10 +793,8 @@ static void api_warn(struct strvec *out, const struct err_pos *pos,
   vsnprintf(what, sizeof(what), fmt, ap);
   va_end(ap);
   pos_prefix(pos, at, sizeof(at));
-  strvec_pushf(out,
-               "%s%s needs Engine API %s, the engine offers %s: the engine "
-               "ignores it",
-               at, what, need, api);
+  strvec_pushf(out, "%s%s needs Engine API %s, the engine offers %s: %s", at,
+               what, need, api, then);
 }
 
 void create_api_warnings(const struct service *s, const char *api,
@@ -801,21 +805,28 @@ void create_api_warnings(const struct service *s, const char *api,
   const struct healthcheck *h = s->healthcheck;
   if (h && !h->disable && h->start_interval_ns >= 0 &&
       engine_version_cmp(api, "1.44") < 0)
-    api_warn(out, &h->start_interval_pos, api, "1.44",
+    api_warn(out, &h->start_interval_pos, api, "1.44", IGNORED,
              "services.%s.healthcheck.start_interval", s->name);
   const struct mval *an = mval_get(s->other, "annotations");
   if (an && an->kind == MVAL_MAP && an->n &&
       engine_version_cmp(api, "1.43") < 0)
-    api_warn(out, &an->pos, api, "1.43", "services.%s.annotations", s->name);
+    api_warn(out, &an->pos, api, "1.43", IGNORED, "services.%s.annotations",
+             s->name);
   for (size_t i = 0; i < s->nvolumes; i++)
     if (s->volumes[i].type == MOUNT_VOLUME && s->volumes[i].volume_subpath &&
         engine_version_cmp(api, "1.45") < 0)
-      api_warn(out, NULL, api, "1.45",
+      api_warn(out, NULL, api, "1.45", IGNORED,
                "services.%s.volumes[%zu].volume.subpath", s->name, i);
+  for (size_t i = 0; i < s->nvolumes; i++)
+    if (s->volumes[i].type == MOUNT_IMAGE &&
+        engine_version_cmp(api, "1.47") < 0)
+      api_warn(out, NULL, api, "1.47", "the engine will refuse it",
+               "services.%s.volumes[%zu] (type: image)", s->name, i);
   for (size_t i = 0; i < s->nnetworks; i++)
     if (s->networks[i].mac_address && engine_version_cmp(api, "1.44") < 0)
-      api_warn(out, NULL, api, "1.44", "services.%s.networks.%s.mac_address",
-               s->name, s->networks[i].name);
+      api_warn(out, NULL, api, "1.44", IGNORED,
+               "services.%s.networks.%s.mac_address", s->name,
+               s->networks[i].name);
 }
 
 /* Env: the service's entries, each replaced in place by an override of
@@ -1073,4 +1084,64 @@ char *create_env_entry_new(const struct project *p, const char *spec)
     return xstrdup(spec);
   const char *v = kvlist_get(&p->environment, spec);
   return v ? xasprintf("%s=%s", spec, v) : NULL;
+}
+
+/* --- use_api_socket's credentials --- */
+
+int create_uses_api_socket(const struct service *s)
+{
+  const struct mval *u = mval_get(s->other, "use_api_socket");
+  return u && u->kind == MVAL_BOOL && u->i;
+}
+
+struct config_put {
+  struct tarball *tb;
+  engine_cb cb;
+  void *ctx;
+};
+
+static size_t put_read(void *ctx, char *buf, size_t n)
+{
+  struct config_put *p = ctx;
+  ssize_t r = tarball_read(p->tb, buf, n);
+  return r < 0 ? HTTP_READ_ERROR : (size_t)r;
+}
+
+static void on_put(void *ctx, struct engine_result *res)
+{
+  struct config_put *p = ctx;
+  engine_cb cb = p->cb;
+  void *cctx = p->ctx;
+  tarball_free(p->tb);
+  free(p);
+  cb(cctx, res);
+}
+
+int create_api_config_put(struct engine *e, const char *id, const char *name,
+                          engine_cb cb, void *ctx, struct err *err)
+{
+  struct config_put *p = xcalloc(1, sizeof(*p));
+  p->cb = cb;
+  p->ctx = ctx;
+  char *cfg = auth_config_auths_new();
+  struct err te = ERR_INIT;
+  int rc = tarball_new_list(&p->tb, &te);
+  if (!rc)
+    rc = tarball_add_file_mode(p->tb, CREATE_API_SOCKET_CONFIG + 1, cfg,
+                               strlen(cfg), 0444);
+  free(cfg);
+  if (rc) {
+    err_set(err, rc, "copying the docker config into '%s': %s", name,
+            te.text ? te.text : err_text(rc));
+    err_release(&te);
+    tarball_free(p->tb);
+    free(p);
+    return rc;
+  }
+  rc = engine_container_archive_put(e, id, "/", put_read, p, on_put, p, err);
+  if (rc) {
+    tarball_free(p->tb);
+    free(p);
+  }
+  return rc;
 }

@@ -68,6 +68,16 @@ int create_body(const struct create_ctx *c, cJSON **out, struct err *err);
 #define CREATE_API_SOCKET_CONFIG_DIR "/run/secrets/docker"
 #define CREATE_API_SOCKET_CONFIG CREATE_API_SOCKET_CONFIG_DIR "/config.json"
 
+/* 1 when s sets use_api_socket: true. */
+int create_uses_api_socket(const struct service *s);
+/* PUT into container id (named name, for messages) a config.json holding
+ * the credentials of the person's docker config (auth.h) at
+ * CREATE_API_SOCKET_CONFIG, mode 0444, as compose injects it before the
+ * container starts. As engine_container_archive_put: 0 and cb later, or
+ * an ERR_* code in err and no callback. */
+int create_api_config_put(struct engine *e, const char *id, const char *name,
+                          engine_cb cb, void *ctx, struct err *err);
+
 /* Fields of s the create body carries that an engine at API version api
  * ("1.41") does not know and silently ignores: one warning each into out,
  * "file:line:col: services.web.healthcheck.start_interval needs Engine API

@@ -4,8 +4,6 @@
 #include "orchestrate/svc.h"
 #include "orchestrate/create.h"
 #include "orchestrate/exec.h"
-#include "engine/auth.h"
-#include "engine/tarball.h"
 #include "orchestrate/labels.h"
 #include "util/arena.h"
 #include "util/strvec.h"
@@ -516,58 +514,23 @@ static void on_conflict_inspected(void *ctx, struct engine_result *res)
 
 /* --- use_api_socket: the person's credentials into the container --- */
 
-struct svc_put {
-  struct svc_ctr *c;
-  struct tarball *tb;
-};
-
-static size_t put_read(void *ctx, char *buf, size_t n)
-{
-  struct svc_put *p = ctx;
-  ssize_t r = tarball_read(p->tb, buf, n);
-  return r < 0 ? HTTP_READ_ERROR : (size_t)r;
-}
-
 static void on_config_put(void *ctx, struct engine_result *res)
 {
-  struct svc_put *p = ctx;
-  struct svc_ctr *c = p->c;
+  struct svc_ctr *c = ctx;
   if (res->rc)
     fail(c->svc, res);
-  tarball_free(p->tb);
-  free(p);
   call_done(c);
 }
 
-/* As compose: a config.json with the credentials of the person's docker
- * config, at CREATE_API_SOCKET_CONFIG (mode 0444, as a config), before
- * the container starts. */
 static void put_api_config(struct svc *s, struct svc_ctr *c)
 {
-  const struct mval *u = mval_get(s->service->other, "use_api_socket");
-  if (!u || u->kind != MVAL_BOOL || !u->i)
+  if (!create_uses_api_socket(s->service))
     return;
   struct err e = ERR_INIT;
-  struct svc_put *p = xcalloc(1, sizeof(*p));
-  p->c = c;
-  char *cfg = auth_config_auths_new();
-  int rc = tarball_new_list(&p->tb, &e);
-  if (!rc)
-    rc = tarball_add_file_mode(p->tb, CREATE_API_SOCKET_CONFIG + 1, cfg,
-                               strlen(cfg), 0444);
-  free(cfg);
-  if (!rc)
-    rc = engine_container_archive_put(s->run->engine, c->id, "/", put_read, p,
-                                      on_config_put, p, &e);
-  if (rc) {
-    err_set(&s->err, rc, "copying the docker config into '%s': %s", c->name,
-            e.text ? e.text : err_text(rc));
-    err_release(&e);
-    tarball_free(p->tb);
-    free(p);
-    return;
-  }
-  s->pending++;
+  issue(s,
+        create_api_config_put(s->run->engine, c->id, c->name, on_config_put, c,
+                              &e),
+        &e);
 }
 
 static void on_created(void *ctx, struct engine_result *res)

@@ -43,6 +43,10 @@ check_match "as they were stored" "$cfg" '"auth":[[:space:]]*"dXNlcjpwYXNz"'
 check "and nothing else of the config (no credsStore)" \
   sh -c "! printf '%s' '$cfg' | grep -q -e credsStore -e psFormat -e other.example"
 
+out=$(DOCKER_CONFIG=$T_TMP/dcfg W run --rm sock cat \
+  /run/secrets/docker/config.json 2>&1)
+check_match "run gives the credentials too" "$out" '"auth":[[:space:]]*"dXNlcjpwYXNz"'
+
 api=$(docker version -f '{{.Server.APIVersion}}' 2>/dev/null)
 case $api in
 1.4[0-3] | 1.[0-3]*)
