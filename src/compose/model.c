@@ -811,6 +811,12 @@ static int healthcheck(struct mc *m, struct service *s, const struct ynode *n)
       duration(m, get(n, "start_period"), &h->start_period_ns) ||
       duration(m, get(n, "start_interval"), &h->start_interval_ns))
     return ERR_CONFIG;
+  t = get(n, "start_interval");
+  if (t) {
+    h->start_interval_pos = t->pos;
+    h->start_interval_pos.file =
+        t->pos.file ? arena_strdup(m->a, t->pos.file) : NULL;
+  }
   return 0;
 }
 
@@ -946,6 +952,8 @@ static int deploy(struct mc *m, struct service *s, const struct ynode *n)
   if (d->kind != MVAL_MAP)
     return 0;
   s->deploy = d;
+  d->pos = n->pos;
+  d->pos.file = n->pos.file ? arena_strdup(m->a, n->pos.file) : NULL;
   if (lab && lab->kind == YNODE_SEQ) {
     struct kvlist kl = {NULL, 0};
     v = mval_new(m, MVAL_MAP);
@@ -1169,6 +1177,8 @@ static int simple_field(struct mc *m, struct service *s, const char *key,
     v = to_mval(m, n);
     break;
   }
+  v->pos = n->pos;
+  v->pos.file = n->pos.file ? arena_strdup(m->a, n->pos.file) : NULL;
   if (!s->other)
     s->other = mval_new(m, MVAL_MAP);
   mval_set(m, s->other, key, v);
@@ -1663,7 +1673,8 @@ static int check_service(struct mc *m, const struct service *s,
              "service %s declares mutually exclusive network_mode and "
              "networks",
              s->name);
-  if (!s->image && !s->build)
+  /* a provider service runs no image (compose asks a plugin for it) */
+  if (!s->image && !s->build && !get(n, "provider"))
     rc = bad(m, n,
              "service \"%s\" has neither an image nor a build context "
              "specified",

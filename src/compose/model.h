@@ -53,6 +53,8 @@ struct mval {
   size_t n;            /* SEQ/MAP: number of items */
   const char **keys;   /* MAP: keys in file order */
   struct mval **items; /* SEQ/MAP: values */
+  struct err_pos pos;  /* where it was written: set for a service's own
+                          fields kept here (other, deploy), else no file */
 };
 /* Map lookup, NULL when absent or m is not a MAP. */
 const struct mval *mval_get(const struct mval *m, const char *key);
@@ -154,7 +156,8 @@ struct healthcheck {
   int disable;
   struct strlist test; /* ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"] */
   int64_t interval_ns, timeout_ns, start_period_ns, start_interval_ns; /* -1 */
-  int retries; /* -1 unset */
+  int retries;                       /* -1 unset */
+  struct err_pos start_interval_pos; /* where start_interval was written */
 };
 
 struct ulimit {
@@ -389,6 +392,11 @@ int model_port_option(struct arena *a, const char *opt, const char *spec,
 int model_volume_option(struct arena *a, const char *opt, const char *spec,
                         const char *dir, const char *home, struct mount *m,
                         struct err *err);
+
+/* Split a command line as a POSIX shell would (quotes, backslashes, no
+ * expansion) into out, from a; 0, or -1 on an unterminated quote. For the
+ * runtime's reading of commands the model keeps as written (hooks). */
+int model_shell_split(struct arena *a, const char *s, struct strlist *out);
 
 /* Lookups (NULL when absent). */
 struct service *project_service(const struct project *p, const char *name);

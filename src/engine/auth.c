@@ -170,7 +170,8 @@ char *auth_header_from_config_new(const char *json, const char *ref)
   return out;
 }
 
-char *auth_header_new(const char *ref)
+/* The text of the config file the docker CLI would read, or NULL. */
+static char *config_text_new(void)
 {
   const char *dir = getenv("DOCKER_CONFIG");
   const char *home = getenv("HOME");
@@ -190,7 +191,54 @@ char *auth_header_new(const char *ref)
   while (ok && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
     ok = !buf_add(&b, chunk, n);
   fclose(f);
-  char *h = ok && b.data ? auth_header_from_config_new(b.data, ref) : NULL;
+  char *text = ok && b.data ? xstrdup(b.data) : NULL;
   buf_release(&b);
+  return text;
+}
+
+char *auth_header_new(const char *ref)
+{
+  char *text = config_text_new();
+  char *h = text ? auth_header_from_config_new(text, ref) : NULL;
+  free(text);
   return h;
+}
+
+char *auth_config_auths_from_new(const char *json)
+{
+  cJSON *cfg = json ? cJSON_ParseWithOpts(json, NULL, 0) : NULL;
+  const cJSON *auths = cJSON_GetObjectItemCaseSensitive(cfg, "auths");
+  cJSON *out = cJSON_CreateObject();
+  cJSON *a = cJSON_AddObjectToObject(out, "auths");
+  static const char *const keep[] = {"auth", "identitytoken", "registrytoken",
+                                     NULL};
+  const cJSON *e;
+  if (!cJSON_IsObject(auths))
+    auths = NULL;
+  cJSON_ArrayForEach(e, auths)
+  {
+    if (!cJSON_IsObject(e) || !e->string)
+      continue;
+    cJSON *o = NULL;
+    for (size_t i = 0; keep[i]; i++) {
+      const char *v = str(e, keep[i]);
+      if (!v || !*v)
+        continue;
+      if (!o)
+        o = cJSON_AddObjectToObject(a, e->string);
+      cJSON_AddStringToObject(o, keep[i], v);
+    }
+  }
+  char *text = cJSON_Print(out);
+  cJSON_Delete(out);
+  cJSON_Delete(cfg);
+  return text ? text : xstrdup("{\"auths\": {}}");
+}
+
+char *auth_config_auths_new(void)
+{
+  char *text = config_text_new();
+  char *out = auth_config_auths_from_new(text);
+  free(text);
+  return out;
 }

@@ -21,6 +21,14 @@ char *auth_header_from_config_new(const char *json, const char *ref);
 /* The same from the config file the docker CLI would read. */
 char *auth_header_new(const char *ref);
 
+/* A config.json holding only the credentials of the config file text
+ * json (NULL: none): {"auths": {"host": {"auth": ...}}}, each entry's auth,
+ * identitytoken and registrytoken; what compose's use_api_socket gives a
+ * container. Never NULL. */
+char *auth_config_auths_from_new(const char *json);
+/* The same from the config file the docker CLI would read. */
+char *auth_config_auths_new(void);
+
 /* base64 of n bytes (url: the URL-safe alphabet, as the engine decodes
  * X-Registry-Auth), and its inverse (NULL on bad input; *n its length). */
 char *auth_base64_new(const unsigned char *data, size_t n, int url);

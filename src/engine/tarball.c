@@ -756,6 +756,12 @@ int tarball_add_file(struct tarball *tb, const char *name_in_tar,
   return add_extra(tb, name_in_tar, data, len, 0644);
 }
 
+int tarball_add_file_mode(struct tarball *tb, const char *name_in_tar,
+                          const void *data, size_t len, unsigned mode)
+{
+  return add_extra(tb, name_in_tar, data, len, (mode_t)(mode & 07777));
+}
+
 int tarball_add_dockerfile(struct tarball *tb, const void *data, size_t len,
                            const char **name, struct err *err)
 {

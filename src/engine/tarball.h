@@ -73,6 +73,10 @@ int tarball_add_path(struct tarball *tb, const char *host_path,
 int tarball_add_file(struct tarball *tb, const char *name_in_tar,
                      const void *data, size_t len);
 
+/* The same with the given mode (0444 for an injected config). */
+int tarball_add_file_mode(struct tarball *tb, const char *name_in_tar,
+                          const void *data, size_t len, unsigned mode);
+
 /* What the docker CLI does with a Dockerfile from outside the context or
  * given inline: add it as ".dockerfile.<20 random hex digits>" (mode 0600)
  * and append that name to the .dockerignore sent (created holding

@@ -3,12 +3,15 @@
  * API 1.41 reference (ContainerConfig, HostConfig, NetworkingConfig). */
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
+#include "engine/auth.h"
+#include "engine/tarball.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/strvec.h"
 #include "util/xalloc.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +317,9 @@ static void add_healthcheck(const struct healthcheck *h, cJSON *cfg)
     cJSON_AddNumberToObject(o, "StartPeriod", (double)h->start_period_ns);
   if (h->retries >= 0)
     cJSON_AddNumberToObject(o, "Retries", h->retries);
+  /* API 1.44: older engines ignore it (create_api_warnings says so) */
+  if (h->start_interval_ns >= 0)
+    cJSON_AddNumberToObject(o, "StartInterval", (double)h->start_interval_ns);
 }
 
 static void add_restart(const char *restart, cJSON *host)
@@ -394,9 +400,11 @@ static void add_mount(const struct project *p, const struct mount *m,
     cJSON *bo = cJSON_AddObjectToObject(o, "BindOptions");
     cJSON_AddStringToObject(bo, "Propagation", m->bind_propagation);
   }
-  if (m->type == MOUNT_VOLUME && m->volume_nocopy) {
+  if (m->type == MOUNT_VOLUME && (m->volume_nocopy || m->volume_subpath)) {
     cJSON *vo = cJSON_AddObjectToObject(o, "VolumeOptions");
-    cJSON_AddTrueToObject(vo, "NoCopy");
+    if (m->volume_nocopy)
+      cJSON_AddTrueToObject(vo, "NoCopy");
+    add_str(vo, "Subpath", m->volume_subpath); /* API 1.45 */
   }
   if (m->type == MOUNT_TMPFS && (m->tmpfs_size >= 0 || m->tmpfs_mode >= 0)) {
     cJSON *to = cJSON_AddObjectToObject(o, "TmpfsOptions");
@@ -615,6 +623,212 @@ static void add_host_misc(const struct service *s, cJSON *host)
     cJSON_AddNumberToObject(host, "OomScoreAdj", s->oom_score_adj);
 }
 
+/* --- fields the model keeps as written (service->other, deploy) --- */
+
+/* A scalar's text ("true" for a boolean), or NULL. */
+static const char *mtext(const struct mval *v)
+{
+  if (!v)
+    return NULL;
+  if (v->kind == MVAL_BOOL)
+    return v->i ? "true" : "false";
+  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
+    return v->str;
+  return NULL;
+}
+
+static void add_mstrings(cJSON *a, const struct mval *v)
+{
+  for (size_t i = 0; v && v->kind == MVAL_SEQ && i < v->n; i++)
+    if (mtext(v->items[i]))
+      cJSON_AddItemToArray(a, cJSON_CreateString(mtext(v->items[i])));
+}
+
+/* One DeviceRequest as compose makes it from a device of
+ * deploy.resources.reservations.devices or of gpus (gpu: the "gpu"
+ * capability is added). count "all", or neither count nor device_ids,
+ * is -1: every device the driver has. */
+static void add_device_request(cJSON *list, const struct mval *d, int gpu)
+{
+  cJSON *o = cJSON_CreateObject();
+  const char *driver = mtext(mval_get(d, "driver"));
+  cJSON_AddStringToObject(o, "Driver", driver ? driver : "");
+  const struct mval *count = mval_get(d, "count");
+  const struct mval *ids = mval_get(d, "device_ids");
+  double n = 0;
+  if (count && count->kind == MVAL_INT)
+    n = (double)count->i;
+  else if (count && count->kind == MVAL_STR)
+    n = !strcmp(count->str, "all") ? -1 : atof(count->str);
+  else if (!ids || ids->kind != MVAL_SEQ || !ids->n)
+    n = -1;
+  cJSON_AddNumberToObject(o, "Count", n);
+  add_mstrings(cJSON_AddArrayToObject(o, "DeviceIDs"), ids);
+  cJSON *caps = cJSON_AddArrayToObject(o, "Capabilities");
+  cJSON *set = cJSON_CreateArray();
+  add_mstrings(set, mval_get(d, "capabilities"));
+  if (gpu)
+    cJSON_AddItemToArray(set, cJSON_CreateString("gpu"));
+  cJSON_AddItemToArray(caps, set);
+  cJSON *opts = cJSON_AddObjectToObject(o, "Options");
+  const struct mval *ov = mval_get(d, "options");
+  for (size_t i = 0; ov && ov->kind == MVAL_MAP && i < ov->n; i++)
+    labels_set(opts, ov->keys[i], mtext(ov->items[i]));
+  cJSON_AddItemToArray(list, o);
+}
+
+/* HostConfig.DeviceRequests: the deploy reservations' devices, then
+ * gpus ("all", or a list of devices), as compose orders them. */
+static void add_device_requests(const struct service *s, cJSON *host)
+{
+  const struct mval *dev = mval_get(
+      mval_get(mval_get(s->deploy, "resources"), "reservations"), "devices");
+  const struct mval *gpus = mval_get(s->other, "gpus");
+  cJSON *list = cJSON_CreateArray();
+  for (size_t i = 0; dev && dev->kind == MVAL_SEQ && i < dev->n; i++)
+    add_device_request(list, dev->items[i], 0);
+  if (gpus && gpus->kind == MVAL_STR) {
+    static const struct mval none = {.kind = MVAL_MAP};
+    add_device_request(list, &none, 1);
+  }
+  for (size_t i = 0; gpus && gpus->kind == MVAL_SEQ && i < gpus->n; i++)
+    add_device_request(list, gpus->items[i], 1);
+  if (list->child)
+    cJSON_AddItemToObject(host, "DeviceRequests", list);
+  else
+    cJSON_Delete(list);
+}
+
+/* Where a field was written, for messages: "file:line:col: " or "". */
+static void pos_prefix(const struct err_pos *pos, char *buf, size_t size)
+{
+  if (pos && pos->file)
+    snprintf(buf, size, "%s:%d:%d: ", pos->file, pos->line, pos->col);
+  else
+    buf[0] = '\0';
+}
+
+/* What compose's use_api_socket does to a container: the engine's socket
+ * bound at /var/run/docker.sock, and DOCKER_CONFIG pointing at the
+ * credentials copied in after create (create_api_socket_config_new).
+ * Only a unix socket can be bound (ERR_CONFIG otherwise). */
+static int add_api_socket(const struct project *p, const struct service *s,
+                          cJSON *b, cJSON *host, struct err *err)
+{
+  const struct mval *u = mval_get(s->other, "use_api_socket");
+  if (!u || u->kind != MVAL_BOOL || !u->i)
+    return 0;
+  const char *h = kvlist_get(&p->environment, "DOCKER_HOST");
+  const char *sock = "/var/run/docker.sock";
+  if (h && *h) {
+    if (strncmp(h, "unix://", 7)) {
+      char at[512];
+      pos_prefix(&u->pos, at, sizeof(at));
+      return err_set(err, ERR_CONFIG,
+                     "%sservices.%s.use_api_socket: only a unix socket can "
+                     "be given to a container, not the engine at '%s'",
+                     at, s->name, h);
+    }
+    sock = h + 7;
+  }
+  char *spec = xasprintf("%s:/var/run/docker.sock", sock);
+  cJSON *binds = cJSON_GetObjectItemCaseSensitive(host, "Binds");
+  if (!binds)
+    binds = cJSON_AddArrayToObject(host, "Binds");
+  cJSON_AddItemToArray(binds, cJSON_CreateString(spec));
+  free(spec);
+  for (size_t i = 0; i < s->environment.n; i++)
+    if (!strcmp(s->environment.v[i].key, "DOCKER_CONFIG"))
+      return 0;
+  cJSON *env = cJSON_GetObjectItemCaseSensitive(b, "Env");
+  if (!env)
+    env = cJSON_AddArrayToObject(b, "Env");
+  cJSON_AddItemToArray(
+      env, cJSON_CreateString("DOCKER_CONFIG=" CREATE_API_SOCKET_CONFIG_DIR));
+  return 0;
+}
+
+/* A provider service is run by a plugin (docker-<type>) speaking compose's
+ * provider protocol, which wcompose does not run: refused where written. */
+static int check_provider(const struct service *s, struct err *err)
+{
+  const struct mval *pv = mval_get(s->other, "provider");
+  if (!pv)
+    return 0;
+  char at[512];
+  pos_prefix(&pv->pos, at, sizeof(at));
+  const char *type = mtext(mval_get(pv, "type"));
+  return err_set(err, ERR_CONFIG,
+                 "%sservices.%s.provider: provider services (type '%s') are "
+                 "not supported: wcompose does not run provider plugins; "
+                 "start the resource yourself, or use docker compose",
+                 at, s->name, type ? type : "?");
+}
+
+/* HostConfig.Annotations (API 1.43). */
+static void add_annotations(const struct service *s, cJSON *host)
+{
+  const struct mval *an = mval_get(s->other, "annotations");
+  if (!an || an->kind != MVAL_MAP || !an->n)
+    return;
+  cJSON *o = cJSON_AddObjectToObject(host, "Annotations");
+  for (size_t i = 0; i < an->n; i++)
+    labels_set(o, an->keys[i], mtext(an->items[i]));
+}
+
+#define IGNORED "the engine ignores it"
+
+/* One warning: where, which field, the version it needs, what happens. */
+static void api_warn(struct strvec *out, const struct err_pos *pos,
+                     const char *api, const char *need, const char *then,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void api_warn(struct strvec *out, const struct err_pos *pos,
+                     const char *api, const char *need, const char *then,
+                     const char *fmt, ...)
+{
+  char at[512], what[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof(what), fmt, ap);
+  va_end(ap);
+  pos_prefix(pos, at, sizeof(at));
+  strvec_pushf(out, "%s%s needs Engine API %s, the engine offers %s: %s", at,
+               what, need, api, then);
+}
+
+void create_api_warnings(const struct service *s, const char *api,
+                         struct strvec *out)
+{
+  if (!api)
+    return;
+  const struct healthcheck *h = s->healthcheck;
+  if (h && !h->disable && h->start_interval_ns >= 0 &&
+      engine_version_cmp(api, "1.44") < 0)
+    api_warn(out, &h->start_interval_pos, api, "1.44", IGNORED,
+             "services.%s.healthcheck.start_interval", s->name);
+  const struct mval *an = mval_get(s->other, "annotations");
+  if (an && an->kind == MVAL_MAP && an->n &&
+      engine_version_cmp(api, "1.43") < 0)
+    api_warn(out, &an->pos, api, "1.43", IGNORED, "services.%s.annotations",
+             s->name);
+  for (size_t i = 0; i < s->nvolumes; i++)
+    if (s->volumes[i].type == MOUNT_VOLUME && s->volumes[i].volume_subpath &&
+        engine_version_cmp(api, "1.45") < 0)
+      api_warn(out, NULL, api, "1.45", IGNORED,
+               "services.%s.volumes[%zu].volume.subpath", s->name, i);
+  for (size_t i = 0; i < s->nvolumes; i++)
+    if (s->volumes[i].type == MOUNT_IMAGE &&
+        engine_version_cmp(api, "1.47") < 0)
+      api_warn(out, NULL, api, "1.47", "the engine will refuse it",
+               "services.%s.volumes[%zu] (type: image)", s->name, i);
+  for (size_t i = 0; i < s->nnetworks; i++)
+    if (s->networks[i].mac_address && engine_version_cmp(api, "1.44") < 0)
+      api_warn(out, NULL, api, "1.44", IGNORED,
+               "services.%s.networks.%s.mac_address", s->name,
+               s->networks[i].name);
+}
+
 /* Env: the service's entries, each replaced in place by an override of
  * the same key, then the other overrides (the last of a key wins). */
 static void add_env(const struct project *p, const struct service *s,
@@ -715,7 +929,10 @@ static int body_core(const struct project *p, const struct service *s,
 {
   struct arena a = ARENA_INIT;
   struct parsed ov;
-  int rc = parse_overrides(p, o, &a, &ov, err);
+  int rc = check_provider(s, err);
+  if (rc)
+    return rc;
+  rc = parse_overrides(p, o, &a, &ov, err);
   if (rc) {
     arena_release(&a);
     return rc;
@@ -759,8 +976,15 @@ static int body_core(const struct project *p, const struct service *s,
   if (o->auto_remove)
     cJSON_AddTrueToObject(host, "AutoRemove");
   add_host_misc(s, host);
+  add_device_requests(s, host);
+  add_annotations(s, host);
   add_network(p, s, &ov, b, host);
   arena_release(&a);
+  rc = add_api_socket(p, s, b, host, err);
+  if (rc) {
+    cJSON_Delete(b);
+    return rc;
+  }
   *out = b;
   return 0;
 }
@@ -860,4 +1084,64 @@ char *create_env_entry_new(const struct project *p, const char *spec)
     return xstrdup(spec);
   const char *v = kvlist_get(&p->environment, spec);
   return v ? xasprintf("%s=%s", spec, v) : NULL;
+}
+
+/* --- use_api_socket's credentials --- */
+
+int create_uses_api_socket(const struct service *s)
+{
+  const struct mval *u = mval_get(s->other, "use_api_socket");
+  return u && u->kind == MVAL_BOOL && u->i;
+}
+
+struct config_put {
+  struct tarball *tb;
+  engine_cb cb;
+  void *ctx;
+};
+
+static size_t put_read(void *ctx, char *buf, size_t n)
+{
+  struct config_put *p = ctx;
+  ssize_t r = tarball_read(p->tb, buf, n);
+  return r < 0 ? HTTP_READ_ERROR : (size_t)r;
+}
+
+static void on_put(void *ctx, struct engine_result *res)
+{
+  struct config_put *p = ctx;
+  engine_cb cb = p->cb;
+  void *cctx = p->ctx;
+  tarball_free(p->tb);
+  free(p);
+  cb(cctx, res);
+}
+
+int create_api_config_put(struct engine *e, const char *id, const char *name,
+                          engine_cb cb, void *ctx, struct err *err)
+{
+  struct config_put *p = xcalloc(1, sizeof(*p));
+  p->cb = cb;
+  p->ctx = ctx;
+  char *cfg = auth_config_auths_new();
+  struct err te = ERR_INIT;
+  int rc = tarball_new_list(&p->tb, &te);
+  if (!rc)
+    rc = tarball_add_file_mode(p->tb, CREATE_API_SOCKET_CONFIG + 1, cfg,
+                               strlen(cfg), 0444);
+  free(cfg);
+  if (rc) {
+    err_set(err, rc, "copying the docker config into '%s': %s", name,
+            te.text ? te.text : err_text(rc));
+    err_release(&te);
+    tarball_free(p->tb);
+    free(p);
+    return rc;
+  }
+  rc = engine_container_archive_put(e, id, "/", put_read, p, on_put, p, err);
+  if (rc) {
+    tarball_free(p->tb);
+    free(p);
+  }
+  return rc;
 }

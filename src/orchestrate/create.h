@@ -13,6 +13,7 @@
 #include "compose/model.h"
 #include "engine/api.h"
 #include "util/err.h"
+#include "util/strvec.h"
 
 /* What a one-off run (`run`'s flags) changes in the service's container.
  * Each override lands where the service's own field is turned into JSON,
@@ -61,6 +62,30 @@ struct create_ctx {
  * file); ERR_USAGE with the loader's message for an override it does not
  * read ("'-p 80:80:80': not a port mapping: invalid host IP address"). */
 int create_body(const struct create_ctx *c, cJSON **out, struct err *err);
+/* use_api_socket: where the container finds the docker config holding
+ * the person's registry credentials (DOCKER_CONFIG is set to the
+ * directory unless the service sets it), copied in after create. */
+#define CREATE_API_SOCKET_CONFIG_DIR "/run/secrets/docker"
+#define CREATE_API_SOCKET_CONFIG CREATE_API_SOCKET_CONFIG_DIR "/config.json"
+
+/* 1 when s sets use_api_socket: true. */
+int create_uses_api_socket(const struct service *s);
+/* PUT into container id (named name, for messages) a config.json holding
+ * the credentials of the person's docker config (auth.h) at
+ * CREATE_API_SOCKET_CONFIG, mode 0444, as compose injects it before the
+ * container starts. As engine_container_archive_put: 0 and cb later, or
+ * an ERR_* code in err and no callback. */
+int create_api_config_put(struct engine *e, const char *id, const char *name,
+                          engine_cb cb, void *ctx, struct err *err);
+
+/* Fields of s the create body carries that an engine at API version api
+ * ("1.41") does not know and silently ignores: one warning each into out,
+ * "file:line:col: services.web.healthcheck.start_interval needs Engine API
+ * 1.44, the engine offers 1.41: the engine ignores it" (without a position
+ * where the model keeps none). Nothing when api is NULL. */
+void create_api_warnings(const struct service *s, const char *api,
+                         struct strvec *out);
+
 /* What create_body would refuse, without keeping a body: check run's flags
  * before anything is started. */
 int create_check(const struct create_ctx *c, struct err *err);

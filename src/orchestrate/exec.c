@@ -437,6 +437,8 @@ static void step(struct exec *x)
   case EXEC_FAILED:
     /* the caller's uv_run turn ends now (see oneoff.c) */
     uv_stop(x->loop);
+    if (x->hooks && x->hooks->done)
+      x->hooks->done(x->data); /* may free x: nothing after */
     return;
   case EXEC_IDLE:
     return;

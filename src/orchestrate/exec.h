@@ -72,6 +72,10 @@ struct exec_hooks {
   /* interactive: the process starts; with a TTY, send its size
    * (exec_resize) */
   void (*started)(void *data);
+  /* the exec finished (exec_finished turned true): called once, from a
+   * loop callback, or from inside exec_start when it failed at once; the
+   * caller may read the result and exec_free it from here */
+  void (*done)(void *data);
 };
 
 struct exec;

@@ -299,7 +299,8 @@ static void state_creating(struct oneoff *o)
   issue(o, rc, &e);
 }
 
-/* API 1.41 takes one network at create: connect the others now. */
+/* API 1.41 takes one network at create: connect the others now; and
+ * use_api_socket's credentials go in. */
 static void state_connecting(struct oneoff *o)
 {
   const struct service *s = o->service;
@@ -310,6 +311,13 @@ static void state_connecting(struct oneoff *o)
     const struct service_network *n = &s->networks[i];
     struct err e = ERR_INIT;
     issue(o, create_connect(o->engine, &o->ctx, n, o->id, on_connected, o, &e),
+          &e);
+  }
+  /* use_api_socket: the credentials, before the command starts */
+  if (!o->err.code && create_uses_api_socket(s)) {
+    struct err e = ERR_INIT;
+    issue(o,
+          create_api_config_put(o->engine, o->id, o->name, on_connected, o, &e),
           &e);
   }
 }

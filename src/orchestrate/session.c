@@ -477,7 +477,24 @@ static void walk_finished(void *data)
   session_op_finish(&w->op, svc_run_result(&w->run, &w->op.s->err));
 }
 
-static const struct svc_hooks walk_hooks = {walk_progress, NULL, walk_finished};
+static void walk_output(void *data, const char *name, enum stream_kind kind,
+                        const char *p, size_t n)
+{
+  struct session_walk *w = data;
+  (void)name;
+  session_output(w->op.s, kind, p, n);
+}
+
+static void walk_warn(void *data, const char *text)
+{
+  struct session_walk *w = data;
+  session_warn(w->op.s, "%s", text);
+}
+
+static const struct svc_hooks walk_hooks = {.progress = walk_progress,
+                                            .output = walk_output,
+                                            .warn = walk_warn,
+                                            .finished = walk_finished};
 
 void session_walk_start(struct session *s, struct session_walk *w,
                         const unsigned char *selected, const struct plan *plan,

@@ -3,7 +3,10 @@
  * scheduler's walk over the dependency graph. */
 #include "orchestrate/svc.h"
 #include "orchestrate/create.h"
+#include "orchestrate/exec.h"
 #include "orchestrate/labels.h"
+#include "util/arena.h"
+#include "util/strvec.h"
 #include "util/xalloc.h"
 
 #include <stdio.h>
@@ -49,7 +52,17 @@ static void fail(struct svc *s, const struct engine_result *res)
     size_t n = strlen(t);
     while (n && t[n - 1] == '\n')
       n--;
-    err_set(&s->err, res->rc, "%.*s", (int)n, t);
+    /* the engine's word for a device request (gpus) no driver serves
+     * does not say what to do */
+    const char *hint =
+        !strstr(t, "could not select device driver")
+            ? ""
+            : ": no driver on the engine serves this device "
+              "request (gpus, "
+              "deploy.resources.reservations.devices); for NVIDIA "
+              "GPUs, install the NVIDIA Container Toolkit where "
+              "the engine runs";
+    err_set(&s->err, res->rc, "%.*s%s", (int)n, t, hint);
   } else {
     err_set(&s->err, res->rc, "service '%s': %s", s->service->name,
             err_text(res->rc));
@@ -149,7 +162,7 @@ static void tell(struct svc_run *r)
 static void call_done(struct svc_ctr *c)
 {
   struct svc *s = c->svc;
-  if (--s->pending == 0)
+  if (--s->pending == 0 && !s->issuing)
     settle(s);
   tell(s->run);
 }
@@ -163,6 +176,208 @@ static int issue(struct svc *s, int rc, struct err *e)
   }
   s->pending++;
   return 0;
+}
+
+/* --- lifecycle hooks: post_start, pre_stop --- */
+
+/* The hooks of one container, run one after the other through exec; the
+ * whole chain counts as one pending call of the service. */
+struct svc_hook {
+  struct svc_ctr *c;
+  const char *kind;        /* "post_start" | "pre_stop" */
+  const struct mval *list; /* the hooks as written (SEQ of MAP) */
+  size_t i;                /* the one running */
+  void (*then)(struct svc_ctr *c, int ok);
+  struct arena a;
+  struct strlist command;
+  struct strvec env;
+  struct exec_spec spec;
+  struct exec *x;
+  int in_start;  /* exec_start runs: its end comes after it returned */
+  int sync_done; /* it ended inside exec_start */
+};
+
+static const char *mtext(const struct mval *v)
+{
+  if (!v)
+    return NULL;
+  if (v->kind == MVAL_BOOL)
+    return v->i ? "true" : "false";
+  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
+    return v->str;
+  return NULL;
+}
+
+/* The hooks of kind s declares, or NULL. */
+static const struct mval *hook_list(const struct svc *s, const char *kind)
+{
+  const struct mval *l = mval_get(s->service->other, kind);
+  return l && l->kind == MVAL_SEQ && l->n ? l : NULL;
+}
+
+static int hook_output(void *data, enum stream_kind kind, const char *p,
+                       size_t n)
+{
+  struct svc_hook *h = data;
+  const struct svc_hooks *hk = h->c->svc->run->hooks;
+  if (hk && hk->output)
+    hk->output(h->c->svc->run->hook_data, h->c->name, kind, p, n);
+  return 0;
+}
+
+static void hook_step(struct svc_hook *h);
+
+static void hook_exec_done(void *data)
+{
+  struct svc_hook *h = data;
+  if (h->in_start) {
+    h->sync_done = 1;
+    return;
+  }
+  hook_step(h);
+}
+
+static const struct exec_hooks hook_exec_hooks = {.output = hook_output,
+                                                  .done = hook_exec_done};
+
+static void hook_free(struct svc_hook *h)
+{
+  exec_free(h->x);
+  strvec_clear(&h->env);
+  arena_release(&h->a);
+  free(h);
+}
+
+/* The chain ended: hand the container back to the state, then count the
+ * chain's call as answered. */
+static void hook_end(struct svc_hook *h, int ok)
+{
+  struct svc_ctr *c = h->c;
+  c->hook = NULL;
+  void (*then)(struct svc_ctr *, int) = h->then;
+  hook_free(h);
+  then(c, ok);
+  call_done(c);
+}
+
+/* Start hook h->i: its command, user, privileged, working_dir and
+ * environment, as exec's. */
+static void hook_run(struct svc_hook *h)
+{
+  struct svc *s = h->c->svc;
+  const struct mval *it = h->list->items[h->i];
+  const struct mval *cmd = mval_get(it, "command");
+  arena_release(&h->a);
+  h->a = (struct arena)ARENA_INIT;
+  strvec_clear(&h->env);
+  h->command = (struct strlist){NULL, 0};
+  if (cmd && cmd->kind == MVAL_STR) {
+    model_shell_split(&h->a, cmd->str, &h->command);
+  } else if (cmd && cmd->kind == MVAL_SEQ) {
+    h->command.v = arena_alloc(&h->a, (cmd->n + 1) * sizeof(*h->command.v));
+    for (size_t i = 0; i < cmd->n; i++)
+      if (mtext(cmd->items[i]))
+        h->command.v[h->command.n++] = mtext(cmd->items[i]);
+  }
+  const struct mval *env = mval_get(it, "environment");
+  for (size_t i = 0; env && env->kind == MVAL_MAP && i < env->n; i++) {
+    const char *v = mtext(env->items[i]);
+    if (v)
+      strvec_pushf(&h->env, "%s=%s", env->keys[i], v);
+    else
+      strvec_push(&h->env, env->keys[i]); /* the project's value */
+  }
+  for (size_t i = 0; env && env->kind == MVAL_SEQ && i < env->n; i++)
+    if (mtext(env->items[i]))
+      strvec_push(&h->env, mtext(env->items[i]));
+  const struct mval *pr = mval_get(it, "privileged");
+  h->spec =
+      (struct exec_spec){.container = h->c->id,
+                         .container_name = h->c->name,
+                         .command = h->command,
+                         .env = {(const char **)h->env.v, h->env.n},
+                         .user = mtext(mval_get(it, "user")),
+                         .working_dir = mtext(mval_get(it, "working_dir")),
+                         .privileged = pr && pr->kind == MVAL_BOOL && pr->i,
+                         .stdin_fd = -1};
+  if (!h->command.n) {
+    err_set(&s->err, ERR_CONFIG, "service '%s': %s[%zu] has no command",
+            s->service->name, h->kind, h->i);
+    hook_end(h, 0);
+    return;
+  }
+  h->x = exec_new(s->run->loop, s->run->engine, s->run->project, &h->spec,
+                  &hook_exec_hooks, h);
+  h->in_start = 1;
+  exec_start(h->x);
+  h->in_start = 0;
+  if (h->sync_done) {
+    h->sync_done = 0;
+    hook_step(h);
+  }
+}
+
+/* Hook h->i ended: the next one, or the end of the chain. */
+static void hook_step(struct svc_hook *h)
+{
+  struct svc *s = h->c->svc;
+  int code = -1, interrupted = 0;
+  struct err e = ERR_INIT;
+  int rc = exec_result(h->x, &code, &interrupted, &e);
+  exec_free(h->x);
+  h->x = NULL;
+  if (rc) {
+    const char *t = e.text ? e.text : err_text(rc);
+    size_t n = strlen(t);
+    while (n && t[n - 1] == '\n')
+      n--;
+    err_set(&s->err, rc, "service '%s': %s hook in container '%s': %.*s",
+            s->service->name, h->kind, h->c->name, (int)n, t);
+    err_release(&e);
+    hook_end(h, 0);
+    return;
+  }
+  if (code != 0) {
+    err_set(&s->err, ERR_STATE,
+            "service '%s': %s hook in container '%s' exited with status %d",
+            s->service->name, h->kind, h->c->name, code);
+    hook_end(h, 0);
+    return;
+  }
+  if (++h->i < h->list->n) {
+    hook_run(h);
+    return;
+  }
+  hook_end(h, 1);
+}
+
+/* Run c's hooks of kind (counted as one pending call of the service), then
+ * then(c, ok) before that call is answered. 0 when there are none
+ * (nothing done). */
+static int hook_begin(struct svc_ctr *c, const char *kind,
+                      void (*then)(struct svc_ctr *c, int ok))
+{
+  struct svc *s = c->svc;
+  const struct mval *l = hook_list(s, kind);
+  if (!l || !c->id)
+    return 0;
+  struct svc_hook *h = xcalloc(1, sizeof(*h));
+  h->c = c;
+  h->kind = kind;
+  h->list = l;
+  h->then = then;
+  h->a = (struct arena)ARENA_INIT;
+  h->env = (struct strvec)STRVEC_INIT;
+  c->hook = h;
+  s->pending++;
+  hook_run(h);
+  return 1;
+}
+
+static void post_started(struct svc_ctr *c, int ok)
+{
+  (void)c;
+  (void)ok; /* a failure is in the service's error already */
 }
 
 static void on_stopped(void *ctx, struct engine_result *res)
@@ -297,6 +512,27 @@ static void on_conflict_inspected(void *ctx, struct engine_result *res)
   call_done(c);
 }
 
+/* --- use_api_socket: the person's credentials into the container --- */
+
+static void on_config_put(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  if (res->rc)
+    fail(c->svc, res);
+  call_done(c);
+}
+
+static void put_api_config(struct svc *s, struct svc_ctr *c)
+{
+  if (!create_uses_api_socket(s->service))
+    return;
+  struct err e = ERR_INIT;
+  issue(s,
+        create_api_config_put(s->run->engine, c->id, c->name, on_config_put, c,
+                              &e),
+        &e);
+}
+
 static void on_created(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
@@ -325,6 +561,7 @@ static void on_created(void *ctx, struct engine_result *res)
   }
   c->id = xstrdup(res->id);
   progress(s, c, "Created", 1);
+  put_api_config(s, c);
   if (c->start_after)
     start_one(s, c);
   /* API 1.41 takes one network at create: connect the others now */
@@ -377,6 +614,9 @@ static void on_started(void *ctx, struct engine_result *res)
     progress(s, c, "Started", 1);
     if (s->run->hooks && s->run->hooks->started)
       s->run->hooks->started(s->run->hook_data, s, c);
+    /* the hooks count as a call of their own: the service moves on when
+     * they ended */
+    hook_begin(c, "post_start", post_started);
   }
   call_done(c);
 }
@@ -466,6 +706,23 @@ static int wants_removal(const struct svc *s, const struct svc_ctr *c)
          (c->op == PLAN_RECREATE || c->op == PLAN_REMOVE);
 }
 
+static void stop_one(struct svc_ctr *c)
+{
+  struct svc *s = c->svc;
+  struct err e = ERR_INIT;
+  issue(s,
+        engine_container_stop(s->run->engine, c->name, stop_timeout(s),
+                              on_stopped, c, &e),
+        &e);
+}
+
+/* pre_stop ended: stop the container unless a hook failed. */
+static void pre_stopped(struct svc_ctr *c, int ok)
+{
+  if (ok)
+    stop_one(c);
+}
+
 static void state_stopping(struct svc *s)
 {
   for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
@@ -474,12 +731,9 @@ static void state_stopping(struct svc *s)
       continue;
     if (s->run->opt.goal == SVC_GOAL_UP && !wants_removal(s, c))
       continue;
-    struct err e = ERR_INIT;
     progress(s, c, "Stopping", 0);
-    issue(s,
-          engine_container_stop(s->run->engine, c->name, stop_timeout(s),
-                                on_stopped, c, &e),
-          &e);
+    if (!hook_begin(c, "pre_stop", pre_stopped))
+      stop_one(c);
   }
 }
 
@@ -526,8 +780,25 @@ static int create_one(struct svc *s, struct svc_ctr *c)
   return 0;
 }
 
+/* Once per service that creates: what the engine's API version will
+ * ignore of it. */
+static void warn_api(struct svc *s)
+{
+  const struct svc_hooks *h = s->run->hooks;
+  struct strvec w = STRVEC_INIT;
+  create_api_warnings(s->service, engine_api_version(s->run->engine), &w);
+  for (size_t i = 0; i < w.n && h && h->warn; i++)
+    h->warn(s->run->hook_data, w.v[i]);
+  strvec_clear(&w);
+}
+
 static void state_creating(struct svc *s)
 {
+  for (size_t i = 0; i < s->nctrs; i++)
+    if (s->ctrs[i].op == PLAN_CREATE || s->ctrs[i].op == PLAN_RECREATE) {
+      warn_api(s);
+      break;
+    }
   for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
     struct svc_ctr *c = &s->ctrs[i];
     if (c->op != PLAN_CREATE && c->op != PLAN_RECREATE)
@@ -645,6 +916,7 @@ static void state_applying(struct svc *s)
  * failed to issue), move on at once. */
 static void step(struct svc *s)
 {
+  s->issuing = 1;
   switch (s->state) {
   case SVC_STOPPING:
     state_stopping(s);
@@ -668,14 +940,17 @@ static void step(struct svc *s)
     state_applying(s);
     break;
   case SVC_DONE:
+    s->issuing = 0;
     sched_done(&s->run->sched, s->index, 0);
     return;
   case SVC_FAILED:
+    s->issuing = 0;
     sched_done(&s->run->sched, s->index, s->err.code);
     return;
   case SVC_IDLE:
     break;
   }
+  s->issuing = 0;
   if (!s->pending)
     settle(s);
 }
@@ -842,6 +1117,8 @@ void svc_run_release(struct svc_run *r)
   for (size_t i = 0; i < r->n; i++) {
     struct svc *s = &r->svcs[i];
     for (size_t k = 0; k < s->nctrs; k++) {
+      if (s->ctrs[k].hook)
+        hook_free(s->ctrs[k].hook);
       free(s->ctrs[k].id);
       free(s->ctrs[k].name);
       err_release(&s->ctrs[k].conflict);

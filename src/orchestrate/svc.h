@@ -6,6 +6,13 @@
  * the scheduler: forward for up/create/start/restart, reverse (dependents
  * first) for stop/down/rm, unordered for kill/pause/unpause.
  *
+ * Lifecycle hooks run through exec (orchestrate/exec.h), one after the
+ * other in each container: post_start once the container started (a hook
+ * that fails or exits non-zero fails the service, the container keeps
+ * running), pre_stop before the stop of a running container (a failure
+ * fails the service and the container is not stopped), as docker compose
+ * does.
+ *
  * Ownership: a svc_run owns its svc array, their containers and errors
  * (svc_run_release); the project, engine, loop and hooks are borrowed. */
 #ifndef WCOMPOSE_ORCHESTRATE_SVC_H
@@ -50,6 +57,7 @@ enum svc_goal {
 };
 
 struct svc;
+struct svc_hook;
 
 /* One container a service works on. */
 struct svc_ctr {
@@ -69,6 +77,8 @@ struct svc_ctr {
                           start it once created */
   int start_wait;      /* a start to send again when the timer fires */
   int start_tries;
+  struct svc_hook *hook; /* its post_start or pre_stop hooks, while they
+                            run (one pending call for all of them) */
 };
 
 /* What a service must reach before its dependents go on. */
@@ -86,6 +96,8 @@ struct svc {
   struct svc_ctr *ctrs;
   size_t nctrs;
   int pending;          /* engine calls in flight in the current state */
+  int issuing;          /* the state's function runs: an answer that
+                           comes at once does not settle the state yet */
   unsigned need_health; /* enum svc_need_health */
   int need_exit;    /* a dependent waits for service_completed_successfully */
   uv_timer_t timer; /* health polling; closed by svc_run_release */
@@ -109,6 +121,12 @@ struct svc_hooks {
    * inside the run's own callbacks: advance a state machine or defer, but
    * do not release the run from here */
   void (*finished)(void *data);
+  /* output of a lifecycle hook (post_start, pre_stop) run in container
+   * name, as it comes */
+  void (*output)(void *data, const char *name, enum stream_kind kind,
+                 const char *p, size_t n);
+  /* something the person should know; the work goes on */
+  void (*warn)(void *data, const char *text);
 };
 
 struct svc_options {

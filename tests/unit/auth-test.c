@@ -91,5 +91,26 @@ int main(void)
   ok(auth_header_from_config_new("{\"credsStore\": \"desktop\"}", "busybox") ==
          NULL,
      "helpers are not run");
+  /* use_api_socket's config: the auths only, their secrets kept */
+  char *c = auth_config_auths_from_new(
+      "{\"auths\":{\"r.example:5000\":{\"auth\":\"dTpw\",\"email\":\"e\"},"
+      "\"empty.example\":{},\"t.example\":{\"identitytoken\":\"tok\"}},"
+      "\"credsStore\":\"desktop\",\"proxies\":{}}");
+  cJSON *j = cJSON_Parse(c);
+  char *flat = cJSON_PrintUnformatted(j);
+  is_str(flat,
+         "{\"auths\":{\"r.example:5000\":{\"auth\":\"dTpw\"},"
+         "\"t.example\":{\"identitytoken\":\"tok\"}}}",
+         "api socket config: credentials only");
+  free(flat);
+  cJSON_Delete(j);
+  free(c);
+  c = auth_config_auths_from_new(NULL);
+  j = cJSON_Parse(c);
+  flat = cJSON_PrintUnformatted(j);
+  is_str(flat, "{\"auths\":{}}", "no config file: no credentials");
+  free(flat);
+  cJSON_Delete(j);
+  free(c);
   return tap_done();
 }

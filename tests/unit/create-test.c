@@ -3,6 +3,7 @@
 #include "tap.h"
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
+#include "compose/load.h"
 
 #include <stdlib.h>
 
@@ -67,6 +68,159 @@ static void test_canonical(void)
   free(cy);
   cJSON_Delete(x);
   cJSON_Delete(y);
+}
+
+/* A project from YAML text (file "-"), with environ env. */
+static struct project *load_yaml(const char *yaml, char **env)
+{
+  static char *noenv[] = {NULL};
+  struct strvec files = STRVEC_INIT, none = STRVEC_INIT;
+  strvec_push(&files, "-");
+  struct load_options o = {.files = &files,
+                           .env_files = &none,
+                           .profiles = &none,
+                           .cwd = "/tmp",
+                           .environ = env ? env : noenv,
+                           .project_name = "p",
+                           .stdin_text = yaml};
+  struct project *p = NULL;
+  struct err err = ERR_INIT;
+  if (compose_load(&o, &p, NULL, &err))
+    printf("# compose_load: %s", err.text ? err.text : "?\n");
+  err_release(&err);
+  strvec_clear(&files);
+  return p;
+}
+
+static cJSON *body_of(struct project *p, const char *svc, struct err *e)
+{
+  struct create_ctx c = {p, project_service(p, svc), 1, 0, NULL, NULL};
+  cJSON *b = NULL;
+  if (c.service && create_body(&c, &b, e))
+    b = NULL;
+  return b;
+}
+
+/* gpus and deploy's device reservations as HostConfig.DeviceRequests;
+ * use_api_socket; provider refused; fields newer engines know. */
+static void test_newer_fields(void)
+{
+  struct err e = ERR_INIT;
+  struct project *p =
+      load_yaml("services:\n"
+                "  all:\n"
+                "    image: x\n"
+                "    gpus: all\n"
+                "  dev:\n"
+                "    image: x\n"
+                "    gpus:\n"
+                "      - driver: nvidia\n"
+                "        device_ids: ['0', '3']\n"
+                "        capabilities: [compute]\n"
+                "    deploy:\n"
+                "      resources:\n"
+                "        reservations:\n"
+                "          devices:\n"
+                "            - driver: nvidia\n"
+                "              count: 2\n"
+                "              capabilities: [gpu, utility]\n"
+                "              options: {virtualization: 'false'}\n"
+                "            - capabilities: [tpu]\n"
+                "  sock:\n"
+                "    image: x\n"
+                "    use_api_socket: true\n"
+                "  newer:\n"
+                "    image: x\n"
+                "    annotations: {a: b}\n"
+                "    healthcheck:\n"
+                "      test: [CMD, 'true']\n"
+                "      start_interval: 2s\n",
+                NULL);
+  ok(p != NULL, "project with gpus, devices, use_api_socket loads");
+  if (!p)
+    return;
+  cJSON *b = body_of(p, "all", &e);
+  is_str(json(b, "HostConfig|DeviceRequests"),
+         "[{\"Driver\":\"\",\"Count\":-1,\"DeviceIDs\":[],\"Capabilities\":"
+         "[[\"gpu\"]],\"Options\":{}}]",
+         "gpus: all is every GPU");
+  cJSON_Delete(b);
+  b = body_of(p, "dev", &e);
+  is_str(json(b, "HostConfig|DeviceRequests"),
+         "[{\"Driver\":\"nvidia\",\"Count\":2,\"DeviceIDs\":[],"
+         "\"Capabilities\":[[\"gpu\",\"utility\"]],\"Options\":"
+         "{\"virtualization\":\"false\"}},"
+         "{\"Driver\":\"\",\"Count\":-1,\"DeviceIDs\":[],\"Capabilities\":"
+         "[[\"tpu\"]],\"Options\":{}},"
+         "{\"Driver\":\"nvidia\",\"Count\":0,\"DeviceIDs\":[\"0\",\"3\"],"
+         "\"Capabilities\":[[\"compute\",\"gpu\"]],\"Options\":{}}]",
+         "reservations' devices, then gpus: driver, count, ids, "
+         "capabilities, options");
+  cJSON_Delete(b);
+  b = body_of(p, "sock", &e);
+  is_str(json(b, "HostConfig|Binds"),
+         "[\"/var/run/docker.sock:/var/run/docker.sock\"]",
+         "use_api_socket binds the engine's socket");
+  is_str(json(b, "Env"), "[\"DOCKER_CONFIG=/run/secrets/docker\"]",
+         "and points DOCKER_CONFIG at the credentials");
+  cJSON_Delete(b);
+  b = body_of(p, "newer", &e);
+  is_str(json(b, "Healthcheck|StartInterval"), "2000000000",
+         "start_interval sent (engines from API 1.44 read it)");
+  is_str(json(b, "HostConfig|Annotations"), "{\"a\":\"b\"}",
+         "annotations sent (API 1.43)");
+  cJSON_Delete(b);
+  struct strvec w = STRVEC_INIT;
+  create_api_warnings(project_service(p, "newer"), "1.41", &w);
+  is_int((int)w.n, 2, "two warnings on API 1.41");
+  if (w.n == 2) {
+    is_str(w.v[0],
+           "-:28:23: services.newer.healthcheck.start_interval needs Engine "
+           "API 1.44, the engine offers 1.41: the engine ignores it",
+           "start_interval: where, and the version it needs");
+    is_str(w.v[1],
+           "-:25:18: services.newer.annotations needs Engine API 1.43, the "
+           "engine offers 1.41: the engine ignores it",
+           "annotations: where, and the version it needs");
+  }
+  strvec_clear(&w);
+  create_api_warnings(project_service(p, "newer"), "1.45", &w);
+  is_int((int)w.n, 0, "none on API 1.45");
+  strvec_clear(&w);
+  project_free(p);
+
+  p = load_yaml("services:\n"
+                "  db:\n"
+                "    provider:\n"
+                "      type: awesomecloud\n"
+                "      options: {type: mysql}\n",
+                NULL);
+  ok(p != NULL, "a provider service loads");
+  if (p) {
+    b = body_of(p, "db", &e);
+    ok(b == NULL, "but is not created");
+    is_str(e.text,
+           "-:4:7: services.db.provider: provider services (type "
+           "'awesomecloud') are not supported: wcompose does not run "
+           "provider plugins; start the resource yourself, or use docker "
+           "compose\n",
+           "refused at its position");
+    err_release(&e);
+    project_free(p);
+  }
+  static char *tcp[] = {"DOCKER_HOST=tcp://10.0.0.1:2375", NULL};
+  p = load_yaml("services:\n  s:\n    image: x\n    use_api_socket: true\n",
+                tcp);
+  if (p) {
+    b = body_of(p, "s", &e);
+    ok(b == NULL && e.code == ERR_CONFIG,
+       "use_api_socket with a tcp engine refused");
+    ok(e.text && strstr(e.text, "-:4:21: services.s.use_api_socket: only a "
+                                "unix socket"),
+       "at its position");
+    err_release(&e);
+    project_free(p);
+  }
 }
 
 int main(void)
@@ -483,6 +637,7 @@ int main(void)
   is_str(ent, "FROM_US=ours", "env entry from the project's environment");
   free(ent);
   ok(create_env_entry_new(&p, "NOT_SET") == NULL, "unset: no entry");
+  test_newer_fields();
   json(NULL, "x");
   return tap_done();
 }

@@ -7,6 +7,7 @@
 #include "../lib/fake-engine.h"
 #include "compose/load.h"
 #include "engine/api.h"
+#include <cjson/cJSON.h>
 #include "orchestrate/plan.h"
 #include "orchestrate/svc.h"
 #include "util/buf.h"
@@ -917,6 +918,68 @@ static void test_wait_timeout(void)
   project_free(p);
 }
 
+/* post_start: an exec per hook after the start, with the
+ * hook's user, working_dir, environment and privileged; a non-zero exit
+ * fails the service: the hooks after it do not run, its dependents do
+ * not start. */
+static void test_post_start(void)
+{
+  struct project *p = load("services:\n"
+                           "  a:\n"
+                           "    image: busybox\n"
+                           "    post_start:\n"
+                           "      - command: echo 'one two'\n"
+                           "        user: '0'\n"
+                           "        privileged: true\n"
+                           "        working_dir: /w\n"
+                           "        environment: {K: v}\n"
+                           "      - command: [sh, -c, 'exit 3']\n"
+                           "  b:\n"
+                           "    image: busybox\n"
+                           "    depends_on: [a]\n");
+  script_reset();
+  script_up("a", "ida");
+  fake_engine_reply(fe, "POST", "/containers/ida/exec", 201,
+                    "{\"Id\":\"ex1\"}");
+  fake_engine_reply(fe, "POST", "/exec/ex1/start", 200, "");
+  fake_engine_reply(fe, "GET", "/exec/ex1/json", 200,
+                    "{\"Running\":false,\"ExitCode\":3}");
+  struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
+  struct outcome o;
+  run(p, NULL, 0, &opt, &o);
+  is_int(o.rc, ERR_STATE, "a hook exiting 3 fails up");
+  is_str(o.err.text,
+         "service 'a': post_start hook in container 'p-a-1' exited with "
+         "status 3\n",
+         "and says which hook, where, and its status");
+  is_str(o.log,
+         "POST /containers/create?name=p-a-1\n"
+         "POST /containers/p-a-1/start\n"
+         "POST /containers/ida/exec\n"
+         "POST /exec/ex1/start\n"
+         "GET /exec/ex1/json\n",
+         "the hook an exec after the start; the one after it never runs, "
+         "b never created");
+  char *body = fake_engine_body(fe, "POST", "/containers/ida/exec", 0);
+  cJSON *j = cJSON_Parse(body ? body : "");
+  char *cmd = cJSON_PrintUnformatted(cJSON_GetObjectItem(j, "Cmd"));
+  is_str(cmd, "[\"echo\",\"one two\"]", "a string command split as sh does");
+  free(cmd);
+  cmd = cJSON_PrintUnformatted(cJSON_GetObjectItem(j, "Env"));
+  is_str(cmd, "[\"K=v\"]", "the hook's environment");
+  free(cmd);
+  ok(cJSON_IsTrue(cJSON_GetObjectItem(j, "Privileged")), "privileged");
+  is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "User")), "0", "user");
+  is_str(cJSON_GetStringValue(cJSON_GetObjectItem(j, "WorkingDir")), "/w",
+         "working_dir");
+  cJSON_Delete(j);
+  free(body);
+  ok(o.state[0] == SVC_FAILED && o.state[1] == SVC_FAILED,
+     "a failed, b not started");
+  outcome_release(&o);
+  project_free(p);
+}
+
 int main(void)
 {
   snprintf(dir, sizeof(dir), "/tmp/wcompose-svc-XXXXXX");
@@ -946,6 +1009,7 @@ int main(void)
   test_kill();
   test_health_exited();
   test_wait_timeout();
+  test_post_start();
 
   fake_engine_stop(fe);
   is_int(uv_loop_close(&loop), 0, "every handle closed");
