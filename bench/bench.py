@@ -942,6 +942,20 @@ class Bench:
                 self.add("watch", t, Sample(ms / 1000.0, 0, 0))
             for ms in res.get("floor_ms", []):
                 self.floors.setdefault("watch", []).append(ms / 1000.0)
+            if t.key != "wcompose":
+                continue
+            # the same without its sync channel: every batch by PUT archive
+            # (WCOMPOSE_WATCH_CHANNEL=0), the way before the channel
+            p = self.project("watch-put", t)
+            d = os.path.join(self.tmp, "watch-put-%s" % t.short)
+            os.makedirs(d, exist_ok=True)
+            self.owned.append((t, p, d, os.path.join(d, "compose.yaml")))
+            try:
+                res = watchlat.measure(t.argv, self.image, d, project=p,
+                                       edits=n, channel=False)
+            except RuntimeError as e:
+                raise CommandFailed("%s watch (PUT archive): %s" % (t.key, e))
+            self.watch[t.key + ", PUT archive"] = res
 
     # ------------------------------------------------------------------------
 
@@ -1214,7 +1228,9 @@ def report(b):
              "line, the last one included). Floor: the harness reading the "
              "same `/containers/{id}/logs` stream to its end." % LOG_LINES)
     L.append("7. **watch**: one `watch` session per tool that has it "
-             "(docker-compose 1.x has none) on a busybox service with one "
+             "(docker-compose 1.x has none; wcompose twice: through its sync "
+             "channel, and with `WCOMPOSE_WATCH_CHANNEL=0` by PUT archive) "
+             "on a busybox service with one "
              "sync rule; %d edits, each after 0.4–0.6 s of quiet (a person "
              "saving), timed from the write until the container's file holds "
              "the new text, read on the host in the container's upper layer "

@@ -11,7 +11,10 @@ each edit the engine alone is timed doing the same upload (PUT
 /containers/{id}/archive of a one-file tar at "/"): the floor.
 
     watchlat.py --tool CMD... [--image busybox:latest] [--edits 20]
-                [--cycles N --probe-every K] [--keep-dir DIR]
+                [--cycles N --probe-every K] [--keep-dir DIR] [--no-channel]
+
+--no-channel sets WCOMPOSE_WATCH_CHANNEL=0: wcompose then uploads every
+batch with PUT archive instead of its sync channel (before/after).
 
 Prints one JSON object: the latencies in ms, their median and 90th
 percentile, and with --cycles the tool's resident memory (kB) and open
@@ -130,7 +133,7 @@ def proc_usage(pid):
 
 class Run:
     def __init__(self, tool, image, workdir, settle=None, volume=False,
-                 project=None, quiet=None):
+                 project=None, quiet=None, channel=True):
         self.tool = tool
         self.image = image
         self.dir = workdir
@@ -141,6 +144,8 @@ class Run:
         self.env = dict(os.environ)
         if settle is not None:
             self.env["WCOMPOSE_WATCH_SETTLE"] = settle
+        if not channel:
+            self.env["WCOMPOSE_WATCH_CHANNEL"] = "0"
         os.makedirs(os.path.join(workdir, "src"), exist_ok=True)
         self.page = os.path.join(workdir, "src", "page.txt")
         with open(self.page, "w") as fh:
@@ -250,19 +255,21 @@ class Run:
 
 
 def measure(tool, image, workdir, project=None, edits=20, spell=0.4,
-            settle=None, floor=True, cycles=0, probe_every=500, quiet=None):
+            settle=None, floor=True, cycles=0, probe_every=500, quiet=None,
+            channel=True):
     """Run the tool's watch in workdir and measure (see the top); the
     result as main prints it. Raises RuntimeError when the tool fails or an
     edit never arrives; tears the project down however it ends."""
-    run = Run(tool, image, workdir, settle, project=project, quiet=quiet)
-    result = {"tool": " ".join(tool)}
+    run = Run(tool, image, workdir, settle, project=project, quiet=quiet,
+              channel=channel)
+    result = {"tool": " ".join(tool), "channel": channel}
     sock = engine_socket() if floor else None
     try:
         if not run.start():
             # no upper layer to read: the same through a named volume
             run.stop()
             run = Run(tool, image, workdir, settle, volume=True,
-                      project=project, quiet=quiet)
+                      project=project, quiet=quiet, channel=channel)
             if not run.start():
                 raise RuntimeError("cannot see the container's files")
         result["seen_in"] = "volume" if run.volume else "upper layer"
@@ -328,6 +335,9 @@ def main():
     ap.add_argument("--cycle-quiet", type=int,
                     help="x-wcompose-watch's quiet (ms): the wait that ends "
                     "a burst, which back-to-back cycles are")
+    ap.add_argument("--no-channel", action="store_true",
+                    help="WCOMPOSE_WATCH_CHANNEL=0: PUT archive for every "
+                    "batch")
     args = ap.parse_args()
 
     workdir = args.keep_dir or tempfile.mkdtemp(prefix="watchlat.")
@@ -343,7 +353,7 @@ def main():
         result = measure(args.tool, args.image, workdir, args.project,
                          args.edits, args.spell, args.settle,
                          not args.no_floor, args.cycles, args.probe_every,
-                         args.cycle_quiet)
+                         args.cycle_quiet, not args.no_channel)
     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
         log(str(e))
         status = 1

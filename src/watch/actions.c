@@ -57,6 +57,8 @@ struct put {
   struct apply *a;
   const struct ctr *c;
   struct tarball *tb;
+  struct sync_channel *ch; /* the batch is out through it */
+  uint64_t start;          /* uv_hrtime() when the tar was started */
 };
 
 /* An inspect of a container whose user is not known yet. */
@@ -304,6 +306,7 @@ void watch_memo_release(struct watch_memo *pd)
   free(pd->users);
   pd->users = NULL;
   pd->nusers = 0;
+  sync_channels_release(&pd->chans);
 }
 
 const char *watch_owner(const char *user, char *buf, size_t size)
@@ -365,6 +368,14 @@ static void listed(struct apply *a)
     } else {
       i++;
     }
+  }
+  if (a->pd) {
+    /* the channels of containers that are gone close */
+    const char **ids = xcalloc(a->nhave ? a->nhave : 1, sizeof(*ids));
+    for (size_t i = 0; i < a->nhave; i++)
+      ids[i] = a->have[i].id;
+    sync_channels_keep(&a->pd->chans, ids, a->nhave);
+    free(ids);
   }
   split_sync(a);
 }
@@ -631,6 +642,104 @@ static int by_name(const void *x, const void *y)
   return strcmp(cx->container, cy->container);
 }
 
+/* u's tar: the changed paths of its container, parents first. */
+static int put_tarball(struct put *u)
+{
+  struct apply *a = u->a;
+  const struct ctr *c = u->c;
+  const struct split *s = &a->splits[c->todo];
+  struct err e = ERR_INIT;
+  if (tarball_new_list(&u->tb, &e)) {
+    err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+    err_release(&e);
+    return e.code;
+  }
+  for (size_t k = 0; k < s->ncopies; k++) {
+    const struct watch_change *ch = change_at(a, c->todo, k);
+    if (*watch_tar_name(ch->container))
+      tarball_add_path(u->tb, ch->host, watch_tar_name(ch->container));
+  }
+  return 0;
+}
+
+/* Send u's tar by PUT archive (a fresh one: a channel may have read the
+ * first). */
+static void put_archive(struct put *u)
+{
+  struct apply *a = u->a;
+  struct err e = ERR_INIT;
+  tarball_free(u->tb);
+  u->tb = NULL;
+  if (put_tarball(u))
+    return;
+  /* a container that is not running takes the files too (the engine
+   * writes into its filesystem): a restart then finds them */
+  if (engine_container_archive_put(a->e, u->c->pc->id, "/", read_tar, u, on_put,
+                                   u, &e))
+    err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
+  else
+    a->pending++;
+  err_release(&e);
+}
+
+static void on_sent(void *ctx, int rc, const char *why)
+{
+  struct put *u = ctx;
+  struct apply *a = u->a;
+  if (tracing())
+    fprintf(stderr,
+            "wcompose: watch: tar to %s through its channel: %s (%.1f ms)\n",
+            u->c->pc->name, rc ? why : "extracted",
+            (double)(uv_hrtime() - u->start) / 1e6);
+  u->ch = NULL;
+  a->pending--;
+  answered(a);
+  if (rc)
+    put_archive(u); /* the same files, the engine's way */
+}
+
+/* The whole tar of u into out, or nonzero when it cannot be read or is
+ * too big for a channel. */
+static int tar_in_memory(struct put *u, struct buf *out)
+{
+  if (put_tarball(u))
+    return -1;
+  *out = (struct buf)BUF_INIT_CAP(SYNC_CHANNEL_BATCH_MAX);
+  for (;;) {
+    char chunk[64 * 1024];
+    ssize_t r = tarball_read(u->tb, chunk, sizeof(chunk));
+    if (r < 0 || (r > 0 && buf_add(out, chunk, (size_t)r))) {
+      buf_release(out);
+      return -1;
+    }
+    if (!r)
+      return 0;
+  }
+}
+
+/* Through c's channel when it has a ready one: 1 when the batch is out. */
+static int via_channel(struct put *u)
+{
+  struct apply *a = u->a;
+  const struct ctr *c = u->c;
+  if (!a->pd || !c->pc->state || strcmp(c->pc->state, "running"))
+    return 0;
+  struct sync_channel *ch =
+      sync_channels_ready(&a->pd->chans, a->loop, a->e, c->pc->id, c->pc->name);
+  if (!ch)
+    return 0;
+  struct buf tar = BUF_INIT;
+  if (tar_in_memory(u, &tar))
+    return 0;
+  if (sync_channel_send(ch, &tar, on_sent, u)) {
+    buf_release(&tar);
+    return 0;
+  }
+  u->ch = ch;
+  a->pending++;
+  return 1;
+}
+
 static void state_copying(struct apply *a)
 {
   /* parents before children: the tar in container-path order */
@@ -656,28 +765,13 @@ static void state_copying(struct apply *a)
       continue;
     const struct split *s = &a->splits[c->todo];
     struct put *u = &a->puts[a->nputs++];
-    struct err e = ERR_INIT;
     u->a = a;
     u->c = c;
-    if (tarball_new_list(&u->tb, &e)) {
-      err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
-      err_release(&e);
-      continue;
-    }
-    for (size_t k = 0; k < s->ncopies; k++) {
-      const struct watch_change *ch = change_at(a, c->todo, k);
-      if (*watch_tar_name(ch->container))
-        tarball_add_path(u->tb, ch->host, watch_tar_name(ch->container));
-      pending_synced(a->pd, c->pc->id, ch->container);
-    }
-    /* a container that is not running takes the files too (the engine
-     * writes into its filesystem): a restart then finds them */
-    if (engine_container_archive_put(a->e, c->pc->id, "/", read_tar, u, on_put,
-                                     u, &e))
-      err_set(a->err, e.code, "%.*s", (int)e.len - 1, e.text);
-    else
-      a->pending++;
-    err_release(&e);
+    u->start = uv_hrtime();
+    for (size_t k = 0; k < s->ncopies; k++)
+      pending_synced(a->pd, c->pc->id, change_at(a, c->todo, k)->container);
+    if (!via_channel(u))
+      put_archive(u);
   }
 }
 
@@ -1010,5 +1104,8 @@ void watch_apply_free(struct watch_apply *wa)
   if (a->restarting)
     svc_run_release(&a->restart);
   a->restarting = 0;
+  for (size_t i = 0; i < a->nputs; i++)
+    if (a->puts[i].ch)
+      sync_channel_forget_sender(a->puts[i].ch);
   uv_close((uv_handle_t *)&a->kick, on_kick_closed);
 }

@@ -2,9 +2,11 @@
  * on the engine the way compose does it: sync (deleted paths removed with
  * `rm -rf` exec'ed in each running container of the service, and kept for
  * the containers that are not running until they run; changed ones sent
- * as one tar per container with PUT /containers/{id}/archive at "/", file
- * modes kept, then given with chown to the user a running container runs
- * as when its image or service names one),
+ * as one tar per container, extracted at "/" with file modes kept, then
+ * given with chown to the user a running container runs as when its image
+ * or service names one; the tar goes through the container's sync channel
+ * (watch/channel.h) when it has a ready one, else, and whenever the
+ * channel fails, by PUT /containers/{id}/archive),
  * then restart (the services' containers, along the dependency order),
  * then the exec commands of sync+exec rules in each running container.
  * Rebuilds are the watch session's (watch/session.h): they go first.
@@ -27,6 +29,7 @@
 #include "compose/model.h"
 #include "engine/api.h"
 #include "util/err.h"
+#include "watch/channel.h"
 #include "watch/rules.h"
 
 /* What the command hears about. All optional. */
@@ -77,6 +80,8 @@ struct watch_memo {
   size_t n;
   struct watch_memo_user *users;
   size_t nusers;
+  struct sync_channels chans; /* sync channels of running containers
+                                 (watch/channel.h); zeroed: none */
 };
 /* 1 when a delete waits for the container id. */
 int watch_memo_has_deletes(const struct watch_memo *m, const char *id);

@@ -13,4 +13,5 @@ TESTS += tests/engine/endpoints.sh tests/engine/up-down.sh \
   tests/engine/converge-crash.sh tests/engine/watch-cycles.sh \
   tests/engine/exec-tty.sh tests/engine/attach.sh tests/engine/cp.sh \
   tests/engine/stats.sh tests/engine/build-args.sh tests/engine/hooks.sh \
-  tests/engine/newer-fields.sh tests/engine/stack.sh
+  tests/engine/newer-fields.sh tests/engine/stack.sh \
+  tests/engine/watch-channel.sh

@@ -59,5 +59,7 @@ check "resident memory flat from 500 to 1000 cycles (+$slack kB at most)" \
   test "${rss1000:-999999}" -le $((${rss500:-0} + slack))
 check "resident memory grew less than 2 MB (+slack) over 1000 cycles" \
   test "${rss1000:-999999}" -le $((${rss0:-0} + 2048 + slack))
-check_eq "open fds after 500 cycles as at the start" "$fd500" "$fd0"
-check_eq "open fds after 1000 cycles as at the start" "$fd1000" "$fd0"
+# (an idle keep-alive connection of the start may have closed since)
+check "open fds after 500 cycles no more than at the start" \
+  test "${fd500:-999}" -le "${fd0:-0}"
+check_eq "open fds after 1000 cycles as after 500" "$fd1000" "$fd500"
