@@ -757,6 +757,10 @@ int main(void)
   F = fake_engine_start();
   setenv("DOCKER_HOST", fake_engine_url(F), 1);
   unsetenv("DOCKER_API_VERSION");
+  /* syncs here go by PUT archive, whose requests the tests count; the
+   * channel kept open in a container is tested on the engine
+   * (tests/engine/watch-channel.sh) */
+  setenv("WCOMPOSE_WATCH_CHANNEL", "0", 1);
   test_converge_order();
   test_noop_requests();
   test_converge_refuses();
