@@ -1,4 +1,4 @@
-/* wcompose: the global flags (declared in cli_program, cli/cmdtab.c), then
+/* wcompose: the global flags (declared in cli_program, cmdline/cmdtab.c), then
  * the command named after them, and its exit code. */
 #include "config.h"
 

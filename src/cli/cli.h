@@ -1,10 +1,10 @@
 /* The command-line layer: global flags parsed by main.c, one declaration
- * and handler per command (src/cli/cmd-*.c, declared as cli/cmdtab.h
+ * and handler per command (src/cli/cmd-*.c, declared as cmdline/cmdtab.h
  * says). Only main.c and cli/ print and exit. */
 #ifndef WCOMPOSE_CLI_CLI_H
 #define WCOMPOSE_CLI_CLI_H
 
-#include "cli/cmdtab.h"
+#include "cmdline/cmdtab.h"
 #include "views/progress.h"
 #include "orchestrate/session.h"
 #include "util/strvec.h"
@@ -36,7 +36,7 @@ struct cli_global {
 };
 
 /* Each command's declaration, defined beside its handler in cli/cmd-*.c
- * and listed in cli_commands[] (cli/cmdtab.c). */
+ * and listed in cli_commands[] (cmdline/cmdtab.c). */
 extern const struct cli_command cmd_attach_entry, cmd_build_entry,
     cmd_config_entry, cmd_cp_entry, cmd_create_entry, cmd_down_entry,
     cmd_events_entry, cmd_exec_entry, cmd_images_entry, cmd_kill_entry,

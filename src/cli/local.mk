@@ -1,6 +1,6 @@
 # cli: one thin file per command, and the output they share.
 libwcompose_a_SOURCES += src/cli/cli.h src/cli/output.c src/cli/term.c \
-  src/cli/cmdtab.c src/cli/cmdtab.h \
+  src/cli/commands.c \
   src/cli/runtime.c src/cli/verbs.c \
   src/cli/cmd-attach.c src/cli/cmd-build.c src/cli/cmd-config.c \
   src/cli/cmd-cp.c src/cli/cmd-stats.c \

@@ -1,4 +1,4 @@
-/* Unit tests for cli/cmdtab: the option parser on a test command, and the
+/* Unit tests for cmdline/cmdtab: the option parser on a test command, and the
  * table itself (every command declared completely, no clashing names,
  * --help parsed and printed within 80 columns). */
 #include "cli/cli.h"
