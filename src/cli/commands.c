@@ -72,7 +72,8 @@ static const struct cli_command help_entry = {
 
 /* clang-format off */
 const struct cli_command *const cli_commands[] = {
-    &cmd_attach_entry, &cmd_build_entry, &cmd_config_entry, &cmd_cp_entry,
+    &cmd_attach_entry, &cmd_build_entry, &cmd_completion_entry,
+    &cmd_config_entry, &cmd_cp_entry,
     &cmd_create_entry, &cmd_down_entry, &cmd_events_entry, &cmd_exec_entry,
     &help_entry, &cmd_images_entry, &cmd_kill_entry, &cmd_logs_entry,
     &cmd_ls_entry, &cmd_pause_entry, &cmd_port_entry, &cmd_ps_entry,

@@ -2,7 +2,8 @@
 libwcompose_a_SOURCES += src/cli/cli.h src/cli/output.c src/cli/term.c \
   src/cli/commands.c \
   src/cli/runtime.c src/cli/verbs.c \
-  src/cli/cmd-attach.c src/cli/cmd-build.c src/cli/cmd-config.c \
+  src/cli/cmd-attach.c src/cli/cmd-build.c src/cli/cmd-completion.c \
+  src/cli/cmd-config.c \
   src/cli/cmd-cp.c src/cli/cmd-stats.c \
   src/cli/cmd-create.c \
   src/cli/cmd-down.c src/cli/cmd-events.c src/cli/cmd-exec.c \

@@ -79,7 +79,9 @@ struct cli_option {
 };
 
 enum cli_command_flags {
-  CLI_CMD_PERMUTE = 1 << 0 /* options may follow positional arguments */
+  CLI_CMD_PERMUTE = 1 << 0, /* options may follow positional arguments */
+  CLI_CMD_RUNNING = 1 << 1  /* its SERVICE arguments are running services
+                               (what completion offers) */
 };
 
 struct cli_args;
