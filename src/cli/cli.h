@@ -39,12 +39,12 @@ struct cli_global {
  * and listed in cli_commands[] (cmdline/cmdtab.c). */
 extern const struct cli_command cmd_attach_entry, cmd_build_entry,
     cmd_completion_entry, cmd_config_entry, cmd_cp_entry, cmd_create_entry,
-    cmd_down_entry, cmd_events_entry, cmd_exec_entry, cmd_images_entry,
-    cmd_kill_entry, cmd_logs_entry, cmd_ls_entry, cmd_pause_entry,
-    cmd_port_entry, cmd_ps_entry, cmd_pull_entry, cmd_push_entry,
-    cmd_restart_entry, cmd_rm_entry, cmd_run_entry, cmd_start_entry,
-    cmd_stats_entry, cmd_stop_entry, cmd_top_entry, cmd_unpause_entry,
-    cmd_up_entry, cmd_version_entry, cmd_watch_entry;
+    cmd_down_entry, cmd_events_entry, cmd_exec_entry, cmd_graph_entry,
+    cmd_images_entry, cmd_kill_entry, cmd_logs_entry, cmd_ls_entry,
+    cmd_pause_entry, cmd_port_entry, cmd_ps_entry, cmd_pull_entry,
+    cmd_push_entry, cmd_restart_entry, cmd_rm_entry, cmd_run_entry,
+    cmd_start_entry, cmd_stats_entry, cmd_stop_entry, cmd_top_entry,
+    cmd_unpause_entry, cmd_up_entry, cmd_version_entry, cmd_watch_entry;
 
 /* A command's session (orchestrate/session.h) with the progress display
  * as its hooks (cli/runtime.c). */

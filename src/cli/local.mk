@@ -7,6 +7,7 @@ libwcompose_a_SOURCES += src/cli/cli.h src/cli/output.c src/cli/term.c \
   src/cli/cmd-cp.c src/cli/cmd-stats.c \
   src/cli/cmd-create.c \
   src/cli/cmd-down.c src/cli/cmd-events.c src/cli/cmd-exec.c \
+  src/cli/cmd-graph.c \
   src/cli/cmd-images.c src/cli/cmd-kill.c src/cli/cmd-logs.c \
   src/cli/cmd-ls.c src/cli/cmd-pause.c src/cli/cmd-port.c src/cli/cmd-ps.c \
   src/cli/cmd-pull.c src/cli/cmd-restart.c src/cli/cmd-rm.c \

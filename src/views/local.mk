@@ -3,4 +3,5 @@
 # a session's typed engine answers, and the progress display.
 libwcompose_a_SOURCES += src/views/views.c src/views/views.h \
   src/views/progress.c src/views/progress.h \
-  src/views/stats.c src/views/stats.h
+  src/views/stats.c src/views/stats.h \
+  src/views/graph.c src/views/graph.h
