@@ -3,7 +3,8 @@
 # COMP_WORDS/COMP_CWORD, completes commands, flags, option values, the
 # project's services and profiles (with the global options typed before
 # the command), and for logs/exec the running services only; fish's script
-# completes the same through `complete -C`; zsh's parses.
+# completes the same through `complete -C`; zsh's parses, and its function
+# offers the same with zsh's completion builtins stubbed.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -86,5 +87,24 @@ check_eq "fish: wcompose up --bu<TAB>" "$(fishc 'wcompose up --bu')" "--build "
 check_eq "fish: wcompose logs <TAB>" "$(fishc "wcompose $P logs ")" "web "
 check_eq "fish: up <TAB> with a profile" \
   "$(fishc "wcompose --profile jobs $P up ")" "db web worker "
+
+# zsh: the script's function with zsh's completion builtins stubbed to
+# print what they are given (zsh itself filters by the prefix)
+cat >stubs.zsh <<'SH'
+compdef() { :; }
+source ./wcompose.zsh
+compadd() { print -r -- ${(P)2}; }
+_describe() { print -r -- ${${(P)4}%%:*}; }
+_files() { print files; }
+words=("$@"); CURRENT=$#; PREFIX=${words[CURRENT]}
+_wcompose
+SH
+zshc() { zsh -f stubs.zsh "$@" | tr '\n' ' '; }
+check_match "zsh: the commands" "$(zshc wcompose e)" " exec .*graph "
+check_eq "zsh: the running service" "$(zshc wcompose $P logs '')" "web "
+check_eq "zsh: the profiles" "$(zshc wcompose --profile '')" "jobs "
+check_eq "zsh: a flag's choices" "$(zshc wcompose up --pull '')" \
+  "always missing never build "
+check_eq "zsh: files for -f" "$(zshc wcompose -f '')" "files "
 
 W down -t 0 >/dev/null 2>&1
