@@ -15,7 +15,8 @@ static int cmd_graph(struct cli_global *g, const struct cli_args *a)
   int rc = cli_session_load(&cs, g, NULL, 0, 0);
   if (!rc)
     rc = views_graph(cs.s.project, cli_value(a, 1), &out, &cs.s.err);
-  fwrite(out.data, 1, out.len, stdout);
+  if (out.len)
+    fwrite(out.data, 1, out.len, stdout);
   buf_release(&out);
   int code = cli_session_exit(&cs, rc);
   cli_session_close(&cs);
