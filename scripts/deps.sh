@@ -1,12 +1,15 @@
 #!/bin/sh
 # Install what wcompose needs to build, test and run its sample on Debian
 # (as root). Quiet when everything is already there. chromium is for the
-# blog sample's test, which looks at the served page headless.
+# blog sample's test, which looks at the served page headless; the shells
+# are for the completion scripts' tests, graphviz for `graph --format svg`,
+# debhelper for the Debian package.
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config libyaml-dev
   libuv1-dev libcurl4-openssl-dev libcjson-dev libarchive-dev busybox-static
   debootstrap curl ca-certificates python3 socat openssl docker-registry apache2-utils clang clang-format docker.io
-  docker-compose time chromium tmux iproute2"
+  docker-compose time chromium tmux iproute2 bash-completion zsh fish graphviz
+  debhelper"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole test suite: installs what it needs, builds, finds (or starts) an
-# engine, runs unit, conformance, engine and fuzz tests.
+# engine, runs unit, conformance, engine and fuzz tests, and (plain build)
+# the packaging checks of scripts/package.sh.
 #   scripts/test.sh               plain build in the source tree
 #   scripts/test.sh --sanitizers  ASan+UBSan build in build-san/
 set -e
@@ -34,6 +35,10 @@ if [ $status -ne 0 ]; then
 fi
 if [ $status -eq 0 ] && [ -z "$flags" ] && [ -x "$top/tests/fuzz/run.sh" ]; then
   "$top/tests/fuzz/run.sh" || status=$?
+fi
+# make distcheck, the Debian package and its install (plain build only)
+if [ $status -eq 0 ] && [ -z "$flags" ]; then
+  sh "$top/scripts/package.sh" "$dir" || status=$?
 fi
 [ $status -eq 0 ] && echo "wcompose: all tests passed"
 exit $status

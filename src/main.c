@@ -1,8 +1,9 @@
-/* wcompose: the global flags (declared in cli_program, cli/cmdtab.c), then
+/* wcompose: the global flags (declared in cli_program, cmdline/cmdtab.c), then
  * the command named after them, and its exit code. */
 #include "config.h"
 
 #include "cli/cli.h"
+#include "cmdline/plugin.h"
 #include "util/err.h"
 
 #include <errno.h>
@@ -14,7 +15,22 @@ int main(int argc, char **argv)
   struct cli_args a = CLI_ARGS_INIT;
   struct err err = ERR_INIT;
   struct cli_global g = {.parallel = -1};
-  int rc = EXIT_USAGE;
+  int rc = EXIT_USAGE, first;
+  switch (plugin_call(argc, argv, &first, &err)) {
+  case PLUGIN_NONE:
+    break;
+  case PLUGIN_METADATA:
+    fputs(plugin_metadata_json(PACKAGE_VERSION), stdout);
+    rc = EXIT_OK;
+    goto out;
+  case PLUGIN_RUN: /* argv[first] is "compose": the program name */
+    argc -= first;
+    argv += first;
+    break;
+  default:
+    cli_print_err(&err);
+    goto out;
+  }
   if (cli_parse(&cli_program, argc, argv, &a, &err)) {
     cli_print_err(&err);
     fprintf(stderr, "Run 'wcompose --help' for usage.\n");

@@ -4,7 +4,8 @@ include tests/unit/local.mk
 include tests/engine/local.mk
 
 TESTS += tests/conformance/own.sh tests/conformance/shared.sh \
-  tests/conformance/roundtrip.sh tests/conformance/bounds.sh
+  tests/conformance/roundtrip.sh tests/conformance/bounds.sh \
+  tests/conformance/graph.sh
 EXTRA_DIST += tests/fuzz
 
 # Tree-wide checks.

@@ -1,10 +1,10 @@
 /* The command-line layer: global flags parsed by main.c, one declaration
- * and handler per command (src/cli/cmd-*.c, declared as cli/cmdtab.h
+ * and handler per command (src/cli/cmd-*.c, declared as cmdline/cmdtab.h
  * says). Only main.c and cli/ print and exit. */
 #ifndef WCOMPOSE_CLI_CLI_H
 #define WCOMPOSE_CLI_CLI_H
 
-#include "cli/cmdtab.h"
+#include "cmdline/cmdtab.h"
 #include "views/progress.h"
 #include "orchestrate/session.h"
 #include "util/strvec.h"
@@ -36,15 +36,16 @@ struct cli_global {
 };
 
 /* Each command's declaration, defined beside its handler in cli/cmd-*.c
- * and listed in cli_commands[] (cli/cmdtab.c). */
+ * and listed in cli_commands[] (cmdline/cmdtab.c). */
 extern const struct cli_command cmd_attach_entry, cmd_build_entry,
-    cmd_config_entry, cmd_cp_entry, cmd_create_entry, cmd_down_entry,
-    cmd_events_entry, cmd_exec_entry, cmd_images_entry, cmd_kill_entry,
-    cmd_logs_entry, cmd_ls_entry, cmd_pause_entry, cmd_port_entry, cmd_ps_entry,
-    cmd_pull_entry, cmd_push_entry, cmd_restart_entry, cmd_rm_entry,
-    cmd_run_entry, cmd_stack_entry, cmd_start_entry, cmd_stats_entry,
-    cmd_stop_entry, cmd_top_entry, cmd_unpause_entry, cmd_up_entry,
-    cmd_version_entry, cmd_watch_entry;
+    cmd_completion_entry, cmd_config_entry, cmd_cp_entry, cmd_create_entry,
+    cmd_down_entry, cmd_events_entry, cmd_exec_entry, cmd_graph_entry,
+    cmd_images_entry, cmd_kill_entry, cmd_logs_entry, cmd_ls_entry,
+    cmd_pause_entry, cmd_port_entry, cmd_ps_entry, cmd_pull_entry,
+    cmd_push_entry, cmd_restart_entry, cmd_rm_entry, cmd_run_entry,
+    cmd_stack_entry, cmd_start_entry, cmd_stats_entry, cmd_stop_entry,
+    cmd_top_entry, cmd_unpause_entry, cmd_up_entry, cmd_version_entry,
+    cmd_watch_entry;
 
 /* A command's session (orchestrate/session.h) with the progress display
  * as its hooks (cli/runtime.c). */

@@ -59,4 +59,5 @@ const struct cli_command cmd_attach_entry = {
     .summary = "Attach to a service's running container",
     .usage = "[OPTIONS] SERVICE",
     .options = options,
-    .run = cmd_attach};
+    .run = cmd_attach,
+    .flags = CLI_CMD_RUNNING};

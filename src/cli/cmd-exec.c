@@ -86,4 +86,5 @@ const struct cli_command cmd_exec_entry = {
     .summary = "Execute a command in a running container",
     .usage = "[OPTIONS] SERVICE COMMAND [ARGS...]",
     .options = options,
-    .run = cmd_exec};
+    .run = cmd_exec,
+    .flags = CLI_CMD_RUNNING};

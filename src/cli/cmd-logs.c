@@ -163,4 +163,5 @@ const struct cli_command cmd_logs_entry = {.name = "logs",
                                                "View output from containers",
                                            .usage = "[OPTIONS] [SERVICE...]",
                                            .options = options,
-                                           .run = cmd_logs};
+                                           .run = cmd_logs,
+                                           .flags = CLI_CMD_RUNNING};

@@ -27,4 +27,5 @@ const struct cli_command cmd_top_entry = {.name = "top",
                                           .summary =
                                               "Display the running processes",
                                           .usage = "[SERVICE...]",
-                                          .run = cmd_top};
+                                          .run = cmd_top,
+                                          .flags = CLI_CMD_RUNNING};

@@ -4,4 +4,5 @@
 libwcompose_a_SOURCES += src/views/views.c src/views/views.h \
   src/views/progress.c src/views/progress.h \
   src/views/stats.c src/views/stats.h \
-  src/views/stack.c src/views/stack.h
+  src/views/stack.c src/views/stack.h \
+  src/views/graph.c src/views/graph.h

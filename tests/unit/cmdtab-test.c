@@ -1,9 +1,11 @@
-/* Unit tests for cli/cmdtab: the option parser on a test command, and the
+/* Unit tests for cmdline/cmdtab: the option parser on a test command, and the
  * table itself (every command declared completely, no clashing names,
  * --help parsed and printed within 80 columns). */
 #include "cli/cli.h"
+#include "cmdline/plugin.h"
 #include "util/err.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -473,8 +475,64 @@ static void test_global(void)
   cli_args_release(&a);
 }
 
+/* plugin_call on a command line given as words. */
+static int plugin(const char *line, int *first, char *msg, size_t n)
+{
+  char buf[256], *argv[16];
+  int argc = 0;
+  struct err err = ERR_INIT;
+  snprintf(buf, sizeof(buf), "%s", line);
+  for (char *w = strtok(buf, " "); w && argc < 15; w = strtok(NULL, " "))
+    argv[argc++] = w;
+  argv[argc] = NULL;
+  int rc = plugin_call(argc, argv, first, &err);
+  snprintf(msg, n, "%s", err.text ? err.text : "");
+  msg[strcspn(msg, "\n")] = 0;
+  err_release(&err);
+  return rc;
+}
+
+static void test_plugin(void)
+{
+  char msg[256];
+  int first;
+  is_int(plugin("/x/docker-compose docker-cli-plugin-metadata", &first, msg,
+                sizeof(msg)),
+         PLUGIN_METADATA, "the docker CLI asks for the metadata");
+  ok(strstr(plugin_metadata_json("1.2.3"), "\"SchemaVersion\":\"0.1.0\"") &&
+         strstr(plugin_metadata_json("1.2.3"), "\"Version\":\"1.2.3\""),
+     "  the JSON has the schema version and ours");
+  is_int(plugin("/x/docker-compose compose up -d", &first, msg, sizeof(msg)),
+         PLUGIN_RUN, "docker compose up -d: a plugin run");
+  is_int(first, 1, "  our command line starts at 'compose'");
+  unsetenv("DOCKER_HOST");
+  is_int(plugin("docker-compose -H tcp://h:1 --debug compose ps", &first, msg,
+                sizeof(msg)),
+         PLUGIN_RUN, "docker's options before the plugin's name");
+  is_int(first, 4, "  skipped");
+  is_str(getenv("DOCKER_HOST"), "tcp://h:1", "  -H into DOCKER_HOST");
+  plugin("docker-compose --host=unix:///s --context default compose ps", &first,
+         msg, sizeof(msg));
+  is_str(getenv("DOCKER_HOST"), "unix:///s", "  --host=, the default context");
+  unsetenv("DOCKER_HOST");
+  is_int(plugin("docker-wc --tlsverify wc ps", &first, msg, sizeof(msg)),
+         ERR_USAGE, "a TLS flag is refused (a plugin of another name)");
+  ok(strstr(msg, "'--tlsverify'") && strstr(msg, "DOCKER_CERT_PATH"),
+     "  saying what to set instead");
+  is_int(
+      plugin("docker-compose -c remote compose ps", &first, msg, sizeof(msg)),
+      ERR_USAGE, "another context is refused");
+  is_int(plugin("docker-compose -f a.yml up", &first, msg, sizeof(msg)),
+         PLUGIN_NONE, "docker-compose by hand: wcompose's own line");
+  is_int(plugin("docker-compose up compose", &first, msg, sizeof(msg)),
+         PLUGIN_NONE, "  even with the name later on");
+  is_int(plugin("wcompose compose", &first, msg, sizeof(msg)), PLUGIN_NONE,
+         "wcompose: never a plugin run");
+}
+
 int main(void)
 {
+  test_plugin();
   test_flags_and_values();
   test_numbers_and_choices();
   test_errors();

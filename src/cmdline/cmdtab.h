@@ -43,8 +43,8 @@
  *       .usage = "[OPTIONS] [SERVICE...]", .options = options,
  *       .run = cmd_frob};
  */
-#ifndef WCOMPOSE_CLI_CMDTAB_H
-#define WCOMPOSE_CLI_CMDTAB_H
+#ifndef WCOMPOSE_CMDLINE_CMDTAB_H
+#define WCOMPOSE_CMDLINE_CMDTAB_H
 
 #include <stdio.h>
 
@@ -79,7 +79,9 @@ struct cli_option {
 };
 
 enum cli_command_flags {
-  CLI_CMD_PERMUTE = 1 << 0 /* options may follow positional arguments */
+  CLI_CMD_PERMUTE = 1 << 0, /* options may follow positional arguments */
+  CLI_CMD_RUNNING = 1 << 1  /* its SERVICE arguments are running services
+                               (what completion offers) */
 };
 
 struct cli_args;
@@ -147,6 +149,9 @@ int cli_int(const struct cli_args *a, int id, int def);
 /* Print cmd's help (usage, description, options; for cli_program, the
  * commands too). */
 void cli_help(FILE *f, const struct cli_command *cmd);
+
+/* Defined by the program (src/cli/commands.c): its options, its commands
+ * and the dispatch to them. */
 
 /* The global options, before the command name; its usage and options are
  * wcompose's own. main.c reads them into struct cli_global. */
