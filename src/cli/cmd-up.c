@@ -247,8 +247,10 @@ static int cmd_up(struct cli_global *g, const struct cli_args *args)
   if (u->supervising)
     supervise_release(&u->sv);
   int code = cli_session_exit(&u->cs, rc);
-  if (!rc && lerr.code)
+  if (!rc && lerr.code) {
     cli_print_err(&lerr);
+    code = code ? code : EXIT_FAIL; /* the stop failed, the engine went */
+  }
   if (!rc && u->signaled)
     code = EXIT_SIGINT;
   else if (!rc && exit_code >= 0 &&

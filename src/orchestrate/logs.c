@@ -226,8 +226,8 @@ static int on_output(void *ctx, enum stream_kind kind, const char *data,
 /* --- the state machine of one container --- */
 
 static const char *const state_names[] = {
-    "new",     "inspecting", "following",  "draining",
-    "exiting", "checking",   "restarting", "done"};
+    "new",      "inspecting", "following", "draining", "exiting",
+    "checking", "restarting", "lost",      "done"};
 
 const char *logs_state_name(enum logs_state st)
 {
@@ -275,10 +275,30 @@ static void enter(struct logs_entry *en, enum logs_state to)
   case LOGS_RESTARTING:
     state_restarting(en);
     break;
+  case LOGS_LOST:
+    break; /* logs_resume or logs_drop_lost ends it */
   case LOGS_DONE:
     state_done(en);
     break;
   }
+}
+
+/* A failure that says the engine is gone rather than anything about the
+ * container: a connection refused or broken off. Told once per failure
+ * to on_lost; 1 when en is to wait for the engine. */
+static int engine_lost(struct logs_entry *en, const struct engine_result *res)
+{
+  struct logs *l = en->logs;
+  if (!l->on_lost || l->canceled ||
+      (res->rc != ERR_CONNECT && res->rc != ERR_IO))
+    return 0;
+  en->lost = 1;
+  struct err e = ERR_INIT;
+  err_set(&e, res->rc, "%s",
+          res->err && res->err->text ? res->err->text : err_text(res->rc));
+  l->on_lost(l->data, &e);
+  err_release(&e);
+  return 1;
 }
 
 /* Where a container whose stream and wait are (or are not) in flight
@@ -290,6 +310,8 @@ static enum logs_state run_state(const struct logs_entry *en)
     return waits && !en->waiting ? LOGS_DRAINING : LOGS_FOLLOWING;
   if (en->waiting)
     return LOGS_EXITING;
+  if (en->lost && !(waits && en->exited))
+    return LOGS_LOST;
   return waits ? LOGS_CHECKING : LOGS_DONE;
 }
 
@@ -330,6 +352,10 @@ static void on_inspected(void *ctx, struct engine_result *res)
   struct logs_entry *en = ctx;
   if (call_end(en))
     return;
+  if (res->rc && engine_lost(en, res)) {
+    enter(en, LOGS_LOST);
+    return;
+  }
   struct inspected in = {0, 0, 0, -1, -1};
   if (!res->rc)
     read_inspect(res->container, &in);
@@ -362,7 +388,7 @@ static void on_stream_end(void *ctx, struct engine_result *res)
     return;
   stream_lines_end(&en->out, NULL);
   stream_lines_end(&en->err, NULL);
-  if (res->rc && res->rc != ERR_CANCELED)
+  if (res->rc && res->rc != ERR_CANCELED && !engine_lost(en, res))
     entry_error(en, res->rc, res->err);
   settle(en);
 }
@@ -373,6 +399,13 @@ static void on_wait(void *ctx, struct engine_result *res)
   en->waiting = 0;
   if (call_end(en))
     return;
+  if (res->rc && engine_lost(en, res)) {
+    /* no exit known: the engine went, the container may run on */
+    if (en->call)
+      engine_call_cancel(en->call);
+    settle(en);
+    return;
+  }
   en->exited = 1;
   en->code = res->rc ? -1 : read_wait(res->wait);
   settle(en);
@@ -389,6 +422,7 @@ static void state_following(struct logs_entry *en)
   }
   en->exited = 0;
   en->reported = 0;
+  en->lost = 0;
   en->code = -1;
   struct engine_logs_opts o = {.tty = en->tty,
                                .follow = !(l->flags & LOGS_NO_FOLLOW),
@@ -452,6 +486,12 @@ static void on_checked(void *ctx, struct engine_result *res)
   if (call_end(en))
     return;
   struct logs *l = en->logs;
+  if (res->rc && engine_lost(en, res)) {
+    /* whether its restart policy brings it back is asked on return */
+    en->reported = 1;
+    enter(en, LOGS_LOST);
+    return;
+  }
   struct inspected in = {0, 0, 0, -1, -1};
   if (!res->rc)
     read_inspect(res->container, &in);
@@ -605,6 +645,29 @@ int logs_add(struct logs *l, const char *id, const char *name,
   return 0;
 }
 
+void logs_resume(struct logs *l)
+{
+  for (struct logs_entry *en = l->head; en; en = en->next) {
+    if (en->state != LOGS_LOST)
+      continue;
+    en->lost = 0;
+    if (en->exited && en->reported)
+      enter(en, LOGS_CHECKING);
+    else
+      follow_again(en, 0, -1);
+  }
+}
+
+void logs_drop_lost(struct logs *l)
+{
+  for (struct logs_entry *en = l->head; en; en = en->next)
+    if (en->state == LOGS_LOST) {
+      en->code = -1;
+      en->reported = 1;
+      enter(en, LOGS_DONE);
+    }
+}
+
 void logs_reserve(struct logs *l, const char *service, int number)
 {
   char *label = label_of(service, number);
@@ -686,6 +749,7 @@ void logs_init_opts(struct logs *l, uv_loop_t *loop, struct engine *e,
   l->until = o->until ? xstrdup(o->until) : NULL;
   l->on_exit = o->on_exit;
   l->on_error = o->on_error;
+  l->on_lost = o->on_lost;
   l->data = o->data;
   /* a flood of lines arrives as many frames per read: writing them out
    * once per loop turn keeps it one write(2) per read, not per line */
@@ -722,7 +786,7 @@ void logs_cancel(struct logs *l)
   for (struct logs_entry *en = l->head; en; en = en->next) {
     if (en->call)
       engine_call_cancel(en->call);
-    if (en->state == LOGS_RESTARTING)
+    if (en->state == LOGS_RESTARTING || en->state == LOGS_LOST)
       enter(en, LOGS_DONE);
   }
 }

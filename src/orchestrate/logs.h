@@ -45,6 +45,11 @@ typedef void (*logs_exit_cb)(void *data, const char *name, const char *service,
  * error. */
 typedef void (*logs_error_cb)(void *data, const char *name,
                               const struct err *e);
+/* The engine stopped answering (a call broke off or could not connect):
+ * the containers whose calls failed so wait in LOGS_LOST for
+ * logs_resume or logs_drop_lost. Called at each such failure; e->text is
+ * the first failure's reason. */
+typedef void (*logs_lost_cb)(void *data, const struct err *e);
 /* Whether a container that appeared (service, replica number) is to be
  * followed. */
 typedef int (*logs_want_cb)(void *data, const char *service, int number);
@@ -72,6 +77,10 @@ enum logs_state {
   LOGS_CHECKING,   /* both over: the exit line is printed, an inspect asks
                       whether its restart policy brings it back */
   LOGS_RESTARTING, /* in the restart back-off: checking again shortly */
+  LOGS_LOST,       /* the engine went away under its calls: nothing said,
+                      nothing reported; logs_resume follows it again (or
+                      checks its restart policy when its exit was shown),
+                      logs_drop_lost makes it done */
   LOGS_DONE        /* reported through on_exit; a start event (or
                       logs_add) brings it back to LOGS_FOLLOWING */
 };
@@ -89,6 +98,8 @@ struct logs_entry {
   int first;              /* the first stream: the query's tail and since */
   int restarts;           /* times it was followed again */
   int reported;           /* the exit line of the last run was printed */
+  int lost;               /* a call of this run failed for want of the
+                             engine */
   char since[40];         /* where the next stream begins ("" from the start) */
   char last_seen[40];     /* just after the last line shown: the next since */
   long long last_exit_ns; /* the last exit (ns since the epoch), or -1 */
@@ -108,6 +119,7 @@ struct logs_options {
   const char *tail, *since, *until;
   logs_exit_cb on_exit;   /* may be NULL */
   logs_error_cb on_error; /* NULL: "wcompose: <text>" on stderr */
+  logs_lost_cb on_lost;   /* NULL: the engine's loss is an error as any */
   void *data;             /* for the three callbacks */
 };
 
@@ -124,6 +136,7 @@ struct logs {
   struct logs_entry *head;
   logs_exit_cb on_exit;
   logs_error_cb on_error;
+  logs_lost_cb on_lost;
   logs_want_cb want;
   void *data;
   struct logs_events *events; /* logs_follow_new's stream, or NULL */
@@ -155,6 +168,13 @@ int logs_add(struct logs *l, const char *id, const char *name,
  * ignored. Errors: what engine_events returns. */
 int logs_follow_new(struct logs *l, const char *project, const char *since,
                     logs_want_cb want, struct err *err);
+/* The engine is back: follow the lost containers again, from just after
+ * the last line shown (a container whose exit was shown has its restart
+ * policy looked at instead). */
+void logs_resume(struct logs *l);
+/* The engine is not coming back: the lost containers are done (code -1,
+ * no exit line). */
+void logs_drop_lost(struct logs *l);
 /* Widen the prefix for a label that will come later. */
 void logs_reserve(struct logs *l, const char *service, int number);
 /* Stop following again on restarts and following new containers;

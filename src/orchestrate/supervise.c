@@ -1,11 +1,15 @@
 /* supervise: the follower of attached up, exits, abort decisions, and the
  * stop -> kill escalation. */
 #include "orchestrate/supervise.h"
+#include "orchestrate/labels.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+static void lost_end(struct supervise *sv);
+static void events_close(struct supervise *sv);
 
 static void begin_stop(struct supervise *sv)
 {
@@ -18,6 +22,12 @@ static void begin_stop(struct supervise *sv)
   if (sv->stopping)
     return;
   sv->stopping = 1;
+  events_close(sv);
+  if (sv->lost) {
+    /* nothing to follow until the engine is back: stop asking */
+    lost_end(sv);
+    logs_drop_lost(&sv->logs);
+  }
   if (sv->o.stopping)
     sv->o.stopping(sv->o.data);
   logs_stopping(&sv->logs);
@@ -44,6 +54,178 @@ static void begin_kill(struct supervise *sv)
     engine_container_kill(sv->s->engine, c->id, NULL, on_killed, NULL, &e);
     err_release(&e);
   }
+}
+
+/* --- the engine away and back --- */
+
+#define LOST_FIRST_MS 250
+#define LOST_MAX_MS 2000
+
+struct supervise_lost {
+  uv_timer_t timer;
+  struct supervise *sv; /* NULL once over (the ping may still answer) */
+  int delay_ms;
+  uint64_t deadline;
+  int pinging;
+  int closed;
+};
+
+struct supervise_events {
+  struct supervise *sv; /* NULL once released */
+  struct engine_call *call;
+};
+
+static void events_open(struct supervise *sv);
+
+static void lost_free(struct supervise_lost *lo)
+{
+  if (lo->closed && !lo->pinging)
+    free(lo);
+}
+
+static void on_lost_closed(uv_handle_t *h)
+{
+  struct supervise_lost *lo = h->data;
+  lo->closed = 1;
+  lost_free(lo);
+}
+
+static void lost_end(struct supervise *sv)
+{
+  struct supervise_lost *lo = sv->lost;
+  if (!lo)
+    return;
+  sv->lost = NULL;
+  lo->sv = NULL;
+  uv_close((uv_handle_t *)&lo->timer, on_lost_closed);
+}
+
+static void on_lost_timer(uv_timer_t *t);
+
+static void on_pinged(void *ctx, struct engine_result *res)
+{
+  struct supervise_lost *lo = ctx;
+  lo->pinging = 0;
+  struct supervise *sv = lo->sv;
+  if (!sv) {
+    lost_free(lo);
+    return;
+  }
+  struct session *s = sv->s;
+  if (!res->rc) {
+    session_note(s,
+                 "the engine at %s is back: following the containers "
+                 "again",
+                 engine_host(s->engine));
+    lost_end(sv);
+    events_open(sv);
+    logs_resume(&sv->logs);
+    return;
+  }
+  if (uv_now(&s->loop) >= lo->deadline) {
+    sv->gone = 1;
+    lost_end(sv);
+    logs_drop_lost(&sv->logs);
+    return;
+  }
+  lo->delay_ms =
+      lo->delay_ms * 2 > LOST_MAX_MS ? LOST_MAX_MS : lo->delay_ms * 2;
+  uv_timer_start(&lo->timer, on_lost_timer, (uint64_t)lo->delay_ms, 0);
+}
+
+static void on_lost_timer(uv_timer_t *t)
+{
+  struct supervise_lost *lo = t->data;
+  struct engine_result res = {.rc = ERR_CONNECT};
+  struct err e = ERR_INIT;
+  if (!engine_ping(lo->sv->s->engine, on_pinged, lo, &e))
+    lo->pinging = 1;
+  else
+    on_pinged(lo, &res);
+  err_release(&e);
+}
+
+/* The engine went away (why: the first failure): say so once, then ask
+ * again until it answers or the time is up. */
+static void on_lost(void *data, const struct err *why)
+{
+  struct supervise *sv = data;
+  struct session *s = sv->s;
+  if (sv->lost || sv->stopping || sv->gone)
+    return;
+  (void)why;
+  session_note(s,
+               "lost the engine at %s (%s); its containers keep running if "
+               "it has live-restore; waiting up to %d s for it to return",
+               engine_host(s->engine),
+               why && why->code == ERR_IO ? "a connection broke off"
+                                          : "it refuses connections",
+               sv->wait_s);
+  struct supervise_lost *lo = xcalloc(1, sizeof(*lo));
+  lo->sv = sv;
+  lo->delay_ms = LOST_FIRST_MS;
+  lo->deadline = uv_now(&s->loop) + (uint64_t)sv->wait_s * 1000;
+  uv_timer_init(&s->loop, &lo->timer);
+  lo->timer.data = lo;
+  uv_timer_start(&lo->timer, on_lost_timer, LOST_FIRST_MS, 0);
+  sv->lost = lo;
+}
+
+static int on_event(void *ctx, const struct engine_event *ev)
+{
+  (void)ctx;
+  (void)ev;
+  return 0;
+}
+
+/* The /events stream never ends of itself: its end is the engine's. */
+static void on_events_end(void *ctx, struct engine_result *res)
+{
+  struct supervise_events *se = ctx;
+  struct supervise *sv = se->sv;
+  if (sv) {
+    sv->events = NULL;
+    if (res->rc != ERR_CANCELED && !sv->stopping) {
+      struct err e = ERR_INIT;
+      if (res->err && res->err->text)
+        err_set(&e, ERR_CONNECT, "%s", res->err->text);
+      else
+        err_set(&e, ERR_CONNECT, "its events stream ended");
+      on_lost(sv, &e);
+      err_release(&e);
+    }
+  }
+  free(se);
+}
+
+static void events_open(struct supervise *sv)
+{
+  if (sv->events || sv->stopping)
+    return;
+  struct supervise_events *se = xcalloc(1, sizeof(*se));
+  se->sv = sv;
+  struct engine_filters f = ENGINE_FILTERS_INIT;
+  char *label = xasprintf("%s=%s", LABELS_PROJECT, sv->s->project->name);
+  engine_filters_add(&f, "label", label);
+  free(label);
+  engine_filters_add(&f, "type", "container");
+  struct err e = ERR_INIT;
+  if (engine_events_typed(sv->s->engine, &f, NULL, NULL, on_event,
+                          on_events_end, se, &se->call, &e))
+    free(se); /* the log streams tell of a loss all the same */
+  else
+    sv->events = se;
+  err_release(&e);
+  engine_filters_release(&f);
+}
+
+static void events_close(struct supervise *sv)
+{
+  if (!sv->events)
+    return;
+  sv->events->sv = NULL;
+  engine_call_cancel(sv->events->call);
+  sv->events = NULL;
 }
 
 void supervise_stop(struct supervise *sv)
@@ -102,8 +284,13 @@ int supervise_start(struct supervise *sv, struct session *s,
   sv->exit_code = -1;
   sv->stop_plan = (struct plan)PLAN_INIT;
   const struct project *p = s->project;
-  logs_init(&sv->logs, &s->loop, s->engine, o->out ? o->out : stdout,
-            o->log_flags, on_exit_cb, sv);
+  const char *w = getenv("WCOMPOSE_ENGINE_WAIT");
+  sv->wait_s = w && atoi(w) > 0 ? atoi(w) : 60;
+  struct logs_options lo = {.flags = o->log_flags,
+                            .on_exit = on_exit_cb,
+                            .on_lost = on_lost,
+                            .data = sv};
+  logs_init_opts(&sv->logs, &s->loop, s->engine, o->out ? o->out : stdout, &lo);
   sv->logs_open = 1;
   /* containers the converge did not touch (the plan points into the
    * listing about to be replaced) */
@@ -135,6 +322,7 @@ int supervise_start(struct supervise *sv, struct session *s,
              strvec_has(&kept, a->container->id) ? now : NULL, &s->err);
   }
   strvec_clear(&kept);
+  events_open(sv);
   return 0;
 }
 
@@ -179,6 +367,13 @@ int supervise_finished(const struct supervise *sv)
 
 int supervise_result(struct supervise *sv, struct err *err)
 {
+  if (sv->gone) {
+    err_set(err, ERR_CONNECT,
+            "the engine at %s did not come back within %d s "
+            "(WCOMPOSE_ENGINE_WAIT)",
+            engine_host(sv->s->engine), sv->wait_s);
+    return sv->exit_code;
+  }
   if (sv->stopping && sv->stopped.rc) {
     /* the walk's errors went to the session's err: hand them over */
     err_set(err, sv->stopped.rc, "%s",
@@ -190,6 +385,8 @@ int supervise_result(struct supervise *sv, struct err *err)
 
 void supervise_release(struct supervise *sv)
 {
+  events_close(sv);
+  lost_end(sv);
   if (sv->stopping)
     session_walk_release(&sv->stop);
   if (sv->logs_open)

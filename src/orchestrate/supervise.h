@@ -9,6 +9,13 @@
  * (a watch rebuild replacing containers), a stop request waits for it to
  * be released.
  *
+ * The engine's going away (the project's /events stream, a log stream or a
+ * wait breaking off, connections refused) is no container's exit: it is
+ * said once, the engine is asked again with a growing back-off (250 ms to
+ * 2 s) for WCOMPOSE_ENGINE_WAIT seconds (default 60); when it answers the
+ * containers are followed again from the last line shown, else
+ * supervise_result reports it (ERR_CONNECT).
+ *
  * Ownership: a supervise borrows the session; it owns its follower, the
  * stop walk and its plan (supervise_release, then run the loop once). */
 #ifndef WCOMPOSE_ORCHESTRATE_SUPERVISE_H
@@ -34,6 +41,9 @@ struct supervise_options {
   void *data;
 };
 
+struct supervise_lost;
+struct supervise_events;
+
 struct supervise {
   struct session *s;
   struct supervise_options o;
@@ -49,6 +59,10 @@ struct supervise {
   struct session_observe observe; /* supervise_follow_new's */
   session_done_cb followed;
   void *followed_arg;
+  struct supervise_events *events; /* the project's /events, or NULL */
+  struct supervise_lost *lost;     /* the engine is away: asking again */
+  int gone;                        /* it did not come back in time */
+  int wait_s;                      /* how long it may be away */
 };
 
 /* Follow the containers the converge left running (plan: its plan, whose

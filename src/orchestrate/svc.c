@@ -12,8 +12,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+/* Health is looked at when the engine's /events tells of a change; the
+ * poll only covers an event missed (or a stream the engine refused). */
 #define HEALTH_POLL_MS 500
+#define HEALTH_FALLBACK_MS 2000
+
+/* The health events stream of a run: apart from struct svc_run, so that
+ * its completion, which may come after svc_run_release, finds it. */
+struct svc_events {
+  struct svc_run *run; /* NULL once released */
+  struct engine_call *call;
+};
 
 static const char *const state_names[] = {
     "idle",   "stopping", "removing", "creating", "starting",
@@ -31,9 +42,14 @@ void svc_set_state(struct svc *s, enum svc_state to)
     const char *t = getenv("WCOMPOSE_TRACE");
     trace = t && *t;
   }
-  if (trace)
-    fprintf(stderr, "wcompose: svc %s: %s -> %s\n", s->service->name,
+  if (trace) {
+    /* the wall clock, to set beside the engine's event times */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    fprintf(stderr, "wcompose: %lld.%09ld svc %s: %s -> %s\n",
+            (long long)ts.tv_sec, ts.tv_nsec, s->service->name,
             svc_state_name(s->state), svc_state_name(to));
+  }
   s->state = to;
 }
 
@@ -67,6 +83,26 @@ static void fail(struct svc *s, const struct engine_result *res)
     err_set(&s->err, res->rc, "service '%s': %s", s->service->name,
             err_text(res->rc));
   }
+}
+
+/* A call about container c, sent by id, failed: what was being done,
+ * naming the container, then why (the engine layer's head names the id:
+ * it is replaced). */
+static void fail_on(struct svc *s, const struct svc_ctr *c, const char *doing,
+                    const struct engine_result *res)
+{
+  const char *t =
+      res->err && res->err->text ? res->err->text : err_text(res->rc);
+  char head[256];
+  snprintf(head, sizeof(head), "%s container '%s': ", doing,
+           c->id ? c->id : "");
+  if (!strncmp(t, head, strlen(head)))
+    t += strlen(head);
+  size_t n = strlen(t);
+  while (n && t[n - 1] == '\n')
+    n--;
+  err_set(&s->err, res->rc, "%s container '%s': %.*s", doing, c->name, (int)n,
+          t);
 }
 
 static void step(struct svc *s);
@@ -122,6 +158,7 @@ static void advance(struct svc *s)
 }
 
 static void on_poll(uv_timer_t *t);
+static void health_events_check(struct svc_run *r);
 
 static int all_healthy(const struct svc *s)
 {
@@ -141,10 +178,20 @@ static void settle(struct svc *s)
             "service '%s': not healthy after %d seconds (--wait-timeout)",
             s->service->name, s->run->opt.wait_timeout);
   if (!s->err.code && s->state == SVC_HEALTH && !all_healthy(s)) {
-    uv_timer_start(&s->timer, on_poll, HEALTH_POLL_MS, 0);
+    int ms = s->run->events ? HEALTH_FALLBACK_MS : HEALTH_POLL_MS;
+    if (s->recheck)
+      ms = 0; /* an event came during the look: look again now */
+    s->recheck = 0;
+    uint64_t left = s->run->deadline > uv_now(s->run->loop)
+                        ? s->run->deadline - uv_now(s->run->loop)
+                        : 0;
+    if (s->run->deadline && left < (uint64_t)ms)
+      ms = (int)left + 1;
+    uv_timer_start(&s->timer, on_poll, (uint64_t)ms, 0);
     return;
   }
   advance(s);
+  health_events_check(s->run);
 }
 
 /* Every way into the run from the loop ends here: say when it is over. */
@@ -642,7 +689,7 @@ static void on_health(void *ctx, struct engine_result *res)
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
   if (res->rc) {
-    fail(s, res);
+    fail_on(s, c, "inspecting", res);
     call_done(c);
     return;
   }
@@ -677,7 +724,7 @@ static void on_waited(void *ctx, struct engine_result *res)
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
   if (res->rc) {
-    fail(s, res);
+    fail_on(s, c, "waiting for", res);
   } else {
     c->exit_code = res->wait->status_code;
     if (c->exit_code)
@@ -836,9 +883,99 @@ static void timer_ensure(struct svc *s)
   }
 }
 
+/* A health change or an exit of a container a service awaits: look at
+ * it now rather than at the next poll. */
+static int on_health_event(void *ctx, const struct engine_event *ev)
+{
+  struct svc_events *he = ctx;
+  struct svc_run *r = he->run;
+  if (!r || !*ev->id)
+    return 0;
+  for (size_t i = 0; i < r->n; i++) {
+    struct svc *s = &r->svcs[i];
+    if (s->state != SVC_HEALTH)
+      continue;
+    for (size_t k = 0; k < s->nctrs; k++) {
+      if (!s->ctrs[k].id || strcmp(s->ctrs[k].id, ev->id))
+        continue;
+      if (s->pending) {
+        s->recheck = 1;
+      } else if (uv_is_active((uv_handle_t *)&s->timer)) {
+        uv_timer_stop(&s->timer);
+        on_poll(&s->timer);
+      }
+      return 0;
+    }
+  }
+  return 0;
+}
+
+static void on_health_events_end(void *ctx, struct engine_result *res)
+{
+  struct svc_events *he = ctx;
+  if (he->run) {
+    he->run->events = NULL;
+    /* refused or broken: the poll goes on at its own pace */
+    if (res->rc != ERR_CANCELED)
+      he->run->events_failed = 1;
+  }
+  free(he);
+}
+
+/* Open the run's health events stream (once; a failure leaves the poll). */
+static void health_events_open(struct svc_run *r)
+{
+  if (r->events || r->events_failed)
+    return;
+  struct svc_events *he = xcalloc(1, sizeof(*he));
+  he->run = r;
+  struct engine_filters f = ENGINE_FILTERS_INIT;
+  char *label = xasprintf("%s=%s", LABELS_PROJECT, r->project->name);
+  engine_filters_add(&f, "label", label);
+  free(label);
+  engine_filters_add(&f, "type", "container");
+  engine_filters_add(&f, "event", "health_status");
+  engine_filters_add(&f, "event", "die");
+  /* from a second back: a change between the start and the stream's
+   * opening is replayed (an extra look, never a missed one) */
+  char since[32];
+  snprintf(since, sizeof(since), "%lld", (long long)time(NULL) - 1);
+  struct err e = ERR_INIT;
+  if (engine_events_typed(r->engine, &f, since, NULL, on_health_event,
+                          on_health_events_end, he, &he->call, &e)) {
+    free(he);
+    r->events_failed = 1;
+  } else {
+    r->events = he;
+  }
+  err_release(&e);
+  engine_filters_release(&f);
+}
+
+static void health_events_close(struct svc_run *r)
+{
+  if (!r->events)
+    return;
+  r->events->run = NULL;
+  engine_call_cancel(r->events->call);
+  r->events = NULL;
+}
+
+/* Close the stream once no service awaits health any more. */
+static void health_events_check(struct svc_run *r)
+{
+  if (!r->events)
+    return;
+  for (size_t i = 0; i < r->n; i++)
+    if (r->svcs[i].state == SVC_HEALTH)
+      return;
+  health_events_close(r);
+}
+
 static void state_health(struct svc *s)
 {
   timer_ensure(s);
+  health_events_open(s->run);
   for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
     struct svc_ctr *c = &s->ctrs[i];
     if (c->op == PLAN_REMOVE || !c->id || c->healthy)
@@ -1114,6 +1251,7 @@ static void on_timer_closed(uv_handle_t *h)
 
 void svc_run_release(struct svc_run *r)
 {
+  health_events_close(r);
   for (size_t i = 0; i < r->n; i++) {
     struct svc *s = &r->svcs[i];
     for (size_t k = 0; k < s->nctrs; k++) {

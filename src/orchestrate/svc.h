@@ -36,7 +36,9 @@ enum svc_state {
   SVC_REMOVING, /* removing containers the plan drops or replaces */
   SVC_CREATING, /* creating containers, then connecting extra networks */
   SVC_STARTING, /* starting created or stopped containers */
-  SVC_HEALTH,   /* polling until every container reports healthy */
+  SVC_HEALTH,   /* until every container reports healthy: looked at when
+                   the engine's /events tells of a health change or exit,
+                   and polled as a fallback */
   SVC_RUNNING,  /* started (dependents released); waiting for the exit of
                    its containers when a dependent needs them completed */
   SVC_APPLYING, /* one call per container: kill, pause, unpause, restart */
@@ -58,6 +60,7 @@ enum svc_goal {
 
 struct svc;
 struct svc_hook;
+struct svc_events;
 
 /* One container a service works on. */
 struct svc_ctr {
@@ -100,6 +103,7 @@ struct svc {
                            comes at once does not settle the state yet */
   unsigned need_health; /* enum svc_need_health */
   int need_exit;    /* a dependent waits for service_completed_successfully */
+  int recheck;      /* a health event came while a look was in flight */
   uv_timer_t timer; /* health polling; closed by svc_run_release */
   int timer_init;
   int *closing;   /* timers of the run still closing (svc_run_release); the
@@ -154,6 +158,9 @@ struct svc_run {
   struct sched sched;
   unsigned char *selected;
   int open_timers;
+  struct svc_events *events; /* health events while a service awaits
+                                health; NULL: none open */
+  int events_failed;         /* the stream could not be had: poll only */
   uint64_t deadline; /* uv_now() past which health waits fail; 0: none */
   int told;          /* hooks->finished was called */
 };

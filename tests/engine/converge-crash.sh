@@ -1,6 +1,7 @@
 #!/bin/sh
-# up -d killed (SIGKILL) while it creates and starts containers, at several
-# moments (after the first, a middle and the last container appeared), then
+# up -d killed (SIGKILL) while it creates and starts containers, at four
+# moments (right after it began, once its network exists, while it creates,
+# while it starts), then
 # up -d again: it converges to exactly the desired set, one container per
 # replica, all running, whatever the killed process's requests left behind
 # or the engine finished after the kill.
@@ -8,47 +9,72 @@
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
 
-N=8
-{
-  echo "services:"
-  i=1
-  while [ $i -le $N ]; do
-    echo "  s$i:"
-    echo "    image: $BB"
-    echo "    command: [\"sleep\", \"600\"]"
-    echo "    stop_signal: SIGKILL"
-    [ $i -gt 1 ] && echo "    depends_on: [s$((i - 1))]"
-    i=$((i + 1))
-  done
-} >compose.yaml
+# compose.yaml of N services in chains of 5 (each waits for the one before)
+services() {
+  {
+    echo "services:"
+    i=1
+    while [ $i -le $1 ]; do
+      echo "  s$i:"
+      echo "    image: $BB"
+      echo "    command: [\"sleep\", \"600\"]"
+      echo "    stop_signal: SIGKILL"
+      [ $((i % 5)) -ne 1 ] && echo "    depends_on: [s$((i - 1))]"
+      i=$((i + 1))
+    done
+  } >compose.yaml
+}
 
 count() {
-  docker ps -aq --filter "label=com.docker.compose.project=$T_PROJECT" |
-    wc -l | tr -d ' '
+  docker ps -aq --filter "label=com.docker.compose.project=$T_PROJECT" \
+    "$@" | wc -l | tr -d ' '
 }
-at_least() { [ "$(count)" -ge "$1" ]; }
+created_at_least() { [ "$(count)" -ge "$1" ]; }
+running_at_least() { [ "$(count --filter status=running)" -ge "$1" ]; }
+network_made() {
+  [ -n "$(docker network ls -q --filter "name=${T_PROJECT}_default")" ]
+}
+right_after() { :; }
+want_set() {
+  i=1
+  while [ $i -le $1 ]; do
+    echo "$T_PROJECT-s$i-1 running"
+    i=$((i + 1))
+  done | sort
+}
 
-for k in 1 4 $N; do
+# The kill -9 matrix: up -d of 20 services killed right after it began,
+# once its network exists, while it creates (3 containers exist), while it
+# starts (2 run); each time the next up -d converges to exactly the
+# desired set: no duplicate, nothing half-made, all running, one network.
+N=20
+services $N
+want=$(want_set $N)
+for moment in right_after network_made "created_at_least 3" \
+  "running_at_least 2"; do
   W up -d >up.out 2>&1 &
   pid=$!
-  # the moment: once k containers exist (a poll with a deadline)
-  wait_until 60 at_least "$k" || t_fail "kill at $k: $k containers appeared"
+  # the moment: a poll with a deadline
+  wait_until 120 $moment || t_fail "kill $moment: the moment came"
   kill -9 $pid 2>/dev/null
   wait $pid 2>/dev/null
   W up -d >up2.out 2>&1
   rc=$?
-  check_eq "killed after $k containers: the next up succeeds" "$rc" 0
-  [ $rc -ne 0 ] && cat up2.out | sed 's/^/#   /'
+  check_eq "killed ($moment): the next up succeeds" "$rc" 0
+  [ $rc -ne 0 ] && sed 's/^/#   /' up2.out
   names=$(docker ps -a --filter "label=com.docker.compose.project=$T_PROJECT" \
     --format '{{.Names}} {{.State}}' | sort)
-  want=$(i=1; while [ $i -le $N ]; do
-    echo "$T_PROJECT-s$i-1 running"
-    i=$((i + 1))
-  done | sort)
-  check_eq "killed after $k containers: one running container per service" \
+  check_eq "killed ($moment): one running container per service" \
     "$names" "$want"
+  nets=$(docker network ls -q --filter "name=${T_PROJECT}_default" |
+    wc -l | tr -d ' ')
+  check_eq "killed ($moment): one network" "$nets" 1
   W down -t 0 >/dev/null 2>&1
 done
+
+N=8
+services $N
+want=$(want_set $N)
 
 # Two ups of one project at once: both succeed, one network, one running
 # container per service (the later network and the racing creates are

@@ -50,11 +50,32 @@ services:
         condition: service_completed_successfully
 YAML
 
-out=$(W up -d 2>&1)
+t0=$(date +%s)
+out=$(export WCOMPOSE_TRACE=1; W up -d 2>trace.txt)
 rc=$?
 check_eq "up -d: exit 0" "$rc" 0
-[ $rc = 0 ] || echo "$out" | sed 's/^/# /'
+[ $rc = 0 ] || { echo "$out"; cat trace.txt; } | sed 's/^/# /'
 check_eq "app runs" "$(inspect app '{{.State.Running}}')" true
+# released by the engine's health event, not a poll: from db's
+# health_status event (the engine's clock) to the run moving on to app
+# (the trace's wall clock), well under the 500 ms of a poll
+healthy_ns=$(docker events --since "$t0" --until "$(($(date +%s) + 1))" \
+  --filter "label=com.docker.compose.project=$T_PROJECT" \
+  --filter event=health_status --format '{{.TimeNano}} {{.Action}}' |
+  grep -m1 'health_status: healthy' | cut -d' ' -f1)
+moved_ns=$(grep -m1 'svc app: idle' trace.txt | awk '{print $2}' | tr -d .)
+if [ -n "$healthy_ns" ] && [ -n "$moved_ns" ]; then
+  delay=$(((moved_ns - healthy_ns) / 1000000))
+  echo "# db healthy -> app goes: $delay ms"
+  if [ $delay -ge 0 ] && [ $delay -lt 300 ]; then
+    t_ok "app goes within 300 ms of db's health event ($delay ms)"
+  else
+    t_fail "app goes within 300 ms of db's health event" "$delay ms"
+  fi
+else
+  t_fail "the health event and the trace tell the times" \
+    "event '$healthy_ns', trace '$moved_ns'"
+fi
 healthy_at=$(docker inspect "$T_PROJECT-db-1" 2>/dev/null | python3 -c '
 import json, sys
 log = json.load(sys.stdin)[0]["State"]["Health"]["Log"]

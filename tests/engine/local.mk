@@ -15,4 +15,4 @@ TESTS += tests/engine/endpoints.sh tests/engine/up-down.sh \
   tests/engine/stats.sh tests/engine/build-args.sh tests/engine/hooks.sh \
   tests/engine/newer-fields.sh tests/engine/stack.sh \
   tests/engine/watch-channel.sh tests/engine/completion.sh \
-  tests/engine/plugin.sh
+  tests/engine/plugin.sh tests/engine/engine-restart.sh
