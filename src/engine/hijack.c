@@ -135,14 +135,12 @@ static int connect_engine(struct engine_attach *a, const struct dockerhost *h,
   if (res != CURLE_OK) {
     long oserr = 0;
     curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
-    if ((oserr == EACCES || oserr == EPERM) && h->socket_path)
-      return err_set(err, ERR_CONNECT,
-                     "permission denied on %s: run as root or join the "
-                     "docker group",
-                     h->socket_path);
+    const char *why = a->errbuf[0] ? a->errbuf : curl_easy_strerror(res);
+    if (http_connect_error(h, res, why, oserr, 0, err))
+      return ERR_CONNECT;
     return err_set(err, ERR_CONNECT,
                    "cannot connect to the Docker engine at %s: %s", h->host,
-                   a->errbuf[0] ? a->errbuf : curl_easy_strerror(res));
+                   why);
   }
   if (curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &a->fd) != CURLE_OK ||
       a->fd == CURL_SOCKET_BAD)

@@ -12,4 +12,4 @@ TESTS += tests/engine/endpoints.sh tests/engine/up-down.sh \
   tests/engine/pull.sh tests/engine/pull-registry.sh tests/engine/exec.sh \
   tests/engine/converge-crash.sh tests/engine/watch-cycles.sh \
   tests/engine/exec-tty.sh tests/engine/attach.sh tests/engine/cp.sh \
-  tests/engine/stats.sh tests/engine/build-args.sh
+  tests/engine/stats.sh tests/engine/build-args.sh tests/engine/tls.sh
