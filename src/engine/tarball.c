@@ -66,6 +66,7 @@ struct seen {
 
 struct tarball {
   enum state state, after_data;
+  int keep_owners; /* host uid/gid in the entries, else 0:0 */
   struct archive *a;
   struct archive_entry *entry;
   char *root;   /* host path of the walk's root */
@@ -329,8 +330,8 @@ static int add_entry(struct tarball *tb, const char *rel, struct stat *st,
   }
   archive_entry_copy_pathname(e, name);
   archive_entry_set_perm(e, st->st_mode & 07777);
-  archive_entry_set_uid(e, 0);
-  archive_entry_set_gid(e, 0);
+  archive_entry_set_uid(e, tb->keep_owners ? st->st_uid : 0);
+  archive_entry_set_gid(e, tb->keep_owners ? st->st_gid : 0);
   archive_entry_set_mtime(e, st->st_mtime, 0);
   if (archive_write_header(tb->a, e) < ARCHIVE_WARN) {
     rc = archive_fail(tb, name);
@@ -504,6 +505,11 @@ static int step(struct tarball *tb)
     break;
   }
   return 0;
+}
+
+void tarball_keep_owners(struct tarball *tb)
+{
+  tb->keep_owners = 1;
 }
 
 ssize_t tarball_read(struct tarball *tb, char *buf, size_t n)
