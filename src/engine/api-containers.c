@@ -210,10 +210,22 @@ int engine_container_archive_put(struct engine *e, const char *id,
                                  void *read_ctx, engine_cb cb, void *ctx,
                                  struct err *err)
 {
+  return engine_container_archive_put_owners(e, id, path, 0, read, read_ctx, cb,
+                                             ctx, err);
+}
+
+int engine_container_archive_put_owners(struct engine *e, const char *id,
+                                        const char *path, int owners,
+                                        http_read_cb read, void *read_ctx,
+                                        engine_cb cb, void *ctx,
+                                        struct err *err)
+{
   char *verb = xasprintf("copying files to '%s' in", path);
   struct engine_call *k = on_container(e, "PUT", verb, id, "archive");
   free(verb);
   call_query(k, "path", path);
+  if (owners)
+    call_query(k, "copyUIDGID", "true");
   http_req_body_stream(k->req, "application/x-tar", read, read_ctx);
   return call_start(k, cb, ctx, NULL, err);
 }

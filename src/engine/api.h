@@ -244,6 +244,13 @@ int engine_container_archive_put(struct engine *e, const char *id,
                                  const char *path, http_read_cb read,
                                  void *read_ctx, engine_cb cb, void *ctx,
                                  struct err *err);
+/* The same, with owners 1: the entries' uid and gid are kept
+ * (copyUIDGID, docker cp -a), else the container's root owns them. */
+int engine_container_archive_put_owners(struct engine *e, const char *id,
+                                        const char *path, int owners,
+                                        http_read_cb read, void *read_ctx,
+                                        engine_cb cb, void *ctx,
+                                        struct err *err);
 /* POST /containers/{id}/exec: body (taken) {"Cmd", "AttachStdout", "Tty",
  * "Env", "User", "WorkingDir" ...}; res->id and res->created. */
 int engine_exec_create(struct engine *e, const char *id, cJSON *body,

@@ -2,15 +2,31 @@
  * X-Registry-Auth header wants them. */
 #include "engine/auth.h"
 #include "util/buf.h"
+#include "util/err.h"
 #include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 /* config.json is small; anything bigger is not one */
 #define CONFIG_MAX (4 << 20)
+/* A helper's answer is one small JSON object; it gets this long to give it */
+#define HELPER_OUT_MAX (64 << 10)
+#define HELPER_SECONDS 30
+/* What helpers print when they hold nothing for the server */
+#define HELPER_NOT_FOUND "credentials not found in native keychain"
+/* The server address the docker CLI asks helpers about for Docker Hub */
+#define HUB_SERVER "https://index.docker.io/v1/"
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -170,6 +186,165 @@ char *auth_header_from_config_new(const char *json, const char *ref)
   return out;
 }
 
+char *auth_helper_name_new(const char *json, const char *registry)
+{
+  cJSON *cfg = json ? cJSON_ParseWithOpts(json, NULL, 0) : NULL;
+  const cJSON *helpers = cJSON_GetObjectItemCaseSensitive(cfg, "credHelpers");
+  char *out = NULL;
+  const cJSON *entry;
+  cJSON_ArrayForEach(entry, helpers)
+  {
+    char *host = key_host_new(entry->string);
+    int match = !strcmp(host, registry);
+    free(host);
+    if (match && cJSON_IsString(entry) && *entry->valuestring) {
+      out = xstrdup(entry->valuestring);
+      break;
+    }
+  }
+  const char *store = str(cfg, "credsStore");
+  if (!out && store && *store)
+    out = xstrdup(store);
+  cJSON_Delete(cfg);
+  return out;
+}
+
+int auth_header_from_helper_new(const char *answer, const char *server,
+                                char **out, struct err *err)
+{
+  *out = NULL;
+  cJSON *j = cJSON_ParseWithOpts(answer, NULL, 0);
+  const char *user = str(j, "Username");
+  const char *secret = str(j, "Secret");
+  if (!cJSON_IsObject(j) || !secret) {
+    cJSON_Delete(j);
+    return err_set(err, ERR_PROTO,
+                   "the answer is not {\"Username\", \"Secret\"} JSON");
+  }
+  /* identity tokens come back under the user name "<token>" */
+  if (user && !strcmp(user, "<token>"))
+    *out = header_new(NULL, NULL, secret, server);
+  else
+    *out = header_new(user, secret, NULL, server);
+  cJSON_Delete(j);
+  return 0;
+}
+
+/* Run "docker-credential-NAME get" with server on stdin; 0 and its stdout
+ * in b, or an error naming the helper. */
+static int helper_run(const char *prog, const char *server, struct buf *b,
+                      int *status, struct err *err)
+{
+  /* stdin is a socket so that writing to a helper that quit early gives
+   * EPIPE (MSG_NOSIGNAL), not a SIGPIPE */
+  int in[2], out[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in))
+    return err_set(err, ERR_IO, "%s get: pipe: %s", prog, strerror(errno));
+  if (pipe(out)) {
+    close(in[0]);
+    close(in[1]);
+    return err_set(err, ERR_IO, "%s get: pipe: %s", prog, strerror(errno));
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(in[0]);
+    close(in[1]);
+    close(out[0]);
+    close(out[1]);
+    return err_set(err, ERR_IO, "%s get: fork: %s", prog, strerror(errno));
+  }
+  if (!pid) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    close(in[0]);
+    close(in[1]);
+    close(out[0]);
+    close(out[1]);
+    execlp(prog, prog, "get", (char *)NULL);
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  fcntl(out[0], F_SETFD, FD_CLOEXEC);
+  /* the server name is far below a socket's buffer: one send, then EOF */
+  ssize_t w = send(in[1], server, strlen(server), MSG_NOSIGNAL);
+  (void)w;
+  close(in[1]);
+  time_t deadline = time(NULL) + HELPER_SECONDS;
+  int rc = 0;
+  for (;;) {
+    time_t now = time(NULL);
+    if (now >= deadline) {
+      kill(pid, SIGKILL);
+      rc = err_set(err, ERR_TIMEOUT, "%s get: no answer in %d s", prog,
+                   HELPER_SECONDS);
+      break;
+    }
+    struct pollfd p = {.fd = out[0], .events = POLLIN};
+    int r = poll(&p, 1, (int)(deadline - now) * 1000);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      continue;
+    char chunk[4096];
+    ssize_t n = read(out[0], chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    if (buf_add(b, chunk, (size_t)n)) {
+      kill(pid, SIGKILL);
+      rc = err_set(err, ERR_LIMIT, "%s get: an answer over %d bytes", prog,
+                   HELPER_OUT_MAX);
+      break;
+    }
+  }
+  close(out[0]);
+  int st = 0;
+  while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  *status = st;
+  if (!rc && WIFEXITED(st) && WEXITSTATUS(st) == 127 && !b->len)
+    rc = err_set(err, ERR_NOTFOUND,
+                 "credential helper '%s' is not on PATH (named by "
+                 "credsStore or credHelpers in the docker config)",
+                 prog);
+  return rc;
+}
+
+int auth_header_from_helper(const char *helper, const char *registry,
+                            char **out, struct err *err)
+{
+  *out = NULL;
+  char *prog = xasprintf("docker-credential-%s", helper);
+  const char *server = !strcmp(registry, "docker.io") ? HUB_SERVER : registry;
+  struct buf b = BUF_INIT_CAP(HELPER_OUT_MAX);
+  int st = 0;
+  int rc = helper_run(prog, server, &b, &st, err);
+  const char *text = b.data ? b.data : "";
+  if (!rc && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+    if (strstr(text, HELPER_NOT_FOUND)) {
+      rc = 0; /* nothing stored: pull anonymously, as docker does */
+    } else {
+      size_t n = strlen(text);
+      while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        n--;
+      rc = err_set(err, ERR_ENGINE, "%s get (for '%s') failed%s%.*s", prog,
+                   server, n ? ": " : "", (int)(n > 300 ? 300 : n), text);
+    }
+  } else if (!rc) {
+    struct err e2 = ERR_INIT;
+    rc = auth_header_from_helper_new(text, server, out, &e2);
+    if (rc)
+      rc = err_set(err, rc, "%s get (for '%s'): %s", prog, server,
+                   e2.text ? strtok(e2.text, "\n") : "bad answer");
+    err_release(&e2);
+  }
+  buf_release(&b);
+  free(prog);
+  return rc;
+}
+
 /* The text of the config file the docker CLI would read, or NULL. */
 static char *config_text_new(void)
 {
@@ -196,11 +371,31 @@ static char *config_text_new(void)
   return text;
 }
 
+int auth_header_lookup(const char *ref, char **out, struct err *err)
+{
+  *out = NULL;
+  char *text = config_text_new();
+  int rc = 0;
+  if (text) {
+    char *registry = auth_registry_new(ref);
+    char *helper = auth_helper_name_new(text, registry);
+    if (helper)
+      rc = auth_header_from_helper(helper, registry, out, err);
+    else
+      *out = auth_header_from_config_new(text, ref);
+    free(helper);
+    free(registry);
+  }
+  free(text);
+  return rc;
+}
+
 char *auth_header_new(const char *ref)
 {
-  char *text = config_text_new();
-  char *h = text ? auth_header_from_config_new(text, ref) : NULL;
-  free(text);
+  char *h = NULL;
+  struct err err = ERR_INIT;
+  auth_header_lookup(ref, &h, &err);
+  err_release(&err);
   return h;
 }
 

@@ -16,6 +16,7 @@ void dockerhost_release(struct dockerhost *h)
   free(h->cert);
   free(h->key);
   free(h->api_version);
+  free(h->cert_dir);
   struct dockerhost z = DOCKERHOST_INIT;
   *h = z;
 }
@@ -124,6 +125,7 @@ int dockerhost_parse(struct dockerhost *h, const char *host, int tls,
     h->ca = cert_file(cert_dir, "ca.pem");
     h->cert = cert_file(cert_dir, "cert.pem");
     h->key = cert_file(cert_dir, "key.pem");
+    h->cert_dir = xstrdup(cert_dir ? cert_dir : "~/.docker");
     if (h->tls_verify && !h->ca)
       rc = err_set(err, ERR_USAGE,
                    "DOCKER_TLS_VERIFY is set but '%s/ca.pem' cannot be read",

@@ -20,10 +20,12 @@ struct dockerhost {
   int tls_verify;    /* check the engine's certificate against ca */
   char *ca, *cert, *key; /* paths of the files that exist, else NULL */
   char *api_version;     /* DOCKER_API_VERSION ("1.41"), else NULL */
+  char *cert_dir;        /* tls: where ca/cert/key.pem were looked for, for
+                            messages ("~/.docker" when unknown) */
 };
 #define DOCKERHOST_INIT                                                        \
   {                                                                            \
-    DOCKERHOST_UNIX, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL            \
+    DOCKERHOST_UNIX, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL      \
   }
 
 /* Fill h from the environment. Errors (ERR_USAGE, message in err): a

@@ -1,7 +1,8 @@
 /* The hijacked attach: libcurl connects (CONNECT_ONLY) the way every other
- * call does, the request and the 101 head go over curl_easy_send/recv, and
- * from then on one uv_poll_t on the active socket moves stdin out and the
- * container's output in. */
+ * call does; then one uv_poll_t on the active socket sends the request,
+ * reads the 101 head (both over curl_easy_send/recv, on the loop, with a
+ * deadline timer), and from then on moves stdin out and the container's
+ * output in. */
 #include "config.h"
 
 #include "engine/hijack.h"
@@ -21,10 +22,25 @@
 #define HANDSHAKE_SECONDS 30
 #define RECV_CHUNK ((size_t)64 << 10)
 
+/* Where the connection is: the handshake runs on the loop too. */
+enum phase {
+  PH_SEND,  /* the request going out (hs holds it) */
+  PH_HEAD,  /* reading the answer's head into in */
+  PH_BODY,  /* an error answer: reading its body into in */
+  PH_STREAM /* upgraded: stdin out, output in */
+};
+
 struct engine_attach {
   uv_poll_t poll;
-  int polling; /* poll initialized: freed from its close callback */
+  uv_timer_t timer; /* the handshake's deadline */
+  int handles;      /* uv handles initialized: freed from the last close */
   CURL *easy;
+  enum phase phase;
+  struct buf hs; /* the request, then what is left of it to send */
+  struct buf in; /* the answer's head (and an error's body) */
+  struct hijack_head head;
+  char *what; /* "attaching to container 'x'", for messages */
+  engine_attach_ready_cb ready;
   curl_socket_t fd;
   int tty;
   engine_output_cb out;
@@ -91,22 +107,7 @@ int hijack_head_parse(const char *data, size_t n, struct hijack_head *h,
   return 0;
 }
 
-/* --- the synchronous handshake --- */
-
-static int wait_fd(curl_socket_t fd, short ev, time_t deadline)
-{
-  for (;;) {
-    time_t now = time(NULL);
-    if (now >= deadline)
-      return ERR_TIMEOUT;
-    struct pollfd p = {.fd = fd, .events = ev};
-    int r = poll(&p, 1, (int)(deadline - now) * 1000);
-    if (r > 0)
-      return 0;
-    if (r < 0 && errno != EINTR)
-      return ERR_IO;
-  }
-}
+/* --- the connection --- */
 
 static int connect_engine(struct engine_attach *a, const struct dockerhost *h,
                           struct err *err)
@@ -135,14 +136,12 @@ static int connect_engine(struct engine_attach *a, const struct dockerhost *h,
   if (res != CURLE_OK) {
     long oserr = 0;
     sym_curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
-    if ((oserr == EACCES || oserr == EPERM) && h->socket_path)
-      return err_set(err, ERR_CONNECT,
-                     "permission denied on %s: run as root or join the "
-                     "docker group",
-                     h->socket_path);
+    const char *why = a->errbuf[0] ? a->errbuf : sym_curl_easy_strerror(res);
+    if (http_connect_error(h, res, why, oserr, 0, err))
+      return ERR_CONNECT;
     return err_set(err, ERR_CONNECT,
                    "cannot connect to the Docker engine at %s: %s", h->host,
-                   a->errbuf[0] ? a->errbuf : sym_curl_easy_strerror(res));
+                   why);
   }
   if (sym_curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &a->fd) != CURLE_OK ||
       a->fd == CURL_SOCKET_BAD)
@@ -150,74 +149,26 @@ static int connect_engine(struct engine_attach *a, const struct dockerhost *h,
   return 0;
 }
 
-static int send_all(struct engine_attach *a, const char *p, size_t n,
-                    time_t deadline)
+/* An error answer, whole in in: {"message"} or (attach answers so) plain
+ * text, as a message saying what was being done. */
+static int answer_error(struct engine_attach *a, struct err *err)
 {
-  while (n) {
-    size_t k = 0;
-    CURLcode r = sym_curl_easy_send(a->easy, p, n, &k);
-    if (r == CURLE_AGAIN) {
-      int rc = wait_fd(a->fd, POLLOUT, deadline);
-      if (rc)
-        return rc;
-      continue;
-    }
-    if (r != CURLE_OK)
-      return ERR_IO;
-    p += k;
-    n -= k;
-  }
-  return 0;
-}
-
-/* Read more into b: 0, or ERR_IO at the end of the connection. */
-static int recv_some(struct engine_attach *a, struct buf *b, time_t deadline)
-{
-  char tmp[4096];
-  for (;;) {
-    size_t k = 0;
-    CURLcode r = sym_curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
-    if (r == CURLE_AGAIN) {
-      int rc = wait_fd(a->fd, POLLIN, deadline);
-      if (rc)
-        return rc;
-      continue;
-    }
-    if (r != CURLE_OK || !k)
-      return ERR_IO;
-    return buf_add(b, tmp, k) ? ERR_LIMIT : 0;
-  }
-}
-
-/* An error answer after the head: {"message"} with a Content-Length, or
- * (attach answers so) plain text up to the end of the connection. */
-static int answer_error(struct engine_attach *a, const char *what,
-                        struct buf *in, const struct hijack_head *h,
-                        time_t deadline, struct err *err)
-{
-  if (h->content_len >= 0) {
-    while (in->len - h->len < (size_t)h->content_len &&
-           !recv_some(a, in, deadline))
-      ;
-  } else {
-    while (!recv_some(a, in, deadline))
-      ;
-  }
+  const struct hijack_head *h = &a->head;
   long st = h->status;
   int code = st == 404 ? ERR_NOTFOUND : st == 409 ? ERR_CONFLICT : ERR_ENGINE;
-  const char *body = in->data + h->len;
-  size_t n = in->len - h->len;
+  const char *body = a->in.data + h->len;
+  size_t n = a->in.len - h->len;
   cJSON *j = cJSON_ParseWithLength(body, n);
   const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
   while (n &&
          (body[n - 1] == '\n' || body[n - 1] == '\r' || body[n - 1] == ' '))
     n--;
   if (cJSON_IsString(m))
-    err_set(err, code, "%s: %s (engine: %ld)", what, m->valuestring, st);
+    err_set(err, code, "%s: %s (engine: %ld)", a->what, m->valuestring, st);
   else if (n && !memchr(body, '\n', n) && n < 500)
-    err_set(err, code, "%s: %.*s (engine: %ld)", what, (int)n, body, st);
+    err_set(err, code, "%s: %.*s (engine: %ld)", a->what, (int)n, body, st);
   else
-    err_set(err, code, "%s: the engine answered %ld", what, st);
+    err_set(err, code, "%s: the engine answered %ld", a->what, st);
   cJSON_Delete(j);
   return code;
 }
@@ -244,6 +195,7 @@ static void finish(struct engine_attach *a, int rc)
     err_set(&a->err, rc, "%s", err_text(rc));
   a->ended = 1;
   uv_poll_stop(&a->poll);
+  uv_timer_stop(&a->timer);
   a->done(a->ctx, rc, &a->err);
 }
 
@@ -260,8 +212,7 @@ static void flush(struct engine_attach *a)
 {
   while (a->pending.len && !a->write_shut) {
     size_t k = 0;
-    CURLcode r =
-        sym_curl_easy_send(a->easy, a->pending.data, a->pending.len, &k);
+    CURLcode r = sym_curl_easy_send(a->easy, a->pending.data, a->pending.len, &k);
     if (r == CURLE_AGAIN)
       break;
     if (r != CURLE_OK) {
@@ -280,13 +231,16 @@ static void flush(struct engine_attach *a)
 }
 
 static void on_poll(uv_poll_t *h, int status, int events);
+static void stream_read(struct engine_attach *a);
+static void handshake(struct engine_attach *a, int events);
 
 static void start_events(struct engine_attach *a)
 {
   if (a->ended)
     return;
   int ev = UV_READABLE;
-  if (a->pending.len && !a->write_shut)
+  if (a->phase == PH_SEND ||
+      (a->phase == PH_STREAM && a->pending.len && !a->write_shut))
     ev |= UV_WRITABLE;
   uv_poll_start(&a->poll, ev, on_poll);
 }
@@ -300,6 +254,10 @@ static void on_poll(uv_poll_t *h, int status, int events)
     finish(a, ERR_IO);
     return;
   }
+  if (a->phase != PH_STREAM) {
+    handshake(a, events);
+    return;
+  }
   if (events & UV_WRITABLE) {
     flush(a);
     if (!a->pending.len && a->was_full) {
@@ -308,9 +266,17 @@ static void on_poll(uv_poll_t *h, int status, int events)
         a->drain(a->ctx);
     }
   }
-  /* Read until curl says "again": TLS may hold decrypted bytes that the
-   * socket no longer signals. */
-  while (events & UV_READABLE) {
+  if (events & UV_READABLE)
+    stream_read(a);
+  else
+    start_events(a);
+}
+
+/* Read until curl says "again": TLS may hold decrypted bytes that the
+ * socket no longer signals. */
+static void stream_read(struct engine_attach *a)
+{
+  for (;;) {
     char tmp[RECV_CHUNK];
     size_t k = 0;
     CURLcode r = sym_curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
@@ -336,118 +302,213 @@ static void on_poll(uv_poll_t *h, int status, int events)
   start_events(a);
 }
 
+/* --- the handshake, on the loop --- */
+
+static void fail(struct engine_attach *a, int rc)
+{
+  finish(a, rc);
+}
+
+/* The 101 is in: the stream starts, with the bytes that came with it. */
+static void upgraded(struct engine_attach *a)
+{
+  a->phase = PH_STREAM;
+  uv_timer_stop(&a->timer);
+  buf_release(&a->hs);
+  if (a->ready)
+    a->ready(a->ctx);
+  if (a->ended)
+    return;
+  /* A decoding error here is reported from the loop: the decoder refuses
+   * the next bytes with it. */
+  if (a->in.len > a->head.len)
+    feed(a, a->in.data + a->head.len, a->in.len - a->head.len);
+  buf_release(&a->in);
+  if (a->stdin_closed && !a->pending.len && !a->write_shut)
+    shut_write(a);
+  stream_read(a);
+}
+
+static void handshake(struct engine_attach *a, int events)
+{
+  if (a->phase == PH_SEND && (events & UV_WRITABLE)) {
+    while (a->hs.len) {
+      size_t k = 0;
+      CURLcode r = sym_curl_easy_send(a->easy, a->hs.data, a->hs.len, &k);
+      if (r == CURLE_AGAIN)
+        break;
+      if (r != CURLE_OK) {
+        err_set(&a->err, ERR_IO, "%s: cannot send the request: %s", a->what,
+                sym_curl_easy_strerror(r));
+        fail(a, ERR_IO);
+        return;
+      }
+      buf_consume(&a->hs, k);
+    }
+    if (!a->hs.len)
+      a->phase = PH_HEAD;
+  }
+  while (a->phase == PH_HEAD || a->phase == PH_BODY) {
+    char tmp[4096];
+    size_t k = 0;
+    CURLcode r = sym_curl_easy_recv(a->easy, tmp, sizeof(tmp), &k);
+    if (r == CURLE_AGAIN)
+      break;
+    int eof = r != CURLE_OK || !k;
+    if (!eof && buf_add(&a->in, tmp, k)) {
+      err_set(&a->err, ERR_LIMIT, "%s: the engine's answer is over %zu bytes",
+              a->what, a->in.cap);
+      fail(a, ERR_LIMIT);
+      return;
+    }
+    if (a->phase == PH_HEAD) {
+      int rc = hijack_head_parse(a->in.data ? a->in.data : "", a->in.len,
+                                 &a->head, &a->err);
+      if (rc < 0) {
+        err_wrap(&a->err, "%s", a->what);
+        fail(a, rc);
+        return;
+      }
+      if (rc == 1 && eof) {
+        err_set(&a->err, ERR_IO,
+                "%s: the engine closed the connection without an answer",
+                a->what);
+        fail(a, ERR_IO);
+        return;
+      }
+      if (rc == 1)
+        continue;
+      if (a->head.status == 101 || a->head.status == 200) {
+        upgraded(a);
+        return;
+      }
+      a->phase = PH_BODY;
+    }
+    /* an error answer: its body to its length, else to the end */
+    size_t body = a->in.len - a->head.len;
+    if (eof ||
+        (a->head.content_len >= 0 && body >= (size_t)a->head.content_len)) {
+      fail(a, answer_error(a, &a->err));
+      return;
+    }
+  }
+  start_events(a);
+}
+
+static void on_deadline(uv_timer_t *t)
+{
+  struct engine_attach *a = t->data;
+  if (a->ended || a->phase == PH_STREAM)
+    return;
+  err_set(&a->err, ERR_TIMEOUT, "%s: the engine did not answer in %d s",
+          a->what, HANDSHAKE_SECONDS);
+  fail(a, ERR_TIMEOUT);
+}
+
 /* --- public --- */
 
-static void closed(uv_handle_t *h)
+static void release(struct engine_attach *a)
 {
-  struct engine_attach *a = (struct engine_attach *)h;
   sym_curl_easy_cleanup(a->easy);
   stream_mux_release(&a->mux);
   buf_release(&a->pending);
+  buf_release(&a->hs);
+  buf_release(&a->in);
   err_release(&a->err);
+  free(a->what);
   free(a);
+}
+
+static void closed(uv_handle_t *h)
+{
+  struct engine_attach *a = h->data;
+  if (--a->handles == 0)
+    release(a);
 }
 
 void engine_attach_free(struct engine_attach *a)
 {
   if (!a)
     return;
-  if (a->polling) {
-    uv_poll_stop(&a->poll);
-    uv_close((uv_handle_t *)&a->poll, closed);
+  if (!a->handles) {
+    release(a);
     return;
   }
-  sym_curl_easy_cleanup(a->easy);
-  stream_mux_release(&a->mux);
-  buf_release(&a->pending);
-  err_release(&a->err);
-  free(a);
+  a->ended = 1; /* no callback after this */
+  uv_poll_stop(&a->poll);
+  uv_close((uv_handle_t *)&a->poll, closed);
+  uv_close((uv_handle_t *)&a->timer, closed);
 }
 
-/* Send "POST path" (and body, JSON, when not NULL) asking for the upgrade,
- * read the head, and start the stream; what names the call in errors. */
+/* Connect, then send "POST path" (and body, JSON, when not NULL) asking
+ * for the upgrade; the rest happens on the loop. what names the call in
+ * errors. */
 static int hijack_open(struct engine *e, const char *what, const char *path,
                        const char *body, int tty, engine_output_cb out,
-                       engine_attach_done_cb done, engine_attach_drain_cb drain,
-                       void *ctx, struct engine_attach **ap, struct err *err)
+                       engine_attach_ready_cb ready, engine_attach_done_cb done,
+                       engine_attach_drain_cb drain, void *ctx,
+                       struct engine_attach **ap, struct err *err)
 {
   const struct dockerhost *h = http_client_dockerhost(engine_http(e));
   struct engine_attach *a = xcalloc(1, sizeof(*a));
   a->tty = tty;
   a->out = out;
+  a->ready = ready;
   a->done = done;
   a->drain = drain;
   a->ctx = ctx;
+  a->what = xstrdup(what);
   a->fd = CURL_SOCKET_BAD;
   a->pending.cap = HIJACK_PENDING_MAX;
+  a->in.cap = HIJACK_HEAD_MAX + HTTP_ERROR_BODY_MAX;
   stream_mux_init(&a->mux, 0, on_frame, a);
   a->easy = sym_curl_easy_init();
   if (!a->easy)
     BUG("curl_easy_init failed");
-  time_t deadline = time(NULL) + HANDSHAKE_SECONDS;
-  struct buf in = BUF_INIT_CAP(HIJACK_HEAD_MAX + HTTP_ERROR_BODY_MAX);
   int rc = connect_engine(a, h, err);
-  if (!rc) {
-    /* the Host header: the authority of the base URL */
-    const char *host = strstr(h->base_url, "://");
-    host = host ? host + 3 : h->base_url;
-    size_t hl = strcspn(host, "/");
-    const char *v = engine_api_version(e);
-    char *req = xasprintf("POST /v%s%s HTTP/1.1\r\nHost: %.*s\r\nUser-Agent: "
-                          "wcompose/" PACKAGE_VERSION "\r\nContent-Type: %s\r\n"
-                          "Content-Length: %zu\r\nConnection: Upgrade\r\n"
-                          "Upgrade: tcp\r\n\r\n%s",
-                          v ? v : ENGINE_API_MIN, path, (int)hl, host,
-                          body ? "application/json" : "text/plain",
-                          body ? strlen(body) : 0, body ? body : "");
-    rc = send_all(a, req, strlen(req), deadline);
-    free(req);
-    if (rc)
-      err_set(err, rc, "%s: cannot send the request: %s", what, err_text(rc));
-  }
-  struct hijack_head head = {0};
-  while (!rc) {
-    rc = hijack_head_parse(in.data ? in.data : "", in.len, &head, err);
-    if (rc < 0 || !rc)
-      break;
-    rc = recv_some(a, &in, deadline);
-    if (rc)
-      err_set(err, rc, "%s: the engine %s", what,
-              rc == ERR_TIMEOUT ? "did not answer in time"
-                                : "closed the connection without an answer");
-  }
-  if (!rc && head.status != 101 && head.status != 200)
-    rc = answer_error(a, what, &in, &head, deadline, err);
   if (!rc && uv_poll_init_socket(engine_loop(e), &a->poll, a->fd))
     rc = err_set(err, ERR_IO, "%s: cannot watch the connection", what);
   if (rc) {
-    buf_release(&in);
-    engine_attach_free(a);
+    release(a);
     return rc;
   }
-  a->polling = 1;
+  a->poll.data = a;
+  uv_timer_init(engine_loop(e), &a->timer);
+  a->timer.data = a;
+  a->handles = 2;
+  /* the Host header: the authority of the base URL */
+  const char *host = strstr(h->base_url, "://");
+  host = host ? host + 3 : h->base_url;
+  size_t hl = strcspn(host, "/");
+  const char *v = engine_api_version(e);
+  buf_addf(&a->hs,
+           "POST /v%s%s HTTP/1.1\r\nHost: %.*s\r\nUser-Agent: "
+           "wcompose/" PACKAGE_VERSION "\r\nContent-Type: %s\r\n"
+           "Content-Length: %zu\r\nConnection: Upgrade\r\n"
+           "Upgrade: tcp\r\n\r\n%s",
+           v ? v : ENGINE_API_MIN, path, (int)hl, host,
+           body ? "application/json" : "text/plain", body ? strlen(body) : 0,
+           body ? body : "");
+  a->phase = PH_SEND;
+  uv_timer_start(&a->timer, on_deadline, (uint64_t)HANDSHAKE_SECONDS * 1000, 0);
   *ap = a;
-  /* Output that came with the head. A decoding error here is reported
-   * from the loop: the decoder refuses the next bytes with it. */
-  if (in.len > head.len)
-    feed(a, in.data + head.len, in.len - head.len);
-  buf_release(&in);
   start_events(a);
   return 0;
 }
 
 int engine_attach_open(struct engine *e, const char *id, int tty,
-                       engine_output_cb out, engine_attach_done_cb done,
-                       engine_attach_drain_cb drain, void *ctx,
-                       struct engine_attach **ap, struct err *err)
+                       engine_output_cb out, engine_attach_ready_cb ready,
+                       engine_attach_done_cb done, engine_attach_drain_cb drain,
+                       void *ctx, struct engine_attach **ap, struct err *err)
 {
-  return engine_attach_open_keys(e, id, tty, 1, NULL, out, done, drain, ctx, ap,
-                                 err);
+  return engine_attach_open_keys(e, id, tty, 1, NULL, out, ready, done, drain,
+                                 ctx, ap, err);
 }
 
 int engine_attach_open_keys(struct engine *e, const char *id, int tty,
                             int with_stdin, const char *detach_keys,
-                            engine_output_cb out, engine_attach_done_cb done,
+                            engine_output_cb out, engine_attach_ready_cb ready,
+                            engine_attach_done_cb done,
                             engine_attach_drain_cb drain, void *ctx,
                             struct engine_attach **ap, struct err *err)
 {
@@ -458,8 +519,8 @@ int engine_attach_open_keys(struct engine *e, const char *id, int tty,
                          "stderr=1%s%s",
                          eid, with_stdin ? 1 : 0, keys ? "&detachKeys=" : "",
                          keys ? keys : "");
-  int rc =
-      hijack_open(e, what, path, NULL, tty, out, done, drain, ctx, ap, err);
+  int rc = hijack_open(e, what, path, NULL, tty, out, ready, done, drain, ctx,
+                       ap, err);
   free(keys);
   free(eid);
   free(path);
@@ -468,7 +529,8 @@ int engine_attach_open_keys(struct engine *e, const char *id, int tty,
 }
 
 int engine_exec_attach_open(struct engine *e, const char *exec_id, int tty,
-                            engine_output_cb out, engine_attach_done_cb done,
+                            engine_output_cb out, engine_attach_ready_cb ready,
+                            engine_attach_done_cb done,
                             engine_attach_drain_cb drain, void *ctx,
                             struct engine_attach **ap, struct err *err)
 {
@@ -477,8 +539,8 @@ int engine_exec_attach_open(struct engine *e, const char *exec_id, int tty,
   char *path = xasprintf("/exec/%s/start", eid);
   const char *body = tty ? "{\"Detach\":false,\"Tty\":true}"
                          : "{\"Detach\":false,\"Tty\":false}";
-  int rc =
-      hijack_open(e, what, path, body, tty, out, done, drain, ctx, ap, err);
+  int rc = hijack_open(e, what, path, body, tty, out, ready, done, drain, ctx,
+                       ap, err);
   free(eid);
   free(path);
   free(what);
@@ -504,8 +566,8 @@ void engine_attach_close_stdin(struct engine_attach *a)
   if (a->stdin_closed)
     return;
   a->stdin_closed = 1;
-  if (a->ended || a->write_shut)
-    return;
+  if (a->ended || a->write_shut || a->phase != PH_STREAM)
+    return; /* before the 101, upgraded() shuts it */
   if (!a->pending.len)
     shut_write(a);
 }

@@ -3,7 +3,8 @@
  * container's stdin one way, its output the other (multiplexed frames
  * without a TTY, raw bytes with one). The connection is libcurl's
  * (CURLOPT_CONNECT_ONLY, so unix sockets and TLS work as for every other
- * call); the stream runs on the engine's uv loop with one uv_poll_t.
+ * call); the request, the answer and the stream run on the engine's uv
+ * loop with one uv_poll_t.
  *
  * Ownership: engine_attach_open gives the caller a struct engine_attach;
  * it is the caller's to free (engine_attach_free) after its done callback,
@@ -39,29 +40,37 @@ int hijack_head_parse(const char *data, size_t n, struct hijack_head *h,
  * (the container's output is over), else a negative ERR_* code with err.
  * The attach may be freed from here. */
 typedef void (*engine_attach_done_cb)(void *ctx, int rc, const struct err *err);
+/* Called once when the engine has answered 101 (the stream is up: a
+ * container attached to may be started now, nothing it prints is lost).
+ * Not called when the handshake fails (done gets the error). Must not
+ * free the attach. */
+typedef void (*engine_attach_ready_cb)(void *ctx);
 /* Called when the stdin buffer has drained empty after it was full
  * (resume reading). */
 typedef void (*engine_attach_drain_cb)(void *ctx);
 
-/* Attach to container id with stdin, stdout and stderr, and return when
- * the engine has answered 101: nothing the container prints after that is
- * lost, so attach before starting it. The connection and the exchange of
- * heads are synchronous (bounded by 30 s); the stream is asynchronous:
- * out gets each frame (or raw chunk with tty), done runs once at the end.
- * out may run before this returns (bytes that came with the head). Errors:
- * ERR_CONNECT, ERR_NOTFOUND, ERR_CONFLICT, ERR_ENGINE (the engine's
- * message), ERR_PROTO, ERR_TIMEOUT, ERR_IO; none calls back. */
+/* Attach to container id with stdin, stdout and stderr. Returns once
+ * connected (the connection itself is made at once, bounded by 30 s);
+ * the request and the engine's answer go over the loop, so a slow engine
+ * holds up nothing else: ready runs when the 101 is in (start the
+ * container then: nothing it prints is lost), out gets each frame (or raw
+ * chunk with tty), done runs once at the end, or instead of ready when the
+ * handshake fails: ERR_NOTFOUND, ERR_CONFLICT, ERR_ENGINE (the engine's
+ * message), ERR_PROTO, ERR_TIMEOUT (no answer in 30 s), ERR_IO. Errors
+ * returned (none calls back): ERR_CONNECT, ERR_IO. stdin written before
+ * ready is held and sent after it. */
 int engine_attach_open(struct engine *e, const char *id, int tty,
-                       engine_output_cb out, engine_attach_done_cb done,
-                       engine_attach_drain_cb drain, void *ctx,
-                       struct engine_attach **a, struct err *err);
+                       engine_output_cb out, engine_attach_ready_cb ready,
+                       engine_attach_done_cb done, engine_attach_drain_cb drain,
+                       void *ctx, struct engine_attach **a, struct err *err);
 /* The same with stdin or without (with_stdin 0: the container's stdin is
  * not touched; write nothing), and the engine's detach keys
  * ("ctrl-p,ctrl-q"; NULL: its default): typed in stdin, they end the
  * stream and leave the container running. */
 int engine_attach_open_keys(struct engine *e, const char *id, int tty,
                             int with_stdin, const char *detach_keys,
-                            engine_output_cb out, engine_attach_done_cb done,
+                            engine_output_cb out, engine_attach_ready_cb ready,
+                            engine_attach_done_cb done,
                             engine_attach_drain_cb drain, void *ctx,
                             struct engine_attach **a, struct err *err);
 /* POST /exec/{id}/start hijacked the same way: the exec (created with
@@ -69,7 +78,8 @@ int engine_attach_open_keys(struct engine *e, const char *id, int tty,
  * output comes to out until the process ends. Errors as above, with
  * "starting exec" in the message. */
 int engine_exec_attach_open(struct engine *e, const char *exec_id, int tty,
-                            engine_output_cb out, engine_attach_done_cb done,
+                            engine_output_cb out, engine_attach_ready_cb ready,
+                            engine_attach_done_cb done,
                             engine_attach_drain_cb drain, void *ctx,
                             struct engine_attach **a, struct err *err);
 /* Queue stdin bytes. Returns the bytes now pending, or ERR_LIMIT (nothing

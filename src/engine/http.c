@@ -166,6 +166,15 @@ static int status_error(struct http_req *r)
   long st = r->resp.status;
   int code = st == 404 ? ERR_NOTFOUND : st == 409 ? ERR_CONFLICT : ERR_ENGINE;
   const char *msg = NULL;
+  /* Go's TLS server answers a plain request so */
+  const char *https = "HTTP request to an HTTPS server";
+  if (st == 400 && !r->c->host.tls && r->resp.body.data &&
+      strstr(r->resp.body.data, https))
+    return err_set(&r->resp.err, ERR_CONNECT,
+                   "the engine at %s speaks TLS: set DOCKER_TLS_VERIFY=1 "
+                   "and DOCKER_CERT_PATH to the folder with its ca.pem, "
+                   "cert.pem and key.pem",
+                   r->c->host.host);
   cJSON *j = NULL;
   if (r->resp.body.len) {
     j = cJSON_ParseWithLength(r->resp.body.data, r->resp.body.len);
@@ -199,37 +208,96 @@ static int status_error(struct http_req *r)
   return code;
 }
 
+int http_connect_error(const struct dockerhost *h, int code, const char *why,
+                       long oserr, int answered, struct err *err)
+{
+  CURLcode res = (CURLcode)code;
+  switch (res) {
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_COULDNT_RESOLVE_HOST:
+    if ((oserr == EACCES || oserr == EPERM) && h->socket_path)
+      return err_set(err, ERR_CONNECT,
+                     "permission denied on %s: run as root or join the "
+                     "docker group",
+                     h->socket_path);
+    return err_set(err, ERR_CONNECT,
+                   "cannot connect to the Docker engine at %s: is the "
+                   "daemon running?",
+                   h->host);
+  case CURLE_PEER_FAILED_VERIFICATION:
+    if (strstr(why, "subject name") || strstr(why, "does not match"))
+      return err_set(err, ERR_CONNECT,
+                     "the certificate of the engine at %s is not for that "
+                     "address (%s): it must name the host of DOCKER_HOST",
+                     h->host, why);
+    return err_set(err, ERR_CONNECT,
+                   "the certificate of the engine at %s is not signed by "
+                   "the CA in '%s' (%s): is DOCKER_CERT_PATH the folder made "
+                   "for this engine?",
+                   h->host, h->ca ? h->ca : "the system's store", why);
+  case CURLE_SSL_CACERT_BADFILE:
+    return err_set(err, ERR_CONNECT, "cannot use '%s' as the CA: %s",
+                   h->ca ? h->ca : "the system's store", why);
+  case CURLE_SSL_CERTPROBLEM:
+    return err_set(err, ERR_CONNECT,
+                   "cannot use the client certificate '%s' with key '%s': %s",
+                   h->cert ? h->cert : "(none)", h->key ? h->key : "(none)",
+                   why);
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_SEND_ERROR:
+  case CURLE_GOT_NOTHING:
+    if (!h->tls || answered)
+      return 0;
+    if (strstr(why, "wrong version number") ||
+        strstr(why, "packet length too long") ||
+        strstr(why, "record layer failure"))
+      return err_set(err, ERR_CONNECT,
+                     "the engine at %s does not speak TLS (%s): unset "
+                     "DOCKER_TLS_VERIFY and DOCKER_TLS, or use the engine's "
+                     "TLS port",
+                     h->host, why);
+    if (!h->cert || !h->key)
+      return err_set(err, ERR_CONNECT,
+                     "the engine at %s ended the TLS connection: it wants a "
+                     "client certificate, and '%s/cert.pem' or "
+                     "'%s/key.pem' cannot be read (DOCKER_CERT_PATH names the "
+                     "folder with ca.pem, cert.pem and key.pem)",
+                     h->host, h->cert_dir ? h->cert_dir : "~/.docker",
+                     h->cert_dir ? h->cert_dir : "~/.docker");
+    if (strstr(why, "alert"))
+      return err_set(err, ERR_CONNECT,
+                     "the engine at %s refused the client certificate '%s' "
+                     "(%s): is it signed by the engine's CA?",
+                     h->host, h->cert, why);
+    if (res == CURLE_SSL_CONNECT_ERROR)
+      return err_set(err, ERR_CONNECT, "TLS with the engine at %s failed: %s",
+                     h->host, why);
+    return 0;
+  default:
+    return 0;
+  }
+}
+
 static int curl_error(struct http_req *r, CURLcode res)
 {
   struct http_client *c = r->c;
   const char *why = r->errbuf[0] ? r->errbuf : sym_curl_easy_strerror(res);
   long oserr = 0;
+  sym_curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
+  int answered = r->status_known || r->resp.status;
+  int rc =
+      http_connect_error(&c->host, res, why, oserr, answered, &r->resp.err);
+  if (rc)
+    return rc;
   switch (res) {
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_COULDNT_RESOLVE_HOST:
-    sym_curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &oserr);
-    if ((oserr == EACCES || oserr == EPERM) && c->host.socket_path)
-      return err_set(&r->resp.err, ERR_CONNECT,
-                     "permission denied on %s: run as root or join the "
-                     "docker group",
-                     c->host.socket_path);
-    return err_set(&r->resp.err, ERR_CONNECT,
-                   "cannot connect to the Docker engine at %s: is the "
-                   "daemon running?",
-                   c->host.host);
   case CURLE_OPERATION_TIMEDOUT:
-    if (!r->status_known && !r->resp.status)
+    if (!answered)
       return err_set(&r->resp.err, ERR_CONNECT,
                      "cannot connect to the Docker engine at %s: %s",
                      c->host.host, why);
     return err_set(&r->resp.err, ERR_TIMEOUT,
                    "the engine at %s did not answer in time", c->host.host);
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SSL_CERTPROBLEM:
-  case CURLE_SSL_CACERT_BADFILE:
-    return err_set(&r->resp.err, ERR_CONNECT,
-                   "TLS with the engine at %s failed: %s", c->host.host, why);
   case CURLE_PARTIAL_FILE:
   case CURLE_RECV_ERROR:
   case CURLE_SEND_ERROR:
@@ -499,6 +567,7 @@ int http_client_new(uv_loop_t *loop, const struct dockerhost *host,
   c->host.cert = host->cert ? xstrdup(host->cert) : NULL;
   c->host.key = host->key ? xstrdup(host->key) : NULL;
   c->host.api_version = host->api_version ? xstrdup(host->api_version) : NULL;
+  c->host.cert_dir = host->cert_dir ? xstrdup(host->cert_dir) : NULL;
   uv_timer_init(loop, &c->timer);
   uv_timer_init(loop, &c->kick);
   c->timer.data = c;

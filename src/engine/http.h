@@ -116,6 +116,15 @@ void http_req_free(struct http_req *r);
  * be called after the completion callback has returned. */
 void http_req_cancel(struct http_req *r);
 
+/* A failed connection to the engine at h as a message that says what to
+ * change (no daemon, socket permissions, a certificate from another CA,
+ * a missing client certificate, TLS against a plain port): code is curl's
+ * CURLcode, why its error text, oserr its errno, answered non-zero when an
+ * HTTP status arrived. Returns ERR_CONNECT with err filled, or 0 when the
+ * code is not about connecting. */
+int http_connect_error(const struct dockerhost *h, int code, const char *why,
+                       long oserr, int answered, struct err *err);
+
 /* The value of header name (case-insensitive) in resp, or NULL. */
 const char *http_resp_header(const struct http_resp *resp, const char *name);
 

@@ -65,6 +65,7 @@ struct seen {
 
 struct tarball {
   enum state state, after_data;
+  int keep_owners; /* host uid/gid in the entries, else 0:0 */
   struct archive *a;
   struct archive_entry *entry;
   char *root;   /* host path of the walk's root */
@@ -328,8 +329,8 @@ static int add_entry(struct tarball *tb, const char *rel, struct stat *st,
   }
   sym_archive_entry_copy_pathname(e, name);
   sym_archive_entry_set_perm(e, st->st_mode & 07777);
-  sym_archive_entry_set_uid(e, 0);
-  sym_archive_entry_set_gid(e, 0);
+  sym_archive_entry_set_uid(e, tb->keep_owners ? st->st_uid : 0);
+  sym_archive_entry_set_gid(e, tb->keep_owners ? st->st_gid : 0);
   sym_archive_entry_set_mtime(e, st->st_mtime, 0);
   if (sym_archive_write_header(tb->a, e) < ARCHIVE_WARN) {
     rc = archive_fail(tb, name);
@@ -503,6 +504,11 @@ static int step(struct tarball *tb)
     break;
   }
   return 0;
+}
+
+void tarball_keep_owners(struct tarball *tb)
+{
+  tb->keep_owners = 1;
 }
 
 ssize_t tarball_read(struct tarball *tb, char *buf, size_t n)

@@ -87,6 +87,10 @@ int tarball_add_file_mode(struct tarball *tb, const char *name_in_tar,
 int tarball_add_dockerfile(struct tarball *tb, const void *data, size_t len,
                            const char **name, struct err *err);
 
+/* Entries of host paths carry the files' uid and gid instead of 0:0 (cp
+ * -a); call before the first tarball_read. */
+void tarball_keep_owners(struct tarball *tb);
+
 /* Copy the next bytes of the stream into buf (n > 0): returns the count,
  * 0 at the end, or a negative ERR_* (ERR_IO for a file that cannot be read,
  * "no permission to read from 'path'" or "reading 'path': ..."), with the

@@ -55,6 +55,19 @@ static void on_done(void *ctx, int rc, const struct err *err)
   hang_up(a);
 }
 
+/* The engine answered 101: the terminal is the container's now. */
+static void on_ready(void *ctx)
+{
+  struct attach *a = ctx;
+  if (a->h->attached)
+    a->h->attached(a->data);
+  /* input from now on (with a TTY, the end of stdin ends the output) */
+  if (a->pump)
+    pump_start(a->pump, a->att);
+  if (!a->ended && a->h->started)
+    a->h->started(a->data);
+}
+
 static void on_drain(void *ctx)
 {
   struct attach *a = ctx;
@@ -161,15 +174,9 @@ int attach_session_run(struct session *s, const struct service *svc,
   *obj = &a;
   *ttyp = tty;
   rc = engine_attach_open_keys(s->engine, c->id, tty, in, tty ? k : NULL,
-                               on_output, on_done, on_drain, &a, &a.att,
-                               &s->err);
+                               on_output, on_ready, on_done, on_drain, &a,
+                               &a.att, &s->err);
   if (!rc) {
-    if (h->attached)
-      h->attached(data);
-    if (a.pump)
-      pump_start(a.pump, a.att);
-    if (!a.ended && h->started)
-      h->started(data);
     while (!a.ended)
       if (!uv_run(&s->loop, UV_RUN_ONCE))
         break;

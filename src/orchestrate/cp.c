@@ -215,18 +215,20 @@ static size_t read_tar(void *ctx, char *buf, size_t n)
   return r < 0 ? HTTP_READ_ERROR : (size_t)r;
 }
 
-/* One PUT of host named name into dir: 0 or the engine's code (errors in
- * err). */
+/* One PUT of host named name into dir (owners: uid/gid kept, -a): 0 or
+ * the engine's code (errors in err). */
 static int put(struct session *s, const char *id, const char *host,
-               const char *name, const char *dir, struct err *err)
+               const char *name, const char *dir, int owners, struct err *err)
 {
   struct tarball *tb = NULL;
   int rc = tarball_new_path(&tb, host, name, NULL, err);
   if (rc)
     return rc;
+  if (owners)
+    tarball_keep_owners(tb);
   struct session_call c = {.err = err};
-  rc = engine_container_archive_put(s->engine, id, dir, read_tar, tb,
-                                    session_call_cb, &c, err);
+  rc = engine_container_archive_put_owners(s->engine, id, dir, owners, read_tar,
+                                           tb, session_call_cb, &c, err);
   if (!rc)
     rc = session_call_wait(s, &c);
   if (rc && tarball_error(tb)->code) {
@@ -252,11 +254,11 @@ static int to_container(struct session *s, const char *id, const char *host,
   const char *name = basename(a);
   /* into dest when it is a directory; else dest is the new name */
   struct err e = ERR_INIT;
-  int rc = put(s, id, src, name, dest, &e);
+  int rc = put(s, id, src, name, dest, o->archive, &e);
   size_t dl = strlen(dest);
   if ((rc == ERR_NOTFOUND || rc == ERR_ENGINE) && dl && dest[dl - 1] != '/') {
     err_release(&e);
-    rc = put(s, id, src, basename(b), dirname(c), &e);
+    rc = put(s, id, src, basename(b), dirname(c), o->archive, &e);
   }
   size_t n = e.text ? strlen(e.text) : 0;
   while (n && e.text[n - 1] == '\n')

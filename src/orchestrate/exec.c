@@ -253,6 +253,19 @@ static void on_attach_done(void *ctx, int rc, const struct err *err)
     settle(x);
 }
 
+/* The engine answered 101: the process runs, with our terminal. */
+static void on_attach_ready(void *ctx)
+{
+  struct exec *x = ctx;
+  if (x->hooks && x->hooks->attached)
+    x->hooks->attached(x->data);
+  /* input from now on: with a TTY the engine ends the output when stdin
+   * ends, so an input already over must not end it before it began */
+  pump_start(x->pump, x->att);
+  if (x->att && x->hooks && x->hooks->started)
+    x->hooks->started(x->data);
+}
+
 static void on_drain(void *ctx)
 {
   struct exec *x = ctx;
@@ -328,18 +341,14 @@ static void start_hijacked(struct exec *x)
   x->pump = pump_new(x->loop, sp->stdin_fd, keys, sp->tty ? nkeys : 0,
                      on_detached, x);
   int rc = engine_exec_attach_open(x->engine, x->id, sp->tty, on_output,
-                                   on_attach_done, on_drain, x, &x->att, &e);
+                                   on_attach_ready, on_attach_done, on_drain, x,
+                                   &x->att, &e);
   if (rc) {
     err_set(&x->err, rc, "%s", e.text ? e.text : err_text(rc));
     err_release(&e);
     x->att = NULL;
     return;
   }
-  if (x->hooks && x->hooks->attached)
-    x->hooks->attached(x->data);
-  pump_start(x->pump, x->att);
-  if (x->att && x->hooks && x->hooks->started)
-    x->hooks->started(x->data);
 }
 
 /* --- one function per state --- */

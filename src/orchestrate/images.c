@@ -305,13 +305,18 @@ int images_xfer_start(struct session *s, const char *ref, int push, int quiet,
   split_ref(ref, &image, &tag);
   if (!quiet)
     session_event(s, "Image", ref, push ? "Pushing" : "Pulling", 0);
-  /* credentials `docker login` stored for the image's registry */
-  char *auth = auth_header_new(ref);
-  int rc =
-      push ? engine_image_push(s->engine, image, tag, auth, on_xfer_progress,
-                               on_xfered, x, NULL, &s->err)
-           : engine_image_pull(s->engine, image, tag, NULL, auth,
-                               on_xfer_progress, on_xfered, x, NULL, &s->err);
+  /* credentials `docker login` stored for the image's registry, or its
+   * credential helper's */
+  char *auth = NULL;
+  int rc = auth_header_lookup(ref, &auth, &s->err);
+  if (rc)
+    err_wrap(&s->err, "%s '%s'", push ? "pushing" : "pulling", ref);
+  else
+    rc = push
+             ? engine_image_push(s->engine, image, tag, auth, on_xfer_progress,
+                                 on_xfered, x, NULL, &s->err)
+             : engine_image_pull(s->engine, image, tag, NULL, auth,
+                                 on_xfer_progress, on_xfered, x, NULL, &s->err);
   free(auth);
   free(image);
   free(tag);

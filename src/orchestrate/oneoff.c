@@ -35,6 +35,7 @@ struct oneoff {
   int exit_code;
   struct engine_attach *att;
   int attach_done;   /* the output is over (or was never opened) */
+  int attaching;     /* ATTACHING: the engine has not answered 101 yet */
   struct pump *pump; /* our stdin into the attach */
   int freed;         /* oneoff_free was called: release when nothing is left */
   struct err err;
@@ -184,6 +185,8 @@ static void settle(struct oneoff *o)
 {
   if (o->pending)
     return;
+  if (o->state == ONEOFF_ATTACHING && o->attaching)
+    return;
   if (o->state == ONEOFF_RUNNING && !o->err.code &&
       !(o->waited && o->attach_done))
     return;
@@ -279,8 +282,22 @@ static void on_attach_done(void *ctx, int rc, const struct err *err)
   if (rc && rc != ERR_CANCELED)
     err_set(&o->err, rc, "%s", err && err->text ? err->text : err_text(rc));
   pump_stop(o->pump);
-  if (o->state == ONEOFF_RUNNING)
+  if (o->state == ONEOFF_ATTACHING && o->attaching) {
+    o->attaching = 0; /* the handshake failed */
     settle(o);
+  } else if (o->state == ONEOFF_RUNNING) {
+    settle(o);
+  }
+}
+
+/* The engine answered 101: start the container now. */
+static void on_attach_ready(void *ctx)
+{
+  struct oneoff *o = ctx;
+  o->attaching = 0;
+  if (o->hooks && o->hooks->attached)
+    o->hooks->attached(o->data);
+  settle(o);
 }
 
 /* --- one function per state: issue the calls, or move on at once --- */
@@ -322,23 +339,25 @@ static void state_connecting(struct oneoff *o)
   }
 }
 
-/* Before start: the command may print and read at once. */
+/* Before start: the command may print and read at once; the start waits
+ * for the engine's 101 (on_attach_ready). */
 static void state_attaching(struct oneoff *o)
 {
   struct err e = ERR_INIT;
   o->attach_done = 0; /* the output may even end before this returns */
+  o->attaching = 1;
   int rc = engine_attach_open(o->engine, o->id, o->opt.tty, on_output,
-                              on_attach_done, on_drain, o, &o->att, &e);
+                              on_attach_ready, on_attach_done, on_drain, o,
+                              &o->att, &e);
   if (rc) {
     err_set(&o->err, rc, "%s", e.text ? e.text : err_text(rc));
     err_release(&e);
     o->att = NULL;
     o->attach_done = 1;
+    o->attaching = 0;
     return;
   }
   o->pump = pump_new(o->loop, o->opt.stdin_fd, NULL, 0, NULL, NULL);
-  if (o->hooks && o->hooks->attached)
-    o->hooks->attached(o->data);
 }
 
 static void state_starting(struct oneoff *o)

@@ -2,6 +2,7 @@
 # cp: files both ways between a service's container and the host, as
 # docker cp: a file and a tree out (into a directory, and renamed), a 3 MB
 # file byte for byte both ways, a tree in, into a directory and renamed,
+# owners kept in with -a (and root's without),
 # --index picks the replica; a missing source, a container directory that
 # does not exist (trailing /), a stopped service and bad arguments are
 # errors. (The escapes through `..` and symlinks are refused in
@@ -58,6 +59,18 @@ check_eq "a tree in, into a directory" \
 W cp tree web:/data/newname 2>err.txt
 check_eq "a tree in, to a new name" \
   "$(docker exec "$T_PROJECT-web-1" cat /data/newname/inner/f)" "x1"
+# owners in: -a keeps the host's uid and gid, else root owns the copy
+if [ "$(id -u)" = 0 ]; then
+  mkdir -p owned/in && echo o >owned/in/f && chown -R 1234:2345 owned
+  W cp -a owned web:/data/kept 2>err.txt
+  check_eq "-a: the owners are kept, the tree's and its files'" \
+    "$?:$(docker exec "$T_PROJECT-web-1" stat -c %u:%g /data/kept \
+      /data/kept/in/f | tr '\n' ' ')" "0:1234:2345 1234:2345 "
+  W cp owned web:/data/rooted 2>err.txt
+  check_eq "without -a: root owns the copy" \
+    "$?:$(docker exec "$T_PROJECT-web-1" stat -c %u:%g /data/rooted/in/f)" \
+    "0:0:0"
+fi
 
 W cp web:/nonexistent out/x >/dev/null 2>err.txt
 check_eq "a missing source: exit 1" "$?" 1

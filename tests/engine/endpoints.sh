@@ -118,7 +118,7 @@ check_match "TLS: version reaches the engine through TLS" "$out" \
 out=$(TW "$T_TMP/other" ps 2>&1)
 check_eq "TLS: an untrusted server: exit 17" "$?" 17
 check_match "TLS: an untrusted server: said so" "$out" \
-  "TLS with the engine at .*127.0.0.1:$P2.* failed"
+  "engine at .*127.0.0.1:$P2 is not signed by the CA in .*other/ca.pem"
 
 out=$(TW "$T_TMP/nowhere" ps 2>&1)
 check_eq "TLS: no ca.pem: a usage error" "$?" 2

@@ -4,7 +4,8 @@
 # compose does; pull_policy never refuses to; --pull always pulls a newer
 # image under the same tag; `pull` and `push` work against it. A second
 # registry wants a password: the credentials `docker login` stored (in
-# $DOCKER_CONFIG) reach it, and without them the refusal is shown.
+# $DOCKER_CONFIG) reach it, and without them the refusal is shown; so do
+# a credential helper's (credHelpers, credsStore), for push and pull.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -26,7 +27,8 @@ RPID=$!
 cleanup() {
   kill $RPID ${APID:-} 2>/dev/null
   for t in v1 v2 pushed; do docker image rm -f "$REPO:$t" >/dev/null 2>&1; done
-  [ -n "${AREPO:-}" ] && docker image rm -f "$AREPO:v1" >/dev/null 2>&1
+  [ -n "${AREPO:-}" ] && docker image rm -f "$AREPO:v1" "$AREPO:helper" \
+    >/dev/null 2>&1
   t_finish
 }
 trap cleanup EXIT
@@ -142,6 +144,53 @@ YAML
   check_eq "stored credentials: the container runs" \
     "$(docker inspect -f '{{.State.Running}}' "$T_PROJECT-app-1" 2>&1)" true
   W down -t 0 >/dev/null 2>&1
+
+  # a credential helper (credHelpers for this registry, credsStore for the
+  # rest) instead of stored credentials: it is asked with the registry on
+  # stdin, as the docker CLI asks it, for push and pull
+  mkdir -p bin hcfg scfg
+  cat >bin/docker-credential-wctest <<SH
+#!/bin/sh
+read -r server
+echo "\$1 \$server" >>$T_TMP/helper.log
+[ "\$server" = "$AREG" ] || { echo 'credentials not found in native keychain'; exit 1; }
+printf '{"ServerURL":"%s","Username":"tester","Secret":"s3cret:pw"}\n' "\$server"
+SH
+  chmod +x bin/docker-credential-wctest
+  printf '{"credsStore": "absent", "credHelpers": {"%s": "wctest"}}\n' \
+    "$AREG" >hcfg/config.json
+  printf '{"credsStore": "wctest"}\n' >scfg/config.json
+  docker tag "$BB" "$AREPO:helper"
+  cat >compose.yaml <<YAML
+services:
+  app:
+    image: $AREPO:helper
+    command: ["sleep", "300"]
+    stop_signal: SIGKILL
+YAML
+  out=$(DOCKER_CONFIG=$T_TMP/hcfg PATH=$T_TMP/bin:$PATH W push 2>&1)
+  rc=$?
+  if [ $rc -eq 0 ]; then t_ok "credHelpers: push with the helper's credentials"
+  else t_fail "credHelpers: push with the helper's credentials" "$out"; fi
+  check "credHelpers: the registry has the pushed tag" sh -c \
+    "curl -sf -u 'tester:s3cret:pw' 'http://$AREG/v2/$T_PROJECT/secret/manifests/helper' \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' >/dev/null"
+  check_eq "credHelpers: the helper was asked about the registry" \
+    "$(cat helper.log 2>&1)" "get $AREG"
+  docker image rm "$AREPO:helper" >/dev/null 2>&1
+  : >helper.log
+  out=$(DOCKER_CONFIG=$T_TMP/scfg PATH=$T_TMP/bin:$PATH W up -d 2>&1)
+  check_eq "credsStore: up pulls with the helper's credentials, exit 0" \
+    "$?" 0
+  check_eq "credsStore: the helper was asked" "$(cat helper.log 2>&1)" \
+    "get $AREG"
+  W down -t 0 >/dev/null 2>&1
+  docker image rm "$AREPO:helper" >/dev/null 2>&1
+  printf '{"credsStore": "absent"}\n' >scfg/config.json
+  out=$(DOCKER_CONFIG=$T_TMP/scfg W pull 2>&1)
+  check_eq "a credsStore helper not on PATH: exit 1" "$?" 1
+  check_match "a credsStore helper not on PATH: named" "$out" \
+    "docker-credential-absent' is not on PATH"
 else
   t_fail "htpasswd is installed (scripts/deps.sh installs apache2-utils)"
 fi

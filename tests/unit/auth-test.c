@@ -1,10 +1,17 @@
 /* Unit tests for auth: base64 both ways, the registry of a reference, and
- * X-Registry-Auth from config.json texts as `docker login` writes them. */
+ * X-Registry-Auth from config.json texts as `docker login` writes them,
+ * the credential helper a config names for a registry, and helpers run
+ * (a script put on PATH here). */
 #include "tap.h"
 #include "engine/auth.h"
 
+#include "util/err.h"
+
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void b64(const char *in, const char *want)
 {
@@ -35,6 +42,153 @@ static char *field(const char *header, const char *key)
   cJSON_Delete(o);
   free(raw);
   return s;
+}
+
+static void helper_is(const char *json, const char *registry, const char *want,
+                      const char *what)
+{
+  char *got = auth_helper_name_new(json, registry);
+  if (want)
+    is_str(got, want, "%s", what);
+  else
+    ok(!got, "%s: none", what);
+  free(got);
+}
+
+/* credHelpers[registry] > credsStore > auths */
+static void helper_names(void)
+{
+  const char *both = "{\"credsStore\": \"store\", \"credHelpers\": {"
+                     "\"127.0.0.1:5000\": \"local\", "
+                     "\"https://index.docker.io/v1/\": \"hub\"},"
+                     "\"auths\": {\"127.0.0.1:5000\": {\"auth\": \"dTpw\"}}}";
+  helper_is(both, "127.0.0.1:5000", "local", "credHelpers entry first");
+  helper_is(both, "docker.io", "hub", "credHelpers key in URL form");
+  helper_is(both, "reg.example.com", "store", "else credsStore");
+  const char *one = "{\"credHelpers\": {\"127.0.0.1:5000\": \"local\"},"
+                    "\"auths\": {\"reg.example.com\": {\"auth\": \"dTpw\"}}}";
+  helper_is(one, "reg.example.com", NULL, "no store: auths are read");
+  helper_is("{\"credsStore\": \"\"}", "docker.io", NULL, "empty credsStore");
+  helper_is("not json", "docker.io", NULL, "a broken file");
+  helper_is(NULL, "docker.io", NULL, "no file");
+}
+
+static void helper_answers(void)
+{
+  struct err err = ERR_INIT;
+  char *h = NULL;
+  is_int(auth_header_from_helper_new("{\"ServerURL\": \"r\", \"Username\": "
+                                     "\"ann\", \"Secret\": \"pw\"}",
+                                     "127.0.0.1:5000", &h, &err),
+         0, "a user and secret");
+  char *u = field(h, "username"), *pw = field(h, "password"),
+       *sa = field(h, "serveraddress");
+  ok(u && pw && sa && !strcmp(u, "ann") && !strcmp(pw, "pw") &&
+         !strcmp(sa, "127.0.0.1:5000"),
+     "user, password and server in the header");
+  free(u);
+  free(pw);
+  free(sa);
+  free(h);
+  is_int(auth_header_from_helper_new("{\"Username\": \"<token>\", "
+                                     "\"Secret\": \"tok\"}",
+                                     "docker.io", &h, &err),
+         0, "an identity token");
+  char *t = field(h, "identitytoken");
+  is_str(t, "tok", "the token as identitytoken");
+  free(t);
+  free(h);
+  is_int(auth_header_from_helper_new("nope", "x", &h, &err), ERR_PROTO,
+         "not JSON: ERR_PROTO");
+  ok(!h, "no header from a bad answer");
+  err_release(&err);
+}
+
+static void helper_runs(void)
+{
+  char dir[] = "/tmp/wcompose-auth-test.XXXXXX";
+  if (!mkdtemp(dir)) {
+    ok(0, "temp dir");
+    return;
+  }
+  char path[300];
+  snprintf(path, sizeof(path), "%s/docker-credential-t", dir);
+  FILE *f = fopen(path, "w");
+  /* echoes the server it was asked about as the user; fails on demand */
+  fputs("#!/bin/sh\n[ \"$1\" = get ] || exit 3\nread -r s\n"
+        "case $s in\n"
+        "  none.example) echo 'credentials not found in native keychain';"
+        " exit 1;;\n"
+        "  bad.example) echo 'locked: unlock the keyring' >&2;"
+        " echo 'locked: unlock the keyring'; exit 1;;\n"
+        "esac\n"
+        "printf '{\"ServerURL\":\"%s\",\"Username\":\"%s\",\"Secret\":"
+        "\"s3\"}\\n' \"$s\" \"$s\"\n",
+        f);
+  fclose(f);
+  chmod(path, 0755);
+  const char *old = getenv("PATH");
+  char *saved = old ? strdup(old) : NULL;
+  char newpath[2000];
+  snprintf(newpath, sizeof(newpath), "%s:%s", dir, old ? old : "/usr/bin:/bin");
+  setenv("PATH", newpath, 1);
+
+  struct err err = ERR_INIT;
+  char *h = NULL;
+  is_int(auth_header_from_helper("t", "127.0.0.1:5000", &h, &err), 0,
+         "helper run");
+  char *u = field(h, "username");
+  is_str(u, "127.0.0.1:5000", "the registry went to the helper's stdin");
+  free(u);
+  free(h);
+  is_int(auth_header_from_helper("t", "docker.io", &h, &err), 0,
+         "helper run for Docker Hub");
+  u = field(h, "username");
+  is_str(u, "https://index.docker.io/v1/", "Docker Hub asked as the CLI does");
+  free(u);
+  free(h);
+  is_int(auth_header_from_helper("t", "none.example", &h, &err), 0,
+         "nothing stored: no error");
+  ok(!h, "nothing stored: no header");
+  is_int(auth_header_from_helper("t", "bad.example", &h, &err), ERR_ENGINE,
+         "a failing helper: an error");
+  ok(err.text && strstr(err.text, "docker-credential-t get (for "
+                                  "'bad.example') failed: locked"),
+     "a failing helper: named, with what it said: %s", err.text);
+  err_reset(&err);
+  is_int(auth_header_from_helper("absent", "docker.io", &h, &err), ERR_NOTFOUND,
+         "a helper not on PATH");
+  ok(err.text && strstr(err.text, "'docker-credential-absent' is not on PATH"),
+     "a helper not on PATH: %s", err.text);
+
+  /* through the config file */
+  char cfg[300];
+  snprintf(cfg, sizeof(cfg), "%s/config.json", dir);
+  f = fopen(cfg, "w");
+  fputs("{\"credsStore\": \"absent\", \"credHelpers\": "
+        "{\"127.0.0.1:5000\": \"t\"}}",
+        f);
+  fclose(f);
+  setenv("DOCKER_CONFIG", dir, 1);
+  err_reset(&err);
+  is_int(auth_header_lookup("127.0.0.1:5000/app:v1", &h, &err), 0,
+         "lookup: credHelpers before credsStore");
+  u = field(h, "username");
+  is_str(u, "127.0.0.1:5000", "lookup: the helper's user");
+  free(u);
+  free(h);
+  is_int(auth_header_lookup("busybox", &h, &err), ERR_NOTFOUND,
+         "lookup: else credsStore");
+  unsetenv("DOCKER_CONFIG");
+  unlink(cfg);
+
+  if (saved) {
+    setenv("PATH", saved, 1);
+    free(saved);
+  }
+  unlink(path);
+  rmdir(dir);
+  err_release(&err);
 }
 
 int main(void)
@@ -90,7 +244,7 @@ int main(void)
   ok(auth_header_from_config_new(NULL, "busybox") == NULL, "no file, none");
   ok(auth_header_from_config_new("{\"credsStore\": \"desktop\"}", "busybox") ==
          NULL,
-     "helpers are not run");
+     "a credsStore is no auths entry");
   /* use_api_socket's config: the auths only, their secrets kept */
   char *c = auth_config_auths_from_new(
       "{\"auths\":{\"r.example:5000\":{\"auth\":\"dTpw\",\"email\":\"e\"},"
@@ -112,5 +266,8 @@ int main(void)
   free(flat);
   cJSON_Delete(j);
   free(c);
+  helper_names();
+  helper_answers();
+  helper_runs();
   return tap_done();
 }

@@ -10,7 +10,9 @@
 #include "util/buf.h"
 #include "util/err.h"
 
+#include <curl/curl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* --- the script of the fake engine --- */
@@ -647,6 +649,51 @@ static void test_dockerhost(void)
   err_release(&err);
 }
 
+/* What a failed TLS connection says: each cause named, with what to do. */
+static void test_tls_messages(void)
+{
+  struct dockerhost h;
+  struct err err = ERR_INIT;
+  is_int(dockerhost_parse(&h, "tcp://127.0.0.1:2376", 1, 0, "/nowhere", &err),
+         0, "TLS host without files");
+  err_reset(&err);
+  is_int(http_connect_error(&h, CURLE_SSL_CONNECT_ERROR,
+                            "OpenSSL/3.0: error:0A00010B:SSL "
+                            "routines::wrong version number",
+                            0, 0, &err),
+         ERR_CONNECT, "TLS to a plain port: ERR_CONNECT");
+  ok(strstr(err.text, "does not speak TLS") != NULL, "TLS to a plain port: %s",
+     err.text);
+  err_reset(&err);
+  is_int(http_connect_error(&h, CURLE_RECV_ERROR, "select/poll returned error",
+                            0, 0, &err),
+         ERR_CONNECT, "no client certificate: ERR_CONNECT");
+  ok(strstr(err.text, "wants a client certificate") &&
+         strstr(err.text, "/nowhere/cert.pem"),
+     "no client certificate: %s", err.text);
+  err_reset(&err);
+  is_int(http_connect_error(&h, CURLE_RECV_ERROR, "reset", 0, 1, &err), 0,
+         "a break after an answer is not about connecting");
+  err_reset(&err);
+  is_int(http_connect_error(&h, CURLE_PEER_FAILED_VERIFICATION,
+                            "SSL certificate problem: unable to get local "
+                            "issuer certificate",
+                            0, 0, &err),
+         ERR_CONNECT, "another CA: ERR_CONNECT");
+  ok(strstr(err.text, "is not signed by the CA") != NULL, "another CA: %s",
+     err.text);
+  err_reset(&err);
+  is_int(http_connect_error(&h, CURLE_PEER_FAILED_VERIFICATION,
+                            "SSL: no alternative certificate subject name "
+                            "matches target host name '127.0.0.1'",
+                            0, 0, &err),
+         ERR_CONNECT, "another host: ERR_CONNECT");
+  ok(strstr(err.text, "is not for that address") != NULL, "another host: %s",
+     err.text);
+  dockerhost_release(&h);
+  err_release(&err);
+}
+
 int main(void)
 {
   uv_loop_init(&loop);
@@ -658,6 +705,7 @@ int main(void)
   dockerhost_release(&h);
 
   test_dockerhost();
+  test_tls_messages();
   test_http_faults();
   test_upload();
   test_connect_errors();

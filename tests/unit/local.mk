@@ -43,7 +43,9 @@ tests_unit_stream_test_SOURCES = tests/unit/stream-test.c
 
 check_PROGRAMS += tests/unit/hijack-test
 TESTS += tests/unit/hijack-test
-tests_unit_hijack_test_SOURCES = tests/unit/hijack-test.c
+tests_unit_hijack_test_SOURCES = tests/unit/hijack-test.c \
+  tests/lib/fake-engine.c tests/lib/fake-engine.h
+tests_unit_hijack_test_LDADD = $(LDADD) -lpthread
 
 check_PROGRAMS += tests/unit/http-test
 TESTS += tests/unit/http-test
