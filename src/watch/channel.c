@@ -244,7 +244,8 @@ static void on_created(void *ctx, struct engine_result *res)
   struct err e = ERR_INIT;
   channel_set_state(ch, SYNC_CHANNEL_STARTING);
   /* the start's head comes back at once; the process runs after it */
-  if (engine_exec_attach_open(ch->e, ch->exec_id, 0, on_output, on_ended,
+  /* no ready callback: the receiver's own first line says it is ready */
+  if (engine_exec_attach_open(ch->e, ch->exec_id, 0, on_output, NULL, on_ended,
                               on_drain, ch, &ch->att, &e)) {
     ch->att = NULL;
     broken(ch, e.code, "cannot start the exec");
