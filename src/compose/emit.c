@@ -3,6 +3,7 @@
  * compose's; maps that compose keeps as Go maps come out sorted. */
 #include "compose/emit.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -884,6 +885,40 @@ static int looks_like_date(const char *s)
          strspn(s, "0123456789") == 4;
 }
 
+/* Text a YAML 1.1 reader takes for a number (0b101, 1_000, 0123 as
+ * octal, 1:20 sexagesimal aside): quoted on output so that every reader,
+ * not only a core-schema one, reads the string back. */
+static int yaml11_number(const char *s)
+{
+  const char *p = s;
+  int digits = 0, dot = 0, exp = 0;
+
+  if (*p == '-' || *p == '+')
+    p++;
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'o' || p[1] == 'b') && p[2]) {
+    const char *q = p + 2;
+    while (isxdigit((unsigned char)*q) || *q == '_')
+      q++;
+    return !*q;
+  }
+  for (; *p; p++) {
+    if (isdigit((unsigned char)*p) || (*p == '_' && digits)) {
+      digits++;
+    } else if (*p == '.' && !dot && !exp) {
+      dot = 1;
+    } else if ((*p == 'e' || *p == 'E') && digits && !exp) {
+      exp = 1;
+      if (p[1] == '-' || p[1] == '+')
+        p++;
+      if (!isdigit((unsigned char)p[1]))
+        return 0;
+    } else {
+      return 0;
+    }
+  }
+  return digits > 0;
+}
+
 static void number_text(double d, char *buf, size_t size)
 {
   if (d > -9007199254740992.0 && d < 9007199254740992.0 &&
@@ -913,8 +948,9 @@ static int string_scalar(yaml_emitter_t *em, const char *s)
 {
   if (strchr(s, '\n'))
     return scalar(em, s, 0, YAML_LITERAL_SCALAR_STYLE);
-  if (model_scalar_type(s) != STYPE_STR || looks_like_date(s) ||
-      !strcmp(s, "<<") || !strcmp(s, "="))
+  if (model_scalar_type(s) != STYPE_STR || model_bool(s) >= 0 ||
+      yaml11_number(s) || looks_like_date(s) || !strcmp(s, "<<") ||
+      !strcmp(s, "="))
     return scalar(em, s, 0, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
   return scalar(em, s, 1, YAML_ANY_SCALAR_STYLE);
 }

@@ -302,45 +302,43 @@ int model_bool(const char *s)
   return -1;
 }
 
+int64_t model_int(const char *s)
+{
+  if (s[0] == '0' && s[1] == 'o')
+    return strtoll(s + 2, NULL, 8);
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    return strtoll(s + 2, NULL, 16);
+  return strtoll(s, NULL, 10);
+}
+
+int64_t model_mode(const char *s)
+{
+  if (s[0] == '0' && s[1] == 'o')
+    return strtoll(s + 2, NULL, 8);
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    return strtoll(s + 2, NULL, 16);
+  return strtoll(s, NULL, s[0] == '0' ? 8 : 10);
+}
+
 enum model_stype model_scalar_type(const char *s)
 {
-  const char *p = s;
-  int digits = 0, dot = 0, exp = 0;
+  struct ynode n = {.kind = YNODE_SCALAR, .str = s, .len = strlen(s)};
 
-  if (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-      !strcmp(s, "NULL"))
+  if (!*s)
     return STYPE_NULL;
-  if (model_bool(s) >= 0)
+  switch (ydoc_scalar_type(&n)) {
+  case YSCALAR_NULL:
+    return STYPE_NULL;
+  case YSCALAR_BOOL:
     return STYPE_BOOL;
-  if (*p == '-' || *p == '+')
-    p++;
-  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'o' || p[1] == 'b') && p[2]) {
-    const char *q = p + 2;
-    while (isxdigit((unsigned char)*q) || *q == '_')
-      q++;
-    return *q ? STYPE_STR : STYPE_INT;
-  }
-  if (!strcmp(p, ".inf") || !strcmp(p, ".Inf") || !strcmp(p, ".INF") ||
-      !strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))
+  case YSCALAR_INT:
+    return STYPE_INT;
+  case YSCALAR_FLOAT:
     return STYPE_FLOAT;
-  for (; *p; p++) {
-    if (isdigit((unsigned char)*p) || (*p == '_' && digits)) {
-      digits++;
-    } else if (*p == '.' && !dot && !exp) {
-      dot = 1;
-    } else if ((*p == 'e' || *p == 'E') && digits && !exp) {
-      exp = 1;
-      if (p[1] == '-' || p[1] == '+')
-        p++;
-      if (!isdigit((unsigned char)p[1]))
-        return STYPE_STR;
-    } else {
-      return STYPE_STR;
-    }
+  case YSCALAR_STRING:
+    break;
   }
-  if (!digits)
-    return STYPE_STR;
-  return dot || exp ? STYPE_FLOAT : STYPE_INT;
+  return STYPE_STR;
 }
 
 static int parse_range(const char *s, unsigned long *lo, unsigned long *hi)

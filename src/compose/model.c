@@ -198,8 +198,7 @@ static struct mval *to_mval(struct mc *m, const struct ynode *n)
     return v;
   case STYPE_INT:
     v = mval_new(m, MVAL_INT);
-    v->i = strtoll(n->str[1] == 'o' ? n->str + 2 : n->str, NULL,
-                   n->str[1] == 'o' ? 8 : 0);
+    v->i = model_int(n->str);
     v->str = arena_strdup(m->a, n->str);
     return v;
   case STYPE_FLOAT:
@@ -404,9 +403,14 @@ static int64_t intval(const struct ynode *n, int64_t dflt)
 {
   if (!is_scalar(n))
     return dflt;
-  if (n->str[0] == '0' && n->str[1] == 'o')
-    return strtoll(n->str + 2, NULL, 8);
-  return strtoll(n->str, NULL, 0);
+  return model_int(n->str);
+}
+
+static int64_t modeval(const struct ynode *n)
+{
+  if (!is_scalar(n))
+    return -1;
+  return model_mode(n->str);
 }
 
 /* ---- services ---- */
@@ -431,7 +435,7 @@ static void file_refs(struct mc *m, const struct ynode *n,
     f->target = ftext(m, get(it, "target"));
     f->uid = ftext(m, get(it, "uid"));
     f->gid = ftext(m, get(it, "gid"));
-    f->mode = intval(get(it, "mode"), -1);
+    f->mode = modeval(get(it, "mode"));
   }
 }
 
@@ -655,7 +659,7 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
         mt->has_tmpfs = 1;
         if (bytes(m, get(v, "size"), &mt->tmpfs_size))
           return ERR_CONFIG;
-        mt->tmpfs_mode = intval(get(v, "mode"), -1);
+        mt->tmpfs_mode = modeval(get(v, "mode"));
       }
     } else {
       s->nvolumes--;
@@ -931,8 +935,29 @@ static void devices(struct mc *m, struct service *s, const struct ynode *n)
   }
 }
 
+/* A numeric field of a generic value written as a string (interpolated,
+ * or quoted): typed by its field as compose casts it ("03" is 3). */
+static void cast_num(struct mc *m, const struct mval *map, const char *key,
+                     int integer)
+{
+  struct mval *v = (struct mval *)mval_get(map, key);
+  enum model_stype t;
+
+  if (!v || v->kind != MVAL_STR)
+    return;
+  t = model_scalar_type(v->str);
+  if (t == STYPE_INT && integer) {
+    v->kind = MVAL_INT;
+    v->i = model_int(v->str);
+  } else if ((t == STYPE_INT || t == STYPE_FLOAT) && !integer) {
+    v->kind = MVAL_FLOAT;
+    v->f = strtod(v->str, NULL);
+  }
+  (void)m;
+}
+
 /* deploy, normalized: durations and byte sizes as compose prints them,
- * cpus as numbers, labels as a map. */
+ * cpus as numbers, labels as a map, the numeric fields as numbers. */
 static int deploy(struct mc *m, struct service *s, const struct ynode *n)
 {
   static const char *const durs[] = {"delay", "monitor", "window", NULL};
@@ -993,6 +1018,18 @@ static int deploy(struct mc *m, struct service *s, const struct ynode *n)
   }
   if (is_scalar(get(n, "replicas")))
     s->replicas = (int)intval(get(n, "replicas"), 1);
+  cast_num(m, d, "replicas", 1);
+  for (i = 0; i < 2; i++) {
+    const struct mval *u = mval_get(d, sub[i]);
+    cast_num(m, u, "parallelism", 1);
+    cast_num(m, u, "max_failure_ratio", 0);
+  }
+  cast_num(m, mval_get(d, "restart_policy"), "max_attempts", 1);
+  cast_num(m, mval_get(d, "placement"), "max_replicas_per_node", 1);
+  for (i = 0; i < 2; i++)
+    cast_num(m,
+             mval_get(mval_get(d, "resources"), i ? "reservations" : "limits"),
+             "pids", 1);
   return 0;
 }
 
