@@ -359,6 +359,11 @@ static int parse_range(const char *s, unsigned long *lo, unsigned long *hi)
   return 0;
 }
 
+/* As compose reads a short port (docker/go-connections' ParsePortSpec):
+ * the text splits on ':' into [IP:][HOST:]CONTAINER[/PROTO], where every
+ * part but the last two is the IP (an IPv6 address needs no brackets);
+ * an empty IP or host port is no IP or no host port, and the protocol is
+ * what follows the first '/' (empty means tcp), in any case. */
 int model_parse_ports(struct arena *a, const char *spec, struct port **ports,
                       size_t *n, const char **why)
 {
@@ -368,16 +373,6 @@ int model_parse_ports(struct arena *a, const char *spec, struct port **ports,
   unsigned long clo, chi, hlo = 0, hhi = 0, i;
   unsigned char addr[16];
 
-  slash = strrchr(s, '/');
-  if (slash) {
-    *slash = 0;
-    proto = slash + 1;
-    if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp")) {
-      *why = arena_printf(a, "invalid protocol '%s' (want tcp, udp or sctp)",
-                          proto);
-      return -1;
-    }
-  }
   c = strrchr(s, ':');
   if (!c) {
     cport = s;
@@ -385,31 +380,50 @@ int model_parse_ports(struct arena *a, const char *spec, struct port **ports,
     *c = 0;
     cport = c + 1;
     c = strrchr(s, ':');
-    if (c && s[0] == '[' && c[-1] != ']')
-      c = NULL; /* "[::1]:80": the colon belongs to the address */
     if (!c) {
       hport = s;
-      if (s[0] == '[') {
-        *why = "want [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]";
-        return -1;
-      }
     } else {
       *c = 0;
       ip = s;
       hport = c + 1;
     }
   }
+  slash = strchr(cport, '/');
+  if (slash) {
+    char *p, *end;
+    *slash = 0;
+    p = slash + 1;
+    end = strchr(p, '/');
+    if (end)
+      *end = 0;
+    for (char *q = p; *q; q++)
+      *q = (char)tolower((unsigned char)*q);
+    if (*p)
+      proto = p;
+  }
+  if (!*cport) {
+    *why = "no container port (want [HOST_IP:][HOST_PORT:]CONTAINER_PORT"
+           "[/PROTOCOL])";
+    return -1;
+  }
+  if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp")) {
+    *why =
+        arena_printf(a, "invalid protocol '%s' (want tcp, udp or sctp)", proto);
+    return -1;
+  }
+  if (ip && !*ip)
+    ip = NULL; /* ":8080:80", or an IP interpolated to nothing */
   if (ip) {
     size_t l = strlen(ip);
-    if (ip[0] == '[' && l > 2 && ip[l - 1] == ']') {
+    if (ip[0] == '[') {
+      if (l < 3 || ip[l - 1] != ']') {
+        *why = "invalid host IP address";
+        return -1;
+      }
       ip = arena_strndup(a, ip + 1, l - 2);
-      if (inet_pton(AF_INET6, ip, addr) != 1)
-        ip = NULL;
-    } else if (inet_pton(AF_INET, ip, addr) != 1 &&
-               inet_pton(AF_INET6, ip, addr) != 1) {
-      ip = NULL;
     }
-    if (!ip) {
+    if (inet_pton(AF_INET, ip, addr) != 1 &&
+        inet_pton(AF_INET6, ip, addr) != 1) {
       *why = "invalid host IP address";
       return -1;
     }
