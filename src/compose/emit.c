@@ -349,16 +349,22 @@ static cJSON *volumes_json(const struct service *s)
     add_bool_if(o, "read_only", m->read_only);
     add_str(o, "consistency", m->consistency);
     if (m->has_bind || m->bind_propagation || m->bind_selinux ||
-        m->bind_create_host_path != TRI_UNSET) {
+        m->bind_recursive || m->bind_create_host_path != TRI_UNSET) {
       x = cJSON_AddObjectToObject(o, "bind");
       add_str(x, "propagation", m->bind_propagation);
-      add_bool_if(x, "create_host_path", m->bind_create_host_path == TRI_TRUE);
+      /* false printed too: `bind: {}` reads back as true */
+      add_tri(x, "create_host_path", m->bind_create_host_path);
       add_str(x, "selinux", m->bind_selinux);
+      add_str(x, "recursive", m->bind_recursive);
     }
     if (m->has_volume || m->volume_nocopy || m->volume_subpath) {
       x = cJSON_AddObjectToObject(o, "volume");
       add_bool_if(x, "nocopy", m->volume_nocopy);
       add_str(x, "subpath", m->volume_subpath);
+    }
+    if (m->has_image || m->image_subpath) {
+      x = cJSON_AddObjectToObject(o, "image");
+      add_str(x, "subpath", m->image_subpath);
     }
     if (m->has_tmpfs) {
       x = cJSON_AddObjectToObject(o, "tmpfs");

@@ -528,10 +528,10 @@ int model_parse_volume(struct arena *a, const char *spec, struct mount *m,
     m->has_bind = 1;
     m->volume_nocopy = 0;
   } else {
+    /* a named volume keeps z/Z and a propagation in bind:, as compose's
+     * parser does */
     m->type = MOUNT_VOLUME;
     m->has_volume = 1;
-    m->bind_selinux = NULL;
-    m->bind_propagation = NULL;
   }
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compose/fields.h"
 #include "compose/model-int.h"
 #include "compose/graph.h"
 #include "compose/problems.h"
@@ -644,6 +645,7 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
         mt->has_bind = 1;
         mt->bind_propagation = ftext(m, get(v, "propagation"));
         mt->bind_selinux = ftext(m, get(v, "selinux"));
+        mt->bind_recursive = ftext(m, get(v, "recursive"));
         mt->bind_create_host_path = is_null(c)   ? TRI_UNSET
                                     : boolean(c) ? TRI_TRUE
                                                  : TRI_FALSE;
@@ -653,6 +655,11 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
         mt->has_volume = 1;
         mt->volume_nocopy = boolean(get(v, "nocopy"));
         mt->volume_subpath = ftext(m, get(v, "subpath"));
+      }
+      v = get(it, "image");
+      if (v) {
+        mt->has_image = 1;
+        mt->image_subpath = ftext(m, get(v, "subpath"));
       }
       v = get(it, "tmpfs");
       if (v) {
@@ -1352,6 +1359,7 @@ static int service(struct mc *m, struct service *s, const char *name,
   m->where = arena_printf(m->a, "services.%s", name);
   if (!n || n->kind != YNODE_MAP)
     return 0;
+  fields_warn_service(m->ctx->warnings, m->where, n);
   for (i = 0; i < n->n; i++) {
     const char *key = n->keys[i]->str;
     for (k = 0; k < sizeof(simple) / sizeof(simple[0]); k++) {

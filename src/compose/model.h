@@ -113,13 +113,17 @@ struct mount {
   const char *bind_propagation;
   enum tristate bind_create_host_path;
   const char *bind_selinux;
+  const char *bind_recursive; /* enabled, disabled, writable, readonly */
   /* volume */
   int volume_nocopy;
   const char *volume_subpath;
+  /* image */
+  const char *image_subpath;
   /* tmpfs */
-  int64_t tmpfs_size;                  /* -1 unset */
-  int64_t tmpfs_mode;                  /* -1 unset */
-  int has_bind, has_volume, has_tmpfs; /* section present (prints `{}`) */
+  int64_t tmpfs_size;                             /* -1 unset */
+  int64_t tmpfs_mode;                             /* -1 unset */
+  int has_bind, has_volume, has_tmpfs, has_image; /* section present
+                                                     (prints `{}`) */
 };
 
 struct volumes_from {
