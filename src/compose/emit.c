@@ -864,6 +864,15 @@ cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
       cJSON_AddItemToObject(x, p->configs[i].key,
                             file_json(&e, &p->configs[i]));
   }
+  if (p->models && p->models->n) {
+    static const char *const mo[] = {"name", "model", "context_size",
+                                     "runtime_flags", NULL};
+    x = cJSON_AddObjectToObject(o, "models");
+    for (i = 0; i < p->models->n; i++)
+      cJSON_AddItemToObject(x, p->models->keys[i],
+                            mval_json(p->models->items[i], mo));
+    sort_object(x); /* a map in compose, printed sorted */
+  }
   e.json = 0; /* top-level extensions are printed in both formats */
   add_ext(&e, o, p->extensions);
   if (fmt == EMIT_FORMAT_JSON)

@@ -169,3 +169,11 @@ void fields_warn_service(struct strvec *w, const char *where,
     walk(w, svc, f->path, where, f->why);
   warn_mounts(w, where, ydoc_get(svc, "volumes"));
 }
+
+void fields_warn_models(struct strvec *w, const struct ynode *models)
+{
+  if (!w || !models || models->kind != YNODE_MAP || !models->n)
+    return;
+  warn(w, models->keys[0], "models",
+       PENDING " (no model runner is driven: models are not pulled or run)");
+}

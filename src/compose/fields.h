@@ -26,4 +26,8 @@ extern const struct field_unacted fields_unacted[];
 void fields_warn_service(struct strvec *w, const char *where,
                          const struct ynode *svc);
 
+/* The top-level models: loaded and shown, not run (no model runner is
+ * driven): one warning at the models key's first entry. */
+void fields_warn_models(struct strvec *w, const struct ynode *models);
+
 #endif

@@ -1211,6 +1211,14 @@ static int simple_field(struct mc *m, struct service *s, const char *key,
     break;
   case F_RAW:
     v = to_mval(m, n);
+    if (!strcmp(key, "models") && v->kind == MVAL_SEQ) {
+      /* [a, b] is {a: null, b: null}, as compose normalizes it */
+      struct mval *map = mval_new(m, MVAL_MAP);
+      for (i = 0; i < v->n; i++)
+        if (v->items[i]->kind == MVAL_STR)
+          mval_set(m, map, v->items[i]->str, mval_new(m, MVAL_NULL));
+      v = map;
+    }
     break;
   }
   if (!s->other)
@@ -1778,6 +1786,12 @@ static int check_service(struct mc *m, const struct service *s,
                "service \"%s\" refers to undefined config \"%s\"", s->name,
                s->configs[k].source);
   }
+  const struct mval *mods = mval_get(s->other, "models");
+  for (k = 0; mods && mods->kind == MVAL_MAP && k < mods->n; k++)
+    if (!mval_get(p->models, mods->keys[k]))
+      rc = bad(m, ref_node(get(n, "models"), mods->keys[k]),
+               "service \"%s\" refers to undefined model \"%s\"", s->name,
+               mods->keys[k]);
   at = get(get(n, "extends"), "service");
   if (is_scalar(at) && !get(get(n, "extends"), "file") &&
       !svc_known(p, at->str) && !disabled(p, at->str))
@@ -1891,6 +1905,13 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   volumes_top(&m, get(root, "volumes"));
   files_top(&m, get(root, "secrets"), &p->secrets, &p->nsecrets);
   files_top(&m, get(root, "configs"), &p->configs, &p->nconfigs);
+  const struct ynode *mv = get(root, "models");
+  if (mv && mv->kind == YNODE_MAP) {
+    p->models = to_mval(&m, mv);
+    for (i = 0; i < p->models->n; i++)
+      cast_num(&m, p->models->items[i], "context_size", 1);
+    fields_warn_models(ctx->warnings, mv);
+  }
 
   for (i = 0, k = 0; i < cnt; i++)
     k += profile_active(ctx, svcs->items[i]);

@@ -343,8 +343,10 @@ struct project {
   size_t nsecrets, nconfigs;
   struct kvlist environment; /* the interpolation variables, for labels */
   struct mval *extensions;   /* MAP of top-level x-* keys, or NULL */
-  int uninterpolated;        /* loaded without interpolation: a `$` in a
-                                string is still a reference */
+  struct mval *models; /* MAP of top-level models (as written, context_size
+                          a number), or NULL */
+  int uninterpolated;  /* loaded without interpolation: a `$` in a
+                          string is still a reference */
 };
 
 /* What model_build needs besides the tree. */
