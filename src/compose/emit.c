@@ -636,7 +636,8 @@ static cJSON *service_json(const struct em *e, const struct service *s)
     } else if (!strcmp(key, "environment")) {
       add_kv(o, key, &s->environment);
     } else if (!strcmp(key, "env_file")) {
-      if (s->nenv_files) {
+      /* normalized, its values are in environment: compose drops it */
+      if (s->nenv_files && !e->p->normalized) {
         x = cJSON_AddArrayToObject(o, key);
         for (i = 0; i < s->nenv_files; i++) {
           cJSON *f = cJSON_CreateObject();
@@ -655,7 +656,9 @@ static cJSON *service_json(const struct em *e, const struct service *s)
     } else if (!strcmp(key, "labels")) {
       add_kv(o, key, &s->labels);
     } else if (!strcmp(key, "label_file")) {
-      add_list(o, key, &s->label_files);
+      /* the same: its values are in labels */
+      if (!e->p->normalized)
+        add_list(o, key, &s->label_files);
     } else if (!strcmp(key, "logging")) {
       if (s->logging) {
         x = cJSON_AddObjectToObject(o, key);
@@ -829,6 +832,19 @@ static void sort_object(cJSON *o)
   free(v);
 }
 
+/* Whether an active service mounts the top-level volume key: compose's
+ * config leaves out the volumes no active service uses. */
+static int volume_used(const struct project *p, const char *key)
+{
+  for (size_t i = 0; i < p->nservices; i++)
+    for (size_t j = 0; j < p->services[i].nvolumes; j++) {
+      const struct mount *m = &p->services[i].volumes[j];
+      if (m->type == MOUNT_VOLUME && m->source && !strcmp(m->source, key))
+        return 1;
+    }
+  return 0;
+}
+
 cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
 {
   struct em e = {fmt, fmt == EMIT_FORMAT_JSON, p};
@@ -849,8 +865,11 @@ cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
   if (p->nvolumes) {
     x = cJSON_AddObjectToObject(o, "volumes");
     for (i = 0; i < p->nvolumes; i++)
-      cJSON_AddItemToObject(x, p->volumes[i].key,
-                            volume_json(&e, &p->volumes[i]));
+      if (!p->normalized || volume_used(p, p->volumes[i].key))
+        cJSON_AddItemToObject(x, p->volumes[i].key,
+                              volume_json(&e, &p->volumes[i]));
+    if (!x->child)
+      cJSON_DeleteItemFromObjectCaseSensitive(o, "volumes");
   }
   if (p->nsecrets) {
     x = cJSON_AddObjectToObject(o, "secrets");

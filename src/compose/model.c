@@ -1941,6 +1941,7 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
     goto fail;
   if (!ctx->no_normalize)
     normalize(&m);
+  p->normalized = !ctx->no_normalize;
   sort(p->services, p->nservices, sizeof(*p->services), cmp_service);
   for (i = 0; i < p->nservices; i++)
     sort(p->services[i].networks, p->services[i].nnetworks,

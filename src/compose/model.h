@@ -347,6 +347,7 @@ struct project {
                           a number), or NULL */
   int uninterpolated;  /* loaded without interpolation: a `$` in a
                           string is still a reference */
+  int normalized;      /* loaded with normalization (not --no-normalize) */
 };
 
 /* What model_build needs besides the tree. */
