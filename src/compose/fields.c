@@ -24,10 +24,7 @@ const struct field_unacted fields_unacted[] = {
     {"isolation", WINDOWS},
     {"links", PENDING " (HostConfig.Links not sent; the service name "
                       "resolves on the network, the link alias does not)"},
-    {"log_driver", PENDING " (legacy field; use logging.driver)"},
-    {"log_opt", PENDING " (legacy field; use logging.options)"},
     {"mem_swappiness", PENDING " (HostConfig.MemorySwappiness not sent)"},
-    {"volume_driver", PENDING " (HostConfig.VolumeDriver not sent)"},
     {"gpus", PENDING " (HostConfig.DeviceRequests not sent)"},
     {"post_start", PENDING " (lifecycle hooks are not run)"},
     {"pre_stop", PENDING " (lifecycle hooks are not run)"},
@@ -42,8 +39,12 @@ const struct field_unacted fields_unacted[] = {
      "not sent: Healthcheck.StartInterval needs Engine API 1.44"},
     {"networks.*.mac_address",
      "not sent: EndpointSettings.MacAddress needs Engine API 1.44"},
-    {"networks.*.priority",
+    {"networks.*.driver_opts",
+     PENDING " (EndpointSettings.DriverOpts not sent)"},
+    {"networks.*.gw_priority",
      "not sent: EndpointSettings.GwPriority needs Engine API 1.48"},
+    {"networks.*.interface_name",
+     "not sent: the interface name needs a newer Engine API than 1.41"},
     {"volumes[].volume.subpath",
      "not sent: Mount.VolumeOptions.Subpath needs Engine API 1.45"},
     {"volumes[].image", "not sent: image mounts need Engine API 1.47"},
@@ -176,4 +177,21 @@ void fields_warn_models(struct strvec *w, const struct ynode *models)
     return;
   warn(w, models->keys[0], "models",
        PENDING " (no model runner is driven: models are not pulled or run)");
+}
+
+const struct field_unacted fields_unacted_top[] = {
+    {"networks.*.enable_ipv4", "not sent: EnableIPv4 needs Engine API 1.47"},
+    {"networks.*.ipam.options", PENDING " (IPAM.Options not sent)"},
+    {NULL, NULL}};
+
+void fields_warn_top(struct strvec *w, const struct ynode *root)
+{
+  if (!w || !root || root->kind != YNODE_MAP)
+    return;
+  for (const struct field_unacted *f = fields_unacted_top; f->path; f++) {
+    const char *dot = strchr(f->path, '.');
+    char top[32];
+    snprintf(top, sizeof(top), "%.*s", (int)(dot - f->path), f->path);
+    walk(w, ydoc_get(root, top), dot + 1, top, f->why);
+  }
 }

@@ -26,6 +26,11 @@ extern const struct field_unacted fields_unacted[];
 void fields_warn_service(struct strvec *w, const char *where,
                          const struct ynode *svc);
 
+/* The same for fields outside services (paths from the top level, in
+ * fields_unacted_top). */
+extern const struct field_unacted fields_unacted_top[];
+void fields_warn_top(struct strvec *w, const struct ynode *root);
+
 /* The top-level models: loaded and shown, not run (no model runner is
  * driven): one warning at the models key's first entry. */
 void fields_warn_models(struct strvec *w, const struct ynode *models);

@@ -1905,6 +1905,7 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   volumes_top(&m, get(root, "volumes"));
   files_top(&m, get(root, "secrets"), &p->secrets, &p->nsecrets);
   files_top(&m, get(root, "configs"), &p->configs, &p->nconfigs);
+  fields_warn_top(ctx->warnings, root);
   const struct ynode *mv = get(root, "models");
   if (mv && mv->kind == YNODE_MAP) {
     p->models = to_mval(&m, mv);
