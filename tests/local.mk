@@ -9,5 +9,5 @@ TESTS += tests/conformance/own.sh tests/conformance/shared.sh \
 EXTRA_DIST += tests/fuzz
 
 # Tree-wide checks.
-TESTS += tests/format.sh
-EXTRA_DIST += tests/format.sh
+TESTS += tests/format.sh tests/fields.sh
+EXTRA_DIST += tests/format.sh tests/fields.sh tests/fields.py

@@ -3,6 +3,7 @@
  * compose's; maps that compose keeps as Go maps come out sorted. */
 #include "compose/emit.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -348,16 +349,22 @@ static cJSON *volumes_json(const struct service *s)
     add_bool_if(o, "read_only", m->read_only);
     add_str(o, "consistency", m->consistency);
     if (m->has_bind || m->bind_propagation || m->bind_selinux ||
-        m->bind_create_host_path != TRI_UNSET) {
+        m->bind_recursive || m->bind_create_host_path != TRI_UNSET) {
       x = cJSON_AddObjectToObject(o, "bind");
       add_str(x, "propagation", m->bind_propagation);
-      add_bool_if(x, "create_host_path", m->bind_create_host_path == TRI_TRUE);
+      /* false printed too: `bind: {}` reads back as true */
+      add_tri(x, "create_host_path", m->bind_create_host_path);
       add_str(x, "selinux", m->bind_selinux);
+      add_str(x, "recursive", m->bind_recursive);
     }
     if (m->has_volume || m->volume_nocopy || m->volume_subpath) {
       x = cJSON_AddObjectToObject(o, "volume");
       add_bool_if(x, "nocopy", m->volume_nocopy);
       add_str(x, "subpath", m->volume_subpath);
+    }
+    if (m->has_image || m->image_subpath) {
+      x = cJSON_AddObjectToObject(o, "image");
+      add_str(x, "subpath", m->image_subpath);
     }
     if (m->has_tmpfs) {
       x = cJSON_AddObjectToObject(o, "tmpfs");
@@ -629,7 +636,8 @@ static cJSON *service_json(const struct em *e, const struct service *s)
     } else if (!strcmp(key, "environment")) {
       add_kv(o, key, &s->environment);
     } else if (!strcmp(key, "env_file")) {
-      if (s->nenv_files) {
+      /* normalized, its values are in environment: compose drops it */
+      if (s->nenv_files && !e->p->normalized) {
         x = cJSON_AddArrayToObject(o, key);
         for (i = 0; i < s->nenv_files; i++) {
           cJSON *f = cJSON_CreateObject();
@@ -648,7 +656,9 @@ static cJSON *service_json(const struct em *e, const struct service *s)
     } else if (!strcmp(key, "labels")) {
       add_kv(o, key, &s->labels);
     } else if (!strcmp(key, "label_file")) {
-      add_list(o, key, &s->label_files);
+      /* the same: its values are in labels */
+      if (!e->p->normalized)
+        add_list(o, key, &s->label_files);
     } else if (!strcmp(key, "logging")) {
       if (s->logging) {
         x = cJSON_AddObjectToObject(o, key);
@@ -822,6 +832,19 @@ static void sort_object(cJSON *o)
   free(v);
 }
 
+/* Whether an active service mounts the top-level volume key: compose's
+ * config leaves out the volumes no active service uses. */
+static int volume_used(const struct project *p, const char *key)
+{
+  for (size_t i = 0; i < p->nservices; i++)
+    for (size_t j = 0; j < p->services[i].nvolumes; j++) {
+      const struct mount *m = &p->services[i].volumes[j];
+      if (m->type == MOUNT_VOLUME && m->source && !strcmp(m->source, key))
+        return 1;
+    }
+  return 0;
+}
+
 cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
 {
   struct em e = {fmt, fmt == EMIT_FORMAT_JSON, p};
@@ -842,8 +865,11 @@ cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
   if (p->nvolumes) {
     x = cJSON_AddObjectToObject(o, "volumes");
     for (i = 0; i < p->nvolumes; i++)
-      cJSON_AddItemToObject(x, p->volumes[i].key,
-                            volume_json(&e, &p->volumes[i]));
+      if (!p->normalized || volume_used(p, p->volumes[i].key))
+        cJSON_AddItemToObject(x, p->volumes[i].key,
+                              volume_json(&e, &p->volumes[i]));
+    if (!x->child)
+      cJSON_DeleteItemFromObjectCaseSensitive(o, "volumes");
   }
   if (p->nsecrets) {
     x = cJSON_AddObjectToObject(o, "secrets");
@@ -856,6 +882,15 @@ cJSON *emit_project_as(const struct project *p, enum emit_format fmt)
     for (i = 0; i < p->nconfigs; i++)
       cJSON_AddItemToObject(x, p->configs[i].key,
                             file_json(&e, &p->configs[i]));
+  }
+  if (p->models && p->models->n) {
+    static const char *const mo[] = {"name", "model", "context_size",
+                                     "runtime_flags", NULL};
+    x = cJSON_AddObjectToObject(o, "models");
+    for (i = 0; i < p->models->n; i++)
+      cJSON_AddItemToObject(x, p->models->keys[i],
+                            mval_json(p->models->items[i], mo));
+    sort_object(x); /* a map in compose, printed sorted */
   }
   e.json = 0; /* top-level extensions are printed in both formats */
   add_ext(&e, o, p->extensions);
@@ -882,6 +917,40 @@ static int looks_like_date(const char *s)
 {
   return strlen(s) >= 10 && s[4] == '-' && s[7] == '-' &&
          strspn(s, "0123456789") == 4;
+}
+
+/* Text a YAML 1.1 reader takes for a number (0b101, 1_000, 0123 as
+ * octal, 1:20 sexagesimal aside): quoted on output so that every reader,
+ * not only a core-schema one, reads the string back. */
+static int yaml11_number(const char *s)
+{
+  const char *p = s;
+  int digits = 0, dot = 0, exp = 0;
+
+  if (*p == '-' || *p == '+')
+    p++;
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'o' || p[1] == 'b') && p[2]) {
+    const char *q = p + 2;
+    while (isxdigit((unsigned char)*q) || *q == '_')
+      q++;
+    return !*q;
+  }
+  for (; *p; p++) {
+    if (isdigit((unsigned char)*p) || (*p == '_' && digits)) {
+      digits++;
+    } else if (*p == '.' && !dot && !exp) {
+      dot = 1;
+    } else if ((*p == 'e' || *p == 'E') && digits && !exp) {
+      exp = 1;
+      if (p[1] == '-' || p[1] == '+')
+        p++;
+      if (!isdigit((unsigned char)p[1]))
+        return 0;
+    } else {
+      return 0;
+    }
+  }
+  return digits > 0;
 }
 
 static void number_text(double d, char *buf, size_t size)
@@ -913,8 +982,9 @@ static int string_scalar(yaml_emitter_t *em, const char *s)
 {
   if (strchr(s, '\n'))
     return scalar(em, s, 0, YAML_LITERAL_SCALAR_STYLE);
-  if (model_scalar_type(s) != STYPE_STR || looks_like_date(s) ||
-      !strcmp(s, "<<") || !strcmp(s, "="))
+  if (model_scalar_type(s) != STYPE_STR || model_bool(s) >= 0 ||
+      yaml11_number(s) || looks_like_date(s) || !strcmp(s, "<<") ||
+      !strcmp(s, "="))
     return scalar(em, s, 0, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
   return scalar(em, s, 1, YAML_ANY_SCALAR_STYLE);
 }

@@ -363,6 +363,9 @@ static void walk_node(struct walk *w, struct ynode *n)
     }
     n->str = res;
     n->len = strlen(res);
+    /* interpolated text is a string; the field it lands in may cast it
+     * (replicas: ${N} is a number there), nothing else retypes it */
+    n->flags |= YNODE_QUOTED;
     return;
   case YNODE_SEQ:
     for (size_t i = 0; i < n->n; i++) {

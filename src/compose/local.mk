@@ -9,7 +9,8 @@ libwcompose_a_SOURCES += src/compose/ydoc.c src/compose/ydoc.h \
   src/compose/model.h src/compose/model-parse.c src/compose/model-int.h \
   src/compose/graph.c src/compose/graph.h src/compose/emit.c \
   src/compose/emit.h src/compose/sindex.c src/compose/sindex.h \
-  src/compose/problems.c src/compose/problems.h
+  src/compose/problems.c src/compose/problems.h src/compose/fields.c \
+  src/compose/fields.h
 
 nodist_libwcompose_a_SOURCES += src/compose/schema-data.c
 BUILT_SOURCES += src/compose/schema-data.c

@@ -28,11 +28,20 @@ char *model_abs_path(struct arena *a, const char *dir, const char *home,
 /* The shortest text for a double that reads back the same ("0.001"). */
 void model_format_float(double f, char *buf, size_t size);
 
-/* Type of a plain scalar text under YAML 1.1 resolution. */
+/* Type of a plain scalar text under the YAML 1.2 core schema (as
+ * ydoc_scalar_type; "" is null). */
 enum model_stype { STYPE_NULL, STYPE_BOOL, STYPE_INT, STYPE_FLOAT, STYPE_STR };
 enum model_stype model_scalar_type(const char *s);
-/* 1, 0, or -1 when s is not a YAML 1.1 boolean. */
+/* 1, 0, or -1 when s is not a boolean word. A field typed boolean also
+ * takes YAML 1.1's words (yes/no/on/off/y/n) as compose's loader does;
+ * nowhere else are they booleans. */
 int model_bool(const char *s);
+/* An integer field's text: decimal (leading zeros too), 0o octal, 0x hex
+ * (the core schema's forms). */
+int64_t model_int(const char *s);
+/* A file mode's text (secrets/configs mode, tmpfs mode): octal when it
+ * starts with 0 or 0o, as compose reads 0440; decimal otherwise. */
+int64_t model_mode(const char *s);
 
 /* One short-syntax port spec expanded as compose does: ports[0..n) from
  * the arena. -1 and a message (static text, or from the arena) on error. */

@@ -302,45 +302,43 @@ int model_bool(const char *s)
   return -1;
 }
 
+int64_t model_int(const char *s)
+{
+  if (s[0] == '0' && s[1] == 'o')
+    return strtoll(s + 2, NULL, 8);
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    return strtoll(s + 2, NULL, 16);
+  return strtoll(s, NULL, 10);
+}
+
+int64_t model_mode(const char *s)
+{
+  if (s[0] == '0' && s[1] == 'o')
+    return strtoll(s + 2, NULL, 8);
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    return strtoll(s + 2, NULL, 16);
+  return strtoll(s, NULL, s[0] == '0' ? 8 : 10);
+}
+
 enum model_stype model_scalar_type(const char *s)
 {
-  const char *p = s;
-  int digits = 0, dot = 0, exp = 0;
+  struct ynode n = {.kind = YNODE_SCALAR, .str = s, .len = strlen(s)};
 
-  if (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-      !strcmp(s, "NULL"))
+  if (!*s)
     return STYPE_NULL;
-  if (model_bool(s) >= 0)
+  switch (ydoc_scalar_type(&n)) {
+  case YSCALAR_NULL:
+    return STYPE_NULL;
+  case YSCALAR_BOOL:
     return STYPE_BOOL;
-  if (*p == '-' || *p == '+')
-    p++;
-  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'o' || p[1] == 'b') && p[2]) {
-    const char *q = p + 2;
-    while (isxdigit((unsigned char)*q) || *q == '_')
-      q++;
-    return *q ? STYPE_STR : STYPE_INT;
-  }
-  if (!strcmp(p, ".inf") || !strcmp(p, ".Inf") || !strcmp(p, ".INF") ||
-      !strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))
+  case YSCALAR_INT:
+    return STYPE_INT;
+  case YSCALAR_FLOAT:
     return STYPE_FLOAT;
-  for (; *p; p++) {
-    if (isdigit((unsigned char)*p) || (*p == '_' && digits)) {
-      digits++;
-    } else if (*p == '.' && !dot && !exp) {
-      dot = 1;
-    } else if ((*p == 'e' || *p == 'E') && digits && !exp) {
-      exp = 1;
-      if (p[1] == '-' || p[1] == '+')
-        p++;
-      if (!isdigit((unsigned char)p[1]))
-        return STYPE_STR;
-    } else {
-      return STYPE_STR;
-    }
+  case YSCALAR_STRING:
+    break;
   }
-  if (!digits)
-    return STYPE_STR;
-  return dot || exp ? STYPE_FLOAT : STYPE_INT;
+  return STYPE_STR;
 }
 
 static int parse_range(const char *s, unsigned long *lo, unsigned long *hi)
@@ -361,6 +359,11 @@ static int parse_range(const char *s, unsigned long *lo, unsigned long *hi)
   return 0;
 }
 
+/* As compose reads a short port (docker/go-connections' ParsePortSpec):
+ * the text splits on ':' into [IP:][HOST:]CONTAINER[/PROTO], where every
+ * part but the last two is the IP (an IPv6 address needs no brackets);
+ * an empty IP or host port is no IP or no host port, and the protocol is
+ * what follows the first '/' (empty means tcp), in any case. */
 int model_parse_ports(struct arena *a, const char *spec, struct port **ports,
                       size_t *n, const char **why)
 {
@@ -370,16 +373,6 @@ int model_parse_ports(struct arena *a, const char *spec, struct port **ports,
   unsigned long clo, chi, hlo = 0, hhi = 0, i;
   unsigned char addr[16];
 
-  slash = strrchr(s, '/');
-  if (slash) {
-    *slash = 0;
-    proto = slash + 1;
-    if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp")) {
-      *why = arena_printf(a, "invalid protocol '%s' (want tcp, udp or sctp)",
-                          proto);
-      return -1;
-    }
-  }
   c = strrchr(s, ':');
   if (!c) {
     cport = s;
@@ -387,31 +380,50 @@ int model_parse_ports(struct arena *a, const char *spec, struct port **ports,
     *c = 0;
     cport = c + 1;
     c = strrchr(s, ':');
-    if (c && s[0] == '[' && c[-1] != ']')
-      c = NULL; /* "[::1]:80": the colon belongs to the address */
     if (!c) {
       hport = s;
-      if (s[0] == '[') {
-        *why = "want [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]";
-        return -1;
-      }
     } else {
       *c = 0;
       ip = s;
       hport = c + 1;
     }
   }
+  slash = strchr(cport, '/');
+  if (slash) {
+    char *p, *end;
+    *slash = 0;
+    p = slash + 1;
+    end = strchr(p, '/');
+    if (end)
+      *end = 0;
+    for (char *q = p; *q; q++)
+      *q = (char)tolower((unsigned char)*q);
+    if (*p)
+      proto = p;
+  }
+  if (!*cport) {
+    *why = "no container port (want [HOST_IP:][HOST_PORT:]CONTAINER_PORT"
+           "[/PROTOCOL])";
+    return -1;
+  }
+  if (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "sctp")) {
+    *why =
+        arena_printf(a, "invalid protocol '%s' (want tcp, udp or sctp)", proto);
+    return -1;
+  }
+  if (ip && !*ip)
+    ip = NULL; /* ":8080:80", or an IP interpolated to nothing */
   if (ip) {
     size_t l = strlen(ip);
-    if (ip[0] == '[' && l > 2 && ip[l - 1] == ']') {
+    if (ip[0] == '[') {
+      if (l < 3 || ip[l - 1] != ']') {
+        *why = "invalid host IP address";
+        return -1;
+      }
       ip = arena_strndup(a, ip + 1, l - 2);
-      if (inet_pton(AF_INET6, ip, addr) != 1)
-        ip = NULL;
-    } else if (inet_pton(AF_INET, ip, addr) != 1 &&
-               inet_pton(AF_INET6, ip, addr) != 1) {
-      ip = NULL;
     }
-    if (!ip) {
+    if (inet_pton(AF_INET, ip, addr) != 1 &&
+        inet_pton(AF_INET6, ip, addr) != 1) {
       *why = "invalid host IP address";
       return -1;
     }
@@ -516,10 +528,10 @@ int model_parse_volume(struct arena *a, const char *spec, struct mount *m,
     m->has_bind = 1;
     m->volume_nocopy = 0;
   } else {
+    /* a named volume keeps z/Z and a propagation in bind:, as compose's
+     * parser does */
     m->type = MOUNT_VOLUME;
     m->has_volume = 1;
-    m->bind_selinux = NULL;
-    m->bind_propagation = NULL;
   }
   return 0;
 }

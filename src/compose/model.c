@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compose/fields.h"
 #include "compose/model-int.h"
 #include "compose/graph.h"
 #include "compose/problems.h"
@@ -198,8 +199,7 @@ static struct mval *to_mval(struct mc *m, const struct ynode *n)
     return v;
   case STYPE_INT:
     v = mval_new(m, MVAL_INT);
-    v->i = strtoll(n->str[1] == 'o' ? n->str + 2 : n->str, NULL,
-                   n->str[1] == 'o' ? 8 : 0);
+    v->i = model_int(n->str);
     v->str = arena_strdup(m->a, n->str);
     return v;
   case STYPE_FLOAT:
@@ -404,9 +404,14 @@ static int64_t intval(const struct ynode *n, int64_t dflt)
 {
   if (!is_scalar(n))
     return dflt;
-  if (n->str[0] == '0' && n->str[1] == 'o')
-    return strtoll(n->str + 2, NULL, 8);
-  return strtoll(n->str, NULL, 0);
+  return model_int(n->str);
+}
+
+static int64_t modeval(const struct ynode *n)
+{
+  if (!is_scalar(n))
+    return -1;
+  return model_mode(n->str);
 }
 
 /* ---- services ---- */
@@ -431,7 +436,7 @@ static void file_refs(struct mc *m, const struct ynode *n,
     f->target = ftext(m, get(it, "target"));
     f->uid = ftext(m, get(it, "uid"));
     f->gid = ftext(m, get(it, "gid"));
-    f->mode = intval(get(it, "mode"), -1);
+    f->mode = modeval(get(it, "mode"));
   }
 }
 
@@ -640,6 +645,7 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
         mt->has_bind = 1;
         mt->bind_propagation = ftext(m, get(v, "propagation"));
         mt->bind_selinux = ftext(m, get(v, "selinux"));
+        mt->bind_recursive = ftext(m, get(v, "recursive"));
         mt->bind_create_host_path = is_null(c)   ? TRI_UNSET
                                     : boolean(c) ? TRI_TRUE
                                                  : TRI_FALSE;
@@ -650,12 +656,17 @@ static int volumes(struct mc *m, struct service *s, const struct ynode *n)
         mt->volume_nocopy = boolean(get(v, "nocopy"));
         mt->volume_subpath = ftext(m, get(v, "subpath"));
       }
+      v = get(it, "image");
+      if (v) {
+        mt->has_image = 1;
+        mt->image_subpath = ftext(m, get(v, "subpath"));
+      }
       v = get(it, "tmpfs");
       if (v) {
         mt->has_tmpfs = 1;
         if (bytes(m, get(v, "size"), &mt->tmpfs_size))
           return ERR_CONFIG;
-        mt->tmpfs_mode = intval(get(v, "mode"), -1);
+        mt->tmpfs_mode = modeval(get(v, "mode"));
       }
     } else {
       s->nvolumes--;
@@ -937,8 +948,29 @@ static void devices(struct mc *m, struct service *s, const struct ynode *n)
   }
 }
 
+/* A numeric field of a generic value written as a string (interpolated,
+ * or quoted): typed by its field as compose casts it ("03" is 3). */
+static void cast_num(struct mc *m, const struct mval *map, const char *key,
+                     int integer)
+{
+  struct mval *v = (struct mval *)mval_get(map, key);
+  enum model_stype t;
+
+  if (!v || v->kind != MVAL_STR)
+    return;
+  t = model_scalar_type(v->str);
+  if (t == STYPE_INT && integer) {
+    v->kind = MVAL_INT;
+    v->i = model_int(v->str);
+  } else if ((t == STYPE_INT || t == STYPE_FLOAT) && !integer) {
+    v->kind = MVAL_FLOAT;
+    v->f = strtod(v->str, NULL);
+  }
+  (void)m;
+}
+
 /* deploy, normalized: durations and byte sizes as compose prints them,
- * cpus as numbers, labels as a map. */
+ * cpus as numbers, labels as a map, the numeric fields as numbers. */
 static int deploy(struct mc *m, struct service *s, const struct ynode *n)
 {
   static const char *const durs[] = {"delay", "monitor", "window", NULL};
@@ -1001,6 +1033,18 @@ static int deploy(struct mc *m, struct service *s, const struct ynode *n)
   }
   if (is_scalar(get(n, "replicas")))
     s->replicas = (int)intval(get(n, "replicas"), 1);
+  cast_num(m, d, "replicas", 1);
+  for (i = 0; i < 2; i++) {
+    const struct mval *u = mval_get(d, sub[i]);
+    cast_num(m, u, "parallelism", 1);
+    cast_num(m, u, "max_failure_ratio", 0);
+  }
+  cast_num(m, mval_get(d, "restart_policy"), "max_attempts", 1);
+  cast_num(m, mval_get(d, "placement"), "max_replicas_per_node", 1);
+  for (i = 0; i < 2; i++)
+    cast_num(m,
+             mval_get(mval_get(d, "resources"), i ? "reservations" : "limits"),
+             "pids", 1);
   return 0;
 }
 
@@ -1175,6 +1219,14 @@ static int simple_field(struct mc *m, struct service *s, const char *key,
     break;
   case F_RAW:
     v = to_mval(m, n);
+    if (!strcmp(key, "models") && v->kind == MVAL_SEQ) {
+      /* [a, b] is {a: null, b: null}, as compose normalizes it */
+      struct mval *map = mval_new(m, MVAL_MAP);
+      for (i = 0; i < v->n; i++)
+        if (v->items[i]->kind == MVAL_STR)
+          mval_set(m, map, v->items[i]->str, mval_new(m, MVAL_NULL));
+      v = map;
+    }
     break;
   }
   v->pos = n->pos;
@@ -1325,6 +1377,7 @@ static int service(struct mc *m, struct service *s, const char *name,
   m->where = arena_printf(m->a, "services.%s", name);
   if (!n || n->kind != YNODE_MAP)
     return 0;
+  fields_warn_service(m->ctx->warnings, m->where, n);
   for (i = 0; i < n->n; i++) {
     const char *key = n->keys[i]->str;
     for (k = 0; k < sizeof(simple) / sizeof(simple[0]); k++) {
@@ -1744,6 +1797,12 @@ static int check_service(struct mc *m, const struct service *s,
                "service \"%s\" refers to undefined config \"%s\"", s->name,
                s->configs[k].source);
   }
+  const struct mval *mods = mval_get(s->other, "models");
+  for (k = 0; mods && mods->kind == MVAL_MAP && k < mods->n; k++)
+    if (!mval_get(p->models, mods->keys[k]))
+      rc = bad(m, ref_node(get(n, "models"), mods->keys[k]),
+               "service \"%s\" refers to undefined model \"%s\"", s->name,
+               mods->keys[k]);
   at = get(get(n, "extends"), "service");
   if (is_scalar(at) && !get(get(n, "extends"), "file") &&
       !svc_known(p, at->str) && !disabled(p, at->str))
@@ -1857,6 +1916,14 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
   volumes_top(&m, get(root, "volumes"));
   files_top(&m, get(root, "secrets"), &p->secrets, &p->nsecrets);
   files_top(&m, get(root, "configs"), &p->configs, &p->nconfigs);
+  fields_warn_top(ctx->warnings, root);
+  const struct ynode *mv = get(root, "models");
+  if (mv && mv->kind == YNODE_MAP) {
+    p->models = to_mval(&m, mv);
+    for (i = 0; i < p->models->n; i++)
+      cast_num(&m, p->models->items[i], "context_size", 1);
+    fields_warn_models(ctx->warnings, mv);
+  }
 
   for (i = 0, k = 0; i < cnt; i++)
     k += profile_active(ctx, svcs->items[i]);
@@ -1886,6 +1953,7 @@ int model_build(const struct ynode *root, const struct model_ctx *ctx,
     goto fail;
   if (!ctx->no_normalize)
     normalize(&m);
+  p->normalized = !ctx->no_normalize;
   sort(p->services, p->nservices, sizeof(*p->services), cmp_service);
   for (i = 0; i < p->nservices; i++)
     sort(p->services[i].networks, p->services[i].nnetworks,

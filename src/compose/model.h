@@ -115,13 +115,17 @@ struct mount {
   const char *bind_propagation;
   enum tristate bind_create_host_path;
   const char *bind_selinux;
+  const char *bind_recursive; /* enabled, disabled, writable, readonly */
   /* volume */
   int volume_nocopy;
   const char *volume_subpath;
+  /* image */
+  const char *image_subpath;
   /* tmpfs */
-  int64_t tmpfs_size;                  /* -1 unset */
-  int64_t tmpfs_mode;                  /* -1 unset */
-  int has_bind, has_volume, has_tmpfs; /* section present (prints `{}`) */
+  int64_t tmpfs_size;                             /* -1 unset */
+  int64_t tmpfs_mode;                             /* -1 unset */
+  int has_bind, has_volume, has_tmpfs, has_image; /* section present
+                                                     (prints `{}`) */
 };
 
 struct volumes_from {
@@ -342,8 +346,11 @@ struct project {
   size_t nsecrets, nconfigs;
   struct kvlist environment; /* the interpolation variables, for labels */
   struct mval *extensions;   /* MAP of top-level x-* keys, or NULL */
-  int uninterpolated;        /* loaded without interpolation: a `$` in a
-                                string is still a reference */
+  struct mval *models; /* MAP of top-level models (as written, context_size
+                          a number), or NULL */
+  int uninterpolated;  /* loaded without interpolation: a `$` in a
+                          string is still a reference */
+  int normalized;      /* loaded with normalization (not --no-normalize) */
 };
 
 /* What model_build needs besides the tree. */

@@ -207,12 +207,13 @@ static const regex_t *find_pattern(const struct schema *s, const char *src)
 
 /* ---- node typing ---- */
 
-/* The JSON type names a node matches. Plain scalars are typed by YAML
- * rules; a YAML 1.1-only boolean word (yes, no, on, off, y, n) also reads as
- * a string, as go-yaml v3 reads it. A quoted scalar is a string, and also
- * a boolean or number when its text is one: compose casts interpolated
- * text to the field's type, so `replicas: "3"` is accepted as compose
- * accepts it. */
+/* The JSON type names a node matches. Plain scalars are typed by the
+ * YAML 1.2 core schema; a YAML 1.1-only boolean word (yes, no, on, off,
+ * y, n) is a string that a boolean field also takes, as compose's loader
+ * casts it. A quoted or interpolated scalar is a string, and also a
+ * boolean or number when its text is one: compose casts interpolated text
+ * to the field's type, so `replicas: "3"` is accepted as compose accepts
+ * it. */
 enum jt {
   JT_NULL = 1 << 0,
   JT_BOOL = 1 << 1,
@@ -230,9 +231,15 @@ static enum yscalar_type plain_type(const struct ynode *n)
   return ydoc_scalar_type(&t);
 }
 
-static int is_true_false(const char *s)
+static int is_bool_word(const char *s)
 {
-  return !strcasecmp(s, "true") || !strcasecmp(s, "false");
+  static const char *const w[] = {"y",  "Y",   "yes", "Yes", "YES", "on",
+                                  "On", "ON",  "n",   "N",   "no",  "No",
+                                  "NO", "off", "Off", "OFF"};
+  for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+    if (!strcmp(s, w[i]))
+      return 1;
+  return 0;
 }
 
 static unsigned node_types(const struct ynode *n)
@@ -244,6 +251,8 @@ static unsigned node_types(const struct ynode *n)
   if (n->kind == YNODE_SEQ)
     return JT_ARR;
   enum yscalar_type t = plain_type(n);
+  if (t == YSCALAR_STRING && is_bool_word(n->str))
+    return JT_STR | JT_BOOL;
   if (n->flags & YNODE_QUOTED) {
     unsigned m = JT_STR;
     if (t == YSCALAR_BOOL)
@@ -258,7 +267,7 @@ static unsigned node_types(const struct ynode *n)
   case YSCALAR_NULL:
     return JT_NULL;
   case YSCALAR_BOOL:
-    return is_true_false(n->str) ? JT_BOOL : (JT_BOOL | JT_STR);
+    return JT_BOOL;
   case YSCALAR_INT:
     return JT_INT | JT_NUM;
   case YSCALAR_FLOAT:

@@ -737,12 +737,9 @@ static int in_list(const char *s, const char *const *list)
   return 0;
 }
 
-static const char *const true_words[] = {"y",   "Y",    "yes",  "Yes",
-                                         "YES", "true", "True", "TRUE",
-                                         "on",  "On",   "ON",   NULL};
-static const char *const false_words[] = {"n",   "N",     "no",    "No",
-                                          "NO",  "false", "False", "FALSE",
-                                          "off", "Off",   "OFF",   NULL};
+/* YAML 1.2 core schema: only these are booleans. */
+static const char *const true_words[] = {"true", "True", "TRUE", NULL};
+static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 
 int ydoc_bool(const struct ynode *n)
 {
@@ -769,29 +766,21 @@ static int digit_in_base(int c, int base)
   return v < base;
 }
 
-/* An integer as Go's strconv.ParseInt/ParseUint(s, 0, 64) reads it once
- * underscores are gone (what go-yaml v3 does): sign, 0x/0o/0b, a leading 0
- * for octal. Returns 1 when it fits 64 bits. */
-static int is_go_int(const char *s)
+/* An integer of the core schema: [-+]?[0-9]+ (decimal, leading zeros
+ * included: 0123 is 123), 0o[0-7]+, 0x[0-9a-fA-F]+. Returns 1 when it
+ * fits 64 bits (a longer one reads as a float). */
+static int is_core_int(const char *s)
 {
-  int neg = 0;
-  if (*s == '+' || *s == '-') {
-    neg = *s == '-';
-    s++;
-  }
-  int base = 10;
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+  int neg = 0, base = 10;
+  if (s[0] == '0' && s[1] == 'x') {
     base = 16;
     s += 2;
-  } else if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
+  } else if (s[0] == '0' && s[1] == 'o') {
     base = 8;
     s += 2;
-  } else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
-    base = 2;
-    s += 2;
-  } else if (s[0] == '0' && s[1]) {
-    base = 8;
-    s += 1;
+  } else if (*s == '+' || *s == '-') {
+    neg = *s == '-';
+    s++;
   }
   if (!*s)
     return 0;
@@ -809,7 +798,7 @@ static int is_go_int(const char *s)
   return v <= (unsigned __int128)UINT64_MAX;
 }
 
-/* go-yaml v3's float form: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+/* The core schema's float: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
  */
 static int is_yaml_float(const char *s)
 {
@@ -868,22 +857,9 @@ enum yscalar_type ydoc_scalar_type(const struct ynode *n)
     return YSCALAR_BOOL;
   if (in_list(s, special_floats))
     return YSCALAR_FLOAT;
-  int c = (unsigned char)s[0];
-  if (!(c == '+' || c == '-' || c == '.' || (c >= '0' && c <= '9')))
-    return YSCALAR_STRING;
-  if (n->len > 400)
-    return YSCALAR_STRING;
-  char plain[512];
-  size_t j = 0;
-  for (size_t i = 0; i < n->len; i++)
-    if (s[i] != '_')
-      plain[j++] = s[i];
-  plain[j] = '\0';
-  if (c == '.')
-    return is_yaml_float(s) ? YSCALAR_FLOAT : YSCALAR_STRING;
-  if (is_go_int(plain))
+  if (is_core_int(s))
     return YSCALAR_INT;
-  if (is_yaml_float(plain))
+  if (is_yaml_float(s))
     return YSCALAR_FLOAT;
   return YSCALAR_STRING;
 }

@@ -19,16 +19,19 @@ enum ynode_kind {
 };
 
 enum ynode_flags {
-  YNODE_QUOTED = 1 << 0,   /* single/double quoted or block scalar: a string */
+  YNODE_QUOTED = 1 << 0,   /* quoted, block or interpolated: a string (a
+                              field with another type may cast its text) */
   YNODE_RESET = 1 << 1,    /* tagged !reset: remove/empty in merges */
   YNODE_OVERRIDE = 1 << 2, /* tagged !override: replace instead of merge */
   YNODE_NOINTERP = 1 << 3, /* produced by the loader; never interpolated */
   YNODE_BUSY = 1 << 4      /* a service whose extends the loader resolves */
 };
 
-/* The type a plain scalar has under YAML 1.1 / compose-go resolution:
- * null, booleans (true/false/yes/no/on/off in any case listed by YAML 1.1),
- * integers (decimal, 0x, 0o), floats, else string. Quoted is string. */
+/* The type a plain scalar has under the YAML 1.2 core schema (what
+ * compose's YAML reader gives a value whose field does not type it): null,
+ * booleans (true/false in three cases), integers (decimal with leading
+ * zeros still decimal, 0o octal, 0x hex), floats, else string. Quoted,
+ * block and interpolated scalars are strings. */
 enum yscalar_type {
   YSCALAR_NULL,
   YSCALAR_BOOL,
@@ -100,15 +103,13 @@ struct ynode *ydoc_get(const struct ynode *map, const char *key);
 /* Index of key in map (the first when a key repeats), or -1. */
 long ydoc_index(const struct ynode *map, const char *key);
 /* Type of a scalar under the rules above (NULL nodes give YSCALAR_NULL).
- * Booleans: y Y yes Yes YES n N no No NO true True TRUE false False FALSE
- * on On ON off Off OFF. Integers as go-yaml v3 reads them (underscores
- * dropped, +/- sign, 0x 0o 0b, leading-0 octal, 64 bits); floats
- * [-+]?(.d+|d+(.d*)?)([eE][-+]?d+)?, .inf/.nan forms, and integers too
- * large for 64 bits. An empty SCALAR (built, or interpolated to "") is a
- * string. Note go-yaml v3 itself only takes y/yes/on/... as booleans when
- * decoding into a bool field: use the text where a string is wanted. */
+ * Booleans: true True TRUE false False FALSE (yes, no, on, off, y, n are
+ * strings). Integers: [-+]?[0-9]+, 0o[0-7]+, 0x[0-9a-fA-F]+ within 64 bits;
+ * floats [-+]?(.d+|d+(.d*)?)([eE][-+]?d+)?, the .inf/.nan forms, and
+ * integers too large for 64 bits. No underscores (1_000 is a string). An
+ * empty SCALAR (built, or interpolated to "") is a string. */
 enum yscalar_type ydoc_scalar_type(const struct ynode *n);
-/* Boolean value of a YAML 1.1 boolean scalar: 1, 0, or -1 if not a bool. */
+/* Boolean value of a core-schema boolean scalar: 1, 0, or -1 if not one. */
 int ydoc_bool(const struct ynode *n);
 
 /* Builders: new nodes in the arena, positioned at pos (may be NULL). */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The project's own conformance cases. good/<name>.yaml loads, and
 # `config --format json` equals good/<name>.expected.json (paths under
-# /WORKDIR); bad/<name>.yaml fails with the exit code and the first stderr
+# /WORKDIR), and `config` equals good/<name>.expected.yaml when there is one; bad/<name>.yaml fails with the exit code and the first stderr
 # line (warnings aside) held in bad/<name>.expect. A <name>.args file adds
 # global flags. REGEN=1 rewrites the expected files from the output.
 . "$TOP_SRCDIR/tests/lib/common.sh"
@@ -31,6 +31,14 @@ for want in "$conf"/good/*.expected.json; do
     printf '%s\n' "$got" >"$want"
   fi
   check_eq "good/$n: config matches $n.expected.json" "$got" "$(cat "$want")"
+  # a case that also holds what only YAML shows (x-* blocks): config's YAML
+  wanty="$conf/good/$n.expected.yaml"
+  [ -f "$wanty" ] || continue
+  got=$(run_case "$d" "$n" config 2>&1 | sed "s|$d|/WORKDIR|g")
+  if [ -n "${REGEN:-}" ]; then
+    printf '%s\n' "$got" >"$wanty"
+  fi
+  check_eq "good/$n: config matches $n.expected.yaml" "$got" "$(cat "$wanty")"
 done
 
 for expect in "$conf"/bad/*.expect; do

@@ -171,7 +171,8 @@ static void test_tree(void)
   ok(img->flags & YNODE_QUOTED, "quoted stays quoted");
   struct ynode *rep = ydoc_get(web, "replicas");
   is_str(rep->str, "3", "plain interpolated");
-  is_int(ydoc_scalar_type(rep), YSCALAR_INT, "plain result typed by text");
+  is_int(ydoc_scalar_type(rep), YSCALAR_STRING,
+         "interpolated result is a string (its field may cast it)");
   is_str(ydoc_get(web, "ports")->items[0]->str, "8080:80", "seq item");
   ok(ydoc_get(web, "command")->kind == YNODE_NULL, "null stays null");
   ok(ydoc_index(web, "${FOO}") >= 0, "keys untouched");

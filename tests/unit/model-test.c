@@ -85,6 +85,31 @@ static void grammars(void)
      "mismatched ranges");
   ok(model_parse_ports(&a, "80:80:80:80", &p, &n, &why), "too many parts");
   ok(model_parse_ports(&a, "80/icmp", &p, &n, &why), "bad protocol");
+  /* empty parts, as compose's parser reads them */
+  ok(!model_parse_ports(&a, ":8080:80", &p, &n, &why) && n == 1 &&
+         !p->host_ip && !strcmp(p->published, "8080") && p->target == 80,
+     "empty host IP is no host IP");
+  ok(!model_parse_ports(&a, "::80", &p, &n, &why) && n == 1 && !p->host_ip &&
+         !p->published,
+     "empty host IP and host port");
+  ok(!model_parse_ports(&a, ":80", &p, &n, &why) && n == 1 && !p->published,
+     "empty host port");
+  ok(!model_parse_ports(&a, "80/", &p, &n, &why) && !strcmp(p->protocol, "tcp"),
+     "empty protocol is tcp");
+  ok(!model_parse_ports(&a, "80/UDP", &p, &n, &why) &&
+         !strcmp(p->protocol, "udp"),
+     "protocol in any case, lowered");
+  ok(!model_parse_ports(&a, "::1:8080:80", &p, &n, &why) && p->host_ip &&
+         !strcmp(p->host_ip, "::1"),
+     "IPv6 host IP without brackets");
+  ok(!model_parse_ports(&a, "[127.0.0.1]:8080:80", &p, &n, &why) &&
+         !strcmp(p->host_ip, "127.0.0.1"),
+     "bracketed IPv4 host IP");
+  ok(model_parse_ports(&a, "", &p, &n, &why) && strstr(why, "no container"),
+     "empty spec");
+  ok(model_parse_ports(&a, "8080:", &p, &n, &why), "empty container port");
+  ok(model_parse_ports(&a, "/udp", &p, &n, &why), "protocol alone");
+  ok(model_parse_ports(&a, "[::1:80:80", &p, &n, &why), "unclosed bracket");
 
   ok(!model_parse_volume(&a, "/data", &m, &why) && m.type == MOUNT_VOLUME &&
          !m.source,

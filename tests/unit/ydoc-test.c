@@ -374,21 +374,21 @@ static void test_types(void)
       {"True", YSCALAR_BOOL},
       {"TRUE", YSCALAR_BOOL},
       {"false", YSCALAR_BOOL},
-      {"yes", YSCALAR_BOOL},
-      {"Yes", YSCALAR_BOOL},
-      {"YES", YSCALAR_BOOL},
-      {"no", YSCALAR_BOOL},
-      {"No", YSCALAR_BOOL},
-      {"NO", YSCALAR_BOOL},
-      {"on", YSCALAR_BOOL},
-      {"On", YSCALAR_BOOL},
-      {"ON", YSCALAR_BOOL},
-      {"off", YSCALAR_BOOL},
-      {"OFF", YSCALAR_BOOL},
-      {"y", YSCALAR_BOOL},
-      {"Y", YSCALAR_BOOL},
-      {"n", YSCALAR_BOOL},
-      {"N", YSCALAR_BOOL},
+      {"yes", YSCALAR_STRING},
+      {"Yes", YSCALAR_STRING},
+      {"YES", YSCALAR_STRING},
+      {"no", YSCALAR_STRING},
+      {"No", YSCALAR_STRING},
+      {"NO", YSCALAR_STRING},
+      {"on", YSCALAR_STRING},
+      {"On", YSCALAR_STRING},
+      {"ON", YSCALAR_STRING},
+      {"off", YSCALAR_STRING},
+      {"OFF", YSCALAR_STRING},
+      {"y", YSCALAR_STRING},
+      {"Y", YSCALAR_STRING},
+      {"n", YSCALAR_STRING},
+      {"N", YSCALAR_STRING},
       {"tRUE", YSCALAR_STRING},
       {"yEs", YSCALAR_STRING},
       {"0", YSCALAR_INT},
@@ -398,13 +398,16 @@ static void test_types(void)
       {"0x1F", YSCALAR_INT},
       {"0o17", YSCALAR_INT},
       {"017", YSCALAR_INT},
-      {"0b101", YSCALAR_INT},
-      {"1_000", YSCALAR_INT},
+      {"0b101", YSCALAR_STRING},
+      {"1_000", YSCALAR_STRING},
       {"9223372036854775807", YSCALAR_INT},
       {"18446744073709551615", YSCALAR_INT},
       {"18446744073709551616", YSCALAR_FLOAT},
       {"-9223372036854775809", YSCALAR_FLOAT},
-      {"08", YSCALAR_FLOAT},
+      {"08", YSCALAR_INT},
+      {"0123", YSCALAR_INT},
+      {"-0x1F", YSCALAR_STRING},
+      {"False", YSCALAR_BOOL},
       {"0x", YSCALAR_STRING},
       {"0xG", YSCALAR_STRING},
       {"1.5", YSCALAR_FLOAT},
@@ -437,8 +440,10 @@ static void test_types(void)
   struct ynode *q = ydoc_new_scalar(&a, NULL, "true", YNODE_QUOTED);
   is_int(ydoc_scalar_type(q), YSCALAR_STRING, "quoted 'true' is a string");
   is_int(ydoc_bool(q), -1, "quoted 'true' is not a bool");
-  is_int(ydoc_bool(ydoc_new_scalar(&a, NULL, "Yes", 0)), 1, "Yes is true");
-  is_int(ydoc_bool(ydoc_new_scalar(&a, NULL, "off", 0)), 0, "off is false");
+  is_int(ydoc_bool(ydoc_new_scalar(&a, NULL, "True", 0)), 1, "True is true");
+  is_int(ydoc_bool(ydoc_new_scalar(&a, NULL, "FALSE", 0)), 0, "FALSE is false");
+  is_int(ydoc_bool(ydoc_new_scalar(&a, NULL, "off", 0)), -1,
+         "off is not a boolean (YAML 1.2 core)");
   is_int(ydoc_bool(ydoc_new_scalar(&a, NULL, "1", 0)), -1, "1 is not bool");
   is_int(ydoc_scalar_type(ydoc_new_scalar(&a, NULL, "", 0)), YSCALAR_STRING,
          "empty built scalar is a string");
@@ -450,7 +455,7 @@ static void test_types(void)
          "kind string");
   is_str(ydoc_kind_name(ydoc_new_scalar(&a, NULL, "3", 0)), "an integer",
          "kind int");
-  is_str(ydoc_kind_name(ydoc_new_scalar(&a, NULL, "on", 0)), "a boolean",
+  is_str(ydoc_kind_name(ydoc_new_scalar(&a, NULL, "true", 0)), "a boolean",
          "kind bool");
   is_str(ydoc_kind_name(ydoc_new_scalar(&a, NULL, "1.5", 0)), "a number",
          "kind float");
