@@ -9,7 +9,6 @@
 #define WINDOWS "a Windows container setting; ignored on this engine"
 
 const struct field_unacted fields_unacted[] = {
-    {"annotations", PENDING " (HostConfig.Annotations needs Engine API 1.43)"},
     {"attach", PENDING " (logs are attached for every service)"},
     {"blkio_config", PENDING " (HostConfig.Blkio* not sent)"},
     {"cpu_count", WINDOWS},
@@ -25,29 +24,15 @@ const struct field_unacted fields_unacted[] = {
     {"links", PENDING " (HostConfig.Links not sent; the service name "
                       "resolves on the network, the link alias does not)"},
     {"mem_swappiness", PENDING " (HostConfig.MemorySwappiness not sent)"},
-    {"gpus", PENDING " (HostConfig.DeviceRequests not sent)"},
-    {"post_start", PENDING " (lifecycle hooks are not run)"},
-    {"pre_stop", PENDING " (lifecycle hooks are not run)"},
-    {"use_api_socket", PENDING " (the engine socket is not mounted)"},
-    {"provider", PENDING " (provider services are not run)"},
     {"models", PENDING " (models are not pulled or run)"},
-    {"deploy.resources.reservations.devices",
-     PENDING " (HostConfig.DeviceRequests not sent)"},
     {"deploy.restart_policy",
      PENDING " (HostConfig.RestartPolicy comes from restart:)"},
-    {"healthcheck.start_interval",
-     "not sent: Healthcheck.StartInterval needs Engine API 1.44"},
-    {"networks.*.mac_address",
-     "not sent: EndpointSettings.MacAddress needs Engine API 1.44"},
     {"networks.*.driver_opts",
      PENDING " (EndpointSettings.DriverOpts not sent)"},
     {"networks.*.gw_priority",
      "not sent: EndpointSettings.GwPriority needs Engine API 1.48"},
     {"networks.*.interface_name",
      "not sent: the interface name needs a newer Engine API than 1.41"},
-    {"volumes[].volume.subpath",
-     "not sent: Mount.VolumeOptions.Subpath needs Engine API 1.45"},
-    {"volumes[].image", "not sent: image mounts need Engine API 1.47"},
     {"volumes[].bind.recursive",
      PENDING " (Mount.BindOptions.NonRecursive not sent)"},
     {NULL, NULL}};
