@@ -212,7 +212,8 @@ static void flush(struct engine_attach *a)
 {
   while (a->pending.len && !a->write_shut) {
     size_t k = 0;
-    CURLcode r = sym_curl_easy_send(a->easy, a->pending.data, a->pending.len, &k);
+    CURLcode r =
+        sym_curl_easy_send(a->easy, a->pending.data, a->pending.len, &k);
     if (r == CURLE_AGAIN)
       break;
     if (r != CURLE_OK) {
