@@ -62,4 +62,6 @@ check "resident memory grew less than 2 MB (+slack) over 1000 cycles" \
 # (an idle keep-alive connection of the start may have closed since)
 check "open fds after 500 cycles no more than at the start" \
   test "${fd500:-999}" -le "${fd0:-0}"
-check_eq "open fds after 1000 cycles as after 500" "$fd1000" "$fd500"
+# (that connection may close any time: fds never grow, they may drop by it)
+check "open fds after 1000 cycles no more than after 500" \
+  test "${fd1000:-999}" -le "${fd500:-0}"
