@@ -159,6 +159,8 @@ char *auth_header_from_config_new(const char *json, const char *ref)
   char *want = auth_registry_new(ref);
   char *out = NULL;
   const cJSON *entry;
+  if (!cJSON_IsObject(auths)) /* "auths": [...] is no map of hosts */
+    auths = NULL;
   cJSON_ArrayForEach(entry, auths)
   {
     char *host = key_host_new(entry->string);
@@ -192,6 +194,8 @@ char *auth_helper_name_new(const char *json, const char *registry)
   const cJSON *helpers = cJSON_GetObjectItemCaseSensitive(cfg, "credHelpers");
   char *out = NULL;
   const cJSON *entry;
+  if (!cJSON_IsObject(helpers)) /* a list has no registry keys */
+    helpers = NULL;
   cJSON_ArrayForEach(entry, helpers)
   {
     char *host = key_host_new(entry->string);

@@ -245,6 +245,13 @@ int main(void)
   ok(auth_header_from_config_new("{\"credsStore\": \"desktop\"}", "busybox") ==
          NULL,
      "a credsStore is no auths entry");
+  /* lists where maps belong (a fuzzer's find: the entries have no key) */
+  ok(auth_header_from_config_new("{\"auths\":[\"https://docker.io/v1/\"]}",
+                                 "busybox") == NULL,
+     "auths as a list: none, no crash");
+  ok(auth_helper_name_new("{\"credHelpers\":[\"docker.io\"]}", "docker.io") ==
+         NULL,
+     "credHelpers as a list: no helper");
   /* use_api_socket's config: the auths only, their secrets kept */
   char *c = auth_config_auths_from_new(
       "{\"auths\":{\"r.example:5000\":{\"auth\":\"dTpw\",\"email\":\"e\"},"
