@@ -58,6 +58,9 @@ struct mval {
 };
 /* Map lookup, NULL when absent or m is not a MAP. */
 const struct mval *mval_get(const struct mval *m, const char *key);
+/* A scalar's text ("true"/"false" for a boolean), or NULL (absent, a
+ * null, a sequence or a map). */
+const char *mval_text(const struct mval *v);
 
 /* Tri-state booleans for fields compose prints only when set. */
 enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };

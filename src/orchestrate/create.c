@@ -625,23 +625,11 @@ static void add_host_misc(const struct service *s, cJSON *host)
 
 /* --- fields the model keeps as written (service->other, deploy) --- */
 
-/* A scalar's text ("true" for a boolean), or NULL. */
-static const char *mtext(const struct mval *v)
-{
-  if (!v)
-    return NULL;
-  if (v->kind == MVAL_BOOL)
-    return v->i ? "true" : "false";
-  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
-    return v->str;
-  return NULL;
-}
-
 static void add_mstrings(cJSON *a, const struct mval *v)
 {
   for (size_t i = 0; v && v->kind == MVAL_SEQ && i < v->n; i++)
-    if (mtext(v->items[i]))
-      cJSON_AddItemToArray(a, cJSON_CreateString(mtext(v->items[i])));
+    if (mval_text(v->items[i]))
+      cJSON_AddItemToArray(a, cJSON_CreateString(mval_text(v->items[i])));
 }
 
 /* One DeviceRequest as compose makes it from a device of
@@ -651,7 +639,7 @@ static void add_mstrings(cJSON *a, const struct mval *v)
 static void add_device_request(cJSON *list, const struct mval *d, int gpu)
 {
   cJSON *o = cJSON_CreateObject();
-  const char *driver = mtext(mval_get(d, "driver"));
+  const char *driver = mval_text(mval_get(d, "driver"));
   cJSON_AddStringToObject(o, "Driver", driver ? driver : "");
   const struct mval *count = mval_get(d, "count");
   const struct mval *ids = mval_get(d, "device_ids");
@@ -673,7 +661,7 @@ static void add_device_request(cJSON *list, const struct mval *d, int gpu)
   cJSON *opts = cJSON_AddObjectToObject(o, "Options");
   const struct mval *ov = mval_get(d, "options");
   for (size_t i = 0; ov && ov->kind == MVAL_MAP && i < ov->n; i++)
-    labels_set(opts, ov->keys[i], mtext(ov->items[i]));
+    labels_set(opts, ov->keys[i], mval_text(ov->items[i]));
   cJSON_AddItemToArray(list, o);
 }
 
@@ -757,7 +745,7 @@ static int check_provider(const struct service *s, struct err *err)
     return 0;
   char at[512];
   pos_prefix(&pv->pos, at, sizeof(at));
-  const char *type = mtext(mval_get(pv, "type"));
+  const char *type = mval_text(mval_get(pv, "type"));
   return err_set(err, ERR_CONFIG,
                  "%sservices.%s.provider: provider services (type '%s') are "
                  "not supported: wcompose does not run provider plugins; "
@@ -773,7 +761,7 @@ static void add_annotations(const struct service *s, cJSON *host)
     return;
   cJSON *o = cJSON_AddObjectToObject(host, "Annotations");
   for (size_t i = 0; i < an->n; i++)
-    labels_set(o, an->keys[i], mtext(an->items[i]));
+    labels_set(o, an->keys[i], mval_text(an->items[i]));
 }
 
 #define IGNORED "the engine ignores it"

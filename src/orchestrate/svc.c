@@ -244,17 +244,6 @@ struct svc_hook {
   int sync_done; /* it ended inside exec_start */
 };
 
-static const char *mtext(const struct mval *v)
-{
-  if (!v)
-    return NULL;
-  if (v->kind == MVAL_BOOL)
-    return v->i ? "true" : "false";
-  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
-    return v->str;
-  return NULL;
-}
-
 /* The hooks of kind s declares, or NULL. */
 static const struct mval *hook_list(const struct svc *s, const char *kind)
 {
@@ -323,28 +312,28 @@ static void hook_run(struct svc_hook *h)
   } else if (cmd && cmd->kind == MVAL_SEQ) {
     h->command.v = arena_alloc(&h->a, (cmd->n + 1) * sizeof(*h->command.v));
     for (size_t i = 0; i < cmd->n; i++)
-      if (mtext(cmd->items[i]))
-        h->command.v[h->command.n++] = mtext(cmd->items[i]);
+      if (mval_text(cmd->items[i]))
+        h->command.v[h->command.n++] = mval_text(cmd->items[i]);
   }
   const struct mval *env = mval_get(it, "environment");
   for (size_t i = 0; env && env->kind == MVAL_MAP && i < env->n; i++) {
-    const char *v = mtext(env->items[i]);
+    const char *v = mval_text(env->items[i]);
     if (v)
       strvec_pushf(&h->env, "%s=%s", env->keys[i], v);
     else
       strvec_push(&h->env, env->keys[i]); /* the project's value */
   }
   for (size_t i = 0; env && env->kind == MVAL_SEQ && i < env->n; i++)
-    if (mtext(env->items[i]))
-      strvec_push(&h->env, mtext(env->items[i]));
+    if (mval_text(env->items[i]))
+      strvec_push(&h->env, mval_text(env->items[i]));
   const struct mval *pr = mval_get(it, "privileged");
   h->spec =
       (struct exec_spec){.container = h->c->id,
                          .container_name = h->c->name,
                          .command = h->command,
                          .env = {(const char **)h->env.v, h->env.n},
-                         .user = mtext(mval_get(it, "user")),
-                         .working_dir = mtext(mval_get(it, "working_dir")),
+                         .user = mval_text(mval_get(it, "user")),
+                         .working_dir = mval_text(mval_get(it, "working_dir")),
                          .privileged = pr && pr->kind == MVAL_BOOL && pr->i,
                          .stdin_fd = -1};
   if (!h->command.n) {

@@ -132,18 +132,6 @@ static int check_rule(const struct service *s, size_t k, struct err *err)
   return 0;
 }
 
-/* A scalar's text ("true" for a boolean), or NULL. */
-static const char *mtext(const struct mval *v)
-{
-  if (!v)
-    return NULL;
-  if (v->kind == MVAL_BOOL)
-    return v->i ? "true" : "false";
-  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
-    return v->str;
-  return NULL;
-}
-
 /* KEY=value into env; a bare KEY takes the project's value, or is left
  * out without one. */
 static void env_add(struct strvec *env, const struct project *p,
@@ -167,15 +155,15 @@ static void rule_extras(struct watch_target *t, const struct project *p,
   const struct mval *is = mval_get(it, "initial_sync");
   t->initial_sync = is && is->kind == MVAL_BOOL && is->i;
   const struct mval *x = mval_get(it, "exec");
-  t->exec.user = mtext(mval_get(x, "user"));
-  t->exec.working_dir = mtext(mval_get(x, "working_dir"));
+  t->exec.user = mval_text(mval_get(x, "user"));
+  t->exec.working_dir = mval_text(mval_get(x, "working_dir"));
   const struct mval *pr = mval_get(x, "privileged");
   t->exec.privileged = pr && pr->kind == MVAL_BOOL && pr->i;
   const struct mval *env = mval_get(x, "environment");
   for (size_t i = 0; env && env->kind == MVAL_MAP && i < env->n; i++)
-    env_add(&t->exec.env, p, env->keys[i], mtext(env->items[i]));
+    env_add(&t->exec.env, p, env->keys[i], mval_text(env->items[i]));
   for (size_t i = 0; env && env->kind == MVAL_SEQ && i < env->n; i++) {
-    const char *e = mtext(env->items[i]);
+    const char *e = mval_text(env->items[i]);
     const char *eq = e ? strchr(e, '=') : NULL;
     if (eq)
       strvec_push(&t->exec.env, e);
