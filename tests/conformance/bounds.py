@@ -84,7 +84,10 @@ def check(tmp):
     n = failed = 0
     d = os.path.join(tmp, "tiny")
     gen("chain", 1, d)
-    base_t, base_m, _ = measure(d)
+    # the tiny project's time is subtracted from every other: a load spike
+    # while it was measured would make all the rest look free, so it is
+    # the best of more runs
+    base_t, base_m, _ = measure(d, runs=7)
     for k in KINDS:
         small, large = os.path.join(tmp, k + "-1"), os.path.join(tmp, k + "-4")
         # the size, then four times as much
@@ -97,6 +100,9 @@ def check(tmp):
             failed += 1
             print("not ok %d - %s: loads\n#   %s" % (n, k, (e1 or e4)[:300]))
             continue
+        again, _, _ = measure(d)  # the tiny one once more, after them
+        if again is not None:
+            base_t = min(base_t, again)
         tr = (t4 - base_t) / max(t1 - base_t, 0.001)
         mr = max(m4 - base_m, 1) / max(m1 - base_m, 1)
         # under 50 ms of work the ratio is noise: then 4x must stay quick

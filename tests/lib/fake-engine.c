@@ -387,6 +387,30 @@ static void hold(struct fake_engine *f, int fd)
   }
 }
 
+/* A raw stream's clean end: the sending side shut, then what the client
+ * still sends (stdin written before it saw the end) read until it hangs up
+ * or a second passes. Closing with unread input would send a reset, which
+ * the client may read as a broken stream instead of its end. */
+static void end_raw(struct fake_engine *f, int fd)
+{
+  char b[256];
+  shutdown(fd, SHUT_WR);
+  for (int waited = 0; waited < 1000;) {
+    int n = wait_readable(f, fd, 50);
+    if (n < 0)
+      return;
+    if (!n) {
+      waited += 50;
+      continue;
+    }
+    ssize_t k = read(fd, b, sizeof(b));
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0)
+      return;
+  }
+}
+
 /* --- the log (call with the mutex held) --- */
 
 static struct fake_request *log_find_seq(struct fake_engine *f,
@@ -497,6 +521,8 @@ static void answer_rule(struct fake_engine *f, int fd, const struct rule *ru,
   }
   if (r->end == FAKE_END_DONE && !r->raw)
     say(fd, "0\r\n\r\n", 5);
+  else if (r->end == FAKE_END_DONE)
+    end_raw(f, fd);
   else if (r->end == FAKE_END_HOLD)
     hold(f, fd);
 }

@@ -83,8 +83,9 @@ struct fake_rule {
   size_t npieces;
   enum fake_end end;
   int raw; /* no chunked framing, no Content-Length: the pieces as they are,
-              ended by closing (an attach); FAKE_END_DONE and _CUT are
-              then alike */
+              ended by closing (an attach): FAKE_END_DONE shuts the sending
+              side and reads the client's late input until it hangs up (a
+              clean end), FAKE_END_CUT closes at once */
 };
 
 /* A request as the server read it. */
