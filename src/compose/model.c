@@ -127,17 +127,6 @@ const struct mval *mval_get(const struct mval *m, const char *key)
   return NULL;
 }
 
-const char *mval_text(const struct mval *v)
-{
-  if (!v)
-    return NULL;
-  if (v->kind == MVAL_BOOL)
-    return v->i ? "true" : "false";
-  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
-    return v->str;
-  return NULL;
-}
-
 static struct mval *mval_new(struct mc *m, enum mval_kind k)
 {
   struct mval *v = arena_alloc(m->a, sizeof(*v));

@@ -59,8 +59,18 @@ struct mval {
 /* Map lookup, NULL when absent or m is not a MAP. */
 const struct mval *mval_get(const struct mval *m, const char *key);
 /* A scalar's text ("true"/"false" for a boolean), or NULL (absent, a
- * null, a sequence or a map). */
-const char *mval_text(const struct mval *v);
+ * null, a sequence or a map). Inline: the watch rules use it without the
+ * rest of the model. */
+static inline const char *mval_text(const struct mval *v)
+{
+  if (!v)
+    return NULL;
+  if (v->kind == MVAL_BOOL)
+    return v->i ? "true" : "false";
+  if (v->kind == MVAL_STR || v->kind == MVAL_INT || v->kind == MVAL_FLOAT)
+    return v->str;
+  return NULL;
+}
 
 /* Tri-state booleans for fields compose prints only when set. */
 enum tristate { TRI_UNSET = 0, TRI_FALSE, TRI_TRUE };

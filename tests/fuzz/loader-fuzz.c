@@ -10,7 +10,8 @@
  * src/compose/dotenv.c src/compose/load.c src/compose/load-merge.c
  * src/compose/load-extends.c src/compose/schema.c src/compose/model.c
  * src/compose/model-parse.c src/compose/graph.c src/compose/emit.c
- * src/compose/sindex.c src/compose/problems.c gen:schema-data.c
+ * src/compose/sindex.c src/compose/problems.c src/compose/fields.c
+ * gen:schema-data.c
  * src/util/err.c src/util/arena.c src/util/xalloc.c src/util/buf.c
  * src/util/strvec.c src/util/similar.c src/util/path.c */
 /* fuzz-seeds: tests/conformance/good tests/conformance/bad */
