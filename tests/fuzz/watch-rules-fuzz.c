@@ -11,7 +11,11 @@
  * the watcher may skip has nothing below it that a rule takes. Run by
  * run.sh. */
 /* fuzz-sources: src/watch/rules.c src/engine/ignore.c src/util/path.c
- * src/util/buf.c src/util/err.c src/util/xalloc.c src/util/strvec.c */
+ * src/util/buf.c src/util/err.c src/util/xalloc.c src/util/strvec.c
+ * src/compose/model.c src/compose/model-parse.c src/compose/ydoc.c
+ * src/compose/interp.c src/compose/problems.c src/compose/fields.c
+ * src/compose/sindex.c src/compose/dotenv.c src/compose/graph.c
+ * src/util/arena.c src/util/similar.c */
 #include "util/path.h"
 #include "util/strvec.h"
 #include "watch/rules.h"
