@@ -233,18 +233,6 @@ static cJSON *build_json(const struct build *b)
   return o;
 }
 
-static const char *condition(enum dep_condition c)
-{
-  switch (c) {
-  case DEP_HEALTHY:
-    return "service_healthy";
-  case DEP_COMPLETED:
-    return "service_completed_successfully";
-  default:
-    return "service_started";
-  }
-}
-
 static int cmp_dep(const void *a, const void *b)
 {
   return strcmp(((const struct dependency *)a)->service,
@@ -267,7 +255,7 @@ static cJSON *depends_json(const struct project *p, const struct service *s)
   qsort(d, n, sizeof(*d), cmp_dep);
   for (i = 0; i < n; i++) {
     cJSON *x = cJSON_AddObjectToObject(o, d[i].service);
-    add_str(x, "condition", condition(d[i].condition));
+    add_str(x, "condition", dep_condition_name(d[i].condition));
     add_bool_if(x, "restart", d[i].restart);
     cJSON_AddItemToObject(x, "required", cJSON_CreateBool(d[i].required));
   }

@@ -162,6 +162,18 @@ enum dep_condition {
   DEP_HEALTHY,  /* service_healthy */
   DEP_COMPLETED /* service_completed_successfully */
 };
+/* The condition as the compose file writes it ("service_started"...). */
+static inline const char *dep_condition_name(enum dep_condition c)
+{
+  switch (c) {
+  case DEP_HEALTHY:
+    return "service_healthy";
+  case DEP_COMPLETED:
+    return "service_completed_successfully";
+  default:
+    return "service_started";
+  }
+}
 struct dependency {
   const char *service;
   enum dep_condition condition;

@@ -36,18 +36,6 @@ static void q(struct buf *out, const char *prefix, const char *s)
   buf_addch(out, '"');
 }
 
-static const char *condition(enum dep_condition c)
-{
-  switch (c) {
-  case DEP_HEALTHY:
-    return "service_healthy";
-  case DEP_COMPLETED:
-    return "service_completed_successfully";
-  default:
-    return "service_started";
-  }
-}
-
 static int network_used(const struct project *p, const char *key)
 {
   for (size_t i = 0; i < p->nservices; i++)
@@ -154,7 +142,7 @@ int views_graph_dot(const struct project *p, struct buf *out)
         continue;
       char attrs[128];
       snprintf(attrs, sizeof(attrs), "label=\"%s\"",
-               condition(s->depends_on[k].condition));
+               dep_condition_name(s->depends_on[k].condition));
       edge(out, "service:", s->name, "service:", s->depends_on[k].service,
            attrs);
     }
