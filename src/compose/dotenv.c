@@ -310,6 +310,15 @@ static int statement(struct dparse *p, size_t *i)
     if (rc)
       return rc;
   }
+  size_t bad = utf8_invalid_at(val, strlen(val));
+  if (bad < strlen(val)) {
+    /* the byte where it is written, when it is written as it is */
+    size_t at = utf8_invalid_at(s + v, *i - v);
+    struct err_pos pos = pos_at(p, at < *i - v ? v + at : v);
+    return err_at(p->err, ERR_SCHEMA, &pos,
+                  "the value of '%s' is not UTF-8 text (byte \\x%02x)", key,
+                  (unsigned char)val[bad]);
+  }
   env_set_shared(p->out, key, val);
   return 0;
 }

@@ -14,7 +14,14 @@
  * and a file naming 100,000 unset variables needs no 100,000 lines. */
 #define MAX_WARNINGS 100
 
-enum fail { FAIL_NONE, FAIL_FORMAT, FAIL_REQUIRED, FAIL_NESTING, FAIL_SIZE };
+enum fail {
+  FAIL_NONE,
+  FAIL_FORMAT,
+  FAIL_REQUIRED,
+  FAIL_NESTING,
+  FAIL_SIZE,
+  FAIL_ENCODING
+};
 
 struct ctx {
   interp_lookup_cb lookup;
@@ -26,6 +33,8 @@ struct ctx {
   /* the variable that brought the most text, for messages about size */
   char big[256];
   size_t big_len;
+  /* the first variable whose value is not UTF-8 text */
+  char bad[256];
 };
 
 static int name_start(int c)
@@ -53,6 +62,8 @@ static const char *look(struct ctx *c, const char *name)
 {
   const char *v = c->lookup ? c->lookup(c->data, name) : NULL;
   size_t n = v ? strlen(v) : 0;
+  if (v && !c->bad[0] && utf8_invalid_at(v, n) < n)
+    snprintf(c->bad, sizeof(c->bad), "%s", name);
   if (n > c->big_len) {
     c->big_len = n;
     snprintf(c->big, sizeof(c->big), "%s", name);
@@ -245,7 +256,12 @@ static int interp_one(struct arena *a, const char *in, interp_lookup_cb lookup,
   /* a cap of 0 means none to struct buf: 1 byte, then the check below */
   struct buf res = BUF_INIT_CAP(c.cap ? c.cap : 1);
   *out = NULL;
-  if (!subst(&c, in, strlen(in), &res, 0) && res.len <= left) {
+  int ok = !subst(&c, in, strlen(in), &res, 0) && res.len <= left;
+  if (ok && c.bad[0] && utf8_invalid_at(res.data, res.len) < res.len) {
+    ok = 0;
+    c.fail = FAIL_ENCODING;
+  }
+  if (ok) {
     *out = arena_strndup(a, res.data ? res.data : "", res.len);
     if (counted)
       budget->used += res.len;
@@ -283,6 +299,9 @@ static int interp_one(struct arena *a, const char *in, interp_lookup_cb lookup,
                INTERP_VALUE_MAX, by);
     break;
   }
+  case FAIL_ENCODING:
+    buf_addf(&post, "%sthe value of $%s is not UTF-8 text", sep, c.bad);
+    break;
   default:
     buf_addf(&pre, "invalid interpolation format%s", path ? " for " : "");
     /* the value as written, cut where it gets long */

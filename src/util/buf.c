@@ -133,3 +133,33 @@ int buf_read_file(struct buf *b, const char *path)
     buf_add(b, "", 0);
   return 0;
 }
+
+size_t utf8_invalid_at(const char *s, size_t n)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = u[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t w = (c & 0xe0) == 0xc0   ? 2
+               : (c & 0xf0) == 0xe0 ? 3
+               : (c & 0xf8) == 0xf0 ? 4
+                                    : 0;
+    if (!w || i + w > n)
+      return i;
+    unsigned v = c & (0x7f >> w);
+    for (size_t k = 1; k < w; k++) {
+      if ((u[i + k] & 0xc0) != 0x80)
+        return i;
+      v = (v << 6) | (u[i + k] & 0x3f);
+    }
+    static const unsigned least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < least[w] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+      return i;
+    i += w;
+  }
+  return n;
+}

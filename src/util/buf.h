@@ -39,4 +39,9 @@ void buf_release(struct buf *b);
 /* Read a whole file; -ERR_IO with errno kept, -ERR_LIMIT past the cap. */
 int buf_read_file(struct buf *b, const char *path);
 
+/* The offset of the first byte of s[0..n) that does not begin a valid UTF-8
+ * sequence (truncated, overlong, a surrogate, past U+10FFFF); n when all of
+ * it is valid. YAML and the engine's JSON both need valid UTF-8. */
+size_t utf8_invalid_at(const char *s, size_t n);
+
 #endif

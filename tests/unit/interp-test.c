@@ -2,6 +2,7 @@
  * warnings, and the walk over a YAML tree. */
 #include "tap.h"
 #include "compose/interp.h"
+#include "util/buf.h"
 
 static struct arena A = ARENA_INIT;
 static struct env V;
@@ -193,6 +194,30 @@ static void test_tree(void)
   err_release(&e);
 }
 
+/* A value that is not UTF-8 text cannot be printed as YAML or sent as
+ * JSON: refused where it is used, naming the variable. */
+static void test_encoding(void)
+{
+  env_set(&V, "LATIN", "caf\xe9");
+  env_set(&V, "SURR", "\xed\xa0\x80");
+  env_set(&V, "UTF", "caf\xc3\xa9");
+  is_str(I("x:$LATIN"),
+         "ERR:c.yml:3:7: services.web.image: the value of $LATIN is not "
+         "UTF-8 text",
+         "a Latin-1 value is refused at its use");
+  is_str(I("${SURR}"),
+         "ERR:c.yml:3:7: services.web.image: the value of $SURR is not "
+         "UTF-8 text",
+         "an encoded surrogate is refused");
+  is_str(I("$UTF"), "caf\xc3\xa9", "UTF-8 text passes");
+  is_str(I("${LATIN:+set}"), "set", "an unused value is not refused");
+  ok(utf8_invalid_at("ab\xc3\xa9", 4) == 4, "utf8: valid text");
+  ok(utf8_invalid_at("ab\xc3", 3) == 2, "utf8: truncated sequence");
+  ok(utf8_invalid_at("\xc0\xaf", 2) == 0, "utf8: overlong");
+  ok(utf8_invalid_at("a\xf4\x90\x80\x80", 5) == 1, "utf8: past U+10FFFF");
+  ok(utf8_invalid_at("\xf0\x9f\x98\x80", 4) == 4, "utf8: four bytes");
+}
+
 int main(void)
 {
   env_init(&V, &A);
@@ -209,6 +234,7 @@ int main(void)
   test_errors();
   test_warnings();
   test_tree();
+  test_encoding();
   strvec_clear(&W);
   err_release(&E);
   arena_release(&A);
