@@ -15,9 +15,12 @@
 #
 #   FUZZ_SECONDS=600 FUZZ_ONLY="loader hijack" FUZZ_KEEP=/tmp/f tests/fuzz/run.sh
 # runs a longer campaign on some targets and keeps the work dir (corpus,
-# findings, logs) in FUZZ_KEEP.
+# findings, logs) in FUZZ_KEEP. FUZZ_TIMEOUT (seconds, default 10) is
+# libFuzzer's per-input wall-clock limit: raise it for a campaign beside
+# other work, where a starved input can pass 10 s without being slow.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${FUZZ_SECONDS:-5}
+tmo=${FUZZ_TIMEOUT:-10}
 only=${FUZZ_ONLY:-}
 
 if ! command -v clang >/dev/null 2>&1; then
@@ -130,7 +133,7 @@ for name in $targets; do
   dict=
   [ -f "$top/tests/fuzz/$name.dict" ] && dict="-dict=$top/tests/fuzz/$name.dict"
   # shellcheck disable=SC2086
-  if (cd "$work" && "./$name" -max_total_time="$secs" -timeout=10 \
+  if (cd "$work" && "./$name" -max_total_time="$secs" -timeout="$tmo" \
     -rss_limit_mb=2048 -print_final_stats=1 $dict "corpus-$name" $seeds) \
     >"$work/$name.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log")
