@@ -311,6 +311,8 @@ static unsigned event_flags(uint32_t mask)
     f |= FSWATCH_CLOSED;
   if (mask & (IN_DELETE | IN_MOVED_FROM))
     f |= FSWATCH_GONE;
+  if (mask & IN_CREATE)
+    f |= FSWATCH_CREATED;
   return f;
 }
 

@@ -36,7 +36,8 @@ struct fswatch;
 enum fswatch_flags {
   FSWATCH_WRITTEN = 1 << 0, /* data written (IN_MODIFY): maybe more to come */
   FSWATCH_CLOSED = 1 << 1,  /* a writer closed it (IN_CLOSE_WRITE) */
-  FSWATCH_GONE = 1 << 2     /* deleted or moved away */
+  FSWATCH_GONE = 1 << 2,    /* deleted or moved away */
+  FSWATCH_CREATED = 1 << 3  /* made here (IN_CREATE), not moved in */
 };
 
 /* Called from the loop. None may free the watcher. */

@@ -61,9 +61,22 @@ static void writing_drop(struct watch *w, const char *path)
     }
 }
 
+/* A regular file just made by open(O_CREAT) is held by its writer until
+ * IN_CLOSE_WRITE, even before its first write: a writer that stalls
+ * between creating and writing has not saved yet. (A hard link or a
+ * symlink is made whole: nothing closes it.) */
+static int created_open(const char *path, unsigned flags)
+{
+  struct stat st;
+  return (flags & FSWATCH_CREATED) && !(flags & FSWATCH_CLOSED) &&
+         !lstat(path, &st) && S_ISREG(st.st_mode) && st.st_nlink == 1;
+}
+
 static void on_changed(void *data, const char *path, unsigned flags)
 {
   struct watch *w = data;
+  if (created_open(path, flags))
+    flags |= FSWATCH_WRITTEN;
   if (flags & (FSWATCH_CLOSED | FSWATCH_GONE))
     writing_drop(w, path);
   else if ((flags & FSWATCH_WRITTEN) && w->writing.n < WRITING_MAX &&

@@ -252,9 +252,11 @@ check_eq "and is one sync" "$(($(count 'Syncing service "web"') - before))" 1
 check "the temporary file is not in the container" \
   gone web /srv/web/index.html.tmp
 
-# a writer that stalls between two writes of one save: one sync, whole
+# a writer that stalls after making the file and between two writes of
+# one save: one sync, whole
 before=$(count 'Syncing service "web"')
 exec 3>web/slow.txt
+sleep 0.3 # made, open, nothing written yet
 echo part1 >&3
 sleep 0.3 # far longer than the settle and the quiet
 echo part2 >&3

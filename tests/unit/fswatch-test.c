@@ -54,12 +54,13 @@ static void sh(const char *what, const char *a, const char *b)
   free(cmd);
 }
 
-static unsigned last_flags; /* of the latest event for "root/f.txt" */
+static unsigned last_flags; /* of the events for track, or'ed */
+static const char *track = "/root/f.txt";
 
 static void on_changed(void *data, const char *path, unsigned flags)
 {
   (void)data;
-  if (strlen(path) > strlen(top) && !strcmp(path + strlen(top), "/root/f.txt"))
+  if (strlen(path) > strlen(top) && !strcmp(path + strlen(top), track))
     last_flags |= flags;
   if (!strncmp(path, top, strlen(top)))
     strvec_push(&seen, path + strlen(top) + 1);
@@ -172,6 +173,22 @@ int main(void)
   settle(50);
   ok((last_flags & FSWATCH_WRITTEN) && (last_flags & FSWATCH_CLOSED),
      "written, and closed by its writer");
+  /* made and held open, nothing written yet: the writer has not closed */
+  reset();
+  track = "/root/c.txt";
+  last_flags = 0;
+  char *cp = at("root/c.txt");
+  FILE *cf = fopen(cp, "w");
+  if (!cf)
+    BUG("creating '%s'", cp);
+  ok(wait_for("root/c.txt"), "a file made and held open");
+  settle(50);
+  ok((last_flags & FSWATCH_CREATED) && !(last_flags & FSWATCH_CLOSED),
+     "made here, not closed yet");
+  fclose(cf);
+  settle(50);
+  ok(last_flags & FSWATCH_CLOSED, "then closed by its writer");
+  free(cp);
   reset();
   put("root/a/old.txt", "changed\n");
   ok(wait_for("root/a/old.txt"), "a file written, deeper");
