@@ -9,6 +9,19 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Commands that change nothing: --dry-run runs them as they are. */
+static int reads_only(const char *name)
+{
+  static const char *const names[] = {
+      "config", "ps",    "ls",    "images",     "logs",    "top",  "port",
+      "events", "stats", "graph", "completion", "version", "help", NULL};
+  for (size_t i = 0; names[i]; i++)
+    if (!strcmp(names[i], name))
+      return 1;
+  return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -80,7 +93,19 @@ int main(int argc, char **argv)
   g.progress = cli_value(&a, CLI_G_PROGRESS);
   g.ansi = cli_value(&a, CLI_G_ANSI);
   g.dry_run = cli_flag(&a, CLI_G_DRY_RUN) > 0;
+  if (g.dry_run && !reads_only(cmd->name)) {
+    /* acting while the user asked for a rehearsal would be the worst
+     * answer: say so, and do nothing */
+    fprintf(stderr,
+            "wcompose: --dry-run is not supported for '%s': nothing was "
+            "done (it works with commands that only read: config, ps, ls, "
+            "images, logs, top, port, events, stats, graph, version)\n",
+            cmd->name);
+    rc = EXIT_USAGE;
+    goto out_g;
+  }
   rc = cli_run(cmd, &g, (int)a.pos.n, a.pos.v);
+out_g:
   strvec_clear(&g.files);
   strvec_clear(&g.env_files);
   strvec_clear(&g.profiles);

@@ -46,6 +46,12 @@ out=$(W up --frobnicate 2>&1)
 check_eq "unknown flag: exit 2" "$?" 2
 out=$(W up -d --scale a=x 2>&1)
 check_eq "bad --scale: exit 2" "$?" 2
+out=$(W --dry-run up -d 2>&1)
+check_eq "--dry-run up: exit 2" "$?" 2
+check_match "--dry-run up: says nothing was done" "$out" \
+  "--dry-run is not supported for 'up': nothing was done"
+out=$(W --dry-run config --services 2>&1)
+check_eq "--dry-run config: runs" "$?" 0
 check_eq "bad input created nothing" "$(project_leftovers "$T_PROJECT")" ""
 
 cat >compose.yaml <<YAML
