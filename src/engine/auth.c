@@ -316,17 +316,20 @@ static int helper_run(const char *prog, const char *server, struct buf *b,
   return rc;
 }
 
-int auth_header_from_helper(const char *helper, const char *registry,
-                            char **out, struct err *err)
+static const char *helper_server(const char *registry)
 {
-  *out = NULL;
-  char *prog = xasprintf("docker-credential-%s", helper);
-  const char *server = !strcmp(registry, "docker.io") ? HUB_SERVER : registry;
-  struct buf b = BUF_INIT_CAP(HELPER_OUT_MAX);
-  int st = 0;
-  int rc = helper_run(prog, server, &b, &st, err);
-  const char *text = b.data ? b.data : "";
-  if (!rc && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+  return !strcmp(registry, "docker.io") ? HUB_SERVER : registry;
+}
+
+/* What a helper that ran gave: its wait status st and stdout in b. 0 and
+ * *out the header (NULL: nothing stored), or an error naming it. */
+static int helper_result(const char *prog, const char *server,
+                         const struct buf *b, int st, char **out,
+                         struct err *err)
+{
+  const char *text = b->data ? b->data : "";
+  int rc = 0;
+  if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
     if (strstr(text, HELPER_NOT_FOUND)) {
       rc = 0; /* nothing stored: pull anonymously, as docker does */
     } else {
@@ -336,7 +339,7 @@ int auth_header_from_helper(const char *helper, const char *registry,
       rc = err_set(err, ERR_ENGINE, "%s get (for '%s') failed%s%.*s", prog,
                    server, n ? ": " : "", (int)(n > 300 ? 300 : n), text);
     }
-  } else if (!rc) {
+  } else {
     struct err e2 = ERR_INIT;
     rc = auth_header_from_helper_new(text, server, out, &e2);
     if (rc)
@@ -344,6 +347,20 @@ int auth_header_from_helper(const char *helper, const char *registry,
                    e2.text ? strtok(e2.text, "\n") : "bad answer");
     err_release(&e2);
   }
+  return rc;
+}
+
+int auth_header_from_helper(const char *helper, const char *registry,
+                            char **out, struct err *err)
+{
+  *out = NULL;
+  char *prog = xasprintf("docker-credential-%s", helper);
+  const char *server = helper_server(registry);
+  struct buf b = BUF_INIT_CAP(HELPER_OUT_MAX);
+  int st = 0;
+  int rc = helper_run(prog, server, &b, &st, err);
+  if (!rc)
+    rc = helper_result(prog, server, &b, st, out, err);
   buf_release(&b);
   free(prog);
   return rc;
@@ -401,6 +418,215 @@ char *auth_header_new(const char *ref)
   auth_header_lookup(ref, &h, &err);
   err_release(&err);
   return h;
+}
+
+/* --- the same on a loop --- */
+
+struct auth_lookup {
+  uv_loop_t *loop;
+  uv_process_t proc;
+  uv_pipe_t out;    /* the helper's stdout */
+  uv_timer_t timer; /* the deadline; 0 s for an answer known at once */
+  int handles;      /* uv handles open: freed from the last close */
+  int spawned, exited, out_done, told;
+  int64_t status; /* exit status */
+  int signal;     /* or the signal that ended it */
+  char *prog, *server;
+  struct buf b;
+  char *header; /* the answer known without a helper */
+  int rc;       /* an error met on the way (timeout, cap) */
+  struct err err;
+  auth_lookup_cb cb;
+  void *ctx;
+};
+
+static void lookup_closed(uv_handle_t *h)
+{
+  struct auth_lookup *l = h->data;
+  if (--l->handles)
+    return;
+  free(l->header);
+  free(l->prog);
+  free(l->server);
+  buf_release(&l->b);
+  err_release(&l->err);
+  free(l);
+}
+
+static void lookup_close(struct auth_lookup *l, uv_handle_t *h)
+{
+  h->data = l;
+  uv_close(h, lookup_closed);
+}
+
+/* Both ends seen (exited and stdout closed), or no helper at all: the
+ * answer, then the handles go. */
+static void lookup_tell(struct auth_lookup *l)
+{
+  if (l->told)
+    return;
+  l->told = 1;
+  uv_timer_stop(&l->timer);
+  char *header = l->header;
+  l->header = NULL;
+  int rc = l->rc;
+  if (!rc && l->spawned) {
+    int st = l->signal ? l->signal : (int)l->status << 8;
+    rc = helper_result(l->prog, l->server, &l->b, st, &header, &l->err);
+  }
+  l->cb(l->ctx, rc, rc ? NULL : header, rc ? &l->err : NULL);
+  if (rc)
+    free(header);
+  if (l->spawned) {
+    lookup_close(l, (uv_handle_t *)&l->proc);
+    lookup_close(l, (uv_handle_t *)&l->out);
+  }
+  lookup_close(l, (uv_handle_t *)&l->timer);
+}
+
+static void lookup_check(struct auth_lookup *l)
+{
+  if (l->exited && l->out_done)
+    lookup_tell(l);
+}
+
+static void on_helper_exit(uv_process_t *p, int64_t status, int signal)
+{
+  struct auth_lookup *l = p->data;
+  l->exited = 1;
+  l->status = status;
+  l->signal = signal;
+  lookup_check(l);
+}
+
+static void on_helper_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b)
+{
+  static char chunk[4096];
+  (void)h;
+  (void)hint;
+  *b = uv_buf_init(chunk, sizeof(chunk));
+}
+
+static void on_helper_out(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+  struct auth_lookup *l = s->data;
+  if (n > 0 && !l->rc && buf_add(&l->b, b->base, (size_t)n)) {
+    uv_process_kill(&l->proc, SIGKILL);
+    l->rc = err_set(&l->err, ERR_LIMIT, "%s get: an answer over %d bytes",
+                    l->prog, HELPER_OUT_MAX);
+  }
+  if (n < 0) {
+    uv_read_stop(s);
+    l->out_done = 1;
+    lookup_check(l);
+  }
+}
+
+static void on_helper_deadline(uv_timer_t *t)
+{
+  struct auth_lookup *l = t->data;
+  if (!l->spawned) {
+    lookup_tell(l); /* no helper: the answer was known at once */
+    return;
+  }
+  uv_process_kill(&l->proc, SIGKILL);
+  if (!l->rc)
+    l->rc = err_set(&l->err, ERR_TIMEOUT, "%s get: no answer in %d s", l->prog,
+                    HELPER_SECONDS);
+}
+
+static struct auth_lookup *lookup_new(uv_loop_t *loop, auth_lookup_cb cb,
+                                      void *ctx)
+{
+  struct auth_lookup *l = xcalloc(1, sizeof(*l));
+  l->loop = loop;
+  l->cb = cb;
+  l->ctx = ctx;
+  l->b = (struct buf)BUF_INIT_CAP(HELPER_OUT_MAX);
+  uv_timer_init(loop, &l->timer);
+  l->timer.data = l;
+  l->handles = 1;
+  return l;
+}
+
+/* Run the helper on the loop; errors to the callback (from the loop). */
+static void lookup_spawn(struct auth_lookup *l, const char *helper,
+                         const char *registry)
+{
+  l->prog = xasprintf("docker-credential-%s", helper);
+  l->server = xstrdup(helper_server(registry));
+  /* stdin is a socket, written before the helper starts, so that one that
+   * quits early costs an EPIPE (MSG_NOSIGNAL), not a SIGPIPE */
+  int in[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in)) {
+    l->rc =
+        err_set(&l->err, ERR_IO, "%s get: pipe: %s", l->prog, strerror(errno));
+    uv_timer_start(&l->timer, on_helper_deadline, 0, 0);
+    return;
+  }
+  /* the server name is far below a socket's buffer: one send, then EOF */
+  ssize_t w = send(in[1], l->server, strlen(l->server), MSG_NOSIGNAL);
+  (void)w;
+  close(in[1]);
+  uv_pipe_init(l->loop, &l->out, 0);
+  l->out.data = l;
+  l->handles++;
+  char *args[] = {l->prog, "get", NULL};
+  uv_stdio_container_t io[3] = {{.flags = UV_INHERIT_FD, .data.fd = in[0]},
+                                {.flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE,
+                                 .data.stream = (uv_stream_t *)&l->out},
+                                {.flags = UV_INHERIT_FD, .data.fd = 2}};
+  uv_process_options_t o = {.exit_cb = on_helper_exit,
+                            .file = l->prog,
+                            .args = args,
+                            .stdio_count = 3,
+                            .stdio = io};
+  l->proc.data = l;
+  int r = uv_spawn(l->loop, &l->proc, &o);
+  close(in[0]);
+  l->handles++; /* the process handle is initialized even when it failed */
+  if (r) {
+    if (r == UV_ENOENT)
+      l->rc = err_set(&l->err, ERR_NOTFOUND,
+                      "credential helper '%s' is not on PATH (named by "
+                      "credsStore or credHelpers in the docker config)",
+                      l->prog);
+    else
+      l->rc = err_set(&l->err, ERR_IO, "%s get: %s", l->prog, uv_strerror(r));
+    lookup_close(l, (uv_handle_t *)&l->proc);
+    lookup_close(l, (uv_handle_t *)&l->out);
+    uv_timer_start(&l->timer, on_helper_deadline, 0, 0);
+    return;
+  }
+  l->spawned = 1;
+  uv_read_start((uv_stream_t *)&l->out, on_helper_alloc, on_helper_out);
+  uv_timer_start(&l->timer, on_helper_deadline, (uint64_t)HELPER_SECONDS * 1000,
+                 0);
+}
+
+void auth_header_from_helper_start(uv_loop_t *loop, const char *helper,
+                                   const char *registry, auth_lookup_cb cb,
+                                   void *ctx)
+{
+  lookup_spawn(lookup_new(loop, cb, ctx), helper, registry);
+}
+
+void auth_header_lookup_start(uv_loop_t *loop, const char *ref,
+                              auth_lookup_cb cb, void *ctx)
+{
+  struct auth_lookup *l = lookup_new(loop, cb, ctx);
+  char *text = config_text_new();
+  char *registry = text ? auth_registry_new(ref) : NULL;
+  char *helper = text ? auth_helper_name_new(text, registry) : NULL;
+  if (helper) {
+    lookup_spawn(l, helper, registry);
+  } else {
+    l->header = text ? auth_header_from_config_new(text, ref) : NULL;
+    uv_timer_start(&l->timer, on_helper_deadline, 0, 0);
+  }
+  free(helper);
+  free(registry);
+  free(text);
 }
 
 char *auth_config_auths_from_new(const char *json)

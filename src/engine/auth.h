@@ -4,12 +4,13 @@
  * {"auth": base64("user:password")} or {"identitytoken": ...}}), and runs
  * the credential helpers it names as the docker CLI does: credHelpers'
  * entry for the registry, else credsStore, else the auths entry. Pure
- * apart from reading that one file and running the helper; the returned
- * strings are malloc'ed and the caller's. */
+ * apart from reading that one file and running the helper (blocking, or
+ * on a libuv loop); the returned strings are malloc'ed and the caller's. */
 #ifndef WCOMPOSE_ENGINE_AUTH_H
 #define WCOMPOSE_ENGINE_AUTH_H
 
 #include <stddef.h>
+#include <uv.h>
 
 struct err;
 
@@ -36,13 +37,28 @@ int auth_header_from_helper_new(const char *answer, const char *server,
  * stdin ("https://index.docker.io/v1/" for docker.io), bounded to 30 s:
  * 0 and *out the header, or NULL when the helper holds nothing for it
  * ("credentials not found"); else an error naming the helper and what it
- * printed (ERR_NOTFOUND when it is not on PATH). Blocks while it runs. */
+ * printed (ERR_NOTFOUND when it is not on PATH). Blocks while it runs (a stack
+ * deploy's; pulls and pushes use auth_header_from_helper_start). */
 int auth_header_from_helper(const char *helper, const char *registry,
                             char **out, struct err *err);
 
 /* The header for ref from the config file the docker CLI would read:
  * 0 and *out (NULL: no credentials), or a helper's error. */
 int auth_header_lookup(const char *ref, char **out, struct err *err);
+
+/* The lookups on a loop: a credential helper runs as a child of loop
+ * (uv_spawn, its stdout on a pipe, a 30 s deadline), so a slow one holds
+ * up nothing else. cb runs once, from the loop, never from the start call:
+ * rc 0 and header (the caller's to free; NULL: no credentials), or an
+ * error with err, as the blocking forms give. The loop must run until it
+ * did; the lookup frees itself after. */
+typedef void (*auth_lookup_cb)(void *ctx, int rc, char *header,
+                               const struct err *err);
+void auth_header_from_helper_start(uv_loop_t *loop, const char *helper,
+                                   const char *registry, auth_lookup_cb cb,
+                                   void *ctx);
+void auth_header_lookup_start(uv_loop_t *loop, const char *ref,
+                              auth_lookup_cb cb, void *ctx);
 
 /* The same, errors dropped (no credentials). */
 char *auth_header_new(const char *ref);

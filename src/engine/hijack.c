@@ -1,6 +1,7 @@
-/* The hijacked attach: libcurl connects (CONNECT_ONLY) the way every other
- * call does; then one uv_poll_t on the active socket sends the request,
- * reads the 101 head (both over curl_easy_send/recv, on the loop, with a
+/* The hijacked attach: libcurl connects (CONNECT_ONLY) on the engine
+ * client's multi, the way every other call does, without blocking the
+ * loop; then one uv_poll_t on the active socket sends the request, reads
+ * the 101 head (both over curl_easy_send/recv, on the loop, with a
  * deadline timer), and from then on moves stdin out and the container's
  * output in. */
 #include "config.h"
@@ -24,17 +25,20 @@
 
 /* Where the connection is: the handshake runs on the loop too. */
 enum phase {
-  PH_SEND,  /* the request going out (hs holds it) */
-  PH_HEAD,  /* reading the answer's head into in */
-  PH_BODY,  /* an error answer: reading its body into in */
-  PH_STREAM /* upgraded: stdin out, output in */
+  PH_CONNECT, /* the connection being made (conn, in curl's multi) */
+  PH_SEND,    /* the request going out (hs holds it) */
+  PH_HEAD,    /* reading the answer's head into in */
+  PH_BODY,    /* an error answer: reading its body into in */
+  PH_STREAM   /* upgraded: stdin out, output in */
 };
 
 struct engine_attach {
-  uv_poll_t poll;
+  uv_poll_t poll;   /* from PH_SEND on */
   uv_timer_t timer; /* the handshake's deadline */
   int handles;      /* uv handles initialized: freed from the last close */
-  CURL *easy;
+  uv_loop_t *loop;
+  struct http_conn *conn;
+  CURL *easy; /* conn's, once connected */
   enum phase phase;
   struct buf hs; /* the request, then what is left of it to send */
   struct buf in; /* the answer's head (and an error's body) */
@@ -54,7 +58,6 @@ struct engine_attach {
   int write_shut;     /* the write side is shut (or broken) */
   int ended;          /* the done callback ran */
   struct err err;
-  char errbuf[CURL_ERROR_SIZE];
 };
 
 /* --- the head --- */
@@ -107,48 +110,6 @@ int hijack_head_parse(const char *data, size_t n, struct hijack_head *h,
   return 0;
 }
 
-/* --- the connection --- */
-
-static int connect_engine(struct engine_attach *a, const struct dockerhost *h,
-                          struct err *err)
-{
-  CURL *e = a->easy;
-  char *url = xasprintf("%s/", h->base_url);
-  sym_curl_easy_setopt(e, CURLOPT_URL, url);
-  free(url);
-  sym_curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
-  sym_curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  sym_curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)HANDSHAKE_SECONDS);
-  sym_curl_easy_setopt(e, CURLOPT_ERRORBUFFER, a->errbuf);
-  if (h->socket_path)
-    sym_curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, h->socket_path);
-  if (h->tls) {
-    sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->tls_verify ? 1L : 0L);
-    sym_curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->tls_verify ? 2L : 0L);
-    if (h->ca)
-      sym_curl_easy_setopt(e, CURLOPT_CAINFO, h->ca);
-    if (h->cert)
-      sym_curl_easy_setopt(e, CURLOPT_SSLCERT, h->cert);
-    if (h->key)
-      sym_curl_easy_setopt(e, CURLOPT_SSLKEY, h->key);
-  }
-  CURLcode res = sym_curl_easy_perform(e);
-  if (res != CURLE_OK) {
-    long oserr = 0;
-    sym_curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
-    const char *why = a->errbuf[0] ? a->errbuf : sym_curl_easy_strerror(res);
-    if (http_connect_error(h, res, why, oserr, 0, err))
-      return ERR_CONNECT;
-    return err_set(err, ERR_CONNECT,
-                   "cannot connect to the Docker engine at %s: %s", h->host,
-                   why);
-  }
-  if (sym_curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &a->fd) != CURLE_OK ||
-      a->fd == CURL_SOCKET_BAD)
-    return err_set(err, ERR_CONNECT, "no socket to the engine at %s", h->host);
-  return 0;
-}
-
 /* An error answer, whole in in: {"message"} or (attach answers so) plain
  * text, as a message saying what was being done. */
 static int answer_error(struct engine_attach *a, struct err *err)
@@ -194,7 +155,8 @@ static void finish(struct engine_attach *a, int rc)
   if (rc && !a->err.code)
     err_set(&a->err, rc, "%s", err_text(rc));
   a->ended = 1;
-  uv_poll_stop(&a->poll);
+  if (a->phase != PH_CONNECT)
+    uv_poll_stop(&a->poll);
   uv_timer_stop(&a->timer);
   a->done(a->ctx, rc, &a->err);
 }
@@ -237,7 +199,7 @@ static void handshake(struct engine_attach *a, int events);
 
 static void start_events(struct engine_attach *a)
 {
-  if (a->ended)
+  if (a->ended || a->phase == PH_CONNECT)
     return;
   int ev = UV_READABLE;
   if (a->phase == PH_SEND ||
@@ -410,7 +372,7 @@ static void on_deadline(uv_timer_t *t)
 
 static void release(struct engine_attach *a)
 {
-  sym_curl_easy_cleanup(a->easy);
+  http_conn_free(a->conn);
   stream_mux_release(&a->mux);
   buf_release(&a->pending);
   buf_release(&a->hs);
@@ -436,13 +398,44 @@ void engine_attach_free(struct engine_attach *a)
     return;
   }
   a->ended = 1; /* no callback after this */
-  uv_poll_stop(&a->poll);
-  uv_close((uv_handle_t *)&a->poll, closed);
+  if (a->phase != PH_CONNECT) {
+    uv_poll_stop(&a->poll);
+    uv_close((uv_handle_t *)&a->poll, closed);
+  }
   uv_close((uv_handle_t *)&a->timer, closed);
+  /* the poll is off the socket: curl may close it now */
+  http_conn_free(a->conn);
+  a->conn = NULL;
+  a->easy = NULL;
+}
+
+/* Connected (or not): the handshake starts on the loop. */
+static void connected(void *ctx, int rc, const struct err *err)
+{
+  struct engine_attach *a = ctx;
+  if (a->ended)
+    return;
+  if (rc) {
+    err_set(&a->err, rc, "%s", err && err->text ? err->text : err_text(rc));
+    finish(a, rc);
+    return;
+  }
+  a->easy = http_conn_easy(a->conn);
+  a->fd = http_conn_socket(a->conn);
+  if (uv_poll_init_socket(a->loop, &a->poll, a->fd)) {
+    err_set(&a->err, ERR_IO, "%s: cannot watch the connection", a->what);
+    finish(a, ERR_IO);
+    return;
+  }
+  a->poll.data = a;
+  a->handles++;
+  a->phase = PH_SEND;
+  uv_timer_start(&a->timer, on_deadline, (uint64_t)HANDSHAKE_SECONDS * 1000, 0);
+  start_events(a);
 }
 
 /* Connect, then send "POST path" (and body, JSON, when not NULL) asking
- * for the upgrade; the rest happens on the loop. what names the call in
+ * for the upgrade; all of it happens on the loop. what names the call in
  * errors. */
 static int hijack_open(struct engine *e, const char *what, const char *path,
                        const char *body, int tty, engine_output_cb out,
@@ -459,24 +452,20 @@ static int hijack_open(struct engine *e, const char *what, const char *path,
   a->drain = drain;
   a->ctx = ctx;
   a->what = xstrdup(what);
+  a->loop = engine_loop(e);
   a->fd = CURL_SOCKET_BAD;
   a->pending.cap = HIJACK_PENDING_MAX;
   a->in.cap = HIJACK_HEAD_MAX + HTTP_ERROR_BODY_MAX;
   stream_mux_init(&a->mux, 0, on_frame, a);
-  a->easy = sym_curl_easy_init();
-  if (!a->easy)
-    BUG("curl_easy_init failed");
-  int rc = connect_engine(a, h, err);
-  if (!rc && uv_poll_init_socket(engine_loop(e), &a->poll, a->fd))
-    rc = err_set(err, ERR_IO, "%s: cannot watch the connection", what);
+  a->phase = PH_CONNECT;
+  int rc = http_conn_open(engine_http(e), connected, a, &a->conn, err);
   if (rc) {
     release(a);
     return rc;
   }
-  a->poll.data = a;
-  uv_timer_init(engine_loop(e), &a->timer);
+  uv_timer_init(a->loop, &a->timer);
   a->timer.data = a;
-  a->handles = 2;
+  a->handles = 1;
   /* the Host header: the authority of the base URL */
   const char *host = strstr(h->base_url, "://");
   host = host ? host + 3 : h->base_url;
@@ -490,10 +479,7 @@ static int hijack_open(struct engine *e, const char *what, const char *path,
            v ? v : ENGINE_API_MIN, path, (int)hl, host,
            body ? "application/json" : "text/plain", body ? strlen(body) : 0,
            body ? body : "");
-  a->phase = PH_SEND;
-  uv_timer_start(&a->timer, on_deadline, (uint64_t)HANDSHAKE_SECONDS * 1000, 0);
   *ap = a;
-  start_events(a);
   return 0;
 }
 

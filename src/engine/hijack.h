@@ -2,9 +2,9 @@
  * engine answers 101 and the connection becomes a raw two-way stream: the
  * container's stdin one way, its output the other (multiplexed frames
  * without a TTY, raw bytes with one). The connection is libcurl's
- * (CURLOPT_CONNECT_ONLY, so unix sockets and TLS work as for every other
- * call); the request, the answer and the stream run on the engine's uv
- * loop with one uv_poll_t.
+ * (CURLOPT_CONNECT_ONLY on the engine client's multi, http_conn_open, so
+ * unix sockets and TLS work as for every other call); the connecting, the
+ * request, the answer and the stream run on the engine's uv loop.
  *
  * Ownership: engine_attach_open gives the caller a struct engine_attach;
  * it is the caller's to free (engine_attach_free) after its done callback,
@@ -49,16 +49,18 @@ typedef void (*engine_attach_ready_cb)(void *ctx);
  * (resume reading). */
 typedef void (*engine_attach_drain_cb)(void *ctx);
 
-/* Attach to container id with stdin, stdout and stderr. Returns once
- * connected (the connection itself is made at once, bounded by 30 s);
- * the request and the engine's answer go over the loop, so a slow engine
+/* Attach to container id with stdin, stdout and stderr. Returns at once:
+ * the connection (on the engine client's curl multi, bounded by 30 s), the
+ * request and the engine's answer all go over the loop, so a slow engine
  * holds up nothing else: ready runs when the 101 is in (start the
  * container then: nothing it prints is lost), out gets each frame (or raw
- * chunk with tty), done runs once at the end, or instead of ready when the
- * handshake fails: ERR_NOTFOUND, ERR_CONFLICT, ERR_ENGINE (the engine's
- * message), ERR_PROTO, ERR_TIMEOUT (no answer in 30 s), ERR_IO. Errors
- * returned (none calls back): ERR_CONNECT, ERR_IO. stdin written before
- * ready is held and sent after it. */
+ * chunk with tty), done runs once at the end, or instead of ready when
+ * connecting or the handshake fails: ERR_CONNECT (the message of
+ * http_connect_error: no daemon, TLS refused...), ERR_NOTFOUND,
+ * ERR_CONFLICT, ERR_ENGINE (the engine's message), ERR_PROTO, ERR_TIMEOUT
+ * (no answer in 30 s), ERR_IO, ERR_CANCELED (the engine was freed while
+ * connecting). Errors returned (none calls back): ERR_STATE (the engine is
+ * being freed). stdin written before ready is held and sent after it. */
 int engine_attach_open(struct engine *e, const char *id, int tty,
                        engine_output_cb out, engine_attach_ready_cb ready,
                        engine_attach_done_cb done, engine_attach_drain_cb drain,

@@ -35,6 +35,7 @@ struct poll_ctx {
 
 struct http_client {
   uv_loop_t *loop;
+  struct http_conn *conns; /* connections alone, not freed yet */
   CURLM *multi;
   uv_timer_t timer; /* curl's timeout */
   uv_timer_t kick;  /* queued and canceled requests */
@@ -72,6 +73,30 @@ struct http_req {
   struct http_req *prev, *next;
 };
 
+enum conn_state {
+  CONN_QUEUED, /* waiting for the kick to hand it to curl */
+  CONN_ACTIVE, /* connecting, in curl's hands */
+  CONN_OPEN,   /* connected (callback ran with 0); stays in the multi,
+                  where curl_easy_send/recv find its connection */
+  CONN_FAILED  /* the callback ran with an error; out of the multi */
+};
+
+/* A connection alone (CURLOPT_CONNECT_ONLY): connected on the multi like
+ * every request, then its socket is the owner's. */
+struct http_conn {
+  struct http_client *c;
+  CURL *easy;
+  enum conn_state state;
+  int in_multi;
+  int gone; /* its owner let it go: the kick (or teardown) frees it */
+  curl_socket_t fd;
+  http_conn_cb cb;
+  void *ctx;
+  struct err err;
+  char errbuf[CURL_ERROR_SIZE];
+  struct http_conn *prev, *next;
+};
+
 /* --- client lifetime --- */
 
 static void handle_closed(uv_handle_t *h)
@@ -107,8 +132,13 @@ static void poll_close(struct poll_ctx *p)
   uv_close((uv_handle_t *)&p->poll, poll_closed);
 }
 
+static void conn_reap(struct http_conn *k);
+static void set_transport(const struct http_client *c, CURL *e);
+
 static void teardown(struct http_client *c)
 {
+  while (c->conns)
+    conn_reap(c->conns); /* all let go: only then does teardown come */
   if (c->multi) {
     sym_curl_multi_cleanup(c->multi); /* may call on_socket to remove */
     c->multi = NULL;
@@ -119,12 +149,28 @@ static void teardown(struct http_client *c)
   uv_close((uv_handle_t *)&c->kick, handle_closed);
 }
 
-static void dispatch_end(struct http_client *c)
+/* A connection its owner still holds keeps the multi (and so the
+ * connection itself) alive. */
+static int conns_held(const struct http_client *c)
 {
-  if (--c->dispatching == 0 && c->closing == 1) {
+  for (const struct http_conn *k = c->conns; k; k = k->next)
+    if (!k->gone)
+      return 1;
+  return 0;
+}
+
+static void maybe_teardown(struct http_client *c)
+{
+  if (c->dispatching == 0 && c->closing == 1 && !conns_held(c)) {
     c->closing = 2;
     teardown(c);
   }
+}
+
+static void dispatch_end(struct http_client *c)
+{
+  c->dispatching--;
+  maybe_teardown(c);
 }
 
 /* --- requests --- */
@@ -345,6 +391,16 @@ static void finish(struct http_req *r, int rc)
   dispatch_end(c);
 }
 
+static void conn_done(struct http_conn *k, CURLcode res);
+
+static struct http_conn *conn_of(struct http_client *c, CURL *easy)
+{
+  for (struct http_conn *k = c->conns; k; k = k->next)
+    if (k->easy == easy)
+      return k;
+  return NULL;
+}
+
 static void check_done(struct http_client *c)
 {
   CURLMsg *msg;
@@ -352,6 +408,11 @@ static void check_done(struct http_client *c)
   while (c->multi && (msg = sym_curl_multi_info_read(c->multi, &left))) {
     if (msg->msg != CURLMSG_DONE)
       continue;
+    struct http_conn *k = conn_of(c, msg->easy_handle);
+    if (k) {
+      conn_done(k, msg->data.result);
+      continue;
+    }
     struct http_req *r = NULL;
     CURLcode res = msg->data.result;
     sym_curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
@@ -518,10 +579,14 @@ static int on_curl_timer(CURLM *m, long ms, void *userp)
 
 /* Hand queued requests to curl; end canceled ones. Callbacks may change the
  * list, so every finish starts the walk again. */
+static int conns_kick(struct http_client *c);
+
 static void on_kick(uv_timer_t *t)
 {
   struct http_client *c = t->data;
   c->dispatching++;
+  while (conns_kick(c))
+    ;
 again:
   for (struct http_req *r = c->reqs; r; r = r->next) {
     if (r->canceled) {
@@ -540,6 +605,173 @@ again:
     }
   }
   dispatch_end(c);
+}
+
+/* --- connections alone --- */
+
+static void conn_unlink(struct http_conn *k)
+{
+  struct http_client *c = k->c;
+  if (k->prev)
+    k->prev->next = k->next;
+  else if (c->conns == k)
+    c->conns = k->next;
+  if (k->next)
+    k->next->prev = k->prev;
+  k->prev = k->next = NULL;
+}
+
+static void conn_leave_multi(struct http_conn *k)
+{
+  if (k->in_multi && k->c->multi)
+    sym_curl_multi_remove_handle(k->c->multi, k->easy);
+  k->in_multi = 0;
+}
+
+/* Out of the multi (which closes the connection) and freed. */
+static void conn_reap(struct http_conn *k)
+{
+  conn_leave_multi(k);
+  conn_unlink(k);
+  sym_curl_easy_cleanup(k->easy);
+  err_release(&k->err);
+  free(k);
+}
+
+static void conn_callback(struct http_conn *k, int rc)
+{
+  struct http_client *c = k->c;
+  c->dispatching++;
+  k->cb(k->ctx, rc, &k->err);
+  dispatch_end(c);
+}
+
+/* The one way a connection fails: out of the multi, then the callback. */
+static int conn_fail(struct http_conn *k, int rc)
+{
+  conn_leave_multi(k);
+  k->state = CONN_FAILED;
+  conn_callback(k, rc);
+  return rc;
+}
+
+/* Curl watched the socket while connecting; from now on the owner does,
+ * and libuv takes one poll handle per socket. Curl has normally said
+ * CURL_POLL_REMOVE already. */
+static void conn_unwatch(struct http_client *c, curl_socket_t fd)
+{
+  for (struct poll_ctx *p = c->polls; p; p = p->next) {
+    if (p->fd == fd) {
+      sym_curl_multi_assign(c->multi, fd, NULL);
+      poll_close(p);
+      return;
+    }
+  }
+}
+
+static void conn_done(struct http_conn *k, CURLcode res)
+{
+  struct http_client *c = k->c;
+  if (k->gone || k->state != CONN_ACTIVE)
+    return;
+  if (res != CURLE_OK) {
+    const char *why = k->errbuf[0] ? k->errbuf : sym_curl_easy_strerror(res);
+    long oserr = 0;
+    sym_curl_easy_getinfo(k->easy, CURLINFO_OS_ERRNO, &oserr);
+    if (!http_connect_error(&c->host, res, why, oserr, 0, &k->err))
+      err_set(&k->err, ERR_CONNECT,
+              "cannot connect to the Docker engine at %s: %s", c->host.host,
+              why);
+    conn_fail(k, ERR_CONNECT);
+    return;
+  }
+  curl_socket_t fd = CURL_SOCKET_BAD;
+  if (sym_curl_easy_getinfo(k->easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
+      fd == CURL_SOCKET_BAD) {
+    conn_fail(k, err_set(&k->err, ERR_CONNECT, "no socket to the engine at %s",
+                         c->host.host));
+    return;
+  }
+  conn_unwatch(c, fd);
+  k->fd = fd;
+  k->state = CONN_OPEN;
+  conn_callback(k, 0);
+}
+
+/* From the kick: free what was let go, hand what is queued to curl. 1
+ * when a callback ran (the list may have changed: walk it again). */
+static int conns_kick(struct http_client *c)
+{
+  for (struct http_conn *k = c->conns; k; k = k->next) {
+    if (k->gone) {
+      conn_reap(k);
+      return 1;
+    }
+    if (k->state != CONN_QUEUED)
+      continue;
+    CURLMcode mc = sym_curl_multi_add_handle(c->multi, k->easy);
+    if (mc != CURLM_OK) {
+      conn_fail(k, err_set(&k->err, ERR_CONNECT,
+                           "cannot connect to the Docker engine at %s: %s",
+                           c->host.host, sym_curl_multi_strerror(mc)));
+      return 1;
+    }
+    k->in_multi = 1;
+    k->state = CONN_ACTIVE;
+  }
+  return 0;
+}
+
+int http_conn_open(struct http_client *c, http_conn_cb cb, void *ctx,
+                   struct http_conn **out, struct err *err)
+{
+  if (c->closing)
+    return err_set(err, ERR_STATE, "the engine client is shutting down");
+  struct http_conn *k = xcalloc(1, sizeof(*k));
+  k->c = c;
+  k->cb = cb;
+  k->ctx = ctx;
+  k->fd = CURL_SOCKET_BAD;
+  k->easy = sym_curl_easy_init();
+  if (!k->easy)
+    BUG("curl_easy_init failed");
+  char *url = xasprintf("%s/", c->host.base_url);
+  sym_curl_easy_setopt(k->easy, CURLOPT_URL, url);
+  free(url);
+  sym_curl_easy_setopt(k->easy, CURLOPT_CONNECT_ONLY, 1L);
+  sym_curl_easy_setopt(k->easy, CURLOPT_PRIVATE, (char *)k);
+  sym_curl_easy_setopt(k->easy, CURLOPT_ERRORBUFFER, k->errbuf);
+  set_transport(c, k->easy);
+  k->state = CONN_QUEUED;
+  k->next = c->conns;
+  if (c->conns)
+    c->conns->prev = k;
+  c->conns = k;
+  uv_timer_start(&c->kick, on_kick, 0, 0);
+  *out = k;
+  return 0;
+}
+
+void *http_conn_easy(const struct http_conn *k)
+{
+  return k->easy;
+}
+
+int http_conn_socket(const struct http_conn *k)
+{
+  return k->fd;
+}
+
+void http_conn_free(struct http_conn *k)
+{
+  if (!k || k->gone)
+    return;
+  struct http_client *c = k->c;
+  k->gone = 1;
+  if (c->closing)
+    maybe_teardown(c); /* the last one held: the client goes now */
+  else
+    uv_timer_start(&c->kick, on_kick, 0, 0);
 }
 
 /* --- public --- */
@@ -591,6 +823,14 @@ void http_client_free(struct http_client *c)
     struct http_req *r = c->reqs;
     err_set(&r->resp.err, ERR_CANCELED, "request canceled: shutting down");
     finish(r, ERR_CANCELED);
+  }
+again:
+  for (struct http_conn *k = c->conns; k; k = k->next) {
+    if (!k->gone && (k->state == CONN_QUEUED || k->state == CONN_ACTIVE)) {
+      conn_fail(k, err_set(&k->err, ERR_CANCELED,
+                           "connecting canceled: shutting down"));
+      goto again;
+    }
   }
   dispatch_end(c);
 }
@@ -693,22 +933,11 @@ void http_req_timeout(struct http_req *r, long seconds)
   r->timeout = seconds;
 }
 
-static void setup_easy(struct http_req *r)
+/* How to reach the engine: its unix socket, or TCP with its TLS. */
+static void set_transport(const struct http_client *c, CURL *e)
 {
-  struct http_client *c = r->c;
-  CURL *e = r->easy;
-  char *url = xasprintf(
-      "%s%s%s%s%s", c->host.base_url, r->prefix ? r->prefix : "", r->path,
-      r->query.len ? "?" : "", r->query.len ? r->query.data : "");
-  sym_curl_easy_setopt(e, CURLOPT_URL, url);
-  free(url);
-  sym_curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
-  sym_curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
   sym_curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   sym_curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
-  if (r->timeout > 0)
-    sym_curl_easy_setopt(e, CURLOPT_TIMEOUT, r->timeout);
-  sym_curl_easy_setopt(e, CURLOPT_USERAGENT, "wcompose/" PACKAGE_VERSION);
   if (c->host.socket_path)
     sym_curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, c->host.socket_path);
   if (c->host.tls) {
@@ -723,6 +952,23 @@ static void setup_easy(struct http_req *r)
     if (c->host.key)
       sym_curl_easy_setopt(e, CURLOPT_SSLKEY, c->host.key);
   }
+}
+
+static void setup_easy(struct http_req *r)
+{
+  struct http_client *c = r->c;
+  CURL *e = r->easy;
+  char *url = xasprintf(
+      "%s%s%s%s%s", c->host.base_url, r->prefix ? r->prefix : "", r->path,
+      r->query.len ? "?" : "", r->query.len ? r->query.data : "");
+  sym_curl_easy_setopt(e, CURLOPT_URL, url);
+  free(url);
+  sym_curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
+  sym_curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+  if (r->timeout > 0)
+    sym_curl_easy_setopt(e, CURLOPT_TIMEOUT, r->timeout);
+  sym_curl_easy_setopt(e, CURLOPT_USERAGENT, "wcompose/" PACKAGE_VERSION);
+  set_transport(c, e);
   sym_curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   sym_curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
   sym_curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);

@@ -20,6 +20,7 @@
 
 struct dockerhost;
 struct http_client;
+struct http_conn;
 struct http_req;
 
 /* Caps: a buffered body, and the body of an error answer. */
@@ -115,6 +116,32 @@ void http_req_free(struct http_req *r);
  * otherwise; safe to call from the request's own data callback. Must not
  * be called after the completion callback has returned. */
 void http_req_cancel(struct http_req *r);
+
+/* A connection alone, for a protocol of its own over it (the hijacked
+ * attach): libcurl connects (CURLOPT_CONNECT_ONLY: unix socket, TCP, TLS
+ * as for every request) on the client's multi, so connecting blocks
+ * nothing; then the owner speaks over it with curl_easy_send/recv on
+ * http_conn_easy, watching http_conn_socket on the loop itself (curl no
+ * longer does). The connection stays in the multi until http_conn_free;
+ * while a connection is held, http_client_free leaves the multi (and the
+ * connection) up, and tears down when the last one is freed.
+ *
+ * cb runs once: rc 0 when connected; else ERR_CONNECT with the message of
+ * http_connect_error (or "cannot connect to the Docker engine at ...: why"),
+ * or ERR_CANCELED from http_client_free. It may free the connection. */
+typedef void (*http_conn_cb)(void *ctx, int rc, const struct err *err);
+/* Start connecting. 0, or ERR_STATE when the client is closing (cb never
+ * runs, nothing to free). */
+int http_conn_open(struct http_client *c, http_conn_cb cb, void *ctx,
+                   struct http_conn **out, struct err *err);
+/* After cb ran with 0: the easy handle (a CURL *, for curl_easy_send and
+ * curl_easy_recv) and its socket (this header stays free of curl's). */
+void *http_conn_easy(const struct http_conn *k);
+int http_conn_socket(const struct http_conn *k);
+/* Let go, at any time (from cb too): no callback runs after this; the
+ * connection is closed and freed from the loop. Stop watching the socket
+ * first. NULL: nothing. */
+void http_conn_free(struct http_conn *k);
 
 /* A failed connection to the engine at h as a message that says what to
  * change (no daemon, socket permissions, a certificate from another CA,

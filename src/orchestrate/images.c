@@ -293,6 +293,33 @@ static void split_ref(const char *ref, char **image, char **tag)
   *tag = xstrdup(colon + 1);
 }
 
+/* The credentials are in (or not): the pull or push itself. */
+static void on_auth(void *ctx, int rc, char *auth, const struct err *err)
+{
+  struct xfer_op *x = ctx;
+  struct session *s = x->op.s;
+  char *image, *tag;
+  split_ref(x->ref, &image, &tag);
+  if (rc) {
+    err_set(&s->err, rc, "%s", err && err->text ? err->text : err_text(rc));
+    err_wrap(&s->err, "%s '%s'", x->push ? "pushing" : "pulling", x->ref);
+  } else {
+    rc = x->push
+             ? engine_image_push(s->engine, image, tag, auth, on_xfer_progress,
+                                 on_xfered, x, NULL, &s->err)
+             : engine_image_pull(s->engine, image, tag, NULL, auth,
+                                 on_xfer_progress, on_xfered, x, NULL, &s->err);
+  }
+  free(auth);
+  free(image);
+  free(tag);
+  if (rc) {
+    if (!x->quiet)
+      session_event(s, "Image", x->ref, "Error", 1);
+    session_op_finish(&x->op, rc);
+  }
+}
+
 int images_xfer_start(struct session *s, const char *ref, int push, int quiet,
                       session_done_cb done, void *arg)
 {
@@ -301,31 +328,12 @@ int images_xfer_start(struct session *s, const char *ref, int push, int quiet,
   x->ref = xstrdup(ref);
   x->push = push;
   x->quiet = quiet;
-  char *image, *tag;
-  split_ref(ref, &image, &tag);
   if (!quiet)
     session_event(s, "Image", ref, push ? "Pushing" : "Pulling", 0);
   /* credentials `docker login` stored for the image's registry, or its
-   * credential helper's */
-  char *auth = NULL;
-  int rc = auth_header_lookup(ref, &auth, &s->err);
-  if (rc)
-    err_wrap(&s->err, "%s '%s'", push ? "pushing" : "pulling", ref);
-  else
-    rc = push
-             ? engine_image_push(s->engine, image, tag, auth, on_xfer_progress,
-                                 on_xfered, x, NULL, &s->err)
-             : engine_image_pull(s->engine, image, tag, NULL, auth,
-                                 on_xfer_progress, on_xfered, x, NULL, &s->err);
-  free(auth);
-  free(image);
-  free(tag);
-  if (rc) {
-    if (!quiet)
-      session_event(s, "Image", ref, "Error", 1);
-    xfer_free(x);
-  }
-  return rc;
+   * credential helper's (run on the loop: a slow one holds up nothing) */
+  auth_header_lookup_start(&s->loop, ref, on_auth, x);
+  return 0;
 }
 
 int images_xfer(struct session *s, const char *ref, int push, int quiet)

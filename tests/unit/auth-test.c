@@ -1,13 +1,15 @@
 /* Unit tests for auth: base64 both ways, the registry of a reference, and
  * X-Registry-Auth from config.json texts as `docker login` writes them,
  * the credential helper a config names for a registry, and helpers run
- * (a script put on PATH here). */
+ * (a script put on PATH here), blocking and on a loop: a slow helper
+ * holds up nothing else on the loop. */
 #include "tap.h"
 #include "engine/auth.h"
 
 #include "util/err.h"
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -104,6 +106,104 @@ static void helper_answers(void)
   err_release(&err);
 }
 
+/* --- helpers on a loop --- */
+
+struct got {
+  int done, rc, ticks;
+  char *header;
+  char msg[512];
+};
+
+static void on_got(void *ctx, int rc, char *header, const struct err *err)
+{
+  struct got *g = ctx;
+  g->done++;
+  g->rc = rc;
+  g->header = header;
+  snprintf(g->msg, sizeof(g->msg), "%s", err && err->text ? err->text : "");
+}
+
+static void on_tick(uv_timer_t *t)
+{
+  struct got *g = t->data;
+  g->ticks++;
+}
+
+static uint64_t now_ms(void)
+{
+  return uv_hrtime() / 1000000;
+}
+
+/* The helper t on a loop for registry: rc, *h and the message. */
+static int helper_async(uv_loop_t *loop, const char *helper,
+                        const char *registry, char **h, struct got *g)
+{
+  memset(g, 0, sizeof(*g));
+  auth_header_from_helper_start(loop, helper, registry, on_got, g);
+  ok(!g->done, "on a loop, '%s': no callback from the start", registry);
+  while (!g->done)
+    uv_run(loop, UV_RUN_ONCE);
+  uv_run(loop, UV_RUN_DEFAULT); /* its handles close */
+  is_int(g->done, 1, "on a loop, '%s': one callback", registry);
+  *h = g->header;
+  return g->rc;
+}
+
+static void helper_runs_async(void)
+{
+  uv_loop_t loop;
+  uv_loop_init(&loop);
+  struct got g;
+  char *h = NULL;
+  is_int(helper_async(&loop, "t", "127.0.0.1:5000", &h, &g), 0,
+         "on a loop: helper run");
+  char *u = field(h, "username");
+  is_str(u, "127.0.0.1:5000", "on a loop: the registry went to its stdin");
+  free(u);
+  free(h);
+  is_int(helper_async(&loop, "t", "none.example", &h, &g), 0,
+         "on a loop: nothing stored: no error");
+  ok(!h, "on a loop: nothing stored: no header");
+  is_int(helper_async(&loop, "t", "bad.example", &h, &g), ERR_ENGINE,
+         "on a loop: a failing helper: an error");
+  ok(strstr(g.msg, "docker-credential-t get (for 'bad.example') failed: "
+                   "locked"),
+     "on a loop: the same message: %s", g.msg);
+  is_int(helper_async(&loop, "absent", "docker.io", &h, &g), ERR_NOTFOUND,
+         "on a loop: a helper not on PATH");
+  ok(strstr(g.msg, "'docker-credential-absent' is not on PATH"),
+     "on a loop: the same message: %s", g.msg);
+
+  /* a helper that takes its time (a keyring unlocking): the loop turns */
+  memset(&g, 0, sizeof(g));
+  uv_timer_t tick;
+  uv_timer_init(&loop, &tick);
+  tick.data = &g;
+  uv_timer_start(&tick, on_tick, 20, 20);
+  uint64_t t0 = now_ms();
+  auth_header_from_helper_start(&loop, "t", "slow.example", on_got, &g);
+  uint64_t took = now_ms() - t0;
+  ok(took < 200, "slow helper: the start returns at once (%llu ms)",
+     (unsigned long long)took);
+  while (!g.done)
+    uv_run(&loop, UV_RUN_ONCE);
+  uint64_t after = now_ms() - t0;
+  ok(after >= 700, "slow helper: it took its time (%llu ms)",
+     (unsigned long long)after);
+  ok(g.ticks >= (int)(after / 20) / 2,
+     "slow helper: the loop ran meanwhile (%d ticks of 20 ms in %llu ms)",
+     g.ticks, (unsigned long long)after);
+  is_int(g.rc, 0, "slow helper: its answer");
+  u = field(g.header, "username");
+  is_str(u, "slow.example", "slow helper: the header from it");
+  free(u);
+  free(g.header);
+  uv_timer_stop(&tick);
+  uv_close((uv_handle_t *)&tick, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  is_int(uv_loop_close(&loop), 0, "on a loop: every handle closed");
+}
+
 static void helper_runs(void)
 {
   char dir[] = "/tmp/wcompose-auth-test.XXXXXX";
@@ -121,6 +221,7 @@ static void helper_runs(void)
         " exit 1;;\n"
         "  bad.example) echo 'locked: unlock the keyring' >&2;"
         " echo 'locked: unlock the keyring'; exit 1;;\n"
+        "  slow.example) sleep 1;;\n"
         "esac\n"
         "printf '{\"ServerURL\":\"%s\",\"Username\":\"%s\",\"Secret\":"
         "\"s3\"}\\n' \"$s\" \"$s\"\n",
@@ -161,6 +262,8 @@ static void helper_runs(void)
   ok(err.text && strstr(err.text, "'docker-credential-absent' is not on PATH"),
      "a helper not on PATH: %s", err.text);
 
+  helper_runs_async();
+
   /* through the config file */
   char cfg[300];
   snprintf(cfg, sizeof(cfg), "%s/config.json", dir);
@@ -179,6 +282,24 @@ static void helper_runs(void)
   free(h);
   is_int(auth_header_lookup("busybox", &h, &err), ERR_NOTFOUND,
          "lookup: else credsStore");
+  {
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    struct got g = {0};
+    auth_header_lookup_start(&loop, "127.0.0.1:5000/app:v1", on_got, &g);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    u = field(g.header, "username");
+    ok(g.done == 1 && !g.rc, "lookup on a loop: answered");
+    is_str(u, "127.0.0.1:5000", "lookup on a loop: the helper's user");
+    free(u);
+    free(g.header);
+    memset(&g, 0, sizeof(g));
+    auth_header_lookup_start(&loop, "busybox", on_got, &g);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    ok(g.done == 1 && g.rc == ERR_NOTFOUND && !g.header,
+       "lookup on a loop: else credsStore (%s)", g.msg);
+    is_int(uv_loop_close(&loop), 0, "lookup on a loop: every handle closed");
+  }
   unsetenv("DOCKER_CONFIG");
   unlink(cfg);
 

@@ -2,28 +2,49 @@
  * engine (tests/unit/data/attach-*.raw): whole, cut short at every
  * offset, with stream bytes after it, and malformed. Then the handshake
  * against the scripted engine: a slow 101 holds up nothing else on the
- * loop, and a refusal comes to the done callback. */
+ * loop, and a refusal comes to the done callback; a slow connect (TCP
+ * whose handshake ends late) does not either. */
 #include "tap.h"
 #include "../lib/fake-engine.h"
 #include "engine/api.h"
 #include "engine/hijack.h"
 #include "util/buf.h"
+#include "engine/dockerhost.h"
 #include "util/err.h"
+#include "util/xalloc.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 
 static uv_loop_t loop;
 
 struct seen {
   int ready, done, rc;
   int ticks, ticks_at_ready;
+  uint64_t ready_at, last_tick, max_gap; /* ms */
   struct buf out;
   char msg[512];
 };
 
+static uint64_t now_ms(void)
+{
+  return uv_hrtime() / 1000000;
+}
+
 static void on_tick(uv_timer_t *t)
 {
   struct seen *s = t->data;
+  uint64_t now = now_ms();
+  if (s->last_tick && now - s->last_tick > s->max_gap)
+    s->max_gap = now - s->last_tick;
+  s->last_tick = now;
   s->ticks++;
 }
 
@@ -40,6 +61,7 @@ static void on_ready(void *ctx)
   struct seen *s = ctx;
   s->ready++;
   s->ticks_at_ready = s->ticks;
+  s->ready_at = now_ms();
 }
 
 static void on_done(void *ctx, int rc, const struct err *err)
@@ -48,11 +70,6 @@ static void on_done(void *ctx, int rc, const struct err *err)
   s->done++;
   s->rc = rc;
   snprintf(s->msg, sizeof(s->msg), "%s", err && err->text ? err->text : "");
-}
-
-static uint64_t now_ms(void)
-{
-  return uv_hrtime() / 1000000;
 }
 
 static void test_async_handshake(void)
@@ -141,6 +158,226 @@ static void test_async_handshake(void)
   err_release(&err);
 }
 
+/* --- a slow connect: TCP whose handshake finishes late --- */
+
+/* A TCP listener with a backlog of 0, its one place in the accept queue
+ * taken by a filler connection: the kernel drops the client's SYN, and the
+ * client's TCP sends it again only after its first retransmission timeout
+ * (1 s on Linux). Once that SYN was dropped (the kernel's count of listen
+ * overflows went up) and delay_ms passed, the thread accepts the filler,
+ * so the second SYN gets in; then it relays the connection to the
+ * scripted engine's unix socket. Connecting takes about a second, in the
+ * kernel: any code that waits for it blocks that long. */
+struct slow_tcp {
+  int lfd, filler;
+  long overflows; /* TcpExt ListenOverflows before the client came */
+  int port;
+  const char *unix_path;
+  int delay_ms;
+  pthread_t thread;
+};
+
+static void relay(int a, int b)
+{
+  int open_a = 1, open_b = 1;
+  uint64_t end = now_ms() + 10000;
+  while ((open_a || open_b) && now_ms() < end) {
+    struct pollfd p[2] = {{a, open_a ? POLLIN : 0, 0},
+                          {b, open_b ? POLLIN : 0, 0}};
+    if (poll(p, 2, 100) < 0)
+      break;
+    for (int i = 0; i < 2; i++) {
+      if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+        continue;
+      char tmp[4096];
+      ssize_t k = read(p[i].fd, tmp, sizeof(tmp));
+      int to = i ? a : b;
+      if (k <= 0) {
+        shutdown(to, SHUT_WR);
+        if (i)
+          open_b = 0;
+        else
+          open_a = 0;
+        continue;
+      }
+      for (ssize_t off = 0; off < k;) {
+        ssize_t w = write(to, tmp + off, (size_t)(k - off));
+        if (w <= 0)
+          break;
+        off += w;
+      }
+    }
+  }
+}
+
+/* The network namespace's count of SYNs dropped for a full accept queue,
+ * or -1. */
+static long listen_overflows(void)
+{
+  FILE *f = fopen("/proc/net/netstat", "r");
+  if (!f)
+    return -1;
+  static char names[16384], vals[16384];
+  long v = -1;
+  while (v < 0 && fgets(names, sizeof(names), f) &&
+         fgets(vals, sizeof(vals), f)) {
+    if (strncmp(names, "TcpExt:", 7))
+      continue;
+    char *sn, *sv;
+    char *n = strtok_r(names, " \n", &sn);
+    char *x = strtok_r(vals, " \n", &sv);
+    while (n && x && v < 0) {
+      n = strtok_r(NULL, " \n", &sn);
+      x = strtok_r(NULL, " \n", &sv);
+      if (n && x && !strcmp(n, "ListenOverflows"))
+        v = atol(x);
+    }
+  }
+  fclose(f);
+  return v;
+}
+
+static void *slow_tcp_main(void *arg)
+{
+  struct slow_tcp *st = arg;
+  struct timespec d = {st->delay_ms / 1000, (st->delay_ms % 1000) * 1000000L};
+  nanosleep(&d, NULL); /* the client's first SYN is dropped meanwhile */
+  uint64_t end = now_ms() + 5000;
+  struct timespec step = {0, 10000000L};
+  while (st->overflows >= 0 && listen_overflows() <= st->overflows &&
+         now_ms() < end)
+    nanosleep(&step, NULL);
+  int f = accept(st->lfd, NULL, NULL);
+  if (f >= 0)
+    close(f);
+  struct pollfd p = {st->lfd, POLLIN, 0};
+  if (poll(&p, 1, 10000) != 1)
+    return NULL;
+  int c = accept(st->lfd, NULL, NULL);
+  if (c < 0)
+    return NULL;
+  int u = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", st->unix_path);
+  if (connect(u, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+    relay(c, u);
+  close(u);
+  close(c);
+  return NULL;
+}
+
+static void slow_tcp_start(struct slow_tcp *st, const char *unix_path,
+                           int delay_ms)
+{
+  memset(st, 0, sizeof(*st));
+  st->unix_path = unix_path;
+  st->delay_ms = delay_ms;
+  st->lfd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sa = {.sin_family = AF_INET,
+                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t n = sizeof(sa);
+  if (bind(st->lfd, (struct sockaddr *)&sa, n) || listen(st->lfd, 0) ||
+      getsockname(st->lfd, (struct sockaddr *)&sa, &n)) {
+    printf("Bail out! cannot listen on 127.0.0.1\n");
+    exit(1);
+  }
+  st->port = ntohs(sa.sin_port);
+  st->filler = socket(AF_INET, SOCK_STREAM, 0);
+  if (connect(st->filler, (struct sockaddr *)&sa, n)) {
+    printf("Bail out! cannot fill the accept queue\n");
+    exit(1);
+  }
+  st->overflows = listen_overflows();
+  pthread_create(&st->thread, NULL, slow_tcp_main, st);
+}
+
+static void slow_tcp_stop(struct slow_tcp *st)
+{
+  pthread_join(st->thread, NULL);
+  close(st->filler);
+  close(st->lfd);
+}
+
+/* The connection itself is slow (not the answer): the open returns at
+ * once, the loop runs other work while the kernel connects, and the
+ * session then works. */
+static void test_slow_connect(void)
+{
+  uv_loop_init(&loop);
+  struct fake_engine *fe = fake_engine_start();
+  static const struct fake_piece hi[] = {{"\1\0\0\0\0\0\0\3hi\n", 11, 0}};
+  fake_engine_add(fe, &(struct fake_rule){.method = "POST",
+                                          .pattern = "/containers/c1/attach",
+                                          .status = 101,
+                                          .type = "application/vnd.docker.raw-"
+                                                  "stream",
+                                          .headers = "Upgrade: tcp\r\n",
+                                          .raw = 1,
+                                          .pieces = hi,
+                                          .npieces = 1});
+  struct slow_tcp st;
+  slow_tcp_start(&st, fake_engine_socket(fe), 300);
+  char url[64];
+  snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", st.port);
+  struct err err = ERR_INIT;
+  struct dockerhost h;
+  struct engine *e = NULL;
+  if (dockerhost_parse(&h, url, 0, 0, NULL, &err)) {
+    printf("Bail out! %s\n", err.text);
+    exit(1);
+  }
+  free(h.api_version);
+  h.api_version = xstrdup("1.41");
+  int rc = engine_new(&loop, &h, &e, &err);
+  dockerhost_release(&h);
+  is_int(rc, 0, "slow connect: a client for tcp://127.0.0.1");
+
+  struct seen s;
+  memset(&s, 0, sizeof(s));
+  uv_timer_t tick;
+  uv_timer_init(&loop, &tick);
+  tick.data = &s;
+  s.last_tick = now_ms();
+  uv_timer_start(&tick, on_tick, 20, 20);
+  struct engine_attach *a = NULL;
+  uint64_t t0 = now_ms();
+  rc = engine_attach_open(e, "c1", 0, on_out, on_ready, on_done, NULL, &s, &a,
+                          &err);
+  uint64_t took = now_ms() - t0;
+  is_int(rc, 0, "slow connect: open returns 0");
+  ok(took < 200, "slow connect: open returns at once (%llu ms)",
+     (unsigned long long)took);
+  ok(!s.ready && !s.done, "slow connect: nothing called back yet");
+  while (!s.done)
+    uv_run(&loop, UV_RUN_ONCE);
+  uint64_t ready_after = s.ready_at - t0;
+  /* the setup is what makes this test: the connect must have been slow */
+  ok(ready_after >= 700, "slow connect: connecting took its time (%llu ms)",
+     (unsigned long long)ready_after);
+  ok(s.ticks_at_ready >= (int)(ready_after / 20) / 3,
+     "slow connect: the loop ran meanwhile (%d ticks of 20 ms in %llu ms)",
+     s.ticks_at_ready, (unsigned long long)ready_after);
+  ok(s.max_gap < 500,
+     "slow connect: the loop never stood still (longest "
+     "gap between ticks %llu ms)",
+     (unsigned long long)s.max_gap);
+  is_int(s.ready, 1, "slow connect: ready once");
+  is_int(s.rc, 0, "slow connect: the stream ended cleanly");
+  is_str(s.out.data, "hi\n", "slow connect: the output came through");
+  is_int((long long)fake_engine_count(fe, "POST", "/containers/c1/attach"), 1,
+         "slow connect: the engine saw the attach");
+  engine_attach_free(a);
+  buf_release(&s.out);
+  uv_timer_stop(&tick);
+  uv_close((uv_handle_t *)&tick, NULL);
+  engine_free(e);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  slow_tcp_stop(&st);
+  fake_engine_stop(fe);
+  uv_loop_close(&loop);
+  err_release(&err);
+}
+
 static struct buf load(const char *name)
 {
   const char *top = getenv("TOP_SRCDIR");
@@ -213,6 +450,7 @@ int main(void)
   buf_release(&nf);
   err_release(&err);
   test_async_handshake();
+  test_slow_connect();
   printf("1..%d\n", tap_n);
   return tap_failed ? 1 : 0;
 }
