@@ -16,7 +16,8 @@ int main(int argc, char **argv)
   struct err err = ERR_INIT;
   struct cli_global g = {.parallel = -1};
   int rc = EXIT_USAGE, first;
-  switch (plugin_call(argc, argv, &first, &err)) {
+  const char *docker_context;
+  switch (plugin_call(argc, argv, &first, &docker_context, &err)) {
   case PLUGIN_NONE:
     break;
   case PLUGIN_METADATA:
@@ -80,6 +81,9 @@ int main(int argc, char **argv)
   g.progress = cli_value(&a, CLI_G_PROGRESS);
   g.ansi = cli_value(&a, CLI_G_ANSI);
   g.dry_run = cli_flag(&a, CLI_G_DRY_RUN) > 0;
+  g.context = cli_value(&a, CLI_G_CONTEXT);
+  if (!g.context)
+    g.context = docker_context;
   rc = cli_run(cmd, &g, (int)a.pos.n, a.pos.v);
   strvec_clear(&g.files);
   strvec_clear(&g.env_files);

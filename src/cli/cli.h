@@ -33,6 +33,7 @@ struct cli_global {
   const char *ansi;         /* --ansi never|always|auto */
   int parallel;             /* --parallel, -1 unlimited */
   int dry_run;              /* --dry-run */
+  const char *context;      /* -c/--context, or docker's in a plugin run */
 };
 
 /* Each command's declaration, defined beside its handler in cli/cmd-*.c

@@ -67,7 +67,8 @@ int cli_session_load(struct cli_session *cs, struct cli_global *g,
                                .project_dir = g->project_dir,
                                .env_files = &g->env_files,
                                .profiles = &g->profiles,
-                               .parallel = g->parallel};
+                               .parallel = g->parallel,
+                               .context = g->context};
   cs->g = g;
   return session_load(&cs->s, &cfg, services, n, with_deps, &hooks, cs);
 }

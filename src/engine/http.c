@@ -221,9 +221,10 @@ int http_connect_error(const struct dockerhost *h, int code, const char *why,
                      "docker group",
                      h->socket_path);
     return err_set(err, ERR_CONNECT,
-                   "cannot connect to the Docker engine at %s: is the "
+                   "cannot connect to the Docker engine at %s%s%s%s: is the "
                    "daemon running?",
-                   h->host);
+                   h->host, h->context ? " (docker context '" : "",
+                   h->context ? h->context : "", h->context ? "')" : "");
   case CURLE_PEER_FAILED_VERIFICATION:
     if (strstr(why, "subject name") || strstr(why, "does not match"))
       return err_set(err, ERR_CONNECT,
@@ -568,6 +569,7 @@ int http_client_new(uv_loop_t *loop, const struct dockerhost *host,
   c->host.key = host->key ? xstrdup(host->key) : NULL;
   c->host.api_version = host->api_version ? xstrdup(host->api_version) : NULL;
   c->host.cert_dir = host->cert_dir ? xstrdup(host->cert_dir) : NULL;
+  c->host.context = host->context ? xstrdup(host->context) : NULL;
   uv_timer_init(loop, &c->timer);
   uv_timer_init(loop, &c->kick);
   c->timer.data = c;
