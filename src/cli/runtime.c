@@ -120,6 +120,16 @@ void cli_session_close(struct cli_session *cs)
   cs->progress_open = 0;
 }
 
+int cli_session_finish(struct cli_session *cs, struct buf *out, int rc)
+{
+  if (out->len)
+    fwrite(out->data, 1, out->len, stdout);
+  buf_release(out);
+  int code = cli_session_exit(cs, rc);
+  cli_session_close(cs);
+  return code;
+}
+
 int cli_parse_seconds(const char *text)
 {
   return session_parse_seconds(text);
