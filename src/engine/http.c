@@ -231,6 +231,13 @@ int http_connect_error(const struct dockerhost *h, int code, const char *why,
                      "the certificate of the engine at %s is not for that "
                      "address (%s): it must name the host of DOCKER_HOST",
                      h->host, why);
+    if (h->context)
+      return err_set(err, ERR_CONNECT,
+                     "the certificate of the engine at %s is not signed by "
+                     "the CA in '%s' (%s): was docker context '%s' made with "
+                     "this engine's CA?",
+                     h->host, h->ca ? h->ca : "the system's store", why,
+                     h->context);
     return err_set(err, ERR_CONNECT,
                    "the certificate of the engine at %s is not signed by "
                    "the CA in '%s' (%s): is DOCKER_CERT_PATH the folder made "
