@@ -4,7 +4,8 @@ on a busy machine) and the median wall time of N runs (posix_spawn to
 waitpid), interleaved with runs of /bin/true so both see the same machine (the difference is what wcompose
 adds over a bare spawn).
 
-Usage: python3 bench/startup.py [--runs 200] [--no-callgrind] BUILD/wcompose
+Usage: python3 bench/startup.py [--runs 200] [--no-callgrind] BUILD/wcompose...
+(several builds are measured side by side, their runs interleaved)
 """
 import argparse
 import os
@@ -54,47 +55,56 @@ def spawn_wait(argv, devnull):
     return time.perf_counter() - t
 
 
-def wall(argv, cwd, runs):
-    tool, floor = [], []
+def wall(argvs, cwd, runs):
+    """Median wall of each argv and of /bin/true, interleaved run by run."""
+    samples = [[] for _ in argvs]
+    floor = []
     old = os.getcwd()
     os.chdir(cwd)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         for _ in range(runs):
-            tool.append(spawn_wait(argv, devnull))
+            for sample, argv in zip(samples, argvs):
+                sample.append(spawn_wait(argv, devnull))
             floor.append(spawn_wait(["/bin/true"], devnull))
     finally:
         os.close(devnull)
         os.chdir(old)
-    return statistics.median(tool), statistics.median(floor)
+    return [statistics.median(x) for x in samples], statistics.median(floor)
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("wcompose")
+    ap.add_argument("wcompose", nargs="+",
+                    help="one or more builds, measured side by side")
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--no-callgrind", action="store_true")
     a = ap.parse_args()
-    exe = os.path.abspath(a.wcompose)
+    exes = [os.path.abspath(x) for x in a.wcompose]
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(d, "compose.yaml"), "w") as f:
             f.write(TWO)
         cases = [
-            ("--version", [exe, "--version"], d),
-            ("config -q, 2 services", [exe, "config", "-q"], d),
-            ("config, samples/blog-build-serve", [exe, "config"],
+            ("--version", ["--version"], d),
+            ("config -q, 2 services", ["config", "-q"], d),
+            ("config, samples/blog-build-serve", ["config"],
              os.path.join(top, "samples", "blog-build-serve")),
         ]
-        print("| command | instructions | median wall | /bin/true | over the spawn |")
-        print("|---|---:|---:|---:|---:|")
-        for name, argv, cwd in cases:
-            subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
-            ins = None if a.no_callgrind else instructions(argv, cwd)
-            w, f = wall(argv, cwd, a.runs)
-            print("| `%s` | %s | %.2f ms | %.2f ms | %.2f ms |" % (
-                name, "-" if ins is None else "{:,}".format(ins),
-                w * 1e3, f * 1e3, (w - f) * 1e3))
+        print("| command | build | instructions | median wall | /bin/true "
+              "| over the spawn |")
+        print("|---|---|---:|---:|---:|---:|")
+        for name, args, cwd in cases:
+            argvs = [[exe] + args for exe in exes]
+            for argv in argvs:
+                subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, check=True)
+            walls, f = wall(argvs, cwd, a.runs)
+            for exe, argv, w in zip(a.wcompose, argvs, walls):
+                ins = None if a.no_callgrind else instructions(argv, cwd)
+                print("| `%s` | %s | %s | %.2f ms | %.2f ms | %.2f ms |" % (
+                    name, exe, "-" if ins is None else "{:,}".format(ins),
+                    w * 1e3, f * 1e3, (w - f) * 1e3))
             sys.stdout.flush()
 
 
