@@ -29,7 +29,8 @@ int main(int argc, char **argv)
   struct err err = ERR_INIT;
   struct cli_global g = {.parallel = -1};
   int rc = EXIT_USAGE, first;
-  switch (plugin_call(argc, argv, &first, &err)) {
+  const char *docker_context;
+  switch (plugin_call(argc, argv, &first, &docker_context, &err)) {
   case PLUGIN_NONE:
     break;
   case PLUGIN_METADATA:
@@ -93,6 +94,9 @@ int main(int argc, char **argv)
   g.progress = cli_value(&a, CLI_G_PROGRESS);
   g.ansi = cli_value(&a, CLI_G_ANSI);
   g.dry_run = cli_flag(&a, CLI_G_DRY_RUN) > 0;
+  g.context = cli_value(&a, CLI_G_CONTEXT);
+  if (!g.context)
+    g.context = docker_context;
   if (g.dry_run && !reads_only(cmd->name)) {
     /* acting while the user asked for a rehearsal would be the worst
      * answer: say so, and do nothing */

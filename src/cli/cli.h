@@ -7,6 +7,7 @@
 #include "cmdline/cmdtab.h"
 #include "views/progress.h"
 #include "orchestrate/session.h"
+#include "util/buf.h"
 #include "util/strvec.h"
 #include "util/term.h"
 
@@ -33,6 +34,7 @@ struct cli_global {
   const char *ansi;         /* --ansi never|always|auto */
   int parallel;             /* --parallel, -1 unlimited */
   int dry_run;              /* --dry-run */
+  const char *context;      /* -c/--context, or docker's in a plugin run */
 };
 
 /* Each command's declaration, defined beside its handler in cli/cmd-*.c
@@ -63,6 +65,10 @@ int cli_session_open(struct cli_session *cs);
 /* Print the session's error (if rc) and map rc to an exit code. */
 int cli_session_exit(struct cli_session *cs, int rc);
 void cli_session_close(struct cli_session *cs);
+/* The end of a command that prints: out to stdout (what came before a
+ * failure too), then cli_session_exit and cli_session_close; out is
+ * released. Returns the exit code. */
+int cli_session_finish(struct cli_session *cs, struct buf *out, int rc);
 /* The exit code for rc, printing err (or rc's text) first. */
 int cli_exit_code(int rc, const struct err *err);
 /* A --timeout style number of seconds, or -1 on junk. */

@@ -15,12 +15,7 @@ static int cmd_graph(struct cli_global *g, const struct cli_args *a)
   int rc = cli_session_load(&cs, g, NULL, 0, 0);
   if (!rc)
     rc = views_graph(cs.s.project, cli_value(a, 1), &out, &cs.s.err);
-  if (out.len)
-    fwrite(out.data, 1, out.len, stdout);
-  buf_release(&out);
-  int code = cli_session_exit(&cs, rc);
-  cli_session_close(&cs);
-  return code;
+  return cli_session_finish(&cs, &out, rc);
 }
 
 const struct cli_command cmd_graph_entry = {

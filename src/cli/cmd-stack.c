@@ -33,11 +33,7 @@ static int cmd_stack(struct cli_global *g, const struct cli_args *a)
     rc = cli_session_open(&cs);
   if (!rc)
     rc = stack_run(&cs.s, v, &o, cli_flag(a, O_NO_TRUNC) > 0, &out);
-  fwrite(out.data ? out.data : "", 1, out.len, stdout);
-  buf_release(&out);
-  int code = cli_session_exit(&cs, rc);
-  cli_session_close(&cs);
-  return code;
+  return cli_session_finish(&cs, &out, rc);
 }
 const struct cli_command cmd_stack_entry = {
     "stack",

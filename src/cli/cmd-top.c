@@ -15,12 +15,7 @@ static int cmd_top(struct cli_global *g, const struct cli_args *args)
     rc = cli_session_open(&cs);
   if (!rc)
     rc = views_top(&cs.s, &out);
-  if (out.len) /* what came before a failure too */
-    fwrite(out.data, 1, out.len, stdout);
-  buf_release(&out);
-  int code = cli_session_exit(&cs, rc);
-  cli_session_close(&cs);
-  return code;
+  return cli_session_finish(&cs, &out, rc);
 }
 
 const struct cli_command cmd_top_entry = {.name = "top",

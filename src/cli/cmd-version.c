@@ -41,6 +41,7 @@ static int cmd_version(struct cli_global *g, const struct cli_args *args)
   struct views_version v = {NULL, "", NULL};
   struct buf out = BUF_INIT;
   memset(&s, 0, sizeof(s));
+  s.context = g->context;
   int rc = session_open(&s);
   if (!rc)
     rc = views_version(&s, &v);

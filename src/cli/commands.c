@@ -25,6 +25,9 @@ static const struct cli_option global_options[] = {
     {CLI_G_PARALLEL, 0, "parallel", "N",
      "Limit parallel engine calls (-1: no limit)"},
     {CLI_G_DRY_RUN, 0, "dry-run", NULL, "Show what would be done"},
+    {CLI_G_CONTEXT, 'c', "context", "NAME",
+     "Docker context to use (default: DOCKER_HOST, DOCKER_CONTEXT, then "
+     "the docker CLI's current context)"},
     {CLI_G_VERSION, 'v', "version", NULL, "Show the version and exit"},
     {0}};
 

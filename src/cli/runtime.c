@@ -67,7 +67,8 @@ int cli_session_load(struct cli_session *cs, struct cli_global *g,
                                .project_dir = g->project_dir,
                                .env_files = &g->env_files,
                                .profiles = &g->profiles,
-                               .parallel = g->parallel};
+                               .parallel = g->parallel,
+                               .context = g->context};
   cs->g = g;
   return session_load(&cs->s, &cfg, services, n, with_deps, &hooks, cs);
 }
@@ -117,6 +118,16 @@ void cli_session_close(struct cli_session *cs)
   if (cs->progress_open)
     progress_release(&cs->progress);
   cs->progress_open = 0;
+}
+
+int cli_session_finish(struct cli_session *cs, struct buf *out, int rc)
+{
+  if (out->len)
+    fwrite(out->data, 1, out->len, stdout);
+  buf_release(out);
+  int code = cli_session_exit(cs, rc);
+  cli_session_close(cs);
+  return code;
 }
 
 int cli_parse_seconds(const char *text)

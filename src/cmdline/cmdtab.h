@@ -165,7 +165,8 @@ enum cli_global_option {
   CLI_G_ANSI,
   CLI_G_PARALLEL,
   CLI_G_DRY_RUN,
-  CLI_G_VERSION
+  CLI_G_VERSION,
+  CLI_G_CONTEXT
 };
 extern const struct cli_command cli_program;
 

@@ -114,6 +114,20 @@ static void zsh_item(FILE *f, const char *name, const char *desc)
 
 /* ---- bash and zsh: the table as case statements ---- */
 
+/* The k-th spelling of an option (0: "--long", 1: "-s") into buf; NULL
+ * when it has no such spelling. */
+static const char *spelling(const struct cli_option *o, int k, char *buf,
+                            size_t n)
+{
+  if (k == 0 && o->long_name)
+    snprintf(buf, n, "--%s", o->long_name);
+  else if (k == 1 && o->short_name)
+    snprintf(buf, n, "-%c", o->short_name);
+  else
+    return NULL;
+  return buf;
+}
+
 /* _wcompose_valkind CMD OPTION: REPLY is the option's kind; 1 when the
  * option takes no value. The program's own options are CMD "". */
 static void sh_valkind(FILE *f, const struct cli_command *program,
@@ -126,14 +140,13 @@ static void sh_valkind(FILE *f, const struct cli_command *program,
     for (const struct cli_option *o = cmd->options; o && !is_end(o); o++) {
       if (!o->arg)
         continue;
-      char kb[256];
-      fputs("  ", f);
-      if (o->long_name)
-        fprintf(f, "\"%s --%s\"", name, o->long_name);
-      if (o->long_name && o->short_name)
-        fputc('|', f);
-      if (o->short_name)
-        fprintf(f, "\"%s -%c\"", name, o->short_name);
+      char kb[256], n[128];
+      const char *sep = "  ";
+      for (int k = 0; k < 2; k++)
+        if (spelling(o, k, n, sizeof(n))) {
+          fprintf(f, "%s\"%s %s\"", sep, name, n);
+          sep = "|";
+        }
       fputs(") REPLY=", f);
       sq(f, value_kind(o, kb, sizeof(kb)));
       fputs(" ;;\n", f);
@@ -161,15 +174,9 @@ static void sh_cmdinfo(FILE *f, int zsh, const struct cli_command *program,
       if (o->flags & CLI_OPT_HIDDEN)
         continue;
       char n[128];
-      if (o->long_name) {
-        snprintf(n, sizeof(n), "--%s", o->long_name);
-        if (zsh)
-          zsh_item(f, n, o->help);
-        else
-          fprintf(f, " %s", n);
-      }
-      if (o->short_name) {
-        snprintf(n, sizeof(n), "-%c", o->short_name);
+      for (int k = 0; k < 2; k++) {
+        if (!spelling(o, k, n, sizeof(n)))
+          continue;
         if (zsh)
           zsh_item(f, n, o->help);
         else
@@ -232,6 +239,22 @@ static void sh_walk(FILE *f, const char *word, const char *first,
 }
 
 static const char bash_runtime[] =
+    "# words and cword: COMP_WORDS up to the cursor with what bash split at\n"
+    "# '=' (COMP_WORDBREAKS) put back: --file = x is --file=x again.\n"
+    "_wcompose_words() {\n"
+    "  local i w\n"
+    "  words=() cword=-1\n"
+    "  for ((i = 0; i <= COMP_CWORD; i++)); do\n"
+    "    w=${COMP_WORDS[i]}\n"
+    "    if ((cword > 0)) && [[ ${words[cword]} == -* ]] &&\n"
+    "      [[ $w == = || ${words[cword]} == *= ]]; then\n"
+    "      words[cword]+=$w\n"
+    "    else\n"
+    "      words[++cword]=$w\n"
+    "    fi\n"
+    "  done\n"
+    "}\n"
+    "\n"
     "_wcompose_run() {\n"
     "  \"${_wcompose_bin:-wcompose}\" \"${_wcompose_pre[@]}\" \"$@\" "
     "2>/dev/null\n"
@@ -264,13 +287,26 @@ static const char bash_runtime[] =
     "}\n"
     "\n"
     "_wcompose() {\n"
-    "  local cur=${COMP_WORDS[COMP_CWORD]} pos many opts\n"
+    "  local cur pos many opts words cword\n"
     "  COMPREPLY=()\n"
-    "  _wcompose_bin=${COMP_WORDS[0]}\n";
+    "  _wcompose_bin=${COMP_WORDS[0]}\n"
+    "  _wcompose_words\n"
+    "  cur=${words[cword]}\n";
 
 static const char bash_tail[] =
     "  if ((skip)); then # the word before is an option's: its value\n"
     "    _wcompose_kind \"$REPLY\"\n"
+    "    return 0\n"
+    "  fi\n"
+    "  if [[ $cur == -*=* ]] && _wcompose_valkind \"$cmd\" \"${cur%%=*}\"; "
+    "then\n"
+    "    # --opt=value: bash replaces what follows the '=' when '=' breaks\n"
+    "    # words, else the whole word\n"
+    "    local pre=\n"
+    "    [[ $COMP_WORDBREAKS == *=* ]] || pre=${cur%%=*}=\n"
+    "    cur=${cur#*=}\n"
+    "    _wcompose_kind \"$REPLY\"\n"
+    "    [[ -z $pre ]] || COMPREPLY=(\"${COMPREPLY[@]/#/$pre}\")\n"
     "    return 0\n"
     "  fi\n"
     "  _wcompose_cmdinfo \"$cmd\" || return 0\n"
@@ -319,6 +355,12 @@ static const char zsh_runtime[] =
 
 static const char zsh_tail[] =
     "  if ((skip)); then # the word before is an option's: its value\n"
+    "    _wcompose_kind \"$REPLY\"\n"
+    "    return\n"
+    "  fi\n"
+    "  if [[ $PREFIX == -*=* ]] && _wcompose_valkind \"$cmd\" "
+    "\"${PREFIX%%=*}\"; then\n"
+    "    compset -P '*=' # --opt=value: complete the value\n"
     "    _wcompose_kind \"$REPLY\"\n"
     "    return\n"
     "  fi\n"
@@ -456,7 +498,7 @@ int completion_write(FILE *f, const char *shell,
     sh_cmdinfo(f, zsh, program, commands);
     fputs(bash ? bash_runtime : zsh_runtime, f);
     if (bash)
-      sh_walk(f, "${COMP_WORDS[i]}", "1", "COMP_CWORD");
+      sh_walk(f, "${words[i]}", "1", "cword");
     else
       sh_walk(f, "${words[i]}", "2", "CURRENT");
     fputs(bash ? bash_tail : zsh_tail, f);

@@ -11,8 +11,8 @@
 #define PREFIX "docker-"
 
 /* The docker CLI's global options: which take a value, and the variable
- * a value goes to (NULL: skipped; "": refused; CONTEXT: refused but for
- * the default context). */
+ * a value goes to (NULL: skipped; "": refused; CONTEXT: the context,
+ * handed back to the caller). */
 static const char CONTEXT[] = "context";
 static const struct {
   const char *short_name, *long_name;
@@ -49,9 +49,11 @@ static int find_option(const char *w, const char **value)
   return -1;
 }
 
-int plugin_call(int argc, char **argv, int *first, struct err *err)
+int plugin_call(int argc, char **argv, int *first, const char **context,
+                struct err *err)
 {
   *first = 0;
+  *context = NULL;
   if (argc == 2 && !strcmp(argv[1], "docker-cli-plugin-metadata"))
     return PLUGIN_METADATA;
   const char *base = argc > 1 ? strrchr(argv[0], '/') : NULL;
@@ -72,23 +74,32 @@ int plugin_call(int argc, char **argv, int *first, struct err *err)
   }
   if (i >= argc)
     return PLUGIN_NONE;
+  int host = 0;
   for (int k = 1; k < i; k++) {
     const char *value;
     int o = find_option(argv[k], &value);
     if (docker_options[o].takes_value && !value)
       value = argv[++k];
     const char *env = docker_options[o].env;
-    if (env == CONTEXT && !strcmp(value, "default"))
+    if (env == CONTEXT) {
+      *context = value;
       continue;
-    if (env && (!*env || env == CONTEXT))
+    }
+    if (env && !*env)
       return err_set(err, ERR_USAGE,
                      "wcompose: docker's '%s' is not honoured by the plugin "
                      "(set DOCKER_HOST, DOCKER_TLS_VERIFY and "
-                     "DOCKER_CERT_PATH instead)",
+                     "DOCKER_CERT_PATH, or use a docker context)",
                      docker_options[o].long_name);
     if (env && setenv(env, value, 1))
       return err_set(err, ERR_NOMEM, "wcompose: setting %s", env);
+    host |= !strcmp(env ? env : "", "DOCKER_HOST");
   }
+  /* the docker CLI refuses both as ambiguous */
+  if (host && *context)
+    return err_set(err, ERR_USAGE,
+                   "wcompose: conflicting options: either specify --host or "
+                   "--context, not both");
   *first = i;
   return PLUGIN_RUN;
 }

@@ -5,10 +5,10 @@
  * `docker compose ARGS...`. This reads that layout: the docker CLI's own
  * options before the plugin's name are turned into the environment the
  * engine connection reads (-H/--host into DOCKER_HOST, --config into
- * DOCKER_CONFIG), the ones that change nothing here (--debug, --log-level)
- * are skipped, and the others are refused with a line that says what to
- * use instead. Contexts are not read: the default context and DOCKER_HOST
- * are what a plugin run honours. */
+ * DOCKER_CONFIG), -c/--context is handed back (it is wcompose's own
+ * --context), the ones that change nothing here (--debug, --log-level)
+ * are skipped, and the TLS ones are refused with a line that says what to
+ * use instead. */
 #ifndef WCOMPOSE_CMDLINE_PLUGIN_H
 #define WCOMPOSE_CMDLINE_PLUGIN_H
 
@@ -22,10 +22,12 @@ enum plugin_call {
 
 /* What argv is. For PLUGIN_RUN, *first is the index of the plugin's name
  * (argv[*first] reads as the program name, argv[*first + 1] on as its
- * arguments) and the environment is set from the docker options before
- * it. ERR_USAGE with a line in err for a docker option wcompose cannot
- * honour. */
-int plugin_call(int argc, char **argv, int *first, struct err *err);
+ * arguments), the environment is set from the docker options before it,
+ * and *context is docker's --context (a string of argv), else NULL.
+ * ERR_USAGE with a line in err for a docker option wcompose cannot honour,
+ * and for --host with --context (ambiguous, as the docker CLI says). */
+int plugin_call(int argc, char **argv, int *first, const char **context,
+                struct err *err);
 
 /* The metadata JSON the docker CLI asks for, with version; static text. */
 const char *plugin_metadata_json(const char *version);

@@ -15,10 +15,15 @@ libwcompose_a_SOURCES += src/compose/ydoc.c src/compose/ydoc.h \
 nodist_libwcompose_a_SOURCES += src/compose/schema-data.c
 BUILT_SOURCES += src/compose/schema-data.c
 CLEANFILES += src/compose/schema-data.c
-EXTRA_DIST += src/compose/schema-embed.sh
+
+# The schema is parsed at build time, by a tool built here, into static
+# cJSON nodes: the binary loads it at no cost.
+noinst_PROGRAMS = src/compose/schema-gen
+src_compose_schema_gen_SOURCES = src/compose/schema-gen.c
+src_compose_schema_gen_LDADD = $(CJSON_LIBS)
 
 src/compose/schema-data.c: $(srcdir)/schemas/compose-spec.json \
-  $(srcdir)/src/compose/schema-embed.sh
+  src/compose/schema-gen$(EXEEXT)
 	$(AM_V_GEN)$(MKDIR_P) src/compose && \
-	$(SHELL) $(srcdir)/src/compose/schema-embed.sh \
-	  $(srcdir)/schemas/compose-spec.json > $@.tmp && mv $@.tmp $@
+	src/compose/schema-gen$(EXEEXT) $(srcdir)/schemas/compose-spec.json \
+	  > $@.tmp && mv $@.tmp $@

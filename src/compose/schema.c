@@ -20,8 +20,9 @@
 #include "util/similar.h"
 #include "util/xalloc.h"
 
-/* Lines of schemas/compose-spec.json, generated into schema-data.c. */
-extern const char *const schema_compose_json[];
+/* schemas/compose-spec.json parsed at build time into static cJSON nodes
+ * (schema-data.c, made by schema-gen), the root first. */
+extern const cJSON schema_compose_nodes[];
 
 /* Nesting of schema keywords walked for one node path (refs included):
  * far above what the compose schema needs, low enough to stop a schema
@@ -32,11 +33,17 @@ extern const char *const schema_compose_json[];
 
 struct pattern {
   const char *src; /* the cJSON string it came from (compared by address) */
-  regex_t re;
+  size_t prefix;   /* src is "^" and this many plain characters: a prefix
+                      test, no regex (the schema's many "^x-") */
+  regex_t re;      /* otherwise */
 };
 
+/* Patterns are compiled when first used, so a schema loaded for one small
+ * file compiles only what that file needs; hence the cache is written
+ * through a const struct schema. */
 struct schema {
-  cJSON *root;
+  const cJSON *root;
+  int is_static; /* the built-in tree: nothing to free */
   struct pattern *pats;
   size_t npats, apats;
 };
@@ -71,6 +78,16 @@ static const cJSON *resolve_ref(const cJSON *root, const char *ref)
   return *p ? NULL : cur;
 }
 
+/* "^" then characters that stand for themselves in an ERE: the length
+ * of that literal prefix, else 0. */
+static size_t literal_prefix(const char *src)
+{
+  if (src[0] != '^' || !src[1])
+    return 0;
+  size_t n = strcspn(src + 1, ".[]()*+?{}|^$\\");
+  return src[1 + n] ? 0 : n;
+}
+
 static int add_pattern(struct schema *s, const char *src, struct err *err)
 {
   for (size_t i = 0; i < s->npats; i++)
@@ -81,6 +98,12 @@ static int add_pattern(struct schema *s, const char *src, struct err *err)
     s->pats = xrealloc(s->pats, s->apats * sizeof(*s->pats));
   }
   struct pattern *p = &s->pats[s->npats];
+  p->prefix = literal_prefix(src);
+  if (p->prefix) {
+    p->src = src;
+    s->npats++;
+    return 0;
+  }
   int rc = regcomp(&p->re, src, REG_EXTENDED | REG_NOSUB);
   if (rc) {
     char msg[128];
@@ -174,35 +197,43 @@ void schema_free(struct schema *s)
   if (!s)
     return;
   for (size_t i = 0; i < s->npats; i++)
-    regfree(&s->pats[i].re);
+    if (!s->pats[i].prefix)
+      regfree(&s->pats[i].re);
   free(s->pats);
-  cJSON_Delete(s->root);
+  if (!s->is_static)
+    cJSON_Delete((cJSON *)s->root);
   free(s);
 }
 
+/* The built-in tree was parsed at build time; that its $refs resolve and
+ * its patterns compile is checked by the schema unit test, which parses
+ * the file with schema_parse and compares the trees. */
 const struct schema *schema_compose(void)
 {
-  static struct schema *compose;
-  static int tried;
-  if (compose || tried)
-    return compose;
-  tried = 1;
-  struct buf b = BUF_INIT;
-  for (size_t i = 0; schema_compose_json[i]; i++)
-    buf_addstr(&b, schema_compose_json[i]);
-  struct err e = ERR_INIT;
-  compose = schema_parse(b.data ? b.data : "", &e);
-  err_release(&e);
-  buf_release(&b);
-  return compose;
+  static struct schema compose = {.root = schema_compose_nodes, .is_static = 1};
+  return &compose;
 }
 
-static const regex_t *find_pattern(const struct schema *s, const char *src)
+/* The compiled pattern src (a string of the schema, by address), compiled
+ * now if this is its first use; NULL if it does not compile. */
+static const struct pattern *find_pattern(const struct schema *cs,
+                                          const char *src)
 {
+  struct schema *s = (struct schema *)cs;
   for (size_t i = 0; i < s->npats; i++)
     if (s->pats[i].src == src)
-      return &s->pats[i].re;
-  return NULL;
+      return &s->pats[i];
+  struct err e = ERR_INIT;
+  int rc = add_pattern(s, src, &e);
+  err_release(&e);
+  return rc ? NULL : &s->pats[s->npats - 1];
+}
+
+static int pattern_match(const struct pattern *p, const char *str)
+{
+  if (p->prefix)
+    return !strncmp(str, p->src + 1, p->prefix);
+  return !regexec(&p->re, str, 0, NULL, 0);
 }
 
 /* ---- node typing ---- */
@@ -641,8 +672,8 @@ static void check_scalar(struct vctx *c, const cJSON *sch,
            pfx(c, tmp, sizeof(tmp)), shown(n, sv, sizeof(sv)), k->valuedouble);
   k = cJSON_GetObjectItemCaseSensitive(sch, "pattern");
   if (cJSON_IsString(k)) {
-    const regex_t *re = find_pattern(c->s, k->valuestring);
-    if (re && regexec(re, n->str, 0, NULL, 0))
+    const struct pattern *re = find_pattern(c->s, k->valuestring);
+    if (re && !pattern_match(re, n->str))
       report(c, n, "%s'%s' does not match the pattern '%s'",
              pfx(c, tmp, sizeof(tmp)), shown(n, sv, sizeof(sv)),
              k->valuestring);
@@ -679,8 +710,8 @@ static void check_object(struct vctx *c, const cJSON *sch,
       }
       cJSON_ArrayForEach(p, pprops)
       {
-        const regex_t *re = find_pattern(c->s, p->string);
-        if (re && !regexec(re, name, 0, NULL, 0)) {
+        const struct pattern *re = find_pattern(c->s, p->string);
+        if (re && pattern_match(re, name)) {
           validate(c, p, val);
           matched = 1;
         }

@@ -1,8 +1,13 @@
-/* Engine address discovery from the environment, as the docker CLI does. */
+/* Engine address discovery from the environment and the docker CLI's
+ * contexts, as the docker CLI does. */
 #include "engine/dockerhost.h"
+#include "util/buf.h"
 #include "util/err.h"
+#include "util/sha256.h"
 #include "util/xalloc.h"
 
+#include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +22,7 @@ void dockerhost_release(struct dockerhost *h)
   free(h->key);
   free(h->api_version);
   free(h->cert_dir);
+  free(h->context);
   struct dockerhost z = DOCKERHOST_INIT;
   *h = z;
 }
@@ -145,6 +151,24 @@ static int valid_version(const char *v)
   return b && !v[a + 1 + b];
 }
 
+static int api_version_from_env(struct dockerhost *h, struct err *err)
+{
+  const char *ver = getenv("DOCKER_API_VERSION");
+  if (ver && *ver) {
+    if (ver[0] == 'v')
+      ver++;
+    if (!valid_version(ver)) {
+      dockerhost_release(h);
+      return err_set(err, ERR_USAGE,
+                     "DOCKER_API_VERSION: '%s' is not an API version "
+                     "(want e.g. 1.41)",
+                     getenv("DOCKER_API_VERSION"));
+    }
+    h->api_version = xstrdup(ver);
+  }
+  return 0;
+}
+
 int dockerhost_from_env(struct dockerhost *h, struct err *err)
 {
   const char *verify = getenv("DOCKER_TLS_VERIFY");
@@ -162,18 +186,142 @@ int dockerhost_from_env(struct dockerhost *h, struct err *err)
   free(dflt);
   if (rc)
     return rc;
-  const char *ver = getenv("DOCKER_API_VERSION");
-  if (ver && *ver) {
-    if (ver[0] == 'v')
-      ver++;
-    if (!valid_version(ver)) {
-      dockerhost_release(h);
-      return err_set(err, ERR_USAGE,
-                     "DOCKER_API_VERSION: '%s' is not an API version "
-                     "(want e.g. 1.41)",
-                     getenv("DOCKER_API_VERSION"));
-    }
-    h->api_version = xstrdup(ver);
+  return api_version_from_env(h, err);
+}
+
+/* --- contexts --- */
+
+/* $DOCKER_CONFIG, else ~/.docker; NULL when neither can be told. */
+static char *config_dir(void)
+{
+  const char *d = getenv("DOCKER_CONFIG");
+  if (d && *d)
+    return xstrdup(d);
+  const char *home = getenv("HOME");
+  return home && *home ? xasprintf("%s/.docker", home) : NULL;
+}
+
+/* A JSON file of the docker CLI's: 1 and *out when read, 0 when it does
+ * not exist, or an error. */
+static int read_json(const char *path, cJSON **out, struct err *err)
+{
+  struct buf b = BUF_INIT;
+  *out = NULL;
+  int rc = buf_read_file(&b, path);
+  if (rc < 0) {
+    int e = errno;
+    buf_release(&b);
+    if (rc == ERR_IO && e == ENOENT)
+      return 0;
+    return err_set(err, ERR_USAGE, "reading '%s': %s", path,
+                   rc == ERR_LIMIT ? "too large" : strerror(e));
   }
-  return 0;
+  *out = cJSON_ParseWithOpts(b.data ? b.data : "", NULL, 1);
+  buf_release(&b);
+  if (!*out)
+    return err_set(err, ERR_USAGE, "'%s' is not valid JSON", path);
+  return 1;
+}
+
+static int from_context(struct dockerhost *h, const char *dir, const char *name,
+                        const char *why, struct err *err)
+{
+  char id[65];
+  sha256_hex(name, strlen(name), id);
+  char *meta = xasprintf("%s/contexts/meta/%s/meta.json", dir, id);
+  cJSON *j = NULL;
+  int rc = read_json(meta, &j, err);
+  if (rc == 0)
+    rc = err_set(err, ERR_USAGE,
+                 "docker context '%s' (from %s) does not exist: no '%s' "
+                 "('docker context ls' lists the contexts)",
+                 name, why, meta);
+  const cJSON *ep = NULL, *host = NULL;
+  if (rc > 0) {
+    ep = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(j, "Endpoints"), "docker");
+    host = cJSON_GetObjectItemCaseSensitive(ep, "Host");
+    if (!cJSON_IsString(host) || !*host->valuestring)
+      rc = err_set(err, ERR_USAGE,
+                   "docker context '%s' names no docker endpoint ('%s' has "
+                   "no Endpoints.docker.Host)",
+                   name, meta);
+  }
+  if (rc > 0) {
+    int skip =
+        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ep, "SkipTLSVerify"));
+    char *tls = xasprintf("%s/contexts/tls/%s/docker", dir, id);
+    char *probe[3] = {cert_file(tls, "ca.pem"), cert_file(tls, "cert.pem"),
+                      cert_file(tls, "key.pem")};
+    /* as the docker CLI: TLS when the context has TLS material or skips
+     * verification; verified (against its ca.pem, else the system's
+     * store) unless it skips */
+    int use_tls = skip || probe[0] || probe[1] || probe[2];
+    for (int i = 0; i < 3; i++)
+      free(probe[i]);
+    rc = dockerhost_parse(h, host->valuestring, use_tls, 0, tls, err);
+    if (!rc && h->tls) {
+      h->tls_verify = !skip;
+      free(h->cert_dir);
+      h->cert_dir = xstrdup(tls);
+    }
+    if (rc)
+      err_wrap(err, "docker context '%s'", name);
+    free(tls);
+  }
+  cJSON_Delete(j);
+  free(meta);
+  return rc;
+}
+
+int dockerhost_resolve(struct dockerhost *h, const char *context,
+                       struct err *err)
+{
+  struct dockerhost z = DOCKERHOST_INIT;
+  *h = z;
+  char *dir = config_dir(), *name = NULL, *why = NULL;
+  const char *env_host = getenv("DOCKER_HOST");
+  const char *env_ctx = getenv("DOCKER_CONTEXT");
+  int rc = 0;
+  /* the docker CLI's order: --context, then DOCKER_HOST (the default
+   * context), DOCKER_CONTEXT, currentContext in config.json */
+  if (context && *context) {
+    name = xstrdup(context);
+    why = xstrdup("--context");
+  } else if (env_host && *env_host) {
+    ;
+  } else if (env_ctx && *env_ctx) {
+    name = xstrdup(env_ctx);
+    why = xstrdup("DOCKER_CONTEXT");
+  } else if (dir) {
+    char *path = xasprintf("%s/config.json", dir);
+    cJSON *j = NULL;
+    rc = read_json(path, &j, err);
+    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(j, "currentContext");
+    if (rc > 0 && cJSON_IsString(cur) && *cur->valuestring) {
+      name = xstrdup(cur->valuestring);
+      why = xasprintf("currentContext in '%s'", path);
+    }
+    rc = rc < 0 ? rc : 0;
+    cJSON_Delete(j);
+    free(path);
+  }
+  if (!rc && (!name || !strcmp(name, "default")))
+    rc = dockerhost_from_env(h, err);
+  else if (!rc && !dir)
+    rc = err_set(err, ERR_USAGE,
+                 "docker context '%s' (from %s): no docker configuration "
+                 "directory (set DOCKER_CONFIG or HOME)",
+                 name, why);
+  else if (!rc) {
+    rc = from_context(h, dir, name, why, err);
+    if (!rc) {
+      h->context = xstrdup(name);
+      rc = api_version_from_env(h, err);
+    }
+  }
+  free(dir);
+  free(name);
+  free(why);
+  return rc;
 }

@@ -267,15 +267,23 @@ int http_connect_error(const struct dockerhost *h, int code, const char *why,
                      "docker group",
                      h->socket_path);
     return err_set(err, ERR_CONNECT,
-                   "cannot connect to the Docker engine at %s: is the "
+                   "cannot connect to the Docker engine at %s%s%s%s: is the "
                    "daemon running?",
-                   h->host);
+                   h->host, h->context ? " (docker context '" : "",
+                   h->context ? h->context : "", h->context ? "')" : "");
   case CURLE_PEER_FAILED_VERIFICATION:
     if (strstr(why, "subject name") || strstr(why, "does not match"))
       return err_set(err, ERR_CONNECT,
                      "the certificate of the engine at %s is not for that "
                      "address (%s): it must name the host of DOCKER_HOST",
                      h->host, why);
+    if (h->context)
+      return err_set(err, ERR_CONNECT,
+                     "the certificate of the engine at %s is not signed by "
+                     "the CA in '%s' (%s): was docker context '%s' made with "
+                     "this engine's CA?",
+                     h->host, h->ca ? h->ca : "the system's store", why,
+                     h->context);
     return err_set(err, ERR_CONNECT,
                    "the certificate of the engine at %s is not signed by "
                    "the CA in '%s' (%s): is DOCKER_CERT_PATH the folder made "
@@ -800,6 +808,7 @@ int http_client_new(uv_loop_t *loop, const struct dockerhost *host,
   c->host.key = host->key ? xstrdup(host->key) : NULL;
   c->host.api_version = host->api_version ? xstrdup(host->api_version) : NULL;
   c->host.cert_dir = host->cert_dir ? xstrdup(host->cert_dir) : NULL;
+  c->host.context = host->context ? xstrdup(host->context) : NULL;
   uv_timer_init(loop, &c->timer);
   uv_timer_init(loop, &c->kick);
   c->timer.data = c;

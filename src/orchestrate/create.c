@@ -3,6 +3,7 @@
  * API 1.41 reference (ContainerConfig, HostConfig, NetworkingConfig). */
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
+#include "util/sha256.h"
 #include "engine/auth.h"
 #include "engine/tarball.h"
 #include "util/arena.h"
@@ -176,7 +177,7 @@ char *create_canonical_json_new(const cJSON *v)
 static void hash_json(const cJSON *v, char out[65])
 {
   char *s = create_canonical_json_new(v);
-  labels_sha256_hex(s, strlen(s), out);
+  sha256_hex(s, strlen(s), out);
   free(s);
 }
 

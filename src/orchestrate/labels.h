@@ -26,10 +26,6 @@
 #define LABELS_VOLUME "com.docker.compose.volume"
 #define LABELS_REPLACE "com.docker.compose.replace"
 
-/* SHA-256 (FIPS 180-4) of n bytes, as 32 bytes or as 64 hex digits + NUL. */
-void labels_sha256(const void *data, size_t n, unsigned char out[32]);
-void labels_sha256_hex(const void *data, size_t n, char out[65]);
-
 /* Labels as the engine takes them: keys in the order first set, each
  * once. */
 struct labels {

@@ -4,6 +4,7 @@
 #include "orchestrate/session.h"
 #include "compose/graph.h"
 #include "compose/load.h"
+#include "engine/dockerhost.h"
 #include "orchestrate/labels.h"
 #include "util/xalloc.h"
 
@@ -142,6 +143,7 @@ int session_load(struct session *s, const struct session_config *cfg,
   s->hooks = hooks;
   s->hook_data = hook_data;
   s->parallel = cfg->parallel;
+  s->context = cfg->context;
   struct load_options o = {.files = cfg->files,
                            .project_name = cfg->project_name,
                            .project_dir = cfg->project_dir,
@@ -190,7 +192,12 @@ int session_open(struct session *s)
   s->loop_open = 1;
   uv_timer_init(&s->loop, &s->defer_timer);
   s->defer_timer.data = s;
-  return engine_new(&s->loop, NULL, &s->engine, &s->err);
+  struct dockerhost h = DOCKERHOST_INIT;
+  int rc = dockerhost_resolve(&h, s->context, &s->err);
+  if (!rc)
+    rc = engine_new(&s->loop, &h, &s->engine, &s->err);
+  dockerhost_release(&h);
+  return rc;
 }
 
 void session_close(struct session *s)

@@ -61,6 +61,7 @@ struct session_config {
   const struct strvec *env_files; /* --env-file */
   const struct strvec *profiles;  /* --profile */
   int parallel;                   /* --parallel; <= 0 unlimited */
+  const char *context;            /* --context, or NULL */
 };
 
 /* Something to run on a later loop turn (session_defer). */
@@ -78,7 +79,9 @@ struct session {
   unsigned char *selected; /* per service: named (or all), with deps */
   int named;               /* services were named on the command line */
   int parallel;
-  int quiet_build; /* builds report no output lines (watch --quiet) */
+  const char *context; /* the docker context named by --context, or NULL
+                          (dockerhost_resolve); not owned */
+  int quiet_build;     /* builds report no output lines (watch --quiet) */
   /* observed: the project's containers, all states, one-offs included */
   struct plan_container *have;
   size_t nhave;
@@ -98,7 +101,8 @@ struct session {
 int session_load(struct session *s, const struct session_config *cfg,
                  char **services, int n, int with_deps,
                  const struct session_hooks *hooks, void *hook_data);
-/* Open the loop and the engine (nothing is sent yet). */
+/* Open the loop and the engine (nothing is sent yet), found as the docker
+ * CLI finds it (dockerhost_resolve with s->context). */
 int session_open(struct session *s);
 void session_close(struct session *s);
 

@@ -4,6 +4,7 @@
 #include "stack/stack.h"
 #include "compose/model-int.h"
 #include "orchestrate/labels.h"
+#include "util/sha256.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -76,7 +77,7 @@ static int add_files(struct stack *st, const struct file_obj *objs, size_t n,
     if (rc)
       return rc;
     char hex[65];
-    labels_sha256_hex(f->data, f->n, hex);
+    sha256_hex(f->data, f->n, hex);
     f->name = xasprintf("%s_%s-%.10s", st->ns, objs[i].key, hex);
   }
   return 0;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # completion: the bash script, sourced in a real bash and driven through
-# COMP_WORDS/COMP_CWORD, completes commands, flags, option values, the
-# project's services and profiles (with the global options typed before
-# the command), and for logs/exec the running services only; fish's script
+# COMP_WORDS/COMP_CWORD, completes commands, flags, option values (after
+# the flag, or after '=' in --opt=value), the project's services and
+# profiles (with the global options typed before the command), and for
+# logs/exec the running services only; once in bash in a terminal; fish's script
 # completes the same through `complete -C`; zsh's parses, and its function
 # offers the same with zsh's completion builtins stubbed.
 . "$TOP_SRCDIR/tests/lib/common.sh"
@@ -52,6 +53,36 @@ SH
 } >comp.bash
 comp() { bash comp.bash "$@"; }
 P="-p $T_PROJECT"
+# compl LINE [WORDBREAKS]: the same for the end of a typed line, split into
+# COMP_WORDS as bash splits it (blanks; '=' a word of its own while it is in
+# COMP_WORDBREAKS: "--file=co" is --file = co, "--file=" ends at "=")
+{
+  echo ". '$T_TMP/wcompose.bash'"
+  cat <<'SH'
+line=$1
+[ -n "${2+x}" ] && COMP_WORDBREAKS=$2
+COMP_WORDS=() w=
+for ((i = 0; i < ${#line}; i++)); do
+  c=${line:i:1}
+  if [[ $c == ' ' ]]; then
+    [[ -n $w ]] && COMP_WORDS+=("$w")
+    w=
+  elif [[ $c == = && $COMP_WORDBREAKS == *=* ]]; then
+    [[ -n $w ]] && COMP_WORDS+=("$w")
+    COMP_WORDS+=("=")
+    w=
+  else
+    w+=$c
+  fi
+done
+[[ -z $w && $line == *= && $COMP_WORDBREAKS == *=* ]] || COMP_WORDS+=("$w")
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+COMPREPLY=()
+_wcompose
+[ ${#COMPREPLY[@]} -eq 0 ] || printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+SH
+} >compl.bash
+compl() { bash compl.bash "$@"; }
 
 check_eq "wcompose e<TAB>: the commands" "$(comp wcompose e)" "events exec "
 check_eq "wcompose up --bu<TAB>: the flag" "$(comp wcompose up --bu)" \
@@ -70,6 +101,29 @@ check_eq "-f FILE is passed along" \
 check_eq "help <TAB>: the commands" "$(comp wcompose help con)" "config "
 check_eq "completion <TAB>: the shells" "$(comp wcompose completion '')" \
   "bash fish zsh "
+
+# --opt=value as one word
+check_eq "--file=<TAB>: files" "$(compl 'wcompose --file=compo')" \
+  "compose.yaml "
+check_eq "--file=<TAB>, nothing typed after '='" \
+  "$(cd "$T_TMP" && mkdir -p only && cd only && : >a.yaml &&
+    bash "$T_TMP/compl.bash" 'wcompose --file=')" "a.yaml "
+check_eq "--profile=<TAB>: the profiles" "$(compl 'wcompose --profile=')" \
+  "jobs "
+check_eq "--profile=jobs is passed along" \
+  "$(compl "wcompose --profile=jobs $P up -d ")" "db web worker "
+check_eq "--file=FILE is passed along" \
+  "$(cd / && bash "$T_TMP/compl.bash" \
+    "wcompose --file=$T_TMP/compose.yaml up w" 2>&1)" "web "
+check_eq "a command's --opt=<TAB>: its choices" \
+  "$(compl 'wcompose up --pull=')" "always build missing never "
+check_eq "... by prefix" "$(compl 'wcompose up --pull=n')" "never "
+check_eq "and its value does not count as an argument" \
+  "$(compl "wcompose $P up --pull=never ")" "db web "
+check_eq "'=' not in COMP_WORDBREAKS: the whole word" \
+  "$(compl 'wcompose --ansi=a' ' \t\n')" "--ansi=always --ansi=auto "
+check_eq "the split --opt = value still completes plain flags" \
+  "$(compl 'wcompose up --bu')" "--build "
 
 W up -d web >/dev/null 2>err.txt
 check_eq "up -d web" "$?" 0
@@ -94,6 +148,7 @@ cat >stubs.zsh <<'SH'
 compdef() { :; }
 source ./wcompose.zsh
 compadd() { print -r -- ${(P)2}; }
+compset() { PREFIX=${PREFIX#*=}; }
 _describe() { print -r -- ${${(P)4}%%:*}; }
 _files() { print files; }
 words=("$@"); CURRENT=$#; PREFIX=${words[CURRENT]}
@@ -106,5 +161,38 @@ check_eq "zsh: the profiles" "$(zshc wcompose --profile '')" "jobs "
 check_eq "zsh: a flag's choices" "$(zshc wcompose up --pull '')" \
   "always missing never build "
 check_eq "zsh: files for -f" "$(zshc wcompose -f '')" "files "
+check_eq "zsh: --profile=<TAB>" "$(zshc wcompose --profile=)" "jobs "
+check_eq "zsh: --file=<TAB>" "$(zshc wcompose --file=co)" "files "
+check_eq "zsh: a command's --opt=<TAB>" "$(zshc wcompose up --pull=)" \
+  "always missing never build "
+
+# bash itself, in a terminal: readline puts the value after the '='
+if command -v python3 >/dev/null 2>&1; then
+  got=$(python3 - "$T_TMP/wcompose.bash" <<'PY'
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["PS1"] = "$ "
+    os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
+def read(until, limit=10):
+    out, end = b"", time.time() + limit
+    while time.time() < end and until not in out:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            out += os.read(fd, 4096)
+    return out
+read(b"$ ")
+os.write(fd, b". '" + sys.argv[1].encode() + b"'; echo sourced\n")
+read(b"sourced")
+read(b"$ ")
+os.write(fd, b"wcompose --profile=\t")
+out = read(b"jobs")
+os.write(fd, b"\x15exit\n")
+print("jobs" if b"--profile=jobs" in out else repr(out[-200:]))
+PY
+)
+  check_eq "bash in a terminal: --profile=<TAB> becomes --profile=jobs" \
+    "$got" "jobs"
+fi
 
 W down -t 0 >/dev/null 2>&1

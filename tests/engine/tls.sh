@@ -4,9 +4,11 @@
 # made here with openssl (a CA, a server certificate for 127.0.0.1, a client
 # certificate). wcompose runs in that namespace with DOCKER_HOST,
 # DOCKER_TLS_VERIFY and DOCKER_CERT_PATH: up -d, ps, logs, exec and run with
-# piped stdin (the half-close over TLS) work; a wrong CA, a missing client
-# certificate, DOCKER_TLS_VERIFY unset, a plain client, and TLS against a
-# plain port each fail with a message that says so.
+# piped stdin (the half-close over TLS) work, and ps through a docker
+# context holding the TLS material; a wrong CA (in the environment or a
+# context), a missing client certificate, DOCKER_TLS_VERIFY unset, a plain
+# client, and TLS against a plain port each fail with a message that says
+# so.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -128,6 +130,23 @@ out=$(WT up -d 2>&1)
 check_eq "up -d over TLS" "$?" 0
 check_match "ps over TLS shows the running container" "$(WT ps 2>&1)" \
   "$T_PROJECT-app-1.*(running|Up)"
+
+# the same engine through docker contexts holding the TLS material
+DC() { env -u DOCKER_HOST DOCKER_CONFIG="$T_TMP/dcfg" "$@"; }
+DC docker context create tls-good --docker "host=tcp://127.0.0.1:2376,\
+ca=$T_TMP/ca/ca.pem,cert=$T_TMP/good/cert.pem,key=$T_TMP/good/key.pem" \
+  >/dev/null 2>&1
+DC docker context create tls-wrongca --docker "host=tcp://127.0.0.1:2376,\
+ca=$T_TMP/wrongca/ca.pem,cert=$T_TMP/good/cert.pem,key=$T_TMP/good/key.pem" \
+  >/dev/null 2>&1
+check_match "ps over TLS through a docker context" \
+  "$(IN env -u DOCKER_HOST -u DOCKER_TLS_VERIFY -u DOCKER_CERT_PATH \
+    DOCKER_CONFIG="$T_TMP/dcfg" "$WCOMPOSE" -p "$T_PROJECT" --context \
+    tls-good ps 2>&1)" "$T_PROJECT-app-1.*(running|Up)"
+out=$(IN env -u DOCKER_HOST DOCKER_CONFIG="$T_TMP/dcfg" \
+  DOCKER_CONTEXT=tls-wrongca "$WCOMPOSE" -p "$T_PROJECT" ps 2>&1)
+check_match "a context with the wrong CA: its ca.pem is named" "$out" \
+  "not signed by the CA in .*contexts/tls/[0-9a-f]{64}/docker/ca.pem.*docker context 'tls-wrongca'"
 logs_have() { WT logs --no-color app 2>/dev/null | grep -q started-over-tls; }
 wait_until 20 logs_have
 out=$(WT logs --no-color app 2>&1)

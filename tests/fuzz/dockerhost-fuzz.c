@@ -2,7 +2,7 @@
  * verification, the rest is the value. What parses must be usable: a base
  * URL, a socket path for unix://, TLS only over tcp://. Run by run.sh. */
 /* fuzz-sources: src/engine/dockerhost.c src/util/err.c src/util/xalloc.c
- * src/util/buf.c */
+ * src/util/buf.c src/util/sha256.c */
 #include "engine/dockerhost.h"
 #include "util/err.h"
 

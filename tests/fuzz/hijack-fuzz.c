@@ -10,7 +10,8 @@
  * src/engine/http.c src/engine/ignore.c src/engine/stream.c
  * src/engine/tarball.c src/engine/types.c src/engine/libs.c src/util/arena.c
  * src/util/buf.c src/util/dlib.c src/util/err.c src/util/path.c
- * src/util/similar.c src/util/strvec.c src/util/xalloc.c */
+ * src/util/sha256.c src/util/similar.c src/util/strvec.c
+ * src/util/xalloc.c */
 #include "engine/hijack.h"
 #include "util/err.h"
 

@@ -75,7 +75,9 @@ all=$(for t in $targets; do sources_of "$top/tests/fuzz/$t-fuzz.c"; done |
   tr ' \t' '\n\n' | sed '/^$/d' | sort -u)
 if printf '%s\n' "$all" | grep -qx 'gen:schema-data.c' &&
   [ ! -f "$work/gen/schema-data.c" ]; then
-  sh "$top/src/compose/schema-embed.sh" "$top/schemas/compose-spec.json" \
+  # shellcheck disable=SC2086
+  clang $cflags -o "$work/gen/schema-gen" "$top/src/compose/schema-gen.c" \
+    $libs && "$work/gen/schema-gen" "$top/schemas/compose-spec.json" \
     >"$work/gen/schema-data.c" || exit 1
 fi
 objs=

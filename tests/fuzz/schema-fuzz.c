@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The build embeds the schema in schema-data.c; the fuzz build reads the
- * JSON itself, so this stays empty. */
-const char *const schema_compose_json[] = {NULL};
+/* The build compiles the schema into schema-data.c; the fuzz build reads
+ * the JSON itself, so this one is an empty object, never used. */
+#include <cjson/cJSON.h>
+const cJSON schema_compose_nodes[] = {{.type = cJSON_Object}};
 
 static struct schema *schema;
 

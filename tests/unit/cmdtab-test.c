@@ -476,6 +476,8 @@ static void test_global(void)
 }
 
 /* plugin_call on a command line given as words. */
+static const char *plugin_context;
+
 static int plugin(const char *line, int *first, char *msg, size_t n)
 {
   char buf[256], *argv[16];
@@ -485,7 +487,11 @@ static int plugin(const char *line, int *first, char *msg, size_t n)
   for (char *w = strtok(buf, " "); w && argc < 15; w = strtok(NULL, " "))
     argv[argc++] = w;
   argv[argc] = NULL;
-  int rc = plugin_call(argc, argv, first, &err);
+  static char ctx[64];
+  const char *c = NULL;
+  int rc = plugin_call(argc, argv, first, &c, &err);
+  snprintf(ctx, sizeof(ctx), "%s", c ? c : "");
+  plugin_context = c ? ctx : NULL;
   snprintf(msg, n, "%s", err.text ? err.text : "");
   msg[strcspn(msg, "\n")] = 0;
   err_release(&err);
@@ -511,9 +517,15 @@ static void test_plugin(void)
          PLUGIN_RUN, "docker's options before the plugin's name");
   is_int(first, 4, "  skipped");
   is_str(getenv("DOCKER_HOST"), "tcp://h:1", "  -H into DOCKER_HOST");
-  plugin("docker-compose --host=unix:///s --context default compose ps", &first,
-         msg, sizeof(msg));
-  is_str(getenv("DOCKER_HOST"), "unix:///s", "  --host=, the default context");
+  plugin("docker-compose --host=unix:///s compose ps", &first, msg,
+         sizeof(msg));
+  is_str(getenv("DOCKER_HOST"), "unix:///s", "  --host=");
+  ok(plugin_context == NULL, "  no context");
+  unsetenv("DOCKER_HOST");
+  is_int(plugin("docker-compose -H unix:///s --context default compose ps",
+                &first, msg, sizeof(msg)),
+         ERR_USAGE, "--host with --context is refused, as docker does");
+  ok(strstr(msg, "either specify --host or --context"), "  saying so: %s", msg);
   unsetenv("DOCKER_HOST");
   is_int(plugin("docker-wc --tlsverify wc ps", &first, msg, sizeof(msg)),
          ERR_USAGE, "a TLS flag is refused (a plugin of another name)");
@@ -521,7 +533,11 @@ static void test_plugin(void)
      "  saying what to set instead");
   is_int(
       plugin("docker-compose -c remote compose ps", &first, msg, sizeof(msg)),
-      ERR_USAGE, "another context is refused");
+      PLUGIN_RUN, "a context is taken");
+  is_str(plugin_context, "remote", "  and handed back");
+  is_int(first, 3, "  our line after it");
+  plugin("docker-compose --context=other compose ps", &first, msg, sizeof(msg));
+  is_str(plugin_context, "other", "  --context= too");
   is_int(plugin("docker-compose -f a.yml up", &first, msg, sizeof(msg)),
          PLUGIN_NONE, "docker-compose by hand: wcompose's own line");
   is_int(plugin("docker-compose up compose", &first, msg, sizeof(msg)),

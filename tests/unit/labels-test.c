@@ -1,13 +1,14 @@
 /* Unit tests for labels: SHA-256 vectors, compose labels. */
 #include "tap.h"
 #include "orchestrate/labels.h"
+#include "util/sha256.h"
 
 #include <stdlib.h>
 
 static void sha(const char *in, size_t n, const char *want, const char *what)
 {
   char hex[65];
-  labels_sha256_hex(in, n, hex);
+  sha256_hex(in, n, hex);
   is_str(hex, want, "sha256 %s", what);
 }
 
@@ -31,8 +32,8 @@ int main(void)
   char b64[64];
   memset(b64, 'x', 64);
   char h1[65], h2[65];
-  labels_sha256_hex(b64, 55, h1);
-  labels_sha256_hex(b64, 56, h2);
+  sha256_hex(b64, 55, h1);
+  sha256_hex(b64, 56, h2);
   ok(strcmp(h1, h2) != 0, "55 and 56 bytes differ (padding edge)");
 
   struct dependency deps[] = {{"db", DEP_HEALTHY, 1, 1},

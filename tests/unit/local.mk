@@ -21,6 +21,10 @@ check_PROGRAMS += tests/unit/load-test
 TESTS += tests/unit/load-test
 tests_unit_load_test_SOURCES = tests/unit/load-test.c
 
+check_PROGRAMS += tests/unit/dockerhost-test
+TESTS += tests/unit/dockerhost-test
+tests_unit_dockerhost_test_SOURCES = tests/unit/dockerhost-test.c
+
 check_PROGRAMS += tests/unit/schema-test
 TESTS += tests/unit/schema-test
 tests_unit_schema_test_SOURCES = tests/unit/schema-test.c

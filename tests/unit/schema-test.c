@@ -3,7 +3,9 @@
  * messages and positions), then the shared conformance files if present. */
 #include "tap.h"
 #include "compose/schema.h"
+#include "util/buf.h"
 
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -613,6 +615,61 @@ static void test_compose_invalid(void)
          "volume driver options");
 }
 
+/* The built-in schema is the file parsed at build time (schema-gen): the
+ * same tree cJSON makes of the file, and a schema schema_parse accepts
+ * (its $refs resolve, its patterns compile). */
+extern const cJSON schema_compose_nodes[];
+
+static void test_compose_built_in(void)
+{
+  const char *top = getenv("TOP_SRCDIR");
+  char path[4096];
+  snprintf(path, sizeof(path), "%s/schemas/compose-spec.json",
+           top ? top : "..");
+  struct buf b = BUF_INIT;
+  if (buf_read_file(&b, path) < 0) {
+    ok(0, "read %s", path);
+    return;
+  }
+  cJSON *file = cJSON_Parse(b.data);
+  ok(file != NULL, "the schema file is JSON");
+  ok(cJSON_Compare(file, schema_compose_nodes, 1),
+     "the built-in tree is the file's");
+  cJSON_Delete(file);
+  struct err e = ERR_INIT;
+  struct schema *s = schema_parse(b.data, &e);
+  ok(s != NULL, "the file passes schema_parse: %s", e.text ? e.text : "ok");
+  err_release(&e);
+  /* same verdicts from both, the lazily compiled patterns included */
+  const char *yaml = "services:\n  web:\n    image: x\n    x-a: 1\n"
+                     "    restart: on-failure:x\n  'b c':\n    image: y\n"
+                     "x-top: 1\nxtop: 2\n";
+  char want[8192];
+  snprintf(want, sizeof(want), "%s", s ? run(s, "compose.yaml", yaml) : "");
+  is_str(compose(yaml), want, "the built-in schema judges as the file does");
+  ok(strstr(want, "'b c' is not a valid name") &&
+         strstr(want, "unknown top-level key 'xtop'") &&
+         !strstr(want, "x-top") && !strstr(want, "x-a"),
+     "patterns and prefixes apply: %s", want);
+  schema_free(s);
+  buf_release(&b);
+}
+
+static void test_literal_prefix(void)
+{
+  struct schema *s = load("{\"type\":\"object\",\"patternProperties\":"
+                          "{\"^x-\":{},\"^a.b\":{},\"^c\\\\.d\":{}},"
+                          "\"additionalProperties\":false}");
+  is_str(tiny(s, "x-: 1\nx-y: 1\naZb: 1\nc.d: 1\n"), "",
+         "^x- takes its prefix, ^a.b any character, ^c\\.d a dot");
+  is_str(tiny(s, "x: 1\nyx-: 1\ncZd: 1\n"),
+         "t.yml:1:1: unknown top-level key 'x'\n"
+         "t.yml:2:1: unknown top-level key 'yx-'\n"
+         "t.yml:3:1: unknown top-level key 'cZd'",
+         "and nothing else");
+  schema_free(s);
+}
+
 /* ---- the shared conformance corpus, read in place ---- */
 
 static const char *conf_dir(void)
@@ -735,6 +792,8 @@ int main(void)
   test_built_trees();
   test_recursive_schema();
   test_compose_valid();
+  test_compose_built_in();
+  test_literal_prefix();
   test_compose_invalid();
   test_conformance();
   arena_release(&A);
