@@ -173,13 +173,6 @@ char *create_canonical_json_new(const cJSON *v)
   return s ? s : xstrdup("null");
 }
 
-static void hash_json(const cJSON *v, char out[65])
-{
-  char *s = create_canonical_json_new(v);
-  labels_sha256_hex(s, strlen(s), out);
-  free(s);
-}
-
 static void add_str(cJSON *o, const char *key, const char *v)
 {
   if (v && *v)
@@ -983,11 +976,12 @@ int create_config_hash(const struct project *p, const struct service *s,
                        char out[65], struct err *err)
 {
   cJSON *b;
+  /* the body is made only for its errors: the hash is compose's */
   int rc = body_core(p, s, &no_overrides, &b, err);
   if (rc)
     return rc;
-  hash_json(b, out);
   cJSON_Delete(b);
+  labels_config_hash(p, s, out);
   return 0;
 }
 
@@ -999,7 +993,7 @@ int create_body(const struct create_ctx *c, cJSON **out, struct err *err)
   if (rc)
     return rc;
   char hash[65];
-  hash_json(b, hash);
+  labels_config_hash(c->project, c->service, hash);
   cJSON *labels = cJSON_GetObjectItemCaseSensitive(b, "Labels");
   struct labels l = LABELS_INIT;
   labels_add_container(&l, c->project, c->service, c->number, c->oneoff, hash,
