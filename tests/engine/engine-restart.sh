@@ -46,7 +46,9 @@ last_tick() { ticks | tail -1; }
 has() { grep -q "$1" "$2"; }
 past() { [ "$(last_tick)" -gt "$1" ] 2>/dev/null; }
 
-WCOMPOSE_ENGINE_WAIT=60 W up --no-color >up.out 2>up.err &
+# not through W: $! must be wcompose itself (kill -STOP below)
+WCOMPOSE_ENGINE_WAIT=60 "$WCOMPOSE" -p "$T_PROJECT" --progress plain up --no-color \
+  >up.out 2>up.err &
 up=$!
 wait_until 60 past 3 || t_fail "ticks shown before the stop" "$(cat up.err)"
 pe_stop "$PE"
@@ -90,7 +92,8 @@ fi
 kill -TERM $up 2>/dev/null
 wait $up
 W up -d >/dev/null 2>&1
-WCOMPOSE_ENGINE_WAIT=2 W up --no-color >up.out 2>up.err &
+WCOMPOSE_ENGINE_WAIT=2 "$WCOMPOSE" -p "$T_PROJECT" --progress plain up --no-color \
+  >up.out 2>up.err &
 up=$!
 wait_until 60 past 3
 pe_stop "$PE"
