@@ -4,6 +4,7 @@
 #include "compose/emit.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -15,6 +16,7 @@ struct em {
   enum emit_format fmt;
   int json;
   const struct project *p;
+  int go; /* the service as compose's `up` marshals it (emit_service_go) */
 };
 
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -644,8 +646,8 @@ static cJSON *service_json(const struct em *e, const struct service *s)
     } else if (!strcmp(key, "labels")) {
       add_kv(o, key, &s->labels);
     } else if (!strcmp(key, "label_file")) {
-      /* the same: its values are in labels */
-      if (!e->p->normalized)
+      /* the same: its values are in labels (`up` keeps the list) */
+      if (!e->p->normalized || e->go)
         add_list(o, key, &s->label_files);
     } else if (!strcmp(key, "logging")) {
       if (s->logging) {
@@ -1129,4 +1131,204 @@ int emit_json(const cJSON *root, struct buf *out)
   int rc = json_node(out, root, 0);
 
   return rc ? rc : buf_addch(out, '\n');
+}
+
+/* ---- the service as Go marshals it (config hash) ---- */
+
+/* Go writes a float32 field with the fewest digits that read back as the
+ * same float32, in plain notation between 1e-6 and 1e21. */
+static cJSON *float32_raw(double d)
+{
+  float f = (float)d, a = f < 0 ? -f : f;
+  char buf[64];
+  int prec;
+
+  for (prec = 1; prec < 9; prec++) {
+    snprintf(buf, sizeof(buf), "%.*g", prec, (double)f);
+    if (strtof(buf, NULL) == f)
+      break;
+  }
+  if (strchr(buf, 'e') && a >= 1e-6f && a < 1e21f) {
+    /* %g chose an exponent where Go does not: the same digits, plain */
+    int exp = atoi(strchr(buf, 'e') + 1);
+    int decimals = exp < 0 ? prec - 1 - exp : 0;
+    snprintf(buf, sizeof(buf), "%.*f", decimals, (double)f);
+  }
+  return cJSON_CreateRaw(buf);
+}
+
+static void to_float32(cJSON *o, const char *key)
+{
+  cJSON *n = cJSON_GetObjectItemCaseSensitive(o, key);
+  if (n && cJSON_IsNumber(n))
+    cJSON_ReplaceItemInObjectCaseSensitive(o, key, float32_raw(n->valuedouble));
+}
+
+/* Move o's members named in order[] to the front, in that order (the rest
+ * keep theirs behind). Members move with their keys (appending to an
+ * object as to an array keeps an item's key). */
+static void reorder(cJSON *o, const char *const *order)
+{
+  cJSON *tmp = cJSON_CreateArray(), *c;
+  for (size_t i = 0; order[i]; i++)
+    if ((c = cJSON_DetachItemFromObjectCaseSensitive(o, order[i])))
+      cJSON_AddItemToArray(tmp, c);
+  while (o->child)
+    cJSON_AddItemToArray(tmp, cJSON_DetachItemViaPointer(o, o->child));
+  while (tmp->child)
+    cJSON_AddItemToArray(o, cJSON_DetachItemViaPointer(tmp, tmp->child));
+  cJSON_Delete(tmp);
+}
+
+static int cmp_string_item(const void *a, const void *b)
+{
+  return strcmp((*(cJSON *const *)a)->valuestring,
+                (*(cJSON *const *)b)->valuestring);
+}
+
+/* Sort an array of strings. */
+static void sort_strings(cJSON *a)
+{
+  size_t n = (size_t)cJSON_GetArraySize(a), i = 0;
+  cJSON **v, *c;
+  if (n < 2)
+    return;
+  v = xmalloc(n * sizeof(*v));
+  for (c = a->child; c; c = c->next)
+    v[i++] = c;
+  qsort(v, n, sizeof(*v), cmp_string_item);
+  while (a->child)
+    cJSON_DetachItemViaPointer(a, a->child);
+  for (i = 0; i < n; i++)
+    cJSON_AddItemToArray(a, v[i]);
+  free(v);
+}
+
+/* deploy as types.DeployConfig: its struct fields (resources, placement)
+ * are never omitted, numbers of float32 fields as Go writes them. */
+static void go_deploy(cJSON *d)
+{
+  static const char *const top[] = {"mode",
+                                    "replicas",
+                                    "labels",
+                                    "update_config",
+                                    "rollback_config",
+                                    "resources",
+                                    "restart_policy",
+                                    "placement",
+                                    "endpoint_mode",
+                                    NULL};
+  static const char *const res[] = {
+      "cpus", "memory", "pids", "devices", "generic_resources", NULL};
+  static const char *const upd[] = {"update_config", "rollback_config"};
+  cJSON *r, *x;
+
+  if (!cJSON_GetObjectItemCaseSensitive(d, "resources"))
+    cJSON_AddObjectToObject(d, "resources");
+  if (!cJSON_GetObjectItemCaseSensitive(d, "placement"))
+    cJSON_AddObjectToObject(d, "placement");
+  reorder(d, top);
+  r = cJSON_GetObjectItemCaseSensitive(d, "resources");
+  for (size_t i = 0; i < 2; i++) {
+    x = cJSON_GetObjectItemCaseSensitive(r, i ? "reservations" : "limits");
+    if (x) {
+      to_float32(x, "cpus");
+      reorder(x, res);
+    }
+  }
+  for (size_t i = 0; i < 2; i++)
+    if ((x = cJSON_GetObjectItemCaseSensitive(d, upd[i])))
+      to_float32(x, "max_failure_ratio");
+}
+
+/* A types.ServiceHook: command always (null when unset), fields in
+ * struct order. */
+static void go_hook(cJSON *h)
+{
+  static const char *const order[] = {
+      "command", "user", "privileged", "working_dir", "environment", NULL};
+  if (!cJSON_GetObjectItemCaseSensitive(h, "command"))
+    cJSON_AddNullToObject(h, "command");
+  reorder(h, order);
+}
+
+/* develop as types.DevelopConfig: each trigger's exec (a struct) always
+ * present, fields in struct order; post_start/pre_stop hooks. */
+static void go_hooks_and_watch(cJSON *o)
+{
+  static const char *const trig[] = {"path",         "action",  "target",
+                                     "exec",         "include", "ignore",
+                                     "initial_sync", NULL};
+  static const char *const hooks[] = {"post_start", "pre_stop"};
+  cJSON *w = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(o, "develop"), "watch"),
+        *c;
+  for (c = w ? w->child : NULL; c; c = c->next) {
+    cJSON *x = cJSON_GetObjectItemCaseSensitive(c, "exec");
+    if (!x)
+      x = cJSON_AddObjectToObject(c, "exec");
+    go_hook(x);
+    reorder(c, trig);
+  }
+  for (size_t i = 0; i < 2; i++) {
+    w = cJSON_GetObjectItemCaseSensitive(o, hooks[i]);
+    for (c = w ? w->child : NULL; c; c = c->next)
+      if (cJSON_IsObject(c))
+        go_hook(c);
+  }
+}
+
+cJSON *emit_service_go(const struct project *p, const struct service *s)
+{
+  struct em e = {EMIT_FORMAT_JSON, 1, p, 1};
+  cJSON *o = service_json(&e, s), *d;
+
+  to_float32(o, "cpus");
+  to_float32(o, "cpu_percent");
+  /* a map in compose (types.HostsList), marshalled as a sorted list */
+  if ((d = cJSON_GetObjectItemCaseSensitive(o, "extra_hosts")))
+    sort_strings(d);
+  go_hooks_and_watch(o);
+  if ((d = cJSON_GetObjectItemCaseSensitive(o, "deploy")))
+    go_deploy(d);
+  return o;
+}
+
+static int json_compact(struct buf *out, const cJSON *n)
+{
+  const cJSON *c;
+  char num[64];
+  int rc = 0, obj = cJSON_IsObject(n);
+
+  if (obj || cJSON_IsArray(n)) {
+    rc = buf_addch(out, obj ? '{' : '[');
+    for (c = n->child; c && !rc; c = c->next) {
+      if (obj) {
+        rc = json_string(out, c->string);
+        if (!rc)
+          rc = buf_addch(out, ':');
+      }
+      if (!rc)
+        rc = json_compact(out, c);
+      if (!rc && c->next)
+        rc = buf_addch(out, ',');
+    }
+    return rc ? rc : buf_addch(out, obj ? '}' : ']');
+  }
+  if (cJSON_IsRaw(n))
+    return buf_addstr(out, n->valuestring);
+  if (cJSON_IsString(n))
+    return json_string(out, n->valuestring);
+  if (cJSON_IsNumber(n)) {
+    number_text(n->valuedouble, num, sizeof(num));
+    return buf_addstr(out, num);
+  }
+  if (cJSON_IsBool(n))
+    return buf_addstr(out, cJSON_IsTrue(n) ? "true" : "false");
+  return buf_addstr(out, "null");
+}
+
+int emit_json_compact(const cJSON *root, struct buf *out)
+{
+  return json_compact(out, root);
 }

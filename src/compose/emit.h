@@ -33,4 +33,16 @@ int emit_yaml(const cJSON *root, struct buf *out);
  * (<, > and & as \u003c...), ending with a newline. */
 int emit_json(const cJSON *root, struct buf *out);
 
+/* One service as docker compose v2 marshals its types.ServiceConfig with
+ * Go's encoding/json during `up`: struct field order, empty fields left
+ * out, maps sorted, command/entrypoint null when unset, struct-typed
+ * fields ({} for deploy's resources and placement) always present, env_file
+ * folded into environment and left out, label_file kept, `$` not doubled;
+ * numbers of Go float32 fields are raw items holding Go's text. The input
+ * of the config hash. Caller frees with cJSON_Delete. */
+cJSON *emit_service_go(const struct project *p, const struct service *s);
+/* Render as Go's json.Marshal does: no whitespace, <, > and & escaped,
+ * raw items copied as they are. 0, or ERR_LIMIT at out's cap. */
+int emit_json_compact(const cJSON *root, struct buf *out);
+
 #endif

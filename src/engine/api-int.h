@@ -60,6 +60,8 @@ struct engine_call {
   engine_progress_cb progress;
   engine_event_cb ev;
   engine_event_typed_cb tev; /* instead of ev */
+  engine_open_cb open;       /* engine_call_on_open */
+  void *open_ctx;
   struct stream_mux mux;
   struct stream_json json;
   struct err *cur_err; /* during decoding */

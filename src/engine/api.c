@@ -405,6 +405,13 @@ static int on_data(void *ctx, const char *data, size_t n, struct err *err)
   return rc;
 }
 
+static void on_open(void *ctx)
+{
+  struct engine_call *k = ctx;
+  if (k->open && !k->canceled)
+    k->open(k->open_ctx);
+}
+
 void call_stream(struct engine_call *k, enum call_decode dec)
 {
   k->dec = dec;
@@ -413,6 +420,7 @@ void call_stream(struct engine_call *k, enum call_decode dec)
   if (dec == DEC_PROGRESS || dec == DEC_EVENTS)
     stream_json_init(&k->json, 0, on_json, k);
   http_req_on_data(k->req, on_data, k);
+  http_req_on_open(k->req, on_open, k);
 }
 
 /* Hand a call whose version is known to http; on error the caller still
@@ -526,6 +534,14 @@ void engine_call_cancel(struct engine_call *k)
   k->canceled = 1;
   if (k->sent_req)
     http_req_cancel(k->sent_req);
+}
+
+void engine_call_on_open(struct engine_call *k, engine_open_cb cb, void *ctx)
+{
+  if (!k)
+    return;
+  k->open = cb;
+  k->open_ctx = ctx;
 }
 
 /* --- query helpers --- */

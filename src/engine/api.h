@@ -121,6 +121,13 @@ const char *engine_api_version(const struct engine *e);
  * call filled; it is invalid once the completion callback has returned, so
  * clear your copy there. */
 void engine_call_cancel(struct engine_call *call);
+/* A stream call's answer has begun (headers of a successful answer in, no
+ * data yet: /events is open): cb(ctx) once. Set it right after starting
+ * the call. cb runs inside the HTTP layer's callback: it must not start,
+ * cancel or free calls itself (defer to the loop). */
+typedef void (*engine_open_cb)(void *ctx);
+void engine_call_on_open(struct engine_call *call, engine_open_cb cb,
+                         void *ctx);
 
 /* --- filters: {"label": ["a=b"], "name": ["x"]} as the engine wants --- */
 

@@ -61,6 +61,9 @@ struct http_req {
   void *read_ctx;
   http_data_cb data;
   void *data_ctx;
+  http_open_cb open;
+  void *open_ctx;
+  int opened;
   size_t cap;
   long timeout;
   http_done_cb done;
@@ -449,6 +452,17 @@ static size_t on_header(char *p, size_t size, size_t nitems, void *ud)
   if (k >= 5 && !strncmp(p, "HTTP/", 5)) {
     /* A new status line (after 100 Continue, say): start over. */
     strvec_clear(&r->resp.headers);
+    return n;
+  }
+  if (!k && r->open && !r->opened) {
+    /* the blank line after the headers: a final answer's is the one
+     * with a status of 200 or more */
+    long status = 0;
+    sym_curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 400) {
+      r->opened = 1;
+      r->open(r->open_ctx);
+    }
     return n;
   }
   if (k && k < HEADER_LINE_MAX && r->resp.headers.n < HEADERS_MAX) {
@@ -930,6 +944,12 @@ void http_req_on_data(struct http_req *r, http_data_cb cb, void *ctx)
 {
   r->data = cb;
   r->data_ctx = ctx;
+}
+
+void http_req_on_open(struct http_req *r, http_open_cb cb, void *ctx)
+{
+  r->open = cb;
+  r->open_ctx = ctx;
 }
 
 void http_req_cap(struct http_req *r, size_t cap)

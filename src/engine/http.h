@@ -96,6 +96,13 @@ void http_req_body_stream(struct http_req *r, const char *type,
                           http_read_cb read, void *read_ctx);
 /* Stream the answer to cb instead of buffering it. */
 void http_req_on_data(struct http_req *r, http_data_cb cb, void *ctx);
+/* The answer has begun: called once when the headers of a successful
+ * (< 400) final answer are in, before any of its body (a stream that sends
+ * nothing until something happens, /events, is open then). Runs inside
+ * curl's callback: it must not send, cancel or free requests (defer that
+ * to the loop, a timer say). */
+typedef void (*http_open_cb)(void *ctx);
+void http_req_on_open(struct http_req *r, http_open_cb cb, void *ctx);
 /* Cap of the buffered body (default HTTP_BODY_MAX). */
 void http_req_cap(struct http_req *r, size_t cap);
 /* Seconds before the whole request is given up (ERR_TIMEOUT); 0, the

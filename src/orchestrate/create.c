@@ -3,7 +3,6 @@
  * API 1.41 reference (ContainerConfig, HostConfig, NetworkingConfig). */
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
-#include "util/sha256.h"
 #include "engine/auth.h"
 #include "engine/tarball.h"
 #include "util/arena.h"
@@ -172,13 +171,6 @@ char *create_canonical_json_new(const cJSON *v)
   char *s = cJSON_PrintUnformatted(copy);
   cJSON_Delete(copy);
   return s ? s : xstrdup("null");
-}
-
-static void hash_json(const cJSON *v, char out[65])
-{
-  char *s = create_canonical_json_new(v);
-  sha256_hex(s, strlen(s), out);
-  free(s);
 }
 
 static void add_str(cJSON *o, const char *key, const char *v)
@@ -984,11 +976,12 @@ int create_config_hash(const struct project *p, const struct service *s,
                        char out[65], struct err *err)
 {
   cJSON *b;
+  /* the body is made only for its errors: the hash is compose's */
   int rc = body_core(p, s, &no_overrides, &b, err);
   if (rc)
     return rc;
-  hash_json(b, out);
   cJSON_Delete(b);
+  labels_config_hash(p, s, out);
   return 0;
 }
 
@@ -1000,7 +993,7 @@ int create_body(const struct create_ctx *c, cJSON **out, struct err *err)
   if (rc)
     return rc;
   char hash[65];
-  hash_json(b, hash);
+  labels_config_hash(c->project, c->service, hash);
   cJSON *labels = cJSON_GetObjectItemCaseSensitive(b, "Labels");
   struct labels l = LABELS_INIT;
   labels_add_container(&l, c->project, c->service, c->number, c->oneoff, hash,

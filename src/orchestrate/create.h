@@ -102,9 +102,8 @@ char *create_env_entry_new(const struct project *p, const char *spec);
  * taken of). Malloc'ed. */
 char *create_canonical_json_new(const cJSON *v);
 
-/* The config hash of s: SHA-256 hex of the canonical JSON of its create
- * body without compose's labels, so it changes exactly when the container
- * compose would create changes. */
+/* The config hash of s (labels_config_hash), after checking that a create
+ * body can be made of s (err says why not). */
 int create_config_hash(const struct project *p, const struct service *s,
                        char out[65], struct err *err);
 

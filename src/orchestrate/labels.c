@@ -1,15 +1,39 @@
 /* labels: compose's labels on containers, networks and volumes, and the
- * config hash (SHA-256 of canonical JSON, util/sha256). */
+ * config hash as docker compose v2 computes it (SHA-256, util/sha256). */
 #include "config.h"
 
 #include "orchestrate/labels.h"
+#include "compose/emit.h"
 #include "util/buf.h"
+#include "util/err.h"
+#include "util/sha256.h"
 #include "util/xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* --- the config hash --- */
+
+void labels_config_hash(const struct project *p, const struct service *s,
+                        char out[65])
+{
+  /* what compose v2's ServiceHash clears before marshalling */
+  static const char *const cleared[] = {"build",      "pull_policy", "scale",
+                                        "depends_on", "profiles",    NULL};
+  cJSON *o = emit_service_go(p, s);
+  for (size_t i = 0; cleared[i]; i++)
+    cJSON_DeleteItemFromObjectCaseSensitive(o, cleared[i]);
+  cJSON_DeleteItemFromObjectCaseSensitive(
+      cJSON_GetObjectItemCaseSensitive(o, "deploy"), "replicas");
+  struct buf b = BUF_INIT;
+  if (emit_json_compact(o, &b))
+    BUG("config hash: an uncapped buffer refused");
+  sha256_hex(b.data ? b.data : "", b.len, out);
+  buf_release(&b);
+  cJSON_Delete(o);
+}
 
 /* --- labels --- */
 

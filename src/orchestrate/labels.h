@@ -26,6 +26,14 @@
 #define LABELS_VOLUME "com.docker.compose.volume"
 #define LABELS_REPLACE "com.docker.compose.replace"
 
+/* The config hash of s as docker compose v2 computes it, so that either
+ * tool's `up` keeps the other's containers: SHA-256 hex of the Go JSON of
+ * the service (emit_service_go) without the fields compose clears before
+ * hashing (build, pull_policy, scale, deploy.replicas, depends_on,
+ * profiles). doc/config-hash.md says which fields match. */
+void labels_config_hash(const struct project *p, const struct service *s,
+                        char out[65]);
+
 /* Labels as the engine takes them: keys in the order first set, each
  * once. */
 struct labels {

@@ -60,6 +60,10 @@ static void begin_kill(struct supervise *sv)
 
 #define LOST_FIRST_MS 250
 #define LOST_MAX_MS 2000
+/* An engine on its way down still answers a ping, even opens an events
+ * stream, and closes it soon after: back is when the stream stayed open
+ * this long and a listing answered. */
+#define BACK_SETTLE_MS 1000
 
 struct supervise_lost {
   uv_timer_t timer;
@@ -67,6 +71,7 @@ struct supervise_lost {
   int delay_ms;
   uint64_t deadline;
   int pinging;
+  int back; /* the events stream opened: on_back is due */
   int closed;
 };
 
@@ -101,6 +106,31 @@ static void lost_end(struct supervise *sv)
 }
 
 static void on_lost_timer(uv_timer_t *t);
+static void on_relisted(void *arg, int rc);
+
+/* Not back after all (the events stream or the listing failed): ask
+ * again. */
+static void back_failed(struct supervise_lost *lo)
+{
+  lo->back = 0;
+  events_close(lo->sv); /* the next answered ping opens it again */
+  uv_timer_start(&lo->timer, on_lost_timer, (uint64_t)lo->delay_ms, 0);
+}
+
+/* The events stream opened again and stayed open for BACK_SETTLE_MS: list
+ * the project (on_relisted says it is back when that answers too). */
+static void on_back(uv_timer_t *t)
+{
+  struct supervise_lost *lo = t->data;
+  struct supervise *sv = lo->sv;
+  /* a stop waits for the listing (the stop plan is made from it) */
+  if (!session_observe_start(sv->s, &sv->relist, on_relisted, sv)) {
+    sv->relisting = 1;
+    supervise_hold(sv, 1);
+  } else {
+    back_failed(lo);
+  }
+}
 
 static void on_pinged(void *ctx, struct engine_result *res)
 {
@@ -112,18 +142,15 @@ static void on_pinged(void *ctx, struct engine_result *res)
     return;
   }
   struct session *s = sv->s;
-  if (!res->rc) {
-    session_note(s,
-                 "the engine at %s is back: following the containers "
-                 "again",
-                 engine_host(s->engine));
-    lost_end(sv);
+  if (lo->back)
+    return; /* on_back is due */
+  /* An answer to a ping is not enough: an engine shutting down still
+   * answers one. It is back once its events stream opens again. */
+  if (!res->rc && !sv->events)
     events_open(sv);
-    logs_resume(&sv->logs);
-    return;
-  }
   if (uv_now(&s->loop) >= lo->deadline) {
     sv->gone = 1;
+    events_close(sv);
     lost_end(sv);
     logs_drop_lost(&sv->logs);
     return;
@@ -185,7 +212,12 @@ static void on_events_end(void *ctx, struct engine_result *res)
   struct supervise *sv = se->sv;
   if (sv) {
     sv->events = NULL;
-    if (res->rc != ERR_CANCELED && !sv->stopping) {
+    if (sv->lost && sv->lost->back) {
+      /* it opened and ended soon (an engine on its way down): not back
+       * after all, keep asking (after the listing, when one is out) */
+      if (!sv->relisting)
+        back_failed(sv->lost);
+    } else if (res->rc != ERR_CANCELED && !sv->stopping) {
       struct err e = ERR_INIT;
       if (res->err && res->err->text)
         err_set(&e, ERR_CONNECT, "%s", res->err->text);
@@ -196,6 +228,19 @@ static void on_events_end(void *ctx, struct engine_result *res)
     }
   }
   free(se);
+}
+
+/* The events stream's answer began (inside the HTTP layer's callback):
+ * while the engine is away, that is its return; on_back does the rest
+ * from the loop. */
+static void on_events_open(void *ctx)
+{
+  struct supervise_events *se = ctx;
+  struct supervise *sv = se->sv;
+  if (!sv || !sv->lost || sv->lost->back)
+    return;
+  sv->lost->back = 1;
+  uv_timer_start(&sv->lost->timer, on_back, BACK_SETTLE_MS, 0);
 }
 
 static void events_open(struct supervise *sv)
@@ -213,8 +258,10 @@ static void events_open(struct supervise *sv)
   if (engine_events_typed(sv->s->engine, &f, NULL, NULL, on_event,
                           on_events_end, se, &se->call, &e))
     free(se); /* the log streams tell of a loss all the same */
-  else
+  else {
     sv->events = se;
+    engine_call_on_open(se->call, on_events_open, se);
+  }
   err_release(&e);
   engine_filters_release(&f);
 }
@@ -326,9 +373,10 @@ int supervise_start(struct supervise *sv, struct session *s,
   return 0;
 }
 
-static void on_observed(void *arg, int rc)
+/* Follow the containers of the new listing not followed yet: of services
+ * already followed (any_attached 0), or of every attached service. */
+static void follow_listed(struct supervise *sv, int rc, int any_attached)
 {
-  struct supervise *sv = arg;
   struct session *s = sv->s;
   const struct project *p = s->project;
   if (!rc) {
@@ -344,11 +392,43 @@ static void on_observed(void *arg, int rc)
       followed |= !strcmp(en->id, a->container->id);
       service_followed |= !strcmp(en->service, svc->name);
     }
-    if (!followed && service_followed)
+    if (!followed &&
+        (service_followed || (any_attached && attached(sv, svc->name)))) {
+      logs_reserve(&sv->logs, svc->name, a->number);
       logs_add(&sv->logs, a->container->id, a->container->name, svc->name,
                a->number, svc->tty, NULL, &s->err);
+    }
   }
+}
+
+static void on_observed(void *arg, int rc)
+{
+  struct supervise *sv = arg;
+  follow_listed(sv, rc, 0);
   sv->followed(sv->followed_arg, rc);
+}
+
+/* The listing after the events stream opened again: with it, the engine
+ * is back; follow the lost containers again and those made while it was
+ * away. */
+static void on_relisted(void *arg, int rc)
+{
+  struct supervise *sv = arg;
+  struct supervise_lost *lo = sv->lost;
+  sv->relisting = 0;
+  if (lo && lo->back && (rc || !sv->events)) {
+    back_failed(lo);
+  } else if (lo && lo->back) {
+    struct session *s = sv->s;
+    session_note(s,
+                 "the engine at %s is back: following the containers "
+                 "again",
+                 engine_host(s->engine));
+    lost_end(sv);
+    logs_resume(&sv->logs);
+    follow_listed(sv, rc, 1);
+  }
+  supervise_hold(sv, 0);
 }
 
 int supervise_follow_new(struct supervise *sv, session_done_cb done, void *arg)
@@ -360,7 +440,7 @@ int supervise_follow_new(struct supervise *sv, session_done_cb done, void *arg)
 
 int supervise_finished(const struct supervise *sv)
 {
-  if (sv->stopping && !sv->stopped.done)
+  if ((sv->stopping && !sv->stopped.done) || sv->relisting)
     return 0;
   return !logs_active(&sv->logs);
 }

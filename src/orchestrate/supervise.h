@@ -57,6 +57,8 @@ struct supervise {
   int stop_deferred;              /* a stop asked during a hold */
   int exit_code;                  /* of the container that decided, or -1 */
   struct session_observe observe; /* supervise_follow_new's */
+  struct session_observe relist;  /* after the engine's return */
+  int relisting;
   session_done_cb followed;
   void *followed_arg;
   struct supervise_events *events; /* the project's /events, or NULL */

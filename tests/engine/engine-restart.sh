@@ -2,7 +2,10 @@
 # The engine stopped and started again under an attached `up`: with
 # live-restore the containers run on; up says it lost the engine (not that
 # containers exited), follows again once it is back, with no line lost or
-# repeated. An engine that does not come back within WCOMPOSE_ENGINE_WAIT
+# repeated, and follows the containers made while it was away too; it says
+# "back" once, when the events stream is open again (an engine on its way
+# down still answers a ping). An engine that does not come back within
+# WCOMPOSE_ENGINE_WAIT
 # ends up non-zero with a message. A private engine (its own namespaces,
 # socket and data root) is the one stopped.
 . "$TOP_SRCDIR/tests/lib/common.sh"
@@ -31,6 +34,11 @@ services:
     image: wcompose-test-busybox:pe$$
     command: ["sh", "-c", "i=0; while true; do echo tick \$\$i; i=\$\$((i+1)); sleep 0.2; done"]
     stop_signal: SIGKILL
+  late:
+    image: wcompose-test-busybox:pe$$
+    command: ["sh", "-c", "while true; do echo late-line; sleep 0.2; done"]
+    scale: 0
+    stop_signal: SIGKILL
 YAML
 
 ticks() { grep -o 'tick [0-9]*$' up.out | awk '{print $2}'; }
@@ -38,7 +46,9 @@ last_tick() { ticks | tail -1; }
 has() { grep -q "$1" "$2"; }
 past() { [ "$(last_tick)" -gt "$1" ] 2>/dev/null; }
 
-WCOMPOSE_ENGINE_WAIT=60 W up --no-color >up.out 2>up.err &
+# not through W: $! must be wcompose itself (kill -STOP below)
+WCOMPOSE_ENGINE_WAIT=60 "$WCOMPOSE" -p "$T_PROJECT" --progress plain up --no-color \
+  >up.out 2>up.err &
 up=$!
 wait_until 60 past 3 || t_fail "ticks shown before the stop" "$(cat up.err)"
 pe_stop "$PE"
@@ -46,8 +56,22 @@ wait_until 20 has "lost the engine" up.out
 check_match "up says it lost the engine, with its address" "$(cat up.out)" \
   "lost the engine at unix://$PE/docker.sock"
 before=$(last_tick)
+# up is held still while the engine starts and another client adds a
+# container, so that it is made while up sees the engine away
+kill -STOP $up
 pe_start "$PE" || t_fail "the engine starts again"
+W up -d --no-recreate --scale late=1 late >late.out 2>&1 ||
+  t_fail "another up adds a container" "$(cat late.out)"
+kill -CONT $up
 wait_until 30 has "is back" up.out
+if wait_until 30 has "late-line" up.out; then
+  t_ok "the container made while the engine was away is followed"
+else
+  t_fail "the container made while the engine was away is followed" \
+    "$(tail -5 up.out)"
+fi
+check_eq "lost once" "$(grep -c 'lost the engine' up.out)" 1
+check_eq "back once" "$(grep -c 'is back' up.out)" 1
 wait_until 30 past $((before + 5))
 after=$(last_tick)
 if [ "${after:-0}" -gt "$((before + 5))" ]; then
@@ -68,7 +92,8 @@ fi
 kill -TERM $up 2>/dev/null
 wait $up
 W up -d >/dev/null 2>&1
-WCOMPOSE_ENGINE_WAIT=2 W up --no-color >up.out 2>up.err &
+WCOMPOSE_ENGINE_WAIT=2 "$WCOMPOSE" -p "$T_PROJECT" --progress plain up --no-color \
+  >up.out 2>up.err &
 up=$!
 wait_until 60 past 3
 pe_stop "$PE"

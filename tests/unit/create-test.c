@@ -447,10 +447,11 @@ int main(void)
   c.number = 7;
   create_config_hash(&p, s, h2, &e);
   is_str(h2, hash, "hash does not depend on the replica");
-  s->user = "root";
+  struct kvlist was = s->environment;
+  s->environment.n--;
   create_config_hash(&p, s, h2, &e);
   ok(strcmp(h2, hash) != 0, "hash changes with the config");
-  s->user = "1000:1000";
+  s->environment = was;
 
   char *n = create_container_name_new(&p, s, 3);
   is_str(n, "blog-serve-3", "container name");

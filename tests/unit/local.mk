@@ -76,6 +76,10 @@ check_PROGRAMS += tests/unit/labels-test
 TESTS += tests/unit/labels-test
 tests_unit_labels_test_SOURCES = tests/unit/labels-test.c
 
+check_PROGRAMS += tests/unit/config-hash-test
+TESTS += tests/unit/config-hash-test
+tests_unit_config_hash_test_SOURCES = tests/unit/config-hash-test.c
+
 check_PROGRAMS += tests/unit/create-test
 TESTS += tests/unit/create-test
 tests_unit_create_test_SOURCES = tests/unit/create-test.c
