@@ -70,44 +70,84 @@ static int known_service(const struct project *p, const char *name)
   return 0;
 }
 
+static int by_number(const void *a, const void *b)
+{
+  const struct plan_container *x = *(const struct plan_container *const *)a;
+  const struct plan_container *y = *(const struct plan_container *const *)b;
+  return (x->number > y->number) - (x->number < y->number);
+}
+
+/* Which containers stay: one per number (the first found), the lowest
+ * numbers first, so scaling down removes the highest numbers; scaling up
+ * fills the lowest numbers no kept container holds. Containers without
+ * a number, duplicates of a number and those beyond the scale go. */
 static void plan_service(struct plan *pl, long si, const struct service *s,
                          const struct plan_want *w,
                          const struct plan_container *have, size_t nhave,
                          unsigned flags)
 {
   int scale = w->scale < 0 ? 0 : w->scale;
-  /* the container that holds each wanted number, first one found */
-  const struct plan_container **slot =
-      xcalloc((size_t)scale + 1, sizeof(*slot));
+  size_t nmine = 0;
+  const struct plan_container **mine =
+      xcalloc(nhave ? nhave : 1, sizeof(*mine));
   for (size_t i = 0; i < nhave; i++) {
     const struct plan_container *c = &have[i];
-    if (c->oneoff || !c->service || strcmp(c->service, s->name))
-      continue;
-    if (c->number >= 1 && c->number <= scale && !slot[c->number])
-      slot[c->number] = c;
+    if (!c->oneoff && c->service && !strcmp(c->service, s->name))
+      mine[nmine++] = c;
   }
-  for (int n = 1; n <= scale; n++) {
-    const struct plan_container *c = slot[n];
-    if (!c)
-      push(pl, PLAN_CREATE, si, n, NULL);
-    else if ((flags & PLAN_FORCE_RECREATE) ||
-             (!(flags & PLAN_NO_RECREATE) && outdated(w, c)))
-      push(pl, PLAN_RECREATE, si, n, c);
+  /* stable for equal numbers: the first found of a number comes first */
+  for (size_t i = 1; i < nmine; i++)
+    for (size_t k = i; k > 0 && by_number(&mine[k - 1], &mine[k]) > 0; k--) {
+      const struct plan_container *t = mine[k];
+      mine[k] = mine[k - 1];
+      mine[k - 1] = t;
+    }
+  unsigned char *keep = xcalloc(nmine ? nmine : 1, 1);
+  int nkept = 0, last = 0;
+  for (size_t i = 0; i < nmine && nkept < scale; i++)
+    if (mine[i]->number >= 1 && mine[i]->number != last) {
+      keep[i] = 1;
+      last = mine[i]->number;
+      nkept++;
+    }
+  /* the numbers to create: the lowest ones no kept container holds */
+  int *fresh = xcalloc((size_t)scale + 1, sizeof(*fresh));
+  int nfresh = 0;
+  size_t k = 0;
+  for (int n = 1; nkept + nfresh < scale; n++) {
+    while (k < nmine && (!keep[k] || mine[k]->number < n))
+      k++;
+    if (k < nmine && mine[k]->number == n)
+      continue;
+    fresh[nfresh++] = n;
+  }
+  /* in number order: new ones before the kept ones above them */
+  int f = 0;
+  for (size_t i = 0; i < nmine; i++) {
+    const struct plan_container *c = mine[i];
+    if (!keep[i])
+      continue;
+    while (f < nfresh && fresh[f] < c->number)
+      push(pl, PLAN_CREATE, si, fresh[f++], NULL);
+    if ((flags & PLAN_FORCE_RECREATE) ||
+        (!(flags & PLAN_NO_RECREATE) && outdated(w, c)))
+      push(pl, PLAN_RECREATE, si, c->number, c);
     else if (!strcmp(c->state, "running") || !strcmp(c->state, "paused") ||
              !strcmp(c->state, "restarting"))
-      push(pl, PLAN_KEEP, si, n, c);
+      push(pl, PLAN_KEEP, si, c->number, c);
     else
-      push(pl, PLAN_START, si, n, c);
+      push(pl, PLAN_START, si, c->number, c);
   }
-  /* everything else of the service: scale down and duplicates */
-  for (size_t i = 0; i < nhave; i++) {
-    const struct plan_container *c = &have[i];
-    if (c->oneoff || !c->service || strcmp(c->service, s->name))
-      continue;
-    if (c->number < 1 || c->number > scale || slot[c->number] != c)
-      push(pl, PLAN_REMOVE, si, c->number, c);
-  }
-  free(slot);
+  while (f < nfresh)
+    push(pl, PLAN_CREATE, si, fresh[f++], NULL);
+  /* everything else of the service, highest numbers first: scale down,
+   * duplicates, unnumbered */
+  for (size_t i = nmine; i-- > 0;)
+    if (!keep[i])
+      push(pl, PLAN_REMOVE, si, mine[i]->number, mine[i]);
+  free(fresh);
+  free(keep);
+  free(mine);
 }
 
 void plan_make(const struct project *p, const struct plan_want *want,

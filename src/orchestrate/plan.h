@@ -69,9 +69,11 @@ struct plan {
     NULL, 0, 0, 0                                                              \
   }
 
-/* Make the plan. A service's containers numbered 1..scale are kept,
- * started or recreated (config hash or image changed, or forced); missing
- * numbers are created; the rest (higher numbers, duplicates) are removed.
+/* Make the plan. Of a service's containers, the scale lowest-numbered
+ * (one per number) are kept, started or recreated (config hash or image
+ * changed, or forced); the rest (higher numbers, duplicates, unnumbered)
+ * are removed, highest first; when fewer are kept than wanted, the lowest
+ * numbers none of them holds are created.
  * One-off containers are ignored. Containers of services the project does
  * not know (nor disables by profile) are orphans: listed as PLAN_REMOVE
  * with PLAN_REMOVE_ORPHANS, otherwise only counted. */

@@ -77,6 +77,40 @@ int main(void)
          "scale up creates the missing numbers");
   w[1].scale = 2;
 
+  /* a gap: 2 was removed by hand */
+  struct plan_container gap[] = {
+      {"g4", "blog-web-4", "web", 4, "h2", "img2", "running", 0},
+      {"g1", "blog-web-1", "web", 1, "h2", "img2", "running", 0},
+      {"g3", "blog-web-3", "web", 3, "h2", "img2", "exited", 0},
+  };
+  w[0].selected = 0;
+  w[1].scale = 3;
+  is_str(run(&p, w, gap, 3, 0, NULL), "keep:web:1 start:web:3 keep:web:4",
+         "as many as wanted: the gap stays, nothing made or removed");
+  w[1].scale = 2;
+  is_str(run(&p, w, gap, 3, 0, NULL), "keep:web:1 start:web:3 remove:web:4",
+         "scale down removes the highest number, not the one past the gap");
+  w[1].scale = 1;
+  is_str(run(&p, w, gap, 3, 0, NULL), "keep:web:1 remove:web:4 remove:web:3",
+         "scale down by two: highest first");
+  w[1].scale = 0;
+  is_str(run(&p, w, gap, 3, 0, NULL), "remove:web:4 remove:web:3 remove:web:1",
+         "scale 0 removes all");
+  w[1].scale = 5;
+  is_str(run(&p, w, gap, 3, 0, NULL),
+         "keep:web:1 create:web:2 start:web:3 keep:web:4 create:web:5",
+         "scale up fills the lowest free numbers first");
+  w[1].scale = 4;
+  is_str(run(&p, w, gap, 3, 0, NULL),
+         "keep:web:1 create:web:2 start:web:3 keep:web:4",
+         "scale up by one takes the gap");
+  gap[1].number = 0;
+  is_str(run(&p, w, gap, 3, 0, NULL),
+         "create:web:1 create:web:2 start:web:3 keep:web:4 remove:web:0",
+         "an unnumbered container is replaced by a numbered one");
+  w[1].scale = 2;
+  w[0].selected = 1;
+
   w[0].selected = 0;
   is_str(run(&p, w, have, 3, 0, NULL), "start:web:1 keep:web:2",
          "unselected services are left alone");
