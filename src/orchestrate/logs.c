@@ -150,14 +150,16 @@ void logs_print(struct logs *l, struct logs_entry *en, const char *text,
   fputc('\n', l->out);
 }
 
-static void print_exit(struct logs_entry *en)
+/* oom: the kernel's OOM killer ended it (State.OOMKilled) */
+static void print_exit(struct logs_entry *en, int oom)
 {
   struct logs *l = en->logs;
+  const char *why = oom ? " (out of memory)" : "";
   if (l->flags & LOGS_NO_COLOR)
-    fprintf(l->out, "%s exited with code %d\n", en->label, en->code);
+    fprintf(l->out, "%s exited with code %d%s\n", en->label, en->code, why);
   else
-    fprintf(l->out, "\033[%dm%s exited with code %d\033[0m\n", en->color,
-            en->label, en->code);
+    fprintf(l->out, "\033[%dm%s exited with code %d%s\033[0m\n", en->color,
+            en->label, en->code, why);
   fflush(l->out);
 }
 
@@ -488,6 +490,8 @@ static void on_checked(void *ctx, struct engine_result *res)
   struct logs *l = en->logs;
   if (res->rc && engine_lost(en, res)) {
     /* whether its restart policy brings it back is asked on return */
+    if (!en->reported)
+      print_exit(en, 0);
     en->reported = 1;
     enter(en, LOGS_LOST);
     return;
@@ -498,11 +502,9 @@ static void on_checked(void *ctx, struct engine_result *res)
   /* during the restart back-off the engine says Running and Restarting */
   if (in.restarting)
     in.running = 0;
-  if (!en->reported) {
-    en->reported = 1; /* the first look after this run's exit */
-    if (in.finished_ns > 0)
-      en->last_exit_ns = in.finished_ns;
-  }
+  int first_look = !en->reported;
+  if (first_look && in.finished_ns > 0)
+    en->last_exit_ns = in.finished_ns;
   /* a run that began after the one followed, even one over already (its
    * output comes with the next stream) */
   int new_run;
@@ -511,6 +513,13 @@ static void on_checked(void *ctx, struct engine_result *res)
   else /* the exit seen first, though it may be a later run's by now */
     new_run = in.started_ns > 0 && en->last_exit_ns > 0 &&
               in.started_ns > en->last_exit_ns;
+  if (first_look) {
+    /* the exit line waits for this look: OOMKilled is the last run's,
+     * so it is told only while no later run began */
+    en->reported = 1;
+    print_exit(en, !res->rc && res->container &&
+                       res->container->state.oom_killed && !new_run);
+  }
   if (res->rc || l->stopping)
     enter(en, LOGS_DONE);
   else if (new_run || (in.running && en->run_started_ns <= 0))
@@ -524,11 +533,13 @@ static void on_checked(void *ctx, struct engine_result *res)
 static void state_checking(struct logs_entry *en)
 {
   struct logs *l = en->logs;
-  if (!en->reported)
-    print_exit(en);
   struct err e = ERR_INIT;
+  /* the exit line is printed with the inspect's answer (on_checked),
+   * which tells an OOM kill */
   if (l->stopping ||
       engine_container_inspect(l->engine, en->id, on_checked, en, &e)) {
+    if (!en->reported)
+      print_exit(en, 0);
     en->reported = 1;
     enter(en, LOGS_DONE);
   } else {

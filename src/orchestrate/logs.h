@@ -4,11 +4,11 @@
  * when WCOMPOSE_TRACE is set): its log stream, split into lines printed
  * with a coloured, aligned "serve-1  | " prefix; in wait mode (up) also a
  * wait, and when both the stream ended and the wait returned, the line
- * "serve-1 exited with code 0" and a look at whether its restart policy
- * brings it back (then it is followed again from the last line shown).
- * With logs_follow_new, containers of the project that start while it
- * runs (a scale-up, a recreate, a restart) are followed too, through the
- * engine's /events.
+ * "serve-1 exited with code 0" ("... 137 (out of memory)" when the OOM
+ * killer ended it) and a look at whether its restart policy brings it back
+ * (then it is followed again from the last line shown). With logs_follow_new,
+ * containers of the project that start while it runs (a scale-up, a recreate, a
+ * restart) are followed too, through the engine's /events.
  *
  * Callbacks only advance the state machines: the command runs the loop
  * at its top level (while logs_active(), uv_run(UV_RUN_ONCE)).
@@ -74,8 +74,10 @@ enum logs_state {
   LOGS_DRAINING,   /* it exited (the wait returned); the rest of its output
                       is still arriving */
   LOGS_EXITING,    /* its stream ended; waiting for its exit code */
-  LOGS_CHECKING,   /* both over: the exit line is printed, an inspect asks
-                      whether its restart policy brings it back */
+  LOGS_CHECKING,   /* both over: an inspect asks whether the OOM killer
+                      ended it (the exit line, printed with the answer,
+                      says so) and whether its restart policy brings it
+                      back */
   LOGS_RESTARTING, /* in the restart back-off: checking again shortly */
   LOGS_LOST,       /* the engine went away under its calls: nothing said,
                       nothing reported; logs_resume follows it again (or

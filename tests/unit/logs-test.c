@@ -439,6 +439,44 @@ static void test_run_missed(void)
   end();
 }
 
+/* up: a container the kernel's OOM killer ended (State.OOMKilled, seen
+ * by the inspect after its exit) has that said on its exit line. */
+static void test_oom(void)
+{
+  begin();
+  struct fake_rule before = {.method = "GET",
+                             .pattern = "/containers/m1/json",
+                             .times = 1,
+                             .body =
+                                 "{\"Id\":\"m1\",\"State\":{\"Running\":true,"
+                                 "\"StartedAt\":\"2024-05-01T10:00:01Z\"}}"};
+  fake_engine_add(fe, &before);
+  fake_engine_reply(
+      fe, "GET", "/containers/m1/json", 200,
+      "{\"Id\":\"m1\",\"State\":{\"Running\":false,\"OOMKilled\":true,"
+      "\"ExitCode\":137,\"StartedAt\":\"2024-05-01T10:00:01Z\","
+      "\"FinishedAt\":\"2024-05-01T10:00:04Z\"}}");
+  struct fake_piece run1[] = {frame(1, T("2") "filling\n", 0)};
+  stream_rule("/containers/m1/logs", run1, 1, FAKE_END_DONE, 1, NULL);
+  fake_engine_reply(fe, "POST", "/containers/m1/wait", 200,
+                    "{\"StatusCode\":137}");
+  struct seen s;
+  seen_init(&s);
+  struct logs l;
+  logs_init(&l, &loop, engine, s.out, LOGS_NO_COLOR, on_exit_cb, &s);
+  logs_add(&l, "m1", "p-hog-1", "hog", 1, 0, NULL, NULL);
+  ok(run_while(active, &l, 10000), "done");
+  is_str(lines_of(&s, "hog-1"),
+         "  | filling\n exited with code 137 (out of memory)",
+         "an OOM kill is named on the exit line");
+  is_int(fake_engine_count(fe, "GET", "/containers/m1/json"), 2,
+         "inspected before following and after the exit");
+  is_int(fake_engine_unmatched(fe), 0, "nothing unscripted asked");
+  finish(&l);
+  seen_release(&s);
+  end();
+}
+
 static const char start_event[] =
     "{\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"%s\","
     "\"Attributes\":{\"name\":\"%s\",\"" LABELS_PROJECT
@@ -678,6 +716,7 @@ int main(void)
   test_cut();
   test_restart();
   test_run_missed();
+  test_oom();
   test_follow_new();
   test_restart_event();
   test_query_no_wait();
