@@ -81,9 +81,9 @@ const struct cli_command *const cli_commands[] = {
     &cmd_images_entry, &cmd_kill_entry, &cmd_logs_entry, &cmd_ls_entry,
     &cmd_pause_entry, &cmd_port_entry, &cmd_ps_entry, &cmd_pull_entry,
     &cmd_push_entry, &cmd_restart_entry, &cmd_rm_entry, &cmd_run_entry,
-    &cmd_stack_entry, &cmd_start_entry, &cmd_stats_entry, &cmd_stop_entry,
-    &cmd_top_entry, &cmd_unpause_entry, &cmd_up_entry, &cmd_version_entry,
-    &cmd_watch_entry, NULL};
+    &cmd_scale_entry, &cmd_stack_entry, &cmd_start_entry, &cmd_stats_entry,
+    &cmd_stop_entry, &cmd_top_entry, &cmd_unpause_entry, &cmd_up_entry,
+    &cmd_version_entry, &cmd_wait_entry, &cmd_watch_entry, NULL};
 /* clang-format on */
 
 const struct cli_command *cli_command_find(const char *name)

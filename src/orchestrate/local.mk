@@ -19,4 +19,5 @@ libwcompose_a_SOURCES += src/orchestrate/labels.c src/orchestrate/labels.h \
   src/orchestrate/pump.c src/orchestrate/pump.h \
   src/orchestrate/attach.c src/orchestrate/attach.h \
   src/orchestrate/cp.c src/orchestrate/cp.h \
-  src/orchestrate/stats.c src/orchestrate/stats.h
+  src/orchestrate/stats.c src/orchestrate/stats.h \
+  src/orchestrate/exits.c src/orchestrate/exits.h
