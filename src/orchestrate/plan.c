@@ -70,11 +70,15 @@ static int known_service(const struct project *p, const char *name)
   return 0;
 }
 
+/* By number; containers of one number in the order found (they point
+ * into one array). */
 static int by_number(const void *a, const void *b)
 {
   const struct plan_container *x = *(const struct plan_container *const *)a;
   const struct plan_container *y = *(const struct plan_container *const *)b;
-  return (x->number > y->number) - (x->number < y->number);
+  if (x->number != y->number)
+    return x->number < y->number ? -1 : 1;
+  return (x > y) - (x < y);
 }
 
 /* Which containers stay: one per number (the first found), the lowest
@@ -95,13 +99,7 @@ static void plan_service(struct plan *pl, long si, const struct service *s,
     if (!c->oneoff && c->service && !strcmp(c->service, s->name))
       mine[nmine++] = c;
   }
-  /* stable for equal numbers: the first found of a number comes first */
-  for (size_t i = 1; i < nmine; i++)
-    for (size_t k = i; k > 0 && by_number(&mine[k - 1], &mine[k]) > 0; k--) {
-      const struct plan_container *t = mine[k];
-      mine[k] = mine[k - 1];
-      mine[k - 1] = t;
-    }
+  qsort(mine, nmine, sizeof(*mine), by_number);
   unsigned char *keep = xcalloc(nmine ? nmine : 1, 1);
   int nkept = 0, last = 0;
   for (size_t i = 0; i < nmine && nkept < scale; i++)
