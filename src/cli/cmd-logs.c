@@ -118,6 +118,8 @@ static int cmd_logs(struct cli_global *g, const struct cli_args *args)
                               .data = &v};
     if (!eo.follow)
       lo.flags |= LOGS_NO_FOLLOW;
+    else
+      lo.flags |= LOGS_EXIT_LINES; /* as compose: "web-1 exited with code 0" */
     if (eo.timestamps)
       lo.flags |= LOGS_TIMESTAMPS;
     v.lc = lc;

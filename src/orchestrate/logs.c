@@ -314,7 +314,14 @@ static enum logs_state run_state(const struct logs_entry *en)
     return LOGS_EXITING;
   if (en->lost && !(waits && en->exited))
     return LOGS_LOST;
-  return waits ? LOGS_CHECKING : LOGS_DONE;
+  if (waits)
+    return LOGS_CHECKING;
+  /* logs -f: did it stop? */
+  const struct logs *l = en->logs;
+  return (l->flags & LOGS_EXIT_LINES) && !(l->flags & LOGS_NO_FOLLOW) &&
+                 en->was_running && !en->reported && !l->canceled
+             ? LOGS_CHECKING
+             : LOGS_DONE;
 }
 
 /* The stream or the wait answered: move on when the run's state
@@ -364,6 +371,7 @@ static void on_inspected(void *ctx, struct engine_result *res)
   if (en->tty < 0)
     en->tty = in.tty;
   en->run_started_ns = in.started_ns;
+  en->was_running = in.running && !in.restarting;
   /* gone before it could be followed: nothing to show */
   enter(en, res->rc == ERR_NOTFOUND ? LOGS_DONE : LOGS_FOLLOWING);
 }
@@ -466,6 +474,7 @@ static void follow_again(struct logs_entry *en, long long from_ns,
                          long long started_ns)
 {
   en->restarts++;
+  en->was_running = 1; /* a new run began */
   /* go on right after the last line shown: nothing lost or repeated */
   if (en->last_seen[0])
     snprintf(en->since, sizeof(en->since), "%s", en->last_seen);
@@ -488,9 +497,10 @@ static void on_checked(void *ctx, struct engine_result *res)
   if (call_end(en))
     return;
   struct logs *l = en->logs;
+  int waits = !(l->flags & LOGS_NO_WAIT);
   if (res->rc && engine_lost(en, res)) {
     /* whether its restart policy brings it back is asked on return */
-    if (!en->reported)
+    if (!en->reported && waits)
       print_exit(en, 0);
     en->reported = 1;
     enter(en, LOGS_LOST);
@@ -502,6 +512,16 @@ static void on_checked(void *ctx, struct engine_result *res)
   /* during the restart back-off the engine says Running and Restarting */
   if (in.restarting)
     in.running = 0;
+  if (!waits) {
+    /* logs -f: the stream ended; a restart comes as a start event */
+    if (!res->rc && res->container && !in.running && !en->reported) {
+      en->code = res->container->state.exit_code;
+      print_exit(en, res->container->state.oom_killed);
+    }
+    en->reported = 1;
+    enter(en, LOGS_DONE);
+    return;
+  }
   int first_look = !en->reported;
   if (first_look && in.finished_ns > 0)
     en->last_exit_ns = in.finished_ns;
@@ -538,7 +558,7 @@ static void state_checking(struct logs_entry *en)
    * which tells an OOM kill */
   if (l->stopping ||
       engine_container_inspect(l->engine, en->id, on_checked, en, &e)) {
-    if (!en->reported)
+    if (!en->reported && !(l->flags & LOGS_NO_WAIT))
       print_exit(en, 0);
     en->reported = 1;
     enter(en, LOGS_DONE);

@@ -58,10 +58,13 @@ enum logs_flags {
   LOGS_NO_COLOR = 1 << 0,
   LOGS_NO_PREFIX = 1 << 1,
   LOGS_TIMESTAMPS = 1 << 2,
-  LOGS_NO_WAIT = 1 << 3,  /* `logs`: no waits, no exit lines, no restart
-                             check (a restart is seen as a start event) */
-  LOGS_NO_FOLLOW = 1 << 4 /* `logs` without -f: what is there, then end
-                             (implies LOGS_NO_WAIT) */
+  LOGS_NO_WAIT = 1 << 3,   /* `logs`: no waits, no exit lines, no restart
+                              check (a restart is seen as a start event) */
+  LOGS_NO_FOLLOW = 1 << 4, /* `logs` without -f: what is there, then end
+                              (implies LOGS_NO_WAIT) */
+  LOGS_EXIT_LINES = 1 << 5 /* `logs -f` (with LOGS_NO_WAIT): when the
+                              stream of a container seen running ends, an
+                              inspect, and the exit line if it stopped */
 };
 
 /* The life of one followed container. */
@@ -102,6 +105,7 @@ struct logs_entry {
   int reported;           /* the exit line of the last run was printed */
   int lost;               /* a call of this run failed for want of the
                              engine */
+  int was_running;        /* seen running (LOGS_EXIT_LINES) */
   char since[40];         /* where the next stream begins ("" from the start) */
   char last_seen[40];     /* just after the last line shown: the next since */
   long long last_exit_ns; /* the last exit (ns since the epoch), or -1 */

@@ -2,8 +2,8 @@
 # wait, scale and up --scale against the real engine: scale goes down by
 # the highest numbers and up by the lowest free ones (--no-deps leaves the
 # dependencies alone); wait blocks on the engine's wait and exits with the
-# first container's code (--down-project takes the project down); an OOM
-# kill is named on attached up's exit line.
+# first container's code (--down-project takes the project down); logs -f
+# prints exit lines; an OOM kill is named on attached up's exit line.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -21,7 +21,7 @@ services:
     depends_on: [dep]
   a:
     image: $BB
-    command: ["sh", "-c", "trap 'exit 3' TERM; sleep 300 & wait"]
+    command: ["sh", "-c", "echo up; trap 'exit 3' TERM; sleep 300 & wait"]
   b:
     image: $BB
     command: ["sh", "-c", "trap 'exit 5' TERM; sleep 300 & wait"]
@@ -109,6 +109,24 @@ docker kill -s TERM "$T_PROJECT-b-1" >/dev/null
 wait $pid
 check_eq "wait --down-project: b's code" "$?" 5
 check_eq "  the project is gone" "$(project_leftovers "$T_PROJECT")" ""
+
+# --- logs -f: exit lines ---
+W up -d a >/dev/null 2>&1
+# the trace (stderr, unbuffered) says when a is followed
+WCOMPOSE_TRACE=1 "$WCOMPOSE" -p "$T_PROJECT" logs -f --no-color a \
+  >"$T_TMP/logs.out" 2>"$T_TMP/logs.err" &
+pid=$!
+wait_until 20 grep -q "a-1: inspecting -> following" "$T_TMP/logs.err"
+check_eq "logs -f follows a" "$?" 0
+docker kill -s TERM "$T_PROJECT-a-1" >/dev/null
+wait $pid
+check_eq "logs -f ends when a stops" "$?" 0
+check_match "logs -f prints a's exit line" "$(cat "$T_TMP/logs.out")" \
+  "^a-1 exited with code 3$"
+out=$(W logs -f --no-color a 2>&1)
+check_eq "logs -f of a stopped container: no exit line" \
+  "$(printf '%s\n' "$out" | grep -c exited)" 0
+W rm -f a >/dev/null 2>&1
 
 # --- OOM ---
 out=$(W --profile oom up --no-color hog fine 2>&1)

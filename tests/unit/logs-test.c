@@ -677,6 +677,55 @@ static void test_query_no_wait(void)
   end();
 }
 
+/* logs -f (LOGS_EXIT_LINES): a container seen running whose stream
+ * ended is inspected, and its exit line printed (OOM named); one stopped
+ * before it was followed gets no exit line. */
+static void test_follow_exit_lines(void)
+{
+  begin();
+  struct fake_rule before = {.method = "GET",
+                             .pattern = "/containers/x1/json",
+                             .times = 1,
+                             .body = "{\"Id\":\"x1\",\"State\":{\"Running\":"
+                                     "true}}"};
+  fake_engine_add(fe, &before);
+  fake_engine_reply(fe, "GET", "/containers/x1/json", 200,
+                    "{\"Id\":\"x1\",\"State\":{\"Running\":false,"
+                    "\"OOMKilled\":true,\"ExitCode\":137}}");
+  fake_engine_reply(fe, "GET", "/containers/x2/json", 200,
+                    "{\"Id\":\"x2\",\"State\":{\"Running\":false,"
+                    "\"ExitCode\":4}}");
+  struct fake_piece a[] = {frame(1, T("1") "eating\n", 0)};
+  stream_rule("/containers/x1/logs", a, 1, FAKE_END_DONE, 1, NULL);
+  struct fake_piece b[] = {frame(1, T("1") "old\n", 0)};
+  stream_rule("/containers/x2/logs", b, 1, FAKE_END_DONE, 1, NULL);
+  struct seen s;
+  seen_init(&s);
+  struct logs_options o = {.flags =
+                               LOGS_NO_COLOR | LOGS_NO_WAIT | LOGS_EXIT_LINES,
+                           .on_exit = on_exit_cb,
+                           .data = &s};
+  struct logs l;
+  logs_init_opts(&l, &loop, engine, s.out, &o);
+  logs_add(&l, "x1", "p-hog-1", "hog", 1, -1, NULL, NULL);
+  logs_add(&l, "x2", "p-old-1", "old", 1, -1, NULL, NULL);
+  ok(run_while(active, &l, 10000), "-f: done when the streams end");
+  is_str(lines_of(&s, "hog-1"),
+         "  | eating\n exited with code 137 (out of memory)",
+         "-f: the exit line of a container that stopped, OOM named");
+  is_str(lines_of(&s, "old-1"), "  | old",
+         "-f: no exit line for one stopped before");
+  is_int(fake_engine_count(fe, "GET", "/containers/x1/json"), 2,
+         "-f: inspected before and after");
+  is_int(fake_engine_count(fe, "GET", "/containers/x2/json"), 1,
+         "-f: the stopped one only before");
+  is_int(fake_engine_count(fe, "POST", "/containers/*/wait"), 0, "-f: no wait");
+  is_int(fake_engine_unmatched(fe), 0, "nothing unscripted asked");
+  finish(&l);
+  seen_release(&s);
+  end();
+}
+
 /* Released in the middle of everything: the calls in flight end after
  * (engine_free cancels them) and free what is left; ASan watches. */
 static void test_release_in_flight(void)
@@ -720,6 +769,7 @@ int main(void)
   test_follow_new();
   test_restart_event();
   test_query_no_wait();
+  test_follow_exit_lines();
   test_release_in_flight();
   fake_engine_stop(fe);
   uv_loop_close(&loop);
