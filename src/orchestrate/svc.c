@@ -642,6 +642,15 @@ static void on_old_removed(void *ctx, struct engine_result *res)
         engine_container_rename(s->run->engine, c->id, c->name, on_renamed, c,
                                 &e),
         &e);
+  /* -V: the old anonymous volumes are not passed on; those the old
+   * container mounted by name (carried over before) outlive rm -v */
+  for (size_t i = 0; i < c->ninherit && s->run->opt.renew_anon_volumes; i++) {
+    e = (struct err)ERR_INIT;
+    issue(s,
+          engine_volume_remove(s->run->engine, c->inherit[i].name, 0,
+                               on_anon_removed, c, &e),
+          &e);
+  }
   call_done(c);
 }
 
@@ -926,7 +935,7 @@ static int create_one(struct svc *s, struct svc_ctr *c)
                           ids ? ids[s->index] : NULL,
                           NULL,
                           c->inherit,
-                          c->ninherit};
+                          s->run->opt.renew_anon_volumes ? 0 : c->ninherit};
   struct err e = ERR_INIT;
   progress(s, c, c->op == PLAN_RECREATE ? "Recreate" : "Creating", 0);
   int rc =
@@ -1332,8 +1341,8 @@ void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
       c->old_id = c->id;
       c->id = NULL;
       c->tmp_name = xasprintf("%.12s_%s", c->old_id, c->name);
-      if (!opt->renew_anon_volumes)
-        inherit_anon(p, c, a->container);
+      /* with -V they are not passed on but removed after the old one */
+      inherit_anon(p, c, a->container);
     } else if (opt->remove_volumes && a->container) {
       inherit_anon(p, c, a->container); /* to remove them with it */
     }

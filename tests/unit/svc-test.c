@@ -752,8 +752,13 @@ static void test_recreate(void)
   fake_engine_reply(fe, "DELETE", "/containers/0123456789abcdef", 204, NULL);
   fake_engine_reply(fe, "POST", "/containers/new/rename?name=p-a-1", 204, NULL);
   fake_engine_reply(fe, "POST", "/containers/p-a-1/start", 204, NULL);
+  fake_engine_reply(fe, "DELETE", "/volumes/anon*", 204, NULL);
   opt.renew_anon_volumes = 1;
   run(p, have, 1, &opt, &o);
+  ok(fake_engine_count(fe, "DELETE", "/volumes/anon1") == 1 &&
+         fake_engine_count(fe, "DELETE", "/volumes/anon2") == 1 &&
+         fake_engine_count(fe, "DELETE", "/volumes/*") == 2,
+     "-V: the old anonymous volumes are removed (not the named one)");
   is_int(o.rc, 0, "recreate -V: success");
   ok(strstr(o.log, "DELETE /containers/0123456789abcdef?force=1&v=1\n") != NULL,
      "-V: the old container is removed with its volumes");
