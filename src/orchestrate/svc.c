@@ -233,6 +233,8 @@ static int issue(struct svc *s, int rc, struct err *e)
  * whole chain counts as one pending call of the service. */
 struct svc_hook {
   struct svc_ctr *c;
+  const char *target;      /* the container they run in: c's, or the one c
+                              replaces (borrowed from c) */
   const char *kind;        /* "post_start" | "pre_stop" */
   const struct mval *list; /* the hooks as written (SEQ of MAP) */
   size_t i;                /* the one running */
@@ -330,7 +332,7 @@ static void hook_run(struct svc_hook *h)
       strvec_push(&h->env, mval_text(env->items[i]));
   const struct mval *pr = mval_get(it, "privileged");
   h->spec =
-      (struct exec_spec){.container = h->c->id,
+      (struct exec_spec){.container = h->target,
                          .container_name = h->c->name,
                          .command = h->command,
                          .env = {(const char **)h->env.v, h->env.n},
@@ -392,15 +394,16 @@ static void hook_step(struct svc_hook *h)
 /* Run c's hooks of kind (counted as one pending call of the service), then
  * then(c, ok) before that call is answered. 0 when there are none
  * (nothing done). */
-static int hook_begin(struct svc_ctr *c, const char *kind,
-                      void (*then)(struct svc_ctr *c, int ok))
+static int hook_begin_in(struct svc_ctr *c, const char *id, const char *kind,
+                         void (*then)(struct svc_ctr *c, int ok))
 {
   struct svc *s = c->svc;
   const struct mval *l = hook_list(s, kind);
-  if (!l || !c->id)
+  if (!l || !id)
     return 0;
   struct svc_hook *h = xcalloc(1, sizeof(*h));
   h->c = c;
+  h->target = id;
   h->kind = kind;
   h->list = l;
   h->then = then;
@@ -410,6 +413,13 @@ static int hook_begin(struct svc_ctr *c, const char *kind,
   s->pending++;
   hook_run(h);
   return 1;
+}
+
+/* The same in c's own container. */
+static int hook_begin(struct svc_ctr *c, const char *kind,
+                      void (*then)(struct svc_ctr *c, int ok))
+{
+  return hook_begin_in(c, c->id, kind, then);
 }
 
 static void post_started(struct svc_ctr *c, int ok)
@@ -599,9 +609,9 @@ static void on_swap_undone(void *ctx, struct engine_result *res)
 }
 
 /* The swap failed before the rename: remove the replacement (the old
- * container, if still there, keeps the service), then end the create's
- * call. */
-static void swap_undo(struct svc_ctr *c)
+ * container, if still there, keeps the service), then, with end, end the
+ * create's call. */
+static void swap_undo(struct svc_ctr *c, int end)
 {
   struct svc *s = c->svc;
   struct err e = ERR_INIT;
@@ -613,7 +623,8 @@ static void swap_undo(struct svc_ctr *c)
     free(c->id);
     c->id = NULL;
   }
-  call_done(c);
+  if (end)
+    call_done(c);
 }
 
 static void on_renamed(void *ctx, struct engine_result *res)
@@ -632,7 +643,7 @@ static void on_old_removed(void *ctx, struct engine_result *res)
   struct svc *s = c->svc;
   if (res->rc && res->rc != ERR_NOTFOUND) {
     fail_on(s, c, "removing", res);
-    swap_undo(c);
+    swap_undo(c, 1);
     return;
   }
   free(c->old_id);
@@ -660,7 +671,7 @@ static void on_old_stopped(void *ctx, struct engine_result *res)
   struct svc *s = c->svc;
   if (res->rc && res->rc != ERR_NOTFOUND) {
     fail_on(s, c, "stopping", res);
-    swap_undo(c);
+    swap_undo(c, 1);
     return;
   }
   c->running = 0;
@@ -672,27 +683,46 @@ static void on_old_stopped(void *ctx, struct engine_result *res)
             engine_container_remove(s->run->engine, c->old_id, flags,
                                     on_old_removed, c, &e),
             &e)) {
-    swap_undo(c);
+    swap_undo(c, 1);
     return;
   }
   call_done(c);
 }
 
-/* The replacement of c exists (as tmp_name): stop and remove the old
- * container by id, then rename. The chain stands for the create's call. */
-static void swap_begin(struct svc_ctr *c)
+static int swap_stop_old(struct svc_ctr *c)
 {
   struct svc *s = c->svc;
   struct err e = ERR_INIT;
+  return issue(s,
+               engine_container_stop(s->run->engine, c->old_id, stop_timeout(s),
+                                     on_old_stopped, c, &e),
+               &e);
+}
+
+/* The old container's pre_stop hooks ended (their call is ended after
+ * this): stop it, or, when one failed, keep it and drop the replacement. */
+static void swap_pre_stopped(struct svc_ctr *c, int ok)
+{
+  if (!ok || swap_stop_old(c))
+    swap_undo(c, 0);
+}
+
+/* The replacement of c exists (as tmp_name): run the old container's
+ * pre_stop hooks when it runs, stop and remove it by id, then rename. The
+ * chain stands for the create's call. */
+static void swap_begin(struct svc_ctr *c)
+{
+  struct svc *s = c->svc;
   if (s->err.code) {
-    swap_undo(c);
+    swap_undo(c, 1);
     return;
   }
-  if (issue(s,
-            engine_container_stop(s->run->engine, c->old_id, stop_timeout(s),
-                                  on_old_stopped, c, &e),
-            &e)) {
-    swap_undo(c);
+  if (c->running && hook_begin_in(c, c->old_id, "pre_stop", swap_pre_stopped)) {
+    call_done(c);
+    return;
+  }
+  if (swap_stop_old(c)) {
+    swap_undo(c, 1);
     return;
   }
   call_done(c);

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Recreate safely: a changed service gets its replacement under a temporary
-# name, then the old container is stopped and removed and the new one
-# renamed; its anonymous volume carries over (fresh with -V); a create the
-# engine refuses leaves the old container running; services in its network
-# namespace or with its volumes are recreated with it, and a restart: true
-# dependent is restarted. down -v removes the carried-over volumes.
+# name, then the old container runs its pre_stop hook, is stopped and
+# removed, and the new one renamed; its anonymous volume carries over (fresh
+# with -V); a create the engine refuses leaves the old container running;
+# services in its network namespace or with its volumes are recreated with
+# it, and a restart: true dependent is restarted. down -v removes the
+# carried-over volumes.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -20,6 +21,8 @@ services:
     environment:
       V: "$1"
     volumes: [/data]
+    pre_stop:
+      - command: ["sh", "-c", "echo bye >>/data/stops"]
 $2
   n:
     image: $BB
@@ -94,6 +97,8 @@ check_eq "the replacement's environment" \
 check_eq "the anonymous volume carried over" "$(anon x)" "$vol1"
 check_eq "the file written before survives" \
   "$(docker exec "$P-x-1" cat /data/f 2>&1)" kept
+check_eq "the old x's pre_stop hook ran before its stop" \
+  "$(docker exec "$P-x-1" cat /data/stops 2>&1)" bye
 check_eq "no temporary name left" \
   "$(docker ps -a --format '{{.Names}}' --filter "name=_$P-" | wc -l)" 0
 check_eq "four containers" "$(count)" 4
@@ -117,6 +122,8 @@ check "up with a create the engine refuses fails" test "$rc" -ne 0
 check_eq "the old x kept" "$(id x)" "$x2"
 check_eq "the old x still running" "$(running x)" true
 check_eq "nothing more made" "$(count)" 4
+check_eq "the old x was not stopped (no pre_stop ran)" \
+  "$(docker exec "$P-x-1" cat /data/stops 2>&1)" bye
 
 # down -v removes the carried-over anonymous volume too
 out=$(W down -v 2>&1)
