@@ -60,6 +60,7 @@ enum {
   O_NO_START,
   O_FORCE,
   O_NO_RECREATE,
+  O_RENEW_ANON,
   O_ORPHANS,
   O_NO_DEPS,
   O_SCALE,
@@ -87,6 +88,8 @@ static const struct cli_option options[] = {
     {O_NO_START, 0, "no-start", NULL, "Create, don't start"},
     {O_FORCE, 0, "force-recreate", NULL, "Recreate even unchanged containers"},
     {O_NO_RECREATE, 0, "no-recreate", NULL, "Keep existing containers"},
+    {O_RENEW_ANON, 'V', "renew-anon-volumes", NULL,
+     "Recreate anonymous volumes instead of keeping the old containers'"},
     {O_ORPHANS, 0, "remove-orphans", NULL,
      "Remove containers of services not in the file"},
     {O_NO_DEPS, 0, "no-deps", NULL, "Don't start linked services"},
@@ -133,6 +136,7 @@ static int cmd_up(struct cli_global *g, const struct cli_args *args)
   co.images.force = cli_flag(args, O_BUILD) > 0;
   co.images.no_build = cli_flag(args, O_NO_BUILD) > 0;
   co.no_start = cli_flag(args, O_NO_START) > 0;
+  co.renew_anon_volumes = cli_flag(args, O_RENEW_ANON) > 0;
   if (cli_flag(args, O_FORCE))
     co.plan_flags |= PLAN_FORCE_RECREATE;
   if (cli_flag(args, O_NO_RECREATE))

@@ -90,6 +90,14 @@ int engine_container_remove(struct engine *e, const char *id, unsigned flags,
   return call_start(k, cb, ctx, NULL, err);
 }
 
+int engine_container_rename(struct engine *e, const char *id, const char *name,
+                            engine_cb cb, void *ctx, struct err *err)
+{
+  struct engine_call *k = on_container(e, "POST", "renaming", id, "rename");
+  call_query(k, "name", name);
+  return call_start(k, cb, ctx, NULL, err);
+}
+
 int engine_container_inspect(struct engine *e, const char *id, engine_cb cb,
                              void *ctx, struct err *err)
 {

@@ -188,6 +188,10 @@ enum engine_rm_flags {
 };
 int engine_container_remove(struct engine *e, const char *id, unsigned flags,
                             engine_cb cb, void *ctx, struct err *err);
+/* POST /containers/{id}/rename?name=: 204 on success; ERR_NOTFOUND when
+ * id is gone, ERR_CONFLICT when name is in use. */
+int engine_container_rename(struct engine *e, const char *id, const char *name,
+                            engine_cb cb, void *ctx, struct err *err);
 /* GET /containers/{id}/json: res->container. ERR_NOTFOUND if none. */
 int engine_container_inspect(struct engine *e, const char *id, engine_cb cb,
                              void *ctx, struct err *err);

@@ -84,6 +84,7 @@ static void walk(struct converge_op *c)
                            .wait = c->o.wait,
                            .wait_timeout = c->o.wait_timeout,
                            .timeout = c->o.timeout,
+                           .renew_anon_volumes = c->o.renew_anon_volumes,
                            .image_ids = (const char *const *)c->ids};
   set_state(c, CONVERGE_WALKING);
   session_walk_start(s, &c->walk, c->sel, c->plan, &so, answered, c);

@@ -20,6 +20,7 @@ struct converge_options {
   struct images_want images; /* --build, --no-build, --pull */
   unsigned plan_flags;       /* PLAN_FORCE_RECREATE ... */
   int no_start;
+  int renew_anon_volumes; /* up -V */
   int wait;
   int wait_timeout;              /* seconds; <= 0: no limit */
   int timeout;                   /* -t; -1: each service's */

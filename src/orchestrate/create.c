@@ -409,16 +409,49 @@ static void add_mount(const struct project *p, const struct mount *m,
   cJSON_AddItemToArray(mounts, o);
 }
 
-/* The service's volumes, then -v's. */
+/* Paths equal but for trailing slashes. */
+static int same_path(const char *a, const char *b)
+{
+  size_t na = strlen(a), nb = strlen(b);
+  while (na > 1 && a[na - 1] == '/')
+    na--;
+  while (nb > 1 && b[nb - 1] == '/')
+    nb--;
+  return na == nb && !strncmp(a, b, na);
+}
+
+/* The service's volumes (an anonymous one takes the inherited volume at
+ * its target), then -v's, then inherited volumes at targets nothing else
+ * mounts (the image's VOLUME). */
 static void add_mounts(const struct project *p, const struct service *s,
-                       const struct parsed *ov, cJSON *host)
+                       const struct parsed *ov, const struct create_ctx *c,
+                       cJSON *host)
 {
   cJSON *binds = cJSON_CreateArray();
   cJSON *mounts = cJSON_CreateArray();
-  for (size_t i = 0; i < s->nvolumes; i++)
-    add_mount(p, &s->volumes[i], binds, mounts);
+  size_t ninh = c ? c->ninherit : 0;
+  for (size_t i = 0; i < s->nvolumes; i++) {
+    struct mount m = s->volumes[i];
+    for (size_t k = 0; k < ninh; k++)
+      if (m.type == MOUNT_VOLUME && !m.source &&
+          same_path(m.target, c->inherit[k].target))
+        m.source = c->inherit[k].name;
+    add_mount(p, &m, binds, mounts);
+  }
   for (size_t i = 0; i < ov->nmounts; i++)
     add_mount(p, &ov->mounts[i], binds, mounts);
+  for (size_t k = 0; k < ninh; k++) {
+    int taken = 0;
+    for (size_t i = 0; i < s->nvolumes && !taken; i++)
+      taken = same_path(s->volumes[i].target, c->inherit[k].target);
+    for (size_t i = 0; i < ov->nmounts && !taken; i++)
+      taken = same_path(ov->mounts[i].target, c->inherit[k].target);
+    if (taken)
+      continue;
+    char *spec = xasprintf("%s:%s", c->inherit[k].name, c->inherit[k].target);
+    cJSON_AddItemToArray(binds, cJSON_CreateString(spec));
+    free(spec);
+  }
   if (binds->child)
     cJSON_AddItemToObject(host, "Binds", binds);
   else
@@ -508,7 +541,24 @@ static void add_network(const struct project *p, const struct service *s,
   cJSON_AddItemToObject(eps, name, endpoint_new(s, n, !ov->o->no_aliases));
 }
 
-static void add_host_misc(const struct service *s, cJSON *host)
+/* A namespace mode: "service:x" is x's container, as the engine wants
+ * ("container:<name>"). */
+static void add_ns_mode(const struct project *p, cJSON *host, const char *key,
+                        const char *mode)
+{
+  if (!mode || strncmp(mode, "service:", 8)) {
+    add_str(host, key, mode);
+    return;
+  }
+  char *c = service_container(p, mode + 8);
+  char *v = xasprintf("container:%s", c);
+  cJSON_AddStringToObject(host, key, v);
+  free(v);
+  free(c);
+}
+
+static void add_host_misc(const struct project *p, const struct service *s,
+                          cJSON *host)
 {
   if (s->extra_hosts.n) {
     /* the model keeps compose's "host=ip"; the engine wants "host:ip" */
@@ -535,8 +585,8 @@ static void add_host_misc(const struct service *s, cJSON *host)
     cJSON_AddTrueToObject(host, "ReadonlyRootfs");
   if (s->init_set != TRI_UNSET)
     cJSON_AddBoolToObject(host, "Init", s->init_set == TRI_TRUE);
-  add_str(host, "PidMode", s->pid);
-  add_str(host, "IpcMode", s->ipc);
+  add_ns_mode(p, host, "PidMode", s->pid);
+  add_ns_mode(p, host, "IpcMode", s->ipc);
   add_str(host, "UTSMode", s->uts);
   add_str(host, "UsernsMode", s->userns_mode);
   add_str(host, "CgroupnsMode", s->cgroup);
@@ -905,8 +955,8 @@ static void add_labels(const struct service *s,
 /* The body without compose's labels (what the config hash covers), with
  * the overrides o (never NULL) where the service's fields go. */
 static int body_core(const struct project *p, const struct service *s,
-                     const struct create_overrides *o, cJSON **out,
-                     struct err *err)
+                     const struct create_overrides *o,
+                     const struct create_ctx *c, cJSON **out, struct err *err)
 {
   struct arena a = ARENA_INIT;
   struct parsed ov;
@@ -940,7 +990,7 @@ static int body_core(const struct project *p, const struct service *s,
 
   cJSON *host = cJSON_AddObjectToObject(b, "HostConfig");
   add_ports(s, &ov, b, host);
-  add_mounts(p, s, &ov, host);
+  add_mounts(p, s, &ov, c, host);
   rc = add_file_refs(p, s, s->secrets, s->nsecrets, p->secrets, p->nsecrets, 1,
                      host, err);
   if (!rc)
@@ -956,7 +1006,7 @@ static int body_core(const struct project *p, const struct service *s,
     add_restart(s->restart, host);
   if (o->auto_remove)
     cJSON_AddTrueToObject(host, "AutoRemove");
-  add_host_misc(s, host);
+  add_host_misc(p, s, host);
   add_device_requests(s, host);
   add_annotations(s, host);
   add_network(p, s, &ov, b, host);
@@ -977,7 +1027,7 @@ int create_config_hash(const struct project *p, const struct service *s,
 {
   cJSON *b;
   /* the body is made only for its errors: the hash is compose's */
-  int rc = body_core(p, s, &no_overrides, &b, err);
+  int rc = body_core(p, s, &no_overrides, NULL, &b, err);
   if (rc)
     return rc;
   cJSON_Delete(b);
@@ -989,7 +1039,7 @@ int create_body(const struct create_ctx *c, cJSON **out, struct err *err)
 {
   cJSON *b;
   int rc = body_core(c->project, c->service,
-                     c->overrides ? c->overrides : &no_overrides, &b, err);
+                     c->overrides ? c->overrides : &no_overrides, c, &b, err);
   if (rc)
     return rc;
   char hash[65];

@@ -44,6 +44,13 @@ struct create_overrides {
   int auto_remove;          /* HostConfig.AutoRemove */
 };
 
+/* An anonymous volume of a replaced container, mounted again in its
+ * replacement (as compose does on recreate). */
+struct create_inherit {
+  const char *name;   /* the engine's volume name */
+  const char *target; /* where it was mounted */
+};
+
 struct create_ctx {
   const struct project *project;
   const struct service *service;
@@ -51,6 +58,11 @@ struct create_ctx {
   int oneoff;           /* a `run` container */
   const char *image_id; /* the image's ID for LABELS_IMAGE, or NULL */
   const struct create_overrides *overrides; /* or NULL */
+  /* The replaced container's anonymous volumes: each is mounted at its
+   * target where the service declares a volume without a source there,
+   * or declares nothing there (the image's VOLUME). */
+  const struct create_inherit *inherit;
+  size_t ninherit;
 };
 
 /* The create body: Image, Cmd, Entrypoint, Env, Labels (the service's and

@@ -23,6 +23,8 @@ void plan_container_from_summary(const struct engine_container_summary *item,
   c->image_id = engine_kv_get(l, n, LABELS_IMAGE);
   const char *oneoff = engine_kv_get(l, n, LABELS_ONEOFF);
   c->oneoff = oneoff && !strcmp(oneoff, "True");
+  c->mounts = item->mounts;
+  c->nmounts = item->nmounts;
 }
 
 const char *plan_op_name(enum plan_op op)
@@ -49,7 +51,7 @@ static void push(struct plan *pl, enum plan_op op, long service, int number,
     pl->alloc = pl->alloc ? 2 * pl->alloc : 16;
     pl->v = xrealloc(pl->v, pl->alloc * sizeof(*pl->v));
   }
-  pl->v[pl->n++] = (struct plan_action){op, service, number, c};
+  pl->v[pl->n++] = (struct plan_action){op, service, number, c, 0};
 }
 
 static int outdated(const struct plan_want *w, const struct plan_container *c)
@@ -148,6 +150,71 @@ static void plan_service(struct plan *pl, long si, const struct service *s,
   free(mine);
 }
 
+/* 1 when s shares the namespaces or mounts of service x's container. */
+static int shares(const struct service *s, const char *x)
+{
+  const char *ns[] = {s->network_mode, s->ipc, s->pid, s->uts, s->cgroup};
+  for (size_t i = 0; i < sizeof(ns) / sizeof(*ns); i++)
+    if (ns[i] && !strncmp(ns[i], "service:", 8) && !strcmp(ns[i] + 8, x))
+      return 1;
+  for (size_t i = 0; i < s->nvolumes_from; i++)
+    if (s->volumes_from[i].service && !strcmp(s->volumes_from[i].service, x))
+      return 1;
+  return 0;
+}
+
+/* 1 when the plan recreates (or, with started, also starts or creates)
+ * a container of service si. */
+static int touched(const struct plan *pl, long si, int started)
+{
+  for (size_t i = 0; i < pl->n; i++)
+    if (pl->v[i].service == si && (pl->v[i].op == PLAN_RECREATE ||
+                                   (started && pl->v[i].op == PLAN_START)))
+      return 1;
+  return 0;
+}
+
+/* Dependents of what is recreated: recreate those sharing its namespaces
+ * or mounts (until nothing changes: chains), then mark restart: true
+ * dependents' kept containers. */
+static void propagate(const struct project *p, const struct plan_want *want,
+                      struct plan *pl, unsigned flags)
+{
+  if (flags & PLAN_NO_RECREATE)
+    return;
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (size_t a = 0; a < pl->n; a++) {
+      struct plan_action *act = &pl->v[a];
+      if (act->service < 0 || (act->op != PLAN_KEEP && act->op != PLAN_START))
+        continue;
+      const struct service *s = &p->services[act->service];
+      for (size_t k = 0; k < p->nservices; k++)
+        if (want[k].selected && shares(s, p->services[k].name) &&
+            touched(pl, (long)k, 0)) {
+          act->op = PLAN_RECREATE;
+          changed = 1;
+          break;
+        }
+    }
+  }
+  for (size_t a = 0; a < pl->n; a++) {
+    struct plan_action *act = &pl->v[a];
+    if (act->service < 0 || act->op != PLAN_KEEP)
+      continue;
+    const struct service *s = &p->services[act->service];
+    for (size_t d = 0; d < s->ndepends_on && !act->restart; d++) {
+      if (!s->depends_on[d].restart)
+        continue;
+      for (size_t k = 0; k < p->nservices; k++)
+        if (want[k].selected &&
+            !strcmp(p->services[k].name, s->depends_on[d].service) &&
+            touched(pl, (long)k, 1))
+          act->restart = 1;
+    }
+  }
+}
+
 void plan_make(const struct project *p, const struct plan_want *want,
                const struct plan_container *have, size_t nhave, unsigned flags,
                struct plan *out)
@@ -155,6 +222,7 @@ void plan_make(const struct project *p, const struct plan_want *want,
   for (size_t i = 0; i < p->nservices; i++)
     if (want[i].selected)
       plan_service(out, (long)i, &p->services[i], &want[i], have, nhave, flags);
+  propagate(p, want, out, flags);
   for (size_t i = 0; i < nhave; i++) {
     const struct plan_container *c = &have[i];
     if (c->oneoff || (c->service && known_service(p, c->service)))

@@ -22,6 +22,9 @@ struct plan_container {
   const char *image_id;    /* LABELS_IMAGE, or NULL */
   const char *state;       /* "created", "running", "paused", "exited"... */
   int oneoff;              /* LABELS_ONEOFF is "True" */
+  const struct engine_mount *mounts; /* its mounts (anonymous volumes carry
+                                        over to a replacement) */
+  size_t nmounts;
 };
 
 /* Fill c from one item of GET /containers/json, the engine's typed summary
@@ -31,7 +34,8 @@ void plan_container_from_summary(const struct engine_container_summary *item,
 
 enum plan_op {
   PLAN_CREATE,   /* create replica `number` (and start it) */
-  PLAN_RECREATE, /* stop and remove `container`, create `number` again */
+  PLAN_RECREATE, /* create `number` again under a temporary name, stop and
+                    remove `container`, rename the new one */
   PLAN_START,    /* start the stopped `container` */
   PLAN_KEEP,     /* `container` runs with the current config */
   PLAN_REMOVE    /* stop and remove `container` (scale down, orphan) */
@@ -42,6 +46,8 @@ struct plan_action {
   long service; /* index in project->services, -1 for an orphan */
   int number;   /* the replica */
   const struct plan_container *container; /* NULL for PLAN_CREATE */
+  int restart; /* PLAN_KEEP: restart it (depends_on with restart: true on
+                  a service this plan recreates or starts) */
 };
 
 /* What a service wants, indexed like project->services. */
@@ -74,7 +80,12 @@ struct plan {
  * changed, or forced); the rest (higher numbers, duplicates, unnumbered)
  * are removed, highest first; when fewer are kept than wanted, the lowest
  * numbers none of them holds are created.
- * One-off containers are ignored. Containers of services the project does
+ * One-off containers are ignored. A service that shares the namespaces or
+ * mounts of a recreated one (network_mode, ipc, pid, uts, cgroup
+ * "service:x", volumes_from x) is recreated too, its config naming a
+ * container that goes; one that depends on a recreated or started one
+ * with restart: true has its kept containers marked restart.
+ * Containers of services the project does
  * not know (nor disables by profile) are orphans: listed as PLAN_REMOVE
  * with PLAN_REMOVE_ORPHANS, otherwise only counted. */
 void plan_make(const struct project *p, const struct plan_want *want,

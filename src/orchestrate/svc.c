@@ -107,6 +107,8 @@ static void fail_on(struct svc *s, const struct svc_ctr *c, const char *doing,
 
 static void step(struct svc *s);
 static void start_one(struct svc *s, struct svc_ctr *c);
+static int stop_timeout(const struct svc *s);
+static void swap_begin(struct svc_ctr *c);
 static int create_one(struct svc *s, struct svc_ctr *c);
 
 /* The state after the current one, for the run's goal. */
@@ -231,6 +233,8 @@ static int issue(struct svc *s, int rc, struct err *e)
  * whole chain counts as one pending call of the service. */
 struct svc_hook {
   struct svc_ctr *c;
+  const char *target;      /* the container they run in: c's, or the one c
+                              replaces (borrowed from c) */
   const char *kind;        /* "post_start" | "pre_stop" */
   const struct mval *list; /* the hooks as written (SEQ of MAP) */
   size_t i;                /* the one running */
@@ -328,7 +332,7 @@ static void hook_run(struct svc_hook *h)
       strvec_push(&h->env, mval_text(env->items[i]));
   const struct mval *pr = mval_get(it, "privileged");
   h->spec =
-      (struct exec_spec){.container = h->c->id,
+      (struct exec_spec){.container = h->target,
                          .container_name = h->c->name,
                          .command = h->command,
                          .env = {(const char **)h->env.v, h->env.n},
@@ -390,15 +394,16 @@ static void hook_step(struct svc_hook *h)
 /* Run c's hooks of kind (counted as one pending call of the service), then
  * then(c, ok) before that call is answered. 0 when there are none
  * (nothing done). */
-static int hook_begin(struct svc_ctr *c, const char *kind,
-                      void (*then)(struct svc_ctr *c, int ok))
+static int hook_begin_in(struct svc_ctr *c, const char *id, const char *kind,
+                         void (*then)(struct svc_ctr *c, int ok))
 {
   struct svc *s = c->svc;
   const struct mval *l = hook_list(s, kind);
-  if (!l || !c->id)
+  if (!l || !id)
     return 0;
   struct svc_hook *h = xcalloc(1, sizeof(*h));
   h->c = c;
+  h->target = id;
   h->kind = kind;
   h->list = l;
   h->then = then;
@@ -408,6 +413,13 @@ static int hook_begin(struct svc_ctr *c, const char *kind,
   s->pending++;
   hook_run(h);
   return 1;
+}
+
+/* The same in c's own container. */
+static int hook_begin(struct svc_ctr *c, const char *kind,
+                      void (*then)(struct svc_ctr *c, int ok))
+{
+  return hook_begin_in(c, c->id, kind, then);
 }
 
 static void post_started(struct svc_ctr *c, int ok)
@@ -428,13 +440,31 @@ static void on_stopped(void *ctx, struct engine_result *res)
   call_done(c);
 }
 
+static void on_anon_removed(void *ctx, struct engine_result *res)
+{
+  /* gone already (rm -v took it) or still in use elsewhere: both fine */
+  (void)res;
+  call_done(ctx);
+}
+
 static void on_removed(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
-  if (res->rc && res->rc != ERR_NOTFOUND)
-    fail(c->svc, res);
-  else
-    progress(c->svc, c, "Removed", 1);
+  struct svc *s = c->svc;
+  if (res->rc && res->rc != ERR_NOTFOUND) {
+    fail(s, res);
+  } else {
+    progress(s, c, "Removed", 1);
+    /* anonymous volumes carried over from a replaced container are
+     * mounted by name, which the engine's rm -v keeps: remove them */
+    for (size_t i = 0; i < c->ninherit && s->run->opt.remove_volumes; i++) {
+      struct err e = ERR_INIT;
+      issue(s,
+            engine_volume_remove(s->run->engine, c->inherit[i].name, 0,
+                                 on_anon_removed, c, &e),
+            &e);
+    }
+  }
   call_done(c);
 }
 
@@ -569,11 +599,140 @@ static void put_api_config(struct svc *s, struct svc_ctr *c)
         &e);
 }
 
+/* --- recreate: the replacement is made, swap it in --- */
+
+static void on_swap_undone(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  (void)res; /* a leftover temporary container is the next up's to remove */
+  call_done(c);
+}
+
+/* The swap failed before the rename: remove the replacement (the old
+ * container, if still there, keeps the service), then, with end, end the
+ * create's call. */
+static void swap_undo(struct svc_ctr *c, int end)
+{
+  struct svc *s = c->svc;
+  struct err e = ERR_INIT;
+  if (c->id &&
+      !issue(s,
+             engine_container_remove(s->run->engine, c->id, ENGINE_RM_FORCE,
+                                     on_swap_undone, c, &e),
+             &e)) {
+    free(c->id);
+    c->id = NULL;
+  }
+  if (end)
+    call_done(c);
+}
+
+static void on_renamed(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  if (res->rc)
+    fail_on(c->svc, c, "renaming", res);
+  else
+    progress(c->svc, c, "Recreated", 1);
+  call_done(c);
+}
+
+static void on_old_removed(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  struct svc *s = c->svc;
+  if (res->rc && res->rc != ERR_NOTFOUND) {
+    fail_on(s, c, "removing", res);
+    swap_undo(c, 1);
+    return;
+  }
+  free(c->old_id);
+  c->old_id = NULL;
+  struct err e = ERR_INIT;
+  issue(s,
+        engine_container_rename(s->run->engine, c->id, c->name, on_renamed, c,
+                                &e),
+        &e);
+  /* -V: the old anonymous volumes are not passed on; those the old
+   * container mounted by name (carried over before) outlive rm -v */
+  for (size_t i = 0; i < c->ninherit && s->run->opt.renew_anon_volumes; i++) {
+    e = (struct err)ERR_INIT;
+    issue(s,
+          engine_volume_remove(s->run->engine, c->inherit[i].name, 0,
+                               on_anon_removed, c, &e),
+          &e);
+  }
+  call_done(c);
+}
+
+static void on_old_stopped(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  struct svc *s = c->svc;
+  if (res->rc && res->rc != ERR_NOTFOUND) {
+    fail_on(s, c, "stopping", res);
+    swap_undo(c, 1);
+    return;
+  }
+  c->running = 0;
+  unsigned flags = ENGINE_RM_FORCE;
+  if (s->run->opt.renew_anon_volumes || s->run->opt.remove_volumes)
+    flags |= ENGINE_RM_VOLUMES; /* not carried over: they go with it */
+  struct err e = ERR_INIT;
+  if (issue(s,
+            engine_container_remove(s->run->engine, c->old_id, flags,
+                                    on_old_removed, c, &e),
+            &e)) {
+    swap_undo(c, 1);
+    return;
+  }
+  call_done(c);
+}
+
+static int swap_stop_old(struct svc_ctr *c)
+{
+  struct svc *s = c->svc;
+  struct err e = ERR_INIT;
+  return issue(s,
+               engine_container_stop(s->run->engine, c->old_id, stop_timeout(s),
+                                     on_old_stopped, c, &e),
+               &e);
+}
+
+/* The old container's pre_stop hooks ended (their call is ended after
+ * this): stop it, or, when one failed, keep it and drop the replacement. */
+static void swap_pre_stopped(struct svc_ctr *c, int ok)
+{
+  if (!ok || swap_stop_old(c))
+    swap_undo(c, 0);
+}
+
+/* The replacement of c exists (as tmp_name): run the old container's
+ * pre_stop hooks when it runs, stop and remove it by id, then rename. The
+ * chain stands for the create's call. */
+static void swap_begin(struct svc_ctr *c)
+{
+  struct svc *s = c->svc;
+  if (s->err.code) {
+    swap_undo(c, 1);
+    return;
+  }
+  if (c->running && hook_begin_in(c, c->old_id, "pre_stop", swap_pre_stopped)) {
+    call_done(c);
+    return;
+  }
+  if (swap_stop_old(c)) {
+    swap_undo(c, 1);
+    return;
+  }
+  call_done(c);
+}
+
 static void on_created(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
-  if (res->rc == ERR_CONFLICT && res->err && res->err->text) {
+  if (res->rc == ERR_CONFLICT && res->err && res->err->text && !c->old_id) {
     struct err e = ERR_INIT;
     err_set(&c->conflict, res->rc, "%s", res->err->text);
     if (!issue(s,
@@ -598,7 +757,7 @@ static void on_created(void *ctx, struct engine_result *res)
   c->id = xstrdup(res->id);
   progress(s, c, "Created", 1);
   put_api_config(s, c);
-  if (c->start_after)
+  if (c->start_after && !c->old_id)
     start_one(s, c);
   /* API 1.41 takes one network at create: connect the others now */
   long primary = create_primary_network(s->service);
@@ -613,7 +772,10 @@ static void on_created(void *ctx, struct engine_result *res)
                          on_connected, c, &e),
           &e);
   }
-  call_done(c);
+  if (c->old_id)
+    swap_begin(c); /* holds the create's call until the rename */
+  else
+    call_done(c);
 }
 
 static void on_started(void *ctx, struct engine_result *res)
@@ -739,7 +901,7 @@ static int wants_removal(const struct svc *s, const struct svc_ctr *c)
   if (s->run->opt.goal == SVC_GOAL_DOWN)
     return 1;
   return s->run->opt.goal == SVC_GOAL_UP &&
-         (c->op == PLAN_RECREATE || c->op == PLAN_REMOVE);
+         c->op == PLAN_REMOVE; /* a replaced one goes in the swap */
 }
 
 static void stop_one(struct svc_ctr *c)
@@ -784,15 +946,10 @@ static void state_removing(struct svc *s)
       continue;
     struct err e = ERR_INIT;
     progress(s, c, "Removing", 0);
-    /* by id: a replacement of the same name may come next */
-    if (!issue(s,
-               engine_container_remove(s->run->engine, c->id, flags, on_removed,
-                                       c, &e),
-               &e) &&
-        c->op == PLAN_RECREATE) {
-      free(c->id);
-      c->id = NULL;
-    }
+    issue(s,
+          engine_container_remove(s->run->engine, c->id, flags, on_removed, c,
+                                  &e),
+          &e);
   }
 }
 
@@ -801,11 +958,19 @@ static void state_removing(struct svc *s)
 static int create_one(struct svc *s, struct svc_ctr *c)
 {
   const char *const *ids = s->run->opt.image_ids;
-  struct create_ctx cc = {s->run->project, s->service, c->number, 0,
-                          ids ? ids[s->index] : NULL};
+  struct create_ctx cc = {s->run->project,
+                          s->service,
+                          c->number,
+                          0,
+                          ids ? ids[s->index] : NULL,
+                          NULL,
+                          c->inherit,
+                          s->run->opt.renew_anon_volumes ? 0 : c->ninherit};
   struct err e = ERR_INIT;
   progress(s, c, c->op == PLAN_RECREATE ? "Recreate" : "Creating", 0);
-  int rc = create_container(s->run->engine, &cc, c->name, on_created, c, &e);
+  int rc =
+      create_container(s->run->engine, &cc, c->tmp_name ? c->tmp_name : c->name,
+                       on_created, c, &e);
   if (rc == ERR_CONFIG) {
     err_set(&s->err, rc, "%.*s", e.text ? (int)e.len - 1 : 0,
             e.text ? e.text : "");
@@ -844,6 +1009,16 @@ static void state_creating(struct svc *s)
   }
 }
 
+static void on_dep_restarted(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  if (res->rc)
+    fail_on(c->svc, c, "restarting", res);
+  else
+    progress(c->svc, c, "Restarted", 1);
+  call_done(c);
+}
+
 static void start_one(struct svc *s, struct svc_ctr *c)
 {
   struct err e = ERR_INIT;
@@ -856,6 +1031,15 @@ static void state_starting(struct svc *s)
 {
   for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
     struct svc_ctr *c = &s->ctrs[i];
+    if (c->op == PLAN_KEEP && c->restart && c->id) {
+      struct err e = ERR_INIT;
+      progress(s, c, "Restarting", 0);
+      issue(s,
+            engine_container_restart(s->run->engine, c->id, stop_timeout(s),
+                                     on_dep_restarted, c, &e),
+            &e);
+      continue;
+    }
     if (c->op == PLAN_KEEP || c->op == PLAN_REMOVE || !c->id)
       continue;
     start_one(s, c);
@@ -1114,6 +1298,28 @@ static enum dep_condition edge_cond(void *data, size_t from, size_t to)
   return DEP_STARTED;
 }
 
+/* Keep old's anonymous volumes (of type volume, not one the project
+ * names) for its replacement. */
+static void inherit_anon(const struct project *p, struct svc_ctr *c,
+                         const struct plan_container *old)
+{
+  c->inherit = xcalloc(old->nmounts ? old->nmounts : 1, sizeof(*c->inherit));
+  for (size_t i = 0; i < old->nmounts; i++) {
+    const struct engine_mount *m = &old->mounts[i];
+    int named = 0;
+    if (!m->type || strcmp(m->type, "volume") || !m->name || !*m->name ||
+        !m->destination || !*m->destination)
+      continue;
+    for (size_t k = 0; k < p->nvolumes && !named; k++)
+      named = p->volumes[k].name && !strcmp(p->volumes[k].name, m->name);
+    if (named)
+      continue;
+    c->inherit[c->ninherit].name = xstrdup(m->name);
+    c->inherit[c->ninherit].target = xstrdup(m->destination);
+    c->ninherit++;
+  }
+}
+
 void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
                   const struct project *p, const unsigned char *selected,
                   const struct plan *plan, const struct svc_options *opt,
@@ -1155,9 +1361,20 @@ void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
                    !strcmp(a->container->state, "restarting") ||
                    !strcmp(a->container->state, "paused");
     }
+    c->restart = opt->goal == SVC_GOAL_UP && a->restart;
     if (c->op == PLAN_CREATE || c->op == PLAN_RECREATE) {
       free(c->name);
       c->name = create_container_name_new(p, s->service, c->number);
+    }
+    if (c->op == PLAN_RECREATE && c->id) {
+      /* the replacement's temporary name, as compose's: <short id>_<name> */
+      c->old_id = c->id;
+      c->id = NULL;
+      c->tmp_name = xasprintf("%.12s_%s", c->old_id, c->name);
+      /* with -V they are not passed on but removed after the old one */
+      inherit_anon(p, c, a->container);
+    } else if (opt->remove_volumes && a->container) {
+      inherit_anon(p, c, a->container); /* to remove them with it */
     }
   }
   /* what dependents wait for decides what each service must reach */
@@ -1248,6 +1465,13 @@ void svc_run_release(struct svc_run *r)
         hook_free(s->ctrs[k].hook);
       free(s->ctrs[k].id);
       free(s->ctrs[k].name);
+      free(s->ctrs[k].old_id);
+      free(s->ctrs[k].tmp_name);
+      for (size_t j = 0; j < s->ctrs[k].ninherit; j++) {
+        free((char *)s->ctrs[k].inherit[j].name);
+        free((char *)s->ctrs[k].inherit[j].target);
+      }
+      free(s->ctrs[k].inherit);
       err_release(&s->ctrs[k].conflict);
     }
     free(s->ctrs);

@@ -60,6 +60,7 @@ enum svc_goal {
 
 struct svc;
 struct svc_hook;
+struct create_inherit;
 struct svc_events;
 
 /* One container a service works on. */
@@ -82,6 +83,15 @@ struct svc_ctr {
   int start_tries;
   struct svc_hook *hook; /* its post_start or pre_stop hooks, while they
                             run (one pending call for all of them) */
+  /* PLAN_RECREATE: the replacement is created as tmp_name, then old_id is
+   * stopped and removed and the replacement renamed to name; a failure
+   * before the old one is removed leaves it in place. */
+  char *old_id;
+  char *tmp_name;
+  struct create_inherit *inherit; /* old_id's anonymous volumes (names and
+                                     targets owned here) */
+  size_t ninherit;
+  int restart; /* PLAN_KEEP: restart it when starting (plan_action) */
 };
 
 /* What a service must reach before its dependents go on. */
@@ -143,6 +153,9 @@ struct svc_options {
   int parallel;       /* --parallel; <= 0 unlimited */
   const char *const *image_ids; /* per service, for LABELS_IMAGE; or NULL */
   int wait_timeout;             /* seconds health may take; <= 0: forever */
+  int renew_anon_volumes;       /* up -V: a replacement gets fresh anonymous
+                                   volumes (the old ones go with the old
+                                   container) */
 };
 
 struct svc_run {

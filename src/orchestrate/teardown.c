@@ -68,7 +68,9 @@ int teardown(struct session *S, const struct teardown_options *o)
     free(want);
     if (plan.norphans && !o->remove_orphans)
       session_warn_orphans(S);
-    struct svc_options so = {.goal = SVC_GOAL_DOWN, .timeout = o->timeout};
+    struct svc_options so = {.goal = SVC_GOAL_DOWN,
+                             .timeout = o->timeout,
+                             .remove_volumes = o->volumes};
     rc = session_walk(S, &plan, &so);
     int r = session_remove_orphans(S, &plan, 0);
     if (!rc)

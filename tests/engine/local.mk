@@ -17,4 +17,5 @@ TESTS += tests/engine/endpoints.sh tests/engine/up-down.sh \
   tests/engine/watch-channel.sh tests/engine/completion.sh \
   tests/engine/plugin.sh tests/engine/engine-restart.sh \
   tests/engine/tls.sh tests/engine/context.sh \
-  tests/engine/compose-interop.sh tests/engine/wait-scale.sh
+  tests/engine/compose-interop.sh tests/engine/wait-scale.sh \
+  tests/engine/recreate.sh

@@ -162,5 +162,65 @@ int main(void)
   is_int(c.oneoff, 1, "oneoff");
   is_str(c.image_id, "sha256:1", "image label");
   engine_container_list_free(l);
+
+  /* dependents of a recreated service */
+  struct volumes_from vf = {.service = "x"};
+  struct dependency dx = {.service = "x", .condition = DEP_STARTED};
+  struct dependency dxr = {
+      .service = "x", .condition = DEP_STARTED, .restart = 1};
+  struct dependency dn = {.service = "n", .condition = DEP_STARTED};
+  struct service dsvc[] = {
+      {.name = "x"},
+      {.name = "n", .network_mode = "service:x"},
+      {.name = "v", .volumes_from = &vf, .nvolumes_from = 1},
+      {.name = "i", .ipc = "service:x"},
+      {.name = "r", .depends_on = &dxr, .ndepends_on = 1},
+      {.name = "d", .depends_on = &dx, .ndepends_on = 1},
+      {.name = "c",
+       .network_mode = "service:n",
+       .depends_on = &dn,
+       .ndepends_on = 1},
+  };
+  struct project dp = {.name = "p", .services = dsvc, .nservices = 7};
+  struct plan_want dw[7];
+  for (size_t i = 0; i < 7; i++)
+    dw[i] = (struct plan_want){1, 1, "h", NULL};
+  struct plan_container dh[] = {
+      {"1", "p-x-1", "x", 1, "h", NULL, "running", 0, NULL, 0},
+      {"2", "p-n-1", "n", 1, "h", NULL, "running", 0, NULL, 0},
+      {"3", "p-v-1", "v", 1, "h", NULL, "exited", 0, NULL, 0},
+      {"4", "p-i-1", "i", 1, "h", NULL, "running", 0, NULL, 0},
+      {"5", "p-r-1", "r", 1, "h", NULL, "running", 0, NULL, 0},
+      {"6", "p-d-1", "d", 1, "h", NULL, "running", 0, NULL, 0},
+      {"7", "p-c-1", "c", 1, "h", NULL, "running", 0, NULL, 0},
+  };
+  is_str(run(&dp, dw, dh, 7, 0, NULL),
+         "keep:x:1 keep:n:1 start:v:1 keep:i:1 keep:r:1 keep:d:1 keep:c:1",
+         "nothing recreated: dependents kept");
+  dh[0].config_hash = "old";
+  is_str(run(&dp, dw, dh, 7, 0, NULL),
+         "recreate:x:1 recreate:n:1 recreate:v:1 recreate:i:1 keep:r:1 "
+         "keep:d:1 recreate:c:1",
+         "x recreated: namespace and volumes_from sharers too, and theirs");
+  is_str(run(&dp, dw, dh, 7, PLAN_NO_RECREATE, NULL),
+         "keep:x:1 keep:n:1 start:v:1 keep:i:1 keep:r:1 keep:d:1 keep:c:1",
+         "--no-recreate: nothing recreated");
+  struct plan pl = PLAN_INIT;
+  plan_make(&dp, dw, dh, 7, 0, &pl);
+  ok(pl.v[4].restart && !pl.v[5].restart && !pl.v[1].restart,
+     "restart: true marks r only");
+  plan_release(&pl);
+  dw[0].selected = 0;
+  is_str(run(&dp, dw, dh, 7, 0, NULL),
+         "keep:n:1 start:v:1 keep:i:1 keep:r:1 keep:d:1 keep:c:1",
+         "x not selected: nothing follows it");
+  dw[0].selected = 1;
+  dh[0].config_hash = "h";
+  dh[0].state = "exited";
+  plan_make(&dp, dw, dh, 7, 0, &pl);
+  ok(pl.v[0].op == PLAN_START && pl.v[4].restart,
+     "x started again: r restarted too");
+  ok(pl.v[1].op == PLAN_KEEP, "x started again: n is not recreated");
+  plan_release(&pl);
   return tap_done();
 }

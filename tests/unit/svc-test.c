@@ -688,28 +688,168 @@ static void test_down_reverse(void)
 
 static void test_recreate(void)
 {
-  struct project *p = load("services:\n  a:\n    image: busybox\n");
+  struct project *p = load("services:\n  a:\n    image: busybox\n"
+                           "    volumes: [/data, named:/n]\n"
+                           "volumes:\n  named: {}\n");
+  struct engine_mount mounts[] = {
+      {"volume", "anon1", "/var/lib/docker/volumes/anon1/_data", "/data", "",
+       1},
+      {"volume", "p_named", "/var/lib/docker/volumes/p_named/_data", "/n", "",
+       1},
+      {"volume", "anon2", "/var/lib/docker/volumes/anon2/_data", "/img", "", 1},
+  };
   struct plan_container have[] = {
-      {"old", "p-a-1", "a", 1, "changed", NULL, "running", 0},
+      {"0123456789abcdef", "p-a-1", "a", 1, "changed", NULL, "running", 0,
+       mounts, 3},
   };
   script_reset();
-  fake_engine_reply(fe, "POST", "/containers/p-a-1/stop", 204, NULL);
-  fake_engine_reply(fe, "DELETE", "/containers/old", 204, NULL);
-  script_up("a", "new");
+  fake_engine_reply(fe, "POST", "/containers/create?name=0123456789ab_p-a-1",
+                    201, "{\"Id\":\"new\",\"Warnings\":[]}");
+  fake_engine_reply(fe, "POST", "/containers/0123456789abcdef/stop", 204, NULL);
+  fake_engine_reply(fe, "DELETE", "/containers/0123456789abcdef", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/new/rename?name=p-a-1", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/p-a-1/start", 204, NULL);
   struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
   struct outcome o;
   run(p, have, 1, &opt, &o);
   is_int(o.rc, 0, "recreate: success");
   is_str(o.log,
-         "POST /containers/p-a-1/stop\n"
-         "DELETE /containers/old?force=1\n"
-         "POST /containers/create?name=p-a-1\n"
+         "POST /containers/create?name=0123456789ab_p-a-1\n"
+         "POST /containers/0123456789abcdef/stop\n"
+         "DELETE /containers/0123456789abcdef?force=1\n"
+         "POST /containers/new/rename?name=p-a-1\n"
          "POST /containers/p-a-1/start\n",
-         "stop, remove by id, create, start");
+         "create under a temporary name, stop and remove the old by id, "
+         "rename, start");
   is_str(o.events,
-         "p-a-1 Stopping\np-a-1 Stopped\np-a-1 Removing\np-a-1 Removed\n"
-         "p-a-1 Recreate\np-a-1 Created\np-a-1 Starting\np-a-1 Started\n",
+         "p-a-1 Recreate\np-a-1 Created\np-a-1 Recreated\n"
+         "p-a-1 Starting\np-a-1 Started\n",
          "recreate's progress");
+  char *body = fake_engine_body(fe, "POST", "/containers/create", 0);
+  cJSON *j = cJSON_Parse(body ? body : "");
+  cJSON *host = cJSON_GetObjectItemCaseSensitive(j, "HostConfig");
+  char *binds =
+      cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(host, "Binds"));
+  char *mnts =
+      cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(host, "Mounts"));
+  is_str(binds, "[\"anon2:/img\"]",
+         "the image's anonymous volume carried over at its target");
+  ok(mnts && strstr(mnts, "\"Source\":\"anon1\",\"Target\":\"/data\""),
+     "the declared anonymous volume is the old one: %s", mnts ? mnts : "");
+  ok(mnts && strstr(mnts, "\"Source\":\"p_named\",\"Target\":\"/n\""),
+     "the named volume stays itself");
+  free(binds);
+  free(mnts);
+  cJSON_Delete(j);
+  free(body);
+  outcome_release(&o);
+
+  /* -V: fresh volumes, the old ones go with the old container */
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/create?name=0123456789ab_p-a-1",
+                    201, "{\"Id\":\"new\",\"Warnings\":[]}");
+  fake_engine_reply(fe, "POST", "/containers/0123456789abcdef/stop", 204, NULL);
+  fake_engine_reply(fe, "DELETE", "/containers/0123456789abcdef", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/new/rename?name=p-a-1", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/p-a-1/start", 204, NULL);
+  fake_engine_reply(fe, "DELETE", "/volumes/anon*", 204, NULL);
+  opt.renew_anon_volumes = 1;
+  run(p, have, 1, &opt, &o);
+  ok(fake_engine_count(fe, "DELETE", "/volumes/anon1") == 1 &&
+         fake_engine_count(fe, "DELETE", "/volumes/anon2") == 1 &&
+         fake_engine_count(fe, "DELETE", "/volumes/*") == 2,
+     "-V: the old anonymous volumes are removed (not the named one)");
+  is_int(o.rc, 0, "recreate -V: success");
+  ok(strstr(o.log, "DELETE /containers/0123456789abcdef?force=1&v=1\n") != NULL,
+     "-V: the old container is removed with its volumes");
+  body = fake_engine_body(fe, "POST", "/containers/create", 0);
+  ok(body && !strstr(body, "anon1") && !strstr(body, "anon2"),
+     "-V: no old volume in the replacement");
+  free(body);
+  outcome_release(&o);
+
+  /* the replacement cannot be made: the old container is untouched */
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/create", 500,
+                    "{\"message\":\"invalid option\"}");
+  opt.renew_anon_volumes = 0;
+  run(p, have, 1, &opt, &o);
+  is_int(o.rc, ERR_ENGINE, "failed create: the run fails");
+  is_str(o.log, "POST /containers/create?name=0123456789ab_p-a-1\n",
+         "failed create: the old container is neither stopped nor removed");
+  outcome_release(&o);
+
+  /* the old one cannot be stopped: the replacement is removed again */
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/create", 201,
+                    "{\"Id\":\"new\",\"Warnings\":[]}");
+  fake_engine_reply(fe, "POST", "/containers/0123456789abcdef/stop", 500,
+                    "{\"message\":\"cannot stop\"}");
+  fake_engine_reply(fe, "DELETE", "/containers/new", 204, NULL);
+  run(p, have, 1, &opt, &o);
+  ok(o.rc != 0, "failed stop: the run fails");
+  is_str(o.log,
+         "POST /containers/create?name=0123456789ab_p-a-1\n"
+         "POST /containers/0123456789abcdef/stop\n"
+         "DELETE /containers/new?force=1\n",
+         "failed stop: the replacement is removed, the old one kept");
+  outcome_release(&o);
+  project_free(p);
+}
+
+/* A service in x's network namespace and one with x's volumes are
+ * recreated with x; a restart: true dependent is restarted. */
+static void test_recreate_dependents(void)
+{
+  struct project *p = load("services:\n"
+                           "  x:\n    image: busybox\n"
+                           "  n:\n    image: busybox\n"
+                           "    network_mode: service:x\n"
+                           "  v:\n    image: busybox\n"
+                           "    volumes_from: [x]\n"
+                           "  r:\n    image: busybox\n"
+                           "    depends_on:\n"
+                           "      x: {condition: service_started, "
+                           "restart: true}\n");
+  struct plan_container have[] = {
+      {"oldx", "p-x-1", "x", 1, "changed", NULL, "running", 0, NULL, 0},
+      {"oldn", "p-n-1", "n", 1, "h", NULL, "running", 0, NULL, 0},
+      {"oldv", "p-v-1", "v", 1, "h", NULL, "running", 0, NULL, 0},
+      {"oldr", "p-r-1", "r", 1, "h", NULL, "running", 0, NULL, 0},
+  };
+  script_reset();
+  static const char *const svcs[] = {"x", "n", "v"};
+  for (size_t i = 0; i < 3; i++) {
+    char pat[128], body[64];
+    snprintf(pat, sizeof(pat), "/containers/create?name=old%s_p-%s-1", svcs[i],
+             svcs[i]);
+    snprintf(body, sizeof(body), "{\"Id\":\"new%s\"}", svcs[i]);
+    fake_engine_reply(fe, "POST", pat, 201, body);
+    snprintf(pat, sizeof(pat), "/containers/old%s/stop", svcs[i]);
+    fake_engine_reply(fe, "POST", pat, 204, NULL);
+    snprintf(pat, sizeof(pat), "/containers/old%s", svcs[i]);
+    fake_engine_reply(fe, "DELETE", pat, 204, NULL);
+    snprintf(pat, sizeof(pat), "/containers/new%s/rename?name=p-%s-1", svcs[i],
+             svcs[i]);
+    fake_engine_reply(fe, "POST", pat, 204, NULL);
+    snprintf(pat, sizeof(pat), "/containers/p-%s-1/start", svcs[i]);
+    fake_engine_reply(fe, "POST", pat, 204, NULL);
+  }
+  fake_engine_reply(fe, "POST", "/containers/oldr/restart", 204, NULL);
+  struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
+  struct outcome o;
+  run(p, have, 4, &opt, &o);
+  is_int(o.rc, 0, "dependents: success");
+  is_int((int)fake_engine_count(fe, "POST", "/containers/create"), 3,
+         "x, n and v created again");
+  long xs = fake_engine_find(fe, "POST", "/containers/p-x-1/start", 0);
+  long nc = fake_engine_find(fe, "POST", "/containers/create?name=oldn_*", 0);
+  long vc = fake_engine_find(fe, "POST", "/containers/create?name=oldv_*", 0);
+  long rr = fake_engine_find(fe, "POST", "/containers/oldr/restart", 0);
+  ok(xs >= 0 && nc > xs && vc > xs && rr > xs,
+     "n and v recreated, r restarted, after x started (%ld %ld %ld %ld)", xs,
+     nc, vc, rr);
+  ok(strstr(o.events, "p-r-1 Restarted\n") != NULL, "r's progress: Restarted");
   outcome_release(&o);
   project_free(p);
 }
@@ -1056,6 +1196,7 @@ int main(void)
   test_stop_reverse();
   test_down_reverse();
   test_recreate();
+  test_recreate_dependents();
   test_extra_network();
   test_slow_answer();
   test_wait_completed();
