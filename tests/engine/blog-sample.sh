@@ -3,8 +3,8 @@
 # it works copied out on its own: its setup.sh is the copy's): up -d
 # --build serves the posts as built; then the README's command, up --build
 # --watch: the page in headless Chromium before and after an edit (the
-# screenshots are kept beside the test's log), the median time from a save
-# to the new page served over 20 saves, one sync per save, a new post
+# screenshots are kept beside the test's log), 20 saves each served (the
+# time from each save to the new page printed), one sync per save, a new post
 # listed and a removed one unlisted, Ctrl-C stops it (130), down -v --rmi
 # local leaves nothing.
 . "$TOP_SRCDIR/tests/lib/common.sh"
@@ -131,10 +131,9 @@ before=$(grep -c '^Syncing service' out.txt)
 lat=$(python3 "$TOP_SRCDIR/tests/engine/blog-latency.py" source/welcome.rst \
   "$url/welcome.html" 20)
 check_match "20 saves, each served" "$lat" '"median_ms"'
+# the times are printed, not asserted: a shared machine's load moves them
+# (bench/watchlat.py and bench/sync-channel.md measure them)
 echo "# save -> new page served (ms): $lat"
-median=$(printf '%s\n' "$lat" | sed -n 's/.*"median_ms": \([0-9.]*\).*/\1/p')
-check "the median save -> page is under 750 ms (${median:-?} ms)" \
-  awk -v m="${median:-99999}" 'BEGIN { exit !(m < 750) }'
 # the 20 saves and the post put back at the end
 check "one sync per save" wait_until 10 sh -c \
   "[ \$(grep -c '^Syncing service' out.txt) -eq $((before + 21)) ]"
