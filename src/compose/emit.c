@@ -1089,32 +1089,37 @@ static int json_string(struct buf *out, const char *s)
   return rc ? rc : buf_addch(out, '"');
 }
 
+/* JSON text of n: indented by two spaces a level from depth, or on one line
+ * with no spaces when depth < 0 (Go's json.Marshal, for the config hash). */
 static int json_node(struct buf *out, const cJSON *n, int depth)
 {
   const cJSON *c;
   char num[64];
-  int rc = 0, obj = cJSON_IsObject(n);
+  int rc = 0, obj = cJSON_IsObject(n), compact = depth < 0;
 
   if (obj || cJSON_IsArray(n)) {
     if (!n->child)
       return buf_addstr(out, obj ? "{}" : "[]");
     rc = buf_addch(out, obj ? '{' : '[');
     for (c = n->child; c && !rc; c = c->next) {
-      rc = buf_addf(out, "\n%*s", 2 * (depth + 1), "");
+      if (!compact)
+        rc = buf_addf(out, "\n%*s", 2 * (depth + 1), "");
       if (!rc && obj) {
         rc = json_string(out, c->string);
         if (!rc)
-          rc = buf_addstr(out, ": ");
+          rc = buf_addstr(out, compact ? ":" : ": ");
       }
       if (!rc)
-        rc = json_node(out, c, depth + 1);
+        rc = json_node(out, c, compact ? depth : depth + 1);
       if (!rc && c->next)
         rc = buf_addch(out, ',');
     }
-    if (!rc)
-      rc = buf_addf(out, "\n%*s%c", 2 * depth, "", obj ? '}' : ']');
-    return rc;
+    if (!rc && !compact)
+      rc = buf_addf(out, "\n%*s", 2 * depth, "");
+    return rc ? rc : buf_addch(out, obj ? '}' : ']');
   }
+  if (cJSON_IsRaw(n))
+    return buf_addstr(out, n->valuestring);
   if (cJSON_IsString(n))
     return json_string(out, n->valuestring);
   if (cJSON_IsNumber(n)) {
@@ -1294,41 +1299,7 @@ cJSON *emit_service_go(const struct project *p, const struct service *s)
   return o;
 }
 
-static int json_compact(struct buf *out, const cJSON *n)
-{
-  const cJSON *c;
-  char num[64];
-  int rc = 0, obj = cJSON_IsObject(n);
-
-  if (obj || cJSON_IsArray(n)) {
-    rc = buf_addch(out, obj ? '{' : '[');
-    for (c = n->child; c && !rc; c = c->next) {
-      if (obj) {
-        rc = json_string(out, c->string);
-        if (!rc)
-          rc = buf_addch(out, ':');
-      }
-      if (!rc)
-        rc = json_compact(out, c);
-      if (!rc && c->next)
-        rc = buf_addch(out, ',');
-    }
-    return rc ? rc : buf_addch(out, obj ? '}' : ']');
-  }
-  if (cJSON_IsRaw(n))
-    return buf_addstr(out, n->valuestring);
-  if (cJSON_IsString(n))
-    return json_string(out, n->valuestring);
-  if (cJSON_IsNumber(n)) {
-    number_text(n->valuedouble, num, sizeof(num));
-    return buf_addstr(out, num);
-  }
-  if (cJSON_IsBool(n))
-    return buf_addstr(out, cJSON_IsTrue(n) ? "true" : "false");
-  return buf_addstr(out, "null");
-}
-
 int emit_json_compact(const cJSON *root, struct buf *out)
 {
-  return json_compact(out, root);
+  return json_node(out, root, -1);
 }
