@@ -22,8 +22,8 @@ struct converge_op {
   struct session_walk walk;
 };
 
-static const char *const state_names[] = {"images", "resources", "observing",
-                                          "walking", "done"};
+static const char *const state_names[] = {"images",  "resources", "observing",
+                                          "walking", "sweeping",  "done"};
 
 const char *converge_state_name(enum converge_state st)
 {
@@ -85,9 +85,21 @@ static void walk(struct converge_op *c)
                            .wait_timeout = c->o.wait_timeout,
                            .timeout = c->o.timeout,
                            .renew_anon_volumes = c->o.renew_anon_volumes,
-                           .image_ids = (const char *const *)c->ids};
+                           .image_ids = (const char *const *)c->ids,
+                           .network_ids = (const char *const *)s->network_ids};
   set_state(c, CONVERGE_WALKING);
   session_walk_start(s, &c->walk, c->sel, c->plan, &so, answered, c);
+}
+
+/* The plan makes or starts a container (a network made late by a killed
+ * `up` would then make its start ambiguous or be left beside it). */
+static int plan_creates(const struct plan *p)
+{
+  for (size_t i = 0; i < p->n; i++)
+    if (p->v[i].op == PLAN_CREATE || p->v[i].op == PLAN_RECREATE ||
+        p->v[i].op == PLAN_START)
+      return 1;
+  return 0;
 }
 
 /* The answer of the current state's call: on to the next state. */
@@ -112,6 +124,14 @@ static void answered(void *arg, int rc)
     walk(c);
     break;
   case CONVERGE_WALKING:
+    if (!plan_creates(c->plan)) { /* converged already: nothing to sweep */
+      finish(c, 0);
+      break;
+    }
+    set_state(c, CONVERGE_SWEEPING);
+    rc = resources_sweep_start(s, c->sel, answered, c);
+    break;
+  case CONVERGE_SWEEPING:
   case CONVERGE_DONE:
     finish(c, 0);
     break;

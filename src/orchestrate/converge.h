@@ -33,6 +33,7 @@ enum converge_state {
   CONVERGE_RESOURCES, /* networks and volumes */
   CONVERGE_OBSERVING, /* listing the project's containers */
   CONVERGE_WALKING,   /* the plan's actions along the graph */
+  CONVERGE_SWEEPING,  /* other networks of the names used removed */
   CONVERGE_DONE       /* finished, with or without an error */
 };
 

@@ -40,69 +40,55 @@ static int uses_volume(const struct session *s, const unsigned char *sel,
 
 /* One network or volume after the other: inspect, and create what is
  * missing. */
-enum ensure_step { ENSURE_INSPECTING, ENSURE_CREATING, ENSURE_DEDUPING };
-
-struct ensure_op {
-  struct session_op op;
-  char *created; /* the ID of the network this op made, while deduping */
-  const unsigned char *sel;
-  size_t i; /* networks first, then volumes: i - nnetworks */
-  enum ensure_step step;
+/* --- one name, one network ---
+ *
+ * The engine's duplicate check on network create is not atomic: two `up`s
+ * racing, or a killed `up` whose create the engine finished late, leave
+ * two networks of one name, and a container naming it then fails to start
+ * ("network … is ambiguous"). A sweep lists the project's networks of that
+ * name and removes all but one: the one this run uses when it knows it,
+ * else the oldest, so racers that each sweep keep the same one. A removal
+ * refused (a racer's containers already use it) is left alone. */
+struct sweep {
+  struct engine *engine;
+  char *name, *keep;
+  struct strvec drop; /* IDs to remove */
+  size_t next;
+  resources_swept_cb done;
+  void *arg;
+  int rc;
 };
 
-static void ensure_free(void *self)
+static void sweep_end(struct sweep *w)
 {
-  struct ensure_op *o = self;
-  free(o->created);
-  free(o);
+  w->done(w->arg, w->rc, w->keep);
+  strvec_clear(&w->drop);
+  free(w->name);
+  free(w->keep);
+  free(w);
 }
 
-static void ensure_next(struct ensure_op *o);
+static void sweep_next(struct sweep *w);
 
-static const char *item_name(const struct ensure_op *o, int *is_net)
+static void on_swept_one(void *ctx, struct engine_result *res)
 {
-  const struct project *p = o->op.s->project;
-  *is_net = o->i < p->nnetworks;
-  return *is_net ? p->networks[o->i].name
-                 : p->volumes[o->i - p->nnetworks].name;
+  (void)res; /* in use by a racer: it stays */
+  sweep_next(ctx);
 }
 
-static void dedup(struct ensure_op *o);
-
-static void on_created(void *ctx, struct engine_result *res)
+static void sweep_next(struct sweep *w)
 {
-  struct ensure_op *o = ctx;
-  struct session *s = o->op.s;
-  int is_net;
-  const char *name = item_name(o, &is_net);
-  if (is_net && res->rc == ERR_CONFLICT) {
-    /* another up made it between our look and our create: it is there */
-    session_event(s, "Network", name, "Created", 1);
-    o->i++;
-    ensure_next(o);
-    return;
+  while (w->next < w->drop.n) {
+    struct err e = ERR_INIT;
+    int rc = engine_network_remove(w->engine, w->drop.v[w->next++],
+                                   on_swept_one, w, &e);
+    err_release(&e);
+    if (!rc)
+      return;
   }
-  session_event(s, is_net ? "Network" : "Volume", name,
-                res->rc ? "Error" : "Created", 1);
-  if (!res->rc && is_net && res->id) {
-    o->created = xstrdup(res->id);
-    dedup(o);
-    return;
-  }
-  if (res->rc) {
-    err_set(&s->err, res->rc, "%s",
-            res->err && res->err->text ? res->err->text : err_text(res->rc));
-    session_op_finish(&o->op, res->rc);
-    return;
-  }
-  o->i++;
-  ensure_next(o);
+  sweep_end(w);
 }
 
-/* Two ups racing can both create a network of one name (the engine's
- * duplicate check is not atomic): list the project's networks of that name
- * and, when ours is not the oldest, remove ours, so every racer keeps the
- * same one. */
 static int older(const struct engine_network_info *a,
                  const struct engine_network_info *b)
 {
@@ -117,57 +103,144 @@ static int older(const struct engine_network_info *a,
   return strcmp(a->id, b->id) < 0;
 }
 
-static void on_deduped(void *ctx, struct engine_result *res)
+static void on_sweep_listed(void *ctx, struct engine_result *res)
 {
-  struct ensure_op *o = ctx;
-  (void)res; /* in use already (a racer connected to it): both stay */
-  free(o->created);
-  o->created = NULL;
+  struct sweep *w = ctx;
+  const struct engine_network_list *l = res->rc ? NULL : res->networks;
+  const struct engine_network_info *kept = NULL;
+  w->rc = res->rc;
+  for (size_t i = 0; l && i < l->n; i++) {
+    const struct engine_network_info *n = &l->v[i];
+    if (strcmp(n->name, w->name)) /* the filter matches parts of names */
+      continue;
+    if (w->keep ? !strcmp(n->id, w->keep) : !kept || older(n, kept))
+      kept = n;
+  }
+  if (!w->keep && kept)
+    w->keep = xstrdup(kept->id);
+  for (size_t i = 0; kept && i < l->n; i++)
+    if (!strcmp(l->v[i].name, w->name) && strcmp(l->v[i].id, kept->id))
+      strvec_push(&w->drop, l->v[i].id);
+  sweep_next(w);
+}
+
+int resources_network_sweep_start(struct engine *e, const char *project,
+                                  const char *name, const char *keep,
+                                  resources_swept_cb done, void *arg)
+{
+  struct sweep *w = xcalloc(1, sizeof(*w));
+  *w = (struct sweep){.engine = e,
+                      .name = xstrdup(name),
+                      .keep = keep ? xstrdup(keep) : NULL,
+                      .drop = STRVEC_INIT,
+                      .done = done,
+                      .arg = arg};
+  struct engine_filters f = ENGINE_FILTERS_INIT;
+  char *label = xasprintf("%s=%s", LABELS_PROJECT, project);
+  engine_filters_add(&f, "name", name);
+  engine_filters_add(&f, "label", label);
+  free(label);
+  struct err err = ERR_INIT;
+  int rc = engine_network_list_typed(e, &f, on_sweep_listed, w, &err);
+  engine_filters_release(&f);
+  err_release(&err);
+  if (rc) {
+    strvec_clear(&w->drop);
+    free(w->name);
+    free(w->keep);
+    free(w);
+  }
+  return rc;
+}
+
+/* The ID this session uses for the project's network i (NULL: not known
+ * yet). */
+static void network_id_set(struct session *s, size_t i, const char *id)
+{
+  if (!s->network_ids)
+    s->network_ids = xcalloc(s->project->nnetworks, sizeof(char *));
+  free(s->network_ids[i]);
+  s->network_ids[i] = id ? xstrdup(id) : NULL;
+}
+
+/* One network or volume after the other: inspect, and create what is
+ * missing. */
+enum ensure_step { ENSURE_INSPECTING, ENSURE_CREATING, ENSURE_SWEEPING };
+
+struct ensure_op {
+  struct session_op op;
+  const unsigned char *sel;
+  size_t i; /* networks first, then volumes: i - nnetworks */
+  enum ensure_step step;
+  int swept; /* the current network was swept once already */
+};
+
+static void ensure_free(void *self)
+{
+  free(self);
+}
+
+static void ensure_next(struct ensure_op *o);
+static void inspect_current(struct ensure_op *o);
+
+static const char *item_name(const struct ensure_op *o, int *is_net)
+{
+  const struct project *p = o->op.s->project;
+  *is_net = o->i < p->nnetworks;
+  return *is_net ? p->networks[o->i].name
+                 : p->volumes[o->i - p->nnetworks].name;
+}
+
+static void on_ensure_swept(void *arg, int rc, const char *kept)
+{
+  struct ensure_op *o = arg;
+  (void)rc;
+  if (!kept) { /* gone meanwhile, or the list failed: look again */
+    inspect_current(o);
+    return;
+  }
+  network_id_set(o->op.s, o->i, kept);
   o->i++;
   ensure_next(o);
 }
 
-static void on_dups(void *ctx, struct engine_result *res)
+static void sweep_current(struct ensure_op *o)
+{
+  struct session *s = o->op.s;
+  int is_net;
+  const char *name = item_name(o, &is_net);
+  o->step = ENSURE_SWEEPING;
+  o->swept = 1;
+  if (resources_network_sweep_start(s->engine, s->project->name, name, NULL,
+                                    on_ensure_swept, o)) {
+    o->i++;
+    ensure_next(o);
+  }
+}
+
+static void on_created(void *ctx, struct engine_result *res)
 {
   struct ensure_op *o = ctx;
   struct session *s = o->op.s;
   int is_net;
   const char *name = item_name(o, &is_net);
-  const struct engine_network_info *oldest = NULL;
-  for (size_t i = 0; !res->rc && res->networks && i < res->networks->n; i++) {
-    const struct engine_network_info *n = &res->networks->v[i];
-    if (!strcmp(n->name, name) && (!oldest || older(n, oldest)))
-      oldest = n;
-  }
-  struct err e = ERR_INIT;
-  if (oldest && strcmp(oldest->id, o->created) &&
-      !engine_network_remove(s->engine, o->created, on_deduped, o, &e))
+  if (is_net && (!res->rc || res->rc == ERR_CONFLICT)) {
+    /* made, by us or by a racer between our look and our create: now
+     * make sure it is the only one of its name */
+    session_event(s, "Network", name, "Created", 1);
+    sweep_current(o);
     return;
-  err_release(&e);
-  on_deduped(o, res);
-}
-
-static void dedup(struct ensure_op *o)
-{
-  struct session *s = o->op.s;
-  int is_net;
-  const char *name = item_name(o, &is_net);
-  struct engine_filters f = ENGINE_FILTERS_INIT;
-  char *label = xasprintf("%s=%s", LABELS_PROJECT, s->project->name);
-  engine_filters_add(&f, "name", name);
-  engine_filters_add(&f, "label", label);
-  free(label);
-  o->step = ENSURE_DEDUPING;
-  struct err e = ERR_INIT;
-  int rc = engine_network_list_typed(s->engine, &f, on_dups, o, &e);
-  engine_filters_release(&f);
-  err_release(&e);
-  if (rc) {
-    free(o->created);
-    o->created = NULL;
-    o->i++;
-    ensure_next(o);
   }
+  session_event(s, is_net ? "Network" : "Volume", name,
+                res->rc ? "Error" : "Created", 1);
+  if (res->rc) {
+    err_set(&s->err, res->rc, "%s",
+            res->err && res->err->text ? res->err->text : err_text(res->rc));
+    session_op_finish(&o->op, res->rc);
+    return;
+  }
+  o->i++;
+  ensure_next(o);
 }
 
 /* A compose file's key/value list as the engine takes it. */
@@ -264,18 +337,43 @@ static void on_inspected(void *ctx, struct engine_result *res)
   const char *name = item_name(o, &is_net);
   int rc = res->rc;
   if (!rc) {
+    if (is_net)
+      network_id_set(s, o->i, res->network ? res->network->id : NULL);
     o->i++;
     ensure_next(o);
     return;
   }
+  if (is_net && res->status == 400 && res->err && res->err->text &&
+      strstr(res->err->text, "ambiguous") && !o->swept) {
+    /* two of that name: keep one */
+    sweep_current(o);
+    return;
+  }
   if (rc == ERR_NOTFOUND)
     rc = create_missing(o);
+  else if (res->err && res->err->text) /* says what was inspected */
+    err_set(&s->err, rc, "%s", res->err->text);
   else
     err_set(&s->err, rc, "inspecting %s '%s': %s",
-            is_net ? "network" : "volume", name,
-            res->err && res->err->text ? res->err->text : err_text(rc));
+            is_net ? "network" : "volume", name, err_text(rc));
   if (rc)
     session_op_finish(&o->op, rc);
+}
+
+static void inspect_current(struct ensure_op *o)
+{
+  struct session *s = o->op.s;
+  int is_net;
+  const char *name = item_name(o, &is_net);
+  o->step = ENSURE_INSPECTING;
+  struct err e = ERR_INIT;
+  int rc = is_net ? engine_network_inspect(s->engine, name, on_inspected, o, &e)
+                  : engine_volume_inspect(s->engine, name, on_inspected, o, &e);
+  if (rc) {
+    err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
+    err_release(&e);
+    session_op_finish(&o->op, rc);
+  }
 }
 
 static void ensure_next(struct ensure_op *o)
@@ -287,18 +385,8 @@ static void ensure_next(struct ensure_op *o)
     if (is_net ? !uses_network(s, o->sel, p->networks[o->i].key)
                : !uses_volume(s, o->sel, p->volumes[o->i - p->nnetworks].key))
       continue;
-    o->step = ENSURE_INSPECTING;
-    struct err e = ERR_INIT;
-    const char *name =
-        is_net ? p->networks[o->i].name : p->volumes[o->i - p->nnetworks].name;
-    int rc = is_net
-                 ? engine_network_inspect(s->engine, name, on_inspected, o, &e)
-                 : engine_volume_inspect(s->engine, name, on_inspected, o, &e);
-    if (rc) {
-      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
-      err_release(&e);
-      session_op_finish(&o->op, rc);
-    }
+    o->swept = 0;
+    inspect_current(o);
     return;
   }
   session_op_finish(&o->op, 0);
@@ -311,6 +399,51 @@ int resources_ensure_start(struct session *s, const unsigned char *selected,
   session_op_init(&o->op, s, done, arg, ensure_free, o);
   o->sel = selected ? selected : s->selected;
   ensure_next(o);
+  return 0;
+}
+
+/* After the walk: each network this run used is the only one of its name
+ * (a killed `up`'s create the engine finished late is removed). */
+struct final_sweep {
+  struct session_op op;
+  const unsigned char *sel;
+  size_t i;
+};
+
+static void final_next(struct final_sweep *f);
+
+static void on_final_swept(void *arg, int rc, const char *kept)
+{
+  struct final_sweep *f = arg;
+  (void)rc;
+  (void)kept;
+  f->i++;
+  final_next(f);
+}
+
+static void final_next(struct final_sweep *f)
+{
+  struct session *s = f->op.s;
+  const struct project *p = s->project;
+  for (; s->network_ids && f->i < p->nnetworks; f->i++) {
+    const struct network *n = &p->networks[f->i];
+    if (n->external || !s->network_ids[f->i] ||
+        !uses_network(s, f->sel, n->key))
+      continue;
+    if (!resources_network_sweep_start(s->engine, p->name, n->name,
+                                       s->network_ids[f->i], on_final_swept, f))
+      return;
+  }
+  session_op_finish(&f->op, 0);
+}
+
+int resources_sweep_start(struct session *s, const unsigned char *selected,
+                          session_done_cb done, void *arg)
+{
+  struct final_sweep *f = xcalloc(1, sizeof(*f));
+  session_op_init(&f->op, s, done, arg, free, f);
+  f->sel = selected ? selected : s->selected;
+  final_next(f);
   return 0;
 }
 

@@ -16,6 +16,23 @@
 int resources_ensure_start(struct session *s, const unsigned char *selected,
                            session_done_cb done, void *arg);
 int resources_ensure(struct session *s);
+/* After the containers are up: remove other networks of the names this
+ * session's networks have (labelled with the project; one in use is left).
+ * Asynchronous as resources_ensure_start; never fails. */
+int resources_sweep_start(struct session *s, const unsigned char *selected,
+                          session_done_cb done, void *arg);
+
+/* Networks of one name in a project, made by racing or killed `up`s (the
+ * engine's duplicate check is not atomic): keep `keep` (an ID; NULL: the
+ * oldest) and remove the others that carry the project's label; a removal
+ * the engine refuses (in use) is left. done gets the list's rc and the
+ * kept ID (NULL: none of that name); it is called from an engine callback,
+ * or at once when the start failed (then nonzero is returned and done is
+ * not called). */
+typedef void (*resources_swept_cb)(void *arg, int rc, const char *kept);
+int resources_network_sweep_start(struct engine *e, const char *project,
+                                  const char *name, const char *keep,
+                                  resources_swept_cb done, void *arg);
 
 enum resources_kind { RESOURCES_NETWORKS, RESOURCES_VOLUMES };
 /* Remove every network (or volume) labelled with the project; goes on

@@ -211,6 +211,9 @@ void session_close(struct session *s)
   }
   session_forget(s);
   free(s->selected);
+  for (size_t i = 0; s->network_ids && i < s->project->nnetworks; i++)
+    free(s->network_ids[i]);
+  free(s->network_ids);
   if (s->project)
     project_free(s->project);
   err_release(&s->err);

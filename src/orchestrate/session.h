@@ -86,6 +86,7 @@ struct session {
   struct plan_container *have;
   size_t nhave;
   struct engine_container_list *listed; /* what have points into (owned) */
+  char **network_ids; /* per project network: the ID in use, once known */
   const struct session_hooks *hooks;
   void *hook_data;
   uv_timer_t defer_timer; /* runs the deferred list on the next turn */

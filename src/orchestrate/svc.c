@@ -2,6 +2,7 @@
  * function per state, one place where the state changes), driven by the
  * scheduler's walk over the dependency graph. */
 #include "orchestrate/svc.h"
+#include "orchestrate/resources.h"
 #include "orchestrate/create.h"
 #include "orchestrate/exec.h"
 #include "orchestrate/labels.h"
@@ -526,6 +527,37 @@ static void retry_later(struct svc *s)
     uv_timer_start(&s->timer, on_conflict_retry, CONFLICT_RETRY_MS, 0);
 }
 
+static void on_ambiguous_swept(void *arg, int rc, const char *kept)
+{
+  struct svc_ctr *c = arg;
+  (void)rc;
+  (void)kept;
+  retry_later(c->svc);
+}
+
+/* A start refused as "network N is ambiguous": two networks of N's name
+ * (racing ups, or a killed up's create the engine finished late). Keep the
+ * one this run uses (the oldest when not known) and start again. */
+static void sweep_ambiguous(struct svc_ctr *c, const char *text)
+{
+  struct svc *s = c->svc;
+  const struct project *p = s->run->project;
+  const char *name = NULL, *keep = NULL;
+  for (size_t i = 0; i < s->service->nnetworks && !name; i++) {
+    const char *n = create_network_name(p, s->service->networks[i].name);
+    char *said = xasprintf("network %s is ambiguous", n);
+    if (strstr(text, said))
+      name = n;
+    free(said);
+    for (size_t k = 0; name && k < p->nnetworks; k++)
+      if (!strcmp(p->networks[k].name, name) && s->run->opt.network_ids)
+        keep = s->run->opt.network_ids[k];
+  }
+  if (!name || resources_network_sweep_start(s->run->engine, p->name, name,
+                                             keep, on_ambiguous_swept, c))
+    retry_later(s);
+}
+
 /* A name conflict on create: another actor (a killed wcompose whose
  * request the engine finished, a racing `up`, docker compose) made the
  * container. Ours to adopt when it carries this project's, service's and
@@ -785,10 +817,10 @@ static void on_started(void *ctx, struct engine_result *res)
   if (res->rc && res->status == 400 && res->err && res->err->text &&
       strstr(res->err->text, "is ambiguous") &&
       c->start_tries++ < CONFLICT_RETRIES) {
-    /* two networks of one name, made by racing ups: the racer that made
-     * the later one removes it at once; start again after it did */
+    /* two networks of one name, made by racing ups or left by a killed
+     * one: remove the other, then start again */
     c->start_wait = 1;
-    retry_later(s);
+    sweep_ambiguous(c, res->err->text);
     return;
   }
   if (res->rc == ERR_NOTFOUND && c->op == PLAN_START && !c->start_after) {

@@ -151,11 +151,13 @@ struct svc_options {
   int remove_volumes; /* down -v, rm -v: anonymous volumes too */
   const char *signal; /* kill -s */
   int parallel;       /* --parallel; <= 0 unlimited */
-  const char *const *image_ids; /* per service, for LABELS_IMAGE; or NULL */
-  int wait_timeout;             /* seconds health may take; <= 0: forever */
-  int renew_anon_volumes;       /* up -V: a replacement gets fresh anonymous
-                                   volumes (the old ones go with the old
-                                   container) */
+  const char *const *image_ids;   /* per service, for LABELS_IMAGE; or NULL */
+  const char *const *network_ids; /* per project network, the ID in use
+                                     (or NULL); or NULL */
+  int wait_timeout;               /* seconds health may take; <= 0: forever */
+  int renew_anon_volumes;         /* up -V: a replacement gets fresh anonymous
+                                     volumes (the old ones go with the old
+                                     container) */
 };
 
 struct svc_run {

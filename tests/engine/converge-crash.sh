@@ -99,3 +99,64 @@ check "down after the race" W down -t 0
 nets=$(docker network ls -q --filter "name=${T_PROJECT}_default" | wc -l |
   tr -d ' ')
 check_eq "down leaves no network" "$nets" 0
+
+# Networks of the project's name made behind its back, as a killed up's
+# create the engine finished late leaves them (the engine's own duplicate
+# check is skipped with CheckDuplicate false, as it is not atomic anyway).
+dup_network() {
+  case "${DOCKER_HOST:-unix:///var/run/docker.sock}" in
+  unix://*) sock=${DOCKER_HOST:-unix:///var/run/docker.sock} ;;
+  *) return 1 ;;
+  esac
+  curl -sf --unix-socket "${sock#unix://}" -H 'Content-Type: application/json' \
+    -d "{\"Name\":\"${T_PROJECT}_default\",\"CheckDuplicate\":false,
+    \"Labels\":{\"com.docker.compose.project\":\"$T_PROJECT\",
+    \"com.docker.compose.network\":\"default\"}}" \
+    http://localhost/networks/create >/dev/null
+}
+net_count() {
+  docker network ls -q --filter "name=${T_PROJECT}_default" | wc -l |
+    tr -d ' '
+}
+case "${DOCKER_HOST:-unix://}" in
+unix://*) ;;
+*)
+  echo "# duplicate networks: the engine is not on a unix socket, skipped"
+  exit 0
+  ;;
+esac
+dup_network && dup_network
+check_eq "two networks of one name made" "$(net_count)" 2
+out=$(W up -d 2>&1)
+rc=$?
+check_eq "up with two networks of its name succeeds" "$rc" 0
+[ $rc -ne 0 ] && echo "$out" | sed 's/^/#   /'
+check_eq "up keeps one network" "$(net_count)" 1
+names=$(docker ps -a --filter "label=com.docker.compose.project=$T_PROJECT" \
+  --format '{{.Names}} {{.State}}' | sort)
+check_eq "up with two networks: one running container per service" \
+  "$names" "$want"
+W down -t 0 >/dev/null 2>&1
+dup_network && dup_network
+out=$(W down 2>&1)
+check_eq "down with two networks of one name succeeds" "$?" 0
+check_eq "down removes both" "$(net_count)" 0
+
+# One made while up creates and starts (its own network already made):
+# the up still starts everything and leaves one network.
+N=20
+services $N
+want=$(want_set $N)
+W up -d >late.out 2>&1 &
+pid=$!
+wait_until 120 created_at_least 1 || t_fail "late duplicate: a container"
+dup_network
+wait $pid
+rc=$?
+check_eq "a network made during up: up succeeds" "$rc" 0
+[ $rc -ne 0 ] && sed 's/^/#   /' late.out
+check_eq "a network made during up: one left" "$(net_count)" 1
+names=$(docker ps -a --filter "label=com.docker.compose.project=$T_PROJECT" \
+  --format '{{.Names}} {{.State}}' | sort)
+check_eq "a network made during up: all running" "$names" "$want"
+W down -t 0 >/dev/null 2>&1

@@ -338,6 +338,37 @@ static void test_network_race(void)
          "the later of the two, ours, is removed");
   is_int((int)fake_engine_count(F, "DELETE", "/networks/*"), 1,
          "nothing else is removed");
+  is_str(s.network_ids ? s.network_ids[0] : NULL, "theirs",
+         "the run goes on with the older");
+  session_close(&s);
+}
+
+/* Two of the name there already (a killed up's create finished late): the
+ * inspect by name is refused as ambiguous; the newer ones are removed and
+ * the oldest is used. */
+static void test_network_ambiguous(void)
+{
+  struct session s;
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/networks/p_default", 400,
+                    "{\"message\":\"network p_default is ambiguous (2 "
+                    "matches found based on name)\"}");
+  fake_engine_reply(F, "GET", "/networks", 200,
+                    "[{\"Id\":\"new\",\"Name\":\"p_default\","
+                    "\"Created\":\"2026-01-01T00:00:01Z\"},"
+                    "{\"Id\":\"old\",\"Name\":\"p_default\","
+                    "\"Created\":\"2026-01-01T00:00:00Z\"}]");
+  fake_engine_reply(F, "DELETE", "/networks/new", 204, NULL);
+  is_int(open_session(&s, "services:\n  a:\n    image: img-a\n"), 0,
+         "session opens");
+  is_int(resources_ensure(&s), 0, "two of the name: the network step goes on");
+  is_int((int)fake_engine_count(F, "DELETE", "/networks/new"), 1,
+         "the newer is removed");
+  is_int((int)fake_engine_count(F, "DELETE", "/networks/*"), 1, "only it");
+  is_int((int)fake_engine_count(F, "POST", "/networks/create"), 0, "none made");
+  is_str(s.network_ids ? s.network_ids[0] : NULL, "old", "the oldest used");
+  is_int((int)fake_engine_unmatched(F), 0, "no call outside the script");
   session_close(&s);
 }
 
@@ -766,6 +797,7 @@ int main(void)
   test_converge_refuses();
   test_converge_from_callback();
   test_network_race();
+  test_network_ambiguous();
   test_watch_actions();
   test_watch_initial_exec();
   test_watch_pending();

@@ -441,6 +441,48 @@ static void test_start_vanished(void)
   project_free(p);
 }
 
+/* A start refused because two networks have the name the container asks
+ * for (one left by a killed up): the other one is removed, the one this
+ * run uses kept, and the start sent again. */
+static void test_start_ambiguous(void)
+{
+  struct project *p = load("services:\n  a:\n    image: busybox\n");
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/create?name=p-a-1", 201,
+                    "{\"Id\":\"ida\"}");
+  struct fake_rule amb = {
+      .method = "POST",
+      .pattern = "/containers/p-a-1/start",
+      .times = 1,
+      .status = 400,
+      .body = "{\"message\":\"network p_default is ambiguous (2 matches "
+              "found based on name)\"}"};
+  fake_engine_add(fe, &amb);
+  fake_engine_reply(fe, "POST", "/containers/p-a-1/start", 204, NULL);
+  fake_engine_reply(fe, "GET", "/networks", 200,
+                    "[{\"Id\":\"late\",\"Name\":\"p_default\","
+                    "\"Created\":\"2026-01-01T00:00:00Z\"},"
+                    "{\"Id\":\"ours\",\"Name\":\"p_default\","
+                    "\"Created\":\"2026-01-01T00:00:01Z\"}]");
+  fake_engine_reply(fe, "DELETE", "/networks/late", 204, NULL);
+  const char *ids[] = {"ours"};
+  struct svc_options opt = {
+      .goal = SVC_GOAL_UP, .timeout = -1, .network_ids = ids};
+  struct outcome o;
+  run(p, NULL, 0, &opt, &o);
+  is_int(o.rc, 0, "an ambiguous network on start: started after all");
+  is_str(o.log,
+         "POST /containers/create?name=p-a-1\n"
+         "POST /containers/p-a-1/start\n"
+         "GET /networks?filters=%7B%22name%22%3A%5B%22p_default%22%5D%2C%22"
+         "label%22%3A%5B%22com.docker.compose.project%3Dp%22%5D%7D\n"
+         "DELETE /networks/late\n"
+         "POST /containers/p-a-1/start\n",
+         "start, the other (older, but not ours) removed, start");
+  outcome_release(&o);
+  project_free(p);
+}
+
 static void test_create_without_id(void)
 {
   struct project *p = load("services:\n  a:\n    image: busybox\n");
@@ -1188,6 +1230,7 @@ int main(void)
   test_conflict_report_order();
   test_start_notfound();
   test_start_vanished();
+  test_start_ambiguous();
   test_create_without_id();
   test_health_polled();
   test_health_event();
