@@ -6,7 +6,9 @@
 # "back" once, when the events stream is open again (an engine on its way
 # down still answers a ping). An engine that does not come back within
 # WCOMPOSE_ENGINE_WAIT
-# ends up non-zero with a message. A private engine (its own namespaces,
+# ends up non-zero with a message. Without live-restore the engine stops
+# the containers as it goes: up reports their exit codes (never -1) and
+# ends as it does when its containers stop. A private engine (its own namespaces,
 # socket and data root) is the one stopped.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
@@ -104,3 +106,31 @@ rc=$?
 check_eq "engine gone for good: exit 1" "$rc" 1
 check_match "engine gone for good: said so" "$(cat up.err)" \
   "did not come back within 2 s"
+
+# Without live-restore the engine stops the containers before it goes (with
+# their stop signal, SIGKILL here): up reports that exit with its code, as
+# docker does, never -1, and ends as an attached up ends when its
+# containers have stopped.
+pe_stop "$PE"
+echo '{}' >"$PE/daemon.json"
+pe_start "$PE" || t_fail "the engine starts without live-restore"
+W down -t 0 >/dev/null 2>&1
+WCOMPOSE_ENGINE_WAIT=60 "$WCOMPOSE" -p "$T_PROJECT" --progress plain up --no-color \
+  >up.out 2>up.err &
+up=$!
+wait_until 60 past 3 || t_fail "no live-restore: ticks shown" "$(cat up.err)"
+pe_stop "$PE"
+end=$(($(date +%s) + 60))
+while kill -0 $up 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
+if kill -0 $up 2>/dev/null; then
+  t_fail "no live-restore: up ends when the engine stopped its container" \
+    "$(tail -5 up.out)"
+  kill -TERM $up
+else
+  t_ok "no live-restore: up ends when the engine stopped its container"
+fi
+wait $up
+check_eq "no live-restore: up's exit code" "$?" 0
+check_match "no live-restore: the exit reported with its code" "$(cat up.out)" \
+  "tick-1 +exited with code 137"
+check_eq "no live-restore: no code -1" "$(grep -c 'code -1' up.out)" 0
