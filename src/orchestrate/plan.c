@@ -1,6 +1,7 @@
 /* plan: desired services against observed containers, one action per
  * container or missing replica (what compose's convergence achieves). */
 #include "orchestrate/plan.h"
+#include "orchestrate/create.h"
 #include "orchestrate/labels.h"
 #include "util/xalloc.h"
 
@@ -51,7 +52,7 @@ static void push(struct plan *pl, enum plan_op op, long service, int number,
     pl->alloc = pl->alloc ? 2 * pl->alloc : 16;
     pl->v = xrealloc(pl->v, pl->alloc * sizeof(*pl->v));
   }
-  pl->v[pl->n++] = (struct plan_action){op, service, number, c, 0};
+  pl->v[pl->n++] = (struct plan_action){op, service, number, c, 0, 0};
 }
 
 static int outdated(const struct plan_want *w, const struct plan_container *c)
@@ -83,12 +84,32 @@ static int by_number(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Which containers stay: one per number (the first found), the lowest
- * numbers first, so scaling down removes the highest numbers; scaling up
- * fills the lowest numbers no kept container holds. Containers without
- * a number, duplicates of a number and those beyond the scale go. */
-static void plan_service(struct plan *pl, long si, const struct service *s,
-                         const struct plan_want *w,
+static int is_running(const struct plan_container *c)
+{
+  return !strcmp(c->state, "running") || !strcmp(c->state, "paused") ||
+         !strcmp(c->state, "restarting");
+}
+
+/* How much c is worth keeping as replica `number` of s: current config
+ * first (the replacement a killed recreate left beside the old one), then
+ * the canonical name (no rename), then running (no start). */
+static int worth(const struct project *p, const struct service *s,
+                 const struct plan_want *w, const struct plan_container *c)
+{
+  char *canon = create_container_name_new(p, s, c->number);
+  int v = (!outdated(w, c) ? 4 : 0) + (!strcmp(c->name, canon) ? 2 : 0) +
+          (is_running(c) ? 1 : 0);
+  free(canon);
+  return v;
+}
+
+/* Which containers stay: one per number (the one most worth keeping, the
+ * first found of equals), the lowest numbers first, so scaling down
+ * removes the highest numbers; scaling up fills the lowest numbers no kept
+ * container holds. Containers without a number, duplicates of a number
+ * and those beyond the scale go. */
+static void plan_service(struct plan *pl, const struct project *p, long si,
+                         const struct service *s, const struct plan_want *w,
                          const struct plan_container *have, size_t nhave,
                          unsigned flags)
 {
@@ -103,13 +124,25 @@ static void plan_service(struct plan *pl, long si, const struct service *s,
   }
   qsort(mine, nmine, sizeof(*mine), by_number);
   unsigned char *keep = xcalloc(nmine ? nmine : 1, 1);
-  int nkept = 0, last = 0;
-  for (size_t i = 0; i < nmine && nkept < scale; i++)
-    if (mine[i]->number >= 1 && mine[i]->number != last) {
-      keep[i] = 1;
-      last = mine[i]->number;
+  int nkept = 0;
+  for (size_t i = 0; i < nmine && nkept < scale;) {
+    size_t end = i + 1, best = i;
+    while (end < nmine && mine[end]->number == mine[i]->number)
+      end++;
+    if (mine[i]->number >= 1) {
+      int bv = end > i + 1 ? worth(p, s, w, mine[i]) : 0;
+      for (size_t k = i + 1; k < end; k++) {
+        int v = worth(p, s, w, mine[k]);
+        if (v > bv) {
+          bv = v;
+          best = k;
+        }
+      }
+      keep[best] = 1;
       nkept++;
     }
+    i = end;
+  }
   /* the numbers to create: the lowest ones no kept container holds */
   int *fresh = xcalloc((size_t)scale + 1, sizeof(*fresh));
   int nfresh = 0;
@@ -132,8 +165,7 @@ static void plan_service(struct plan *pl, long si, const struct service *s,
     if ((flags & PLAN_FORCE_RECREATE) ||
         (!(flags & PLAN_NO_RECREATE) && outdated(w, c)))
       push(pl, PLAN_RECREATE, si, c->number, c);
-    else if (!strcmp(c->state, "running") || !strcmp(c->state, "paused") ||
-             !strcmp(c->state, "restarting"))
+    else if (is_running(c))
       push(pl, PLAN_KEEP, si, c->number, c);
     else
       push(pl, PLAN_START, si, c->number, c);
@@ -215,14 +247,54 @@ static void propagate(const struct project *p, const struct plan_want *want,
   }
 }
 
+/* 1 when c is still there when service si renames its containers: the
+ * plan does not remove it as one of si's (those go before si creates and
+ * renames; other services' and orphans' removals are not ordered with
+ * it). */
+static int stays(const struct plan *pl, long si, const struct plan_container *c)
+{
+  for (size_t i = 0; i < pl->n; i++)
+    if (pl->v[i].op == PLAN_REMOVE && pl->v[i].service == si &&
+        pl->v[i].container == c)
+      return 0;
+  return 1;
+}
+
+/* Kept and started containers under another name than their number's
+ * (the temporary one of a recreate an up was killed in) get it back,
+ * unless a container that stays holds it (the next up, when it is gone).
+ * A converged plan marks nothing: no engine call is added. */
+static void mark_renames(const struct project *p,
+                         const struct plan_container *have, size_t nhave,
+                         struct plan *pl)
+{
+  for (size_t a = 0; a < pl->n; a++) {
+    struct plan_action *act = &pl->v[a];
+    if (act->service < 0 || (act->op != PLAN_KEEP && act->op != PLAN_START))
+      continue;
+    char *canon =
+        create_container_name_new(p, &p->services[act->service], act->number);
+    if (strcmp(act->container->name, canon)) {
+      int held = 0;
+      for (size_t j = 0; j < nhave && !held; j++)
+        held = &have[j] != act->container && !strcmp(have[j].name, canon) &&
+               stays(pl, act->service, &have[j]);
+      act->rename = !held;
+    }
+    free(canon);
+  }
+}
+
 void plan_make(const struct project *p, const struct plan_want *want,
                const struct plan_container *have, size_t nhave, unsigned flags,
                struct plan *out)
 {
   for (size_t i = 0; i < p->nservices; i++)
     if (want[i].selected)
-      plan_service(out, (long)i, &p->services[i], &want[i], have, nhave, flags);
+      plan_service(out, p, (long)i, &p->services[i], &want[i], have, nhave,
+                   flags);
   propagate(p, want, out, flags);
+  mark_renames(p, have, nhave, out);
   for (size_t i = 0; i < nhave; i++) {
     const struct plan_container *c = &have[i];
     if (c->oneoff || (c->service && known_service(p, c->service)))

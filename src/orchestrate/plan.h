@@ -48,6 +48,10 @@ struct plan_action {
   const struct plan_container *container; /* NULL for PLAN_CREATE */
   int restart; /* PLAN_KEEP: restart it (depends_on with restart: true on
                   a service this plan recreates or starts) */
+  int rename;  /* PLAN_KEEP, PLAN_START: its name is not the canonical one
+                  of its number (create_container_name_new), which no
+                  container holds but those the plan removes of this
+                  service: rename it once they are removed */
 };
 
 /* What a service wants, indexed like project->services. */
@@ -79,7 +83,13 @@ struct plan {
  * (one per number) are kept, started or recreated (config hash or image
  * changed, or forced); the rest (higher numbers, duplicates, unnumbered)
  * are removed, highest first; when fewer are kept than wanted, the lowest
- * numbers none of them holds are created.
+ * numbers none of them holds are created. Of two containers of one number
+ * (an up killed mid-recreate leaves the replacement under its temporary
+ * name beside the old one) the one kept is the current one (config hash
+ * and image), then the one with the canonical name, then a running one,
+ * then the first found. A kept or started container under another name
+ * than its number's canonical one is marked rename when no container
+ * holds that name but one the plan removes of the same service.
  * One-off containers are ignored. A service that shares the namespaces or
  * mounts of a recreated one (network_mode, ipc, pid, uts, cgroup
  * "service:x", volumes_from x) is recreated too, its config naming a

@@ -1025,6 +1025,48 @@ static void warn_api(struct svc *s)
   strvec_clear(&w);
 }
 
+static void on_kept_renamed(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  struct svc *s = c->svc;
+  if (!res->rc) {
+    free(c->name);
+    c->name = c->canon;
+    c->canon = NULL;
+    progress(s, c, "Renamed", 1);
+  } else if (res->rc == ERR_CONFLICT ||
+             (res->rc == ERR_NOTFOUND && c->op == PLAN_START)) {
+    /* the name is held by a container outside the project: keep ours; a
+     * container to start that vanished is made again by the start */
+    const struct svc_hooks *h = s->run->hooks;
+    if (res->rc == ERR_CONFLICT && h && h->warn) {
+      char *t = xasprintf("container '%s' keeps its name: '%s' is in use by "
+                          "another container",
+                          c->name, c->canon);
+      h->warn(s->run->hook_data, t);
+      free(t);
+    }
+    free(c->canon);
+    c->canon = NULL;
+  } else {
+    fail_on(s, c, "renaming", res);
+  }
+  call_done(c);
+}
+
+/* A kept container under a temporary name (an up killed between the
+ * removal of the old container and the rename of its replacement) gets
+ * its number's name back; the plan's removals freed it. Progress tells
+ * "Renamed" under the new name once it is done. */
+static void rename_kept(struct svc *s, struct svc_ctr *c)
+{
+  struct err e = ERR_INIT;
+  issue(s,
+        engine_container_rename(s->run->engine, c->id, c->canon,
+                                on_kept_renamed, c, &e),
+        &e);
+}
+
 static void state_creating(struct svc *s)
 {
   for (size_t i = 0; i < s->nctrs; i++)
@@ -1034,6 +1076,8 @@ static void state_creating(struct svc *s)
     }
   for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
     struct svc_ctr *c = &s->ctrs[i];
+    if (c->canon && c->id)
+      rename_kept(s, c);
     if (c->op != PLAN_CREATE && c->op != PLAN_RECREATE)
       continue;
     if (create_one(s, c))
@@ -1394,6 +1438,9 @@ void svc_run_init(struct svc_run *r, uv_loop_t *loop, struct engine *e,
                    !strcmp(a->container->state, "paused");
     }
     c->restart = opt->goal == SVC_GOAL_UP && a->restart;
+    if (opt->goal == SVC_GOAL_UP && a->rename && a->container &&
+        (c->op == PLAN_KEEP || c->op == PLAN_START))
+      c->canon = create_container_name_new(p, s->service, c->number);
     if (c->op == PLAN_CREATE || c->op == PLAN_RECREATE) {
       free(c->name);
       c->name = create_container_name_new(p, s->service, c->number);
@@ -1499,6 +1546,7 @@ void svc_run_release(struct svc_run *r)
       free(s->ctrs[k].name);
       free(s->ctrs[k].old_id);
       free(s->ctrs[k].tmp_name);
+      free(s->ctrs[k].canon);
       for (size_t j = 0; j < s->ctrs[k].ninherit; j++) {
         free((char *)s->ctrs[k].inherit[j].name);
         free((char *)s->ctrs[k].inherit[j].target);

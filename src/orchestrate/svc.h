@@ -34,7 +34,8 @@ enum svc_state {
                    when stopping) */
   SVC_STOPPING, /* stopping containers: to be removed, replaced, or asked */
   SVC_REMOVING, /* removing containers the plan drops or replaces */
-  SVC_CREATING, /* creating containers, then connecting extra networks */
+  SVC_CREATING, /* creating containers, then connecting extra networks;
+                   renaming kept ones back to their canonical names */
   SVC_STARTING, /* starting created or stopped containers */
   SVC_HEALTH,   /* until every container reports healthy: looked at when
                    the engine's /events tells of a health change or exit,
@@ -92,6 +93,9 @@ struct svc_ctr {
                                      targets owned here) */
   size_t ninherit;
   int restart; /* PLAN_KEEP: restart it when starting (plan_action) */
+  char *canon; /* PLAN_KEEP, PLAN_START marked rename: the canonical name
+                  it is renamed to after the removals (SVC_CREATING); name
+                  becomes it once the engine agreed */
 };
 
 /* What a service must reach before its dependents go on. */
@@ -127,7 +131,8 @@ struct svc_hooks {
   /* a container (kind "Container") changed: status "Creating", "Created",
    * "Starting", "Started", "Stopping", "Stopped", "Removing", "Removed",
    * "Waiting", "Healthy", "Killed", "Paused", "Unpaused", "Restarted",
-   * "Error"; done is 1 when the step finished. */
+   * "Renamed" (a kept container got its canonical name back, told under
+   * that name), "Error"; done is 1 when the step finished. */
   void (*progress)(void *data, const char *name, const char *status, int done);
   /* a container of s was started by this run */
   void (*started)(void *data, struct svc *s, struct svc_ctr *c);

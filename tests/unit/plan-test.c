@@ -6,16 +6,18 @@
 
 static char got[512];
 
-/* "op:service:number" for each action, space-separated. */
+/* "op:service:number" for each action, space-separated; "+rename" after
+ * one marked rename. */
 static const char *show(const struct project *p, const struct plan *pl)
 {
   got[0] = '\0';
   for (size_t i = 0; i < pl->n; i++) {
     const struct plan_action *a = &pl->v[i];
     char one[96];
-    snprintf(one, sizeof(one), "%s%s:%s:%d", i ? " " : "", plan_op_name(a->op),
+    snprintf(one, sizeof(one), "%s%s:%s:%d%s", i ? " " : "",
+             plan_op_name(a->op),
              a->service >= 0 ? p->services[a->service].name : "orphan",
-             a->number);
+             a->number, a->rename ? "+rename" : "");
     strncat(got, one, sizeof(got) - strlen(got) - 1);
   }
   return got;
@@ -32,6 +34,139 @@ static const char *run(const struct project *p, const struct plan_want *w,
     *norphans = pl.norphans;
   plan_release(&pl);
   return got;
+}
+
+/* The id of the container of the first action op on replica n of service
+ * si, or "-". */
+static const char *acted(const struct plan *pl, enum plan_op op, long si, int n)
+{
+  for (size_t i = 0; i < pl->n; i++)
+    if (pl->v[i].op == op && pl->v[i].service == si && pl->v[i].number == n)
+      return pl->v[i].container ? pl->v[i].container->id : "-";
+  return "-";
+}
+
+/* What an up killed in the middle of a recreate leaves: the replacement
+ * under its temporary name "<12 hex of the old id>_<name>", with or
+ * without the old container beside it. */
+static void test_killed_swap(void)
+{
+  struct service svc[] = {{.name = "db"}, {.name = "web"}};
+  struct project p = {.name = "blog", .services = svc, .nservices = 2};
+  struct plan_want w[] = {{1, 1, "h1", NULL}, {1, 2, "h2", "img2"}};
+  struct plan pl = PLAN_INIT;
+
+  /* (b) the old one removed, the rename not done */
+  struct plan_container only[] = {
+      {"new", "0123456789ab_blog-db-1", "db", 1, "h1", NULL, "created", 0},
+      {"w1", "blog-web-1", "web", 1, "h2", "img2", "running", 0},
+      {"w2", "blog-web-2", "web", 2, "h2", "img2", "running", 0},
+  };
+  is_str(run(&p, w, only, 3, 0, NULL),
+         "start:db:1+rename keep:web:1 keep:web:2",
+         "(b) the replacement under its temporary name: started, renamed");
+  only[0].state = "running";
+  is_str(run(&p, w, only, 3, 0, NULL), "keep:db:1+rename keep:web:1 keep:web:2",
+         "(b) running under its temporary name: kept, renamed");
+  is_str(run(&p, w, only, 3, PLAN_NO_RECREATE, NULL),
+         "keep:db:1+rename keep:web:1 keep:web:2",
+         "(b) --no-recreate renames too");
+  only[0].config_hash = "h0";
+  is_str(run(&p, w, only, 3, 0, NULL), "recreate:db:1 keep:web:1 keep:web:2",
+         "(b) changed since: recreated (the swap names the replacement)");
+  only[0].config_hash = "h1";
+
+  /* (a) both there: the old one (running or stopped, old config) and the
+   * replacement (created, current config), in either order */
+  struct plan_container both[] = {
+      {"0123456789abcdef", "blog-db-1", "db", 1, "h0", NULL, "running", 0},
+      {"new", "0123456789ab_blog-db-1", "db", 1, "h1", NULL, "created", 0},
+  };
+  struct plan_container both_rev[] = {both[1], both[0]};
+  w[1].selected = 0;
+  is_str(run(&p, w, both, 2, 0, NULL), "start:db:1+rename remove:db:1",
+         "(a) one kept, the other removed, the kept one renamed");
+  plan_make(&p, w, both, 2, 0, &pl);
+  is_str(acted(&pl, PLAN_START, 0, 1), "new", "(a) the current one is kept");
+  is_str(acted(&pl, PLAN_REMOVE, 0, 1), "0123456789abcdef",
+         "(a) the old one is removed");
+  plan_release(&pl);
+  plan_make(&p, w, both_rev, 2, 0, &pl);
+  is_str(show(&p, &pl), "start:db:1+rename remove:db:1",
+         "(a) listed the other way round: the same plan");
+  is_str(acted(&pl, PLAN_START, 0, 1), "new",
+         "(a) listed the other way round: the current one is kept");
+  plan_release(&pl);
+  both[0].state = "exited";
+  plan_make(&p, w, both, 2, 0, &pl);
+  is_str(acted(&pl, PLAN_START, 0, 1), "new",
+         "(a) the old one stopped: the current one is kept");
+  plan_release(&pl);
+
+  /* (a) as a killed --force-recreate leaves it: both current, the
+   * canonical one stays */
+  both[0].config_hash = "h1";
+  both[0].state = "running";
+  both[1].config_hash = "h1";
+  both_rev[0] = both[1];
+  both_rev[1] = both[0];
+  plan_make(&p, w, both_rev, 2, 0, &pl);
+  is_str(show(&p, &pl), "keep:db:1 remove:db:1",
+         "(a) both current: one kept as it is, no rename");
+  is_str(acted(&pl, PLAN_KEEP, 0, 1), "0123456789abcdef",
+         "(a) both current: the one with the canonical name is kept");
+  plan_release(&pl);
+  /* changed again since: both old, the canonical one is recreated */
+  both[0].config_hash = "h0";
+  both[1].config_hash = "h0";
+  both_rev[0] = both[1];
+  both_rev[1] = both[0];
+  plan_make(&p, w, both_rev, 2, 0, &pl);
+  is_str(show(&p, &pl), "recreate:db:1 remove:db:1",
+         "(a) both outdated: one recreated, the other removed");
+  is_str(acted(&pl, PLAN_RECREATE, 0, 1), "0123456789abcdef",
+         "(a) both outdated: the canonical one is the one recreated");
+  plan_release(&pl);
+  /* an image changed counts as outdated as a hash does */
+  w[0].image_id = "img-new";
+  both[0].config_hash = "h1";
+  both[0].image_id = "img-old";
+  both[1].config_hash = "h1";
+  both[1].image_id = "img-new";
+  plan_make(&p, w, both, 2, 0, &pl);
+  is_str(acted(&pl, PLAN_START, 0, 1), "new",
+         "(a) the one on the current image is kept");
+  plan_release(&pl);
+  w[0].image_id = NULL;
+  w[1].selected = 1;
+
+  /* a name held by a container that stays is not taken from it */
+  struct plan_container held[] = {
+      {"x1", "blog-web-x", "web", 1, "h2", "img2", "running", 0},
+      {"x2", "blog-web-1", "web", 2, "h2", "img2", "running", 0},
+  };
+  w[0].selected = 0;
+  is_str(run(&p, w, held, 2, 0, NULL), "keep:web:1 keep:web:2+rename",
+         "a canonical name another kept container holds: not renamed to");
+  /* a one-off holds its name too (it is not the plan's) */
+  struct plan_container other[] = {
+      {"x1", "0123456789ab_blog-web-1", "web", 1, "h2", "img2", "running", 0},
+      {"r1", "blog-web-1", "web", 1, "h2", "img2", "running", 1},
+  };
+  w[1].scale = 1;
+  is_str(run(&p, w, other, 2, 0, NULL), "keep:web:1",
+         "a canonical name a one-off holds: not renamed to");
+  /* an orphan removed with --remove-orphans goes at another time: the
+   * rename waits for the next up */
+  struct plan_container orphan[] = {
+      {"x1", "0123456789ab_blog-web-1", "web", 1, "h2", "img2", "running", 0},
+      {"o1", "blog-web-1", "gone", 1, "h", NULL, "running", 0},
+  };
+  is_str(run(&p, w, orphan, 2, PLAN_REMOVE_ORPHANS, NULL),
+         "keep:web:1 remove:orphan:1",
+         "a canonical name an orphan to remove holds: not renamed to yet");
+  w[1].scale = 2;
+  w[0].selected = 1;
 }
 
 int main(void)
@@ -222,5 +357,7 @@ int main(void)
      "x started again: r restarted too");
   ok(pl.v[1].op == PLAN_KEEP, "x started again: n is not recreated");
   plan_release(&pl);
+
+  test_killed_swap();
   return tap_done();
 }

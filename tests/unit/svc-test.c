@@ -71,6 +71,7 @@ struct outcome {
   struct err err; /* svc_run_result's */
   char *events;   /* "name status\n" from the progress hook */
   char *started;  /* "name\n" from the started hook */
+  char *warned;   /* "text\n" from the warn hook */
   char *log;      /* the requests, "METHOD path\n" */
   int nsvcs;
   enum svc_state state[8];
@@ -80,6 +81,7 @@ struct outcome {
 struct rec {
   struct buf events;
   struct buf started;
+  struct buf warned;
 };
 
 static void on_progress(void *data, const char *name, const char *status,
@@ -95,7 +97,14 @@ static void on_started(void *data, struct svc *s, struct svc_ctr *c)
   buf_addf(&r->started, "%s\n", c->name);
 }
 
-static const struct svc_hooks hooks = {on_progress, on_started};
+static void on_warn(void *data, const char *text)
+{
+  struct rec *r = data;
+  buf_addf(&r->warned, "%s\n", text);
+}
+
+static const struct svc_hooks hooks = {
+    .progress = on_progress, .started = on_started, .warn = on_warn};
 
 static char *take(struct buf *b)
 {
@@ -141,7 +150,7 @@ static void run(const struct project *p, const struct plan_container *have,
   struct engine *e = NULL;
   if (fake_engine_client(fe, &loop, "1.41", &e, NULL))
     abort();
-  struct rec rec = {BUF_INIT, BUF_INIT};
+  struct rec rec = {BUF_INIT, BUF_INIT, BUF_INIT};
   struct svc_run r;
   svc_run_init(&r, &loop, e, p, NULL, &plan, opt, &hooks, &rec);
   svc_run_start(&r);
@@ -162,6 +171,7 @@ static void run(const struct project *p, const struct plan_container *have,
   uv_run(&loop, UV_RUN_DEFAULT);
   o->events = take(&rec.events);
   o->started = take(&rec.started);
+  o->warned = take(&rec.warned);
   o->log = drop_events(fake_engine_log(fe, NULL, NULL));
   is_int(fake_engine_unmatched(fe), 0, "no request outside the script");
 }
@@ -171,6 +181,7 @@ static void outcome_release(struct outcome *o)
   err_release(&o->err);
   free(o->events);
   free(o->started);
+  free(o->warned);
   free(o->log);
   for (int i = 0; i < 8; i++)
     free(o->svc_err[i]);
@@ -839,6 +850,111 @@ static void test_recreate(void)
   project_free(p);
 }
 
+/* What an up killed in the middle of a recreate left: the replacement
+ * under its temporary name, alone (b) or beside the old container (a).
+ * The next up ends with one container under the canonical name. */
+static void test_killed_swap(void)
+{
+  struct project *p = load("services:\n  a:\n    image: busybox\n");
+  struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
+  struct outcome o;
+
+  /* (b) running under the temporary name: renamed, nothing else */
+  struct plan_container b[] = {
+      {"new", "0123456789ab_p-a-1", "a", 1, "h", NULL, "running", 0},
+  };
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/new/rename?name=p-a-1", 204, NULL);
+  run(p, b, 1, &opt, &o);
+  is_int(o.rc, 0, "(b) running: success");
+  is_str(o.log, "POST /containers/new/rename?name=p-a-1\n",
+         "(b) running: one rename by id to the canonical name");
+  is_str(o.events, "p-a-1 Renamed\n", "(b) running: progress under the name");
+  outcome_release(&o);
+
+  /* (b) created, never started: renamed, then started by its new name */
+  b[0].state = "created";
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/new/rename?name=p-a-1", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/p-a-1/start", 204, NULL);
+  run(p, b, 1, &opt, &o);
+  is_int(o.rc, 0, "(b) created: success");
+  is_str(o.log,
+         "POST /containers/new/rename?name=p-a-1\n"
+         "POST /containers/p-a-1/start\n",
+         "(b) created: renamed, then started under the canonical name");
+  is_str(o.started, "p-a-1\n", "(b) created: started as p-a-1");
+  outcome_release(&o);
+
+  /* (b) the name is held outside the project: the container keeps its
+   * temporary name, with a warning, and the service comes up */
+  script_reset();
+  fake_engine_reply(
+      fe, "POST", "/containers/new/rename?name=p-a-1", 409,
+      "{\"message\":\"Conflict. The container name \\\"/p-a-1\\\" "
+      "is already in use\"}");
+  fake_engine_reply(fe, "POST", "/containers/0123456789ab_p-a-1/start", 204,
+                    NULL);
+  run(p, b, 1, &opt, &o);
+  is_int(o.rc, 0, "(b) name held elsewhere: the up still succeeds");
+  is_str(o.log,
+         "POST /containers/new/rename?name=p-a-1\n"
+         "POST /containers/0123456789ab_p-a-1/start\n",
+         "(b) name held elsewhere: started under the name it has");
+  ok(strstr(o.warned, "'0123456789ab_p-a-1' keeps its name: 'p-a-1' is in "
+                      "use") != NULL,
+     "(b) name held elsewhere: warned (%s)", flat(o.warned));
+  outcome_release(&o);
+
+  /* (b) a rename the engine refuses otherwise fails the service */
+  b[0].state = "running";
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/new/rename*", 500,
+                    "{\"message\":\"engine broke\"}");
+  run(p, b, 1, &opt, &o);
+  ok(o.rc != 0, "(b) failed rename: the run fails");
+  ok(o.svc_err[0] && strstr(o.svc_err[0], "renaming container "
+                                          "'0123456789ab_p-a-1': engine broke"),
+     "(b) failed rename: said what was done (%s)",
+     o.svc_err[0] ? o.svc_err[0] : "");
+  outcome_release(&o);
+
+  /* (a) the old one (old config, running, canonical name) and the
+   * replacement (current config, created): the old one stopped and
+   * removed first, then the replacement renamed and started */
+  struct plan_container a[] = {
+      {"new", "0123456789ab_p-a-1", "a", 1, "h", NULL, "created", 0},
+      {"0123456789abcdef", "p-a-1", "a", 1, "old", NULL, "running", 0},
+  };
+  script_reset();
+  fake_engine_reply(fe, "POST", "/containers/p-a-1/stop", 204, NULL);
+  fake_engine_reply(fe, "DELETE", "/containers/0123456789abcdef", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/new/rename?name=p-a-1", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/p-a-1/start", 204, NULL);
+  run(p, a, 2, &opt, &o);
+  is_int(o.rc, 0, "(a): success");
+  is_str(o.log,
+         "POST /containers/p-a-1/stop\n"
+         "DELETE /containers/0123456789abcdef?force=1\n"
+         "POST /containers/new/rename?name=p-a-1\n"
+         "POST /containers/p-a-1/start\n",
+         "(a): old stopped and removed, then the current one renamed and "
+         "started");
+  is_int((int)fake_engine_count(fe, "POST", "/containers/create"), 0,
+         "(a): nothing created");
+  outcome_release(&o);
+
+  /* a converged up sends nothing about names */
+  struct plan_container done[] = {
+      {"new", "p-a-1", "a", 1, "h", NULL, "running", 0},
+  };
+  script_reset();
+  run(p, done, 1, &opt, &o);
+  is_str(o.log, "", "canonical names: no rename");
+  outcome_release(&o);
+  project_free(p);
+}
+
 /* A service in x's network namespace and one with x's volumes are
  * recreated with x; a restart: true dependent is restarted. */
 static void test_recreate_dependents(void)
@@ -1240,6 +1356,7 @@ int main(void)
   test_down_reverse();
   test_recreate();
   test_recreate_dependents();
+  test_killed_swap();
   test_extra_network();
   test_slow_answer();
   test_wait_completed();
