@@ -159,10 +159,11 @@ check_eq "the changed stack converges" "$rc" 0
 check_eq "the services of the changed image were updated" \
   "$(echo "$out" | grep -c 'Service .* Updated')" 3
 # per task: slot, image, created and last change (running, or shut down)
-# in ms
+# in ms (printf: mawk prints a number this large as 1.79623e+12)
 docker service ps -q "${NS}_web" | xargs docker inspect --format \
   '{{.Slot}} {{.Spec.ContainerSpec.Image}} {{.CreatedAt.UnixNano}} {{.Status.Timestamp.UnixNano}}' |
-  awk '{print $1, ($2 ~ /:v2@/ ? "new" : "old"), int($3 / 1e6), int($4 / 1e6)}' |
+  awk '{printf "%s %s %.0f %.0f\n", $1, ($2 ~ /:v2@/ ? "new" : "old"),
+    int($3 / 1e6), int($4 / 1e6)}' |
   sort -k3n >tasks.txt
 # stop-first: a slot's old task stopped before its new one ran
 order=$(awk '$2 == "old" {stop[$1] = $4} $2 == "new" {run[$1] = $4}
