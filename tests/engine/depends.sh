@@ -58,35 +58,49 @@ check_eq "up -d: exit 0" "$rc" 0
 check_eq "app runs" "$(inspect app '{{.State.Running}}')" true
 # released by the engine's health event, not a poll: from db's
 # health_status event (the engine's clock) to the run moving on to app
-# (the trace's wall clock), well under the 500 ms of a poll
+# (the trace's wall clock). The reference, from the same run and the same
+# engine: how long db's health checks took (an exec of `test -f` in the
+# container, End - Start in its health log). Passing the event on and one
+# look at db take less than such an exec; a poll (every 500 ms, or 2 s
+# while the events stream is open) comes up to its whole period late.
 healthy_ns=$(docker events --since "$t0" --until "$(($(date +%s) + 1))" \
   --filter "label=com.docker.compose.project=$T_PROJECT" \
   --filter event=health_status --format '{{.TimeNano}} {{.Action}}' |
   grep -m1 'health_status: healthy' | cut -d' ' -f1)
 moved_ns=$(grep -m1 'svc app: idle' trace.txt | awk '{print $2}' | tr -d .)
-if [ -n "$healthy_ns" ] && [ -n "$moved_ns" ]; then
+# the median of db's health checks so far, in ms
+check_ms=$(docker inspect "$T_PROJECT-db-1" 2>/dev/null | python3 -c '
+import datetime, json, statistics, sys
+def ns(t):
+    base, frac = (t.rstrip("Z").split(".") + ["0"])[:2]
+    d = datetime.datetime.strptime(base[:19], "%Y-%m-%dT%H:%M:%S")
+    s = int(d.replace(tzinfo=datetime.timezone.utc).timestamp())
+    return s * 10**9 + int(frac.rstrip("Z")[:9].ljust(9, "0"))
+log = json.load(sys.stdin)[0]["State"]["Health"]["Log"]
+print(int(statistics.median((ns(e["End"]) - ns(e["Start"])) // 10**6
+                            for e in log)))')
+if [ -n "$healthy_ns" ] && [ -n "$moved_ns" ] && [ -n "$check_ms" ]; then
   delay=$(((moved_ns - healthy_ns) / 1000000))
-  echo "# db healthy -> app goes: $delay ms"
-  if [ $delay -ge 0 ] && [ $delay -lt 300 ]; then
-    t_ok "app goes within 300 ms of db's health event ($delay ms)"
+  echo "# db healthy -> app goes: $delay ms; db's health check takes $check_ms ms (median)"
+  if [ $delay -ge 0 ] && [ $delay -lt $((2 * check_ms)) ]; then
+    t_ok "app goes within twice a health check's time of db's health event ($delay ms, $check_ms ms)"
   else
-    t_fail "app goes within 300 ms of db's health event" "$delay ms"
+    t_fail "app goes within twice a health check's time of db's health event" \
+      "$delay ms, a health check $check_ms ms"
   fi
 else
-  t_fail "the health event and the trace tell the times" \
-    "event '$healthy_ns', trace '$moved_ns'"
+  t_fail "the health event, the trace and the health log tell the times" \
+    "event '$healthy_ns', trace '$moved_ns', check '$check_ms'"
 fi
-healthy_at=$(docker inspect "$T_PROJECT-db-1" 2>/dev/null | python3 -c '
-import json, sys
-log = json.load(sys.stdin)[0]["State"]["Health"]["Log"]
-print(min(e["End"] for e in log if e["ExitCode"] == 0))')
+# (the engine's event, not the health log: the log keeps the last five
+# checks, and on a loaded machine the first passing one may be gone)
 app_at=$(inspect app '{{.State.StartedAt}}')
 init_done=$(inspect init '{{.State.FinishedAt}}')
-if [ -n "$healthy_at" ] && [ "$(ns "$app_at")" -gt "$(ns "$healthy_at")" ]; then
+if [ -n "$healthy_ns" ] && [ "$(ns "$app_at")" -gt "$healthy_ns" ]; then
   t_ok "app started after db's first passing healthcheck"
 else
   t_fail "app started after db's first passing healthcheck" \
-    "app started $app_at, db healthy $healthy_at"
+    "app started $app_at, db healthy at $healthy_ns ns"
 fi
 if [ "$(ns "$app_at")" -gt "$(ns "$init_done")" ]; then
   t_ok "app started after init exited"

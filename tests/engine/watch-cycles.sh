@@ -43,9 +43,13 @@ p90=$(field 'd["p90_ms"]')
 floor=$(field 'd.get("floor_median_ms", "")')
 echo "# save -> in the container: median $median ms, p90 $p90 ms (the engine's upload alone: median ${floor:-?} ms)"
 # the settle and our own work on top of the engine's upload stay small;
-# the upload itself is the machine's
-check "the median is within 100 ms of the engine's upload" \
-  awk -v m="${median:-99999}" -v f="${floor:-0}" 'BEGIN { exit !(m - f < 100) }'
+# the upload itself is the machine's: set against it (timed after each
+# save, in this run, under the same load), what wcompose adds is less than
+# the upload itself (the sync channel is well under the upload alone; a
+# sync that waited for compose's 500 ms quiet would be over twice it on a
+# quiet machine, where the upload takes 100-150 ms)
+check "the median is under twice the engine's upload alone" \
+  awk -v m="${median:-99999}" -v f="${floor:-0}" 'BEGIN { exit !(m < 2 * f) }'
 check_eq "one sync per save (2 warm-up, 20, 1000)" "$(field 'd["syncs"]')" 1022
 
 rss0=$(field 'd["probes"][0]["rss_kb"]')

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -25,10 +26,18 @@
 
 static uv_loop_t loop;
 
+/* The loop's timer lets the slow part go at its GO_TICKth tick (a gate of
+ * the scripted engine, or the slow TCP's accept): the answer can come only
+ * if the loop ran meanwhile, whatever the machine's load. */
+#define GO_TICK 10
+
 struct seen {
   int ready, done, rc;
   int ticks, ticks_at_ready;
   uint64_t ready_at, last_tick, max_gap; /* ms */
+  struct fake_engine *fe;                /* open gate at GO_TICK, or */
+  const char *gate;
+  atomic_int *release; /* set it at GO_TICK */
   struct buf out;
   char msg[512];
 };
@@ -46,6 +55,10 @@ static void on_tick(uv_timer_t *t)
     s->max_gap = now - s->last_tick;
   s->last_tick = now;
   s->ticks++;
+  if (s->ticks == GO_TICK && s->gate)
+    fake_engine_open(s->fe, s->gate);
+  if (s->ticks == GO_TICK && s->release)
+    atomic_store(s->release, 1);
 }
 
 static int on_out(void *ctx, enum stream_kind kind, const char *data, size_t n)
@@ -72,6 +85,18 @@ static void on_done(void *ctx, int rc, const struct err *err)
   snprintf(s->msg, sizeof(s->msg), "%s", err && err->text ? err->text : "");
 }
 
+/* Whether the first request for path waited at its gate until the gate
+ * gave up (no tick opened it). */
+static int gate_timed_out(struct fake_engine *fe, const char *path)
+{
+  struct fake_request r;
+  if (fake_engine_get(fe, fake_engine_find(fe, "POST", path, 0), &r))
+    return 1;
+  int t = r.gate_timeout;
+  fake_request_release(&r);
+  return t;
+}
+
 static void test_async_handshake(void)
 {
   uv_loop_init(&loop);
@@ -82,7 +107,7 @@ static void test_async_handshake(void)
                            .status = 101,
                            .type = "application/vnd.docker.raw-stream",
                            .headers = "Upgrade: tcp\r\n",
-                           .delay_ms = 600,
+                           .gate = "go101",
                            .raw = 1,
                            .pieces = hi,
                            .npieces = 1};
@@ -92,13 +117,15 @@ static void test_async_handshake(void)
                                           .status = 404,
                                           .type = "text/plain",
                                           .body = "No such container: c2\n",
-                                          .delay_ms = 300});
+                                          .gate = "go404"});
   struct engine *e = NULL;
   struct err err = ERR_INIT;
   fake_engine_client(fe, &loop, "1.41", &e, &err);
 
   struct seen s;
   memset(&s, 0, sizeof(s));
+  s.fe = fe;
+  s.gate = "go101";
   uv_timer_t tick;
   uv_timer_init(&loop, &tick);
   tick.data = &s;
@@ -109,17 +136,22 @@ static void test_async_handshake(void)
                               &a, &err);
   uint64_t took = now_ms() - t0;
   is_int(rc, 0, "slow 101: open returns 0");
-  ok(took < 300, "slow 101: open returns before the answer (%llu ms)",
+  /* the answer is held until the loop's GO_TICKth tick: an open that
+   * waited for it would have waited until the gate gave up */
+  ok(!s.ready && !s.done,
+     "slow 101: open returns before the answer, nothing called back yet "
+     "(%llu ms)",
      (unsigned long long)took);
-  ok(!s.ready && !s.done, "slow 101: nothing called back yet");
   /* stdin before the answer waits in the attach */
   ok(engine_attach_write(a, "x", 1) == 1, "stdin held before the 101");
   while (!s.done)
     uv_run(&loop, UV_RUN_ONCE);
   is_int(s.ready, 1, "slow 101: ready once");
-  ok(s.ticks_at_ready >= 10,
-     "slow 101: the loop ran other work meanwhile (%d ticks of 20 ms)",
-     s.ticks_at_ready);
+  ok(s.ticks_at_ready >= GO_TICK &&
+         !gate_timed_out(fe, "/containers/c1/attach"),
+     "slow 101: the loop ran other work meanwhile and let the answer go "
+     "(%d ticks of 20 ms in %llu ms)",
+     s.ticks_at_ready, (unsigned long long)(s.ready_at - t0));
   is_int(s.done, 1, "slow 101: done once");
   is_int(s.rc, 0, "slow 101: the stream ended cleanly");
   is_str(s.out.data, "hi\n", "slow 101: the output after it");
@@ -127,6 +159,8 @@ static void test_async_handshake(void)
   buf_release(&s.out);
 
   memset(&s, 0, sizeof(s));
+  s.fe = fe;
+  s.gate = "go404";
   tick.data = &s;
   rc = engine_attach_open(e, "c2", 0, on_out, on_ready, on_done, NULL, &s, &a,
                           &err);
@@ -138,13 +172,20 @@ static void test_async_handshake(void)
   is_str(s.msg,
          "attaching to container 'c2': No such container: c2 (engine: 404)\n",
          "refused: the engine's message");
-  ok(s.ticks >= 5, "refused: the loop ran meanwhile (%d ticks)", s.ticks);
+  ok(s.ticks >= GO_TICK && !gate_timed_out(fe, "/containers/c2/attach"),
+     "refused: the loop ran meanwhile and let the answer go (%d ticks)",
+     s.ticks);
   engine_attach_free(a);
 
   /* hanging up before the answer: no callback, nothing leaks */
+  /* (c3's answer is held by a gate nobody opens) */
   memset(&s, 0, sizeof(s));
   tick.data = &s;
-  rc = engine_attach_open(e, "c1", 0, on_out, on_ready, on_done, NULL, &s, &a,
+  struct fake_rule held = slow;
+  held.pattern = "/containers/c3/attach";
+  held.gate = "never";
+  fake_engine_add(fe, &held);
+  rc = engine_attach_open(e, "c3", 0, on_out, on_ready, on_done, NULL, &s, &a,
                           &err);
   is_int(rc, 0, "hang up early: open returns 0");
   engine_attach_free(a);
@@ -164,16 +205,20 @@ static void test_async_handshake(void)
  * taken by a filler connection: the kernel drops the client's SYN, and the
  * client's TCP sends it again only after its first retransmission timeout
  * (1 s on Linux). Once that SYN was dropped (the kernel's count of listen
- * overflows went up) and delay_ms passed, the thread accepts the filler,
+ * overflows went up) and the test's loop set release (its GO_TICKth tick;
+ * the thread gives up waiting after 10 s), the thread accepts the filler,
  * so the second SYN gets in; then it relays the connection to the
  * scripted engine's unix socket. Connecting takes about a second, in the
- * kernel: any code that waits for it blocks that long. */
+ * kernel, and cannot end before the loop ran: code that waits for it
+ * without running the loop waits until the thread gives up. */
 struct slow_tcp {
   int lfd, filler;
   long overflows; /* TcpExt ListenOverflows before the client came */
   int port;
   const char *unix_path;
-  int delay_ms;
+  atomic_int release;      /* set by the loop */
+  atomic_int filler_taken; /* the client's SYN may get in from then on */
+  atomic_int gave_up;      /* taken without release */
   pthread_t thread;
 };
 
@@ -240,13 +285,15 @@ static long listen_overflows(void)
 static void *slow_tcp_main(void *arg)
 {
   struct slow_tcp *st = arg;
-  struct timespec d = {st->delay_ms / 1000, (st->delay_ms % 1000) * 1000000L};
-  nanosleep(&d, NULL); /* the client's first SYN is dropped meanwhile */
-  uint64_t end = now_ms() + 5000;
+  /* the client's first SYN is dropped meanwhile */
+  uint64_t end = now_ms() + 10000;
   struct timespec step = {0, 10000000L};
-  while (st->overflows >= 0 && listen_overflows() <= st->overflows &&
+  while ((!atomic_load(&st->release) ||
+          (st->overflows >= 0 && listen_overflows() <= st->overflows)) &&
          now_ms() < end)
     nanosleep(&step, NULL);
+  atomic_store(&st->gave_up, !atomic_load(&st->release));
+  atomic_store(&st->filler_taken, 1);
   int f = accept(st->lfd, NULL, NULL);
   if (f >= 0)
     close(f);
@@ -266,12 +313,13 @@ static void *slow_tcp_main(void *arg)
   return NULL;
 }
 
-static void slow_tcp_start(struct slow_tcp *st, const char *unix_path,
-                           int delay_ms)
+static void slow_tcp_start(struct slow_tcp *st, const char *unix_path)
 {
   memset(st, 0, sizeof(*st));
   st->unix_path = unix_path;
-  st->delay_ms = delay_ms;
+  atomic_init(&st->release, 0);
+  atomic_init(&st->filler_taken, 0);
+  atomic_init(&st->gave_up, 0);
   st->lfd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in sa = {.sin_family = AF_INET,
                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -316,7 +364,7 @@ static void test_slow_connect(void)
                                           .pieces = hi,
                                           .npieces = 1});
   struct slow_tcp st;
-  slow_tcp_start(&st, fake_engine_socket(fe), 300);
+  slow_tcp_start(&st, fake_engine_socket(fe));
   char url[64];
   snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", st.port);
   struct err err = ERR_INIT;
@@ -334,6 +382,7 @@ static void test_slow_connect(void)
 
   struct seen s;
   memset(&s, 0, sizeof(s));
+  s.release = &st.release;
   uv_timer_t tick;
   uv_timer_init(&loop, &tick);
   tick.data = &s;
@@ -344,8 +393,11 @@ static void test_slow_connect(void)
   rc = engine_attach_open(e, "c1", 0, on_out, on_ready, on_done, NULL, &s, &a,
                           &err);
   uint64_t took = now_ms() - t0;
+  int taken = atomic_load(&st.filler_taken);
   is_int(rc, 0, "slow connect: open returns 0");
-  ok(took < 200, "slow connect: open returns at once (%llu ms)",
+  ok(!taken,
+     "slow connect: open returns before the connection can be made "
+     "(%llu ms)",
      (unsigned long long)took);
   ok(!s.ready && !s.done, "slow connect: nothing called back yet");
   while (!s.done)
@@ -354,12 +406,12 @@ static void test_slow_connect(void)
   /* the setup is what makes this test: the connect must have been slow */
   ok(ready_after >= 700, "slow connect: connecting took its time (%llu ms)",
      (unsigned long long)ready_after);
-  ok(s.ticks_at_ready >= (int)(ready_after / 20) / 3,
-     "slow connect: the loop ran meanwhile (%d ticks of 20 ms in %llu ms)",
-     s.ticks_at_ready, (unsigned long long)ready_after);
-  ok(s.max_gap < 500,
-     "slow connect: the loop never stood still (longest "
-     "gap between ticks %llu ms)",
+  /* the connection could be made only once the loop let it go, and it was
+   * then still on its way (the SYN waits for its retransmission) */
+  ok(s.ticks_at_ready > GO_TICK && !atomic_load(&st.gave_up),
+     "slow connect: the loop ran meanwhile and let the connection go (%d "
+     "ticks of 20 ms in %llu ms, longest gap between ticks %llu ms)",
+     s.ticks_at_ready, (unsigned long long)ready_after,
      (unsigned long long)s.max_gap);
   is_int(s.ready, 1, "slow connect: ready once");
   is_int(s.rc, 0, "slow connect: the stream ended cleanly");
