@@ -3,6 +3,7 @@
 #include "orchestrate/resources.h"
 #include "orchestrate/create.h"
 #include "orchestrate/labels.h"
+#include "util/strvec.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -403,14 +404,90 @@ int resources_ensure_start(struct session *s, const unsigned char *selected,
 }
 
 /* After the walk: each network this run used is the only one of its name
- * (a killed `up`'s create the engine finished late is removed). */
+ * (a killed `up`'s create the engine finished late is removed), and a
+ * replacement a killed `up` made late is removed: a container named as a
+ * recreate names its replacement, `<12 hex of the old ID>_<name>`, never
+ * started, whose old container no longer exists (so no swap can finish
+ * it). */
 struct final_sweep {
   struct session_op op;
   const unsigned char *sel;
   size_t i;
+  struct strvec strays; /* IDs of such replacements */
+  size_t next;
 };
 
+static void final_free(void *self)
+{
+  struct final_sweep *f = self;
+  strvec_clear(&f->strays);
+  free(f);
+}
+
 static void final_next(struct final_sweep *f);
+static void strays_next(struct final_sweep *f);
+
+static int is_hex12(const char *n)
+{
+  for (int i = 0; i < 12; i++)
+    if (!n[i] || !strchr("0123456789abcdef", n[i]))
+      return 0;
+  return n[12] == '_';
+}
+
+static void on_stray_removed(void *ctx, struct engine_result *res)
+{
+  (void)res; /* gone, or taken up meanwhile: either way not ours to fail */
+  strays_next(ctx);
+}
+
+static void strays_next(struct final_sweep *f)
+{
+  struct session *s = f->op.s;
+  while (f->next < f->strays.n) {
+    struct err e = ERR_INIT;
+    int rc = engine_container_remove(s->engine, f->strays.v[f->next++],
+                                     ENGINE_RM_FORCE, on_stray_removed, f, &e);
+    err_release(&e);
+    if (!rc)
+      return;
+  }
+  session_op_finish(&f->op, 0);
+}
+
+static void on_containers_listed(void *ctx, struct engine_result *res)
+{
+  struct final_sweep *f = ctx;
+  const struct engine_container_list *l = res->rc ? NULL : res->containers;
+  for (size_t i = 0; l && i < l->n; i++) {
+    const struct engine_container_summary *c = &l->v[i];
+    if (!c->name || !is_hex12(c->name) || !c->state ||
+        strcmp(c->state, "created"))
+      continue;
+    int old_there = 0;
+    for (size_t k = 0; k < l->n && !old_there; k++)
+      old_there = k != i && l->v[k].id && !strncmp(l->v[k].id, c->name, 12);
+    if (!old_there)
+      strvec_push(&f->strays, c->id);
+  }
+  strays_next(f);
+}
+
+static void strays_start(struct final_sweep *f)
+{
+  struct session *s = f->op.s;
+  struct engine_filters flt = ENGINE_FILTERS_INIT;
+  char *label = xasprintf("%s=%s", LABELS_PROJECT, s->project->name);
+  engine_filters_add(&flt, "label", label);
+  free(label);
+  struct err e = ERR_INIT;
+  int rc = engine_container_list_typed(s->engine, &flt, 1, on_containers_listed,
+                                       f, &e);
+  engine_filters_release(&flt);
+  err_release(&e);
+  if (rc)
+    session_op_finish(&f->op, 0);
+}
 
 static void on_final_swept(void *arg, int rc, const char *kept)
 {
@@ -434,14 +511,15 @@ static void final_next(struct final_sweep *f)
                                        s->network_ids[f->i], on_final_swept, f))
       return;
   }
-  session_op_finish(&f->op, 0);
+  strays_start(f);
 }
 
 int resources_sweep_start(struct session *s, const unsigned char *selected,
                           session_done_cb done, void *arg)
 {
   struct final_sweep *f = xcalloc(1, sizeof(*f));
-  session_op_init(&f->op, s, done, arg, free, f);
+  session_op_init(&f->op, s, done, arg, final_free, f);
+  f->strays = (struct strvec)STRVEC_INIT;
   f->sel = selected ? selected : s->selected;
   final_next(f);
   return 0;

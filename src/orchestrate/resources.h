@@ -17,7 +17,9 @@ int resources_ensure_start(struct session *s, const unsigned char *selected,
                            session_done_cb done, void *arg);
 int resources_ensure(struct session *s);
 /* After the containers are up: remove other networks of the names this
- * session's networks have (labelled with the project; one in use is left).
+ * session's networks have (labelled with the project; one in use is left),
+ * and replacements a killed `up` left that no swap can finish (named
+ * `<12 hex>_<name>`, never started, their old container gone).
  * Asynchronous as resources_ensure_start; never fails. */
 int resources_sweep_start(struct session *s, const unsigned char *selected,
                           session_done_cb done, void *arg);

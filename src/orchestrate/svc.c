@@ -448,10 +448,29 @@ static void on_anon_removed(void *ctx, struct engine_result *res)
   call_done(ctx);
 }
 
+static void retry_later(struct svc *s);
+#define CONFLICT_RETRY_MS 100
+#define CONFLICT_RETRIES 100 /* 10 s for the other create to land */
+
+/* The engine's 409 that means another actor (a killed up whose request the
+ * engine still carries out) is removing the container: it goes soon. */
+static int removal_under_way(const struct engine_result *res)
+{
+  return res->rc == ERR_CONFLICT && res->err && res->err->text &&
+         (strstr(res->err->text, "already in progress") ||
+          strstr(res->err->text, "marked for removal"));
+}
+
 static void on_removed(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
+  if (removal_under_way(res) && c->remove_tries++ < CONFLICT_RETRIES) {
+    /* ask again until it is gone (404), so its name is free after */
+    c->remove_wait = 1;
+    retry_later(s);
+    return;
+  }
   if (res->rc && res->rc != ERR_NOTFOUND) {
     fail(s, res);
   } else {
@@ -477,11 +496,11 @@ static void on_connected(void *ctx, struct engine_result *res)
   call_done(c);
 }
 
-#define CONFLICT_RETRY_MS 100
-#define CONFLICT_RETRIES 100 /* 10 s for the other create to land */
-
 static void on_conflict_inspected(void *ctx, struct engine_result *res);
 static void on_started(void *ctx, struct engine_result *res);
+static void on_old_removed(void *ctx, struct engine_result *res);
+static void on_temp_cleared(void *ctx, struct engine_result *res);
+static void swap_undo(struct svc_ctr *c, int end);
 static void timer_ensure(struct svc *s);
 
 /* Look at the holders again: a create the engine is still finishing holds
@@ -497,6 +516,54 @@ static void on_conflict_retry(uv_timer_t *t)
     struct err e = ERR_INIT;
     int rc = engine_container_inspect(s->run->engine, c->name,
                                       on_conflict_inspected, c, &e);
+    if (rc) {
+      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
+      err_release(&e);
+      call_done(c);
+    }
+  }
+  for (size_t i = 0; i < s->nctrs; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (!c->tmp_clear_wait)
+      continue;
+    c->tmp_clear_wait = 0;
+    struct err e = ERR_INIT;
+    int rc = engine_container_remove(s->run->engine, c->tmp_name,
+                                     ENGINE_RM_FORCE, on_temp_cleared, c, &e);
+    if (rc) {
+      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
+      err_release(&e);
+      call_done(c);
+    }
+  }
+  for (size_t i = 0; i < s->nctrs; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (!c->old_remove_wait)
+      continue;
+    c->old_remove_wait = 0;
+    unsigned flags = ENGINE_RM_FORCE;
+    if (s->run->opt.renew_anon_volumes || s->run->opt.remove_volumes)
+      flags |= ENGINE_RM_VOLUMES;
+    struct err e = ERR_INIT;
+    int rc = engine_container_remove(s->run->engine, c->old_id, flags,
+                                     on_old_removed, c, &e);
+    if (rc) {
+      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
+      err_release(&e);
+      swap_undo(c, 1);
+    }
+  }
+  for (size_t i = 0; i < s->nctrs; i++) {
+    struct svc_ctr *c = &s->ctrs[i];
+    if (!c->remove_wait)
+      continue;
+    c->remove_wait = 0;
+    unsigned flags = ENGINE_RM_FORCE;
+    if (s->run->opt.remove_volumes)
+      flags |= ENGINE_RM_VOLUMES;
+    struct err e = ERR_INIT;
+    int rc = engine_container_remove(s->run->engine, c->id, flags, on_removed,
+                                     c, &e);
     if (rc) {
       err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
       err_release(&e);
@@ -566,9 +633,24 @@ static void on_conflict_inspected(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
-  if (res->rc == ERR_NOTFOUND && c->conflict_tries++ < CONFLICT_RETRIES) {
-    /* the name is reserved by a create still under way: ask again soon
-     * (the call stays counted as pending meanwhile) */
+  const char *st =
+      res->rc || !res->container ? NULL : res->container->state.status;
+  int dying = st && (!strcmp(st, "removing") || !strcmp(st, "dead"));
+  if (res->rc == ERR_NOTFOUND && c->holder_dying) {
+    /* the holder on its way out is gone: the name is free, create again */
+    c->holder_dying = 0;
+    err_release(&c->conflict);
+    create_one(s, c); /* a failure is in s->err */
+    call_done(c);
+    return;
+  }
+  if (dying)
+    c->holder_dying = 1;
+  if ((res->rc == ERR_NOTFOUND || dying) &&
+      c->conflict_tries++ < CONFLICT_RETRIES) {
+    /* the name is reserved by a create still under way, or held by a
+     * container on its way out: ask again soon (the call stays counted
+     * as pending meanwhile) */
     c->conflict_wait = 1;
     retry_later(s);
     return;
@@ -659,10 +741,18 @@ static void swap_undo(struct svc_ctr *c, int end)
     call_done(c);
 }
 
+/* The engine's 400 for a rename to the name the container has: a killed
+ * up's rename the engine carried out after it looked. Done, then. */
+static int named_so_already(const struct engine_result *res)
+{
+  return res->status == 400 && res->err && res->err->text &&
+         strstr(res->err->text, "same name as its current name");
+}
+
 static void on_renamed(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
-  if (res->rc)
+  if (res->rc && !named_so_already(res))
     fail_on(c->svc, c, "renaming", res);
   else
     progress(c->svc, c, "Recreated", 1);
@@ -673,6 +763,13 @@ static void on_old_removed(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
+  if (removal_under_way(res) && c->remove_tries++ < CONFLICT_RETRIES) {
+    /* a killed up's removal of it under way: ask again until it is gone,
+     * so that the rename finds its name free */
+    c->old_remove_wait = 1;
+    retry_later(s);
+    return;
+  }
   if (res->rc && res->rc != ERR_NOTFOUND) {
     fail_on(s, c, "removing", res);
     swap_undo(c, 1);
@@ -760,10 +857,39 @@ static void swap_begin(struct svc_ctr *c)
   call_done(c);
 }
 
+static void on_temp_cleared(void *ctx, struct engine_result *res)
+{
+  struct svc_ctr *c = ctx;
+  if ((res->rc == ERR_NOTFOUND || removal_under_way(res)) &&
+      c->conflict_tries++ < CONFLICT_RETRIES) {
+    /* the name is held by a create still under way (not to be seen
+     * yet), or the holder is on its way out: clear it again soon */
+    c->tmp_clear_wait = 1;
+    retry_later(c->svc);
+    return;
+  }
+  create_one(c->svc, c); /* a failure is in the service's error */
+  call_done(c);
+}
+
 static void on_created(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
+  if (res->rc == ERR_CONFLICT && c->old_id && c->tmp_name &&
+      c->tmp_tries++ < 3) {
+    /* the replacement's name is held: a killed up made a replacement of
+     * the same old container, which the engine finished after we looked;
+     * never started and named after our old container, it goes */
+    struct err e = ERR_INIT;
+    if (!issue(s,
+               engine_container_remove(s->run->engine, c->tmp_name,
+                                       ENGINE_RM_FORCE, on_temp_cleared, c, &e),
+               &e)) {
+      call_done(c);
+      return;
+    }
+  }
   if (res->rc == ERR_CONFLICT && res->err && res->err->text && !c->old_id) {
     struct err e = ERR_INIT;
     err_set(&c->conflict, res->rc, "%s", res->err->text);
@@ -821,6 +947,13 @@ static void on_started(void *ctx, struct engine_result *res)
      * one: remove the other, then start again */
     c->start_wait = 1;
     sweep_ambiguous(c, res->err->text);
+    return;
+  }
+  if (removal_under_way(res) && c->start_tries++ < CONFLICT_RETRIES) {
+    /* the name still led to a container another actor is removing (one
+     * our rename replaced): start again once the engine let it go */
+    c->start_wait = 1;
+    retry_later(s);
     return;
   }
   if (res->rc == ERR_NOTFOUND && c->op == PLAN_START && !c->start_after) {
@@ -1029,7 +1162,7 @@ static void on_kept_renamed(void *ctx, struct engine_result *res)
 {
   struct svc_ctr *c = ctx;
   struct svc *s = c->svc;
-  if (!res->rc) {
+  if (!res->rc || named_so_already(res)) {
     free(c->name);
     c->name = c->canon;
     c->canon = NULL;

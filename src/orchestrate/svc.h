@@ -81,6 +81,12 @@ struct svc_ctr {
   int start_after;     /* made again while starting (it had vanished):
                           start it once created */
   int start_wait;      /* a start to send again when the timer fires */
+  int remove_wait;     /* a removal another actor began: ask again */
+  int old_remove_wait; /* the same for the container a swap replaces */
+  int tmp_clear_wait;  /* a held replacement's name to clear again */
+  int holder_dying;    /* the name's holder was being removed */
+  int tmp_tries;       /* replacements' names found held and cleared */
+  int remove_tries;
   int start_tries;
   struct svc_hook *hook; /* its post_start or pre_stop hooks, while they
                             run (one pending call for all of them) */

@@ -750,6 +750,59 @@ static void test_down_reverse(void)
   project_free(p);
 }
 
+/* The replacement's name held by one a killed up made of the same old
+ * container (the engine finished it after the listing): that one goes and
+ * ours is made; the old container's removal begun by the killed up is
+ * waited for (409 "in progress" until 404). */
+static void test_recreate_leftover(void)
+{
+  struct project *p = load("services:\n  a:\n    image: busybox\n");
+  struct plan_container have[] = {
+      {"0123456789abcdef", "p-a-1", "a", 1, "changed", NULL, "running", 0},
+  };
+  script_reset();
+  struct fake_rule held = {
+      .method = "POST",
+      .pattern = "/containers/create?name=0123456789ab_p-a-1",
+      .times = 1,
+      .status = 409,
+      .body = "{\"message\":\"Conflict. The container name is already in "
+              "use\"}"};
+  fake_engine_add(fe, &held);
+  fake_engine_reply(fe, "DELETE", "/containers/0123456789ab_p-a-1", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/create?name=0123456789ab_p-a-1",
+                    201, "{\"Id\":\"new\",\"Warnings\":[]}");
+  fake_engine_reply(fe, "POST", "/containers/0123456789abcdef/stop", 204, NULL);
+  struct fake_rule busy = {
+      .method = "DELETE",
+      .pattern = "/containers/0123456789abcdef",
+      .times = 1,
+      .status = 409,
+      .body = "{\"message\":\"removal of container 0123456789abcdef is "
+              "already in progress\"}"};
+  fake_engine_add(fe, &busy);
+  fake_engine_reply(fe, "DELETE", "/containers/0123456789abcdef", 404,
+                    "{\"message\":\"No such container\"}");
+  fake_engine_reply(fe, "POST", "/containers/new/rename?name=p-a-1", 204, NULL);
+  fake_engine_reply(fe, "POST", "/containers/p-a-1/start", 204, NULL);
+  struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
+  struct outcome o;
+  run(p, have, 1, &opt, &o);
+  is_int(o.rc, 0, "a leftover replacement: recreated all the same");
+  is_str(o.log,
+         "POST /containers/create?name=0123456789ab_p-a-1\n"
+         "DELETE /containers/0123456789ab_p-a-1?force=1\n"
+         "POST /containers/create?name=0123456789ab_p-a-1\n"
+         "POST /containers/0123456789abcdef/stop\n"
+         "DELETE /containers/0123456789abcdef?force=1\n"
+         "DELETE /containers/0123456789abcdef?force=1\n"
+         "POST /containers/new/rename?name=p-a-1\n"
+         "POST /containers/p-a-1/start\n",
+         "the leftover removed, ours made; the old's removal waited for");
+  outcome_release(&o);
+  project_free(p);
+}
+
 static void test_recreate(void)
 {
   struct project *p = load("services:\n  a:\n    image: busybox\n"
@@ -1366,6 +1419,7 @@ int main(void)
   test_stop_reverse();
   test_down_reverse();
   test_recreate();
+  test_recreate_leftover();
   test_recreate_dependents();
   test_killed_swap();
   test_extra_network();
