@@ -467,7 +467,7 @@ static void on_removed(void *ctx, struct engine_result *res)
   struct svc *s = c->svc;
   if (removal_under_way(res) && c->remove_tries++ < CONFLICT_RETRIES) {
     /* ask again until it is gone (404), so its name is free after */
-    c->remove_wait = 1;
+    c->retry = SVC_RETRY_REMOVE;
     retry_later(s);
     return;
   }
@@ -503,84 +503,56 @@ static void on_temp_cleared(void *ctx, struct engine_result *res);
 static void swap_undo(struct svc_ctr *c, int end);
 static void timer_ensure(struct svc *s);
 
-/* Look at the holders again: a create the engine is still finishing holds
- * the name before the container can be inspected. */
+/* The flags a removal takes: volumes go with it for down -v / rm -v, and,
+ * for the container a swap replaces, with -V too (not carried over). */
+static unsigned remove_flags(const struct svc *s, int swapped)
+{
+  unsigned flags = ENGINE_RM_FORCE;
+  if (s->run->opt.remove_volumes || (swapped && s->run->opt.renew_anon_volumes))
+    flags |= ENGINE_RM_VOLUMES;
+  return flags;
+}
+
+/* Send again what each container waits to send (see enum svc_retry). */
 static void on_conflict_retry(uv_timer_t *t)
 {
   struct svc *s = t->data;
+  struct engine *en = s->run->engine;
   for (size_t i = 0; i < s->nctrs; i++) {
     struct svc_ctr *c = &s->ctrs[i];
-    if (!c->conflict_wait)
-      continue;
-    c->conflict_wait = 0;
+    enum svc_retry r = c->retry;
+    c->retry = SVC_RETRY_NONE;
     struct err e = ERR_INIT;
-    int rc = engine_container_inspect(s->run->engine, c->name,
-                                      on_conflict_inspected, c, &e);
-    if (rc) {
-      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
-      err_release(&e);
-      call_done(c);
+    int rc = 0;
+    switch (r) {
+    case SVC_RETRY_NONE:
+      continue;
+    case SVC_RETRY_INSPECT_HOLDER:
+      rc = engine_container_inspect(en, c->name, on_conflict_inspected, c, &e);
+      break;
+    case SVC_RETRY_CLEAR_TMP:
+      rc = engine_container_remove(en, c->tmp_name, ENGINE_RM_FORCE,
+                                   on_temp_cleared, c, &e);
+      break;
+    case SVC_RETRY_REMOVE_OLD:
+      rc = engine_container_remove(en, c->old_id, remove_flags(s, 1),
+                                   on_old_removed, c, &e);
+      break;
+    case SVC_RETRY_REMOVE:
+      rc = engine_container_remove(en, c->id, remove_flags(s, 0), on_removed, c,
+                                   &e);
+      break;
+    case SVC_RETRY_START:
+      rc = engine_container_start(en, c->name, on_started, c, &e);
+      break;
     }
-  }
-  for (size_t i = 0; i < s->nctrs; i++) {
-    struct svc_ctr *c = &s->ctrs[i];
-    if (!c->tmp_clear_wait)
-      continue;
-    c->tmp_clear_wait = 0;
-    struct err e = ERR_INIT;
-    int rc = engine_container_remove(s->run->engine, c->tmp_name,
-                                     ENGINE_RM_FORCE, on_temp_cleared, c, &e);
     if (rc) {
       err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
       err_release(&e);
-      call_done(c);
-    }
-  }
-  for (size_t i = 0; i < s->nctrs; i++) {
-    struct svc_ctr *c = &s->ctrs[i];
-    if (!c->old_remove_wait)
-      continue;
-    c->old_remove_wait = 0;
-    unsigned flags = ENGINE_RM_FORCE;
-    if (s->run->opt.renew_anon_volumes || s->run->opt.remove_volumes)
-      flags |= ENGINE_RM_VOLUMES;
-    struct err e = ERR_INIT;
-    int rc = engine_container_remove(s->run->engine, c->old_id, flags,
-                                     on_old_removed, c, &e);
-    if (rc) {
-      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
-      err_release(&e);
-      swap_undo(c, 1);
-    }
-  }
-  for (size_t i = 0; i < s->nctrs; i++) {
-    struct svc_ctr *c = &s->ctrs[i];
-    if (!c->remove_wait)
-      continue;
-    c->remove_wait = 0;
-    unsigned flags = ENGINE_RM_FORCE;
-    if (s->run->opt.remove_volumes)
-      flags |= ENGINE_RM_VOLUMES;
-    struct err e = ERR_INIT;
-    int rc = engine_container_remove(s->run->engine, c->id, flags, on_removed,
-                                     c, &e);
-    if (rc) {
-      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
-      err_release(&e);
-      call_done(c);
-    }
-  }
-  for (size_t i = 0; i < s->nctrs; i++) {
-    struct svc_ctr *c = &s->ctrs[i];
-    if (!c->start_wait)
-      continue;
-    c->start_wait = 0;
-    struct err e = ERR_INIT;
-    int rc = engine_container_start(s->run->engine, c->name, on_started, c, &e);
-    if (rc) {
-      err_set(&s->err, rc, "%s", e.text ? e.text : err_text(rc));
-      err_release(&e);
-      call_done(c);
+      if (r == SVC_RETRY_REMOVE_OLD)
+        swap_undo(c, 1);
+      else
+        call_done(c);
     }
   }
   tell(s->run);
@@ -651,7 +623,7 @@ static void on_conflict_inspected(void *ctx, struct engine_result *res)
     /* the name is reserved by a create still under way, or held by a
      * container on its way out: ask again soon (the call stays counted
      * as pending meanwhile) */
-    c->conflict_wait = 1;
+    c->retry = SVC_RETRY_INSPECT_HOLDER;
     retry_later(s);
     return;
   }
@@ -766,7 +738,7 @@ static void on_old_removed(void *ctx, struct engine_result *res)
   if (removal_under_way(res) && c->remove_tries++ < CONFLICT_RETRIES) {
     /* a killed up's removal of it under way: ask again until it is gone,
      * so that the rename finds its name free */
-    c->old_remove_wait = 1;
+    c->retry = SVC_RETRY_REMOVE_OLD;
     retry_later(s);
     return;
   }
@@ -804,13 +776,10 @@ static void on_old_stopped(void *ctx, struct engine_result *res)
     return;
   }
   c->running = 0;
-  unsigned flags = ENGINE_RM_FORCE;
-  if (s->run->opt.renew_anon_volumes || s->run->opt.remove_volumes)
-    flags |= ENGINE_RM_VOLUMES; /* not carried over: they go with it */
   struct err e = ERR_INIT;
   if (issue(s,
-            engine_container_remove(s->run->engine, c->old_id, flags,
-                                    on_old_removed, c, &e),
+            engine_container_remove(s->run->engine, c->old_id,
+                                    remove_flags(s, 1), on_old_removed, c, &e),
             &e)) {
     swap_undo(c, 1);
     return;
@@ -864,7 +833,7 @@ static void on_temp_cleared(void *ctx, struct engine_result *res)
       c->conflict_tries++ < CONFLICT_RETRIES) {
     /* the name is held by a create still under way (not to be seen
      * yet), or the holder is on its way out: clear it again soon */
-    c->tmp_clear_wait = 1;
+    c->retry = SVC_RETRY_CLEAR_TMP;
     retry_later(c->svc);
     return;
   }
@@ -945,14 +914,14 @@ static void on_started(void *ctx, struct engine_result *res)
       c->start_tries++ < CONFLICT_RETRIES) {
     /* two networks of one name, made by racing ups or left by a killed
      * one: remove the other, then start again */
-    c->start_wait = 1;
+    c->retry = SVC_RETRY_START;
     sweep_ambiguous(c, res->err->text);
     return;
   }
   if (removal_under_way(res) && c->start_tries++ < CONFLICT_RETRIES) {
     /* the name still led to a container another actor is removing (one
      * our rename replaced): start again once the engine let it go */
-    c->start_wait = 1;
+    c->retry = SVC_RETRY_START;
     retry_later(s);
     return;
   }
@@ -1102,9 +1071,7 @@ static void state_stopping(struct svc *s)
 
 static void state_removing(struct svc *s)
 {
-  unsigned flags = ENGINE_RM_FORCE;
-  if (s->run->opt.remove_volumes)
-    flags |= ENGINE_RM_VOLUMES;
+  unsigned flags = remove_flags(s, 0);
   for (size_t i = 0; i < s->nctrs && !s->err.code; i++) {
     struct svc_ctr *c = &s->ctrs[i];
     if (!c->id || !wants_removal(s, c))

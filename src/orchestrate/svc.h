@@ -65,6 +65,18 @@ struct create_inherit;
 struct svc_events;
 
 /* One container a service works on. */
+/* What a container waits to send again, after an answer that means
+ * another actor (a killed up whose requests the engine still carries out,
+ * a racing up) is not done yet. */
+enum svc_retry {
+  SVC_RETRY_NONE,
+  SVC_RETRY_INSPECT_HOLDER, /* look at its name's holder again */
+  SVC_RETRY_CLEAR_TMP,      /* remove what holds the replacement's name */
+  SVC_RETRY_REMOVE_OLD,     /* remove the container a swap replaces */
+  SVC_RETRY_REMOVE,         /* remove it (a duplicate, scaled down) */
+  SVC_RETRY_START           /* start it */
+};
+
 struct svc_ctr {
   struct svc *svc;
   char *id; /* NULL until created */
@@ -74,18 +86,15 @@ struct svc_ctr {
   int running;     /* it was running (or paused) when observed/started */
   int healthy;     /* reported healthy (or running, without a check) */
   int exit_code;
-  struct err conflict; /* the engine's answer to a create whose name was
-                          taken, while the holder is looked at */
-  int conflict_tries;  /* holder lookups that found nothing yet */
-  int conflict_wait;   /* waiting for the svc's timer to look again */
-  int start_after;     /* made again while starting (it had vanished):
-                          start it once created */
-  int start_wait;      /* a start to send again when the timer fires */
-  int remove_wait;     /* a removal another actor began: ask again */
-  int old_remove_wait; /* the same for the container a swap replaces */
-  int tmp_clear_wait;  /* a held replacement's name to clear again */
-  int holder_dying;    /* the name's holder was being removed */
-  int tmp_tries;       /* replacements' names found held and cleared */
+  struct err conflict;  /* the engine's answer to a create whose name was
+                           taken, while the holder is looked at */
+  int conflict_tries;   /* holder lookups that found nothing yet */
+  enum svc_retry retry; /* the call to send again when the svc's timer
+                           fires (its pending count is kept meanwhile) */
+  int start_after;      /* made again while starting (it had vanished):
+                           start it once created */
+  int holder_dying;     /* the name's holder was being removed */
+  int tmp_tries;        /* replacements' names found held and cleared */
   int remove_tries;
   int start_tries;
   struct svc_hook *hook; /* its post_start or pre_stop hooks, while they
