@@ -19,6 +19,8 @@ struct attach {
   void *data;
   struct engine_attach *att;
   struct pump *pump;
+  int resizing;    /* resize calls out */
+  int input_waits; /* stdin starts once the first resize is answered */
   int ended, rc, detached, interrupted;
   struct err err;
 };
@@ -55,17 +57,28 @@ static void on_done(void *ctx, int rc, const struct err *err)
   hang_up(a);
 }
 
-/* The engine answered 101: the terminal is the container's now. */
+static void start_input(struct attach *a)
+{
+  a->input_waits = 0;
+  if (a->pump && a->att && !a->ended)
+    pump_start(a->pump, a->att);
+}
+
+/* The engine answered 101: the terminal is the container's now. With a
+ * TTY, our size is sent first and keys follow its answer, as the docker
+ * CLI resizes before it streams: a shell reading the first keys sees our
+ * size, not 0x0. */
 static void on_ready(void *ctx)
 {
   struct attach *a = ctx;
   if (a->h->attached)
     a->h->attached(a->data);
-  /* input from now on (with a TTY, the end of stdin ends the output) */
-  if (a->pump)
-    pump_start(a->pump, a->att);
+  a->input_waits = 1;
   if (!a->ended && a->h->started)
     a->h->started(a->data);
+  /* input from now on (with a TTY, the end of stdin ends the output) */
+  if (!a->resizing)
+    start_input(a);
 }
 
 static void on_drain(void *ctx)
@@ -81,11 +94,22 @@ static void on_detached(void *ctx)
   hang_up(a);
 }
 
+static void on_resized(void *ctx, struct engine_result *res)
+{
+  struct attach *a = ctx;
+  (void)res; /* a refused resize leaves the size as it was: not an error */
+  a->resizing--;
+  if (a->input_waits && !a->resizing)
+    start_input(a);
+}
+
 void attach_resize(struct attach *a, int rows, int cols)
 {
   struct err e = ERR_INIT;
-  if (a->tty && a->att && rows > 0 && cols > 0)
-    engine_container_resize(a->s->engine, a->id, rows, cols, on_fire, NULL, &e);
+  if (a->tty && a->att && rows > 0 && cols > 0 &&
+      !engine_container_resize(a->s->engine, a->id, rows, cols, on_resized, a,
+                               &e))
+    a->resizing++;
   err_release(&e);
 }
 
@@ -182,6 +206,10 @@ int attach_session_run(struct session *s, const struct service *svc,
         break;
   }
   *obj = NULL;
+  /* the resize answers name a */
+  while (a.resizing)
+    if (!uv_run(&s->loop, UV_RUN_ONCE))
+      break;
   pump_free(a.pump);
   engine_attach_free(a.att);
   uv_run(&s->loop, UV_RUN_NOWAIT);

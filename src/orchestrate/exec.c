@@ -32,8 +32,9 @@ struct exec {
   int resizing;              /* resize calls out */
   int rows, cols;            /* the size to set; 0: none */
   int resize_tries;
-  int resize_due; /* the timer waits to resize again */
-  int pending;    /* tracked engine calls out */
+  int resize_due;  /* the timer waits to resize again */
+  int input_waits; /* stdin starts once the first size is set (or given up) */
+  int pending;     /* tracked engine calls out */
   int interrupted;
   int running; /* INSPECTING: the engine still says it runs */
   int tries;
@@ -253,17 +254,28 @@ static void on_attach_done(void *ctx, int rc, const struct err *err)
     settle(x);
 }
 
-/* The engine answered 101: the process runs, with our terminal. */
+static void start_input(struct exec *x)
+{
+  x->input_waits = 0;
+  if (x->att)
+    pump_start(x->pump, x->att);
+}
+
+/* The engine answered 101: the process runs, with our terminal. Input
+ * from now on: with a TTY the engine ends the output when stdin ends, so
+ * an input already over must not end it before it began; and with a TTY
+ * our size is set first (as the docker CLI does), so the first keys a
+ * shell reads meet our size, not 0x0. */
 static void on_attach_ready(void *ctx)
 {
   struct exec *x = ctx;
   if (x->hooks && x->hooks->attached)
     x->hooks->attached(x->data);
-  /* input from now on: with a TTY the engine ends the output when stdin
-   * ends, so an input already over must not end it before it began */
-  pump_start(x->pump, x->att);
+  x->input_waits = 1;
   if (x->att && x->hooks && x->hooks->started)
     x->hooks->started(x->data);
+  if (!x->resizing && !x->resize_due)
+    start_input(x);
 }
 
 static void on_drain(void *ctx)
@@ -305,6 +317,8 @@ static void on_resized(void *ctx, struct engine_result *res)
     x->resize_due = 1;
     uv_timer_start(&x->timer, on_resize_pause,
                    (uint64_t)RESIZE_PAUSE_MS * (uint64_t)x->resize_tries, 0);
+  } else if (x->input_waits && !x->resizing) {
+    start_input(x);
   }
 }
 
@@ -324,6 +338,8 @@ static void on_resize_pause(uv_timer_t *t)
   x->resize_due = 0;
   if (x->att && x->state == EXEC_RUNNING)
     send_size(x);
+  if (x->input_waits && !x->resizing)
+    start_input(x);
 }
 
 /* Interactive: the start, hijacked; our input flows once it answered. */

@@ -35,6 +35,8 @@ struct oneoff {
   int exit_code;
   struct engine_attach *att;
   int attach_done;   /* the output is over (or was never opened) */
+  int resizing;      /* resize calls out */
+  int input_waits;   /* stdin starts once the first resize is answered */
   int attaching;     /* ATTACHING: the engine has not answered 101 yet */
   struct pump *pump; /* our stdin into the attach */
   int freed;         /* oneoff_free was called: release when nothing is left */
@@ -367,8 +369,18 @@ static void state_starting(struct oneoff *o)
   issue(o, engine_container_start(o->engine, o->id, on_started, o, &e), &e);
 }
 
+static void start_input(struct oneoff *o)
+{
+  o->input_waits = 0;
+  if (!o->attach_done)
+    pump_start(o->pump, o->att);
+}
+
+/* With a TTY our size is set before input flows (as the docker CLI
+ * does): the first keys a shell reads meet our size, not 0x0. */
 static void state_running(struct oneoff *o)
 {
+  o->input_waits = 1;
   if (o->hooks && o->hooks->started)
     o->hooks->started(o->data);
   if (o->kill) {
@@ -376,8 +388,8 @@ static void state_running(struct oneoff *o)
     free(o->kill);
     o->kill = NULL;
   }
-  if (!o->attach_done)
-    pump_start(o->pump, o->att);
+  if (!o->resizing)
+    start_input(o);
   struct err e = ERR_INIT;
   issue(o, engine_container_wait(o->engine, o->id, NULL, on_waited, o, &e), &e);
 }
@@ -543,12 +555,28 @@ void oneoff_kill(struct oneoff *o, const char *signal)
   err_release(&e);
 }
 
+static void on_resized(void *ctx, struct engine_result *res)
+{
+  struct oneoff *o = ctx;
+  (void)res; /* a refused resize leaves the size as it was */
+  if (!call_back(o))
+    return;
+  o->resizing--;
+  if (o->input_waits && !o->resizing)
+    start_input(o);
+  settle(o);
+}
+
 void oneoff_resize(struct oneoff *o, int rows, int cols)
 {
   if (o->state != ONEOFF_RUNNING || !o->opt.tty || rows <= 0 || cols <= 0)
     return;
   struct err e = ERR_INIT;
-  engine_container_resize(o->engine, o->id, rows, cols, on_fire, NULL, &e);
+  if (!engine_container_resize(o->engine, o->id, rows, cols, on_resized, o,
+                               &e)) {
+    o->pending++;
+    o->resizing++;
+  }
   err_release(&e);
 }
 

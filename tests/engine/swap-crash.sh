@@ -140,4 +140,7 @@ check_eq "(a) the next up -d changes nothing" \
 check_eq "(a) still one running container per replica" "$(names)" "$want"
 
 out=$(W down -t 0 2>&1)
-check_eq "down succeeds" "$?" 0
+rc=$?
+check_eq "down succeeds" "$rc" 0
+[ $rc -ne 0 ] && printf '%s\n' "$out" | sed 's/^/#   /'
+
