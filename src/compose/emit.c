@@ -265,18 +265,20 @@ static cJSON *depends_json(const struct project *p, const struct service *s)
   return o;
 }
 
+/* deploy's keys in the order compose writes them (types.DeployConfig) */
+static const char *const deploy_keys[] = {"mode",
+                                          "replicas",
+                                          "labels",
+                                          "update_config",
+                                          "rollback_config",
+                                          "resources",
+                                          "restart_policy",
+                                          "placement",
+                                          "endpoint_mode",
+                                          NULL};
+
 static cJSON *deploy_json(const struct mval *d)
 {
-  static const char *const top[] = {"mode",
-                                    "replicas",
-                                    "labels",
-                                    "update_config",
-                                    "rollback_config",
-                                    "resources",
-                                    "restart_policy",
-                                    "placement",
-                                    "endpoint_mode",
-                                    NULL};
   static const char *const upd[] = {
       "parallelism", "delay", "failure_action", "monitor", "max_failure_ratio",
       "order",       NULL};
@@ -286,15 +288,15 @@ static cJSON *deploy_json(const struct mval *d)
                                    "window", NULL};
   static const char *const pl[] = {"constraints", "preferences",
                                    "max_replicas_per_node", NULL};
-  cJSON *o = mval_json(d, top), *c;
+  cJSON *o = mval_json(d, deploy_keys), *c;
   const char *const *ord;
   const struct mval *sub;
   const char *k;
   size_t i;
 
   /* re-render the structured children in their field order */
-  for (i = 0; top[i]; i++) {
-    k = top[i];
+  for (i = 0; deploy_keys[i]; i++) {
+    k = deploy_keys[i];
     c = cJSON_GetObjectItemCaseSensitive(o, k);
     sub = mval_get(d, k);
     if (!c || !sub)
@@ -1213,16 +1215,6 @@ static void sort_strings(cJSON *a)
  * are never omitted, numbers of float32 fields as Go writes them. */
 static void go_deploy(cJSON *d)
 {
-  static const char *const top[] = {"mode",
-                                    "replicas",
-                                    "labels",
-                                    "update_config",
-                                    "rollback_config",
-                                    "resources",
-                                    "restart_policy",
-                                    "placement",
-                                    "endpoint_mode",
-                                    NULL};
   static const char *const res[] = {
       "cpus", "memory", "pids", "devices", "generic_resources", NULL};
   static const char *const upd[] = {"update_config", "rollback_config"};
@@ -1232,7 +1224,7 @@ static void go_deploy(cJSON *d)
     cJSON_AddObjectToObject(d, "resources");
   if (!cJSON_GetObjectItemCaseSensitive(d, "placement"))
     cJSON_AddObjectToObject(d, "placement");
-  reorder(d, top);
+  reorder(d, deploy_keys);
   r = cJSON_GetObjectItemCaseSensitive(d, "resources");
   for (size_t i = 0; i < 2; i++) {
     x = cJSON_GetObjectItemCaseSensitive(r, i ? "reservations" : "limits");
