@@ -555,12 +555,15 @@ static int fill_network_info(struct box *b, const cJSON *j,
   const cJSON *cs = get(j, "Containers");
   size_t nc = cJSON_IsObject(cs) ? (size_t)cJSON_GetArraySize(cs) : 0;
   n->containers = box_array(b, nc, sizeof(*n->containers));
+  n->endpoints = box_array(b, nc, sizeof(*n->endpoints));
   const cJSON *it;
   if (nc) {
     cJSON_ArrayForEach(it, cs)
     {
-      if (it->string && *it->string)
+      if (it->string && *it->string) {
+        n->endpoints[n->ncontainers] = str(b, it, "Name");
         n->containers[n->ncontainers++] = box_strdup(b, it->string);
+      }
     }
   }
   return 0;

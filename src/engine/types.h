@@ -199,7 +199,10 @@ struct engine_network_info {
   struct engine_kv *options;
   size_t noptions;
   const char **containers; /* ids of the attached containers (the list
-                              call leaves them out) */
+                              call leaves them out); "ep-<id>" for an
+                              endpoint whose container is gone */
+  const char **endpoints;  /* each one's endpoint name (its container's
+                              name when it was made), "" when not given */
   size_t ncontainers;
 };
 

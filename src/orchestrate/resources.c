@@ -534,6 +534,118 @@ int resources_ensure(struct session *s)
   return rc ? rc : w.rc;
 }
 
+/* How long a network the engine keeps for its endpoints is asked again:
+ * a container whose removal the engine is still finishing lets go of it
+ * meanwhile. */
+#define BUSY_TRIES 30
+#define BUSY_PAUSE_MS 100
+
+static void on_pause(uv_timer_t *t)
+{
+  *(int *)t->data = 1;
+}
+
+static void on_pause_closed(uv_handle_t *h)
+{
+  *(int *)h->data = 1;
+}
+
+static void pause_ms(struct session *s, uint64_t ms)
+{
+  uv_timer_t t;
+  int done = 0;
+  uv_timer_init(&s->loop, &t);
+  t.data = &done;
+  uv_timer_start(&t, on_pause, ms, 0);
+  session_wait(s, &done);
+  done = 0;
+  uv_close((uv_handle_t *)&t, on_pause_closed);
+  session_wait(s, &done);
+}
+
+static int refused_for_endpoints(int rc, const struct err *e)
+{
+  return rc && rc != ERR_NOTFOUND && e->text &&
+         strstr(e->text, "active endpoints");
+}
+
+/* The network id (name) was refused for the endpoints left on it. Those
+ * whose container is gone are stale (an engine that lost track of a
+ * removed container keeps them) and are disconnected by force, by
+ * endpoint name, as `docker network disconnect -f` does; then the removal
+ * is asked again, a bounded number of times. A live container still on it
+ * ends the tries: the network is in use, and the message names it. */
+static int remove_busy_network(struct session *s, const char *id,
+                               const char *name, struct err *err)
+{
+  int rc = ERR_CONFLICT;
+  char *user = NULL;
+  for (int tries = 0; tries < BUSY_TRIES && rc && !user; tries++) {
+    struct err e = ERR_INIT;
+    struct session_call in = {.err = &e};
+    int r = engine_network_inspect(s->engine, id, session_call_cb, &in, &e);
+    if (!r)
+      r = session_call_wait(s, &in);
+    if (r == ERR_NOTFOUND)
+      rc = 0; /* gone meanwhile */
+    for (size_t i = 0; !r && in.network && i < in.network->ncontainers; i++) {
+      const char *c = in.network->containers[i];
+      const char *ep = in.network->endpoints[i];
+      struct session_call ci = {.err = NULL};
+      int gone = !strncmp(c, "ep-", 3);
+      if (!gone) {
+        int q =
+            engine_container_inspect(s->engine, c, session_call_cb, &ci, NULL);
+        if (!q)
+          q = session_call_wait(s, &ci);
+        gone = q == ERR_NOTFOUND;
+        /* one being removed lets go by itself: wait for it */
+        if (!q && ci.container && !ci.container->state.dead &&
+            strcmp(ci.container->state.status, "removing") && !user)
+          user = xstrdup(*ci.container->name ? ci.container->name : c);
+        session_call_release(&ci);
+      }
+      if (gone && *ep) {
+        struct session_call d = {.err = NULL};
+        if (!engine_network_disconnect(s->engine, id, ep, 1, session_call_cb,
+                                       &d, NULL))
+          session_call_wait(s, &d);
+        session_call_release(&d);
+      }
+    }
+    session_call_release(&in);
+    err_release(&e);
+    if (rc && !user) {
+      struct session_call b = {.err = &e};
+      r = engine_network_remove(s->engine, id, session_call_cb, &b, &e);
+      if (!r)
+        r = session_call_wait(s, &b);
+      session_call_release(&b);
+      rc = r == ERR_NOTFOUND ? 0 : r;
+      if (rc && !refused_for_endpoints(rc, &e)) {
+        err_set(err, rc, "%s", e.text ? e.text : err_text(rc));
+        err_release(&e);
+        free(user);
+        return rc;
+      }
+      err_release(&e);
+      if (rc)
+        pause_ms(s, BUSY_PAUSE_MS);
+    }
+  }
+  if (rc && user)
+    rc = err_set(err, ERR_CONFLICT,
+                 "network '%s' is still in use by container '%s', which is "
+                 "not being removed",
+                 name, user);
+  else if (rc)
+    rc = err_set(err, ERR_CONFLICT,
+                 "network '%s' still has endpoints after %d tries", name,
+                 BUSY_TRIES);
+  free(user);
+  return rc;
+}
+
 int resources_remove(struct session *s, enum resources_kind kind)
 {
   int volumes = kind == RESOURCES_VOLUMES;
@@ -570,15 +682,30 @@ int resources_remove(struct session *s, enum resources_kind kind)
   const char *kind_name = volumes ? "Volume" : "Network";
   for (size_t i = 0; i < names.n; i++) {
     session_event(s, kind_name, names.v[i], "Removing", 0);
-    struct session_call b = {.err = &s->err};
+    struct err e = ERR_INIT;
+    struct session_call b = {.err = &e};
     int r = volumes ? engine_volume_remove(s->engine, refs.v[i], 0,
-                                           session_call_cb, &b, &s->err)
+                                           session_call_cb, &b, &e)
                     : engine_network_remove(s->engine, refs.v[i],
-                                            session_call_cb, &b, &s->err);
+                                            session_call_cb, &b, &e);
     if (!r)
       r = session_call_wait(s, &b);
     session_call_release(&b);
+    if (!volumes && refused_for_endpoints(r, &e)) {
+      err_release(&e);
+      r = remove_busy_network(s, refs.v[i], names.v[i], &e);
+    }
+    if (r == ERR_NOTFOUND) /* gone meanwhile: what down wants */
+      r = 0;
     session_event(s, kind_name, names.v[i], r ? "Error" : "Removed", 1);
+    if (r) { /* each failure a line of the command's error */
+      const char *t = e.text ? e.text : err_text(r);
+      size_t n = strlen(t);
+      while (n && t[n - 1] == '\n')
+        n--;
+      err_set(&s->err, r, "%.*s", (int)n, t);
+    }
+    err_release(&e);
     if (r && !rc)
       rc = r;
   }

@@ -56,6 +56,7 @@ static int remove_oneoffs(struct session *s)
 int teardown(struct session *S, const struct teardown_options *o)
 {
   int rc = session_observe(S);
+  int observed = !rc;
   struct plan plan = PLAN_INIT;
   if (!rc) {
     /* scale 0 everywhere: every container is to go */
@@ -79,12 +80,16 @@ int teardown(struct session *S, const struct teardown_options *o)
     if (!rc)
       rc = r;
   }
-  /* networks and volumes go only with the whole project; each kind is
-   * tried even when the other failed */
-  if (!rc && !S->named) {
-    rc = resources_remove(S, RESOURCES_NETWORKS);
+  /* networks and volumes go only with the whole project; each is tried
+   * even when a container or the other kind failed (one still in use fails
+   * with its own message), so down removes all it can and fails only for
+   * what remains */
+  if (observed && !S->named) {
+    int r = resources_remove(S, RESOURCES_NETWORKS);
+    if (!rc)
+      rc = r;
     if (o->volumes) {
-      int r = resources_remove(S, RESOURCES_VOLUMES);
+      r = resources_remove(S, RESOURCES_VOLUMES);
       if (!rc)
         rc = r;
     }

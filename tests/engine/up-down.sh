@@ -124,6 +124,24 @@ check_eq "stop" "$(docker inspect --format '{{.State.Running}}' "$web")" false
 out=$(W start 2>&1)
 check_eq "start" "$(docker inspect --format '{{.State.Running}}' "$web")" true
 
+# a container of no project on the back network: down -v removes all it
+# can, says what keeps that network, and fails for it alone
+foreign=wct-foreign-$T_PROJECT
+docker run -d --name "$foreign" --network "${T_PROJECT}_back" \
+  --stop-signal SIGKILL "$BB" sleep 300 >/dev/null
+out=$(W down -v 2>&1)
+check_eq "down -v with a network in use: exit 1" "$?" 1
+check_match "says which container keeps it" "$out" \
+  "network '${T_PROJECT}_back' is still in use by container '$foreign'"
+check_eq "the containers are removed all the same" \
+  "$(docker ps -aq --filter "label=com.docker.compose.project=$T_PROJECT")" ""
+check_eq "the volume too" \
+  "$(docker volume ls -q --filter "label=com.docker.compose.project=$T_PROJECT")" ""
+check_eq "only the network in use is left" \
+  "$(docker network ls --format '{{.Name}}' \
+    --filter "label=com.docker.compose.project=$T_PROJECT")" "${T_PROJECT}_back"
+docker rm -f "$foreign" >/dev/null
+
 out=$(W down -v 2>&1)
 check_eq "down -v succeeds" "$?" 0
 check_eq "down removed everything" "$(project_leftovers "$T_PROJECT")" ""

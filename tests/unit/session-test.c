@@ -10,6 +10,7 @@
 #include "orchestrate/create.h"
 #include "orchestrate/resources.h"
 #include "orchestrate/session.h"
+#include "orchestrate/teardown.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/strvec.h"
@@ -368,6 +369,73 @@ static void test_network_ambiguous(void)
   is_int((int)fake_engine_count(F, "DELETE", "/networks/*"), 1, "only it");
   is_int((int)fake_engine_count(F, "POST", "/networks/create"), 0, "none made");
   is_str(s.network_ids ? s.network_ids[0] : NULL, "old", "the oldest used");
+  is_int((int)fake_engine_unmatched(F), 0, "no call outside the script");
+  session_close(&s);
+}
+
+/* down and a network the engine keeps for its endpoints: a stale one (its
+ * container gone) is disconnected by force and the removal asked again; a
+ * live container of another project on it is named, and down fails for
+ * that network only. */
+static void test_down_busy_network(void)
+{
+  static const char *busy =
+      "{\"message\":\"error while removing network: network p_default id "
+      "n1 has active endpoints\"}";
+  struct session s;
+  struct teardown_options o = {.timeout = 0};
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, "[]");
+  fake_engine_reply(F, "GET", "/networks", 200,
+                    "[{\"Id\":\"n1\",\"Name\":\"p_default\"}]");
+  fake_engine_add(F, &(struct fake_rule){.method = "DELETE",
+                                         .pattern = "/networks/n1",
+                                         .times = 1,
+                                         .status = 403,
+                                         .body = busy});
+  fake_engine_reply(F, "DELETE", "/networks/n1", 204, NULL);
+  fake_engine_reply(F, "GET", "/networks/n1", 200,
+                    "{\"Id\":\"n1\",\"Name\":\"p_default\","
+                    "\"Containers\":{\"ep-0123\":{\"Name\":\"p-a-1\"}}}");
+  fake_engine_reply(F, "POST", "/networks/n1/disconnect", 200, NULL);
+  is_int(open_session(&s, "services:\n  a:\n    image: img-a\n"), 0,
+         "session opens");
+  is_int(teardown(&s, &o), 0, "a stale endpoint: down succeeds");
+  char *body = fake_engine_body(F, "POST", "/networks/n1/disconnect", 0);
+  is_str(body, "{\"Container\":\"p-a-1\",\"Force\":true}",
+         "the endpoint disconnected by force, by its name");
+  free(body);
+  is_int((int)fake_engine_count(F, "DELETE", "/networks/n1"), 2,
+         "the removal asked again");
+  is_int((int)fake_engine_unmatched(F), 0, "no call outside the script");
+  session_close(&s);
+
+  fake_engine_clear(F);
+  fake_engine_log_clear(F);
+  fake_engine_reply(F, "GET", "/containers/json", 200, "[]");
+  fake_engine_reply(F, "GET", "/networks", 200,
+                    "[{\"Id\":\"n1\",\"Name\":\"p_default\"},"
+                    "{\"Id\":\"n2\",\"Name\":\"p_back\"}]");
+  fake_engine_reply(F, "DELETE", "/networks/n1", 403, busy);
+  fake_engine_reply(F, "DELETE", "/networks/n2", 204, NULL);
+  fake_engine_reply(F, "GET", "/networks/n1", 200,
+                    "{\"Id\":\"n1\",\"Name\":\"p_default\","
+                    "\"Containers\":{\"cx\":{\"Name\":\"other\"}}}");
+  fake_engine_reply(F, "GET", "/containers/cx/json", 200,
+                    "{\"Id\":\"cx\",\"Name\":\"/other\","
+                    "\"State\":{\"Status\":\"running\",\"Running\":true}}");
+  is_int(open_session(&s, "services:\n  a:\n    image: img-a\n"), 0,
+         "session opens");
+  ok(teardown(&s, &o) != 0, "a live container on it: down fails");
+  is_str(s.err.text,
+         "network 'p_default' is still in use by container 'other', which is "
+         "not being removed\n",
+         "and names it");
+  is_int((int)fake_engine_count(F, "POST", "/networks/n1/disconnect"), 0,
+         "a live container is not disconnected");
+  is_int((int)fake_engine_count(F, "DELETE", "/networks/n2"), 1,
+         "the other network is removed all the same");
   is_int((int)fake_engine_unmatched(F), 0, "no call outside the script");
   session_close(&s);
 }
@@ -798,6 +866,7 @@ int main(void)
   test_converge_from_callback();
   test_network_race();
   test_network_ambiguous();
+  test_down_busy_network();
   test_watch_actions();
   test_watch_initial_exec();
   test_watch_pending();
