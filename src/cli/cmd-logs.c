@@ -4,6 +4,7 @@
  * orchestrate/logs; this file chooses what to show. */
 #include "cli/cli.h"
 #include "orchestrate/logs.h"
+#include "orchestrate/supervise.h"
 #include "util/xalloc.h"
 #include "views/views.h"
 
@@ -16,8 +17,10 @@
 
 struct view {
   struct session *lc;
-  struct logs logs;
-  int index; /* --index, or 0 */
+  struct supervise sv; /* -f */
+  struct logs own;     /* without -f */
+  struct logs *logs;   /* the one in use */
+  int index;           /* --index, or 0 */
   int interrupted;
   uv_signal_t sigint;
 };
@@ -48,7 +51,10 @@ static void on_sigint(uv_signal_t *h, int signum)
   struct view *v = h->data;
   (void)signum;
   v->interrupted = 1;
-  logs_cancel(&v->logs);
+  if (v->logs == &v->own)
+    logs_cancel(v->logs);
+  else
+    supervise_stop(&v->sv);
 }
 
 enum {
@@ -109,6 +115,7 @@ static int cmd_logs(struct cli_global *g, const struct cli_args *args)
   snprintf(listed_at, sizeof(listed_at), "%lld", (long long)time(NULL) - 1);
   if (!rc)
     rc = session_observe(lc);
+  struct err lerr = ERR_INIT;
   if (!rc) {
     struct logs_options lo = {.flags = flags | LOGS_NO_WAIT,
                               .tail = eo.tail,
@@ -124,21 +131,30 @@ static int cmd_logs(struct cli_global *g, const struct cli_args *args)
       lo.flags |= LOGS_TIMESTAMPS;
     v.lc = lc;
     v.index = index;
-    logs_init_opts(&v.logs, &lc->loop, lc->engine, stdout, &lo);
+    /* -f: supervise's follower, which also rides out the engine's going
+     * away (said once, asked again, followed again when it is back) */
+    struct supervise_options so = {
+        .follow_only = 1, .logs = &lo, .want = want, .data = &v};
+    if (eo.follow) {
+      supervise_start(&v.sv, lc, NULL, &so);
+      v.logs = &v.sv.logs;
+    } else {
+      logs_init_opts(&v.own, &lc->loop, lc->engine, stdout, &lo);
+      v.logs = &v.own;
+    }
     struct views_list l;
     views_collect(lc, 1, &l);
     for (size_t i = 0; i < l.n; i++) {
       const struct plan_container *c = &l.v[i].c;
       if (!index || c->number == index)
-        logs_add(&v.logs, c->id, c->name, c->service, c->number, -1, NULL,
+        logs_add(v.logs, c->id, c->name, c->service, c->number, -1, NULL,
                  &lc->err);
     }
     views_list_release(&l);
     /* as compose: containers that start while following are followed
      * too (a scale-up, a recreate, a restart) */
-    if (eo.follow && logs_active(&v.logs) &&
-        logs_follow_new(&v.logs, lc->project->name, listed_at, want,
-                        &lc->err)) {
+    if (eo.follow && logs_active(v.logs) &&
+        supervise_follow_project(&v.sv, listed_at, &lc->err)) {
       cli_print_err(&lc->err);
       err_release(&lc->err);
     }
@@ -146,16 +162,30 @@ static int cmd_logs(struct cli_global *g, const struct cli_args *args)
     v.sigint.data = &v;
     uv_signal_start(&v.sigint, on_sigint, SIGINT);
     uv_unref((uv_handle_t *)&v.sigint);
-    while (logs_active(&v.logs) && !v.interrupted)
-      uv_run(&lc->loop, UV_RUN_ONCE);
-    /* every stream over (or Ctrl-C): the watch for new ones ends too */
-    logs_cancel(&v.logs);
-    while (logs_active(&v.logs))
-      uv_run(&lc->loop, UV_RUN_ONCE);
+    if (eo.follow) {
+      while (!supervise_finished(&v.sv) && !v.interrupted)
+        uv_run(&lc->loop, UV_RUN_ONCE);
+      /* every stream over (or Ctrl-C): the watch for new ones ends too */
+      supervise_stop(&v.sv);
+      while (!supervise_finished(&v.sv))
+        uv_run(&lc->loop, UV_RUN_ONCE);
+      supervise_result(&v.sv, &lerr);
+    } else {
+      while (logs_active(v.logs))
+        uv_run(&lc->loop, UV_RUN_ONCE);
+    }
     uv_close((uv_handle_t *)&v.sigint, NULL);
-    logs_release(&v.logs);
+    if (eo.follow)
+      supervise_release(&v.sv);
+    else
+      logs_release(v.logs);
   }
   int code = cli_session_exit(&cs, rc);
+  if (!rc && lerr.code) { /* the engine did not come back */
+    cli_print_err(&lerr);
+    code = EXIT_FAIL;
+  }
+  err_release(&lerr);
   cli_session_close(&cs);
   return v.interrupted && code == EXIT_OK ? EXIT_OK : code;
 }

@@ -687,6 +687,14 @@ void logs_resume(struct logs *l)
     else
       follow_again(en, 0, -1);
   }
+  if (l->events_lost && !l->stopping && !l->canceled) {
+    /* starts from just before the loss on (one seen twice is left alone) */
+    struct err e = ERR_INIT;
+    l->events_lost = 0;
+    if (logs_follow_new(l, l->project, l->events_since, l->want, &e))
+      print_failure(l, NULL, "following new containers", e.code, &e);
+    err_release(&e);
+  }
 }
 
 void logs_drop_lost(struct logs *l)
@@ -736,8 +744,20 @@ static void on_events_end(void *ctx, struct engine_result *res)
   struct logs *l = ev->logs;
   if (l) {
     l->events = NULL;
-    if (res->rc && res->rc != ERR_CANCELED)
+    if (l->on_lost && !l->canceled && !l->stopping &&
+        (res->rc == ERR_CONNECT || res->rc == ERR_IO)) {
+      /* the engine went: logs_resume opens it again from here */
+      snprintf(l->events_since, sizeof(l->events_since), "%lld",
+               (long long)time(NULL) - 1);
+      l->events_lost = 1;
+      struct err e = ERR_INIT;
+      err_set(&e, res->rc, "%s",
+              res->err && res->err->text ? res->err->text : err_text(res->rc));
+      l->on_lost(l->data, &e);
+      err_release(&e);
+    } else if (res->rc && res->rc != ERR_CANCELED) {
       print_failure(l, NULL, "following new containers", res->rc, res->err);
+    }
   }
   free(ev);
 }
@@ -753,6 +773,10 @@ int logs_follow_new(struct logs *l, const char *project, const char *since,
     since = now;
   }
   l->want = want;
+  if (project != l->project) {
+    free(l->project);
+    l->project = xstrdup(project);
+  }
   struct logs_events *ev = xcalloc(1, sizeof(*ev));
   ev->logs = l;
   int rc = events_start(ev, project, since, err);
@@ -864,4 +888,5 @@ void logs_release(struct logs *l)
   free(l->tail);
   free(l->since);
   free(l->until);
+  free(l->project);
 }

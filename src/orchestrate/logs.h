@@ -146,6 +146,9 @@ struct logs {
   logs_want_cb want;
   void *data;
   struct logs_events *events; /* logs_follow_new's stream, or NULL */
+  char *project;              /* logs_follow_new's */
+  int events_lost;            /* that stream broke off with the engine */
+  char events_since[32];      /* logs_resume opens it again from here */
   uv_check_t flush;           /* flushes out once per loop turn, not per line */
 };
 
@@ -176,7 +179,8 @@ int logs_follow_new(struct logs *l, const char *project, const char *since,
                     logs_want_cb want, struct err *err);
 /* The engine is back: follow the lost containers again, from just after
  * the last line shown (a container whose exit was shown has its restart
- * policy looked at instead). */
+ * policy looked at instead), and open logs_follow_new's stream again when
+ * the engine's going ended it (with on_lost set, that is no error). */
 void logs_resume(struct logs *l);
 /* The engine is not coming back: the lost containers are done (code -1,
  * no exit line). */

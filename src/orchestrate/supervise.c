@@ -28,6 +28,11 @@ static void begin_stop(struct supervise *sv)
     lost_end(sv);
     logs_drop_lost(&sv->logs);
   }
+  if (sv->o.follow_only) { /* logs -f: the following ends, nothing stops */
+    sv->stopped = (struct session_waiter){1, 0};
+    logs_cancel(&sv->logs);
+    return;
+  }
   if (sv->o.stopping)
     sv->o.stopping(sv->o.data);
   logs_stopping(&sv->logs);
@@ -279,7 +284,7 @@ void supervise_stop(struct supervise *sv)
 {
   if (!sv->stopping)
     begin_stop(sv);
-  else if (sv->stopping == 1)
+  else if (sv->stopping == 1 && !sv->o.follow_only)
     begin_kill(sv);
 }
 
@@ -313,6 +318,12 @@ static void on_exit_cb(void *data, const char *name, const char *service,
   }
 }
 
+static int wanted(void *data, const char *service, int number)
+{
+  struct supervise *sv = data;
+  return !sv->o.want || sv->o.want(sv->o.data, service, number);
+}
+
 static int attached(const struct supervise *sv, const char *service)
 {
   const struct supervise_options *o = &sv->o;
@@ -333,6 +344,17 @@ int supervise_start(struct supervise *sv, struct session *s,
   const struct project *p = s->project;
   const char *w = getenv("WCOMPOSE_ENGINE_WAIT");
   sv->wait_s = w && atoi(w) > 0 ? atoi(w) : 60;
+  if (o->follow_only) {
+    struct logs_options lo = *o->logs;
+    lo.on_exit = on_exit_cb;
+    lo.on_lost = on_lost;
+    lo.data = sv;
+    logs_init_opts(&sv->logs, &s->loop, s->engine, o->out ? o->out : stdout,
+                   &lo);
+    sv->logs_open = 1;
+    events_open(sv);
+    return 0;
+  }
   struct logs_options lo = {.flags = o->log_flags,
                             .on_exit = on_exit_cb,
                             .on_lost = on_lost,
@@ -392,8 +414,11 @@ static void follow_listed(struct supervise *sv, int rc, int any_attached)
       followed |= !strcmp(en->id, a->container->id);
       service_followed |= !strcmp(en->service, svc->name);
     }
-    if (!followed &&
-        (service_followed || (any_attached && attached(sv, svc->name)))) {
+    int want =
+        sv->o.follow_only
+            ? any_attached && wanted(sv, svc->name, a->number)
+            : service_followed || (any_attached && attached(sv, svc->name));
+    if (!followed && want) {
       logs_reserve(&sv->logs, svc->name, a->number);
       logs_add(&sv->logs, a->container->id, a->container->name, svc->name,
                a->number, svc->tty, NULL, &s->err);
@@ -438,6 +463,12 @@ int supervise_follow_new(struct supervise *sv, session_done_cb done, void *arg)
   return session_observe_start(sv->s, &sv->observe, on_observed, sv);
 }
 
+int supervise_follow_project(struct supervise *sv, const char *since,
+                             struct err *err)
+{
+  return logs_follow_new(&sv->logs, sv->s->project->name, since, wanted, err);
+}
+
 int supervise_finished(const struct supervise *sv)
 {
   if ((sv->stopping && !sv->stopped.done) || sv->relisting)
@@ -467,7 +498,7 @@ void supervise_release(struct supervise *sv)
 {
   events_close(sv);
   lost_end(sv);
-  if (sv->stopping)
+  if (sv->stopping && !sv->o.follow_only)
     session_walk_release(&sv->stop);
   if (sv->logs_open)
     logs_release(&sv->logs);

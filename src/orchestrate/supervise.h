@@ -39,6 +39,15 @@ struct supervise_options {
   /* a stop begins (to quiesce a watch); optional */
   void (*stopping)(void *data);
   void *data;
+  /* `logs -f`: follow only. supervise_start observes nothing and adds
+   * nothing (the caller adds to sv->logs, then supervise_follow_project);
+   * the follower is made from *logs (its flags and queries; on_exit,
+   * on_lost and data are supervise's); a stop request ends the following
+   * and stops no container; after the engine's return the containers want
+   * accepts (want(data, ...)) that are not followed yet are. */
+  int follow_only;
+  const struct logs_options *logs;
+  logs_want_cb want;
 };
 
 struct supervise_lost;
@@ -73,7 +82,12 @@ struct supervise {
 int supervise_start(struct supervise *sv, struct session *s,
                     const struct plan *converged,
                     const struct supervise_options *o);
-/* A stop request (Ctrl-C, SIGTERM): the first stops, the next kills. */
+/* follow_only: also follow the containers of the project that start from
+ * since on (logs_follow_new), those o->want accepts. */
+int supervise_follow_project(struct supervise *sv, const char *since,
+                             struct err *err);
+/* A stop request (Ctrl-C, SIGTERM): the first stops, the next kills
+ * (follow_only: the first ends the following). */
 void supervise_stop(struct supervise *sv);
 /* Hold stop requests while containers are being replaced (on 1) and let
  * them through (on 0). */

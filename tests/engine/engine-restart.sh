@@ -6,7 +6,8 @@
 # "back" once, when the events stream is open again (an engine on its way
 # down still answers a ping). An engine that does not come back within
 # WCOMPOSE_ENGINE_WAIT
-# ends up non-zero with a message. Without live-restore the engine stops
+# ends up non-zero with a message. logs -f rides out the engine's going
+# the same way. Without live-restore the engine stops
 # the containers as it goes: up reports their exit codes (never -1) and
 # ends as it does when its containers stop. A private engine (its own namespaces,
 # socket and data root) is the one stopped.
@@ -90,21 +91,57 @@ else
   t_ok "no container said to have exited"
 fi
 
-# the engine goes and does not come back in time: exit non-zero, say so
 kill -TERM $up 2>/dev/null
 wait $up
+
+# logs -f rides out the engine's going as attached up does
+W up -d >/dev/null 2>&1
+WCOMPOSE_ENGINE_WAIT=60 "$WCOMPOSE" -p "$T_PROJECT" logs -f --tail 0 --no-color tick \
+  >up.out 2>up.err &
+lg=$!
+wait_until 60 past 3 || t_fail "logs -f: ticks shown" "$(cat up.err)"
+pe_stop "$PE"
+wait_until 20 has "lost the engine" up.out
+check_match "logs -f says it lost the engine, with its address" \
+  "$(cat up.out)" "lost the engine at unix://$PE/docker.sock"
+before=$(last_tick)
+pe_start "$PE" || t_fail "the engine starts again (logs -f)"
+wait_until 30 has "is back" up.out
+wait_until 30 past $((before + 5))
+after=$(last_tick)
+if [ "${after:-0}" -gt "$((before + 5))" ] && kill -0 $lg 2>/dev/null; then
+  t_ok "logs -f follows again ($before -> $after)"
+else
+  t_fail "logs -f follows again" "$(tail -5 up.out; cat up.err)"
+fi
+gaps=$(ticks | awk 'NR > 1 && $1 != prev + 1 {print prev " -> " $1} {prev = $1}')
+check_eq "logs -f: no tick lost or repeated" "$gaps" ""
+check_eq "logs -f: nothing on stderr" "$(cat up.err)" ""
+kill -INT $lg
+wait $lg
+check_eq "logs -f: Ctrl-C ends it with 0" "$?" 0
+
+# the engine goes and does not come back in time: exit non-zero, say so
 W up -d >/dev/null 2>&1
 WCOMPOSE_ENGINE_WAIT=2 "$WCOMPOSE" -p "$T_PROJECT" --progress plain up --no-color \
   >up.out 2>up.err &
 up=$!
+WCOMPOSE_ENGINE_WAIT=2 "$WCOMPOSE" -p "$T_PROJECT" logs -f --no-color \
+  >logs.out 2>logs.err &
+lg=$!
 wait_until 60 past 3
 pe_stop "$PE"
 end=$(($(date +%s) + 30))
-while kill -0 $up 2>/dev/null && [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
+while { kill -0 $up || kill -0 $lg; } 2>/dev/null &&
+  [ "$(date +%s)" -lt $end ]; do sleep 0.2; done
 wait $up
 rc=$?
 check_eq "engine gone for good: exit 1" "$rc" 1
 check_match "engine gone for good: said so" "$(cat up.err)" \
+  "did not come back within 2 s"
+wait $lg
+check_eq "engine gone for good: logs -f exits 1" "$?" 1
+check_match "engine gone for good: logs -f said so" "$(cat logs.err)" \
   "did not come back within 2 s"
 
 # Without live-restore the engine stops the containers before it goes (with
