@@ -194,8 +194,9 @@ static void entry_error(struct logs_entry *en, int rc, const struct err *why)
   free(what);
 }
 
-/* Streams always carry timestamps: the last one seen is where a follow
- * after a restart begins. They are shown only when asked for. */
+/* Streams that may be followed again carry timestamps: the last one seen
+ * is where a follow after a restart begins. They are shown only when asked
+ * for. */
 static int on_line(void *ctx, const char *line, size_t n)
 {
   struct logs_entry *en = ctx;
@@ -203,7 +204,7 @@ static int on_line(void *ctx, const char *line, size_t n)
   size_t tl = n < sizeof(ts) ? n : sizeof(ts) - 1, used = 0;
   memcpy(ts, line, tl);
   ts[tl] = '\0';
-  long long ns = rfc3339_ns(ts, &used);
+  long long ns = en->stamped ? rfc3339_ns(ts, &used) : -1;
   if (ns >= 0 && used < n && line[used] == ' ') {
     ns_text(ns + 1, en->last_seen, sizeof(en->last_seen));
     if (!(en->logs->flags & LOGS_TIMESTAMPS)) {
@@ -434,9 +435,13 @@ static void state_following(struct logs_entry *en)
   en->reported = 0;
   en->lost = 0;
   en->code = -1;
+  /* timestamps whenever it may be followed again (see on_line); `logs`
+   * without -f or -t reads the cheaper stream the engine makes without */
+  en->stamped =
+      !(l->flags & LOGS_NO_FOLLOW) || (l->flags & LOGS_TIMESTAMPS) != 0;
   struct engine_logs_opts o = {.tty = en->tty,
                                .follow = !(l->flags & LOGS_NO_FOLLOW),
-                               .timestamps = 1, /* see on_line */
+                               .timestamps = en->stamped,
                                .until = l->until};
   o.since = en->since[0] ? en->since : NULL;
   if (en->first) {

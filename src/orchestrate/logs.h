@@ -106,6 +106,7 @@ struct logs_entry {
   int lost;               /* a call of this run failed for want of the
                              engine */
   int was_running;        /* seen running (LOGS_EXIT_LINES) */
+  int stamped;            /* its stream carries timestamps */
   char since[40];         /* where the next stream begins ("" from the start) */
   char last_seen[40];     /* just after the last line shown: the next since */
   long long last_exit_ns; /* the last exit (ns since the epoch), or -1 */

@@ -659,6 +659,28 @@ static void test_query_no_wait(void)
   finish(&l);
   seen_release(&s);
 
+  /* neither -f nor -t: the stream without timestamps (cheaper for the
+   * engine), so a line that begins like one is the container's own */
+  fake_engine_log_clear(fe);
+  struct fake_piece n[] = {frame(1, "2024-05-01T10:00:02Z is my text\n", 0)};
+  stream_rule("/containers/n1/logs", n, 1, FAKE_END_DONE, 1, NULL);
+  seen_init(&s);
+  o.flags = LOGS_NO_COLOR | LOGS_NO_WAIT | LOGS_NO_FOLLOW;
+  o.tail = o.since = o.until = NULL;
+  o.data = &s;
+  logs_init_opts(&l, &loop, engine, s.out, &o);
+  logs_add(&l, "n1", "p-web-1", "web", 1, 0, NULL, NULL);
+  ok(run_while(active, &l, 10000), "plain: done when the output ends");
+  fake_engine_get(fe, fake_engine_find(fe, "GET", "/containers/n1/logs", 0),
+                  &r);
+  ok(r.path && !strstr(r.path, "timestamps=1"),
+     "plain: no timestamps asked (%s)", r.path);
+  fake_request_release(&r);
+  is_str(s.text, "web-1  | 2024-05-01T10:00:02Z is my text\n",
+         "plain: the line as the container wrote it");
+  finish(&l);
+  seen_release(&s);
+
   /* followed without waits: still no exit line when the stream ends */
   fake_engine_log_clear(fe);
   struct fake_piece f[] = {frame(1, T("2") "bye\n", 0)};
