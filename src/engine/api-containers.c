@@ -45,6 +45,7 @@ int engine_container_stop(struct engine *e, const char *id, int t, engine_cb cb,
   struct engine_call *k = on_container(e, "POST", "stopping", id, "stop");
   if (t >= 0)
     call_query_int(k, "t", t);
+  k->timeout_extra = t >= 0 ? t : 10; /* the engine's default grace */
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -54,6 +55,7 @@ int engine_container_restart(struct engine *e, const char *id, int t,
   struct engine_call *k = on_container(e, "POST", "restarting", id, "restart");
   if (t >= 0)
     call_query_int(k, "t", t);
+  k->timeout_extra = t >= 0 ? t : 10; /* the engine's default grace */
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -140,6 +142,7 @@ int engine_container_wait(struct engine *e, const char *id,
   struct engine_call *k = on_container(e, "POST", "waiting for", id, "wait");
   call_query(k, "condition", condition);
   k->typed = TYPED_WAIT;
+  k->timeout_s = -1; /* until the container stops */
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -235,6 +238,7 @@ int engine_container_archive_put_owners(struct engine *e, const char *id,
   if (owners)
     call_query(k, "copyUIDGID", "true");
   http_req_body_stream(k->req, "application/x-tar", read, read_ctx);
+  k->timeout_s = -1; /* as long as the upload takes */
   return call_start(k, cb, ctx, NULL, err);
 }
 

@@ -52,6 +52,11 @@ struct engine_call {
   enum call_typed typed; /* DEC_JSON: what the answer becomes */
   int no_prefix;         /* /_ping: no /vX.Y */
   int negotiates;        /* sets the version from the answer */
+  /* An answer that is not a stream must come within the engine's
+   * timeout (WCOMPOSE_ENGINE_TIMEOUT) plus timeout_extra seconds;
+   * timeout_s > 0 sets it instead, < 0 lets it wait forever (a wait, an
+   * upload of unknown length). */
+  long timeout_s, timeout_extra;
   int canceled;
   int fail_code; /* progress error code: ERR_BUILD or ERR_ENGINE */
   engine_cb cb;

@@ -18,8 +18,9 @@ struct engine {
   int negotiating;             /* a version ping is in flight */
   struct engine_call *waiting; /* calls held until the version is known */
   struct engine_call **waiting_tail;
-  int depth;   /* callbacks running */
-  int closing; /* 1: engine_free called; 2: to free */
+  long timeout_s; /* for answers that are not streams */
+  int depth;      /* callbacks running */
+  int closing;    /* 1: engine_free called; 2: to free */
 };
 
 int engine_version_cmp(const char *a, const char *b)
@@ -47,6 +48,8 @@ int engine_new(uv_loop_t *loop, const struct dockerhost *host,
   }
   struct engine *e = xcalloc(1, sizeof(*e));
   e->loop = loop;
+  const char *t = getenv("WCOMPOSE_ENGINE_TIMEOUT");
+  e->timeout_s = t && atol(t) > 0 ? atol(t) : ENGINE_TIMEOUT_DEFAULT;
   e->waiting_tail = &e->waiting;
   int rc = http_client_new(loop, host, &e->http, err);
   if (!rc && host->api_version)
@@ -435,6 +438,11 @@ static int call_send(struct engine_call *k, struct err *err)
   }
   struct http_req *r = k->req;
   k->req = NULL;
+  /* a socket that takes the request and never answers is not waited for
+   * forever; streams may be silent as long as they like */
+  if ((k->dec == DEC_JSON || k->dec == DEC_TEXT) && k->timeout_s >= 0)
+    http_req_timeout(r, k->timeout_s ? k->timeout_s
+                                     : e->timeout_s + k->timeout_extra);
   int rc = http_req_send(r, on_http_done, k, err);
   if (!rc)
     k->sent_req = r;
@@ -506,7 +514,7 @@ int call_start(struct engine_call *k, engine_cb cb, void *ctx,
   p->no_prefix = 1;
   p->negotiates = 1;
   p->dec = DEC_TEXT;
-  http_req_timeout(p->req, 60);
+  p->timeout_s = e->timeout_s < 60 ? e->timeout_s : 60;
   e->negotiating = 1;
   int rc = call_start(p, on_negotiated, e, NULL, err);
   if (rc) {

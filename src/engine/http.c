@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define HEADERS_MAX 200
 #define HEADER_LINE_MAX 8192
@@ -257,6 +258,38 @@ static int status_error(struct http_req *r)
   return code;
 }
 
+/* Why a connection could not be made, and what to look at. A socket's
+ * path is looked at, since connect(2) says ENOENT both for a missing file
+ * and a missing folder, and ECONNREFUSED for a stale socket file. */
+static const char *connect_reason(const struct dockerhost *h, long oserr)
+{
+  if (h->socket_path) {
+    struct stat st;
+    if (stat(h->socket_path, &st))
+      return errno == ENOENT ? "no such file; is the daemon running?"
+             : errno == ENOTDIR
+                 ? "a part of the path is not a folder; is the address right?"
+                 : "the path cannot be looked at; is the address right?";
+    if (!S_ISSOCK(st.st_mode))
+      return "that file is not a socket; is the address right?";
+    if (oserr == ECONNREFUSED)
+      return "nothing listens on the socket (connection refused); is the "
+             "daemon running?";
+    return "is the daemon running?";
+  }
+  switch (oserr) {
+  case ECONNREFUSED:
+    return "connection refused; is the daemon running?";
+  case EHOSTUNREACH:
+  case ENETUNREACH:
+    return "no route to the host; is the address right?";
+  case ETIMEDOUT:
+    return "the connection timed out; is the daemon running?";
+  default:
+    return "is the daemon running?";
+  }
+}
+
 int http_connect_error(const struct dockerhost *h, int code, const char *why,
                        long oserr, int answered, struct err *err)
 {
@@ -270,10 +303,10 @@ int http_connect_error(const struct dockerhost *h, int code, const char *why,
                      "docker group",
                      h->socket_path);
     return err_set(err, ERR_CONNECT,
-                   "cannot connect to the Docker engine at %s%s%s%s: is the "
-                   "daemon running?",
+                   "cannot connect to the Docker engine at %s%s%s%s: %s",
                    h->host, h->context ? " (docker context '" : "",
-                   h->context ? h->context : "", h->context ? "')" : "");
+                   h->context ? h->context : "", h->context ? "')" : "",
+                   connect_reason(h, oserr));
   case CURLE_PEER_FAILED_VERIFICATION:
     if (strstr(why, "subject name") || strstr(why, "does not match"))
       return err_set(err, ERR_CONNECT,
@@ -348,13 +381,23 @@ static int curl_error(struct http_req *r, CURLcode res)
   if (rc)
     return rc;
   switch (res) {
-  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_OPERATION_TIMEDOUT: {
+    curl_off_t connected = 0;
+    sym_curl_easy_getinfo(r->easy, CURLINFO_CONNECT_TIME_T, &connected);
+    if (!answered && connected > 0 && r->timeout > 0)
+      return err_set(&r->resp.err, ERR_CONNECT,
+                     "the engine at %s took the connection but sent no "
+                     "answer in %ld s (WCOMPOSE_ENGINE_TIMEOUT)",
+                     c->host.host, r->timeout);
     if (!answered)
       return err_set(&r->resp.err, ERR_CONNECT,
                      "cannot connect to the Docker engine at %s: %s",
                      c->host.host, why);
     return err_set(&r->resp.err, ERR_TIMEOUT,
-                   "the engine at %s did not answer in time", c->host.host);
+                   "the engine at %s did not finish its answer in %ld s "
+                   "(WCOMPOSE_ENGINE_TIMEOUT)",
+                   c->host.host, r->timeout);
+  }
   case CURLE_PARTIAL_FILE:
   case CURLE_RECV_ERROR:
   case CURLE_SEND_ERROR:

@@ -3,8 +3,9 @@
 # real engine's socket is put behind socat as plain tcp:// and as TLS with
 # client certificates (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH); a project
 # comes up and goes down through each. A TLS peer we do not trust, a port
-# nobody listens on and a socket without permission each give their own
-# message and exit 17.
+# nobody listens on, a socket path with no file, a file that is no socket,
+# a socket nothing listens on, one that never answers and a socket without
+# permission each give their own message and exit 17.
 . "$TOP_SRCDIR/tests/lib/common.sh"
 t_need_engine
 . "$TOP_SRCDIR/tests/engine/lifecycle-lib.sh"
@@ -134,6 +135,35 @@ out=$(DOCKER_HOST=tcp://127.0.0.1:$P3 W ps 2>&1)
 check_eq "closed port: exit 17" "$?" 17
 check_match "closed port: said so" "$out" \
   "cannot connect to the Docker engine at .*127.0.0.1:$P3.*is the daemon running"
+
+# --- a socket path that is no engine's: the reason, in every command ---
+out=$(DOCKER_HOST=unix://$T_TMP/none.sock W ps 2>&1)
+check_eq "missing socket: exit 17" "$?" 17
+check_match "missing socket: no such file" "$out" \
+  "engine at unix://$T_TMP/none.sock: no such file; is the daemon running"
+: >"$T_TMP/plain"
+out=$(DOCKER_HOST=unix://$T_TMP/plain W down 2>&1)
+check_eq "not a socket: exit 17" "$?" 17
+check_match "not a socket: said so" "$out" "plain: that file is not a socket"
+python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T_TMP/stale.sock"
+out=$(DOCKER_HOST=unix://$T_TMP/stale.sock W up -d 2>&1)
+check_eq "stale socket: exit 17" "$?" 17
+check_match "stale socket: nothing listens" "$out" \
+  "stale.sock: nothing listens on the socket"
+# one that takes the connection and never answers
+python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+time.sleep(60)' "$T_TMP/mute.sock" &
+mute=$!
+PIDS="$PIDS $mute"
+wait_until 10 test -S "$T_TMP/mute.sock"
+out=$(WCOMPOSE_ENGINE_TIMEOUT=1 DOCKER_HOST=unix://$T_TMP/mute.sock W ps 2>&1)
+check_eq "mute socket: exit 17" "$?" 17
+check_match "mute socket: said so" "$out" \
+  "took the connection but sent no answer in 1 s"
+kill $mute 2>/dev/null
+wait $mute 2>/dev/null
 
 # --- a socket without permission ---
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then

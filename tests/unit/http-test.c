@@ -306,8 +306,8 @@ static void test_connect_errors(void)
   uv_run(&loop, UV_RUN_DEFAULT);
   char want[300];
   snprintf(want, sizeof(want),
-           "cannot connect to the Docker engine at %s: is the daemon "
-           "running?",
+           "cannot connect to the Docker engine at %s: no such file; is the "
+           "daemon running?",
            url);
   ok(o.calls == 1 && o.rc == ERR_CONNECT, "missing socket: ERR_CONNECT");
   is_str(o.msg, want, "missing socket message");
@@ -475,6 +475,46 @@ static void test_api(void)
          b.rc == ERR_CANCELED,
      "engine_free ends waiting calls once");
   uv_run(&loop, UV_RUN_DEFAULT);
+}
+
+/* An answer that is not a stream comes within WCOMPOSE_ENGINE_TIMEOUT (a
+ * stop adds its grace time, a wait has no limit): an engine that takes a
+ * request and never answers gives a message, not a hang. */
+static void test_answer_timeouts(void)
+{
+  setenv("WCOMPOSE_ENGINE_TIMEOUT", "1", 1);
+  struct engine *e = engine_at("1.41");
+  unsetenv("WCOMPOSE_ENGINE_TIMEOUT");
+  struct fake_rule rules[] = {
+      {.method = "GET", .pattern = "/containers/slow/json", .delay_ms = 4000},
+      {.method = "POST",
+       .pattern = "/containers/slow/wait",
+       .delay_ms = 1500,
+       .body = "{\"StatusCode\":0}"},
+      {.method = "POST", .pattern = "/containers/slow/stop", .delay_ms = 1500}};
+  fake_engine_clear(fe);
+  for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+    fake_engine_add(fe, &rules[i]);
+  struct api_out a, b, c;
+  memset(&a, 0, sizeof(a));
+  memset(&b, 0, sizeof(b));
+  memset(&c, 0, sizeof(c));
+  uint64_t t0 = uv_hrtime();
+  engine_container_inspect(e, "slow", api_done, &a, NULL);
+  engine_container_wait(e, "slow", "not-running", api_done, &b, NULL);
+  engine_container_stop(e, "slow", 4, api_done, &c, NULL);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  ok(a.calls == 1 && a.rc == ERR_CONNECT,
+     "an inspect unanswered for 1 s ends (rc %d)", a.rc);
+  ok(strstr(a.msg, "took the connection but sent no answer in 1 s") != NULL,
+     "and says so: %s", a.msg);
+  ok(b.calls == 1 && b.rc == 0, "a wait takes as long as it takes (%s)", b.msg);
+  ok(c.calls == 1 && c.rc == 0, "a stop has its grace time on top (%s)", c.msg);
+  ok(uv_hrtime() - t0 < 3900 * (uint64_t)1000000,
+     "nothing waited for the inspect's answer");
+  engine_free(e);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  set_scenario("");
 }
 
 static struct engine_call *follow_call;
@@ -710,6 +750,7 @@ int main(void)
   test_upload();
   test_connect_errors();
   test_api();
+  test_answer_timeouts();
   test_api_streams();
 
   http_client_free(client);
