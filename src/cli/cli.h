@@ -62,6 +62,10 @@ int cli_session_load(struct cli_session *cs, struct cli_global *g,
                      char **services, int n, int with_deps);
 /* Open the progress display and the engine. */
 int cli_session_open(struct cli_session *cs);
+/* The same for a command that changes things: SIGINT and SIGTERM finish
+ * the steps under way and begin nothing new (session_guard), and the
+ * command then exits 130 or 143. */
+int cli_session_open_guarded(struct cli_session *cs);
 /* Print the session's error (if rc) and map rc to an exit code. */
 int cli_session_exit(struct cli_session *cs, int rc);
 void cli_session_close(struct cli_session *cs);

@@ -24,7 +24,7 @@ static int cmd_build(struct cli_global *g, const struct cli_args *args)
   if (!rc)
     rc = session_check_builds(&cs.s);
   if (!rc)
-    rc = cli_session_open(&cs);
+    rc = cli_session_open_guarded(&cs);
   for (size_t i = 0; !rc && i < cs.s.project->nservices; i++) {
     struct service *s = &cs.s.project->services[i];
     if (!cs.s.selected[i] || !s->build)

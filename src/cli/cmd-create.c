@@ -35,7 +35,7 @@ static int cmd_create(struct cli_global *g, const struct cli_args *args)
   if (!rc)
     rc = session_check_builds(&cs.s);
   if (!rc)
-    rc = cli_session_open(&cs);
+    rc = cli_session_open_guarded(&cs);
   if (!rc)
     rc = converge(&cs.s, &co, &plan);
   plan_release(&plan);

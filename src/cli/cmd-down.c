@@ -34,7 +34,7 @@ static int cmd_down(struct cli_global *g, const struct cli_args *args)
   struct session *S = &cs.s;
   int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
-    rc = cli_session_open(&cs);
+    rc = cli_session_open_guarded(&cs);
   struct teardown_options o = {.timeout = timeout,
                                .remove_orphans = orphans,
                                .volumes = volumes,

@@ -31,7 +31,7 @@ static int xfer_cmd(struct cli_global *g, const struct cli_args *args, int push)
   struct cli_session cs;
   int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
-    rc = cli_session_open(&cs);
+    rc = cli_session_open_guarded(&cs);
   const struct project *p = cs.s.project;
   for (size_t i = 0; !rc && i < p->nservices; i++) {
     const struct service *s = &p->services[i];

@@ -43,7 +43,7 @@ static int cmd_scale(struct cli_global *g, const struct cli_args *args)
   if (!rc)
     rc = session_check_builds(&cs.s);
   if (!rc)
-    rc = cli_session_open(&cs);
+    rc = cli_session_open_guarded(&cs);
   co.scale = scale;
   if (!rc)
     rc = converge(&cs.s, &co, &plan);

@@ -209,7 +209,7 @@ static int cmd_up(struct cli_global *g, const struct cli_args *args)
   if (!rc)
     rc = session_check_builds(S);
   if (!rc)
-    rc = cli_session_open(&u->cs);
+    rc = cli_session_open_guarded(&u->cs);
   struct plan plan = PLAN_INIT;
   co.scale = scale;
   co.wait_timeout = wait_timeout;
@@ -217,12 +217,13 @@ static int cmd_up(struct cli_global *g, const struct cli_args *args)
     rc = converge(S, &co, &plan);
   progress_end(&u->cs.progress);
   int exit_code = -1;
-  if (!rc && !detach && !co.no_start) {
+  if (!rc && !detach && !co.no_start && !S->interrupted) {
     so.log_flags = lflags;
     so.out = stdout;
     so.stopping = on_stopping;
     so.data = u;
     u->supervising = 1;
+    session_guard(S, 0); /* Ctrl-C now stops the containers (supervise) */
     rc = supervise_start(&u->sv, S, &plan, &so);
     if (!rc) {
       uv_signal_init(&S->loop, &u->sigint);

@@ -82,6 +82,14 @@ int cli_session_open(struct cli_session *cs)
   return session_open(&cs->s);
 }
 
+int cli_session_open_guarded(struct cli_session *cs)
+{
+  int rc = cli_session_open(cs);
+  if (!rc)
+    session_guard(&cs->s, 1);
+  return rc;
+}
+
 int cli_exit_code(int rc, const struct err *err)
 {
   if (!rc)
@@ -109,6 +117,10 @@ int cli_session_exit(struct cli_session *cs, int rc)
 {
   if (cs->progress_open)
     progress_end(&cs->progress);
+  if (cs->s.interrupted) { /* said when it came; the rest are its echoes */
+    fprintf(stderr, "wcompose: interrupted\n");
+    return 128 + cs->s.interrupted;
+  }
   return cli_exit_code(rc, &cs->s.err);
 }
 

@@ -17,7 +17,7 @@ int cli_verb(struct cli_global *g, const struct cli_args *args,
   struct cli_session cs;
   int rc = cli_session_load(&cs, g, args->pos.v, (int)args->pos.n, 0);
   if (!rc)
-    rc = cli_session_open(&cs);
+    rc = cli_session_open_guarded(&cs);
   if (!rc)
     rc = session_observe(&cs.s);
   struct plan plan = PLAN_INIT;

@@ -135,15 +135,22 @@ int engine_container_list_typed(struct engine *e,
   return call_start(k, cb, ctx, NULL, err);
 }
 
-int engine_container_wait(struct engine *e, const char *id,
-                          const char *condition, engine_cb cb, void *ctx,
-                          struct err *err)
+int engine_container_wait_call(struct engine *e, const char *id,
+                               const char *condition, engine_cb cb, void *ctx,
+                               struct engine_call **handle, struct err *err)
 {
   struct engine_call *k = on_container(e, "POST", "waiting for", id, "wait");
   call_query(k, "condition", condition);
   k->typed = TYPED_WAIT;
   k->timeout_s = -1; /* until the container stops */
-  return call_start(k, cb, ctx, NULL, err);
+  return call_start(k, cb, ctx, handle, err);
+}
+
+int engine_container_wait(struct engine *e, const char *id,
+                          const char *condition, engine_cb cb, void *ctx,
+                          struct err *err)
+{
+  return engine_container_wait_call(e, id, condition, cb, ctx, NULL, err);
 }
 
 int engine_container_top(struct engine *e, const char *id, const char *ps_args,

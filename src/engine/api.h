@@ -211,6 +211,11 @@ int engine_container_list_typed(struct engine *e,
 int engine_container_wait(struct engine *e, const char *id,
                           const char *condition, engine_cb cb, void *ctx,
                           struct err *err);
+/* The same, with its handle in *handle for engine_call_cancel (cleared
+ * when the call ends). */
+int engine_container_wait_call(struct engine *e, const char *id,
+                               const char *condition, engine_cb cb, void *ctx,
+                               struct engine_call **handle, struct err *err);
 /* GET /containers/{id}/top?ps_args=: res->top (titles, rows). */
 int engine_container_top(struct engine *e, const char *id, const char *ps_args,
                          engine_cb cb, void *ctx, struct err *err);

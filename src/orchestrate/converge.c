@@ -107,6 +107,8 @@ static void answered(void *arg, int rc)
 {
   struct converge_op *c = arg;
   struct session *s = c->op.s;
+  if (!rc && s->interrupted && c->state != CONVERGE_SWEEPING)
+    rc = ERR_CANCELED; /* the next step does not begin */
   if (rc) {
     finish(c, rc);
     return;

@@ -43,11 +43,13 @@ struct build_op {
   struct engine_kv *args, *labels;
   size_t nargs, nlabels;
   struct err e;
+  struct engine_call *call; /* the build, while it runs */
 };
 
 static void build_free(void *self)
 {
   struct build_op *b = self;
+  session_stoppable(b->op.s, &b->call, 0);
   const struct build *bd = b->sv->build;
   free(b->args);
   free(b->labels);
@@ -219,10 +221,14 @@ int images_build_start(struct session *s, const struct service *sv,
       .nocache = bd->no_cache == TRI_TRUE,
       .pull = bd->pull == TRI_TRUE,
   };
+  if (!rc && s->interrupted)
+    rc = err_set(&b->e, ERR_CANCELED, "interrupted");
   session_event(s, "Service", sv->name, "Building", 0);
   if (!rc)
     rc = engine_image_build(s->engine, &o, read_context, b, on_build_progress,
-                            on_built, b, NULL, &b->e);
+                            on_built, b, &b->call, &b->e);
+  if (!rc) /* an interrupt cancels it */
+    session_stoppable(s, &b->call, 1);
   if (rc)
     build_ended(b, rc); /* reported like a failed build, on a later turn */
   return 0;
@@ -240,11 +246,13 @@ struct xfer_op {
   struct session_op op;
   char *ref;
   int push, quiet;
+  struct engine_call *call; /* the pull or push, while it runs */
 };
 
 static void xfer_free(void *self)
 {
   struct xfer_op *x = self;
+  session_stoppable(x->op.s, &x->call, 0);
   free(x->ref);
   free(x);
 }
@@ -300,15 +308,21 @@ static void on_auth(void *ctx, int rc, char *auth, const struct err *err)
   struct session *s = x->op.s;
   char *image, *tag;
   split_ref(x->ref, &image, &tag);
-  if (rc) {
+  if (!rc && s->interrupted)
+    rc = err_set(&s->err, ERR_CANCELED, "%s '%s': interrupted",
+                 x->push ? "pushing" : "pulling", x->ref);
+  else if (rc) {
     err_set(&s->err, rc, "%s", err && err->text ? err->text : err_text(rc));
     err_wrap(&s->err, "%s '%s'", x->push ? "pushing" : "pulling", x->ref);
   } else {
     rc = x->push
              ? engine_image_push(s->engine, image, tag, auth, on_xfer_progress,
-                                 on_xfered, x, NULL, &s->err)
+                                 on_xfered, x, &x->call, &s->err)
              : engine_image_pull(s->engine, image, tag, NULL, auth,
-                                 on_xfer_progress, on_xfered, x, NULL, &s->err);
+                                 on_xfer_progress, on_xfered, x, &x->call,
+                                 &s->err);
+    if (!rc) /* an interrupt cancels it */
+      session_stoppable(s, &x->call, 1);
   }
   free(auth);
   free(image);
@@ -574,8 +588,8 @@ static void ensure_next(struct ensure_op *o)
   const unsigned char *sel = o->want.selected ? o->want.selected : s->selected;
   while (o->i < p->nservices && !sel[o->i])
     o->i++;
-  if (o->i == p->nservices) {
-    session_op_finish(&o->op, 0);
+  if (o->i == p->nservices || s->interrupted) { /* nothing new begins */
+    session_op_finish(&o->op, s->interrupted ? ERR_CANCELED : 0);
     return;
   }
   const struct service *sv = &p->services[o->i];

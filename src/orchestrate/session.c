@@ -9,11 +9,13 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int session_parse_seconds(const char *text)
 {
@@ -200,8 +202,65 @@ int session_open(struct session *s)
   return rc;
 }
 
+/* --- interrupts --- */
+
+static void on_guard(uv_signal_t *h, int signum)
+{
+  struct session *s = h->data;
+  if (s->interrupted) {
+    fflush(stdout);
+    _exit(128 + signum); /* asked twice: at once */
+  }
+  s->interrupted = signum;
+  session_status(s, "Interrupted: finishing the steps under way, starting "
+                    "nothing new (again to stop at once)");
+  for (size_t i = 0; i < s->nstops; i++)
+    if (*s->stops[i])
+      engine_call_cancel(*s->stops[i]);
+  for (struct session_walk *w = s->walks; w; w = w->next)
+    svc_run_interrupt(&w->run);
+}
+
+void session_guard(struct session *s, int on)
+{
+  static const int sigs[2] = {SIGINT, SIGTERM};
+  if (!s->loop_open || on == s->guarded)
+    return;
+  for (int i = 0; i < 2; i++) {
+    if (on) {
+      uv_signal_init(&s->loop, &s->guard[i]);
+      s->guard[i].data = s;
+      uv_signal_start(&s->guard[i], on_guard, sigs[i]);
+      uv_unref((uv_handle_t *)&s->guard[i]);
+    } else {
+      uv_close((uv_handle_t *)&s->guard[i], NULL);
+    }
+  }
+  s->guarded = on;
+}
+
+void session_stoppable(struct session *s, struct engine_call **h, int on)
+{
+  if (on) {
+    s->stops = xrealloc(s->stops, (s->nstops + 1) * sizeof(*s->stops));
+    s->stops[s->nstops++] = h;
+    if (s->interrupted && *h)
+      engine_call_cancel(*h);
+    return;
+  }
+  for (size_t i = 0; i < s->nstops; i++)
+    if (s->stops[i] == h) {
+      s->stops[i] = s->stops[--s->nstops];
+      break;
+    }
+}
+
 void session_close(struct session *s)
 {
+  session_guard(s, 0);
+  free(s->stops);
+  s->stops = NULL;
+  s->nstops = 0;
   if (s->engine)
     engine_free(s->engine);
   if (s->loop_open) {
@@ -519,13 +578,24 @@ void session_walk_start(struct session *s, struct session_walk *w,
   svc_run_init(&w->run, &s->loop, s->engine, s->project,
                selected ? selected : s->selected, plan, &o, &walk_hooks, w);
   w->started = 1;
+  w->next = s->walks;
+  s->walks = w;
+  if (s->interrupted)
+    svc_run_interrupt(&w->run);
   svc_run_start(&w->run);
 }
 
 void session_walk_release(struct session_walk *w)
 {
-  if (w->started)
+  if (w->started) {
+    struct session *s = w->op.s;
+    for (struct session_walk **pp = &s->walks; *pp; pp = &(*pp)->next)
+      if (*pp == w) {
+        *pp = w->next;
+        break;
+      }
     svc_run_release(&w->run);
+  }
   w->started = 0;
 }
 

@@ -92,6 +92,13 @@ struct session {
   uv_timer_t defer_timer; /* runs the deferred list on the next turn */
   struct session_deferred *deferred;
   struct err err; /* the command's error, with what was being done */
+  /* session_guard: SIGINT and SIGTERM while the command changes things */
+  uv_signal_t guard[2];
+  int guarded;
+  int interrupted;             /* the signal that came, or 0 */
+  struct session_walk *walks;  /* walks under way */
+  struct engine_call ***stops; /* handles of calls an interrupt cancels */
+  size_t nstops;
 };
 
 /* Load the project (config), select the services named (all when n is 0)
@@ -106,6 +113,19 @@ int session_load(struct session *s, const struct session_config *cfg,
  * CLI finds it (dockerhost_resolve with s->context). */
 int session_open(struct session *s);
 void session_close(struct session *s);
+
+/* While on, SIGINT and SIGTERM (even when the shell started the command
+ * with SIGINT ignored, in the background) interrupt the command: nothing
+ * new begins (no build, pull, service step or network), builds and pulls
+ * under way are canceled, health waits end, and the steps under way
+ * finish, so nothing is left half-made; the runtime calls then end with
+ * ERR_CANCELED and s->interrupted holds the signal. A second signal ends
+ * the process at once (exit 128 + signal). Off before a command follows
+ * containers with its own handling (attached up). */
+void session_guard(struct session *s, int on);
+/* A call an interrupt cancels: *h is its handle (the engine clears it when
+ * the call ends); register before the call may end, unregister after. */
+void session_stoppable(struct session *s, struct engine_call **h, int on);
 
 /* Report through the hooks (each tolerates missing hooks). */
 void session_event(struct session *s, const char *kind, const char *name,
@@ -216,6 +236,7 @@ struct session_walk {
   struct session_op op;
   struct svc_run run;
   int started;
+  struct session_walk *next; /* in s->walks while started */
 };
 void session_walk_start(struct session *s, struct session_walk *w,
                         const unsigned char *selected, const struct plan *plan,

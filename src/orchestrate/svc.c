@@ -176,6 +176,11 @@ static int all_healthy(const struct svc *s)
 static void settle(struct svc *s)
 {
   if (!s->err.code && s->state == SVC_HEALTH && !all_healthy(s) &&
+      s->run->interrupted)
+    err_set(&s->err, ERR_CANCELED,
+            "service '%s': interrupted while waiting for it to be healthy",
+            s->service->name);
+  if (!s->err.code && s->state == SVC_HEALTH && !all_healthy(s) &&
       s->run->deadline && uv_now(s->run->loop) >= s->run->deadline)
     err_set(&s->err, ERR_TIMEOUT,
             "service '%s': not healthy after %d seconds (--wait-timeout)",
@@ -1359,8 +1364,8 @@ static void state_running(struct svc *s)
     struct err e = ERR_INIT;
     progress(s, c, "Waiting", 0);
     issue(s,
-          engine_container_wait(s->run->engine, c->id, "not-running", on_waited,
-                                c, &e),
+          engine_container_wait_call(s->run->engine, c->id, "not-running",
+                                     on_waited, c, &c->waiting, &e),
           &e);
   }
 }
@@ -1447,6 +1452,12 @@ static int policy_run(void *data, size_t node)
 {
   struct svc_run *r = data;
   struct svc *s = &r->svcs[node];
+  if (r->interrupted) { /* nothing new begins */
+    err_set(&s->err, ERR_CANCELED, "service '%s': not begun: interrupted",
+            s->service->name);
+    svc_set_state(s, SVC_FAILED);
+    return ERR_CANCELED;
+  }
   svc_set_state(s, next_state(s));
   step(s);
   return 0;
@@ -1463,6 +1474,28 @@ static void policy_skip(void *data, size_t node, size_t dep)
 }
 
 static const struct sched_policy policy = {policy_run, policy_skip};
+
+void svc_run_interrupt(struct svc_run *r)
+{
+  if (r->interrupted)
+    return;
+  r->interrupted = 1;
+  /* a health wait between looks ends now; calls in flight end their
+   * state first (settle sees the flag) */
+  for (size_t i = 0; r->svcs && i < r->n; i++) {
+    struct svc *s = &r->svcs[i];
+    if (s->state == SVC_HEALTH && !s->pending && s->timer_init &&
+        uv_is_active((uv_handle_t *)&s->timer)) {
+      uv_timer_stop(&s->timer);
+      settle(s);
+    }
+    /* a wait for completion ends (canceled: the service fails) */
+    for (size_t k = 0; s->state == SVC_RUNNING && k < s->nctrs; k++)
+      if (s->ctrs[k].waiting)
+        engine_call_cancel(s->ctrs[k].waiting);
+  }
+  tell(r);
+}
 
 static enum dep_condition edge_cond(void *data, size_t from, size_t to)
 {

@@ -86,15 +86,16 @@ struct svc_ctr {
   int running;     /* it was running (or paused) when observed/started */
   int healthy;     /* reported healthy (or running, without a check) */
   int exit_code;
-  struct err conflict;  /* the engine's answer to a create whose name was
-                           taken, while the holder is looked at */
-  int conflict_tries;   /* holder lookups that found nothing yet */
-  enum svc_retry retry; /* the call to send again when the svc's timer
-                           fires (its pending count is kept meanwhile) */
-  int start_after;      /* made again while starting (it had vanished):
-                           start it once created */
-  int holder_dying;     /* the name's holder was being removed */
-  int tmp_tries;        /* replacements' names found held and cleared */
+  struct engine_call *waiting; /* the wait for its exit (need_exit) */
+  struct err conflict;         /* the engine's answer to a create whose name was
+                                  taken, while the holder is looked at */
+  int conflict_tries;          /* holder lookups that found nothing yet */
+  enum svc_retry retry;        /* the call to send again when the svc's timer
+                                  fires (its pending count is kept meanwhile) */
+  int start_after;             /* made again while starting (it had vanished):
+                                  start it once created */
+  int holder_dying;            /* the name's holder was being removed */
+  int tmp_tries;               /* replacements' names found held and cleared */
   int remove_tries;
   int start_tries;
   struct svc_hook *hook; /* its post_start or pre_stop hooks, while they
@@ -198,6 +199,7 @@ struct svc_run {
   int events_failed;         /* the stream could not be had: poll only */
   uint64_t deadline; /* uv_now() past which health waits fail; 0: none */
   int told;          /* hooks->finished was called */
+  int interrupted;   /* svc_run_interrupt: nothing new begins */
 };
 
 /* Set up a run over the selected services (selected[i], NULL: all) with
@@ -213,6 +215,10 @@ void svc_run_start(struct svc_run *r);
 int svc_run_finished(const struct svc_run *r);
 /* 0, or the first failure's code; errors of all services go to err. */
 int svc_run_result(const struct svc_run *r, struct err *err);
+/* Interrupted (SIGINT, SIGTERM): services not begun are not (they fail
+ * with ERR_CANCELED, their dependents are skipped), health waits end, and
+ * steps under way finish. */
+void svc_run_interrupt(struct svc_run *r);
 /* Frees everything; run the loop once more afterwards (timers close). */
 void svc_run_release(struct svc_run *r);
 

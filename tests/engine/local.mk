@@ -18,4 +18,5 @@ TESTS += tests/engine/endpoints.sh tests/engine/up-down.sh \
   tests/engine/plugin.sh tests/engine/engine-restart.sh \
   tests/engine/tls.sh tests/engine/context.sh \
   tests/engine/compose-interop.sh tests/engine/wait-scale.sh \
-  tests/engine/recreate.sh tests/engine/swap-crash.sh
+  tests/engine/recreate.sh tests/engine/swap-crash.sh \
+  tests/engine/interrupt.sh
