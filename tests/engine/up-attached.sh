@@ -19,7 +19,10 @@ YAML
 "$WCOMPOSE" -p "$T_PROJECT" --progress plain up >out.txt 2>err.txt &
 pid=$!
 wait_until 30 grep -q "exited with code 3" out.txt
-wait_until 10 grep -q "hello from serve" out.txt
+wait_until 30 grep -q "hello from serve" out.txt ||
+  t_fail "serve's first line came" "$(cat err.txt
+    docker ps -a --filter "label=com.docker.compose.project=$T_PROJECT" \
+      --format '{{.Names}} {{.Status}}')"
 check_match "serve's line, prefixed and aligned" "$(cat out.txt)" \
   '^serve-1  \| hello from serve$'
 check_match "once's stdout" "$(cat out.txt)" '^once-1   \| line one$'
