@@ -84,11 +84,20 @@ struct rec {
   struct buf warned;
 };
 
+/* When the progress hook tells "name status" equal to interrupt_at, the
+ * run is interrupted (svc_run_interrupt) from the top of the loop. */
+static const char *interrupt_at;
+static int interrupt_due;
+
 static void on_progress(void *data, const char *name, const char *status,
                         int done)
 {
   struct rec *r = data;
+  size_t at = r->events.len;
   buf_addf(&r->events, "%s %s\n", name, status);
+  if (interrupt_at &&
+      !strncmp(r->events.data + at, interrupt_at, strlen(interrupt_at)))
+    interrupt_due = 1;
 }
 
 static void on_started(void *data, struct svc *s, struct svc_ctr *c)
@@ -154,9 +163,16 @@ static void run(const struct project *p, const struct plan_container *have,
   struct svc_run r;
   svc_run_init(&r, &loop, e, p, NULL, &plan, opt, &hooks, &rec);
   svc_run_start(&r);
-  while (!svc_run_finished(&r))
+  while (!svc_run_finished(&r)) {
+    if (interrupt_due) {
+      interrupt_due = 0;
+      interrupt_at = NULL;
+      svc_run_interrupt(&r);
+      continue;
+    }
     if (!uv_run(&loop, UV_RUN_ONCE))
       break;
+  }
   o->nsvcs = (int)r.n;
   for (size_t i = 0; i < r.n && i < 8; i++) {
     o->state[i] = r.svcs[i].state;
@@ -1334,6 +1350,56 @@ static void test_wait_timeout(void)
   project_free(p);
 }
 
+/* Interrupted (SIGINT, SIGTERM): a health wait and a wait for completion
+ * end at once, and the dependent waiting for them is never made. The
+ * guards (a wait timeout, the gate's own limit) only keep a broken
+ * interrupt from hanging the test. */
+static void test_interrupt(void)
+{
+  struct project *p = load(HEALTHY_DEP);
+  script_reset();
+  script_up("a", "ida");
+  fake_engine_reply(fe, "GET", "/containers/ida/json", 200,
+                    INSPECT("starting"));
+  struct svc_options opt = {.goal = SVC_GOAL_UP, .timeout = -1};
+  opt.wait_timeout = 8;
+  struct outcome o;
+  interrupt_at = "p-a-1 Started";
+  uint64_t t0 = uv_hrtime();
+  run(p, NULL, 0, &opt, &o);
+  uint64_t ms = (uv_hrtime() - t0) / 1000000;
+  is_int(o.rc, ERR_CANCELED, "health wait interrupted: ERR_CANCELED");
+  ok(o.svc_err[0] && strstr(o.svc_err[0], "interrupted while waiting"),
+     "a says why: %s", o.svc_err[0] ? flat(o.svc_err[0]) : "");
+  ok(ms < 6000, "ended before the wait's own limit (%llu ms)",
+     (unsigned long long)ms);
+  is_int(fake_engine_count(fe, NULL, "/containers/create?name=p-b-1"), 0,
+         "b never created");
+  outcome_release(&o);
+  project_free(p);
+
+  p = load(COMPLETED);
+  script_reset();
+  script_up("a", "ida");
+  struct fake_rule held = {.method = "POST",
+                           .pattern = "/containers/ida/wait",
+                           .gate = "never",
+                           .body = "{\"StatusCode\":0}"};
+  fake_engine_add(fe, &held);
+  struct svc_options up = {.goal = SVC_GOAL_UP, .timeout = -1};
+  interrupt_at = "p-a-1 Waiting";
+  t0 = uv_hrtime();
+  run(p, NULL, 0, &up, &o);
+  ms = (uv_hrtime() - t0) / 1000000;
+  ok(o.rc != 0, "completion wait interrupted: a failure (%d)", o.rc);
+  ok(ms < FAKE_GATE_MAX_MS - 2000, "ended before the gate let go (%llu ms)",
+     (unsigned long long)ms);
+  is_int(fake_engine_count(fe, NULL, "/containers/create?name=p-b-1"), 0,
+         "b never created");
+  outcome_release(&o);
+  project_free(p);
+}
+
 /* post_start: an exec per hook after the start, with the
  * hook's user, working_dir, environment and privileged; a non-zero exit
  * fails the service: the hooks after it do not run, its dependents do
@@ -1430,6 +1496,7 @@ int main(void)
   test_kill();
   test_health_exited();
   test_wait_timeout();
+  test_interrupt();
   test_post_start();
 
   fake_engine_stop(fe);
