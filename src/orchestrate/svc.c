@@ -62,6 +62,32 @@ static void progress(struct svc *s, const struct svc_ctr *c, const char *status,
     h->progress(s->run->hook_data, c->name, status, done);
 }
 
+/* The host port of an engine's "port is already allocated" ("Bind for
+ * 0.0.0.0:8000 failed: ...") or "address already in use" ("listen tcp4
+ * 0.0.0.0:8000: bind: ..."), into out; 0 when the text is neither. */
+static int taken_port(const char *t, char *out, size_t size)
+{
+  if (!strstr(t, "port is already allocated") &&
+      !strstr(t, "address already in use"))
+    return 0;
+  const char *best = NULL;
+  size_t len = 0;
+  for (const char *p = strchr(t, ':'); p; p = strchr(p + 1, ':')) {
+    size_t d = strspn(p + 1, "0123456789");
+    if (d && d < 6 &&
+        (!strncmp(p + 1 + d, " failed", 7) ||
+         !strncmp(p + 1 + d, ": bind", 6))) {
+      best = p + 1;
+      len = d;
+    }
+  }
+  if (!best || len >= size)
+    return 0;
+  memcpy(out, best, len);
+  out[len] = '\0';
+  return 1;
+}
+
 static void fail(struct svc *s, const struct engine_result *res)
 {
   const char *t = res->err && res->err->text ? res->err->text : NULL;
@@ -79,7 +105,14 @@ static void fail(struct svc *s, const struct engine_result *res)
               "deploy.resources.reservations.devices); for NVIDIA "
               "GPUs, install the NVIDIA Container Toolkit where "
               "the engine runs";
-    err_set(&s->err, res->rc, "%.*s%s", (int)n, t, hint);
+    char port[8];
+    if (taken_port(t, port, sizeof(port))) /* the engine's words are long */
+      err_set(&s->err, res->rc,
+              "%.*s: host port %s is taken by another program or container: "
+              "change the ports of service '%s' or stop what holds it",
+              (int)n, t, port, s->service->name);
+    else
+      err_set(&s->err, res->rc, "%.*s%s", (int)n, t, hint);
   } else {
     err_set(&s->err, res->rc, "service '%s': %s", s->service->name,
             err_text(res->rc));

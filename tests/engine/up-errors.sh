@@ -21,6 +21,8 @@ out=$(W up -d 2>&1)
 check_eq "port in use: exit 1" "$?" 1
 check_match "port in use: says which container and why" "$out" \
   "starting container '$T_PROJECT-b-1': .*port is already allocated \(engine: 500\)"
+check_match "port in use: in plain words, with the port and the service" \
+  "$out" "host port $T_PORT is taken by another program or container: change the ports of service 'b'"
 W down -t 0 >/dev/null 2>&1
 check_eq "down after the failure leaves nothing" \
   "$(project_leftovers "$T_PROJECT")" ""
