@@ -540,29 +540,6 @@ int resources_ensure(struct session *s)
 #define BUSY_TRIES 30
 #define BUSY_PAUSE_MS 100
 
-static void on_pause(uv_timer_t *t)
-{
-  *(int *)t->data = 1;
-}
-
-static void on_pause_closed(uv_handle_t *h)
-{
-  *(int *)h->data = 1;
-}
-
-static void pause_ms(struct session *s, uint64_t ms)
-{
-  uv_timer_t t;
-  int done = 0;
-  uv_timer_init(&s->loop, &t);
-  t.data = &done;
-  uv_timer_start(&t, on_pause, ms, 0);
-  session_wait(s, &done);
-  done = 0;
-  uv_close((uv_handle_t *)&t, on_pause_closed);
-  session_wait(s, &done);
-}
-
 static int refused_for_endpoints(int rc, const struct err *e)
 {
   return rc && rc != ERR_NOTFOUND && e->text &&
@@ -630,7 +607,7 @@ static int remove_busy_network(struct session *s, const char *id,
       }
       err_release(&e);
       if (rc)
-        pause_ms(s, BUSY_PAUSE_MS);
+        session_pause(s, BUSY_PAUSE_MS);
     }
   }
   if (rc && user)

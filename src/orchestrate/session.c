@@ -323,6 +323,29 @@ int session_wait(struct session *s, const int *done)
   return 0;
 }
 
+static void on_paused(uv_timer_t *t)
+{
+  *(int *)t->data = 1;
+}
+
+static void on_pause_closed(uv_handle_t *h)
+{
+  *(int *)h->data = 1;
+}
+
+void session_pause(struct session *s, uint64_t ms)
+{
+  uv_timer_t t;
+  int done = 0;
+  uv_timer_init(&s->loop, &t);
+  t.data = &done;
+  uv_timer_start(&t, on_paused, ms, 0);
+  session_wait(s, &done);
+  done = 0;
+  uv_close((uv_handle_t *)&t, on_pause_closed);
+  session_wait(s, &done);
+}
+
 void session_call_cb(void *ctx, struct engine_result *res)
 {
   struct session_call *c = ctx;

@@ -150,6 +150,9 @@ void session_defer(struct session *s, struct session_deferred *d,
 /* Run the loop until *done is set (top level only). ERR_STATE when the
  * loop runs dry first. */
 int session_wait(struct session *s, const int *done);
+/* Let the loop run for ms, then go on (top level only): a pause between
+ * tries that lets every call under way go on meanwhile. */
+void session_pause(struct session *s, uint64_t ms);
 
 /* One engine call awaited at the top level: start it with session_call_cb
  * and the struct as ctx, then session_call_wait. The reply's text and

@@ -33,30 +33,6 @@ static void ns_filter(struct engine_filters *f, const char *ns)
   free(l);
 }
 
-static void on_tick(uv_timer_t *t)
-{
-  *(int *)t->data = 1;
-}
-
-static void on_tick_closed(uv_handle_t *h)
-{
-  (void)h;
-}
-
-/* Let the loop run for ms (polling; top level only). */
-static void pause_ms(struct session *s, unsigned ms)
-{
-  uv_timer_t t;
-  int done = 0;
-  uv_timer_init(&s->loop, &t);
-  t.data = &done;
-  uv_timer_start(&t, on_tick, ms, 0);
-  while (!done && uv_run(&s->loop, UV_RUN_ONCE))
-    ;
-  uv_close((uv_handle_t *)&t, on_tick_closed);
-  uv_run(&s->loop, UV_RUN_NOWAIT);
-}
-
 static double now_s(void)
 {
   struct timespec ts;
@@ -456,7 +432,7 @@ static int follow(struct session *s, const struct stack *st,
       return err_set(&s->err, ERR_TIMEOUT,
                      "stack '%s': %zu service(s) did not converge in %d s",
                      st->ns, left, timeout_s > 0 ? timeout_s : 300);
-    pause_ms(s, POLL_MS);
+    session_pause(s, POLL_MS);
   }
 }
 
@@ -544,7 +520,7 @@ static int remove_all(struct session *s, const char *kind,
         break;
       }
       err_release(&e);
-      pause_ms(s, POLL_MS);
+      session_pause(s, POLL_MS);
     }
   }
   return 0;
