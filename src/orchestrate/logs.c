@@ -287,20 +287,26 @@ static void enter(struct logs_entry *en, enum logs_state to)
 }
 
 /* A failure that says the engine is gone rather than anything about the
- * container: a connection refused or broken off. Told once per failure
- * to on_lost; 1 when en is to wait for the engine. */
-static int engine_lost(struct logs_entry *en, const struct engine_result *res)
+ * call: a connection refused or broken off. Told once per failure to
+ * on_lost; 1 when it was (the caller waits for the engine). */
+static int told_lost(struct logs *l, const struct engine_result *res)
 {
-  struct logs *l = en->logs;
   if (!l->on_lost || l->canceled ||
       (res->rc != ERR_CONNECT && res->rc != ERR_IO))
     return 0;
-  en->lost = 1;
   struct err e = ERR_INIT;
   err_set(&e, res->rc, "%s",
           res->err && res->err->text ? res->err->text : err_text(res->rc));
   l->on_lost(l->data, &e);
   err_release(&e);
+  return 1;
+}
+
+static int engine_lost(struct logs_entry *en, const struct engine_result *res)
+{
+  if (!told_lost(en->logs, res))
+    return 0;
+  en->lost = 1;
   return 1;
 }
 
@@ -749,17 +755,11 @@ static void on_events_end(void *ctx, struct engine_result *res)
   struct logs *l = ev->logs;
   if (l) {
     l->events = NULL;
-    if (l->on_lost && !l->canceled && !l->stopping &&
-        (res->rc == ERR_CONNECT || res->rc == ERR_IO)) {
+    if (!l->stopping && told_lost(l, res)) {
       /* the engine went: logs_resume opens it again from here */
       snprintf(l->events_since, sizeof(l->events_since), "%lld",
                (long long)time(NULL) - 1);
       l->events_lost = 1;
-      struct err e = ERR_INIT;
-      err_set(&e, res->rc, "%s",
-              res->err && res->err->text ? res->err->text : err_text(res->rc));
-      l->on_lost(l->data, &e);
-      err_release(&e);
     } else if (res->rc && res->rc != ERR_CANCELED) {
       print_failure(l, NULL, "following new containers", res->rc, res->err);
     }
@@ -778,7 +778,7 @@ int logs_follow_new(struct logs *l, const char *project, const char *since,
     since = now;
   }
   l->want = want;
-  if (project != l->project) {
+  if (project != l->project) { /* logs_resume passes l->project itself */
     free(l->project);
     l->project = xstrdup(project);
   }
