@@ -45,7 +45,11 @@ int engine_container_stop(struct engine *e, const char *id, int t, engine_cb cb,
   struct engine_call *k = on_container(e, "POST", "stopping", id, "stop");
   if (t >= 0)
     call_query_int(k, "t", t);
-  k->timeout_extra = t >= 0 ? t : 10; /* the engine's default grace */
+  /* its grace on top; the container's own (t < 0) is not known here */
+  if (t >= 0)
+    k->timeout_extra = t;
+  else
+    k->timeout_s = -1;
   return call_start(k, cb, ctx, NULL, err);
 }
 
@@ -55,7 +59,11 @@ int engine_container_restart(struct engine *e, const char *id, int t,
   struct engine_call *k = on_container(e, "POST", "restarting", id, "restart");
   if (t >= 0)
     call_query_int(k, "t", t);
-  k->timeout_extra = t >= 0 ? t : 10; /* the engine's default grace */
+  /* its grace on top; the container's own (t < 0) is not known here */
+  if (t >= 0)
+    k->timeout_extra = t;
+  else
+    k->timeout_s = -1;
   return call_start(k, cb, ctx, NULL, err);
 }
 

@@ -44,9 +44,10 @@ struct engine_call;
 
 #define ENGINE_API_MIN "1.41"
 #define ENGINE_API_MAX "1.45"
-/* Seconds an answer that is not a stream may take (a stop adds its grace
- * time; a wait and an upload have none); WCOMPOSE_ENGINE_TIMEOUT sets it.
- * The first call, the version ping, waits at most 60 s. */
+/* Seconds an answer that is not a stream may take (a stop or restart
+ * given t adds it; one left to the container's own grace, a wait and an
+ * upload have no limit); WCOMPOSE_ENGINE_TIMEOUT sets it. The first call,
+ * the version ping, waits at most 60 s. */
 #define ENGINE_TIMEOUT_DEFAULT 300
 
 /* What a call's completion callback gets. On success (rc 0) the call fills
