@@ -73,16 +73,16 @@ int teardown(struct session *S, const struct teardown_options *o)
                              .timeout = o->timeout,
                              .remove_volumes = o->volumes};
     rc = session_walk(S, &plan, &so);
-    int r = S->interrupted ? 0 : session_remove_orphans(S, &plan, 0);
+    if (S->interrupted) { /* what was under way is done; nothing more */
+      plan_release(&plan);
+      return ERR_CANCELED;
+    }
+    int r = session_remove_orphans(S, &plan, 0);
     if (!rc)
       rc = r;
-    r = S->interrupted ? 0 : remove_oneoffs(S);
+    r = remove_oneoffs(S);
     if (!rc)
       rc = r;
-  }
-  if (S->interrupted) { /* what was under way is done; nothing more */
-    plan_release(&plan);
-    return ERR_CANCELED;
   }
   /* networks and volumes go only with the whole project; each is tried
    * even when a container or the other kind failed (one still in use fails
